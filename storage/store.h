@@ -1,0 +1,190 @@
+// storage: reachrank's durable state in one RocksDB database (one shard).
+//
+// Column families by access pattern:
+//   posts        post_id -> PostRecord (the post, its topics, state)
+//   authors      platform\0author_id -> Author
+//   author_posts platform\0author_id\0created_ms(be64)post_id -> topic id
+//   pending      post_id -> "" (posts waiting for classification)
+//   post_counters       post_id -> Counters (totals)
+//   post_hour_counters  post_id\0hour(be32) -> Counters (as-of reads)
+//   author_day_counters platform\0author_id\0day(be32) -> Counters
+//   topic_day_counters  platform\0topic_id\0day(be32) -> Counters
+//   dedup        event_id -> first-seen time (be64 ms), expired by window
+//   meta         "schema_version" -> decimal
+// Counters are summed by a merge operator. This header and its siblings are
+// the only places that know RocksDB exists; callers see absl::Status.
+#ifndef REACHRANK_STORAGE_STORE_H_
+#define REACHRANK_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "reachrank/v1/common.pb.h"
+#include "storage/counters.h"
+#include "storage/records.pb.h"
+
+namespace reachrank::storage {
+
+// Schema version written at creation and checked at open.
+inline constexpr int kSchemaVersion = 1;
+
+struct StoreOptions {
+  // Database directory; created if missing (primary mode only).
+  std::string path;
+  // fsync the WAL on every write. Off: an acknowledged write survives a
+  // process crash (kill -9) but not a power loss.
+  bool sync = false;
+  // A replayed event_id within this window is a duplicate.
+  absl::Duration dedup_window = absl::Hours(24 * 7);
+  // Shared LRU block cache for all column families.
+  size_t block_cache_bytes = 256ull << 20;
+  // Merge operands stacked on one key before RocksDB folds them at write.
+  int max_successive_merges = 32;
+};
+
+// The outcome of one event of a RecordEvents call.
+enum class EventOutcome { kAccepted, kDuplicate, kUnknownPost };
+
+// The outcome of a RecordEvents call, one entry per input event.
+struct RecordResult {
+  std::vector<EventOutcome> outcomes;
+  uint64_t accepted = 0;
+  uint64_t duplicates = 0;
+  uint64_t unknown_post = 0;
+};
+
+// The outcome of one post of a PutPosts call.
+struct PutPostResult {
+  bool created = false;         // false: replaced an existing post
+  bool needs_classification = false;  // stored pending (new or text changed)
+};
+
+// One entry of an author's post history.
+struct AuthorPostEntry {
+  int64_t created_ms = 0;
+  std::string post_id;
+  std::string topic_id;  // empty while pending
+};
+
+// A day-bucketed counter row: days since the Unix epoch (UTC).
+struct DayCounters {
+  int32_t day = 0;
+  Counters counters;
+};
+
+// Point-in-time figures for metrics (RocksDB statistics and properties).
+struct StoreStats {
+  uint64_t block_cache_hit = 0;
+  uint64_t block_cache_miss = 0;
+  uint64_t pending_compaction_bytes = 0;
+  uint64_t running_compactions = 0;
+  uint64_t write_stall_micros = 0;
+  uint64_t live_sst_bytes = 0;
+  uint64_t memtable_bytes = 0;
+  uint64_t estimated_keys = 0;  // summed over column families
+  uint64_t pending_classification = 0;  // estimate
+};
+
+// A handle on one database. Thread-safe: all methods may be called
+// concurrently. Writes that read first (events, posts) are serialised inside.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Opens (creating if needed) the database read-write. Fails with
+  // FAILED_PRECONDITION when the stored schema version is newer or unknown,
+  // and with the RocksDB error text otherwise.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(
+      const StoreOptions& options);
+
+  // Opens a read-only secondary instance of the database at options.path,
+  // keeping its own info log under `secondary_path`. Writes fail with
+  // FAILED_PRECONDITION. Call TryCatchUpWithPrimary to see new writes.
+  static absl::StatusOr<std::unique_ptr<Store>> OpenSecondary(
+      const StoreOptions& options, const std::string& secondary_path);
+
+  // Secondary only: replays the primary's new WAL/MANIFEST entries.
+  virtual absl::Status TryCatchUpWithPrimary() = 0;
+  virtual bool is_secondary() const = 0;
+
+  // --- posts ---------------------------------------------------------------
+  // Writes `records` in one WriteBatch. A new post (or one whose text or
+  // language changed) is stored with classified=false and added to the
+  // pending set, unless its record already carries topics
+  // (classified=true), in which case topic supply counters are updated.
+  // Posts published counters of the author are bumped once per new post.
+  virtual absl::StatusOr<std::vector<PutPostResult>> PutPosts(
+      absl::Span<const PostRecord> records) = 0;
+  // NOT_FOUND when the post is unknown.
+  virtual absl::StatusOr<PostRecord> GetPost(absl::string_view post_id) = 0;
+  // One entry per id (std::nullopt for unknown ids), via MultiGet.
+  virtual absl::StatusOr<std::vector<std::optional<PostRecord>>> MultiGetPosts(
+      absl::Span<const std::string> post_ids) = 0;
+  // Stores the classification of a pending post, removes it from the pending
+  // set, and adds it to the topic supply counters of its creation day — all in
+  // one WriteBatch. NOT_FOUND for an unknown post.
+  virtual absl::Status SetClassification(
+      absl::string_view post_id, absl::Span<const v1::TopicScore> topics,
+      absl::string_view language) = 0;
+  // Up to `limit` post ids waiting for classification, oldest key first.
+  virtual absl::StatusOr<std::vector<std::string>> ListPending(
+      size_t limit) = 0;
+
+  // --- authors -------------------------------------------------------------
+  virtual absl::Status PutAuthors(absl::Span<const v1::Author> authors) = 0;
+  // NOT_FOUND when unknown.
+  virtual absl::StatusOr<v1::Author> GetAuthor(absl::string_view platform,
+                                               absl::string_view author_id) = 0;
+  // The author's posts created at or before `until`, newest first, at most
+  // `limit`.
+  virtual absl::StatusOr<std::vector<AuthorPostEntry>> AuthorPosts(
+      absl::string_view platform, absl::string_view author_id,
+      absl::Time until, size_t limit) = 0;
+
+  // --- events --------------------------------------------------------------
+  // Counts `events` (already validated) in one WriteBatch together with
+  // their dedup markers: a crash leaves either all or none of the batch.
+  // Events for unknown posts are not stored (kUnknownPost); an event_id
+  // seen within the dedup window (or earlier in this batch) is kDuplicate.
+  // `now` is the dedup clock.
+  virtual absl::StatusOr<RecordResult> RecordEvents(
+      absl::Span<const v1::EngagementEvent> events, absl::Time now) = 0;
+
+  // --- counters ------------------------------------------------------------
+  // Totals of one post (empty Counters for a post without events).
+  virtual absl::StatusOr<Counters> PostCounters(absl::string_view post_id) = 0;
+  // Totals of many posts through one MultiGet, in input order.
+  virtual absl::StatusOr<std::vector<Counters>> MultiGetPostCounters(
+      absl::Span<const std::string> post_ids) = 0;
+  // Sum of a post's hourly buckets whose hour starts before `as_of`.
+  virtual absl::StatusOr<Counters> PostCountersAsOf(absl::string_view post_id,
+                                                    absl::Time as_of) = 0;
+  // Day rows of an author in [first_day, last_day], ascending.
+  virtual absl::StatusOr<std::vector<DayCounters>> AuthorDays(
+      absl::string_view platform, absl::string_view author_id,
+      int32_t first_day, int32_t last_day) = 0;
+  // Day rows of a topic on a platform in [first_day, last_day], ascending.
+  virtual absl::StatusOr<std::vector<DayCounters>> TopicDays(
+      absl::string_view platform, absl::string_view topic_id,
+      int32_t first_day, int32_t last_day) = 0;
+
+  // --- operations ----------------------------------------------------------
+  virtual StoreStats Stats() = 0;
+  // Flushes memtables and the WAL; used before a clean shutdown.
+  virtual absl::Status Flush() = 0;
+};
+
+// Days since the Unix epoch (UTC) of `t`.
+int32_t DayOf(absl::Time t);
+
+}  // namespace reachrank::storage
+
+#endif  // REACHRANK_STORAGE_STORE_H_
