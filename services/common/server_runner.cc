@@ -1,0 +1,92 @@
+#include "services/common/server_runner.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <signal.h>
+
+#include <chrono>
+#include <utility>
+
+namespace reachrank::services {
+
+absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
+    const ServerOptions& options, std::vector<HostedService> services,
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+                           &port);
+  // Without this a second server could silently share the port.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  std::vector<std::string> names;
+  for (const HostedService& s : services) {
+    builder.RegisterService(s.service);
+    names.push_back(s.name);
+  }
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return absl::UnavailableError("cannot listen on " + options.listen);
+  }
+  std::unique_ptr<GrpcServer> result(new GrpcServer(
+      std::move(server), port, std::move(names), options.shutdown_grace));
+  result->SetServing(false);
+  return result;
+}
+
+GrpcServer::GrpcServer(std::unique_ptr<grpc::Server> server, int port,
+                       std::vector<std::string> names, absl::Duration grace)
+    : server_(std::move(server)),
+      port_(port),
+      names_(std::move(names)),
+      grace_(grace) {}
+
+GrpcServer::~GrpcServer() { Shutdown(); }
+
+void GrpcServer::SetServing(bool serving) {
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus("", serving);
+  for (const std::string& name : names_) {
+    health->SetServingStatus(name, serving);
+  }
+}
+
+void GrpcServer::Shutdown() {
+  absl::MutexLock lock(&mu_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  SetServing(false);
+  // Stops accepting at once; calls in flight get until the deadline.
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace_));
+  server_->Wait();
+}
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  while (sigwait(&set, &sig) != 0) {
+  }
+  return sig;
+}
+
+}  // namespace reachrank::services

@@ -1,0 +1,84 @@
+// server_runner: starts a gRPC server the way every reachrank service runs
+// one: health (grpc.health.v1, NOT_SERVING until the service says it is
+// ready), server reflection (v1alpha), 8 MiB message limit, interceptors,
+// and a graceful shutdown that stops accepting and lets calls in flight
+// finish until a deadline.
+#ifndef REACHRANK_SERVICES_COMMON_SERVER_RUNNER_H_
+#define REACHRANK_SERVICES_COMMON_SERVER_RUNNER_H_
+
+#include <grpcpp/server.h>
+#include <grpcpp/support/server_interceptor.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace reachrank::services {
+
+inline constexpr int kMaxMessageBytes = 8 << 20;
+
+// A service to host, borrowed: it must outlive the server.
+struct HostedService {
+  std::string name;  // full name for health, e.g. "reachrank.v1.IngestService"
+  grpc::Service* service;
+};
+
+struct ServerOptions {
+  // "host:port"; port 0 picks a free one (see GrpcServer::port()).
+  std::string listen;
+  int max_message_bytes = kMaxMessageBytes;
+  // How long Shutdown() lets calls in flight run before cancelling them.
+  absl::Duration shutdown_grace = absl::Seconds(10);
+};
+
+// A running gRPC server. Thread-safe.
+class GrpcServer {
+ public:
+  // Builds and starts the server. Health starts NOT_SERVING for "" and each
+  // service name. UNAVAILABLE when `options.listen` cannot be bound (the
+  // port is never shared: SO_REUSEPORT is off).
+  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
+      const ServerOptions& options, std::vector<HostedService> services,
+      std::vector<std::unique_ptr<
+          grpc::experimental::ServerInterceptorFactoryInterface>>
+          interceptors);
+
+  ~GrpcServer();  // Shutdown(), then waits for the server to stop.
+
+  // The bound port.
+  int port() const { return port_; }
+  // Sets the health status of "" and every hosted service.
+  void SetServing(bool serving);
+  // Marks NOT_SERVING, stops accepting calls, waits up to the grace period
+  // for calls in flight, then cancels the rest. Idempotent; blocks until the
+  // server has stopped.
+  void Shutdown();
+
+ private:
+  GrpcServer(std::unique_ptr<grpc::Server> server, int port,
+             std::vector<std::string> names, absl::Duration grace);
+
+  // Constant after construction.
+  const std::unique_ptr<grpc::Server> server_;
+  const int port_;
+  const std::vector<std::string> names_;
+  const absl::Duration grace_;
+
+  absl::Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread created
+// after it. Call first thing in main(), before any thread starts, then
+// WaitForShutdownSignal() from the main thread.
+void BlockShutdownSignals();
+// Waits until SIGTERM or SIGINT arrives; returns the signal number.
+int WaitForShutdownSignal();
+
+}  // namespace reachrank::services
+
+#endif  // REACHRANK_SERVICES_COMMON_SERVER_RUNNER_H_

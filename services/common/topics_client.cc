@@ -1,0 +1,114 @@
+#include "services/common/topics_client.h"
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <utility>
+
+#include "services/common/grpc_status.h"
+
+namespace reachrank::services {
+namespace {
+
+bool Retryable(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAVAILABLE ||
+         code == grpc::StatusCode::DEADLINE_EXCEEDED ||
+         code == grpc::StatusCode::RESOURCE_EXHAUSTED;
+}
+
+std::vector<topics::Classification> FromResponse(
+    const v1::ClassifyResponse& response) {
+  std::vector<topics::Classification> out;
+  out.reserve(response.results_size());
+  for (const v1::ClassifyResult& r : response.results()) {
+    topics::Classification c;
+    c.id = r.id();
+    c.language = r.language();
+    for (const v1::TopicScore& t : r.topics()) {
+      c.topics.push_back({t.topic_id(), t.probability()});
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<GrpcTopicClassifier>>
+GrpcTopicClassifier::Create(const TopicsClientOptions& options) {
+  if (options.address.empty()) {
+    return absl::InvalidArgumentError("topics address: must not be empty");
+  }
+  return Create(options, grpc::CreateChannel(
+                             options.address,
+                             grpc::InsecureChannelCredentials()));
+}
+
+absl::StatusOr<std::unique_ptr<GrpcTopicClassifier>>
+GrpcTopicClassifier::Create(const TopicsClientOptions& options,
+                            std::shared_ptr<grpc::Channel> channel) {
+  if (options.max_attempts < 1) {
+    return absl::InvalidArgumentError("topics max_attempts: must be >= 1");
+  }
+  return std::unique_ptr<GrpcTopicClassifier>(
+      new GrpcTopicClassifier(options, std::move(channel)));
+}
+
+GrpcTopicClassifier::GrpcTopicClassifier(
+    const TopicsClientOptions& options, std::shared_ptr<grpc::Channel> channel)
+    : options_(options), stub_(v1::TopicService::NewStub(channel)) {}
+
+absl::StatusOr<std::vector<topics::Classification>>
+GrpcTopicClassifier::Classify(absl::Span<const topics::TextItem> items,
+                              int top_k) {
+  if (items.size() > topics::kMaxBatchItems) {
+    return absl::ResourceExhaustedError("items: at most 1000 per call");
+  }
+  v1::ClassifyRequest request;
+  request.set_top_k(top_k > 0 ? top_k : 0);
+  for (const topics::TextItem& item : items) {
+    v1::ClassifyItem* out = request.add_items();
+    out->set_id(item.id);
+    out->set_text(item.text);
+    out->set_language(item.language);
+  }
+  absl::StatusOr<v1::ClassifyResponse> response = CallWithRetries(request);
+  if (!response.ok()) return response.status();
+  if (response->results_size() != request.items_size()) {
+    return absl::InternalError("topic service answered " +
+                               std::to_string(response->results_size()) +
+                               " results for " +
+                               std::to_string(request.items_size()) +
+                               " items");
+  }
+  absl::MutexLock lock(&mu_);
+  model_version_ = response->model_version();
+  return FromResponse(*response);
+}
+
+absl::StatusOr<v1::ClassifyResponse> GrpcTopicClassifier::CallWithRetries(
+    const v1::ClassifyRequest& request) {
+  absl::Duration backoff = options_.initial_backoff;
+  grpc::Status status;
+  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+    if (attempt > 1) {
+      absl::SleepFor(backoff);
+      backoff *= 2;
+    }
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
+    v1::ClassifyResponse response;
+    status = stub_->Classify(&context, request, &response);
+    if (status.ok()) return response;
+    if (!Retryable(status.error_code())) break;
+  }
+  return ToAbslStatus(status);
+}
+
+std::string GrpcTopicClassifier::ModelVersion() const {
+  absl::MutexLock lock(&mu_);
+  return model_version_;
+}
+
+}  // namespace reachrank::services

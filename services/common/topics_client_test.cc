@@ -1,0 +1,80 @@
+#include "services/common/topics_client.h"
+
+#include <gtest/gtest.h>
+
+#include "services/common/fake_topic_service.h"
+#include "services/common/server_runner.h"
+#include "services/common/test_support.h"
+
+namespace reachrank::services {
+namespace {
+
+class TopicsClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = GrpcServer::Start({"127.0.0.1:0"}, {{"t", &service_}}, {});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    options_.address = reachrank::testing::Loopback(server_->port());
+    options_.initial_backoff = absl::Milliseconds(10);
+  }
+
+  reachrank::testing::FakeTopicService service_;
+  std::unique_ptr<GrpcServer> server_;
+  TopicsClientOptions options_;
+};
+
+TEST_F(TopicsClientTest, ClassifiesThroughTheService) {
+  auto client = GrpcTopicClassifier::Create(options_);
+  ASSERT_TRUE(client.ok());
+  std::vector<topics::TextItem> items = {{"a", "a trip to Rome", "en"},
+                                         {"b", "how to code in C++", ""}};
+  auto result = (*client)->Classify(items, 3);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->size(), 2u);
+  EXPECT_EQ((*result)[0].id, "a");
+  EXPECT_EQ((*result)[0].topics.at(0).topic_id, "travel");
+  EXPECT_EQ((*result)[1].topics.at(0).topic_id, "science/technology");
+  EXPECT_FLOAT_EQ((*result)[1].topics.at(0).probability, 0.9f);
+  EXPECT_EQ((*client)->ModelVersion(), "fake-v1");
+}
+
+TEST_F(TopicsClientTest, RetriesDeadlinesABoundedNumberOfTimes) {
+  options_.deadline = absl::Milliseconds(100);
+  options_.max_attempts = 2;
+  auto client = GrpcTopicClassifier::Create(options_);
+  std::vector<topics::TextItem> items = {{"a", "sleep:400", "en"}};
+  auto result = (*client)->Classify(items, 3);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(service_.calls(), 2);
+}
+
+TEST_F(TopicsClientTest, UnreachableServiceIsUnavailable) {
+  auto port = reachrank::testing::PickFreePort();
+  ASSERT_TRUE(port.ok());
+  options_.address = reachrank::testing::Loopback(*port);
+  options_.max_attempts = 3;
+  auto client = GrpcTopicClassifier::Create(options_);
+  absl::Time start = absl::Now();
+  std::vector<topics::TextItem> items = {{"a", "x", "en"}};
+  auto result = (*client)->Classify(items, 3);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+TEST_F(TopicsClientTest, RejectsBadOptionsAndBigBatches) {
+  EXPECT_EQ(GrpcTopicClassifier::Create(TopicsClientOptions{}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options_.max_attempts = 0;
+  EXPECT_EQ(GrpcTopicClassifier::Create(options_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options_.max_attempts = 1;
+  auto client = GrpcTopicClassifier::Create(options_);
+  std::vector<topics::TextItem> items(topics::kMaxBatchItems + 1);
+  EXPECT_EQ((*client)->Classify(items, 3).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(service_.calls(), 0);
+}
+
+}  // namespace
+}  // namespace reachrank::services
