@@ -84,7 +84,7 @@ double PoolScore(const Reactions& x) {
   return x.completes / n + 3 * x.likes / n + 8 * x.shares / n;
 }
 
-constexpr double kPoolBars[] = {0.45, 0.55, 0.62};
+constexpr double kPoolBars[] = {0.54, 0.58, 0.64};
 constexpr int kPoolHours[] = {1, 4, 12, 30};
 
 int64_t FirstPoolSize(const AccountState& state, const MarketContext& m,
@@ -108,9 +108,9 @@ PostOutcome SimulatePost(const PlannedPost& post, const MarketContext& m,
   // Followers and friends first.
   const int64_t fol = rng.Binomial(state.followers, rng.Uniform(0.06, 0.18));
   int64_t shares = 0;
-  const double fol_split[] = {0.5, 0.3, 0.2};
-  const int fol_hours[] = {0, 2, 8};
-  for (int k = 0; k < 3; ++k) {
+  const double fol_split[] = {0.7, 0.3};
+  const int fol_hours[] = {0, 6};
+  for (int k = 0; k < 2; ++k) {
     shares += w.Engage(rng, std::llround(fol * fol_split[k]), FollowerRates(s),
                        fol_hours[k], v1::SURFACE_FOLLOWING, RELATION_FOLLOWER,
                        media).shares;
@@ -142,21 +142,23 @@ PostOutcome SimulatePost(const PlannedPost& post, const MarketContext& m,
   stranger_7d += via_share.impressions;
   out.new_followers += via_share.follows;
 
-  // The long tail: useful topics keep earning search and recommended views.
-  const double tail_base =
+  // The long tail: useful topics keep earning search and recommended views,
+  // drawn at widening intervals (each bucket stands for the days since the
+  // previous one).
+  const double tail_per_day =
       25 * m.evergreen * (post.utility ? 3 : 1) * s * (1 + out.pools_passed);
-  for (int day = 1; day <= 60; day += 2) {
-    const double n = tail_base * std::exp(-day / 30.0);
+  int previous_day = 0;
+  for (int day : {2, 5, 10, 20, 40}) {
+    const double n = tail_per_day * std::exp(-day / 30.0) * (day - previous_day);
+    previous_day = day;
     const int hour = 24 * day + 12;
-    const Reactions a = w.Engage(rng, rng.Binomial(std::llround(n * 2), 0.6),
-                                 sr, hour, v1::SURFACE_SEARCH,
+    const Reactions a = w.Engage(rng, rng.Binomial(std::llround(n), 0.6), sr,
+                                 hour, v1::SURFACE_SEARCH, RELATION_STRANGER,
+                                 media);
+    const Reactions b = w.Engage(rng, rng.Binomial(std::llround(n), 0.4), sr,
+                                 hour, v1::SURFACE_RECOMMENDED,
                                  RELATION_STRANGER, media);
-    const Reactions b = w.Engage(rng, rng.Binomial(std::llround(n * 2), 0.4),
-                                 sr, hour, v1::SURFACE_RECOMMENDED,
-                                 RELATION_STRANGER, media);
-    if (hour < 24 * 7 && hour < max_hours) {
-      stranger_7d += a.impressions + b.impressions;
-    }
+    if (hour < 24 * 7) stranger_7d += a.impressions + b.impressions;
     out.new_followers += a.follows + b.follows;
   }
 
