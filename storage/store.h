@@ -91,6 +91,9 @@ struct StoreStats {
   uint64_t memtable_bytes = 0;
   uint64_t estimated_keys = 0;  // summed over column families
   uint64_t pending_classification = 0;  // estimate
+  // Malformed counter operands or values the merge operator skipped (and
+  // logged) since open; anything but 0 means on-disk corruption.
+  uint64_t corrupt_merge_operands = 0;
 };
 
 // A handle on one database. Thread-safe: all methods may be called

@@ -1,0 +1,43 @@
+#include "storage/post_rows.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "storage/keys.h"
+#include "storage/store.h"
+
+namespace reachrank::storage {
+
+int64_t CreatedMs(const PostRecord& record) {
+  const auto& t = record.post().created_at();
+  return t.seconds() * 1000 + t.nanos() / 1000000;
+}
+
+std::string AuthorPostKeyOf(const PostRecord& record) {
+  return keys::AuthorPostKey(record.post().platform(),
+                             record.post().author_id(), CreatedMs(record),
+                             record.post().post_id());
+}
+
+std::string AuthorPostValueOf(const PostRecord& record) {
+  if (!record.classified() || record.topics_size() == 0) return "";
+  return record.topics(0).topic_id();
+}
+
+void AddPostRows(const PostRecord& record, int64_t sign, PostDeltas* deltas) {
+  const v1::Post& post = record.post();
+  const int32_t day = DayOf(absl::FromUnixMillis(CreatedMs(record)));
+  deltas->author_days[keys::DayKey(post.platform(), post.author_id(), day)]
+      .Add(kPostsPublished, sign);
+  if (!record.classified() || record.topics_size() == 0) return;
+  deltas->topic_days[keys::DayKey(post.platform(), record.topics(0).topic_id(),
+                                  day)]
+      .Add(kPostsPublished, sign);
+  absl::flat_hash_set<absl::string_view> seen;
+  for (const v1::TopicScore& topic : record.topics()) {
+    if (!keys::IsValidPart(topic.topic_id())) continue;
+    if (!seen.insert(topic.topic_id()).second) continue;
+    deltas->topic_days[keys::DayKey(post.platform(), topic.topic_id(), day)]
+        .Add(kPostsClassified, sign);
+  }
+}
+
+}  // namespace reachrank::storage

@@ -1,0 +1,122 @@
+// RocksStore: the RocksDB implementation of Store. Internal to storage/.
+#ifndef REACHRANK_STORAGE_STORE_IMPL_H_
+#define REACHRANK_STORAGE_STORE_IMPL_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+#include "storage/rocks_options.h"
+#include "storage/store.h"
+
+namespace reachrank::storage {
+
+inline rocksdb::Slice ToSlice(absl::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
+inline absl::string_view ToView(const rocksdb::Slice& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+// One value per key of family `cf` of `db` through one MultiGet (nullopt when
+// absent), in key order.
+absl::StatusOr<std::vector<std::optional<std::string>>> MultiGetRaw(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+    absl::Span<const std::string> keys);
+
+// Thread-safe: RocksDB handles concurrent readers and writers; the methods
+// that read before they write (RecordEvents, PutPosts, SetClassification)
+// hold write_mu_ so that their check-then-write is atomic.
+class RocksStore final : public Store {
+ public:
+  // Takes ownership of `db` and `handles` (one per Cf, in Cf order).
+  RocksStore(StoreOptions options, RocksSetup setup, bool secondary,
+             std::unique_ptr<rocksdb::DB> db,
+             std::vector<rocksdb::ColumnFamilyHandle*> handles);
+  ~RocksStore() override;
+
+  absl::Status TryCatchUpWithPrimary() override;
+  bool is_secondary() const override { return secondary_; }
+
+  absl::StatusOr<std::vector<PutPostResult>> PutPosts(
+      absl::Span<const PostRecord> records) override;
+  absl::StatusOr<PostRecord> GetPost(absl::string_view post_id) override;
+  absl::StatusOr<std::vector<std::optional<PostRecord>>> MultiGetPosts(
+      absl::Span<const std::string> post_ids) override;
+  absl::Status SetClassification(absl::string_view post_id,
+                                 absl::Span<const v1::TopicScore> topics,
+                                 absl::string_view language) override;
+  absl::StatusOr<std::vector<std::string>> ListPending(size_t limit) override;
+
+  absl::Status PutAuthors(absl::Span<const v1::Author> authors) override;
+  absl::StatusOr<v1::Author> GetAuthor(absl::string_view platform,
+                                       absl::string_view author_id) override;
+  absl::StatusOr<std::vector<AuthorPostEntry>> AuthorPosts(
+      absl::string_view platform, absl::string_view author_id,
+      absl::Time until, size_t limit) override;
+
+  absl::StatusOr<RecordResult> RecordEvents(
+      absl::Span<const v1::EngagementEvent> events, absl::Time now) override;
+
+  absl::StatusOr<Counters> PostCounters(absl::string_view post_id) override;
+  absl::StatusOr<std::vector<Counters>> MultiGetPostCounters(
+      absl::Span<const std::string> post_ids) override;
+  absl::StatusOr<Counters> PostCountersAsOf(absl::string_view post_id,
+                                            absl::Time as_of) override;
+  absl::StatusOr<std::vector<DayCounters>> AuthorDays(
+      absl::string_view platform, absl::string_view author_id,
+      int32_t first_day, int32_t last_day) override;
+  absl::StatusOr<std::vector<DayCounters>> TopicDays(
+      absl::string_view platform, absl::string_view topic_id,
+      int32_t first_day, int32_t last_day) override;
+
+  StoreStats Stats() override;
+  absl::Status Flush() override;
+
+ private:
+  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[c]; }
+  // FAILED_PRECONDITION on a secondary instance.
+  absl::Status CheckWritable() const;
+  absl::Status Write(rocksdb::WriteBatch* batch, absl::string_view what);
+  absl::StatusOr<std::vector<std::optional<std::string>>> MultiGetRaw(
+      Cf c, absl::Span<const std::string> keys) {
+    return storage::MultiGetRaw(db_.get(), cf(c), keys);
+  }
+  // Adds the record, its author_posts entry and its pending-set change to
+  // `batch`.
+  void StageRecord(const PostRecord& record, rocksdb::WriteBatch* batch);
+  // Reads and decodes one PostRecord; nullopt when absent.
+  absl::StatusOr<std::optional<PostRecord>> ReadPost(absl::string_view id);
+  // Day rows of `c` between the two days (inclusive), ascending.
+  absl::StatusOr<std::vector<DayCounters>> ReadDays(Cf c,
+                                                    absl::string_view platform,
+                                                    absl::string_view owner,
+                                                    int32_t first_day,
+                                                    int32_t last_day);
+
+  // Constant after construction.
+  const StoreOptions options_;
+  const RocksSetup setup_;
+  const bool secondary_;
+  const std::unique_ptr<rocksdb::DB> db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::WriteOptions write_options_;
+
+  // Serialises read-check-write sequences of writers.
+  absl::Mutex write_mu_;
+};
+
+// Decodes a PostRecord value; DATA_LOSS naming `id` when malformed.
+absl::StatusOr<PostRecord> ParsePostRecord(absl::string_view id,
+                                           absl::string_view value);
+// Decodes a Counters value; DATA_LOSS naming `what` when malformed.
+absl::StatusOr<Counters> ParseCounters(absl::string_view what,
+                                       absl::string_view value);
+
+}  // namespace reachrank::storage
+
+#endif  // REACHRANK_STORAGE_STORE_IMPL_H_

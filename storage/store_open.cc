@@ -1,0 +1,246 @@
+// Opening a database (primary or secondary), the schema check, and the
+// operational methods of RocksStore.
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "storage/keys.h"
+#include "storage/rocks_status.h"
+#include "storage/store_impl.h"
+
+namespace reachrank::storage {
+namespace {
+
+using Handles = std::vector<rocksdb::ColumnFamilyHandle*>;
+
+// Refuses a database holding column families this version does not know
+// (written by a newer reachrank). A missing database is fine.
+absl::Status CheckFamilies(const rocksdb::DBOptions& db_options,
+                           const std::string& path) {
+  std::vector<std::string> existing;
+  rocksdb::Status s =
+      rocksdb::DB::ListColumnFamilies(db_options, path, &existing);
+  if (!s.ok()) return absl::OkStatus();  // new database: nothing to check
+  for (const std::string& name : existing) {
+    bool known = false;
+    for (const char* ours : kCfNames) known = known || name == ours;
+    if (!known) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "database at ", path, " has column family '", name,
+          "' unknown to schema version ", kSchemaVersion,
+          "; it was written by a newer reachrank"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WrongSchema(const std::string& path, absl::string_view stored) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "database at ", path, " has schema version '", stored,
+      "'; this build reads only version ", kSchemaVersion,
+      " (a newer reachrank wrote it, or it is not a reachrank database)"));
+}
+
+// True when the posts family holds no key (a database created but never
+// written, e.g. after a crash right at creation).
+bool PostsEmpty(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* posts) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), posts));
+  it->SeekToFirst();
+  return !it->Valid() && it->status().ok();
+}
+
+// Checks the stored schema version; a primary writes it into an empty
+// database that has none.
+absl::Status CheckSchema(rocksdb::DB* db, const Handles& handles,
+                         const std::string& path, bool secondary) {
+  std::string stored;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), handles[kCfMeta],
+                              std::string(keys::kSchemaVersionKey), &stored);
+  if (s.IsNotFound()) {
+    if (secondary || !PostsEmpty(db, handles[kCfPosts])) {
+      return WrongSchema(path, "<missing>");
+    }
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    return FromRocks(db->Put(sync, handles[kCfMeta],
+                             std::string(keys::kSchemaVersionKey),
+                             std::to_string(kSchemaVersion)),
+                     "write schema version");
+  }
+  RR_RETURN_IF_ERROR(FromRocks(s, "read schema version"));
+  int version = 0;
+  if (!absl::SimpleAtoi(stored, &version) || version != kSchemaVersion) {
+    return WrongSchema(path, stored);
+  }
+  return absl::OkStatus();
+}
+
+void CloseHandles(rocksdb::DB* db, const Handles& handles) {
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  }
+}
+
+// Opens (primary, or secondary when `secondary_path` is set), checks the
+// schema and wraps the result.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(
+    const StoreOptions& options, const std::string* secondary_path) {
+  RocksSetup setup = MakeRocksSetup(options);
+  RR_RETURN_IF_ERROR(CheckFamilies(setup.db_options, options.path));
+  rocksdb::DB* raw = nullptr;
+  Handles handles;
+  rocksdb::Status s;
+  if (secondary_path == nullptr) {
+    s = rocksdb::DB::Open(setup.db_options, options.path, setup.families,
+                          &handles, &raw);
+  } else {
+    setup.db_options.max_open_files = -1;  // required by secondaries
+    s = rocksdb::DB::OpenAsSecondary(setup.db_options, options.path,
+                                     *secondary_path, setup.families,
+                                     &handles, &raw);
+  }
+  RR_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options.path)));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  absl::Status schema =
+      CheckSchema(db.get(), handles, options.path, secondary_path != nullptr);
+  if (!schema.ok()) {
+    CloseHandles(db.get(), handles);
+    db->Close().PermitUncheckedError();
+    return schema;
+  }
+  return std::unique_ptr<Store>(new RocksStore(options, std::move(setup),
+                                               secondary_path != nullptr,
+                                               std::move(db), handles));
+}
+
+}  // namespace
+
+int32_t DayOf(absl::Time t) {
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  int64_t day = seconds / 86400;
+  if (seconds % 86400 < 0) --day;  // floor for times before 1970
+  return static_cast<int32_t>(day);
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(
+    const StoreOptions& options) {
+  return OpenStore(options, nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::OpenSecondary(
+    const StoreOptions& options, const std::string& secondary_path) {
+  return OpenStore(options, &secondary_path);
+}
+
+RocksStore::RocksStore(StoreOptions options, RocksSetup setup, bool secondary,
+                       std::unique_ptr<rocksdb::DB> db, Handles handles)
+    : options_(std::move(options)),
+      setup_(std::move(setup)),
+      secondary_(secondary),
+      db_(std::move(db)),
+      handles_(std::move(handles)) {
+  write_options_.sync = options_.sync;
+}
+
+RocksStore::~RocksStore() {
+  CloseHandles(db_.get(), handles_);
+  db_->Close().PermitUncheckedError();
+}
+
+absl::Status RocksStore::TryCatchUpWithPrimary() {
+  if (!secondary_) {
+    return absl::FailedPreconditionError(
+        "TryCatchUpWithPrimary: not a secondary instance");
+  }
+  return FromRocks(db_->TryCatchUpWithPrimary(), "catch up with primary");
+}
+
+absl::Status RocksStore::CheckWritable() const {
+  if (!secondary_) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "the database is open as a read-only secondary instance");
+}
+
+absl::Status RocksStore::Write(rocksdb::WriteBatch* batch,
+                               absl::string_view what) {
+  return FromRocks(db_->Write(write_options_, batch), what);
+}
+
+absl::Status RocksStore::Flush() {
+  RR_RETURN_IF_ERROR(CheckWritable());
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin(),
+                                                     handles_.end());
+  RR_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, families), "flush"));
+  return FromRocks(db_->FlushWAL(/*sync=*/true), "flush WAL");
+}
+
+StoreStats RocksStore::Stats() {
+  StoreStats out;
+  rocksdb::Statistics& st = *setup_.statistics;
+  out.block_cache_hit = st.getTickerCount(rocksdb::BLOCK_CACHE_HIT);
+  out.block_cache_miss = st.getTickerCount(rocksdb::BLOCK_CACHE_MISS);
+  out.write_stall_micros = st.getTickerCount(rocksdb::STALL_MICROS);
+  auto sum = [this](const std::string& property) {
+    uint64_t v = 0;
+    return db_->GetAggregatedIntProperty(property, &v) ? v : uint64_t{0};
+  };
+  using P = rocksdb::DB::Properties;
+  out.pending_compaction_bytes = sum(P::kEstimatePendingCompactionBytes);
+  out.live_sst_bytes = sum(P::kLiveSstFilesSize);
+  out.memtable_bytes = sum(P::kCurSizeAllMemTables);
+  out.estimated_keys = sum(P::kEstimateNumKeys);
+  uint64_t v = 0;
+  if (db_->GetIntProperty(P::kNumRunningCompactions, &v)) {
+    out.running_compactions = v;
+  }
+  if (db_->GetIntProperty(cf(kCfPending), P::kEstimateNumKeys, &v)) {
+    out.pending_classification = v;
+  }
+  out.corrupt_merge_operands = setup_.merge_operator->corrupt_operands();
+  return out;
+}
+
+absl::StatusOr<std::vector<std::optional<std::string>>> MultiGetRaw(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+    absl::Span<const std::string> keys) {
+  const size_t n = keys.size();
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(n);
+  std::vector<rocksdb::Status> statuses(n);
+  db->MultiGet(rocksdb::ReadOptions(), cf, n, slices.data(), values.data(),
+               statuses.data());
+  std::vector<std::optional<std::string>> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    RR_RETURN_IF_ERROR(
+        FromRocks(statuses[i], absl::StrCat("read ", cf->GetName())));
+    out[i] = values[i].ToString();
+  }
+  return out;
+}
+
+absl::StatusOr<PostRecord> ParsePostRecord(absl::string_view id,
+                                           absl::string_view value) {
+  PostRecord record;
+  if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("malformed record of post '", id, "'"));
+  }
+  return record;
+}
+
+absl::StatusOr<Counters> ParseCounters(absl::string_view what,
+                                       absl::string_view value) {
+  Counters counters;
+  if (!Counters::Decode(value, &counters)) {
+    return absl::DataLossError(absl::StrCat("malformed counters of ", what));
+  }
+  return counters;
+}
+
+}  // namespace reachrank::storage

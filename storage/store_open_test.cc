@@ -1,0 +1,157 @@
+// Opening: schema check, secondary instances, statistics.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/keys.h"
+#include "storage/rocks_options.h"
+#include "storage/store.h"
+#include "storage/test_util.h"
+
+namespace reachrank::storage {
+namespace {
+
+using ::reachrank::storage::testing::MakeEvent;
+using ::reachrank::storage::testing::MakePost;
+using ::reachrank::storage::testing::OptionsFor;
+using ::reachrank::storage::testing::T0;
+using ::testing::HasSubstr;
+
+// Writes `value` as the stored schema version, bypassing the store.
+void OverwriteSchemaVersion(const std::string& path, const std::string& value) {
+  RocksSetup setup = MakeRocksSetup(OptionsFor(path));
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  ASSERT_TRUE(rocksdb::DB::Open(setup.db_options, path, setup.families,
+                                &handles, &db)
+                  .ok());
+  EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), handles[kCfMeta],
+                      std::string(keys::kSchemaVersionKey), value)
+                  .ok());
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  delete db;
+}
+
+TEST(StoreOpenTest, CreatesAndReopensCurrentSchema) {
+  testing::ScopedTempDir dir;
+  ASSERT_TRUE(Store::Open(OptionsFor(dir.path())).ok());
+  auto again = Store::Open(OptionsFor(dir.path()));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE((*again)->is_secondary());
+  EXPECT_EQ((*again)->TryCatchUpWithPrimary().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(StoreOpenTest, NewerSchemaIsRefused) {
+  testing::ScopedTempDir dir;
+  ASSERT_TRUE(Store::Open(OptionsFor(dir.path())).ok());
+  OverwriteSchemaVersion(dir.path(), std::to_string(kSchemaVersion + 1));
+  auto store = Store::Open(OptionsFor(dir.path()));
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr("schema version '2'"));
+}
+
+TEST(StoreOpenTest, UnknownSchemaIsRefused) {
+  testing::ScopedTempDir dir;
+  ASSERT_TRUE(Store::Open(OptionsFor(dir.path())).ok());
+  OverwriteSchemaVersion(dir.path(), "v1-beta");
+  EXPECT_EQ(Store::Open(OptionsFor(dir.path())).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(StoreOpenTest, UnknownColumnFamilyIsRefused) {
+  testing::ScopedTempDir dir;
+  ASSERT_TRUE(Store::Open(OptionsFor(dir.path())).ok());
+  {
+    RocksSetup setup = MakeRocksSetup(OptionsFor(dir.path()));
+    rocksdb::DB* db = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    ASSERT_TRUE(rocksdb::DB::Open(setup.db_options, dir.path(),
+                                  setup.families, &handles, &db)
+                    .ok());
+    rocksdb::ColumnFamilyHandle* extra = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(),
+                                       "from_the_future", &extra)
+                    .ok());
+    handles.push_back(extra);
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    delete db;
+  }
+  auto store = Store::Open(OptionsFor(dir.path()));
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr("from_the_future"));
+}
+
+TEST(StoreOpenTest, SecondaryCatchesUpWithPrimary) {
+  testing::ScopedTempDir dir;
+  auto primary = Store::Open(OptionsFor(dir.Sub("db")));
+  ASSERT_TRUE(primary.ok()) << primary.status();
+  ASSERT_TRUE((*primary)->PutPosts({MakePost("p1", "alice", T0())}).ok());
+  ASSERT_TRUE((*primary)
+                  ->RecordEvents({MakeEvent("e1", "p1",
+                                            v1::EVENT_TYPE_LIKE, T0(), 2)},
+                                 T0())
+                  .ok());
+
+  auto secondary =
+      Store::OpenSecondary(OptionsFor(dir.Sub("db")), dir.Sub("secondary"));
+  ASSERT_TRUE(secondary.ok()) << secondary.status();
+  Store& reader = **secondary;
+  EXPECT_TRUE(reader.is_secondary());
+  auto likes = [&reader] {
+    auto c = reader.PostCounters("p1");
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? c->ByType(v1::EVENT_TYPE_LIKE) : -1;
+  };
+  EXPECT_EQ(likes(), 2);
+
+  ASSERT_TRUE((*primary)
+                  ->RecordEvents({MakeEvent("e2", "p1",
+                                            v1::EVENT_TYPE_LIKE, T0(), 3)},
+                                 T0())
+                  .ok());
+  ASSERT_TRUE((*primary)->Flush().ok());
+  ASSERT_TRUE((*primary)
+                  ->RecordEvents({MakeEvent("e3", "p1",
+                                            v1::EVENT_TYPE_LIKE, T0(), 4)},
+                                 T0())
+                  .ok());
+  EXPECT_EQ(likes(), 2);  // not yet caught up
+  ASSERT_TRUE(reader.TryCatchUpWithPrimary().ok());
+  EXPECT_EQ(likes(), 9);  // flushed SST and live WAL both seen
+
+  EXPECT_EQ(reader.PutPosts({MakePost("p2", "alice", T0())}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(reader.RecordEvents({}, T0()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(StoreOpenTest, StatsReportReadsAndKeys) {
+  testing::ScopedTempDir dir;
+  auto store = Store::Open(OptionsFor(dir.path()));
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::vector<PostRecord> posts;
+  for (int i = 0; i < 100; ++i) {
+    posts.push_back(MakePost("p" + std::to_string(i), "alice", T0()));
+  }
+  ASSERT_TRUE((*store)->PutPosts(posts).ok());
+  ASSERT_TRUE((*store)->Flush().ok());
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE((*store)->GetPost("p" + std::to_string(i)).ok());
+  }
+  StoreStats stats = (*store)->Stats();
+  EXPECT_GT(stats.block_cache_hit + stats.block_cache_miss, 0u);
+  EXPECT_GT(stats.block_cache_hit, 0u);
+  EXPECT_GT(stats.live_sst_bytes, 0u);
+  EXPECT_GE(stats.estimated_keys, 100u);
+  EXPECT_EQ(stats.pending_classification, 100u);
+  EXPECT_EQ(stats.corrupt_merge_operands, 0u);
+}
+
+}  // namespace
+}  // namespace reachrank::storage

@@ -1,0 +1,198 @@
+// Posts and authors: PutPosts, SetClassification, the pending set, the
+// author index.
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "base/status_macros.h"
+#include "storage/keys.h"
+#include "storage/post_rows.h"
+#include "storage/rocks_status.h"
+#include "storage/store_impl.h"
+
+namespace reachrank::storage {
+namespace {
+
+template <typename Topics>
+absl::Status CheckTopics(const Topics& topics, absl::string_view where) {
+  size_t i = 0;
+  for (const v1::TopicScore& topic : topics) {
+    if (!keys::IsValidPart(topic.topic_id())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, "topics[", i, "].topic_id is empty or too long"));
+    }
+    ++i;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRecord(const PostRecord& r, size_t index) {
+  const std::string where = absl::StrCat("records[", index, "].");
+  for (const auto& [name, value] :
+       {std::pair<const char*, const std::string*>{"post_id",
+                                                   &r.post().post_id()},
+        {"platform", &r.post().platform()},
+        {"author_id", &r.post().author_id()}}) {
+    if (!keys::IsValidPart(*value)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, "post.", name, " is empty or too long"));
+    }
+  }
+  if (!r.classified()) return absl::OkStatus();
+  return CheckTopics(r.topics(), where);
+}
+
+// The record to store for `incoming`, given the stored one (if any). An
+// unclassified upsert of an unchanged post keeps its classification; a
+// changed text or language makes it pending again.
+PostRecord Reconcile(const std::optional<PostRecord>& old,
+                     const PostRecord& incoming, int64_t now_ms) {
+  PostRecord out = incoming;
+  out.set_updated_ms(now_ms);
+  if (out.language().empty()) out.set_language(incoming.post().language());
+  if (incoming.classified()) return out;
+  out.clear_topics();
+  const bool same_content = old.has_value() &&
+                            old->post().text() == incoming.post().text() &&
+                            old->post().language() == incoming.post().language();
+  if (same_content && old->classified()) {
+    *out.mutable_topics() = old->topics();
+    out.set_classified(true);
+    out.set_language(old->language());
+  }
+  return out;
+}
+
+void MergeRows(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf,
+               const absl::flat_hash_map<std::string, Counters>& rows) {
+  for (const auto& [key, counters] : rows) {
+    if (counters.empty()) continue;  // e.g. an unchanged re-upsert
+    batch->Merge(cf, key, counters.Encode()).PermitUncheckedError();
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<PostRecord>> RocksStore::ReadPost(
+    absl::string_view id) {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(kCfPosts), ToSlice(id), &value);
+  if (s.IsNotFound()) return std::optional<PostRecord>();
+  RR_RETURN_IF_ERROR(FromRocks(s, "read post"));
+  RR_ASSIGN_OR_RETURN(PostRecord record,
+                      ParsePostRecord(id, ToView(value)));
+  return std::optional<PostRecord>(std::move(record));
+}
+
+absl::StatusOr<PostRecord> RocksStore::GetPost(absl::string_view post_id) {
+  RR_ASSIGN_OR_RETURN(std::optional<PostRecord> record, ReadPost(post_id));
+  if (!record.has_value()) {
+    return absl::NotFoundError(absl::StrCat("post '", post_id, "' not found"));
+  }
+  return *std::move(record);
+}
+
+absl::StatusOr<std::vector<std::optional<PostRecord>>>
+RocksStore::MultiGetPosts(absl::Span<const std::string> post_ids) {
+  RR_ASSIGN_OR_RETURN(auto values, MultiGetRaw(kCfPosts, post_ids));
+  std::vector<std::optional<PostRecord>> out(post_ids.size());
+  for (size_t i = 0; i < post_ids.size(); ++i) {
+    if (!values[i].has_value()) continue;
+    RR_ASSIGN_OR_RETURN(out[i], ParsePostRecord(post_ids[i], *values[i]));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<PutPostResult>> RocksStore::PutPosts(
+    absl::Span<const PostRecord> records) {
+  RR_RETURN_IF_ERROR(CheckWritable());
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < records.size(); ++i) {
+    RR_RETURN_IF_ERROR(CheckRecord(records[i], i));
+    ids.push_back(records[i].post().post_id());
+  }
+  const int64_t now_ms = absl::ToUnixMillis(absl::Now());
+  absl::MutexLock lock(&write_mu_);
+  RR_ASSIGN_OR_RETURN(std::vector<std::optional<PostRecord>> stored,
+                      MultiGetPosts(ids));
+  // The latest version of each post, so that a post repeated in the batch
+  // sees its earlier copy.
+  absl::flat_hash_map<std::string, std::optional<PostRecord>> current;
+  for (size_t i = 0; i < ids.size(); ++i) current.emplace(ids[i], stored[i]);
+
+  std::vector<PutPostResult> results;
+  PostDeltas deltas;
+  rocksdb::WriteBatch batch;
+  for (const PostRecord& incoming : records) {
+    std::optional<PostRecord>& old = current[incoming.post().post_id()];
+    PostRecord next = Reconcile(old, incoming, now_ms);
+    results.push_back({!old.has_value(), !next.classified()});
+    if (old.has_value()) {
+      AddPostRows(*old, -1, &deltas);
+      const std::string old_key = AuthorPostKeyOf(*old);
+      if (old_key != AuthorPostKeyOf(next)) {
+        batch.Delete(cf(kCfAuthorPosts), old_key).PermitUncheckedError();
+      }
+    }
+    AddPostRows(next, +1, &deltas);
+    StageRecord(next, &batch);
+    old = std::move(next);
+  }
+  MergeRows(&batch, cf(kCfAuthorDayCounters), deltas.author_days);
+  MergeRows(&batch, cf(kCfTopicDayCounters), deltas.topic_days);
+  RR_RETURN_IF_ERROR(Write(&batch, "put posts"));
+  return results;
+}
+
+void RocksStore::StageRecord(const PostRecord& record,
+                             rocksdb::WriteBatch* batch) {
+  const std::string& id = record.post().post_id();
+  batch->Put(cf(kCfPosts), id, record.SerializeAsString())
+      .PermitUncheckedError();
+  batch->Put(cf(kCfAuthorPosts), AuthorPostKeyOf(record),
+             AuthorPostValueOf(record))
+      .PermitUncheckedError();
+  if (record.classified()) {
+    batch->Delete(cf(kCfPending), id).PermitUncheckedError();
+  } else {
+    batch->Put(cf(kCfPending), id, "").PermitUncheckedError();
+  }
+}
+
+absl::Status RocksStore::SetClassification(
+    absl::string_view post_id, absl::Span<const v1::TopicScore> topics,
+    absl::string_view language) {
+  RR_RETURN_IF_ERROR(CheckWritable());
+  RR_RETURN_IF_ERROR(CheckTopics(topics, ""));
+  absl::MutexLock lock(&write_mu_);
+  RR_ASSIGN_OR_RETURN(PostRecord old, GetPost(post_id));
+  PostRecord next = old;
+  next.mutable_topics()->Assign(topics.begin(), topics.end());
+  next.set_classified(true);
+  if (!language.empty()) next.set_language(std::string(language));
+  next.set_updated_ms(absl::ToUnixMillis(absl::Now()));
+  PostDeltas deltas;
+  AddPostRows(old, -1, &deltas);
+  AddPostRows(next, +1, &deltas);
+  rocksdb::WriteBatch batch;
+  StageRecord(next, &batch);
+  MergeRows(&batch, cf(kCfAuthorDayCounters), deltas.author_days);
+  MergeRows(&batch, cf(kCfTopicDayCounters), deltas.topic_days);
+  return Write(&batch, "set classification");
+}
+
+absl::StatusOr<std::vector<std::string>> RocksStore::ListPending(
+    size_t limit) {
+  std::vector<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(kCfPending)));
+  for (it->SeekToFirst(); it->Valid() && out.size() < limit; it->Next()) {
+    out.push_back(it->key().ToString());
+  }
+  RR_RETURN_IF_ERROR(FromRocks(it->status(), "list pending"));
+  return out;
+}
+
+}  // namespace reachrank::storage
