@@ -159,8 +159,53 @@ void TreeEnsemble::AddLinkedTree(const TreeHeader& h, const float* rows,
   }
 }
 
+float TreeEnsemble::PredictOneRow(const float* row) const {
+  // One row has no independent rows to overlap, so walk up to kLanes
+  // consecutive complete trees in lock step instead; leaves are still added
+  // in tree order, keeping the float sum identical to the batched path.
+  float sum = base_margin_;
+  size_t t = 0;
+  while (t < headers_.size()) {
+    if (headers_[t].depth < 0) {
+      AddLinkedTree(headers_[t], row, 1, num_features_, &sum);
+      ++t;
+      continue;
+    }
+    const Split* splits[kLanes];
+    const float* leaves[kLanes];
+    int32_t depth[kLanes];
+    uint32_t slot[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t g = 0;
+    int32_t max_depth = 0;
+    for (; g < kLanes && t + g < headers_.size() && headers_[t + g].depth >= 0; ++g) {
+      const TreeHeader& h = headers_[t + g];
+      splits[g] = splits_.data() + h.node_offset;
+      leaves[g] = leaves_.data() + h.leaf_offset - ((1u << h.depth) - 1);
+      depth[g] = h.depth;
+      max_depth = std::max(max_depth, h.depth);
+    }
+    for (int32_t level = 0; level < max_depth; ++level) {
+      for (size_t i = 0; i < g; ++i) {
+        const Split sp = splits[i][slot[i]];
+        const float x = row[sp.feature_flags & kFeatureMask];
+        const uint32_t next = 2 * slot[i] + 2 - GoesLeft(x, sp.threshold, sp.feature_flags);
+        slot[i] = level < depth[i] ? next : slot[i];
+      }
+    }
+    for (size_t i = 0; i < g; ++i) sum += leaves[i][slot[i]];
+    t += g;
+  }
+  return sum;
+}
+
 void TreeEnsemble::PredictBlock(const float* rows, size_t n_rows,
                                 float* out) const {
+  if (n_rows < kLanes / 2) {
+    for (size_t r = 0; r < n_rows; ++r) {
+      out[r] = PredictOneRow(rows + r * num_features_);
+    }
+    return;
+  }
   std::fill(out, out + n_rows, base_margin_);
   for (const TreeHeader& h : headers_) {
     if (h.depth >= 0) {

@@ -90,6 +90,7 @@ class TreeEnsemble {
                        size_t stride, float* out) const;
   void AddLinkedTree(const TreeHeader& h, const float* rows, size_t n_rows,
                      size_t stride, float* out) const;
+  float PredictOneRow(const float* row) const;
   void PredictBlock(const float* rows, size_t n_rows, float* out) const;
   absl::Status CheckShape(size_t n_features) const;
 
