@@ -74,14 +74,20 @@ absl::Status SetParams(BoosterHandle h, const TrainSpec& spec) {
   return absl::OkStatus();
 }
 
-absl::Status SetFeatureNames(DMatrixHandle m, size_t num_features) {
+// Names the training matrix's and the booster's features "f0", "f1", ...;
+// the booster's names are what XGBoosterSaveModel writes.
+absl::Status SetFeatureNames(DMatrixHandle m, BoosterHandle b,
+                             size_t num_features) {
   std::vector<std::string> names;
   for (size_t f = 0; f < num_features; ++f) names.push_back(absl::StrCat("f", f));
   std::vector<const char*> ptrs;
   for (const std::string& n : names) ptrs.push_back(n.c_str());
-  return Check(XGDMatrixSetStrFeatureInfo(m, "feature_name", ptrs.data(),
+  RR_RETURN_IF_ERROR(Check(XGDMatrixSetStrFeatureInfo(m, "feature_name",
+                                                      ptrs.data(), ptrs.size()),
+                           "XGDMatrixSetStrFeatureInfo"));
+  return Check(XGBoosterSetStrFeatureInfo(b, "feature_name", ptrs.data(),
                                           ptrs.size()),
-               "XGDMatrixSetStrFeatureInfo");
+               "XGBoosterSetStrFeatureInfo");
 }
 
 std::string PredictConfig(PredictKind kind, bool inplace) {
@@ -119,14 +125,14 @@ absl::StatusOr<std::unique_ptr<Booster>> Booster::Train(
   RR_RETURN_IF_ERROR(Check(XGDMatrixSetFloatInfo(train.get(), "label",
                                                  labels.data(), labels.size()),
                            "XGDMatrixSetFloatInfo"));
-  if (spec.with_feature_names) {
-    RR_RETURN_IF_ERROR(SetFeatureNames(train.get(), spec.num_features));
-  }
   DMatrixHandle dmats[] = {train.get()};
   BoosterHandle handle = nullptr;
   RR_RETURN_IF_ERROR(Check(XGBoosterCreate(dmats, 1, &handle), "XGBoosterCreate"));
   std::unique_ptr<Booster> booster(new Booster(handle));
   RR_RETURN_IF_ERROR(SetParams(handle, spec));
+  if (spec.with_feature_names) {
+    RR_RETURN_IF_ERROR(SetFeatureNames(train.get(), handle, spec.num_features));
+  }
   for (int i = 0; i < spec.num_trees; ++i) {
     RR_RETURN_IF_ERROR(Check(XGBoosterUpdateOneIter(handle, i, train.get()),
                              "XGBoosterUpdateOneIter"));

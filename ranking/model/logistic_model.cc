@@ -1,0 +1,147 @@
+#include "ranking/model/logistic_model.h"
+
+#include <cmath>
+#include <exception>
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "nlohmann/json.hpp"
+#include "ranking/model/file_util.h"
+#include "ranking/model/json_util.h"
+
+namespace reachrank::ranking {
+namespace {
+
+// A NaN input contributes nothing: the prior treats unknown as neutral.
+inline double Term(double weight, float x) {
+  return std::isnan(x) ? 0.0 : weight * static_cast<double>(x);
+}
+
+absl::StatusOr<LogisticModel> ParseImpl(absl::string_view text,
+                                        std::vector<std::string> order) {
+  using json_util::Json;
+  RR_ASSIGN_OR_RETURN(Json doc, json_util::Parse(text, "logistic model"));
+  RR_ASSIGN_OR_RETURN(const Json* intercept_json,
+                      json_util::Member(doc, "", "intercept"));
+  RR_ASSIGN_OR_RETURN(double intercept,
+                      json_util::Number(*intercept_json, "intercept"));
+  RR_ASSIGN_OR_RETURN(const Json* weights_json,
+                      json_util::Member(doc, "", "weights"));
+  if (!weights_json->is_object()) {
+    return absl::InvalidArgumentError("weights: must be an object");
+  }
+  std::map<std::string, double> weights;
+  for (auto it = weights_json->begin(); it != weights_json->end(); ++it) {
+    RR_ASSIGN_OR_RETURN(
+        weights[it.key()],
+        json_util::Number(it.value(), json_util::Path("weights", it.key())));
+  }
+  return LogisticModel::Create(intercept, weights, std::move(order));
+}
+
+}  // namespace
+
+absl::StatusOr<LogisticModel> LogisticModel::Create(
+    double intercept, const std::map<std::string, double>& weights,
+    std::vector<std::string> feature_order) {
+  if (feature_order.empty()) {
+    return absl::InvalidArgumentError("feature order is empty");
+  }
+  if (!std::isfinite(intercept)) {
+    return absl::InvalidArgumentError("intercept must be finite");
+  }
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < feature_order.size(); ++i) {
+    if (!index.emplace(feature_order[i], i).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("feature '", feature_order[i], "' is listed twice"));
+    }
+  }
+  LogisticModel model;
+  model.intercept_ = intercept;
+  model.weights_.assign(feature_order.size(), 0.0);
+  for (const auto& [name, weight] : weights) {
+    auto it = index.find(name);
+    if (it == index.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("weights: '", name, "' is not a model feature"));
+    }
+    if (!std::isfinite(weight)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("weights.", name, ": must be finite"));
+    }
+    model.weights_[it->second] = weight;
+  }
+  model.feature_order_ = std::move(feature_order);
+  return model;
+}
+
+absl::StatusOr<LogisticModel> LogisticModel::ParseJson(
+    absl::string_view json, std::vector<std::string> feature_order) {
+  try {
+    return ParseImpl(json, std::move(feature_order));
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("logistic model: cannot be read: ", e.what()));
+  }
+}
+
+absl::StatusOr<LogisticModel> LogisticModel::LoadFile(
+    const std::string& path, std::vector<std::string> feature_order) {
+  RR_ASSIGN_OR_RETURN(std::string text, ReadModelFile(path));
+  absl::StatusOr<LogisticModel> model = ParseJson(text, std::move(feature_order));
+  if (!model.ok()) {
+    return absl::Status(model.status().code(),
+                        absl::StrCat(path, ": ", model.status().message()));
+  }
+  return model;
+}
+
+absl::Status LogisticModel::CheckShape(size_t n_features) const {
+  if (n_features != feature_order_.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rows have ", n_features, " features; the model expects ",
+                     feature_order_.size()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LogisticModel::PredictMargin(const float* rows, size_t n_rows,
+                                          size_t n_features, float* out) const {
+  RR_RETURN_IF_ERROR(CheckShape(n_features));
+  for (size_t r = 0; r < n_rows; ++r) {
+    const float* row = rows + r * n_features;
+    double margin = intercept_;
+    for (size_t f = 0; f < n_features; ++f) margin += Term(weights_[f], row[f]);
+    out[r] = static_cast<float>(margin);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LogisticModel::PredictProbability(const float* rows, size_t n_rows,
+                                               size_t n_features,
+                                               float* out) const {
+  RR_RETURN_IF_ERROR(PredictMargin(rows, n_rows, n_features, out));
+  for (size_t r = 0; r < n_rows; ++r) out[r] = 1.0f / (1.0f + std::exp(-out[r]));
+  return absl::OkStatus();
+}
+
+absl::Status LogisticModel::PredictContributions(const float* rows,
+                                                 size_t n_rows,
+                                                 size_t n_features,
+                                                 float* out) const {
+  RR_RETURN_IF_ERROR(CheckShape(n_features));
+  for (size_t r = 0; r < n_rows; ++r) {
+    const float* row = rows + r * n_features;
+    float* dst = out + r * (n_features + 1);
+    for (size_t f = 0; f < n_features; ++f) {
+      dst[f] = static_cast<float>(Term(weights_[f], row[f]));
+    }
+    dst[n_features] = static_cast<float>(intercept_);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace reachrank::ranking

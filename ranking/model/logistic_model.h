@@ -1,0 +1,67 @@
+// A logistic model: margin = intercept + sum_i weight_i * x_i. Used as the
+// prior before a tree model is trained; its explanation is exact (each
+// feature's term is its contribution).
+#ifndef REACHRANK_RANKING_MODEL_LOGISTIC_MODEL_H_
+#define REACHRANK_RANKING_MODEL_LOGISTIC_MODEL_H_
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace reachrank::ranking {
+
+// Immutable after creation; safe for any number of concurrent readers.
+class LogisticModel {
+ public:
+  // `feature_order` is the column order of the rows to score (non-empty,
+  // unique names). A weight naming a feature not in it, a non-finite weight
+  // or intercept fail with INVALID_ARGUMENT. A feature without a weight has
+  // weight 0.
+  static absl::StatusOr<LogisticModel> Create(
+      double intercept, const std::map<std::string, double>& weights,
+      std::vector<std::string> feature_order);
+  // Parses `{"intercept": -1.5, "weights": {"feature": 0.3, ...}}` and
+  // calls Create(). Never throws; malformed JSON is INVALID_ARGUMENT.
+  static absl::StatusOr<LogisticModel> ParseJson(
+      absl::string_view json, std::vector<std::string> feature_order);
+  // Reads `path` and parses it as above; NOT_FOUND if it cannot be opened.
+  static absl::StatusOr<LogisticModel> LoadFile(
+      const std::string& path, std::vector<std::string> feature_order);
+
+  // Row-major rows of num_features() values; a missing value (NaN)
+  // contributes 0. Fail with INVALID_ARGUMENT if n_features differs.
+  absl::Status PredictMargin(const float* rows, size_t n_rows,
+                             size_t n_features, float* out) const;
+  absl::Status PredictProbability(const float* rows, size_t n_rows,
+                                  size_t n_features, float* out) const;
+  // Per row: weight_i * x_i for each feature, then the intercept; they sum
+  // to the margin.
+  absl::Status PredictContributions(const float* rows, size_t n_rows,
+                                    size_t n_features, float* out) const;
+
+  size_t num_features() const { return feature_order_.size(); }
+  const std::vector<std::string>& feature_names() const {
+    return feature_order_;
+  }
+  double intercept() const { return intercept_; }
+  // Weight of each feature, in feature_names() order.
+  const std::vector<double>& weights() const { return weights_; }
+
+ private:
+  LogisticModel() = default;
+  absl::Status CheckShape(size_t n_features) const;
+
+  // Constant after construction.
+  double intercept_ = 0.0;
+  std::vector<std::string> feature_order_;
+  std::vector<double> weights_;
+};
+
+}  // namespace reachrank::ranking
+
+#endif  // REACHRANK_RANKING_MODEL_LOGISTIC_MODEL_H_
