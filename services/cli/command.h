@@ -1,0 +1,43 @@
+// How subcommands plug into the all-in-one `reachrank` binary. Each family
+// of subcommands (topics, serve, score...) lives in its own file and
+// registers itself from main.cc with an Add...Commands function; main parses
+// the command line and runs the action of the subcommand that was given.
+#ifndef REACHRANK_SERVICES_CLI_COMMAND_H_
+#define REACHRANK_SERVICES_CLI_COMMAND_H_
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+
+namespace reachrank::cli {
+
+// Runs a parsed subcommand and returns the process exit code.
+using Action = std::function<int()>;
+
+// The actions of the leaf subcommands. Not thread-safe; used by main only.
+class CommandSet {
+ public:
+  // `command` (owned by the CLI::App tree) runs `action` when parsed.
+  void Add(CLI::App* command, Action action) {
+    actions_.emplace_back(command, std::move(action));
+  }
+  // Runs the parsed subcommand's action; 2 with a usage hint when none was.
+  int RunParsed(const CLI::App& app) const;
+
+ private:
+  std::vector<std::pair<CLI::App*, Action>> actions_;
+};
+
+// Prints "reachrank: <status>" on stderr; returns 0 for OK, 1 otherwise.
+int ExitCode(const absl::Status& status);
+
+// `reachrank topics train|eval|classify|segment` (topics_command.cc).
+void AddTopicsCommands(CLI::App& app, CommandSet& commands);
+
+}  // namespace reachrank::cli
+
+#endif  // REACHRANK_SERVICES_CLI_COMMAND_H_

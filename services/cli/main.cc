@@ -1,0 +1,13 @@
+// reachrank: the all-in-one command line. Subcommands register themselves
+// (command.h); this file only wires them up, parses and dispatches.
+#include "CLI/CLI.hpp"
+#include "services/cli/command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"reachrank: how likely a post is to reach strangers"};
+  app.require_subcommand(1);
+  reachrank::cli::CommandSet commands;
+  reachrank::cli::AddTopicsCommands(app, commands);
+  CLI11_PARSE(app, argc, argv);
+  return commands.RunParsed(app);
+}

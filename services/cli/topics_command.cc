@@ -1,0 +1,208 @@
+// `reachrank topics ...`: train, evaluate and try the topic classifier.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "nlohmann/json.hpp"
+#include "services/cli/command.h"
+#include "topics/dataset.h"
+#include "topics/evaluation.h"
+#include "topics/fasttext_classifier.h"
+#include "topics/trainer.h"
+
+namespace reachrank::cli {
+namespace {
+
+using topics::Example;
+
+// The default model of a build: <bin>/../models/topics-default.
+std::string DefaultModelDir() {
+  std::error_code error;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return "models/topics-default";
+  return (exe.parent_path().parent_path() / "models" / "topics-default").string();
+}
+
+void Progress(absl::string_view line) {
+  std::cerr << "topics: " << line << "\n";
+}
+
+absl::StatusOr<std::vector<Example>> ReadAll(
+    const std::vector<std::string>& files) {
+  std::vector<Example> all;
+  for (const std::string& file : files) {
+    RR_ASSIGN_OR_RETURN(std::vector<Example> examples,
+                        topics::ReadExamples(file));
+    Progress(absl::StrCat("read ", examples.size(), " examples from ", file));
+    all.insert(all.end(), examples.begin(), examples.end());
+  }
+  return all;
+}
+
+struct TrainFlags {
+  std::vector<std::string> data;
+  std::string out;
+  std::string taxonomy;
+  topics::TrainOptions options = topics::DefaultTrainOptions();
+};
+
+absl::Status RunTrain(const TrainFlags& flags) {
+  RR_ASSIGN_OR_RETURN(std::vector<Example> examples, ReadAll(flags.data));
+  topics::TrainOptions options = flags.options;
+  if (!flags.taxonomy.empty()) {
+    RR_ASSIGN_OR_RETURN(options.taxonomy,
+                        topics::Taxonomy::Load(flags.taxonomy));
+  }
+  return topics::TrainModelDir(examples, options, flags.out, Progress);
+}
+
+void AddTrainFlags(CLI::App& cmd, TrainFlags& f) {
+  topics::FastTextOptions& ft = f.options.fasttext;
+  cmd.add_option("--data", f.data, "SIB-200 TSV or JSONL files")
+      ->required()->check(CLI::ExistingFile);
+  cmd.add_option("--out", f.out, "model directory to write")->required();
+  cmd.add_option("--taxonomy", f.taxonomy,
+                 "taxonomy TSV (default: the data's labels, names = ids)");
+  cmd.add_option("--name", f.options.name, "model version prefix")
+      ->capture_default_str();
+  cmd.add_option("--epoch", ft.epoch)->capture_default_str();
+  cmd.add_option("--lr", ft.lr, "learning rate")->capture_default_str();
+  cmd.add_option("--dim", ft.dim, "vector size")->capture_default_str();
+  cmd.add_option("--word-ngrams", ft.word_ngrams)->capture_default_str();
+  cmd.add_option("--minn", ft.minn, "min char n-gram (0: none)")
+      ->capture_default_str();
+  cmd.add_option("--maxn", ft.maxn, "max char n-gram")->capture_default_str();
+  cmd.add_option("--bucket", ft.bucket, "hashed n-gram rows")
+      ->capture_default_str();
+  cmd.add_option("--loss", ft.loss, "softmax, ns, hs or ova")
+      ->capture_default_str();
+  cmd.add_option("--threads", ft.thread, "1 = deterministic")
+      ->capture_default_str();
+  cmd.add_option("--seed", ft.seed)->capture_default_str();
+  cmd.add_option("--verbose", ft.verbose, "fastText's progress: 0, 1, 2")
+      ->capture_default_str();
+  cmd.add_option("--cjk-char-ngrams", f.options.segmenter.cjk_char_ngrams,
+                 "Han character n-grams 1..N after each Han word (0: off)")
+      ->capture_default_str();
+}
+
+struct EvalFlags {
+  std::string model = DefaultModelDir();
+  std::vector<std::string> data;
+};
+
+absl::Status RunEval(const EvalFlags& flags) {
+  RR_ASSIGN_OR_RETURN(auto classifier,
+                      topics::FastTextClassifier::Load(flags.model));
+  RR_ASSIGN_OR_RETURN(std::vector<Example> examples, ReadAll(flags.data));
+  std::vector<std::string> ids;
+  for (const topics::Topic& t : classifier->taxonomy().topics()) {
+    ids.push_back(t.id);
+  }
+  RR_ASSIGN_OR_RETURN(topics::EvalReport report,
+                      topics::Evaluate(*classifier, examples, ids));
+  std::cout << "model " << classifier->ModelVersion() << "\n"
+            << topics::FormatReport(report);
+  return absl::OkStatus();
+}
+
+struct ClassifyFlags {
+  std::string model = DefaultModelDir();
+  int top_k = topics::kDefaultTopK;
+  std::string language;
+};
+
+nlohmann::json ResultJson(int line, const topics::Classification& c) {
+  nlohmann::json topics = nlohmann::json::array();
+  for (const topics::TopicProbability& t : c.topics) {
+    topics.push_back({{"topic_id", t.topic_id}, {"probability", t.probability}});
+  }
+  return {{"line", line}, {"language", c.language}, {"topics", topics}};
+}
+
+// One JSON object per input line; a bad line gets {"line", "error"} and
+// makes the exit status 1, the rest are still classified.
+absl::Status RunClassify(const ClassifyFlags& flags) {
+  RR_ASSIGN_OR_RETURN(auto classifier,
+                      topics::FastTextClassifier::Load(flags.model));
+  absl::Status first_error;
+  std::string text;
+  for (int line = 1; std::getline(std::cin, text); ++line) {
+    topics::TextItem item{std::to_string(line), text, flags.language};
+    auto result = classifier->Classify({&item, 1}, flags.top_k);
+    nlohmann::json out =
+        result.ok() ? ResultJson(line, (*result)[0])
+                    : nlohmann::json{{"line", line},
+                                     {"error", result.status().ToString()}};
+    std::cout << out.dump(-1, ' ', false,
+                          nlohmann::json::error_handler_t::replace)
+              << "\n";
+    if (!result.ok() && first_error.ok()) first_error = result.status();
+  }
+  return first_error;
+}
+
+struct SegmentFlags {
+  std::vector<std::string> data;
+  topics::TrainOptions options = topics::DefaultTrainOptions();
+};
+
+// Writes the exact fastText input that `train` would use.
+absl::Status RunSegment(const SegmentFlags& flags) {
+  RR_ASSIGN_OR_RETURN(std::vector<Example> examples, ReadAll(flags.data));
+  RR_ASSIGN_OR_RETURN(auto segmenter,
+                      topics::Segmenter::Create(flags.options.segmenter));
+  RR_ASSIGN_OR_RETURN(std::vector<std::string> lines,
+                      topics::FastTextLines(examples, *segmenter,
+                                            flags.options.shuffle_seed));
+  for (const std::string& line : lines) std::cout << line << "\n";
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
+  CLI::App* topics = app.add_subcommand("topics", "topic classification");
+  topics->require_subcommand(1);
+
+  auto train_flags = std::make_shared<TrainFlags>();
+  CLI::App* train = topics->add_subcommand(
+      "train", "train a model directory (defaults chosen on SIB-200 dev)");
+  AddTrainFlags(*train, *train_flags);
+  commands.Add(train, [train_flags] { return ExitCode(RunTrain(*train_flags)); });
+
+  auto eval_flags = std::make_shared<EvalFlags>();
+  CLI::App* eval = topics->add_subcommand(
+      "eval", "accuracy per language, macro-F1 and confusion matrix");
+  eval->add_option("--model", eval_flags->model)->capture_default_str();
+  eval->add_option("--data", eval_flags->data, "SIB-200 TSV or JSONL files")
+      ->required()->check(CLI::ExistingFile);
+  commands.Add(eval, [eval_flags] { return ExitCode(RunEval(*eval_flags)); });
+
+  auto classify_flags = std::make_shared<ClassifyFlags>();
+  CLI::App* classify = topics->add_subcommand(
+      "classify", "text lines on stdin -> JSON lines on stdout");
+  classify->add_option("--model", classify_flags->model)->capture_default_str();
+  classify->add_option("--top-k", classify_flags->top_k)->capture_default_str();
+  classify->add_option("--language", classify_flags->language,
+                       "language of every line (default: detect)");
+  commands.Add(classify,
+               [classify_flags] { return ExitCode(RunClassify(*classify_flags)); });
+
+  auto segment_flags = std::make_shared<SegmentFlags>();
+  CLI::App* segment = topics->add_subcommand(
+      "segment", "print the fastText input that train would use");
+  segment->add_option("--data", segment_flags->data)
+      ->required()->check(CLI::ExistingFile);
+  segment->add_option("--cjk-char-ngrams",
+                      segment_flags->options.segmenter.cjk_char_ngrams)
+      ->capture_default_str();
+  commands.Add(segment,
+               [segment_flags] { return ExitCode(RunSegment(*segment_flags)); });
+}
+
+}  // namespace reachrank::cli

@@ -1,0 +1,254 @@
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "topics/fasttext_classifier.h"
+#include "topics/file_util.h"
+#include "topics/test_support.h"
+#include "topics/trainer.h"
+
+namespace reachrank::topics {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::ScratchDir;
+
+std::vector<Example> TinySet() {
+  std::vector<Example> set;
+  for (const char* text : {"the team scored a goal in the football match",
+                           "the striker scored twice and the team won",
+                           "a great match for the home team tonight"}) {
+    set.push_back({text, "sports", "en"});
+  }
+  for (const char* text : {"die Mannschaft gewann das Fußballspiel",
+                           "ein Tor in der letzten Minute des Spiels"}) {
+    set.push_back({text, "sports", "de"});
+  }
+  for (const char* text : {"the parliament voted on the new election law",
+                           "the minister resigned after the election",
+                           "voters elect a new parliament this year"}) {
+    set.push_back({text, "politics", "en"});
+  }
+  for (const char* text : {"das Parlament stimmt über das Wahlgesetz ab",
+                           "der Minister trat nach der Wahl zurück"}) {
+    set.push_back({text, "politics", "de"});
+  }
+  return set;
+}
+
+TrainOptions TinyOptions() {
+  TrainOptions options = DefaultTrainOptions();
+  options.name = "tiny";
+  options.fasttext.epoch = 50;
+  options.fasttext.dim = 10;
+  options.fasttext.bucket = 1000;
+  return options;
+}
+
+// Trains the tiny model once; each test loads it from disk.
+class ClassifierTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    scratch_ = new ScratchDir();
+    model_dir_ = new std::string(scratch_->path() + "/model");
+    ASSERT_TRUE(TrainModelDir(TinySet(), TinyOptions(), *model_dir_).ok());
+  }
+  static void TearDownTestSuite() {
+    delete model_dir_;
+    delete scratch_;
+  }
+  void SetUp() override {
+    auto loaded = FastTextClassifier::Load(*model_dir_);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    classifier_ = std::move(*loaded);
+  }
+  // A copy of the model directory that a test may damage.
+  std::string CopyModel(const ScratchDir& into) {
+    const std::string copy = into.path() + "/copy";
+    std::filesystem::copy(*model_dir_, copy);
+    return copy;
+  }
+
+  static ScratchDir* scratch_;
+  static std::string* model_dir_;
+  std::unique_ptr<FastTextClassifier> classifier_;
+};
+
+ScratchDir* ClassifierTest::scratch_ = nullptr;
+std::string* ClassifierTest::model_dir_ = nullptr;
+
+TEST_F(ClassifierTest, RoundTripPredictsTheTrainedTopics) {
+  std::vector<TextItem> items = {
+      {"a", "The team won the match with a late goal!", ""},
+      {"b", "Das Parlament und der Minister: eine neue Wahl", "de"}};
+  auto results = classifier_->Classify(items, 1);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 2u);
+  EXPECT_EQ((*results)[0].id, "a");
+  EXPECT_EQ((*results)[0].language, "en");
+  ASSERT_EQ((*results)[0].topics.size(), 1u);
+  EXPECT_EQ((*results)[0].topics[0].topic_id, "sports");
+  EXPECT_GT((*results)[0].topics[0].probability, 0.5f);
+  EXPECT_EQ((*results)[1].language, "de");
+  EXPECT_EQ((*results)[1].topics[0].topic_id, "politics");
+  EXPECT_THAT(classifier_->ModelVersion(), ::testing::StartsWith("tiny-ft-"));
+  ASSERT_EQ(classifier_->taxonomy().topics().size(), 2u);
+  EXPECT_EQ(classifier_->taxonomy().topics()[0].id, "politics");
+}
+
+TEST_F(ClassifierTest, TopKDefaultsAndClamps) {
+  TextItem item{"x", "football", "en"};
+  auto all = classifier_->Classify({&item, 1}, 100);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ((*all)[0].topics.size(), 2u);
+  EXPECT_EQ((*all)[0].language, "en");  // given, not detected
+  float sum = 0;
+  for (const auto& t : (*all)[0].topics) sum += t.probability;
+  EXPECT_NEAR(sum, 1.0f, 1e-3);
+}
+
+TEST_F(ClassifierTest, BlankTextHasNoTopicsAndUndeterminedLanguage) {
+  std::vector<TextItem> items = {{"blank", " \t\n ", ""}, {"empty", "", "en"}};
+  auto results = classifier_->Classify(items, 3);
+  ASSERT_TRUE(results.ok());
+  for (const Classification& c : *results) {
+    EXPECT_TRUE(c.topics.empty()) << c.id;
+    EXPECT_EQ(c.language, "und") << c.id;
+  }
+}
+
+TEST_F(ClassifierTest, InvalidUtf8NamesTheItem) {
+  std::vector<TextItem> items = {{"ok", "fine", ""}, {"p7", "bad \xFF", ""}};
+  auto results = classifier_->Classify(items, 1);
+  EXPECT_EQ(results.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(results.status().message()),
+              HasSubstr("items[1] (id \"p7\")"));
+}
+
+TEST_F(ClassifierTest, TextOver16KiBIsInvalid) {
+  TextItem at_limit{"max", std::string(kMaxTextBytes, 'a'), ""};
+  EXPECT_TRUE(classifier_->Classify({&at_limit, 1}, 1).ok());
+  TextItem over{"big", std::string(kMaxTextBytes + 1, 'a'), ""};
+  auto results = classifier_->Classify({&over, 1}, 1);
+  EXPECT_EQ(results.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(results.status().message()), HasSubstr("big"));
+}
+
+TEST_F(ClassifierTest, MoreThan1000ItemsIsResourceExhausted) {
+  std::vector<TextItem> items(kMaxBatchItems, TextItem{"i", "goal", "en"});
+  EXPECT_TRUE(classifier_->Classify(items, 1).ok());
+  items.push_back(items.back());
+  EXPECT_EQ(classifier_->Classify(items, 1).status().code(),
+            absl::StatusCode::kResourceExhausted);
+}
+
+TEST_F(ClassifierTest, ConcurrentCallersGetIdenticalResults) {
+  std::vector<TextItem> items;
+  for (const Example& e : TinySet()) items.push_back({e.topic, e.text, ""});
+  auto expected = classifier_->Classify(items, 2);
+  ASSERT_TRUE(expected.ok());
+  constexpr int kThreads = 4;
+  std::vector<int> mismatches(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round) {
+        auto got = classifier_->Classify(items, 2);
+        if (!got.ok()) {
+          ++mismatches[t];
+          continue;
+        }
+        for (size_t i = 0; i < items.size(); ++i) {
+          const auto& a = (*got)[i];
+          const auto& b = (*expected)[i];
+          bool same = a.language == b.language && a.topics.size() == b.topics.size();
+          for (size_t k = 0; same && k < a.topics.size(); ++k) {
+            same = a.topics[k].topic_id == b.topics[k].topic_id &&
+                   a.topics[k].probability == b.topics[k].probability;
+          }
+          mismatches[t] += !same;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_THAT(mismatches, ::testing::Each(0));
+}
+
+TEST_F(ClassifierTest, TruncatedModelFileIsRefused) {
+  ScratchDir scratch;
+  const std::string dir = CopyModel(scratch);
+  std::filesystem::resize_file(dir + "/model.bin", 100);
+  auto loaded = FastTextClassifier::Load(dir);
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(loaded.status().message()),
+              HasSubstr("model.bin: fingerprint differs"));
+}
+
+TEST_F(ClassifierTest, GarbageModelWithMatchingFingerprintIsRefused) {
+  ScratchDir scratch;
+  const std::string dir = CopyModel(scratch);
+  ASSERT_TRUE(WriteFile(dir + "/model.bin", "not a model").ok());
+  auto metadata = OpenModelDir(*model_dir_);
+  ASSERT_TRUE(metadata.ok());
+  ASSERT_TRUE(SealModelDir(dir, *metadata).ok());
+  auto loaded = FastTextClassifier::Load(dir);
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(loaded.status().message()),
+              HasSubstr("model.bin: not a loadable fastText model"));
+}
+
+TEST_F(ClassifierTest, MissingMetadataIsRefused) {
+  ScratchDir scratch;
+  const std::string dir = CopyModel(scratch);
+  std::filesystem::remove(dir + "/metadata.json");
+  auto loaded = FastTextClassifier::Load(dir);
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(loaded.status().message()),
+              HasSubstr("metadata.json"));
+}
+
+TEST(TaxonomyTest, ParsesTheDefaultTaxonomy) {
+  auto taxonomy = Taxonomy::Load(testing::DataPath("sib200/taxonomy.tsv"));
+  ASSERT_TRUE(taxonomy.ok()) << taxonomy.status();
+  ASSERT_EQ(taxonomy->topics().size(), 7u);
+  EXPECT_EQ(taxonomy->topics()[0].id, "science/technology");
+  EXPECT_EQ(taxonomy->topics()[3].display_names.at("de"), "Sport");
+  EXPECT_EQ(taxonomy->topics()[3].display_names.at("zh"), "体育");
+  auto again = Taxonomy::Parse(taxonomy->ToTsv());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->topics()[6].display_names, taxonomy->topics()[6].display_names);
+}
+
+TEST(TaxonomyTest, RejectsDuplicateIds) {
+  auto taxonomy = Taxonomy::Parse("topic_id\ten\na\tA\na\tB\n");
+  EXPECT_EQ(taxonomy.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(taxonomy.status().message()), HasSubstr("line 3"));
+}
+
+TEST(DatasetTest, ReadsSib200TsvWithLanguageFromDirectory) {
+  auto examples = ReadExamples(testing::DataPath("sib200/deu_Latn/dev.tsv"));
+  ASSERT_TRUE(examples.ok()) << examples.status();
+  ASSERT_EQ(examples->size(), 99u);
+  EXPECT_EQ((*examples)[0].language, "de");
+  EXPECT_FALSE((*examples)[0].topic.empty());
+}
+
+TEST(DatasetTest, ReadsJsonlAndNamesBadLines) {
+  ScratchDir scratch;
+  const std::string path = scratch.path() + "/d.jsonl";
+  ASSERT_TRUE(WriteFile(path,
+                        "{\"text\":\"goal\",\"topic\":\"sports\",\"language\":"
+                        "\"en\"}\n{\"text\":\"vote\"}\n")
+                  .ok());
+  auto examples = ReadExamples(path);
+  EXPECT_EQ(examples.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(examples.status().message()), HasSubstr("d.jsonl:2"));
+}
+
+}  // namespace
+}  // namespace reachrank::topics

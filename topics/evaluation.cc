@@ -1,0 +1,102 @@
+#include "topics/evaluation.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/status_macros.h"
+
+namespace reachrank::topics {
+namespace {
+
+size_t IndexOf(const std::vector<std::string>& topics, const std::string& t) {
+  return std::find(topics.begin(), topics.end(), t) - topics.begin();
+}
+
+double MacroF1(const std::vector<std::vector<int>>& confusion) {
+  const size_t n = confusion.size();
+  double sum = 0;
+  for (size_t t = 0; t < n; ++t) {
+    int truth = 0, predicted = 0;
+    for (size_t j = 0; j < confusion[t].size(); ++j) truth += confusion[t][j];
+    for (size_t i = 0; i < n; ++i) predicted += confusion[i][t];
+    const int hit = confusion[t][t];
+    if (truth + predicted > 0) sum += 2.0 * hit / (truth + predicted);
+  }
+  return n == 0 ? 0 : sum / n;
+}
+
+void Tabulate(const Example& example, const Classification& result,
+              EvalReport& report) {
+  const size_t truth = IndexOf(report.topics, example.topic);
+  const size_t none = report.topics.size();
+  const size_t predicted =
+      result.topics.empty() ? none
+                            : std::min(none, IndexOf(report.topics,
+                                                     result.topics[0].topic_id));
+  ++report.confusion[truth][predicted];
+  const bool hit = predicted == truth;
+  const std::string& language =
+      example.language.empty() ? result.language : example.language;
+  for (Tally* tally : {&report.overall, &report.by_language[language]}) {
+    tally->correct += hit;
+    ++tally->total;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<EvalReport> Evaluate(TopicClassifier& classifier,
+                                    absl::Span<const Example> examples,
+                                    std::vector<std::string> topics) {
+  for (const Example& e : examples) {
+    if (IndexOf(topics, e.topic) == topics.size()) topics.push_back(e.topic);
+  }
+  EvalReport report;
+  report.topics = std::move(topics);
+  report.confusion.assign(report.topics.size(),
+                          std::vector<int>(report.topics.size() + 1, 0));
+  for (size_t start = 0; start < examples.size(); start += kMaxBatchItems) {
+    const size_t end = std::min(examples.size(), start + kMaxBatchItems);
+    std::vector<TextItem> batch;
+    for (size_t i = start; i < end; ++i) {
+      batch.push_back({std::to_string(i), examples[i].text,
+                       examples[i].language});
+    }
+    RR_ASSIGN_OR_RETURN(std::vector<Classification> results,
+                        classifier.Classify(batch, 1));
+    for (size_t i = start; i < end; ++i) {
+      Tabulate(examples[i], results[i - start], report);
+    }
+  }
+  report.macro_f1 = MacroF1(report.confusion);
+  return report;
+}
+
+std::string FormatReport(const EvalReport& report) {
+  std::string out;
+  for (const auto& [language, tally] : report.by_language) {
+    absl::StrAppendFormat(&out, "accuracy %-5s %6.2f %%  (%d/%d)\n",
+                          language, 100 * tally.accuracy(), tally.correct,
+                          tally.total);
+  }
+  absl::StrAppendFormat(&out, "accuracy %-5s %6.2f %%  (%d/%d)\n", "all",
+                        100 * report.overall.accuracy(),
+                        report.overall.correct, report.overall.total);
+  absl::StrAppendFormat(&out, "macro-F1       %6.2f %%\n\n",
+                        100 * report.macro_f1);
+  out += "confusion (rows: truth, columns: predicted; - = no topic)\n";
+  for (size_t j = 0; j < report.topics.size(); ++j) {
+    absl::StrAppendFormat(&out, "%s%5zu", j == 0 ? std::string(22, ' ') : "", j);
+  }
+  out += "    -\n";
+  for (size_t i = 0; i < report.topics.size(); ++i) {
+    absl::StrAppendFormat(&out, "%2zu %-19.19s", i, report.topics[i]);
+    for (int count : report.confusion[i]) absl::StrAppendFormat(&out, "%5d", count);
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace reachrank::topics

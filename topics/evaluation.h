@@ -1,0 +1,45 @@
+// Evaluation of a TopicClassifier on labelled examples: accuracy overall
+// and per language, macro-F1 over topics, and the confusion matrix.
+#ifndef REACHRANK_TOPICS_EVALUATION_H_
+#define REACHRANK_TOPICS_EVALUATION_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "topics/classifier.h"
+#include "topics/dataset.h"
+
+namespace reachrank::topics {
+
+struct Tally {
+  int correct = 0;
+  int total = 0;
+  double accuracy() const { return total == 0 ? 0.0 : double(correct) / total; }
+};
+
+struct EvalReport {
+  std::vector<std::string> topics;  // row and column order of `confusion`
+  // confusion[truth][predicted]; the extra last column counts texts that
+  // got no topic at all.
+  std::vector<std::vector<int>> confusion;
+  Tally overall;
+  std::map<std::string, Tally> by_language;  // the example's language
+  double macro_f1 = 0;
+};
+
+// Classifies every example (top-1, the example's language passed through)
+// and tallies the outcome. `topics` fixes the matrix order; topics of the
+// data missing from it are appended. Fails with the classifier's status.
+absl::StatusOr<EvalReport> Evaluate(TopicClassifier& classifier,
+                                    absl::Span<const Example> examples,
+                                    std::vector<std::string> topics);
+
+// A plain-text rendering: per-language accuracy, macro-F1, the matrix.
+std::string FormatReport(const EvalReport& report);
+
+}  // namespace reachrank::topics
+
+#endif  // REACHRANK_TOPICS_EVALUATION_H_

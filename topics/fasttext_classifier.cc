@@ -1,0 +1,128 @@
+#include "topics/fasttext_classifier.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace reachrank::topics {
+namespace {
+
+std::string ItemName(size_t index, const TextItem& item) {
+  return absl::StrCat("items[", index, "] (id \"", item.id, "\")");
+}
+
+bool IsBlank(absl::string_view text) {
+  return absl::StripAsciiWhitespace(text).empty();
+}
+
+absl::Status CheckLabels(const std::string& dir, const FastTextModel& model,
+                         const Taxonomy& taxonomy) {
+  for (const std::string& label : model.Labels()) {
+    if (!taxonomy.Contains(label)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(dir, "/", kTopicModelFile, ": label \"", label,
+                       "\" is not in ", kTaxonomyFile));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateBatch(absl::Span<const TextItem> items) {
+  if (items.size() > kMaxBatchItems) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("items: ", items.size(), " items, at most ",
+                     kMaxBatchItems, " per call"));
+  }
+  for (size_t i = 0; i < items.size(); ++i) {
+    const TextItem& item = items[i];
+    if (item.text.size() > kMaxTextBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ItemName(i, item), ".text: ", item.text.size(),
+                       " bytes, at most ", kMaxTextBytes));
+    }
+    if (!IsValidUtf8(item.text)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ItemName(i, item), ".text: not valid UTF-8"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+FastTextClassifier::FastTextClassifier(
+    ModelMetadata metadata, Taxonomy taxonomy,
+    std::unique_ptr<Segmenter> segmenter,
+    std::unique_ptr<LanguageDetector> languages,
+    std::unique_ptr<FastTextModel> topics)
+    : metadata_(std::move(metadata)),
+      taxonomy_(std::move(taxonomy)),
+      segmenter_(std::move(segmenter)),
+      languages_(std::move(languages)),
+      topics_(std::move(topics)) {}
+
+absl::StatusOr<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(
+    const std::string& dir) {
+  RR_ASSIGN_OR_RETURN(ModelMetadata metadata, OpenModelDir(dir));
+  absl::StatusOr<Taxonomy> taxonomy =
+      Taxonomy::Load(absl::StrCat(dir, "/", kTaxonomyFile));
+  if (!taxonomy.ok()) {
+    return absl::FailedPreconditionError(taxonomy.status().message());
+  }
+  RR_ASSIGN_OR_RETURN(std::unique_ptr<FastTextModel> topics,
+                      FastTextModel::Load(absl::StrCat(dir, "/", kTopicModelFile)));
+  RR_RETURN_IF_ERROR(CheckLabels(dir, *topics, *taxonomy));
+  RR_ASSIGN_OR_RETURN(
+      std::unique_ptr<LanguageDetector> languages,
+      LanguageDetector::Load(absl::StrCat(dir, "/", kLanguageModelFile)));
+  RR_ASSIGN_OR_RETURN(std::unique_ptr<Segmenter> segmenter,
+                      Segmenter::Create(metadata.segmenter));
+  return std::unique_ptr<FastTextClassifier>(new FastTextClassifier(
+      std::move(metadata), std::move(*taxonomy), std::move(segmenter),
+      std::move(languages), std::move(topics)));
+}
+
+absl::StatusOr<std::vector<Classification>> FastTextClassifier::Classify(
+    absl::Span<const TextItem> items, int top_k) {
+  RR_RETURN_IF_ERROR(ValidateBatch(items));
+  std::vector<Classification> results;
+  results.reserve(items.size());
+  for (const TextItem& item : items) {
+    RR_ASSIGN_OR_RETURN(Classification result, ClassifyOne(item, top_k));
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
+    const TextItem& item, int top_k) const {
+  Classification result;
+  result.id = item.id;
+  result.language = kLanguageUndetermined;
+  if (IsBlank(item.text)) return result;
+  RR_ASSIGN_OR_RETURN(Segmentation segmentation,
+                      segmenter_->Segment(item.text));
+  if (segmentation.tokens.empty()) return result;
+  if (!item.language.empty()) {
+    result.language = item.language;
+  } else {
+    RR_ASSIGN_OR_RETURN(result.language, languages_->Detect(segmentation));
+  }
+  const int k = top_k <= 0 ? kDefaultTopK
+                           : std::min<int>(top_k, taxonomy_.topics().size());
+  RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> labels,
+                      topics_->Predict(JoinTokens(segmentation.tokens), k));
+  for (LabelProbability& label : labels) {
+    result.topics.push_back({std::move(label.label), label.probability});
+  }
+  return result;
+}
+
+std::string FastTextClassifier::ModelVersion() const {
+  return metadata_.model_version;
+}
+
+}  // namespace reachrank::topics

@@ -1,0 +1,71 @@
+// The in-process TopicClassifier: a model directory (model_dir.h) loaded
+// into memory. Each text is validated, segmented (segmenter.h), its
+// language detected when not given (language_detector.h), and classified
+// by the fastText topic model.
+#ifndef REACHRANK_TOPICS_FASTTEXT_CLASSIFIER_H_
+#define REACHRANK_TOPICS_FASTTEXT_CLASSIFIER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "topics/classifier.h"
+#include "topics/fasttext_model.h"
+#include "topics/language_detector.h"
+#include "topics/model_dir.h"
+#include "topics/segmenter.h"
+#include "topics/taxonomy.h"
+
+namespace reachrank::topics {
+
+// Topics per item when the caller passes top_k <= 0.
+inline constexpr int kDefaultTopK = 3;
+
+// Thread-safe: immutable after Load; segmentation and prediction keep their
+// per-call state on the caller's stack (or borrow from a guarded pool), so
+// any number of threads may call Classify at once.
+class FastTextClassifier final : public TopicClassifier {
+ public:
+  // Loads a model directory. FAILED_PRECONDITION naming the file when a file
+  // is missing, damaged (fingerprint mismatch) or inconsistent (a model
+  // label absent from the taxonomy).
+  static absl::StatusOr<std::unique_ptr<FastTextClassifier>> Load(
+      const std::string& dir);
+
+  // See TopicClassifier. top_k <= 0 means kDefaultTopK; larger than the
+  // taxonomy means all topics. Texts without letters, digits or emoji get no
+  // topics and language "und". Items are validated before any is
+  // classified; the first bad one fails the call.
+  absl::StatusOr<std::vector<Classification>> Classify(
+      absl::Span<const TextItem> items, int top_k) override;
+  std::string ModelVersion() const override;
+
+  const Taxonomy& taxonomy() const { return taxonomy_; }
+  const ModelMetadata& metadata() const { return metadata_; }
+
+  // Classifies one text that has passed validation.
+  absl::StatusOr<Classification> ClassifyOne(const TextItem& item,
+                                             int top_k) const;
+
+ private:
+  FastTextClassifier(ModelMetadata metadata, Taxonomy taxonomy,
+                     std::unique_ptr<Segmenter> segmenter,
+                     std::unique_ptr<LanguageDetector> languages,
+                     std::unique_ptr<FastTextModel> topics);
+
+  // Constant after construction.
+  const ModelMetadata metadata_;
+  const Taxonomy taxonomy_;
+  const std::unique_ptr<Segmenter> segmenter_;
+  const std::unique_ptr<LanguageDetector> languages_;
+  const std::unique_ptr<FastTextModel> topics_;
+};
+
+// INVALID_ARGUMENT naming item `index` (and its id) for invalid UTF-8 or
+// text over kMaxTextBytes; RESOURCE_EXHAUSTED for more than kMaxBatchItems.
+absl::Status ValidateBatch(absl::Span<const TextItem> items);
+
+}  // namespace reachrank::topics
+
+#endif  // REACHRANK_TOPICS_FASTTEXT_CLASSIFIER_H_

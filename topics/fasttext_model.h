@@ -1,0 +1,87 @@
+// A thin, exception-free wrapper over fasttext::FastText for supervised
+// models: training through the library's train(Args) and prediction through
+// predictLine. fastText throws on errors; every call here catches and
+// returns an absl::Status instead.
+#ifndef REACHRANK_TOPICS_FASTTEXT_MODEL_H_
+#define REACHRANK_TOPICS_FASTTEXT_MODEL_H_
+
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace fasttext {
+class FastText;
+}
+
+namespace reachrank::topics {
+
+inline constexpr absl::string_view kLabelPrefix = "__label__";
+
+// Hyperparameters of a supervised fastText model; names follow fastText's
+// CLI flags. Defaults are those of `fasttext supervised`, except `bucket`,
+// kept small so that models stay a few MB, and `thread` = 1, which makes
+// training deterministic for a given `seed`.
+struct FastTextOptions {
+  int epoch = 5;
+  double lr = 0.1;
+  int dim = 100;
+  int word_ngrams = 1;
+  int minn = 0;
+  int maxn = 0;
+  int bucket = 20000;
+  int min_count = 1;
+  std::string loss = "softmax";  // softmax, ns, hs or ova
+  int thread = 1;
+  int seed = 0;
+  int verbose = 0;  // fastText's own progress on stderr: 0, 1 or 2
+};
+
+// The flags that make `fasttext supervised` train with `options`.
+std::vector<std::string> FastTextCliFlags(const FastTextOptions& options);
+
+struct LabelProbability {
+  std::string label;  // without kLabelPrefix
+  float probability = 0;
+};
+
+// A loaded supervised model. Thread-safe: prediction only calls const
+// members of fasttext::FastText (predictLine), which keep all per-call
+// state on the caller's stack.
+class FastTextModel {
+ public:
+  // Loads a model file. FAILED_PRECONDITION naming `path` when the file is
+  // missing, not a fastText model, or not a supervised one.
+  static absl::StatusOr<std::unique_ptr<FastTextModel>> Load(
+      const std::string& path);
+  ~FastTextModel();
+
+  // The k most probable labels for a line of space-separated tokens (no
+  // newline), most probable first. Empty for a line without tokens.
+  absl::StatusOr<std::vector<LabelProbability>> Predict(absl::string_view line,
+                                                        int k) const;
+
+  // Label names (without prefix) in the model's order.
+  std::vector<std::string> Labels() const;
+
+  // The wrapped model, for benchmarks that call fastText directly.
+  const fasttext::FastText& fasttext() const { return *model_; }
+
+ private:
+  explicit FastTextModel(std::unique_ptr<fasttext::FastText> model);
+  const std::unique_ptr<fasttext::FastText> model_;  // constant
+};
+
+// Trains a supervised model on `input` (fastText's format: one example per
+// line, "__label__<label> token token ...") and saves it to `output`.
+// INVALID_ARGUMENT for bad options, INTERNAL for fastText's failures.
+absl::Status TrainFastText(const FastTextOptions& options,
+                           const std::string& input,
+                           const std::string& output);
+
+}  // namespace reachrank::topics
+
+#endif  // REACHRANK_TOPICS_FASTTEXT_MODEL_H_

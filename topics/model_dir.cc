@@ -1,0 +1,142 @@
+#include "topics/model_dir.h"
+
+#include <cstdint>
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "nlohmann/json.hpp"
+#include "topics/file_util.h"
+
+namespace reachrank::topics {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kSealedFiles[] = {kTopicModelFile, kLanguageModelFile,
+                                        kTaxonomyFile};
+
+std::string PathIn(const std::string& dir, const char* file) {
+  return absl::StrCat(dir, "/", file);
+}
+
+json OptionsToJson(const FastTextOptions& o) {
+  return {{"epoch", o.epoch},     {"lr", o.lr},
+          {"dim", o.dim},         {"wordNgrams", o.word_ngrams},
+          {"minn", o.minn},       {"maxn", o.maxn},
+          {"bucket", o.bucket},   {"minCount", o.min_count},
+          {"loss", o.loss},       {"thread", o.thread},
+          {"seed", o.seed}};
+}
+
+FastTextOptions OptionsFromJson(const json& j) {
+  FastTextOptions o;
+  o.epoch = j.at("epoch").get<int>();
+  o.lr = j.at("lr").get<double>();
+  o.dim = j.at("dim").get<int>();
+  o.word_ngrams = j.at("wordNgrams").get<int>();
+  o.minn = j.at("minn").get<int>();
+  o.maxn = j.at("maxn").get<int>();
+  o.bucket = j.at("bucket").get<int>();
+  o.min_count = j.at("minCount").get<int>();
+  o.loss = j.at("loss").get<std::string>();
+  o.thread = j.at("thread").get<int>();
+  o.seed = j.at("seed").get<int>();
+  return o;
+}
+
+json ToJson(const ModelMetadata& m) {
+  return {{"format", m.format},
+          {"name", m.name},
+          {"model_version", m.model_version},
+          {"segmenter",
+           {{"cjk_char_ngrams", m.segmenter.cjk_char_ngrams},
+            {"replace_numbers", m.segmenter.replace_numbers}}},
+          {"fasttext", OptionsToJson(m.fasttext)},
+          {"examples_by_language", m.examples_by_language},
+          {"fingerprints", m.fingerprints}};
+}
+
+// Throws nlohmann's exceptions on missing or mistyped fields.
+ModelMetadata FromJson(const json& j) {
+  ModelMetadata m;
+  m.format = j.at("format").get<int>();
+  m.name = j.at("name").get<std::string>();
+  m.model_version = j.at("model_version").get<std::string>();
+  m.segmenter.cjk_char_ngrams =
+      j.at("segmenter").at("cjk_char_ngrams").get<int>();
+  m.segmenter.replace_numbers =
+      j.at("segmenter").at("replace_numbers").get<bool>();
+  m.fasttext = OptionsFromJson(j.at("fasttext"));
+  m.examples_by_language =
+      j.at("examples_by_language").get<std::map<std::string, int>>();
+  m.fingerprints =
+      j.at("fingerprints").get<std::map<std::string, std::string>>();
+  return m;
+}
+
+absl::StatusOr<ModelMetadata> ParseMetadata(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) {
+    return absl::FailedPreconditionError(text.status().message());
+  }
+  try {
+    return FromJson(json::parse(*text));
+  } catch (const std::exception& e) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": malformed metadata: ", e.what()));
+  }
+}
+
+}  // namespace
+
+std::string Fingerprint(absl::string_view bytes) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return absl::StrFormat("%016x", hash);
+}
+
+absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata) {
+  std::string all;
+  for (const char* file : kSealedFiles) {
+    absl::StatusOr<std::string> bytes = ReadFile(PathIn(dir, file));
+    if (!bytes.ok()) return absl::InternalError(bytes.status().message());
+    metadata.fingerprints[file] = Fingerprint(*bytes);
+    all += metadata.fingerprints[file];
+  }
+  metadata.model_version =
+      absl::StrCat(metadata.name, "-ft-", Fingerprint(all).substr(0, 8));
+  const std::string path = PathIn(dir, kMetadataFile);
+  return WriteFile(path, ToJson(metadata).dump(2) + "\n");
+}
+
+absl::StatusOr<ModelMetadata> OpenModelDir(const std::string& dir) {
+  absl::StatusOr<ModelMetadata> metadata =
+      ParseMetadata(PathIn(dir, kMetadataFile));
+  if (!metadata.ok()) return metadata.status();
+  if (metadata->format != kModelFormat) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, ": model format ", metadata->format,
+                     " is not the supported ", kModelFormat));
+  }
+  for (const char* file : kSealedFiles) {
+    const std::string path = PathIn(dir, file);
+    absl::StatusOr<std::string> bytes = ReadFile(path);
+    if (!bytes.ok()) {
+      return absl::FailedPreconditionError(bytes.status().message());
+    }
+    auto expected = metadata->fingerprints.find(file);
+    if (expected == metadata->fingerprints.end() ||
+        expected->second != Fingerprint(*bytes)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, ": fingerprint differs from ", kMetadataFile,
+          " (file damaged or replaced)"));
+    }
+  }
+  return metadata;
+}
+
+}  // namespace reachrank::topics

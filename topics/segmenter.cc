@@ -1,0 +1,228 @@
+#include "topics/segmenter.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "unicode/brkiter.h"
+#include "unicode/normalizer2.h"
+#include "unicode/uchar.h"
+#include "unicode/uscript.h"
+#include "unicode/utf8.h"
+
+namespace reachrank::topics {
+namespace {
+
+constexpr absl::string_view kUrlToken = "<url>";
+constexpr absl::string_view kNumberToken = "<num>";
+
+// Length of the URL starting at `pos`, or 0. A URL starts a word and runs
+// to the next ASCII whitespace.
+size_t UrlLength(absl::string_view text, size_t pos) {
+  if (pos > 0 && !absl::ascii_isspace(static_cast<unsigned char>(text[pos - 1])))
+    return 0;
+  absl::string_view rest = text.substr(pos);
+  if (!absl::StartsWithIgnoreCase(rest, "http://") &&
+      !absl::StartsWithIgnoreCase(rest, "https://") &&
+      !absl::StartsWithIgnoreCase(rest, "www.")) {
+    return 0;
+  }
+  size_t end = pos;
+  while (end < text.size() &&
+         !absl::ascii_isspace(static_cast<unsigned char>(text[end]))) {
+    ++end;
+  }
+  return end - pos;
+}
+
+bool IsEmojiPart(UChar32 c) {
+  return u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+         u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR);
+}
+
+// An emoji token from a non-word segment, or "" when it holds no emoji.
+// Variation selectors go so that "❤️" and "❤" are one token.
+std::string EmojiToken(const icu::UnicodeString& segment) {
+  icu::UnicodeString kept;
+  bool has_emoji = false;
+  for (int32_t i = 0; i < segment.length(); i = segment.moveIndex32(i, 1)) {
+    UChar32 c = segment.char32At(i);
+    if (c == 0xFE0E || c == 0xFE0F || u_isUWhiteSpace(c)) continue;
+    has_emoji = has_emoji || IsEmojiPart(c);
+    kept.append(c);
+  }
+  std::string out;
+  if (has_emoji) kept.toUTF8String(out);
+  return out;
+}
+
+// Counts the letters of `word` by script; returns true when all of its
+// letters are Han.
+bool CountLetters(const icu::UnicodeString& word, Segmentation& out) {
+  bool all_han = true;
+  int han = 0;
+  for (int32_t i = 0; i < word.length(); i = word.moveIndex32(i, 1)) {
+    UChar32 c = word.char32At(i);
+    if (!u_isalpha(c)) continue;
+    UErrorCode status = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(c, &status);
+    if (script == USCRIPT_HAN) {
+      ++out.han_letters;
+      ++han;
+      continue;
+    }
+    all_han = false;
+    if (script == USCRIPT_LATIN) {
+      ++out.latin_letters;
+    } else {
+      ++out.other_letters;
+    }
+  }
+  return all_han && han > 0;
+}
+
+// Appends the character n-grams (1..n) of a Han word.
+void AppendCharNgrams(const icu::UnicodeString& word, int n,
+                      std::vector<std::string>& tokens) {
+  std::vector<int32_t> starts;
+  for (int32_t i = 0; i < word.length(); i = word.moveIndex32(i, 1)) {
+    starts.push_back(i);
+  }
+  starts.push_back(word.length());
+  const int chars = static_cast<int>(starts.size()) - 1;
+  for (int len = 1; len <= n && len <= chars; ++len) {
+    if (len == chars) break;  // that n-gram is the word itself
+    for (int i = 0; i + len <= chars; ++i) {
+      std::string gram;
+      word.tempSubStringBetween(starts[i], starts[i + len]).toUTF8String(gram);
+      tokens.push_back(std::move(gram));
+    }
+  }
+}
+
+std::string WordToken(const icu::UnicodeString& word) {
+  std::string token;
+  word.toUTF8String(token);
+  size_t underscores = token.find_first_not_of('_');
+  if (underscores == std::string::npos) return "";
+  return token.substr(underscores);
+}
+
+}  // namespace
+
+bool IsValidUtf8(absl::string_view text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t length = static_cast<int32_t>(text.size());
+  if (text.size() > static_cast<size_t>(INT32_MAX)) return false;
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+std::string JoinTokens(const std::vector<std::string>& tokens) {
+  return absl::StrJoin(tokens, " ");
+}
+
+absl::StatusOr<std::unique_ptr<Segmenter>> Segmenter::Create(
+    const SegmenterOptions& options) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* normalizer =
+      icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) {
+    return absl::InternalError(std::string("ICU NFKC_Casefold data: ") +
+                               u_errorName(status));
+  }
+  std::unique_ptr<icu::BreakIterator> words(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  if (U_FAILURE(status) || words == nullptr) {
+    return absl::InternalError(std::string("ICU word break iterator: ") +
+                               u_errorName(status));
+  }
+  return std::unique_ptr<Segmenter>(
+      new Segmenter(options, normalizer, std::move(words)));
+}
+
+Segmenter::Segmenter(const SegmenterOptions& options,
+                     const icu::Normalizer2* normalizer,
+                     std::unique_ptr<icu::BreakIterator> prototype)
+    : options_(options),
+      normalizer_(normalizer),
+      prototype_(std::move(prototype)) {}
+
+Segmenter::~Segmenter() = default;
+
+std::unique_ptr<icu::BreakIterator> Segmenter::Borrow() const {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!pool_.empty()) {
+      std::unique_ptr<icu::BreakIterator> it = std::move(pool_.back());
+      pool_.pop_back();
+      return it;
+    }
+  }
+  return std::unique_ptr<icu::BreakIterator>(prototype_->clone());
+}
+
+void Segmenter::Return(std::unique_ptr<icu::BreakIterator> it) const {
+  if (it == nullptr) return;
+  absl::MutexLock lock(&mu_);
+  pool_.push_back(std::move(it));
+}
+
+absl::StatusOr<Segmentation> Segmenter::Segment(absl::string_view text) const {
+  if (!IsValidUtf8(text)) {
+    return absl::InvalidArgumentError("text is not valid UTF-8");
+  }
+  Segmentation out;
+  std::unique_ptr<icu::BreakIterator> words = Borrow();
+  if (words == nullptr) return absl::InternalError("ICU clone failed");
+  size_t plain_start = 0;
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    const size_t url = UrlLength(text, pos);
+    if (url == 0) continue;
+    SegmentPlain(text.substr(plain_start, pos - plain_start), *words, out);
+    out.tokens.emplace_back(kUrlToken);
+    pos += url - 1;
+    plain_start = pos + 1;
+  }
+  SegmentPlain(text.substr(plain_start), *words, out);
+  Return(std::move(words));
+  return out;
+}
+
+void Segmenter::SegmentPlain(absl::string_view text, icu::BreakIterator& words,
+                             Segmentation& out) const {
+  if (text.empty()) return;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString normal = normalizer_->normalize(source, status);
+  if (U_FAILURE(status)) return;  // only on allocation failure
+  words.setText(normal);
+  int32_t start = words.first();
+  for (int32_t end = words.next(); end != icu::BreakIterator::DONE;
+       start = end, end = words.next()) {
+    const int32_t rule = words.getRuleStatus();
+    const icu::UnicodeString piece = normal.tempSubStringBetween(start, end);
+    if (rule < UBRK_WORD_NONE_LIMIT) {
+      std::string emoji = EmojiToken(piece);
+      if (!emoji.empty()) out.tokens.push_back(std::move(emoji));
+    } else if (rule < UBRK_WORD_NUMBER_LIMIT && options_.replace_numbers) {
+      out.tokens.emplace_back(kNumberToken);
+    } else {
+      const bool han = CountLetters(piece, out);
+      std::string token = WordToken(piece);
+      if (token.empty()) continue;
+      out.tokens.push_back(std::move(token));
+      if (han && options_.cjk_char_ngrams > 0) {
+        AppendCharNgrams(piece, options_.cjk_char_ngrams, out.tokens);
+      }
+    }
+  }
+}
+
+}  // namespace reachrank::topics

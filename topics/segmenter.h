@@ -1,0 +1,99 @@
+// Text normalisation and segmentation: the one function that turns a text
+// into the tokens a topic or language model sees, used by training and
+// prediction alike.
+//
+// Steps, in order:
+//  1. URLs (a run of non-space characters starting with "http://",
+//     "https://" or "www.", any case) become the token "<url>".
+//  2. The rest is normalised with ICU's NFKC_Casefold (NFKC, then Unicode
+//     case folding: "Straße" -> "strasse", full-width "ＡＢＣ" -> "abc").
+//  3. ICU's word BreakIterator (root locale) splits it into words; Chinese
+//     and Japanese are split by ICU's dictionary (我们今天去北京 ->
+//     我们/今天/去/北京). Punctuation and spaces are dropped.
+//  4. Numbers (ICU's "number" words, e.g. "3.5", "2024") become "<num>"
+//     when `replace_numbers` is set.
+//  5. Emoji (Extended_Pictographic, with ZWJ sequences and modifiers kept
+//     whole) are kept as tokens, without variation selectors.
+//  6. Leading underscores are stripped from words so that no token can look
+//     like a fastText label ("__label__x" -> "label__x").
+//  7. With `cjk_char_ngrams` = n > 0, each Han word is followed by its Han
+//     character n-grams of length 1..n (北京 -> 北京 北 京 [北京]).
+#ifndef REACHRANK_TOPICS_SEGMENTER_H_
+#define REACHRANK_TOPICS_SEGMENTER_H_
+
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+
+#include "unicode/uversion.h"
+
+U_NAMESPACE_BEGIN
+class BreakIterator;
+class Normalizer2;
+U_NAMESPACE_END
+
+namespace reachrank::topics {
+
+struct SegmenterOptions {
+  // Han character n-grams of length 1..n emitted after each Han word; 0 = off.
+  int cjk_char_ngrams = 0;
+  // Numbers become "<num>".
+  bool replace_numbers = true;
+};
+
+// Tokens of one text plus letter counts by script (after normalisation),
+// which language detection uses to recognise texts in other scripts.
+struct Segmentation {
+  std::vector<std::string> tokens;
+  int latin_letters = 0;
+  int han_letters = 0;
+  int other_letters = 0;  // letters of any other script (Cyrillic, Kana...)
+};
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
+bool IsValidUtf8(absl::string_view text);
+
+// Tokens joined by single spaces: the line format fastText reads.
+std::string JoinTokens(const std::vector<std::string>& tokens);
+
+// Segments texts as described above. Thread-safe: ICU break iterators are
+// not, so each call borrows one from a mutex-guarded pool.
+class Segmenter {
+ public:
+  // INTERNAL when ICU's normaliser or break iterator data cannot be loaded.
+  static absl::StatusOr<std::unique_ptr<Segmenter>> Create(
+      const SegmenterOptions& options);
+  ~Segmenter();
+
+  // INVALID_ARGUMENT when `text` is not valid UTF-8.
+  absl::StatusOr<Segmentation> Segment(absl::string_view text) const;
+
+  const SegmenterOptions& options() const { return options_; }
+
+ private:
+  Segmenter(const SegmenterOptions& options,
+            const icu::Normalizer2* normalizer,
+            std::unique_ptr<icu::BreakIterator> prototype);
+  std::unique_ptr<icu::BreakIterator> Borrow() const;
+  void Return(std::unique_ptr<icu::BreakIterator> it) const;
+  void SegmentPlain(absl::string_view text, icu::BreakIterator& words,
+                    Segmentation& out) const;
+
+  // Constant after construction.
+  const SegmenterOptions options_;
+  const icu::Normalizer2* const normalizer_;  // owned by ICU
+  const std::unique_ptr<icu::BreakIterator> prototype_;
+
+  mutable absl::Mutex mu_;
+  mutable std::vector<std::unique_ptr<icu::BreakIterator>> pool_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace reachrank::topics
+
+#endif  // REACHRANK_TOPICS_SEGMENTER_H_

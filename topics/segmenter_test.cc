@@ -1,0 +1,83 @@
+#include "topics/segmenter.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace reachrank::topics {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::vector<std::string> Tokens(absl::string_view text, int cjk_ngrams = 0) {
+  auto segmenter = Segmenter::Create({cjk_ngrams, true});
+  EXPECT_TRUE(segmenter.ok()) << segmenter.status();
+  auto result = (*segmenter)->Segment(text);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? result->tokens : std::vector<std::string>{};
+}
+
+TEST(SegmenterTest, EnglishFoldsCaseAndReplacesUrlsAndNumbers) {
+  EXPECT_THAT(Tokens("Hello, World! Visit https://example.com/a?b=1 now "
+                     "3.5 times in 2024."),
+              ElementsAre("hello", "world", "visit", "<url>", "now", "<num>",
+                          "times", "in", "<num>"));
+}
+
+TEST(SegmenterTest, GermanNfkcAndCaseFolding) {
+  EXPECT_THAT(Tokens("Die Straße in München ist schön – ＦＵＬＬ."),
+              ElementsAre("die", "strasse", "in", "münchen", "ist", "schön",
+                          "full"));
+}
+
+TEST(SegmenterTest, ChineseSplitByDictionary) {
+  EXPECT_THAT(Tokens("我们今天去北京。"),
+              ElementsAre("我们", "今天", "去", "北京"));
+}
+
+TEST(SegmenterTest, ChineseCharacterNgramsFollowEachWord) {
+  EXPECT_THAT(Tokens("我们今天去北京。", 1),
+              ElementsAre("我们", "我", "们", "今天", "今", "天", "去", "北京",
+                          "北", "京"));
+}
+
+TEST(SegmenterTest, EmojiKeptWithoutVariationSelectors) {
+  EXPECT_THAT(Tokens("Great game \xE2\x9A\xBD\xEF\xB8\x8F!! \xF0\x9F\x91\x8D"
+                     "\xF0\x9F\x8F\xBD"),
+              ElementsAre("great", "game", "\xE2\x9A\xBD",
+                          "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD"));
+}
+
+TEST(SegmenterTest, NoTokenLooksLikeAFastTextLabel) {
+  EXPECT_THAT(Tokens("__label__sports www.example.org"),
+              ElementsAre("label__sports", "<url>"));
+}
+
+TEST(SegmenterTest, PunctuationOnlyGivesNoTokens) {
+  EXPECT_THAT(Tokens(" ... !!! "), ElementsAre());
+}
+
+TEST(SegmenterTest, CountsLettersByScript) {
+  auto segmenter = Segmenter::Create({});
+  ASSERT_TRUE(segmenter.ok());
+  auto result = (*segmenter)->Segment("Привет abc 北京");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->other_letters, 6);
+  EXPECT_EQ(result->latin_letters, 3);
+  EXPECT_EQ(result->han_letters, 2);
+}
+
+TEST(SegmenterTest, RejectsInvalidUtf8) {
+  auto segmenter = Segmenter::Create({});
+  ASSERT_TRUE(segmenter.ok());
+  auto result = (*segmenter)->Segment("ok \xC3\x28 bad");
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // a UTF-16 surrogate
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong "/"
+  EXPECT_TRUE(IsValidUtf8("straße 北京"));
+}
+
+}  // namespace
+}  // namespace reachrank::topics

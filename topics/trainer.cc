@@ -1,0 +1,143 @@
+#include "topics/trainer.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <system_error>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/status_macros.h"
+#include "topics/file_util.h"
+#include "topics/language_detector.h"
+#include "topics/model_dir.h"
+
+namespace reachrank::topics {
+namespace {
+
+// Fisher-Yates with a fixed generator and no distribution objects, so the
+// order is the same with every standard library.
+void Shuffle(std::vector<std::string>& lines, int seed) {
+  std::mt19937_64 rng(static_cast<uint64_t>(seed));
+  for (size_t i = lines.size(); i > 1; --i) {
+    std::swap(lines[i - 1], lines[rng() % i]);
+  }
+}
+
+absl::StatusOr<Taxonomy> TaxonomyFor(absl::Span<const Example> examples,
+                                     const TrainOptions& options) {
+  if (!options.taxonomy.has_value()) {
+    std::set<std::string> ids;
+    for (const Example& e : examples) ids.insert(e.topic);
+    return Taxonomy::FromIds({ids.begin(), ids.end()}, {"en", "de", "zh"});
+  }
+  for (const Example& e : examples) {
+    if (!options.taxonomy->Contains(e.topic)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("topic \"", e.topic, "\" is not in the taxonomy"));
+    }
+  }
+  return *options.taxonomy;
+}
+
+// (language, segmented text) pairs for the language model.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+LanguageExamples(absl::Span<const Example> examples,
+                 const Segmenter& segmenter) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Example& e : examples) {
+    if (e.language.empty()) continue;
+    RR_ASSIGN_OR_RETURN(Segmentation s, segmenter.Segment(e.text));
+    out.emplace_back(e.language, JoinTokens(s.tokens));
+  }
+  return out;
+}
+
+std::string Summary(const std::map<std::string, int>& by_language) {
+  std::vector<std::string> parts;
+  for (const auto& [language, n] : by_language) {
+    parts.push_back(absl::StrCat(language.empty() ? "?" : language, "=", n));
+  }
+  return absl::StrJoin(parts, " ");
+}
+
+}  // namespace
+
+TrainOptions DefaultTrainOptions() {
+  TrainOptions options;
+  options.segmenter.cjk_char_ngrams = 1;
+  options.segmenter.replace_numbers = true;
+  options.fasttext.epoch = 100;
+  options.fasttext.lr = 0.5;
+  options.fasttext.dim = 50;
+  options.fasttext.word_ngrams = 1;
+  options.fasttext.minn = 3;
+  options.fasttext.maxn = 6;
+  options.fasttext.bucket = 20000;
+  options.fasttext.seed = 1;
+  return options;
+}
+
+absl::StatusOr<std::vector<std::string>> FastTextLines(
+    absl::Span<const Example> examples, const Segmenter& segmenter,
+    int seed) {
+  std::vector<std::string> lines;
+  lines.reserve(examples.size());
+  for (const Example& e : examples) {
+    RR_ASSIGN_OR_RETURN(Segmentation s, segmenter.Segment(e.text));
+    if (s.tokens.empty()) continue;
+    lines.push_back(
+        absl::StrCat(kLabelPrefix, e.topic, " ", JoinTokens(s.tokens)));
+  }
+  Shuffle(lines, seed);
+  return lines;
+}
+
+absl::Status TrainModelDir(absl::Span<const Example> examples,
+                           const TrainOptions& options,
+                           const std::string& out_dir,
+                           const ProgressFn& progress) {
+  auto say = [&](absl::string_view line) {
+    if (progress) progress(line);
+  };
+  if (examples.empty()) return absl::InvalidArgumentError("no examples");
+  RR_ASSIGN_OR_RETURN(Taxonomy taxonomy, TaxonomyFor(examples, options));
+  std::error_code error;
+  std::filesystem::create_directories(out_dir, error);
+  if (error) {
+    return absl::InternalError(absl::StrCat(out_dir, ": ", error.message()));
+  }
+  const std::string dir = out_dir + "/";
+  std::filesystem::remove(dir + kMetadataFile, error);  // unsealed until done
+  RR_ASSIGN_OR_RETURN(std::unique_ptr<Segmenter> segmenter,
+                      Segmenter::Create(options.segmenter));
+  ModelMetadata metadata;
+  metadata.name = options.name;
+  metadata.segmenter = options.segmenter;
+  metadata.fasttext = options.fasttext;
+  for (const Example& e : examples) ++metadata.examples_by_language[e.language];
+  say(absl::StrCat("segmenting ", examples.size(), " examples (",
+                   Summary(metadata.examples_by_language), ")"));
+  RR_ASSIGN_OR_RETURN(
+      std::vector<std::string> lines,
+      FastTextLines(examples, *segmenter, options.shuffle_seed));
+  const std::string scratch = dir + "train.scratch.txt";
+  RR_RETURN_IF_ERROR(WriteFile(scratch, absl::StrJoin(lines, "\n") + "\n"));
+  say("training the topic model");
+  RR_RETURN_IF_ERROR(
+      TrainFastText(options.fasttext, scratch, dir + kTopicModelFile));
+  say("training the language model");
+  RR_ASSIGN_OR_RETURN(auto language_examples,
+                      LanguageExamples(examples, *segmenter));
+  RR_RETURN_IF_ERROR(TrainLanguageModel(language_examples, scratch,
+                                        dir + kLanguageModelFile));
+  std::filesystem::remove(scratch, error);
+  RR_RETURN_IF_ERROR(WriteFile(dir + kTaxonomyFile, taxonomy.ToTsv()));
+  RR_RETURN_IF_ERROR(SealModelDir(out_dir, metadata));
+  say(absl::StrCat("wrote ", out_dir, " (", metadata.model_version, ")"));
+  return absl::OkStatus();
+}
+
+}  // namespace reachrank::topics

@@ -1,0 +1,59 @@
+// Training a model directory (model_dir.h) from labelled examples: segment
+// every text with the same Segmenter that prediction uses, train the topic
+// and language models through fastText's library, write the taxonomy and
+// seal the directory with fingerprints and a model version.
+#ifndef REACHRANK_TOPICS_TRAINER_H_
+#define REACHRANK_TOPICS_TRAINER_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "topics/dataset.h"
+#include "topics/fasttext_model.h"
+#include "topics/segmenter.h"
+#include "topics/taxonomy.h"
+
+namespace reachrank::topics {
+
+struct TrainOptions {
+  std::string name = "sib200";  // model version prefix
+  SegmenterOptions segmenter;
+  FastTextOptions fasttext;
+  // Topics with display names; when unset, the sorted labels of the data
+  // with the ids as names.
+  std::optional<Taxonomy> taxonomy;
+  // Seed of the deterministic shuffle of the training lines.
+  int shuffle_seed = 1;
+};
+
+// The settings chosen on SIB-200's dev split (docs/topics.md): the defaults
+// of `reachrank topics train`.
+TrainOptions DefaultTrainOptions();
+
+// fastText input lines ("__label__<topic> tok tok ...") for `examples`,
+// segmented by `segmenter` and shuffled deterministically by `seed`.
+// Examples without tokens are skipped. INVALID_ARGUMENT for invalid UTF-8.
+absl::StatusOr<std::vector<std::string>> FastTextLines(
+    absl::Span<const Example> examples, const Segmenter& segmenter, int seed);
+
+// Receives one line of progress for humans (e.g. to print on stderr).
+using ProgressFn = std::function<void(absl::string_view)>;
+
+// Trains and writes a model directory at `out_dir` (created if missing;
+// existing model files are replaced). INVALID_ARGUMENT for empty data, a
+// topic missing from the taxonomy, or bad options; INTERNAL for I/O or
+// fastText failures.
+absl::Status TrainModelDir(absl::Span<const Example> examples,
+                           const TrainOptions& options,
+                           const std::string& out_dir,
+                           const ProgressFn& progress = nullptr);
+
+}  // namespace reachrank::topics
+
+#endif  // REACHRANK_TOPICS_TRAINER_H_
