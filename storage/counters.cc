@@ -52,17 +52,17 @@ int64_t UnZigZag(uint64_t v) {
 }  // namespace
 
 int64_t Counters::Get(uint32_t cell) const {
-  auto it = std::lower_bound(
-      cells_.begin(), cells_.end(), cell,
-      [](const std::pair<uint32_t, int64_t>& c, uint32_t k) { return c.first < k; });
+  auto it = std::lower_bound(cells_.begin(), cells_.end(), cell,
+                             [](const std::pair<uint32_t, int64_t>& c,
+                                uint32_t k) { return c.first < k; });
   return it != cells_.end() && it->first == cell ? it->second : 0;
 }
 
 void Counters::Add(uint32_t cell, int64_t delta) {
   if (delta == 0) return;
-  auto it = std::lower_bound(
-      cells_.begin(), cells_.end(), cell,
-      [](const std::pair<uint32_t, int64_t>& c, uint32_t k) { return c.first < k; });
+  auto it = std::lower_bound(cells_.begin(), cells_.end(), cell,
+                             [](const std::pair<uint32_t, int64_t>& c,
+                                uint32_t k) { return c.first < k; });
   if (it == cells_.end() || it->first != cell) {
     cells_.insert(it, {cell, delta});
     return;

@@ -5,8 +5,10 @@
 //   [0, 350)    event counts by (surface, relation, type) enum values:
 //               EventCell(s, r, t) = (s * kRelations + r) * kEventTypes + t
 //   [350, 385)  watch_ms sums by (surface, relation): WatchCell(s, r)
-//   400         posts published (author and topic day rows)
-//   401         posts classified into the row's topic (topic day rows)
+//   400         posts published (author and topic day rows; in a topic row,
+//               posts whose top topic it is), by creation day
+//   401         posts classified into the row's topic at any rank (topic day
+//               rows), by creation day
 #ifndef REACHRANK_STORAGE_COUNTERS_H_
 #define REACHRANK_STORAGE_COUNTERS_H_
 
@@ -20,8 +22,8 @@
 
 namespace reachrank::storage {
 
-inline constexpr int kSurfaces = 7;    // v1::Surface values 0..6
-inline constexpr int kRelations = 5;   // v1::Relation values 0..4
+inline constexpr int kSurfaces = 7;     // v1::Surface values 0..6
+inline constexpr int kRelations = 5;    // v1::Relation values 0..4
 inline constexpr int kEventTypes = 10;  // v1::EventType values 0..9
 inline constexpr uint32_t kWatchBase = kSurfaces * kRelations * kEventTypes;
 inline constexpr uint32_t kPostsPublished = 400;

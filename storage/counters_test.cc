@@ -36,11 +36,14 @@ TEST(CountersTest, AddAllMergesSortedCells) {
 TEST(CountersTest, ByTypeAndByRelationTypeSumSurfaces) {
   Counters c;
   c.Add(EventCell(v1::SURFACE_RECOMMENDED, v1::RELATION_STRANGER,
-                  v1::EVENT_TYPE_LIKE), 3);
-  c.Add(EventCell(v1::SURFACE_SEARCH, v1::RELATION_STRANGER,
-                  v1::EVENT_TYPE_LIKE), 4);
+                  v1::EVENT_TYPE_LIKE),
+        3);
+  c.Add(
+      EventCell(v1::SURFACE_SEARCH, v1::RELATION_STRANGER, v1::EVENT_TYPE_LIKE),
+      4);
   c.Add(EventCell(v1::SURFACE_FOLLOWING, v1::RELATION_FOLLOWER,
-                  v1::EVENT_TYPE_LIKE), 10);
+                  v1::EVENT_TYPE_LIKE),
+        10);
   c.Add(WatchCell(v1::SURFACE_SHARE_LINK, v1::RELATION_STRANGER), 1000);
   EXPECT_EQ(c.ByRelationType(v1::RELATION_STRANGER, v1::EVENT_TYPE_LIKE), 7);
   EXPECT_EQ(c.ByType(v1::EVENT_TYPE_LIKE), 17);
@@ -72,7 +75,7 @@ TEST(CountersTest, EncodeDecodeRoundTrip) {
 
 TEST(CountersTest, KnownEncoding) {
   Counters c;
-  c.Add(3, 1);    // delta 3, zigzag 2
+  c.Add(3, 1);     // delta 3, zigzag 2
   c.Add(130, -2);  // delta 127, zigzag 3
   EXPECT_EQ(c.Encode(), std::string("\x03\x02\x7f\x03", 4));
 }
@@ -80,11 +83,11 @@ TEST(CountersTest, KnownEncoding) {
 TEST(CountersTest, DecodeRejectsMalformed) {
   Counters out;
   const std::string bad[] = {
-      std::string("\x03", 1),              // value missing
-      std::string("\x83", 1),              // truncated varint
-      std::string("\x03\x00", 2),          // zero value
-      std::string("\x03\x02\x00\x02", 4),  // repeated cell (delta 0)
-      std::string("\x83\x00\x02", 3),      // overlong index varint
+      std::string("\x03", 1),                      // value missing
+      std::string("\x83", 1),                      // truncated varint
+      std::string("\x03\x00", 2),                  // zero value
+      std::string("\x03\x02\x00\x02", 4),          // repeated cell (delta 0)
+      std::string("\x83\x00\x02", 3),              // overlong index varint
       std::string("\xff\xff\xff\xff\x1f\x02", 6),  // index > 32 bits
       std::string("\xff\xff\xff\xff\x0f\x02\x01\x02", 8),  // index overflow
       std::string("\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 11),

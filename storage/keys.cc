@@ -20,8 +20,8 @@ void AppendBigEndian(uint64_t v, size_t bytes, std::string* out) {
 }
 
 int32_t DecodeOrdered32(absl::string_view in) {
-  return static_cast<int32_t>(
-      static_cast<uint32_t>(ReadBigEndian(in, 4)) ^ 0x80000000u);
+  return static_cast<int32_t>(static_cast<uint32_t>(ReadBigEndian(in, 4)) ^
+                              0x80000000u);
 }
 
 int64_t DecodeOrdered64(absl::string_view in) {

@@ -78,9 +78,9 @@ TEST(KeysTest, MalformedKeysAreRejected) {
   AuthorKeyParts a;
   EXPECT_FALSE(DecodeAuthorKey("", &a));
   EXPECT_FALSE(DecodeAuthorKey("tiktok", &a));         // no separator
-  EXPECT_FALSE(DecodeAuthorKey("\0alice"s, &a));        // empty platform
-  EXPECT_FALSE(DecodeAuthorKey("tiktok\0"s, &a));       // empty author
-  EXPECT_FALSE(DecodeAuthorKey("tiktok\0a\0b"s, &a));   // extra part
+  EXPECT_FALSE(DecodeAuthorKey("\0alice"s, &a));       // empty platform
+  EXPECT_FALSE(DecodeAuthorKey("tiktok\0"s, &a));      // empty author
+  EXPECT_FALSE(DecodeAuthorKey("tiktok\0a\0b"s, &a));  // extra part
 
   AuthorPostKeyParts ap;
   const std::string good = AuthorPostKey("yt", "bob", 7, "p");
@@ -90,16 +90,16 @@ TEST(KeysTest, MalformedKeysAreRejected) {
   EXPECT_FALSE(DecodeAuthorPostKey(good + "\0"s, &ap));
 
   PostHourKeyParts ph;
-  EXPECT_FALSE(DecodePostHourKey("post\0\x80\x07\x3f"s, &ph));      // short
+  EXPECT_FALSE(DecodePostHourKey("post\0\x80\x07\x3f"s, &ph));  // short
   EXPECT_FALSE(DecodePostHourKey("post\0\x80\x07\x3f\x78\x00"s, &ph));
-  EXPECT_FALSE(DecodePostHourKey("\0\x80\x07\x3f\x78"s, &ph));      // no id
+  EXPECT_FALSE(DecodePostHourKey("\0\x80\x07\x3f\x78"s, &ph));  // no id
   EXPECT_FALSE(DecodePostHourKey("post", &ph));
 
   DayKeyParts d;
   const std::string day = DayKey("a", "b", 1);
   EXPECT_FALSE(DecodeDayKey(day.substr(0, day.size() - 1), &d));
   EXPECT_FALSE(DecodeDayKey(day + "x", &d));
-  EXPECT_FALSE(DecodeDayKey("a\0\0\x80\x00\x00\x01"s, &d));         // no owner
+  EXPECT_FALSE(DecodeDayKey("a\0\0\x80\x00\x00\x01"s, &d));  // no owner
   EXPECT_FALSE(DecodeDayKey("", &d));
 }
 

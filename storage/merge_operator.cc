@@ -31,8 +31,7 @@ bool CountersMergeOperator::FullMergeV2(const MergeOperationInput& in,
                                         MergeOperationOutput* out) const {
   Counters sum;
   if (in.existing_value != nullptr) {
-    AddOperand(in.key, *in.existing_value, in.logger, &corrupt_operands_,
-               &sum);
+    AddOperand(in.key, *in.existing_value, in.logger, &corrupt_operands_, &sum);
   }
   for (const rocksdb::Slice& operand : in.operand_list) {
     AddOperand(in.key, operand, in.logger, &corrupt_operands_, &sum);

@@ -28,8 +28,8 @@ TEST(MergeOperatorTest, FullMergeSumsExistingAndOperands) {
   std::vector<rocksdb::Slice> operands = {a, b};
   std::string result;
   rocksdb::Slice existing_operand;
-  rocksdb::MergeOperator::MergeOperationInput in("k", &existing_slice,
-                                                  operands, nullptr);
+  rocksdb::MergeOperator::MergeOperationInput in("k", &existing_slice, operands,
+                                                 nullptr);
   rocksdb::MergeOperator::MergeOperationOutput out(result, existing_operand);
   ASSERT_TRUE(op.FullMergeV2(in, &out));
   Counters sum;
@@ -60,7 +60,7 @@ TEST(MergeOperatorTest, CorruptOperandIsSkippedAndCounted) {
   rocksdb::Slice existing_operand;
   rocksdb::Slice corrupt_existing(bad);
   rocksdb::MergeOperator::MergeOperationInput in("k", &corrupt_existing,
-                                                  operands, nullptr);
+                                                 operands, nullptr);
   rocksdb::MergeOperator::MergeOperationOutput out(result, existing_operand);
   ASSERT_TRUE(op.FullMergeV2(in, &out));
   Counters sum;
@@ -83,7 +83,8 @@ class RawDb {
     db_.reset(db);
   }
   ~RawDb() {
-    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    for (auto* h : handles_)
+      db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   }
   rocksdb::DB* db() { return db_.get(); }
   rocksdb::ColumnFamilyHandle* counters() { return handles_[kCfPostCounters]; }
@@ -97,7 +98,8 @@ class RawDb {
 
 Counters ReadCounters(RawDb& raw, const std::string& key) {
   std::string value;
-  EXPECT_TRUE(raw.db()->Get(rocksdb::ReadOptions(), raw.counters(), key, &value).ok());
+  EXPECT_TRUE(
+      raw.db()->Get(rocksdb::ReadOptions(), raw.counters(), key, &value).ok());
   Counters c;
   EXPECT_TRUE(Counters::Decode(value, &c));
   return c;
@@ -108,14 +110,21 @@ TEST(MergeOperatorTest, RealDbMergesSumAcrossFlush) {
   RawDb raw(dir.path(), /*max_successive_merges=*/0);
   rocksdb::WriteOptions w;
   for (int i = 1; i <= 10; ++i) {
-    ASSERT_TRUE(raw.db()->Merge(w, raw.counters(), "p", One(1, i).Encode()).ok());
-    if (i == 5) ASSERT_TRUE(raw.db()->Flush(rocksdb::FlushOptions(), raw.counters()).ok());
+    ASSERT_TRUE(
+        raw.db()->Merge(w, raw.counters(), "p", One(1, i).Encode()).ok());
+    if (i == 5)
+      ASSERT_TRUE(
+          raw.db()->Flush(rocksdb::FlushOptions(), raw.counters()).ok());
   }
-  ASSERT_TRUE(raw.db()->Merge(w, raw.counters(), "p", One(9, -2).Encode()).ok());
+  ASSERT_TRUE(
+      raw.db()->Merge(w, raw.counters(), "p", One(9, -2).Encode()).ok());
   Counters want = One(1, 55);
   want.Add(9, -2);
   EXPECT_EQ(ReadCounters(raw, "p"), want);
-  ASSERT_TRUE(raw.db()->CompactRange(rocksdb::CompactRangeOptions(), raw.counters(), nullptr, nullptr).ok());
+  ASSERT_TRUE(raw.db()
+                  ->CompactRange(rocksdb::CompactRangeOptions(), raw.counters(),
+                                 nullptr, nullptr)
+                  .ok());
   EXPECT_EQ(ReadCounters(raw, "p"), want);
 }
 
@@ -124,7 +133,8 @@ TEST(MergeOperatorTest, MaxSuccessiveMergesFoldsOperandsAtWrite) {
   RawDb raw(dir.path(), /*max_successive_merges=*/3);
   rocksdb::WriteOptions w;
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(raw.db()->Merge(w, raw.counters(), "hot", One(4, 1).Encode()).ok());
+    ASSERT_TRUE(
+        raw.db()->Merge(w, raw.counters(), "hot", One(4, 1).Encode()).ok());
   }
   EXPECT_EQ(ReadCounters(raw, "hot"), One(4, 20));
   // Without folding 20 operands would be stacked on the key.
@@ -132,8 +142,9 @@ TEST(MergeOperatorTest, MaxSuccessiveMergesFoldsOperandsAtWrite) {
   rocksdb::GetMergeOperandsOptions opts;
   opts.expected_max_number_of_operands = 32;
   int count = 0;
-  ASSERT_TRUE(raw.db()->GetMergeOperands(rocksdb::ReadOptions(), raw.counters(),
-                                         "hot", operands.data(), &opts, &count)
+  ASSERT_TRUE(raw.db()
+                  ->GetMergeOperands(rocksdb::ReadOptions(), raw.counters(),
+                                     "hot", operands.data(), &opts, &count)
                   .ok());
   EXPECT_LE(count, 4);
   EXPECT_GE(count, 1);

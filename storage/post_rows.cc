@@ -25,11 +25,12 @@ std::string AuthorPostValueOf(const PostRecord& record) {
 void AddPostRows(const PostRecord& record, int64_t sign, PostDeltas* deltas) {
   const v1::Post& post = record.post();
   const int32_t day = DayOf(absl::FromUnixMillis(CreatedMs(record)));
-  deltas->author_days[keys::DayKey(post.platform(), post.author_id(), day)]
-      .Add(kPostsPublished, sign);
+  deltas->author_days[keys::DayKey(post.platform(), post.author_id(), day)].Add(
+      kPostsPublished, sign);
   if (!record.classified() || record.topics_size() == 0) return;
-  deltas->topic_days[keys::DayKey(post.platform(), record.topics(0).topic_id(),
-                                  day)]
+  deltas
+      ->topic_days[keys::DayKey(post.platform(), record.topics(0).topic_id(),
+                                day)]
       .Add(kPostsPublished, sign);
   absl::flat_hash_set<absl::string_view> seen;
   for (const v1::TopicScore& topic : record.topics()) {

@@ -16,8 +16,9 @@ absl::Status RocksStore::PutAuthors(absl::Span<const v1::Author> authors) {
       return absl::InvalidArgumentError(absl::StrCat(
           "authors[", i, "]: platform and author_id must be non-empty"));
     }
-    batch.Put(cf(kCfAuthors), keys::AuthorKey(a.platform(), a.author_id()),
-              a.SerializeAsString())
+    batch
+        .Put(cf(kCfAuthors), keys::AuthorKey(a.platform(), a.author_id()),
+             a.SerializeAsString())
         .PermitUncheckedError();
   }
   return Write(&batch, "put authors");
@@ -35,9 +36,8 @@ absl::StatusOr<v1::Author> RocksStore::GetAuthor(absl::string_view platform,
   RR_RETURN_IF_ERROR(FromRocks(s, "read author"));
   v1::Author author;
   if (!author.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-    return absl::DataLossError(absl::StrCat("malformed record of author '",
-                                            author_id, "' on '", platform,
-                                            "'"));
+    return absl::DataLossError(absl::StrCat(
+        "malformed record of author '", author_id, "' on '", platform, "'"));
   }
   return author;
 }
@@ -60,13 +60,12 @@ absl::StatusOr<std::vector<AuthorPostEntry>> RocksStore::AuthorPosts(
     keys::AuthorPostKeyParts parts;
     const rocksdb::Slice key = it->key();
     if (!key.starts_with(prefix)) break;
-    if (!keys::DecodeAuthorPostKey(ToView(key),
-                                   &parts)) {
+    if (!keys::DecodeAuthorPostKey(ToView(key), &parts)) {
       return absl::DataLossError("malformed author_posts key");
     }
     if (parts.created_ms > until_ms) continue;
-    out.push_back({parts.created_ms, std::string(parts.post_id),
-                   it->value().ToString()});
+    out.push_back(
+        {parts.created_ms, std::string(parts.post_id), it->value().ToString()});
   }
   RR_RETURN_IF_ERROR(FromRocks(it->status(), "read author posts"));
   return out;

@@ -11,13 +11,11 @@ namespace reachrank::storage {
 
 absl::StatusOr<Counters> RocksStore::PostCounters(absl::string_view post_id) {
   rocksdb::PinnableSlice value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), cf(kCfPostCounters), ToSlice(post_id),
-                &value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kCfPostCounters),
+                               ToSlice(post_id), &value);
   if (s.IsNotFound()) return Counters();
   RR_RETURN_IF_ERROR(FromRocks(s, "read post counters"));
-  return ParseCounters(absl::StrCat("post '", post_id, "'"),
-                       ToView(value));
+  return ParseCounters(absl::StrCat("post '", post_id, "'"), ToView(value));
 }
 
 absl::StatusOr<std::vector<Counters>> RocksStore::MultiGetPostCounters(
@@ -33,12 +31,11 @@ absl::StatusOr<std::vector<Counters>> RocksStore::MultiGetPostCounters(
   return out;
 }
 
-absl::StatusOr<Counters> RocksStore::PostCountersAsOf(
-    absl::string_view post_id, absl::Time as_of) {
+absl::StatusOr<Counters> RocksStore::PostCountersAsOf(absl::string_view post_id,
+                                                      absl::Time as_of) {
   // Hours [.., end_hour) start before as_of: end_hour = ceil(as_of / 1h).
   const int64_t end_hour = std::clamp<int64_t>(
-      absl::ToInt64Hours(
-          absl::Ceil(as_of - absl::UnixEpoch(), absl::Hours(1))),
+      absl::ToInt64Hours(absl::Ceil(as_of - absl::UnixEpoch(), absl::Hours(1))),
       INT32_MIN, INT32_MAX);
   const std::string lower_key = keys::PostHourPrefix(post_id);
   const std::string upper_key =
@@ -51,10 +48,9 @@ absl::StatusOr<Counters> RocksStore::PostCountersAsOf(
       db_->NewIterator(read, cf(kCfPostHourCounters)));
   Counters sum;
   for (it->Seek(lower); it->Valid(); it->Next()) {
-    RR_ASSIGN_OR_RETURN(
-        Counters hour,
-        ParseCounters(absl::StrCat("post '", post_id, "' hour"),
-                      ToView(it->value())));
+    RR_ASSIGN_OR_RETURN(Counters hour,
+                        ParseCounters(absl::StrCat("post '", post_id, "' hour"),
+                                      ToView(it->value())));
     sum.AddAll(hour);
   }
   RR_RETURN_IF_ERROR(FromRocks(it->status(), "read post hours"));
@@ -81,33 +77,33 @@ absl::StatusOr<std::vector<DayCounters>> RocksStore::ReadDays(
   for (it->Seek(lower); it->Valid(); it->Next()) {
     keys::DayKeyParts parts;
     const rocksdb::Slice key = it->key();
-    if (!keys::DecodeDayKey(ToView(key),
-                            &parts)) {
-      return absl::DataLossError(absl::StrCat("malformed ", kCfNames[c], " key"));
+    if (!keys::DecodeDayKey(ToView(key), &parts)) {
+      return absl::DataLossError(
+          absl::StrCat("malformed ", kCfNames[c], " key"));
     }
     DayCounters row;
     row.day = parts.day;
-    RR_ASSIGN_OR_RETURN(row.counters,
-                        ParseCounters(absl::StrCat(kCfNames[c], " row"),
-                                      ToView(it->value())));
+    RR_ASSIGN_OR_RETURN(
+        row.counters,
+        ParseCounters(absl::StrCat(kCfNames[c], " row"), ToView(it->value())));
     out.push_back(std::move(row));
   }
-  RR_RETURN_IF_ERROR(FromRocks(it->status(), absl::StrCat("read ", kCfNames[c])));
+  RR_RETURN_IF_ERROR(
+      FromRocks(it->status(), absl::StrCat("read ", kCfNames[c])));
   return out;
 }
 
 absl::StatusOr<std::vector<DayCounters>> RocksStore::AuthorDays(
-    absl::string_view platform, absl::string_view author_id,
-    int32_t first_day, int32_t last_day) {
+    absl::string_view platform, absl::string_view author_id, int32_t first_day,
+    int32_t last_day) {
   return ReadDays(kCfAuthorDayCounters, platform, author_id, first_day,
                   last_day);
 }
 
 absl::StatusOr<std::vector<DayCounters>> RocksStore::TopicDays(
-    absl::string_view platform, absl::string_view topic_id,
-    int32_t first_day, int32_t last_day) {
-  return ReadDays(kCfTopicDayCounters, platform, topic_id, first_day,
-                  last_day);
+    absl::string_view platform, absl::string_view topic_id, int32_t first_day,
+    int32_t last_day) {
+  return ReadDays(kCfTopicDayCounters, platform, topic_id, first_day, last_day);
 }
 
 }  // namespace reachrank::storage

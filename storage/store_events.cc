@@ -136,12 +136,12 @@ absl::StatusOr<absl::flat_hash_set<absl::string_view>> LoadLiveMarkers(
 // Decides each event's outcome; accepted events get a dedup marker in
 // `batch` and their deltas in `deltas`. `counted` grows with the batch's
 // accepted ids, which makes later copies in the batch duplicates.
-RecordResult Classify(absl::Span<const v1::EngagementEvent> events,
-                      const PostInfos& posts,
-                      absl::flat_hash_set<absl::string_view>* counted,
-                      const std::string& marker,
-                      rocksdb::ColumnFamilyHandle* dedup_cf,
-                      rocksdb::WriteBatch* batch, BatchDeltas* deltas) {
+RecordResult DecideOutcomes(absl::Span<const v1::EngagementEvent> events,
+                            const PostInfos& posts,
+                            absl::flat_hash_set<absl::string_view>* counted,
+                            const std::string& marker,
+                            rocksdb::ColumnFamilyHandle* dedup_cf,
+                            rocksdb::WriteBatch* batch, BatchDeltas* deltas) {
   RecordResult result;
   result.outcomes.reserve(events.size());
   for (const v1::EngagementEvent& e : events) {
@@ -164,16 +164,18 @@ RecordResult Classify(absl::Span<const v1::EngagementEvent> events,
 
 std::vector<std::string> DistinctPostIds(
     absl::Span<const v1::EngagementEvent> events) {
-  return Distinct(events, [](const v1::EngagementEvent& e) -> absl::string_view {
-    return e.post_id();
-  });
+  return Distinct(events,
+                  [](const v1::EngagementEvent& e) -> absl::string_view {
+                    return e.post_id();
+                  });
 }
 
 std::vector<std::string> DistinctEventIds(
     absl::Span<const v1::EngagementEvent> events) {
-  return Distinct(events, [](const v1::EngagementEvent& e) -> absl::string_view {
-    return e.event_id();
-  });
+  return Distinct(events,
+                  [](const v1::EngagementEvent& e) -> absl::string_view {
+                    return e.event_id();
+                  });
 }
 
 }  // namespace
@@ -195,9 +197,9 @@ absl::StatusOr<RecordResult> RocksStore::RecordEvents(
                                       options_.dedup_window));
   BatchDeltas deltas;
   rocksdb::WriteBatch batch;
-  RecordResult result =
-      Classify(events, posts, &counted, keys::DedupValue(absl::ToUnixMillis(now)),
-               cf(kCfDedup), &batch, &deltas);
+  RecordResult result = DecideOutcomes(
+      events, posts, &counted, keys::DedupValue(absl::ToUnixMillis(now)),
+      cf(kCfDedup), &batch, &deltas);
   if (result.accepted == 0) return result;
   std::string scratch;
   MergeAll(&batch, cf(kCfPostCounters), deltas.post_totals, &scratch);

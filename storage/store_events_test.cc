@@ -18,9 +18,8 @@ using ::reachrank::storage::testing::OptionsFor;
 using ::reachrank::storage::testing::T0;
 using ::testing::ElementsAre;
 
-constexpr uint32_t kStrangerImpression =
-    EventCell(v1::SURFACE_RECOMMENDED, v1::RELATION_STRANGER,
-              v1::EVENT_TYPE_IMPRESSION);
+constexpr uint32_t kStrangerImpression = EventCell(
+    v1::SURFACE_RECOMMENDED, v1::RELATION_STRANGER, v1::EVENT_TYPE_IMPRESSION);
 constexpr uint32_t kStrangerView = EventCell(
     v1::SURFACE_RECOMMENDED, v1::RELATION_STRANGER, v1::EVENT_TYPE_VIEW);
 constexpr uint32_t kStrangerWatch =
@@ -61,14 +60,14 @@ class StoreEventsTest : public ::testing::Test {
 TEST_F(StoreEventsTest, CountsEventsWithCountAndWatchTime) {
   auto view = MakeEvent("e2", "p1", v1::EVENT_TYPE_VIEW, T0(), 3);
   view.set_watch_ms(4500);
-  RecordResult r = Record(
-      {MakeEvent("e1", "p1", v1::EVENT_TYPE_IMPRESSION, T0()), view,
-       MakeEvent("e3", "p1", v1::EVENT_TYPE_IMPRESSION, T0(), 5)},
-      T0());
+  RecordResult r =
+      Record({MakeEvent("e1", "p1", v1::EVENT_TYPE_IMPRESSION, T0()), view,
+              MakeEvent("e3", "p1", v1::EVENT_TYPE_IMPRESSION, T0(), 5)},
+             T0());
   EXPECT_EQ(r.accepted, 3u);
-  EXPECT_THAT(r.outcomes, ElementsAre(EventOutcome::kAccepted,
-                                      EventOutcome::kAccepted,
-                                      EventOutcome::kAccepted));
+  EXPECT_THAT(r.outcomes,
+              ElementsAre(EventOutcome::kAccepted, EventOutcome::kAccepted,
+                          EventOutcome::kAccepted));
   Counters c = Totals("p1");
   EXPECT_EQ(c.Get(kStrangerImpression), 6);
   EXPECT_EQ(c.Get(kStrangerView), 3);
@@ -78,24 +77,24 @@ TEST_F(StoreEventsTest, CountsEventsWithCountAndWatchTime) {
 }
 
 TEST_F(StoreEventsTest, DuplicateWithinBatchCountsOnce) {
-  RecordResult r =
-      Record({MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0()),
-              MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0()),
-              MakeEvent("e2", "p1", v1::EVENT_TYPE_LIKE, T0())},
-             T0());
+  RecordResult r = Record({MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0()),
+                           MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0()),
+                           MakeEvent("e2", "p1", v1::EVENT_TYPE_LIKE, T0())},
+                          T0());
   EXPECT_EQ(r.accepted, 2u);
   EXPECT_EQ(r.duplicates, 1u);
-  EXPECT_THAT(r.outcomes, ElementsAre(EventOutcome::kAccepted,
-                                      EventOutcome::kDuplicate,
-                                      EventOutcome::kAccepted));
+  EXPECT_THAT(r.outcomes,
+              ElementsAre(EventOutcome::kAccepted, EventOutcome::kDuplicate,
+                          EventOutcome::kAccepted));
   EXPECT_EQ(Totals("p1").ByType(v1::EVENT_TYPE_LIKE), 2);
 }
 
 TEST_F(StoreEventsTest, DuplicateAcrossCloseAndReopen) {
   Record({MakeEvent("e1", "p1", v1::EVENT_TYPE_SHARE, T0(), 2)}, T0());
   Reopen();
-  RecordResult r = Record({MakeEvent("e1", "p1", v1::EVENT_TYPE_SHARE, T0(), 2)},
-                          T0() + absl::Hours(1));
+  RecordResult r =
+      Record({MakeEvent("e1", "p1", v1::EVENT_TYPE_SHARE, T0(), 2)},
+             T0() + absl::Hours(1));
   EXPECT_EQ(r.accepted, 0u);
   EXPECT_EQ(r.duplicates, 1u);
   EXPECT_EQ(Totals("p1").ByType(v1::EVENT_TYPE_SHARE), 2);
@@ -118,8 +117,8 @@ TEST_F(StoreEventsTest, UnknownPostEventsAreNotStored) {
                           T0());
   EXPECT_EQ(r.unknown_post, 1u);
   EXPECT_EQ(r.accepted, 1u);
-  EXPECT_THAT(r.outcomes, ElementsAre(EventOutcome::kUnknownPost,
-                                      EventOutcome::kAccepted));
+  EXPECT_THAT(r.outcomes,
+              ElementsAre(EventOutcome::kUnknownPost, EventOutcome::kAccepted));
   EXPECT_TRUE(Totals("ghost").empty());
   // No dedup marker was left: once the post exists the event counts.
   ASSERT_TRUE(store_->PutPosts({MakePost("ghost", "bob", T0())}).ok());
@@ -152,8 +151,8 @@ TEST_F(StoreEventsTest, AsOfExcludesLaterHours) {
     EXPECT_TRUE(c.ok()) << c.status();
     return c.ok() ? c->Get(kStrangerImpression) : -1;
   };
-  EXPECT_EQ(at(T0()), 0);                        // hour 0 starts at as_of
-  EXPECT_EQ(at(T0() + absl::Seconds(1)), 3);     // hour 0
+  EXPECT_EQ(at(T0()), 0);                     // hour 0 starts at as_of
+  EXPECT_EQ(at(T0() + absl::Seconds(1)), 3);  // hour 0
   EXPECT_EQ(at(T0() + absl::Hours(1)), 3);
   EXPECT_EQ(at(T0() + absl::Hours(1) + absl::Milliseconds(1)), 7);
   EXPECT_EQ(at(T0() + absl::Hours(5) + absl::Seconds(1)), 15);
@@ -210,9 +209,9 @@ TEST_F(StoreEventsTest, CountersSurviveFlushAndManyBatches) {
   for (int batch = 0; batch < 50; ++batch) {
     std::vector<v1::EngagementEvent> events;
     for (int i = 0; i < 20; ++i) {
-      events.push_back(MakeEvent("b" + std::to_string(batch) + "-" +
-                                     std::to_string(i),
-                                 "p1", v1::EVENT_TYPE_IMPRESSION, T0()));
+      events.push_back(
+          MakeEvent("b" + std::to_string(batch) + "-" + std::to_string(i), "p1",
+                    v1::EVENT_TYPE_IMPRESSION, T0()));
     }
     Record(events, T0());
     if (batch == 25) ASSERT_TRUE(store_->Flush().ok());

@@ -56,8 +56,8 @@ class RocksStore final : public Store {
   absl::StatusOr<v1::Author> GetAuthor(absl::string_view platform,
                                        absl::string_view author_id) override;
   absl::StatusOr<std::vector<AuthorPostEntry>> AuthorPosts(
-      absl::string_view platform, absl::string_view author_id,
-      absl::Time until, size_t limit) override;
+      absl::string_view platform, absl::string_view author_id, absl::Time until,
+      size_t limit) override;
 
   absl::StatusOr<RecordResult> RecordEvents(
       absl::Span<const v1::EngagementEvent> events, absl::Time now) override;
@@ -70,9 +70,10 @@ class RocksStore final : public Store {
   absl::StatusOr<std::vector<DayCounters>> AuthorDays(
       absl::string_view platform, absl::string_view author_id,
       int32_t first_day, int32_t last_day) override;
-  absl::StatusOr<std::vector<DayCounters>> TopicDays(
-      absl::string_view platform, absl::string_view topic_id,
-      int32_t first_day, int32_t last_day) override;
+  absl::StatusOr<std::vector<DayCounters>> TopicDays(absl::string_view platform,
+                                                     absl::string_view topic_id,
+                                                     int32_t first_day,
+                                                     int32_t last_day) override;
 
   StoreStats Stats() override;
   absl::Status Flush() override;

@@ -27,10 +27,10 @@ absl::Status CheckFamilies(const rocksdb::DBOptions& db_options,
     bool known = false;
     for (const char* ours : kCfNames) known = known || name == ours;
     if (!known) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "database at ", path, " has column family '", name,
-          "' unknown to schema version ", kSchemaVersion,
-          "; it was written by a newer reachrank"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("database at ", path, " has column family '", name,
+                       "' unknown to schema version ", kSchemaVersion,
+                       "; it was written by a newer reachrank"));
     }
   }
   return absl::OkStatus();
@@ -65,10 +65,10 @@ absl::Status CheckSchema(rocksdb::DB* db, const Handles& handles,
     }
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    return FromRocks(db->Put(sync, handles[kCfMeta],
-                             std::string(keys::kSchemaVersionKey),
-                             std::to_string(kSchemaVersion)),
-                     "write schema version");
+    return FromRocks(
+        db->Put(sync, handles[kCfMeta], std::string(keys::kSchemaVersionKey),
+                std::to_string(kSchemaVersion)),
+        "write schema version");
   }
   RR_RETURN_IF_ERROR(FromRocks(s, "read schema version"));
   int version = 0;
@@ -99,8 +99,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
   } else {
     setup.db_options.max_open_files = -1;  // required by secondaries
     s = rocksdb::DB::OpenAsSecondary(setup.db_options, options.path,
-                                     *secondary_path, setup.families,
-                                     &handles, &raw);
+                                     *secondary_path, setup.families, &handles,
+                                     &raw);
   }
   RR_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options.path)));
   std::unique_ptr<rocksdb::DB> db(raw);

@@ -25,13 +25,14 @@ void OverwriteSchemaVersion(const std::string& path, const std::string& value) {
   RocksSetup setup = MakeRocksSetup(OptionsFor(path));
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  ASSERT_TRUE(rocksdb::DB::Open(setup.db_options, path, setup.families,
-                                &handles, &db)
-                  .ok());
+  ASSERT_TRUE(
+      rocksdb::DB::Open(setup.db_options, path, setup.families, &handles, &db)
+          .ok());
   EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), handles[kCfMeta],
                       std::string(keys::kSchemaVersionKey), value)
                   .ok());
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  for (auto* h : handles)
+    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   delete db;
 }
 
@@ -70,15 +71,16 @@ TEST(StoreOpenTest, UnknownColumnFamilyIsRefused) {
     RocksSetup setup = MakeRocksSetup(OptionsFor(dir.path()));
     rocksdb::DB* db = nullptr;
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    ASSERT_TRUE(rocksdb::DB::Open(setup.db_options, dir.path(),
-                                  setup.families, &handles, &db)
+    ASSERT_TRUE(rocksdb::DB::Open(setup.db_options, dir.path(), setup.families,
+                                  &handles, &db)
                     .ok());
     rocksdb::ColumnFamilyHandle* extra = nullptr;
     ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(),
                                        "from_the_future", &extra)
                     .ok());
     handles.push_back(extra);
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    for (auto* h : handles)
+      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     delete db;
   }
   auto store = Store::Open(OptionsFor(dir.path()));
@@ -92,11 +94,11 @@ TEST(StoreOpenTest, SecondaryCatchesUpWithPrimary) {
   auto primary = Store::Open(OptionsFor(dir.Sub("db")));
   ASSERT_TRUE(primary.ok()) << primary.status();
   ASSERT_TRUE((*primary)->PutPosts({MakePost("p1", "alice", T0())}).ok());
-  ASSERT_TRUE((*primary)
-                  ->RecordEvents({MakeEvent("e1", "p1",
-                                            v1::EVENT_TYPE_LIKE, T0(), 2)},
-                                 T0())
-                  .ok());
+  ASSERT_TRUE(
+      (*primary)
+          ->RecordEvents({MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0(), 2)},
+                         T0())
+          .ok());
 
   auto secondary =
       Store::OpenSecondary(OptionsFor(dir.Sub("db")), dir.Sub("secondary"));
@@ -110,17 +112,17 @@ TEST(StoreOpenTest, SecondaryCatchesUpWithPrimary) {
   };
   EXPECT_EQ(likes(), 2);
 
-  ASSERT_TRUE((*primary)
-                  ->RecordEvents({MakeEvent("e2", "p1",
-                                            v1::EVENT_TYPE_LIKE, T0(), 3)},
-                                 T0())
-                  .ok());
+  ASSERT_TRUE(
+      (*primary)
+          ->RecordEvents({MakeEvent("e2", "p1", v1::EVENT_TYPE_LIKE, T0(), 3)},
+                         T0())
+          .ok());
   ASSERT_TRUE((*primary)->Flush().ok());
-  ASSERT_TRUE((*primary)
-                  ->RecordEvents({MakeEvent("e3", "p1",
-                                            v1::EVENT_TYPE_LIKE, T0(), 4)},
-                                 T0())
-                  .ok());
+  ASSERT_TRUE(
+      (*primary)
+          ->RecordEvents({MakeEvent("e3", "p1", v1::EVENT_TYPE_LIKE, T0(), 4)},
+                         T0())
+          .ok());
   EXPECT_EQ(likes(), 2);  // not yet caught up
   ASSERT_TRUE(reader.TryCatchUpWithPrimary().ok());
   EXPECT_EQ(likes(), 9);  // flushed SST and live WAL both seen

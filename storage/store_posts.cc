@@ -29,11 +29,10 @@ absl::Status CheckTopics(const Topics& topics, absl::string_view where) {
 
 absl::Status CheckRecord(const PostRecord& r, size_t index) {
   const std::string where = absl::StrCat("records[", index, "].");
-  for (const auto& [name, value] :
-       {std::pair<const char*, const std::string*>{"post_id",
-                                                   &r.post().post_id()},
-        {"platform", &r.post().platform()},
-        {"author_id", &r.post().author_id()}}) {
+  for (const auto& [name, value] : {std::pair<const char*, const std::string*>{
+                                        "post_id", &r.post().post_id()},
+                                    {"platform", &r.post().platform()},
+                                    {"author_id", &r.post().author_id()}}) {
     if (!keys::IsValidPart(*value)) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, "post.", name, " is empty or too long"));
@@ -53,9 +52,9 @@ PostRecord Reconcile(const std::optional<PostRecord>& old,
   if (out.language().empty()) out.set_language(incoming.post().language());
   if (incoming.classified()) return out;
   out.clear_topics();
-  const bool same_content = old.has_value() &&
-                            old->post().text() == incoming.post().text() &&
-                            old->post().language() == incoming.post().language();
+  const bool same_content =
+      old.has_value() && old->post().text() == incoming.post().text() &&
+      old->post().language() == incoming.post().language();
   if (same_content && old->classified()) {
     *out.mutable_topics() = old->topics();
     out.set_classified(true);
@@ -81,8 +80,7 @@ absl::StatusOr<std::optional<PostRecord>> RocksStore::ReadPost(
       db_->Get(rocksdb::ReadOptions(), cf(kCfPosts), ToSlice(id), &value);
   if (s.IsNotFound()) return std::optional<PostRecord>();
   RR_RETURN_IF_ERROR(FromRocks(s, "read post"));
-  RR_ASSIGN_OR_RETURN(PostRecord record,
-                      ParsePostRecord(id, ToView(value)));
+  RR_ASSIGN_OR_RETURN(PostRecord record, ParsePostRecord(id, ToView(value)));
   return std::optional<PostRecord>(std::move(record));
 }
 
@@ -151,8 +149,9 @@ void RocksStore::StageRecord(const PostRecord& record,
   const std::string& id = record.post().post_id();
   batch->Put(cf(kCfPosts), id, record.SerializeAsString())
       .PermitUncheckedError();
-  batch->Put(cf(kCfAuthorPosts), AuthorPostKeyOf(record),
-             AuthorPostValueOf(record))
+  batch
+      ->Put(cf(kCfAuthorPosts), AuthorPostKeyOf(record),
+            AuthorPostValueOf(record))
       .PermitUncheckedError();
   if (record.classified()) {
     batch->Delete(cf(kCfPending), id).PermitUncheckedError();
@@ -183,8 +182,7 @@ absl::Status RocksStore::SetClassification(
   return Write(&batch, "set classification");
 }
 
-absl::StatusOr<std::vector<std::string>> RocksStore::ListPending(
-    size_t limit) {
+absl::StatusOr<std::vector<std::string>> RocksStore::ListPending(size_t limit) {
   std::vector<std::string> out;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), cf(kCfPending)));

@@ -37,8 +37,9 @@ class StorePostsTest : public ::testing::Test {
   int64_t AuthorPublished(const std::string& author) {
     auto rows = store_->AuthorDays("tiktok", author, DayOf(T0()), DayOf(T0()));
     EXPECT_TRUE(rows.ok()) << rows.status();
-    return rows.ok() && !rows->empty() ? (*rows)[0].counters.Get(kPostsPublished)
-                                       : 0;
+    return rows.ok() && !rows->empty()
+               ? (*rows)[0].counters.Get(kPostsPublished)
+               : 0;
   }
 
   testing::ScopedTempDir dir_;
@@ -163,9 +164,9 @@ TEST_F(StorePostsTest, AuthorPostsNewestFirstUntil) {
 }
 
 TEST_F(StorePostsTest, MultiGetPostsInOrderWithGaps) {
-  ASSERT_TRUE(store_->PutPosts({MakePost("p1", "a", T0()),
-                                MakePost("p2", "a", T0())})
-                  .ok());
+  ASSERT_TRUE(
+      store_->PutPosts({MakePost("p1", "a", T0()), MakePost("p2", "a", T0())})
+          .ok());
   auto got = store_->MultiGetPosts({"p2", "zz", "p1"});
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_EQ(got->size(), 3u);

@@ -41,8 +41,8 @@ class ScopedTempDir {
 inline google::protobuf::Timestamp Ts(absl::Time t) {
   google::protobuf::Timestamp ts;
   ts.set_seconds(absl::ToUnixSeconds(t));
-  ts.set_nanos(static_cast<int32_t>(
-      (t - absl::FromUnixSeconds(ts.seconds())) / absl::Nanoseconds(1)));
+  ts.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(ts.seconds())) /
+                                    absl::Nanoseconds(1)));
   return ts;
 }
 
@@ -72,14 +72,11 @@ inline PostRecord Classified(PostRecord r, const std::string& topic) {
   return r;
 }
 
-inline v1::EngagementEvent MakeEvent(const std::string& event_id,
-                                     const std::string& post_id,
-                                     v1::EventType type, absl::Time at,
-                                     uint32_t count = 0,
-                                     v1::Surface surface =
-                                         v1::SURFACE_RECOMMENDED,
-                                     v1::Relation relation =
-                                         v1::RELATION_STRANGER) {
+inline v1::EngagementEvent MakeEvent(
+    const std::string& event_id, const std::string& post_id, v1::EventType type,
+    absl::Time at, uint32_t count = 0,
+    v1::Surface surface = v1::SURFACE_RECOMMENDED,
+    v1::Relation relation = v1::RELATION_STRANGER) {
   v1::EngagementEvent e;
   e.set_event_id(event_id);
   e.set_post_id(post_id);
