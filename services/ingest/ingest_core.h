@@ -1,0 +1,100 @@
+// ingest_core: the ingest service without gRPC. Validates posts, authors
+// and events, writes them through storage::Store, and has new posts
+// classified (PostClassifier). Each batch item gets its own outcome; valid
+// items are written even when others in the batch are rejected.
+#ifndef REACHRANK_SERVICES_INGEST_INGEST_CORE_H_
+#define REACHRANK_SERVICES_INGEST_INGEST_CORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "reachrank/v1/ingest.pb.h"
+#include "services/ingest/ingest_metrics.h"
+#include "services/ingest/post_classifier.h"
+#include "storage/store.h"
+#include "topics/classifier.h"
+
+namespace reachrank::ingest {
+
+// The outcome of one batch item.
+struct ItemOutcome {
+  uint32_t index = 0;  // in its batch
+  std::string id;      // post_id, author_id or event_id as given
+  // OK, or an error whose message is "<item field>: <rule>".
+  absl::Status status;
+};
+
+struct UpsertOutcome {
+  std::vector<ItemOutcome> items;  // one per input item, in order
+  uint32_t upserted = 0;
+  uint32_t rejected = 0;
+};
+
+struct EventsOutcome {
+  uint64_t accepted = 0;
+  uint64_t duplicates = 0;
+  uint64_t rejected = 0;
+  std::vector<ItemOutcome> rejections;  // every rejected event, in order
+};
+
+struct IngestCoreOptions {
+  PostClassifierOptions classification;
+  // The clock for timestamp limits and event dedup.
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+// Thread-safe. Borrows `store`, `classifier` (may be null: posts stay
+// pending) and `metrics`; all must outlive *this.
+class IngestCore {
+ public:
+  IngestCore(storage::Store& store, topics::TopicClassifier* classifier,
+             IngestMetrics& metrics, IngestCoreOptions options);
+
+  // A batch of 1..10,000 posts (else INVALID_ARGUMENT / RESOURCE_EXHAUSTED
+  // for the whole request). New posts and posts whose text changed are
+  // classified; a classifier failure leaves them pending. Errors: storage
+  // failures.
+  absl::StatusOr<UpsertOutcome> UpsertPosts(absl::Span<const v1::Post> posts);
+  // A batch of 1..10,000 authors; same error model.
+  absl::StatusOr<UpsertOutcome> UpsertAuthors(
+      absl::Span<const v1::Author> authors);
+  // Counts a batch of 1..10,000 events atomically (all valid events of the
+  // batch or none). Invalid events are INVALID_ARGUMENT items, events of
+  // unknown posts FAILED_PRECONDITION items; replays count as duplicates.
+  absl::StatusOr<EventsOutcome> RecordEvents(
+      absl::Span<const v1::EngagementEvent> events);
+  // The post's counters, topics and state. INVALID_ARGUMENT for a bad id,
+  // NOT_FOUND for an unknown post.
+  absl::StatusOr<v1::GetPostStatsResponse> GetPostStats(
+      absl::string_view post_id);
+
+  // The background classification of pending posts.
+  PostClassifier& classifier() { return classifier_; }
+
+ private:
+  absl::Status CountEvents(absl::Span<const v1::EngagementEvent> valid,
+                           absl::Span<const uint32_t> indices, absl::Time now,
+                           EventsOutcome& out);
+  void Reject(uint32_t index, const std::string& id, absl::Status status,
+              std::vector<ItemOutcome>& out);
+
+  storage::Store& store_;
+  IngestMetrics& metrics_;
+  const IngestCoreOptions options_;
+  PostClassifier classifier_;
+};
+
+// The GetPostStats view of a stored post and its counters (pure).
+v1::GetPostStatsResponse BuildPostStats(const storage::PostRecord& record,
+                                        const storage::Counters& counters);
+
+}  // namespace reachrank::ingest
+
+#endif  // REACHRANK_SERVICES_INGEST_INGEST_CORE_H_

@@ -1,0 +1,163 @@
+// reachrank-ingest: the ingest service (the only writer of its database).
+// Flags, build the parts, serve until SIGTERM/SIGINT, shut down cleanly.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "services/common/grpc_server_metrics.h"
+#include "services/common/metrics.h"
+#include "services/common/server_runner.h"
+#include "services/common/store_metrics.h"
+#include "services/common/topics_client.h"
+#include "services/ingest/ingest_core.h"
+#include "services/ingest/ingest_metrics.h"
+#include "services/ingest/ingest_service.h"
+#include "storage/store.h"
+
+namespace reachrank::ingest {
+namespace {
+
+struct Flags {
+  std::string listen = "127.0.0.1:50051";
+  std::string metrics_listen = "127.0.0.1:9101";
+  std::string db = "./reachrank-data";
+  std::string topics;
+  bool sync = false;
+  int dedup_window_hours = 24 * 7;
+  int block_cache_mb = 256;
+  int reclassify_interval_ms = 5000;
+  int topics_deadline_ms = 2000;
+  int topics_attempts = 3;
+  int shutdown_grace_ms = 10000;
+};
+
+void AddFlags(CLI::App& app, Flags& f) {
+  app.add_option("--listen", f.listen, "gRPC address, host:port")
+      ->capture_default_str();
+  app.add_option("--metrics-listen", f.metrics_listen,
+                 "Prometheus /metrics address, host:port")
+      ->capture_default_str();
+  app.add_option("--db", f.db, "Database directory (created if missing)")
+      ->capture_default_str();
+  app.add_option("--topics", f.topics,
+                 "Topic service address, host:port; without it new posts "
+                 "stay unclassified (pending)");
+  app.add_flag("--sync", f.sync,
+               "fsync the write-ahead log on every write (survives power "
+               "loss, slower)");
+  app.add_option("--dedup-window-hours", f.dedup_window_hours,
+                 "A replayed event_id within this window counts once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--block-cache-mb", f.block_cache_mb,
+                 "RocksDB block cache size, MiB")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--reclassify-interval-ms", f.reclassify_interval_ms,
+                 "Pause between background passes over pending posts")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--topics-deadline-ms", f.topics_deadline_ms,
+                 "Deadline of one call to the topic service")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--topics-attempts", f.topics_attempts,
+                 "Attempts per classification call (transient errors only)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10));
+  app.add_option("--shutdown-grace-ms", f.shutdown_grace_ms,
+                 "On SIGTERM/SIGINT, how long calls in flight may finish")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+}
+
+int Fail(const std::string& what, const absl::Status& status) {
+  std::cerr << "reachrank-ingest: " << what << ": " << status << std::endl;
+  return 1;
+}
+
+absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(
+    const Flags& f) {
+  if (f.topics.empty()) return nullptr;
+  services::TopicsClientOptions options;
+  options.address = f.topics;
+  options.deadline = absl::Milliseconds(f.topics_deadline_ms);
+  options.max_attempts = f.topics_attempts;
+  auto client = services::GrpcTopicClassifier::Create(options);
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<topics::TopicClassifier>(std::move(*client));
+}
+
+storage::StoreOptions StoreOptionsFrom(const Flags& f) {
+  storage::StoreOptions options;
+  options.path = f.db;
+  options.sync = f.sync;
+  options.dedup_window = absl::Hours(f.dedup_window_hours);
+  options.block_cache_bytes = static_cast<size_t>(f.block_cache_mb) << 20;
+  return options;
+}
+
+int Run(const Flags& f) {
+  services::Metrics metrics;
+  services::GrpcServerMetrics grpc_metrics(metrics.registry());
+  IngestMetrics ingest_metrics(metrics.registry());
+  if (absl::Status s = metrics.Serve(f.metrics_listen); !s.ok()) {
+    return Fail("metrics", s);
+  }
+  auto store = storage::Store::Open(StoreOptionsFrom(f));
+  if (!store.ok()) return Fail("open " + f.db, store.status());
+  auto collector = std::make_shared<services::StoreStatsCollector>(**store);
+  metrics.AddCollectable(collector);
+  auto classifier = MakeClassifier(f);
+  if (!classifier.ok()) return Fail("topics", classifier.status());
+
+  IngestCoreOptions core_options;
+  core_options.classification.interval =
+      absl::Milliseconds(f.reclassify_interval_ms);
+  IngestCore core(**store, classifier->get(), ingest_metrics, core_options);
+  IngestServiceImpl service(core);
+  services::ServerOptions server_options;
+  server_options.listen = f.listen;
+  server_options.shutdown_grace = absl::Milliseconds(f.shutdown_grace_ms);
+  std::vector<std::unique_ptr<
+      grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(grpc_metrics.NewInterceptorFactory());
+  auto server = services::GrpcServer::Start(
+      server_options, {{v1::IngestService::service_full_name(), &service}},
+      std::move(interceptors));
+  if (!server.ok()) return Fail("listen", server.status());
+
+  core.classifier().Start();
+  (*server)->SetServing(true);
+  std::cerr << "reachrank-ingest: serving on port " << (*server)->port()
+            << ", metrics on port " << metrics.port() << ", db " << f.db
+            << std::endl;
+  int sig = services::WaitForShutdownSignal();
+  std::cerr << "reachrank-ingest: signal " << sig << ", shutting down"
+            << std::endl;
+  (*server)->Shutdown();  // calls in flight finish first
+  core.classifier().Stop();
+  metrics.RemoveCollectable(collector);
+  metrics.Stop();
+  absl::Status flushed = (*store)->Flush();
+  store->reset();
+  if (!flushed.ok()) return Fail("flush", flushed);
+  return 0;
+}
+
+}  // namespace
+}  // namespace reachrank::ingest
+
+int main(int argc, char** argv) {
+  // Before any thread exists, so that only WaitForShutdownSignal sees them.
+  reachrank::services::BlockShutdownSignals();
+  CLI::App app{
+      "reachrank-ingest: ingests posts, authors and engagement events into "
+      "the reachrank database and serves reachrank.v1.IngestService."};
+  reachrank::ingest::Flags flags;
+  reachrank::ingest::AddFlags(app, flags);
+  CLI11_PARSE(app, argc, argv);
+  return reachrank::ingest::Run(flags);
+}

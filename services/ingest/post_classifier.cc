@@ -1,0 +1,206 @@
+#include "services/ingest/post_classifier.h"
+
+#include <algorithm>
+#include <iostream>
+#include <optional>
+#include <utility>
+
+#include "base/status_macros.h"
+
+namespace reachrank::ingest {
+namespace {
+
+// The pending gauge counts at most this many posts per refresh.
+constexpr size_t kPendingGaugeLimit = 100'000;
+
+std::vector<v1::TopicScore> ToScores(const topics::Classification& c) {
+  std::vector<v1::TopicScore> scores;
+  scores.reserve(c.topics.size());
+  for (const topics::TopicProbability& t : c.topics) {
+    v1::TopicScore s;
+    s.set_topic_id(t.topic_id);
+    s.set_probability(t.probability);
+    scores.push_back(std::move(s));
+  }
+  return scores;
+}
+
+topics::TextItem ToItem(const storage::PostRecord& r) {
+  return {r.post().post_id(), r.post().text(), r.post().language()};
+}
+
+}  // namespace
+
+PostClassifier::PostClassifier(storage::Store& store,
+                               topics::TopicClassifier* classifier,
+                               IngestMetrics& metrics,
+                               PostClassifierOptions options)
+    : store_(store),
+      classifier_(classifier),
+      metrics_(metrics),
+      options_(options) {}
+
+PostClassifier::~PostClassifier() { Stop(); }
+
+absl::StatusOr<size_t> PostClassifier::ClassifyNew(
+    absl::Span<const std::string> post_ids) {
+  if (classifier_ == nullptr || unavailable_.load()) return 0;
+  std::vector<std::string> claimed = Claim(post_ids);
+  absl::StatusOr<size_t> result = ClassifyClaimed(claimed);
+  Release(claimed);
+  if (!result.ok()) unavailable_.store(true);
+  return result;
+}
+
+absl::StatusOr<size_t> PostClassifier::DrainPending() {
+  size_t total = 0;
+  absl::Status status;
+  for (int i = 0; classifier_ != nullptr && i < options_.max_batches_per_pass;
+       ++i) {
+    absl::StatusOr<std::vector<std::string>> ids =
+        store_.ListPending(options_.batch);
+    if (!ids.ok()) {
+      status = ids.status();
+      break;
+    }
+    std::vector<std::string> claimed = Claim(*ids);
+    absl::StatusOr<size_t> done = ClassifyClaimed(claimed);
+    Release(claimed);
+    if (!done.ok()) {
+      status = done.status();
+      break;
+    }
+    total += *done;
+    // Nothing left, or only posts that someone else is classifying.
+    if (ids->size() < options_.batch || *done == 0) break;
+  }
+  if (classifier_ != nullptr) unavailable_.store(!status.ok());
+  UpdatePendingGauge();
+  if (!status.ok()) return status;
+  return total;
+}
+
+std::vector<std::string> PostClassifier::Claim(
+    absl::Span<const std::string> ids) {
+  std::vector<std::string> claimed;
+  absl::MutexLock lock(&claims_mu_);
+  for (const std::string& id : ids) {
+    if (claimed_.insert(id).second) claimed.push_back(id);
+  }
+  return claimed;
+}
+
+void PostClassifier::Release(absl::Span<const std::string> ids) {
+  absl::MutexLock lock(&claims_mu_);
+  for (const std::string& id : ids) claimed_.erase(id);
+}
+
+// Classifies the claimed posts that are still pending, batch by batch.
+absl::StatusOr<size_t> PostClassifier::ClassifyClaimed(
+    absl::Span<const std::string> ids) {
+  size_t done = 0;
+  for (size_t start = 0; start < ids.size(); start += options_.batch) {
+    absl::Span<const std::string> chunk = ids.subspan(start, options_.batch);
+    RR_ASSIGN_OR_RETURN(auto found, store_.MultiGetPosts(chunk));
+    std::vector<storage::PostRecord> records;
+    std::vector<topics::TextItem> items;
+    for (std::optional<storage::PostRecord>& r : found) {
+      if (!r.has_value() || r->classified()) continue;
+      items.push_back(ToItem(*r));
+      records.push_back(std::move(*r));
+    }
+    if (records.empty()) continue;
+    auto results = classifier_->Classify(items, options_.top_k);
+    if (results.status().code() == absl::StatusCode::kInvalidArgument) {
+      RR_ASSIGN_OR_RETURN(size_t n, ClassifyOneByOne(records));
+      done += n;
+      continue;
+    }
+    if (!results.ok()) return results.status();
+    RR_RETURN_IF_ERROR(Save(records, *results));
+    done += records.size();
+  }
+  return done;
+}
+
+absl::Status PostClassifier::Save(
+    const std::vector<storage::PostRecord>& records,
+    const std::vector<topics::Classification>& results) {
+  if (results.size() != records.size()) {
+    return absl::InternalError("classifier returned a wrong result count");
+  }
+  for (size_t i = 0; i < records.size(); ++i) {
+    const std::string& language = results[i].language.empty()
+                                      ? records[i].post().language()
+                                      : results[i].language;
+    RR_RETURN_IF_ERROR(store_.SetClassification(
+        records[i].post().post_id(), ToScores(results[i]), language));
+  }
+  return absl::OkStatus();
+}
+
+// A batch the classifier refused as invalid: find the offending posts and
+// store them with no topics ("und"), so that they do not block the pending
+// set forever.
+absl::StatusOr<size_t> PostClassifier::ClassifyOneByOne(
+    const std::vector<storage::PostRecord>& records) {
+  for (const storage::PostRecord& r : records) {
+    std::vector<topics::TextItem> item = {ToItem(r)};
+    auto result = classifier_->Classify(item, options_.top_k);
+    if (result.status().code() == absl::StatusCode::kInvalidArgument) {
+      RR_RETURN_IF_ERROR(
+          store_.SetClassification(r.post().post_id(), {}, "und"));
+      continue;
+    }
+    if (!result.ok()) return result.status();
+    RR_RETURN_IF_ERROR(Save({r}, *result));
+  }
+  return records.size();
+}
+
+void PostClassifier::UpdatePendingGauge() {
+  absl::StatusOr<std::vector<std::string>> pending =
+      store_.ListPending(kPendingGaugeLimit);
+  if (pending.ok()) metrics_.SetUnclassified(pending->size());
+}
+
+void PostClassifier::Start() {
+  absl::MutexLock start_lock(&start_mu_);
+  if (thread_.joinable()) return;
+  {
+    absl::MutexLock lock(&loop_mu_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void PostClassifier::Stop() {
+  absl::MutexLock start_lock(&start_mu_);
+  if (!thread_.joinable()) return;
+  {
+    absl::MutexLock lock(&loop_mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+}
+
+void PostClassifier::Loop() {
+  bool was_ok = true;
+  absl::MutexLock lock(&loop_mu_);
+  while (!stopping_) {
+    loop_mu_.Unlock();
+    absl::StatusOr<size_t> done = DrainPending();
+    // Report changes only, not every failed pass.
+    if (done.ok() != was_ok) {
+      std::cerr << (done.ok() ? "classifier available again"
+                              : "classifier failing, posts stay pending: " +
+                                    done.status().ToString())
+                << std::endl;
+      was_ok = done.ok();
+    }
+    loop_mu_.Lock();
+    loop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.interval);
+  }
+}
+
+}  // namespace reachrank::ingest

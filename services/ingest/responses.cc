@@ -1,0 +1,34 @@
+#include "services/ingest/responses.h"
+
+#include "services/ingest/validation.h"
+
+namespace reachrank::ingest {
+
+v1::ItemStatus ToItemStatus(const ItemOutcome& outcome, uint64_t index) {
+  v1::ItemStatus status;
+  status.set_index(static_cast<uint32_t>(index));
+  status.set_id(outcome.id);
+  status.set_code(static_cast<int32_t>(outcome.status.code()));
+  if (!outcome.status.ok()) {
+    Violation v = ToViolation(outcome.status);
+    status.set_field(v.field);
+    status.set_message(v.rule);
+  }
+  return status;
+}
+
+void EventStreamTally::Add(const EventsOutcome& outcome, size_t batch_size) {
+  response_.set_accepted(response_.accepted() + outcome.accepted);
+  response_.set_duplicates(response_.duplicates() + outcome.duplicates);
+  response_.set_rejected(response_.rejected() + outcome.rejected);
+  response_.set_batches(response_.batches() + 1);
+  for (const ItemOutcome& item : outcome.rejections) {
+    if (static_cast<size_t>(response_.rejections_size()) >= kMaxRejections) {
+      break;
+    }
+    *response_.add_rejections() = ToItemStatus(item, events_seen_ + item.index);
+  }
+  events_seen_ += batch_size;
+}
+
+}  // namespace reachrank::ingest

@@ -1,0 +1,243 @@
+#include "services/ingest/validation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "reachrank/v1/common.pb.h"
+
+namespace reachrank::ingest {
+namespace {
+
+// A rule check yields nullptr when the value is fine, or the rule's text.
+using Rule = const char*;
+
+constexpr int64_t kYear2000Seconds = 946'684'800;
+constexpr char kIdRule[] = "must be 1-128 printable ASCII bytes (0x21-0x7E)";
+
+// Collects the first broken rule of an item.
+class FieldChecker {
+ public:
+  explicit FieldChecker(absl::string_view path) : path_(path) {}
+
+  void Check(absl::string_view field, Rule rule) {
+    if (rule == nullptr || !status_.ok()) return;
+    status_ = absl::InvalidArgumentError(
+        path_.empty() ? absl::StrCat(field, ": ", rule)
+                      : absl::StrCat(path_, ".", field, ": ", rule));
+  }
+  bool failed() const { return !status_.ok(); }
+  absl::Status status() const { return status_; }
+
+ private:
+  absl::string_view path_;
+  absl::Status status_;
+};
+
+Rule IdRule(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxIdBytes) return kIdRule;
+  for (unsigned char c : id) {
+    if (c < 0x21 || c > 0x7E) return kIdRule;
+  }
+  return nullptr;
+}
+
+Rule PlatformRule(absl::string_view platform) {
+  constexpr Rule kRule = "must match [a-z0-9_]{1,32}";
+  if (platform.empty() || platform.size() > 32) return kRule;
+  for (char c : platform) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      return kRule;
+    }
+  }
+  return nullptr;
+}
+
+Rule TextRule(absl::string_view text) {
+  if (text.size() > kMaxTextBytes) return "must be at most 16384 bytes";
+  if (!IsValidUtf8(text)) return "must be valid UTF-8";
+  return nullptr;
+}
+
+Rule LanguageRule(absl::string_view language) {
+  constexpr Rule kRule = "must be at most 35 bytes of [A-Za-z0-9-]";
+  if (language.size() > kMaxLanguageBytes) return kRule;
+  for (char c : language) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '-';
+    if (!ok) return kRule;
+  }
+  return nullptr;
+}
+
+Rule TimeRule(bool present, const google::protobuf::Timestamp& t,
+              absl::Time now) {
+  if (!present) return "is required";
+  if (t.nanos() < 0 || t.nanos() > 999'999'999) {
+    return "must have nanos in 0..999999999";
+  }
+  absl::Time time = absl::FromUnixSeconds(t.seconds()) +
+                    absl::Nanoseconds(t.nanos());
+  if (t.seconds() < kYear2000Seconds || time > now + absl::Hours(24)) {
+    return "must be between 2000-01-01T00:00:00Z and now + 1 day";
+  }
+  return nullptr;
+}
+
+template <typename IsValid>
+Rule EnumRule(int value, IsValid is_valid) {
+  return value == 0 || !is_valid(value) ? "must be a specified value"
+                                        : nullptr;
+}
+
+Rule AudienceRule(int64_t n) {
+  return n < 0 || n > kMaxAudience ? "must be between 0 and 10000000000"
+                                   : nullptr;
+}
+
+void CheckHashtags(const v1::Post& post, FieldChecker& c) {
+  if (post.hashtags_size() > static_cast<int>(kMaxHashtags)) {
+    c.Check("hashtags", "must hold at most 64 items");
+    return;
+  }
+  for (int i = 0; i < post.hashtags_size() && !c.failed(); ++i) {
+    const std::string& tag = post.hashtags(i);
+    Rule rule = tag.empty() || tag.size() > kMaxIdBytes
+                    ? "must be 1-128 bytes"
+                    : (IsValidUtf8(tag) ? nullptr : "must be valid UTF-8");
+    if (rule != nullptr) c.Check(absl::StrCat("hashtags[", i, "]"), rule);
+  }
+}
+
+void CheckFollowersElsewhere(const v1::Author& author, FieldChecker& c) {
+  // Sorted, so that the first broken entry reported is deterministic.
+  std::vector<std::pair<std::string, int64_t>> entries(
+      author.followers_elsewhere().begin(), author.followers_elsewhere().end());
+  std::sort(entries.begin(), entries.end());
+  for (const auto& [platform, followers] : entries) {
+    Rule rule = PlatformRule(platform);
+    if (rule == nullptr) rule = AudienceRule(followers);
+    if (rule == nullptr) continue;
+    c.Check(absl::StrCat("followers_elsewhere[\"", absl::CEscape(platform),
+                         "\"]"),
+            rule);
+    return;
+  }
+}
+
+}  // namespace
+
+absl::Status ValidatePost(const v1::Post& post, absl::Time now,
+                          absl::string_view path) {
+  FieldChecker c(path);
+  c.Check("post_id", IdRule(post.post_id()));
+  c.Check("platform", PlatformRule(post.platform()));
+  c.Check("author_id", IdRule(post.author_id()));
+  c.Check("created_at", TimeRule(post.has_created_at(), post.created_at(), now));
+  c.Check("text", TextRule(post.text()));
+  c.Check("language", LanguageRule(post.language()));
+  c.Check("media_kind", EnumRule(post.media_kind(), v1::MediaKind_IsValid));
+  double d = post.duration_seconds();
+  c.Check("duration_seconds", std::isfinite(d) && d >= 0 &&
+                                      d <= kMaxDurationSeconds
+                                  ? nullptr
+                                  : "must be between 0 and 86400");
+  CheckHashtags(post, c);
+  return c.status();
+}
+
+absl::Status ValidateAuthor(const v1::Author& author, absl::Time now,
+                            absl::string_view path) {
+  FieldChecker c(path);
+  c.Check("platform", PlatformRule(author.platform()));
+  c.Check("author_id", IdRule(author.author_id()));
+  c.Check("followers", AudienceRule(author.followers()));
+  c.Check("friends", AudienceRule(author.friends()));
+  if (author.has_joined_at()) {
+    c.Check("joined_at", TimeRule(true, author.joined_at(), now));
+  }
+  CheckFollowersElsewhere(author, c);
+  return c.status();
+}
+
+absl::Status ValidateEvent(const v1::EngagementEvent& event, absl::Time now,
+                           absl::string_view path) {
+  FieldChecker c(path);
+  c.Check("event_id", IdRule(event.event_id()));
+  c.Check("post_id", IdRule(event.post_id()));
+  c.Check("type", EnumRule(event.type(), v1::EventType_IsValid));
+  c.Check("surface", EnumRule(event.surface(), v1::Surface_IsValid));
+  c.Check("relation", EnumRule(event.relation(), v1::Relation_IsValid));
+  c.Check("at", TimeRule(event.has_at(), event.at(), now));
+  c.Check("watch_ms", event.watch_ms() < 0 || event.watch_ms() > kMaxWatchMs
+                          ? "must be between 0 and 1000000000000"
+                          : nullptr);
+  c.Check("count", event.count() > kMaxEventCount
+                       ? "must be at most 1000000"
+                       : nullptr);
+  return c.status();
+}
+
+absl::Status ValidateId(absl::string_view id, absl::string_view field) {
+  FieldChecker c("");
+  c.Check(field, IdRule(id));
+  return c.status();
+}
+
+absl::Status ValidateBatchSize(size_t size, absl::string_view field) {
+  if (size == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": must hold 1 to 10000 items"));
+  }
+  if (size > kMaxBatchItems) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        field, ": at most 10000 items per request, got ", size));
+  }
+  return absl::OkStatus();
+}
+
+Violation ToViolation(const absl::Status& status) {
+  absl::string_view message = status.message();
+  size_t colon = message.find(": ");
+  if (colon == absl::string_view::npos) return {"", std::string(message)};
+  return {std::string(message.substr(0, colon)),
+          std::string(message.substr(colon + 2))};
+}
+
+bool IsValidUtf8(absl::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    unsigned char c = *p;
+    int extra;
+    uint32_t min;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (end - p <= extra) return false;
+    uint32_t cp = c & (0x3F >> extra);
+    for (int i = 1; i <= extra; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    p += extra + 1;
+  }
+  return true;
+}
+
+}  // namespace reachrank::ingest
