@@ -47,8 +47,9 @@ void BM_XGBoostPredictFromDense(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
   const float* out = nullptr;
   for (auto _ : state) {
-    absl::Status s = fixture->booster->PredictDense(
-        fixture->rows.data(), n, kFeatures, testing::PredictKind::kMargin, &out);
+    absl::Status s =
+        fixture->booster->PredictDense(fixture->rows.data(), n, kFeatures,
+                                       testing::PredictKind::kMargin, &out);
     if (!s.ok()) state.SkipWithError(std::string(s.message()).c_str());
     benchmark::DoNotOptimize(out);
   }
@@ -62,9 +63,12 @@ BENCHMARK(BM_XGBoostPredictFromDense)->Arg(1)->Arg(1000);
 float MaxAbsDiff(const Fixture& f) {
   std::vector<float> ours(kMaxRows);
   const float* theirs = nullptr;
-  if (!f.ours.PredictMargin(f.rows.data(), kMaxRows, kFeatures, ours.data()).ok() ||
-      !f.booster->PredictDense(f.rows.data(), kMaxRows, kFeatures,
-                               testing::PredictKind::kMargin, &theirs).ok()) {
+  if (!f.ours.PredictMargin(f.rows.data(), kMaxRows, kFeatures, ours.data())
+           .ok() ||
+      !f.booster
+           ->PredictDense(f.rows.data(), kMaxRows, kFeatures,
+                          testing::PredictKind::kMargin, &theirs)
+           .ok()) {
     return NAN;
   }
   float worst = 0.0f;
@@ -82,15 +86,16 @@ absl::StatusOr<std::unique_ptr<Fixture>> MakeFixture() {
   spec.num_trees = 300;
   spec.missing_rate = 0.1;
   const std::string path =
-      (std::filesystem::temp_directory_path() / "reachrank_model_bench.json").string();
+      (std::filesystem::temp_directory_path() / "reachrank_model_bench.json")
+          .string();
   auto booster = testing::Booster::Train(spec, path);
   if (!booster.ok()) return booster.status();
   auto ours = LoadXGBoostJsonFile(path);
   if (!ours.ok()) return ours.status();
   std::filesystem::remove(path);
-  auto fixture = std::make_unique<Fixture>(Fixture{
-      *std::move(booster), *std::move(ours),
-      testing::RandomRows(kMaxRows, kFeatures, 0.1, 2024)});
+  auto fixture = std::make_unique<Fixture>(
+      Fixture{*std::move(booster), *std::move(ours),
+              testing::RandomRows(kMaxRows, kFeatures, 0.1, 2024)});
   return fixture;
 }
 
@@ -107,9 +112,10 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<reachrank::ranking::Fixture> owned = *std::move(made);
   fixture = owned.get();
-  std::printf("model: 300 trees, depth 6, 40 features; max |margin diff| vs "
-              "XGBoost on 1000 rows = %g\n",
-              reachrank::ranking::MaxAbsDiff(*fixture));
+  std::printf(
+      "model: 300 trees, depth 6, 40 features; max |margin diff| vs "
+      "XGBoost on 1000 rows = %g\n",
+      reachrank::ranking::MaxAbsDiff(*fixture));
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   fixture = nullptr;

@@ -1,8 +1,8 @@
 #include "ranking/model/decision_tree.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <algorithm>
 #include <deque>
 #include <string>
 #include <utility>
@@ -33,9 +33,8 @@ absl::Status CheckLengths(const RawTree& raw) {
   };
   for (const auto& [name, size] : others) {
     if (size != n) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(name, " has ", size, " entries but left_children has ",
-                       n));
+      return absl::InvalidArgumentError(absl::StrCat(
+          name, " has ", size, " entries but left_children has ", n));
     }
   }
   return absl::OkStatus();
@@ -114,7 +113,8 @@ absl::StatusOr<DecisionTree> CanonicalizeTree(const RawTree& raw,
       node.left = static_cast<int32_t>(tree.nodes.size() + 1 + queue.size());
       for (int64_t child : {raw.left_children[i], raw.right_children[i]}) {
         const size_t c = static_cast<size_t>(child);
-        if (seen[c]) return NodeError(c, "reached twice (cycle or shared child)");
+        if (seen[c])
+          return NodeError(c, "reached twice (cycle or shared child)");
         seen[c] = true;
         queue.emplace_back(c, depth + 1);
       }

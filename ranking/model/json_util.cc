@@ -100,36 +100,40 @@ absl::StatusOr<int64_t> Integer(const Json& v, absl::string_view where) {
 
 absl::StatusOr<std::vector<int64_t>> IntegerArray(const Json& v,
                                                   absl::string_view where) {
-  return ArrayOf<int64_t>(v, where, [](const Json& e, const std::string& w)
-                                        -> absl::StatusOr<int64_t> {
-    if (!e.is_number_integer()) return Invalid(w, "must be an integer");
-    return Integer(e, w);
-  });
+  return ArrayOf<int64_t>(
+      v, where,
+      [](const Json& e, const std::string& w) -> absl::StatusOr<int64_t> {
+        if (!e.is_number_integer()) return Invalid(w, "must be an integer");
+        return Integer(e, w);
+      });
 }
 
 absl::StatusOr<std::vector<float>> FloatArray(const Json& v,
                                               absl::string_view where) {
-  return ArrayOf<float>(v, where, [](const Json& e, const std::string& w)
-                                      -> absl::StatusOr<float> {
-    if (!e.is_number()) return Invalid(w, "must be a number");
-    return ToFloat(e.get<double>());
-  });
+  return ArrayOf<float>(
+      v, where,
+      [](const Json& e, const std::string& w) -> absl::StatusOr<float> {
+        if (!e.is_number()) return Invalid(w, "must be a number");
+        return ToFloat(e.get<double>());
+      });
 }
 
 absl::StatusOr<std::vector<bool>> BoolArray(const Json& v,
                                             absl::string_view where) {
-  return ArrayOf<bool>(v, where, [](const Json& e, const std::string& w)
-                                     -> absl::StatusOr<bool> {
-    if (e.is_boolean()) return e.get<bool>();
-    if (e.is_number_integer() && (e == 0 || e == 1)) return e == 1;
-    return Invalid(w, "must be a boolean or 0/1");
-  });
+  return ArrayOf<bool>(
+      v, where,
+      [](const Json& e, const std::string& w) -> absl::StatusOr<bool> {
+        if (e.is_boolean()) return e.get<bool>();
+        if (e.is_number_integer() && (e == 0 || e == 1)) return e == 1;
+        return Invalid(w, "must be a boolean or 0/1");
+      });
 }
 
 absl::StatusOr<std::vector<std::string>> StringArray(const Json& v,
                                                      absl::string_view where) {
   return ArrayOf<std::string>(
-      v, where, [](const Json& e, const std::string& w) { return String(e, w); });
+      v, where,
+      [](const Json& e, const std::string& w) { return String(e, w); });
 }
 
 }  // namespace reachrank::ranking::json_util

@@ -91,7 +91,8 @@ absl::StatusOr<LogisticModel> LogisticModel::ParseJson(
 absl::StatusOr<LogisticModel> LogisticModel::LoadFile(
     const std::string& path, std::vector<std::string> feature_order) {
   RR_ASSIGN_OR_RETURN(std::string text, ReadModelFile(path));
-  absl::StatusOr<LogisticModel> model = ParseJson(text, std::move(feature_order));
+  absl::StatusOr<LogisticModel> model =
+      ParseJson(text, std::move(feature_order));
   if (!model.ok()) {
     return absl::Status(model.status().code(),
                         absl::StrCat(path, ": ", model.status().message()));
@@ -124,7 +125,8 @@ absl::Status LogisticModel::PredictProbability(const float* rows, size_t n_rows,
                                                size_t n_features,
                                                float* out) const {
   RR_RETURN_IF_ERROR(PredictMargin(rows, n_rows, n_features, out));
-  for (size_t r = 0; r < n_rows; ++r) out[r] = 1.0f / (1.0f + std::exp(-out[r]));
+  for (size_t r = 0; r < n_rows; ++r)
+    out[r] = 1.0f / (1.0f + std::exp(-out[r]));
   return absl::OkStatus();
 }
 

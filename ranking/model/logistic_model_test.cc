@@ -14,7 +14,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::vector<std::string> kOrder = {"niche_focus", "saturation", "followers_log"};
+const std::vector<std::string> kOrder = {"niche_focus", "saturation",
+                                         "followers_log"};
 
 TEST(LogisticModelTest, MarginProbabilityAndExactContributions) {
   absl::StatusOr<LogisticModel> model = LogisticModel::ParseJson(
@@ -24,7 +25,7 @@ TEST(LogisticModelTest, MarginProbabilityAndExactContributions) {
   EXPECT_EQ(model->weights(), (std::vector<double>{2.0, -0.5, 0.0}));
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float rows[6] = {0.5f, 2.0f, 9.0f,   // -1.5 + 1 - 1 + 0 = -1.5
-                         nan, 4.0f, 1.0f};   // -1.5 + 0 - 2 = -3.5
+                         nan,  4.0f, 1.0f};  // -1.5 + 0 - 2 = -3.5
   float margin[2], prob[2], contribs[8];
   ASSERT_TRUE(model->PredictMargin(rows, 2, 3, margin).ok());
   EXPECT_FLOAT_EQ(margin[0], -1.5f);
@@ -32,8 +33,8 @@ TEST(LogisticModelTest, MarginProbabilityAndExactContributions) {
   ASSERT_TRUE(model->PredictProbability(rows, 2, 3, prob).ok());
   EXPECT_FLOAT_EQ(prob[0], 1.0f / (1.0f + std::exp(1.5f)));
   ASSERT_TRUE(model->PredictContributions(rows, 2, 3, contribs).ok());
-  EXPECT_THAT(contribs, ::testing::ElementsAre(1.0f, -1.0f, 0.0f, -1.5f,
-                                               0.0f, -2.0f, 0.0f, -1.5f));
+  EXPECT_THAT(contribs, ::testing::ElementsAre(1.0f, -1.0f, 0.0f, -1.5f, 0.0f,
+                                               -2.0f, 0.0f, -1.5f));
 }
 
 TEST(LogisticModelTest, RefusesBadInput) {
@@ -41,18 +42,22 @@ TEST(LogisticModelTest, RefusesBadInput) {
     return LogisticModel::ParseJson(json, kOrder).status();
   };
   EXPECT_THAT(parse("{").message(), HasSubstr("not valid JSON"));
-  EXPECT_THAT(parse(R"({"weights": {}})").message(), HasSubstr("intercept: missing"));
+  EXPECT_THAT(parse(R"({"weights": {}})").message(),
+              HasSubstr("intercept: missing"));
   EXPECT_THAT(parse(R"({"intercept": 0, "weights": []})").message(),
               HasSubstr("weights: must be an object"));
   EXPECT_THAT(parse(R"({"intercept": 0, "weights": {"nope": 1}})").message(),
               HasSubstr("'nope' is not a model feature"));
-  EXPECT_THAT(parse(R"({"intercept": 0, "weights": {"saturation": "x"}})").message(),
-              HasSubstr("weights.saturation: must be a number"));
+  EXPECT_THAT(
+      parse(R"({"intercept": 0, "weights": {"saturation": "x"}})").message(),
+      HasSubstr("weights.saturation: must be a number"));
   EXPECT_THAT(parse(R"({"intercept": "nan", "weights": {}})").message(),
               HasSubstr("intercept must be finite"));
-  EXPECT_EQ(LogisticModel::ParseJson(R"({"intercept": 0, "weights": {}})", {"a", "a"})
-                .status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      LogisticModel::ParseJson(R"({"intercept": 0, "weights": {}})", {"a", "a"})
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
   absl::StatusOr<LogisticModel> ok = LogisticModel::Create(0.0, {}, kOrder);
   ASSERT_TRUE(ok.ok());
   float row[2] = {0, 0}, out = 0;
@@ -62,7 +67,8 @@ TEST(LogisticModelTest, RefusesBadInput) {
 
 TEST(LogisticModelTest, LoadsFromFile) {
   const std::string path = ::testing::TempDir() + "logistic_model_test.json";
-  std::ofstream(path) << R"({"intercept": 0.25, "weights": {"followers_log": 0.1}})";
+  std::ofstream(path)
+      << R"({"intercept": 0.25, "weights": {"followers_log": 0.1}})";
   absl::StatusOr<LogisticModel> model = LogisticModel::LoadFile(path, kOrder);
   ASSERT_TRUE(model.ok()) << model.status();
   EXPECT_EQ(model->intercept(), 0.25);

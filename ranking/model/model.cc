@@ -25,7 +25,8 @@ class ModelAdapter final : public Model {
     return impl_.PredictMargin(rows, n_rows, n_features, out);
   }
   absl::Status PredictProbability(const float* rows, size_t n_rows,
-                                  size_t n_features, float* out) const override {
+                                  size_t n_features,
+                                  float* out) const override {
     return impl_.PredictProbability(rows, n_rows, n_features, out);
   }
   absl::Status PredictContributions(const float* rows, size_t n_rows,
@@ -91,21 +92,19 @@ absl::Status CheckFeatureNames(const std::vector<std::string>& actual,
   for (size_t i = 0; i < common; ++i) {
     if (actual[i] != expected[i]) {
       return absl::InvalidArgumentError(
-          absl::StrCat(what, ": feature ", i, " is '", actual[i],
-                       "' but '", expected[i], "' is expected"));
+          absl::StrCat(what, ": feature ", i, " is '", actual[i], "' but '",
+                       expected[i], "' is expected"));
     }
   }
   if (actual.size() < expected.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": has ", actual.size(), " features; ",
-                     expected.size(), " expected, first missing: '",
-                     expected[common], "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": has ", actual.size(), " features; ", expected.size(),
+        " expected, first missing: '", expected[common], "'"));
   }
   if (actual.size() > expected.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": has ", actual.size(), " features; ",
-                     expected.size(), " expected, first extra: '",
-                     actual[common], "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": has ", actual.size(), " features; ", expected.size(),
+        " expected, first extra: '", actual[common], "'"));
   }
   return absl::OkStatus();
 }

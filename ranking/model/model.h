@@ -34,7 +34,8 @@ class Model {
   // disagree (feature count, or the XGBoost model's own feature names);
   // NOT_FOUND if a file is missing.
   static absl::StatusOr<std::unique_ptr<Model>> Load(
-      const std::string& dir, const std::vector<std::string>& expected_features);
+      const std::string& dir,
+      const std::vector<std::string>& expected_features);
   // As Load(), accepting whatever features the directory declares (tools
   // and benchmarks; serving uses Load()).
   static absl::StatusOr<std::unique_ptr<Model>> LoadAnyFeatures(

@@ -19,7 +19,8 @@ absl::Status Invalid(absl::string_view where, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", rule));
 }
 
-absl::StatusOr<std::string> StringField(const Json& obj, absl::string_view where,
+absl::StatusOr<std::string> StringField(const Json& obj,
+                                        absl::string_view where,
                                         absl::string_view key) {
   RR_ASSIGN_OR_RETURN(const Json* v, json_util::Member(obj, where, key));
   return json_util::String(*v, json_util::Path(where, key));
@@ -32,7 +33,8 @@ absl::StatusOr<double> NumberField(const Json& obj, absl::string_view where,
 }
 
 absl::StatusOr<std::vector<std::string>> FeatureNames(const Json& doc) {
-  RR_ASSIGN_OR_RETURN(const Json* v, json_util::Member(doc, "", "feature_names"));
+  RR_ASSIGN_OR_RETURN(const Json* v,
+                      json_util::Member(doc, "", "feature_names"));
   RR_ASSIGN_OR_RETURN(std::vector<std::string> names,
                       json_util::StringArray(*v, "feature_names"));
   if (names.empty()) return Invalid("feature_names", "must not be empty");
@@ -40,7 +42,8 @@ absl::StatusOr<std::vector<std::string>> FeatureNames(const Json& doc) {
   for (const std::string& name : names) {
     if (name.empty()) return Invalid("feature_names", "a name is empty");
     if (!seen.insert(name).second) {
-      return Invalid("feature_names", absl::StrCat("'", name, "' is listed twice"));
+      return Invalid("feature_names",
+                     absl::StrCat("'", name, "' is listed twice"));
     }
   }
   return names;
@@ -52,7 +55,8 @@ absl::StatusOr<LabelDefinition> Label(const Json& doc) {
   RR_ASSIGN_OR_RETURN(label.counter, StringField(*v, "label", "counter"));
   RR_ASSIGN_OR_RETURN(label.threshold, NumberField(*v, "label", "threshold"));
   RR_ASSIGN_OR_RETURN(double days, NumberField(*v, "label", "horizon_days"));
-  if (label.counter.empty()) return Invalid("label.counter", "must not be empty");
+  if (label.counter.empty())
+    return Invalid("label.counter", "must not be empty");
   if (!(label.threshold > 0) || !std::isfinite(label.threshold)) {
     return Invalid("label.threshold", "must be a positive number");
   }
@@ -64,7 +68,8 @@ absl::StatusOr<LabelDefinition> Label(const Json& doc) {
 }
 
 absl::StatusOr<absl::Time> TimeField(const Json& obj, absl::string_view key) {
-  RR_ASSIGN_OR_RETURN(std::string text, StringField(obj, "training_window", key));
+  RR_ASSIGN_OR_RETURN(std::string text,
+                      StringField(obj, "training_window", key));
   absl::Time t;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
@@ -89,9 +94,10 @@ absl::Status ReadOptional(const Json& doc, ModelMetadata* out) {
     const Json& m = doc["holdout_metrics"];
     if (!m.is_object()) return Invalid("holdout_metrics", "must be an object");
     for (auto it = m.begin(); it != m.end(); ++it) {
-      RR_ASSIGN_OR_RETURN(out->holdout_metrics[it.key()],
-                          json_util::Number(it.value(),
-                                            json_util::Path("holdout_metrics", it.key())));
+      RR_ASSIGN_OR_RETURN(
+          out->holdout_metrics[it.key()],
+          json_util::Number(it.value(),
+                            json_util::Path("holdout_metrics", it.key())));
     }
   }
   return absl::OkStatus();
@@ -100,16 +106,19 @@ absl::Status ReadOptional(const Json& doc, ModelMetadata* out) {
 absl::StatusOr<ModelMetadata> ParseImpl(absl::string_view text) {
   RR_ASSIGN_OR_RETURN(Json doc, json_util::Parse(text, "metadata.json"));
   ModelMetadata meta;
-  RR_ASSIGN_OR_RETURN(meta.model_version, StringField(doc, "", "model_version"));
-  if (meta.model_version.empty()) return Invalid("model_version", "must not be empty");
+  RR_ASSIGN_OR_RETURN(meta.model_version,
+                      StringField(doc, "", "model_version"));
+  if (meta.model_version.empty())
+    return Invalid("model_version", "must not be empty");
   RR_ASSIGN_OR_RETURN(std::string type, StringField(doc, "", "model_type"));
   if (type == "xgboost") {
     meta.model_type = ModelType::kXGBoost;
   } else if (type == "logistic") {
     meta.model_type = ModelType::kLogistic;
   } else {
-    return Invalid("model_type", absl::StrCat("is '", type,
-                                              "'; must be 'xgboost' or 'logistic'"));
+    return Invalid(
+        "model_type",
+        absl::StrCat("is '", type, "'; must be 'xgboost' or 'logistic'"));
   }
   RR_ASSIGN_OR_RETURN(meta.feature_names, FeatureNames(doc));
   RR_ASSIGN_OR_RETURN(meta.label, Label(doc));

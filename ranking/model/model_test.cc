@@ -18,7 +18,8 @@ using ::testing::HasSubstr;
 std::string MetadataJson(const std::string& type,
                          const std::vector<std::string>& names) {
   std::string list;
-  for (const std::string& n : names) list += absl::StrCat(list.empty() ? "" : ", ", "\"", n, "\"");
+  for (const std::string& n : names)
+    list += absl::StrCat(list.empty() ? "" : ", ", "\"", n, "\"");
   return absl::StrCat(R"({"model_version": "test-v1", "model_type": ")", type,
                       R"(", "feature_names": [)", list, R"(],
     "label": {"counter": "stranger_impressions", "threshold": 1000, "horizon_days": 7},
@@ -59,7 +60,8 @@ TEST(ModelTest, LoadsTreeModelDirectory) {
 
   const std::vector<float> rows = testing::RandomRows(20, 4, 0.2, 3);
   std::vector<float> ours(20);
-  ASSERT_TRUE((*model)->PredictProbability(rows.data(), 20, 4, ours.data()).ok());
+  ASSERT_TRUE(
+      (*model)->PredictProbability(rows.data(), 20, 4, ours.data()).ok());
   auto want = (*booster)->Predict(rows, 4, testing::PredictKind::kProbability);
   ASSERT_TRUE(want.ok());
   for (size_t i = 0; i < 20; ++i) EXPECT_NEAR(ours[i], (*want)[i], 1e-6);
@@ -68,7 +70,8 @@ TEST(ModelTest, LoadsTreeModelDirectory) {
   absl::StatusOr<std::unique_ptr<Model>> wrong =
       Model::Load(dir, {"f0", "f1", "fX", "f3"});
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(wrong.status().message(), HasSubstr("feature 2 is 'f2' but 'fX' is expected"));
+  EXPECT_THAT(wrong.status().message(),
+              HasSubstr("feature 2 is 'f2' but 'fX' is expected"));
   wrong = Model::Load(dir, {"f0", "f1", "f2", "f3", "f4"});
   EXPECT_THAT(wrong.status().message(), HasSubstr("first missing: 'f4'"));
 }
@@ -110,12 +113,16 @@ TEST(ModelTest, RefusesBadMetadata) {
     return std::string(Model::LoadAnyFeatures(dir).status().message());
   };
   std::string good = MetadataJson("logistic", kFour);
-  EXPECT_THAT(refused(MetadataJson("forest", kFour)), HasSubstr("model_type: is 'forest'"));
-  EXPECT_THAT(refused(MetadataJson("logistic", {})), HasSubstr("feature_names: must not be empty"));
-  EXPECT_THAT(refused(MetadataJson("logistic", {"a", "a"})), HasSubstr("'a' is listed twice"));
+  EXPECT_THAT(refused(MetadataJson("forest", kFour)),
+              HasSubstr("model_type: is 'forest'"));
+  EXPECT_THAT(refused(MetadataJson("logistic", {})),
+              HasSubstr("feature_names: must not be empty"));
+  EXPECT_THAT(refused(MetadataJson("logistic", {"a", "a"})),
+              HasSubstr("'a' is listed twice"));
   std::string bad = good;
   bad.replace(bad.find("2024-01-01T00:00:00Z"), 20, "yesterday");
-  EXPECT_THAT(refused(bad), HasSubstr("training_window.start: not an RFC 3339 time"));
+  EXPECT_THAT(refused(bad),
+              HasSubstr("training_window.start: not an RFC 3339 time"));
   bad = good;
   bad.replace(bad.find("\"horizon_days\": 7"), 17, "\"horizon_days\": 0");
   EXPECT_THAT(refused(bad), HasSubstr("label.horizon_days"));

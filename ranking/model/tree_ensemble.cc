@@ -31,20 +31,18 @@ inline uint32_t GoesLeft(float x, float threshold, uint32_t flags) {
   return static_cast<uint32_t>(x < threshold) | (missing & (flags >> 31));
 }
 
-inline float Sigmoid(float margin) {
-  return 1.0f / (1.0f + std::exp(-margin));
-}
+inline float Sigmoid(float margin) { return 1.0f / (1.0f + std::exp(-margin)); }
 
 }  // namespace
 
 absl::StatusOr<TreeEnsemble> TreeEnsemble::Create(
-    std::vector<DecisionTree> trees, float base_margin,
-    uint32_t num_features, std::vector<std::string> feature_names,
+    std::vector<DecisionTree> trees, float base_margin, uint32_t num_features,
+    std::vector<std::string> feature_names,
     const TreeEnsembleOptions& options) {
   if (num_features == 0 || num_features > kMaxFeatures) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "num_features is ", num_features, "; must be in [1, ", kMaxFeatures,
-        "]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("num_features is ", num_features, "; must be in [1, ",
+                     kMaxFeatures, "]"));
   }
   if (!feature_names.empty() && feature_names.size() != num_features) {
     return absl::InvalidArgumentError(
@@ -86,6 +84,8 @@ void TreeEnsemble::AddComplete(const DecisionTree& tree) {
   headers_.push_back(header);
   splits_.resize(splits_.size() + n_splits, Split{0, 0.0f});
   leaves_.resize(leaves_.size() + n_splits + 1, 0.0f);
+  Split* splits = splits_.data() + header.node_offset;
+  float* leaves = leaves_.data() + header.leaf_offset;
   // Walk (canonical node, heap slot, level). A leaf above the last level is
   // copied into every slot below it, so the padding splits' outcome (on
   // feature 0) never matters.
@@ -100,18 +100,15 @@ void TreeEnsemble::AddComplete(const DecisionTree& tree) {
     stack.pop_back();
     const TreeNode& node = tree.nodes[item.node];
     if (item.level == depth) {
-      leaves_[header.leaf_offset + item.slot - n_splits] = node.value;
+      leaves[item.slot - n_splits] = node.value;
       continue;
     }
     const bool leaf = node.is_leaf();
-    if (!leaf) {
-      splits_[header.node_offset + item.slot] =
-          Split{FeatureFlags(node), node.value};
-    }
-    stack.push_back({leaf ? item.node : node.left, 2 * item.slot + 1,
-                     item.level + 1});
-    stack.push_back({leaf ? item.node : node.left + 1, 2 * item.slot + 2,
-                     item.level + 1});
+    if (!leaf) splits[item.slot] = Split{FeatureFlags(node), node.value};
+    const int32_t left = leaf ? item.node : node.left;
+    const int32_t right = leaf ? item.node : node.left + 1;
+    stack.push_back({left, 2 * item.slot + 1, item.level + 1});
+    stack.push_back({right, 2 * item.slot + 2, item.level + 1});
   }
 }
 
@@ -152,11 +149,40 @@ void TreeEnsemble::AddLinkedTree(const TreeHeader& h, const float* rows,
     while (links[i].left >= 0) {
       const Link& n = links[i];
       const float x = row[n.feature_flags & kFeatureMask];
-      i = n.left + 1 - static_cast<int32_t>(
-                           GoesLeft(x, n.value, n.feature_flags));
+      i = n.left + 1 -
+          static_cast<int32_t>(GoesLeft(x, n.value, n.feature_flags));
     }
     out[r] += links[i].value;
   }
+}
+
+size_t TreeEnsemble::AddTreeGroup(size_t first, const float* row,
+                                  float* sum) const {
+  const Split* splits[kLanes];
+  const float* leaves[kLanes];
+  int32_t depth[kLanes];
+  uint32_t slot[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int32_t max_depth = 0;
+  size_t g = 0;
+  for (; g < kLanes && first + g < headers_.size(); ++g) {
+    const TreeHeader& h = headers_[first + g];
+    if (h.depth < 0) break;  // linked trees are walked one by one
+    splits[g] = splits_.data() + h.node_offset;
+    leaves[g] = leaves_.data() + h.leaf_offset - ((1u << h.depth) - 1);
+    depth[g] = h.depth;
+    max_depth = std::max(max_depth, h.depth);
+  }
+  for (int32_t level = 0; level < max_depth; ++level) {
+    for (size_t i = 0; i < g; ++i) {
+      const Split sp = splits[i][slot[i]];
+      const float x = row[sp.feature_flags & kFeatureMask];
+      const uint32_t next =
+          2 * slot[i] + 2 - GoesLeft(x, sp.threshold, sp.feature_flags);
+      slot[i] = level < depth[i] ? next : slot[i];  // shallower trees wait
+    }
+  }
+  for (size_t i = 0; i < g; ++i) *sum += leaves[i][slot[i]];
+  return g;
 }
 
 float TreeEnsemble::PredictOneRow(const float* row) const {
@@ -169,31 +195,9 @@ float TreeEnsemble::PredictOneRow(const float* row) const {
     if (headers_[t].depth < 0) {
       AddLinkedTree(headers_[t], row, 1, num_features_, &sum);
       ++t;
-      continue;
+    } else {
+      t += AddTreeGroup(t, row, &sum);
     }
-    const Split* splits[kLanes];
-    const float* leaves[kLanes];
-    int32_t depth[kLanes];
-    uint32_t slot[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
-    size_t g = 0;
-    int32_t max_depth = 0;
-    for (; g < kLanes && t + g < headers_.size() && headers_[t + g].depth >= 0; ++g) {
-      const TreeHeader& h = headers_[t + g];
-      splits[g] = splits_.data() + h.node_offset;
-      leaves[g] = leaves_.data() + h.leaf_offset - ((1u << h.depth) - 1);
-      depth[g] = h.depth;
-      max_depth = std::max(max_depth, h.depth);
-    }
-    for (int32_t level = 0; level < max_depth; ++level) {
-      for (size_t i = 0; i < g; ++i) {
-        const Split sp = splits[i][slot[i]];
-        const float x = row[sp.feature_flags & kFeatureMask];
-        const uint32_t next = 2 * slot[i] + 2 - GoesLeft(x, sp.threshold, sp.feature_flags);
-        slot[i] = level < depth[i] ? next : slot[i];
-      }
-    }
-    for (size_t i = 0; i < g; ++i) sum += leaves[i][slot[i]];
-    t += g;
   }
   return sum;
 }
@@ -235,8 +239,8 @@ absl::Status TreeEnsemble::PredictMargin(const float* rows, size_t n_rows,
   return absl::OkStatus();
 }
 
-absl::Status TreeEnsemble::PredictProbability(const float* rows,
-                                              size_t n_rows, size_t n_features,
+absl::Status TreeEnsemble::PredictProbability(const float* rows, size_t n_rows,
+                                              size_t n_features,
                                               float* out) const {
   RR_RETURN_IF_ERROR(PredictMargin(rows, n_rows, n_features, out));
   for (size_t r = 0; r < n_rows; ++r) out[r] = Sigmoid(out[r]);

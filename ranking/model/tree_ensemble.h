@@ -35,8 +35,8 @@ class TreeEnsemble {
   // feature >= num_features, num_features is 0 or above kMaxFeatures, or
   // base_margin is not finite.
   static absl::StatusOr<TreeEnsemble> Create(
-      std::vector<DecisionTree> trees, float base_margin,
-      uint32_t num_features, std::vector<std::string> feature_names,
+      std::vector<DecisionTree> trees, float base_margin, uint32_t num_features,
+      std::vector<std::string> feature_names,
       const TreeEnsembleOptions& options = {});
 
   // Writes the margin (log-odds) of each of `n_rows` row-major rows to
@@ -90,6 +90,9 @@ class TreeEnsemble {
                        size_t stride, float* out) const;
   void AddLinkedTree(const TreeHeader& h, const float* rows, size_t n_rows,
                      size_t stride, float* out) const;
+  // Adds the leaves of the complete trees first, first + 1, ... (at most
+  // 8, stopping at a linked tree) for `row` to *sum; returns how many.
+  size_t AddTreeGroup(size_t first, const float* row, float* sum) const;
   float PredictOneRow(const float* row) const;
   void PredictBlock(const float* rows, size_t n_rows, float* out) const;
   absl::Status CheckShape(size_t n_features) const;

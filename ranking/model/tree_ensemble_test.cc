@@ -39,7 +39,8 @@ std::vector<float> RowsOnThresholds(const std::string& json_path,
   std::ifstream in(json_path);
   const nlohmann::json doc = nlohmann::json::parse(in);
   std::vector<std::vector<float>> thresholds(num_features);
-  for (const auto& tree : doc["learner"]["gradient_booster"]["model"]["trees"]) {
+  for (const auto& tree :
+       doc["learner"]["gradient_booster"]["model"]["trees"]) {
     for (size_t i = 0; i < tree["left_children"].size(); ++i) {
       if (tree["left_children"][i] == -1) continue;
       thresholds[tree["split_indices"][i].get<size_t>()].push_back(
@@ -47,13 +48,15 @@ std::vector<float> RowsOnThresholds(const std::string& json_path,
     }
   }
   std::mt19937 rng(7);
-  std::vector<float> rows = testing::RandomRows(num_rows, num_features, 0.1, 11);
+  std::vector<float> rows =
+      testing::RandomRows(num_rows, num_features, 0.1, 11);
   for (size_t i = 0; i < rows.size(); ++i) {
     const std::vector<float>& t = thresholds[i % num_features];
     if (t.empty() || std::isnan(rows[i])) continue;
     const float v = t[rng() % t.size()];
     const int nudge = static_cast<int>(rng() % 3);  // below, on, above
-    rows[i] = nudge == 1 ? v : std::nextafter(v, nudge == 0 ? -INFINITY : INFINITY);
+    rows[i] =
+        nudge == 1 ? v : std::nextafter(v, nudge == 0 ? -INFINITY : INFINITY);
   }
   return rows;
 }
@@ -105,28 +108,36 @@ TEST_P(EvaluatorMatchesXGBoost, MarginAndProbabilityWithin1e6) {
     ASSERT_TRUE(ours.ok()) << ours.status();
     EXPECT_EQ(ours->num_trees(), static_cast<size_t>(c.trees));
     std::vector<float> margin(n), prob(n);
-    ASSERT_TRUE(ours->PredictMargin(rows.data(), n, c.features, margin.data()).ok());
-    ASSERT_TRUE(ours->PredictProbability(rows.data(), n, c.features, prob.data()).ok());
-    EXPECT_LE(MaxAbsDiff(margin, *want_margin), 1e-6f) << "layout " << layout_depth;
+    ASSERT_TRUE(
+        ours->PredictMargin(rows.data(), n, c.features, margin.data()).ok());
+    ASSERT_TRUE(
+        ours->PredictProbability(rows.data(), n, c.features, prob.data()).ok());
+    EXPECT_LE(MaxAbsDiff(margin, *want_margin), 1e-6f)
+        << "layout " << layout_depth;
     EXPECT_LE(MaxAbsDiff(prob, *want_prob), 1e-6f) << "layout " << layout_depth;
     // One row at a time gives the same bits as the batch.
     float single = 0.0f;
     ASSERT_TRUE(ours->PredictMargin(rows.data() + 5 * c.features, 1, c.features,
-                                    &single).ok());
+                                    &single)
+                    .ok());
     EXPECT_EQ(single, margin[5]);
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    RandomModels, EvaluatorMatchesXGBoost,
-    ::testing::Values(Case{1, 1, "exact", 0.5f, 4}, Case{2, 7, "exact", 0.5f, 6},
-                      Case{3, 40, "approx", 0.3f, 8}, Case{4, 120, "hist", 0.7f, 12},
-                      Case{5, 200, "exact", 0.5f, 10}, Case{6, 300, "hist", 0.5f, 40},
-                      Case{7, 60, "hist", 0.2f, 16}, Case{8, 500, "hist", 0.5f, 20}),
-    [](const ::testing::TestParamInfo<Case>& info) {
-      return absl::StrCat("depth", info.param.depth, "_trees", info.param.trees,
-                          "_", info.param.method);
-    });
+INSTANTIATE_TEST_SUITE_P(RandomModels, EvaluatorMatchesXGBoost,
+                         ::testing::Values(Case{1, 1, "exact", 0.5f, 4},
+                                           Case{2, 7, "exact", 0.5f, 6},
+                                           Case{3, 40, "approx", 0.3f, 8},
+                                           Case{4, 120, "hist", 0.7f, 12},
+                                           Case{5, 200, "exact", 0.5f, 10},
+                                           Case{6, 300, "hist", 0.5f, 40},
+                                           Case{7, 60, "hist", 0.2f, 16},
+                                           Case{8, 500, "hist", 0.5f, 20}),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           return absl::StrCat("depth", info.param.depth,
+                                               "_trees", info.param.trees, "_",
+                                               info.param.method);
+                         });
 
 }  // namespace
 }  // namespace reachrank::ranking

@@ -139,7 +139,8 @@ std::vector<double> NodeMeanValues(const DecisionTree& tree) {
     }
     const TreeNode& l = tree.nodes[node.left];
     const TreeNode& r = tree.nodes[node.left + 1];
-    const double sum = means[node.left] * l.cover + means[node.left + 1] * r.cover;
+    const double sum =
+        means[node.left] * l.cover + means[node.left + 1] * r.cover;
     means[i] = node.cover > 0 ? sum / node.cover : 0.0;
   }
   return means;
@@ -166,7 +167,8 @@ absl::Status TreeEnsemble::PredictContributions(const float* rows,
     }
     phi[n_features] = shap_bias_;
     float* dst = out + r * (n_features + 1);
-    for (size_t f = 0; f <= n_features; ++f) dst[f] = static_cast<float>(phi[f]);
+    for (size_t f = 0; f <= n_features; ++f)
+      dst[f] = static_cast<float>(phi[f]);
   }
   return absl::OkStatus();
 }

@@ -28,8 +28,7 @@ DecisionTree HandTree() {
       {1, 0, 0.5f, 10.0f, false},   // root, missing f0 goes right
       {-1, 0, -1.0f, 6.0f, false},  // leaf
       {3, 1, 2.0f, 4.0f, true},     // missing f1 goes left
-      {-1, 0, 1.0f, 1.0f, false},
-      {-1, 0, 3.0f, 3.0f, false},
+      {-1, 0, 1.0f, 1.0f, false},  {-1, 0, 3.0f, 3.0f, false},
   };
   return tree;
 }
@@ -37,8 +36,8 @@ DecisionTree HandTree() {
 TEST(TreeShapTest, NodeMeansAreCoverWeighted) {
   const std::vector<double> means = NodeMeanValues(HandTree());
   ASSERT_EQ(means.size(), 5u);
-  EXPECT_DOUBLE_EQ(means[2], (1.0 * 1 + 3.0 * 3) / 4);         // 2.5
-  EXPECT_DOUBLE_EQ(means[0], (-1.0 * 6 + 2.5 * 4) / 10);       // 0.4
+  EXPECT_DOUBLE_EQ(means[2], (1.0 * 1 + 3.0 * 3) / 4);    // 2.5
+  EXPECT_DOUBLE_EQ(means[0], (-1.0 * 6 + 2.5 * 4) / 10);  // 0.4
 }
 
 TEST(TreeShapTest, HandComputedValues) {
@@ -95,8 +94,8 @@ TEST_P(TreeShapMatchesXGBoost, SumsToMarginAndAgreesWithPredContribs) {
   spec.num_trees = c.trees;
   spec.base_score = 0.4f;
   spec.seed = static_cast<uint64_t>(c.depth * 31 + c.trees);
-  const std::string path =
-      absl::StrCat(::testing::TempDir(), "shap_", c.depth, "_", c.trees, ".json");
+  const std::string path = absl::StrCat(::testing::TempDir(), "shap_", c.depth,
+                                        "_", c.trees, ".json");
   absl::StatusOr<std::unique_ptr<Booster>> booster = Booster::Train(spec, path);
   ASSERT_TRUE(booster.ok()) << booster.status();
   absl::StatusOr<TreeEnsemble> ours = LoadXGBoostJsonFile(path);
@@ -106,8 +105,11 @@ TEST_P(TreeShapMatchesXGBoost, SumsToMarginAndAgreesWithPredContribs) {
   const size_t n = rows.size() / c.features;
   const size_t width = c.features + 1;
   std::vector<float> contribs(n * width), margin(n);
-  ASSERT_TRUE(ours->PredictContributions(rows.data(), n, c.features, contribs.data()).ok());
-  ASSERT_TRUE(ours->PredictMargin(rows.data(), n, c.features, margin.data()).ok());
+  ASSERT_TRUE(
+      ours->PredictContributions(rows.data(), n, c.features, contribs.data())
+          .ok());
+  ASSERT_TRUE(
+      ours->PredictMargin(rows.data(), n, c.features, margin.data()).ok());
   absl::StatusOr<std::vector<float>> want =
       (*booster)->Predict(rows, c.features, PredictKind::kContributions);
   ASSERT_TRUE(want.ok()) << want.status();
@@ -118,8 +120,9 @@ TEST_P(TreeShapMatchesXGBoost, SumsToMarginAndAgreesWithPredContribs) {
     double sum = 0.0;
     for (size_t f = 0; f < width; ++f) {
       sum += contribs[r * width + f];
-      worst_xgb = std::max(worst_xgb, std::fabs(static_cast<double>(
-                                          contribs[r * width + f] - (*want)[r * width + f])));
+      worst_xgb = std::max(
+          worst_xgb, std::fabs(static_cast<double>(contribs[r * width + f] -
+                                                   (*want)[r * width + f])));
     }
     worst_sum = std::max(worst_sum, std::fabs(sum - margin[r]));
   }
@@ -129,13 +132,15 @@ TEST_P(TreeShapMatchesXGBoost, SumsToMarginAndAgreesWithPredContribs) {
   RecordProperty("max_abs_diff_vs_xgboost", absl::StrCat(worst_xgb));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    RandomModels, TreeShapMatchesXGBoost,
-    ::testing::Values(ShapCase{1, 1, 3}, ShapCase{3, 20, 6}, ShapCase{6, 100, 12},
-                      ShapCase{8, 60, 10}),
-    [](const ::testing::TestParamInfo<ShapCase>& info) {
-      return absl::StrCat("depth", info.param.depth, "_trees", info.param.trees);
-    });
+INSTANTIATE_TEST_SUITE_P(RandomModels, TreeShapMatchesXGBoost,
+                         ::testing::Values(ShapCase{1, 1, 3},
+                                           ShapCase{3, 20, 6},
+                                           ShapCase{6, 100, 12},
+                                           ShapCase{8, 60, 10}),
+                         [](const ::testing::TestParamInfo<ShapCase>& info) {
+                           return absl::StrCat("depth", info.param.depth,
+                                               "_trees", info.param.trees);
+                         });
 
 }  // namespace
 }  // namespace reachrank::ranking

@@ -55,8 +55,8 @@ absl::Status CheckOptionalInt(const Json& obj, absl::string_view where,
   RR_ASSIGN_OR_RETURN(const Json* v, json_util::Member(obj, where, key));
   RR_ASSIGN_OR_RETURN(int64_t value, json_util::Integer(*v, path));
   if (value < lo || value > hi) {
-    return Invalid(path, absl::StrCat("is ", value, "; must be in [", lo,
-                                      ", ", hi, "]"));
+    return Invalid(
+        path, absl::StrCat("is ", value, "; must be in [", lo, ", ", hi, "]"));
   }
   return absl::OkStatus();
 }
@@ -68,7 +68,8 @@ absl::StatusOr<LearnerParams> ReadLearnerParams(const Json& learner) {
   RR_RETURN_IF_ERROR(CheckOptionalInt(*p, kWhere, "num_class", 0, 1));
   RR_RETURN_IF_ERROR(CheckOptionalInt(*p, kWhere, "num_target", 1, 1));
   LearnerParams out;
-  RR_ASSIGN_OR_RETURN(const Json* nf, json_util::Member(*p, kWhere, "num_feature"));
+  RR_ASSIGN_OR_RETURN(const Json* nf,
+                      json_util::Member(*p, kWhere, "num_feature"));
   RR_ASSIGN_OR_RETURN(int64_t num_features,
                       json_util::Integer(*nf, Path(kWhere, "num_feature")));
   if (num_features < 1 || num_features > kMaxFeatures) {
@@ -77,7 +78,8 @@ absl::StatusOr<LearnerParams> ReadLearnerParams(const Json& learner) {
                                 kMaxFeatures, "]"));
   }
   out.num_features = static_cast<uint32_t>(num_features);
-  RR_ASSIGN_OR_RETURN(const Json* bs, json_util::Member(*p, kWhere, "base_score"));
+  RR_ASSIGN_OR_RETURN(const Json* bs,
+                      json_util::Member(*p, kWhere, "base_score"));
   RR_ASSIGN_OR_RETURN(double base_score,
                       json_util::Number(*bs, Path(kWhere, "base_score")));
   const float p_base = json_util::ToFloat(base_score);
@@ -94,9 +96,8 @@ absl::StatusOr<std::vector<std::string>> ReadFeatureNames(
     const Json& learner, uint32_t num_features) {
   std::vector<std::string> names;
   if (json_util::HasMember(learner, "feature_names")) {
-    RR_ASSIGN_OR_RETURN(names,
-                        json_util::StringArray(learner["feature_names"],
-                                               "learner.feature_names"));
+    RR_ASSIGN_OR_RETURN(names, json_util::StringArray(learner["feature_names"],
+                                                      "learner.feature_names"));
   }
   if (!names.empty() && names.size() != num_features) {
     return Invalid("learner.feature_names",
@@ -126,23 +127,28 @@ absl::StatusOr<const Json*> ReadTreesArray(const Json& learner) {
   RR_ASSIGN_OR_RETURN(std::string booster,
                       json_util::String(*name, Path(kWhere, "name")));
   if (booster != "gbtree") {
-    return Invalid(Path(kWhere, "name"),
-                   absl::StrCat("is '", booster, "'; only gbtree is supported"));
+    return Invalid(
+        Path(kWhere, "name"),
+        absl::StrCat("is '", booster, "'; only gbtree is supported"));
   }
   const std::string model_path = Path(kWhere, "model");
-  RR_ASSIGN_OR_RETURN(const Json* model, json_util::Member(*gb, kWhere, "model"));
+  RR_ASSIGN_OR_RETURN(const Json* model,
+                      json_util::Member(*gb, kWhere, "model"));
   RR_ASSIGN_OR_RETURN(const Json* trees,
                       json_util::Member(*model, model_path, "trees"));
-  if (!trees->is_array()) return Invalid(Path(model_path, "trees"), "must be an array");
+  if (!trees->is_array())
+    return Invalid(Path(model_path, "trees"), "must be an array");
   if (json_util::HasMember(*model, "tree_info")) {
     const std::string info_path = Path(model_path, "tree_info");
-    RR_ASSIGN_OR_RETURN(std::vector<int64_t> info,
-                        json_util::IntegerArray((*model)["tree_info"], info_path));
+    RR_ASSIGN_OR_RETURN(
+        std::vector<int64_t> info,
+        json_util::IntegerArray((*model)["tree_info"], info_path));
     if (info.size() != trees->size()) {
       return Invalid(info_path, "must have one entry per tree");
     }
     for (size_t i = 0; i < info.size(); ++i) {
-      if (info[i] != 0) return Invalid(Path(info_path, i), "must be 0 (one output)");
+      if (info[i] != 0)
+        return Invalid(Path(info_path, i), "must be 0 (one output)");
     }
   }
   return trees;
@@ -151,9 +157,9 @@ absl::StatusOr<const Json*> ReadTreesArray(const Json& learner) {
 // Refuses categorical splits, which XGBoost marks per node and per tree.
 absl::Status CheckNumericalOnly(const Json& tree, absl::string_view where) {
   if (json_util::HasMember(tree, "split_type")) {
-    RR_ASSIGN_OR_RETURN(std::vector<int64_t> types,
-                        json_util::IntegerArray(tree["split_type"],
-                                                Path(where, "split_type")));
+    RR_ASSIGN_OR_RETURN(
+        std::vector<int64_t> types,
+        json_util::IntegerArray(tree["split_type"], Path(where, "split_type")));
     for (size_t i = 0; i < types.size(); ++i) {
       if (types[i] != 0) {
         return Invalid(Path(Path(where, "split_type"), i),
@@ -169,26 +175,36 @@ absl::Status CheckNumericalOnly(const Json& tree, absl::string_view where) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<RawTree> ReadRawTree(const Json& tree, const std::string& where) {
+// Reads the array `tree.key` with `read` (a json_util *Array function).
+template <typename T, typename Reader>
+absl::Status ReadArray(const Json& tree, const std::string& where,
+                       absl::string_view key, Reader read, T* out) {
+  RR_ASSIGN_OR_RETURN(const Json* v, json_util::Member(tree, where, key));
+  RR_ASSIGN_OR_RETURN(*out, read(*v, Path(where, key)));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RawTree> ReadRawTree(const Json& tree,
+                                    const std::string& where) {
   RR_RETURN_IF_ERROR(CheckNumericalOnly(tree, where));
   RawTree raw;
-  auto member = [&](absl::string_view key) { return json_util::Member(tree, where, key); };
-  RR_ASSIGN_OR_RETURN(const Json* lc, member("left_children"));
-  RR_ASSIGN_OR_RETURN(raw.left_children, json_util::IntegerArray(*lc, Path(where, "left_children")));
-  RR_ASSIGN_OR_RETURN(const Json* rc, member("right_children"));
-  RR_ASSIGN_OR_RETURN(raw.right_children, json_util::IntegerArray(*rc, Path(where, "right_children")));
-  RR_ASSIGN_OR_RETURN(const Json* si, member("split_indices"));
-  RR_ASSIGN_OR_RETURN(raw.split_indices, json_util::IntegerArray(*si, Path(where, "split_indices")));
-  RR_ASSIGN_OR_RETURN(const Json* sc, member("split_conditions"));
-  RR_ASSIGN_OR_RETURN(raw.split_conditions, json_util::FloatArray(*sc, Path(where, "split_conditions")));
-  RR_ASSIGN_OR_RETURN(const Json* dl, member("default_left"));
-  RR_ASSIGN_OR_RETURN(raw.default_left, json_util::BoolArray(*dl, Path(where, "default_left")));
-  RR_ASSIGN_OR_RETURN(const Json* sh, member("sum_hessian"));
-  RR_ASSIGN_OR_RETURN(raw.sum_hessian, json_util::FloatArray(*sh, Path(where, "sum_hessian")));
+  RR_RETURN_IF_ERROR(ReadArray(tree, where, "left_children",
+                               json_util::IntegerArray, &raw.left_children));
+  RR_RETURN_IF_ERROR(ReadArray(tree, where, "right_children",
+                               json_util::IntegerArray, &raw.right_children));
+  RR_RETURN_IF_ERROR(ReadArray(tree, where, "split_indices",
+                               json_util::IntegerArray, &raw.split_indices));
+  RR_RETURN_IF_ERROR(ReadArray(tree, where, "split_conditions",
+                               json_util::FloatArray, &raw.split_conditions));
+  RR_RETURN_IF_ERROR(ReadArray(tree, where, "default_left",
+                               json_util::BoolArray, &raw.default_left));
+  RR_RETURN_IF_ERROR(ReadArray(tree, where, "sum_hessian",
+                               json_util::FloatArray, &raw.sum_hessian));
   // base_weights is not needed to predict, but XGBoost always writes it: a
   // model without it, or with the wrong length, was not written by XGBoost.
-  RR_ASSIGN_OR_RETURN(const Json* bw, member("base_weights"));
-  RR_ASSIGN_OR_RETURN(std::vector<float> base_weights, json_util::FloatArray(*bw, Path(where, "base_weights")));
+  std::vector<float> base_weights;
+  RR_RETURN_IF_ERROR(ReadArray(tree, where, "base_weights",
+                               json_util::FloatArray, &base_weights));
   if (base_weights.size() != raw.left_children.size()) {
     return Invalid(Path(where, "base_weights"), "must have one entry per node");
   }
@@ -198,7 +214,8 @@ absl::StatusOr<RawTree> ReadRawTree(const Json& tree, const std::string& where) 
 absl::StatusOr<TreeEnsemble> ParseImpl(absl::string_view text,
                                        const TreeEnsembleOptions& options) {
   RR_ASSIGN_OR_RETURN(Json doc, json_util::Parse(text, "XGBoost model"));
-  RR_ASSIGN_OR_RETURN(const Json* learner, json_util::Member(doc, "", "learner"));
+  RR_ASSIGN_OR_RETURN(const Json* learner,
+                      json_util::Member(doc, "", "learner"));
   RR_RETURN_IF_ERROR(CheckObjective(*learner));
   RR_ASSIGN_OR_RETURN(LearnerParams params, ReadLearnerParams(*learner));
   RR_ASSIGN_OR_RETURN(std::vector<std::string> names,
@@ -209,7 +226,8 @@ absl::StatusOr<TreeEnsemble> ParseImpl(absl::string_view text,
   for (size_t i = 0; i < trees_json->size(); ++i) {
     const std::string where = Path("learner.gradient_booster.model.trees", i);
     RR_ASSIGN_OR_RETURN(RawTree raw, ReadRawTree((*trees_json)[i], where));
-    absl::StatusOr<DecisionTree> tree = CanonicalizeTree(raw, params.num_features);
+    absl::StatusOr<DecisionTree> tree =
+        CanonicalizeTree(raw, params.num_features);
     if (!tree.ok()) return Prefixed(where, tree.status());
     trees.push_back(*std::move(tree));
   }
@@ -219,8 +237,8 @@ absl::StatusOr<TreeEnsemble> ParseImpl(absl::string_view text,
 
 }  // namespace
 
-absl::StatusOr<TreeEnsemble> ParseXGBoostJson(absl::string_view json,
-                                              const TreeEnsembleOptions& options) {
+absl::StatusOr<TreeEnsemble> ParseXGBoostJson(
+    absl::string_view json, const TreeEnsembleOptions& options) {
   // nlohmann throws on misuse and std::bad_alloc may escape any allocation:
   // nothing crosses this boundary as an exception.
   try {

@@ -6,9 +6,9 @@
 #define REACHRANK_RANKING_MODEL_XGBOOST_JSON_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "ranking/model/tree_ensemble.h"
 
 namespace reachrank::ranking {

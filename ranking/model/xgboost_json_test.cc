@@ -42,7 +42,9 @@ Json SmallModel() {
             {"tree_info", {0}},
             {"trees", {tree}}}}}},
         {"learner_model_param",
-         {{"base_score", "5E-1"}, {"num_class", "0"}, {"num_feature", "2"},
+         {{"base_score", "5E-1"},
+          {"num_class", "0"},
+          {"num_feature", "2"},
           {"num_target", "1"}}},
         {"objective", {{"name", "binary:logistic"}}}}},
       {"version", {1, 7, 4}},
@@ -72,8 +74,8 @@ TEST(XGBoostJsonTest, LoadsSmallModelAndEvaluatesIt) {
   EXPECT_EQ(model->base_margin(), 0.0f);
   EXPECT_EQ(model->feature_names(), (std::vector<std::string>{"a", "b"}));
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  const std::vector<float> rows = {0.0f, 1.0f,  0.0f, 2.0f, 0.5f, 0.0f,
-                                   nan,  0.0f,  0.0f, nan};
+  const std::vector<float> rows = {0.0f, 1.0f, 0.0f, 2.0f, 0.5f,
+                                   0.0f, nan,  0.0f, 0.0f, nan};
   std::vector<float> out(5);
   ASSERT_TRUE(model->PredictMargin(rows.data(), 5, 2, out.data()).ok());
   EXPECT_EQ(out, (std::vector<float>{-1.0f, 1.0f, 3.0f, 3.0f, -1.0f}));
@@ -176,9 +178,9 @@ TEST(XGBoostJsonTest, RefusesBadTreeStructure) {
   Tree0(m)["right_children"][3] = 4;
   ExpectRefused(m, "reached twice");
   m = SmallModel();
-  for (const char* key : {"left_children", "right_children", "split_indices",
-                          "split_conditions", "default_left", "base_weights",
-                          "sum_hessian", "split_type"}) {
+  for (const char* key :
+       {"left_children", "right_children", "split_indices", "split_conditions",
+        "default_left", "base_weights", "sum_hessian", "split_type"}) {
     Tree0(m)[key] = Json::array();
   }
   ExpectRefused(m, "tree has no nodes");
@@ -227,6 +229,18 @@ TEST(XGBoostJsonTest, NeverCrashesOnTruncatedOrCorruptedInput) {
       EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
     }
   }
+}
+
+TEST(XGBoostJsonTest, SurvivesDeeplyNestedInput) {
+  const size_t depth = 200000;
+  const std::string nested = std::string(depth, '[') + std::string(depth, ']');
+  EXPECT_EQ(ParseXGBoostJson(nested).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // Splice the nesting into a valid model as text (nlohmann's own dump
+  // recurses, so the document is never built in the test).
+  std::string text = SmallModel().dump();
+  text.replace(text.find("\"binary:logistic\""), 17, nested);
+  ExpectTextRefused(text, "learner.objective.name: must be a string");
 }
 
 TEST(XGBoostJsonTest, MissingFileIsNotFound) {

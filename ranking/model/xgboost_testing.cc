@@ -47,8 +47,8 @@ std::vector<float> Labels(const std::vector<float>& rows, size_t num_features,
   };
   std::vector<float> labels(rows.size() / num_features);
   for (size_t r = 0; r < labels.size(); ++r) {
-    const float score = at(r, 0) - 0.5f * at(r, 1) + at(r, 2) * at(r, 3) +
-                        0.3f * noise(rng);
+    const float score =
+        at(r, 0) - 0.5f * at(r, 1) + at(r, 2) * at(r, 3) + 0.3f * noise(rng);
     labels[r] = score > 0.0f ? 1.0f : 0.0f;
   }
   return labels;
@@ -79,15 +79,16 @@ absl::Status SetParams(BoosterHandle h, const TrainSpec& spec) {
 absl::Status SetFeatureNames(DMatrixHandle m, BoosterHandle b,
                              size_t num_features) {
   std::vector<std::string> names;
-  for (size_t f = 0; f < num_features; ++f) names.push_back(absl::StrCat("f", f));
+  for (size_t f = 0; f < num_features; ++f)
+    names.push_back(absl::StrCat("f", f));
   std::vector<const char*> ptrs;
   for (const std::string& n : names) ptrs.push_back(n.c_str());
-  RR_RETURN_IF_ERROR(Check(XGDMatrixSetStrFeatureInfo(m, "feature_name",
-                                                      ptrs.data(), ptrs.size()),
-                           "XGDMatrixSetStrFeatureInfo"));
-  return Check(XGBoosterSetStrFeatureInfo(b, "feature_name", ptrs.data(),
-                                          ptrs.size()),
-               "XGBoosterSetStrFeatureInfo");
+  RR_RETURN_IF_ERROR(Check(
+      XGDMatrixSetStrFeatureInfo(m, "feature_name", ptrs.data(), ptrs.size()),
+      "XGDMatrixSetStrFeatureInfo"));
+  return Check(
+      XGBoosterSetStrFeatureInfo(b, "feature_name", ptrs.data(), ptrs.size()),
+      "XGBoosterSetStrFeatureInfo");
 }
 
 std::string PredictConfig(PredictKind kind, bool inplace) {
@@ -110,24 +111,27 @@ std::vector<float> RandomRows(size_t num_rows, size_t num_features,
     const size_t f = i % num_features;
     float v = normal(rng) * (f % 3 == 2 ? 100.0f : 1.0f);
     if (f % 5 == 4) v = std::floor(unit(rng) * 5.0f);  // few distinct values
-    rows[i] = unit(rng) < missing_rate ? std::numeric_limits<float>::quiet_NaN() : v;
+    rows[i] =
+        unit(rng) < missing_rate ? std::numeric_limits<float>::quiet_NaN() : v;
   }
   return rows;
 }
 
 absl::StatusOr<std::unique_ptr<Booster>> Booster::Train(
     const TrainSpec& spec, const std::string& json_path) {
-  const std::vector<float> rows =
-      RandomRows(spec.num_rows, spec.num_features, spec.missing_rate, spec.seed);
+  const std::vector<float> rows = RandomRows(spec.num_rows, spec.num_features,
+                                             spec.missing_rate, spec.seed);
   const std::vector<float> labels = Labels(rows, spec.num_features, spec.seed);
   DMatrix train;
-  RR_RETURN_IF_ERROR(train.Create(rows.data(), spec.num_rows, spec.num_features));
-  RR_RETURN_IF_ERROR(Check(XGDMatrixSetFloatInfo(train.get(), "label",
-                                                 labels.data(), labels.size()),
-                           "XGDMatrixSetFloatInfo"));
+  RR_RETURN_IF_ERROR(
+      train.Create(rows.data(), spec.num_rows, spec.num_features));
+  RR_RETURN_IF_ERROR(Check(
+      XGDMatrixSetFloatInfo(train.get(), "label", labels.data(), labels.size()),
+      "XGDMatrixSetFloatInfo"));
   DMatrixHandle dmats[] = {train.get()};
   BoosterHandle handle = nullptr;
-  RR_RETURN_IF_ERROR(Check(XGBoosterCreate(dmats, 1, &handle), "XGBoosterCreate"));
+  RR_RETURN_IF_ERROR(
+      Check(XGBoosterCreate(dmats, 1, &handle), "XGBoosterCreate"));
   std::unique_ptr<Booster> booster(new Booster(handle));
   RR_RETURN_IF_ERROR(SetParams(handle, spec));
   if (spec.with_feature_names) {
@@ -154,10 +158,10 @@ absl::StatusOr<std::vector<float>> Booster::Predict(
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* result = nullptr;
-  RR_RETURN_IF_ERROR(Check(XGBoosterPredictFromDMatrix(handle_, m.get(),
-                                                       config.c_str(), &shape,
-                                                       &dim, &result),
-                           "XGBoosterPredictFromDMatrix"));
+  RR_RETURN_IF_ERROR(
+      Check(XGBoosterPredictFromDMatrix(handle_, m.get(), config.c_str(),
+                                        &shape, &dim, &result),
+            "XGBoosterPredictFromDMatrix"));
   size_t size = 1;
   for (bst_ulong d = 0; d < dim; ++d) size *= shape[d];
   return std::vector<float>(result, result + size);
@@ -166,10 +170,10 @@ absl::StatusOr<std::vector<float>> Booster::Predict(
 absl::Status Booster::PredictDense(const float* rows, size_t num_rows,
                                    size_t num_features, PredictKind kind,
                                    const float** out) const {
-  const std::string array = absl::StrCat(
-      "{\"data\": [", reinterpret_cast<uintptr_t>(rows),
-      ", true], \"shape\": [", num_rows, ", ", num_features,
-      "], \"typestr\": \"<f4\", \"version\": 3}");
+  const std::string array =
+      absl::StrCat("{\"data\": [", reinterpret_cast<uintptr_t>(rows),
+                   ", true], \"shape\": [", num_rows, ", ", num_features,
+                   "], \"typestr\": \"<f4\", \"version\": 3}");
   const std::string config = PredictConfig(kind, /*inplace=*/true);
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
