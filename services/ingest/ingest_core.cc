@@ -28,7 +28,7 @@ IngestCore::IngestCore(storage::Store& store,
 
 absl::StatusOr<UpsertOutcome> IngestCore::UpsertPosts(
     absl::Span<const v1::Post> posts) {
-  RR_RETURN_IF_ERROR(ValidateBatchSize(posts.size(), "posts"));
+  RR_RETURN_IF_ERROR(CheckBatch(posts.size(), "posts"));
   absl::Time now = options_.now();
   UpsertOutcome out;
   std::vector<storage::PostRecord> records;
@@ -63,7 +63,7 @@ absl::StatusOr<UpsertOutcome> IngestCore::UpsertPosts(
 
 absl::StatusOr<UpsertOutcome> IngestCore::UpsertAuthors(
     absl::Span<const v1::Author> authors) {
-  RR_RETURN_IF_ERROR(ValidateBatchSize(authors.size(), "authors"));
+  RR_RETURN_IF_ERROR(CheckBatch(authors.size(), "authors"));
   absl::Time now = options_.now();
   UpsertOutcome out;
   std::vector<v1::Author> valid;
@@ -84,7 +84,7 @@ absl::StatusOr<UpsertOutcome> IngestCore::UpsertAuthors(
 
 absl::StatusOr<EventsOutcome> IngestCore::RecordEvents(
     absl::Span<const v1::EngagementEvent> events) {
-  RR_RETURN_IF_ERROR(ValidateBatchSize(events.size(), "events"));
+  RR_RETURN_IF_ERROR(CheckBatch(events.size(), "events"));
   absl::Time now = options_.now();
   EventsOutcome out;
   std::vector<v1::EngagementEvent> valid;
@@ -138,6 +138,12 @@ absl::Status IngestCore::CountEvents(
                      return a.index < b.index;
                    });
   return absl::OkStatus();
+}
+
+absl::Status IngestCore::CheckBatch(size_t size, absl::string_view field) {
+  absl::Status status = ValidateBatchSize(size, field);
+  if (!status.ok()) metrics_.Rejected(RejectReason(status), size);
+  return status;
 }
 
 void IngestCore::Reject(uint32_t index, const std::string& id,

@@ -82,6 +82,8 @@ class IngestCore {
   absl::Status CountEvents(absl::Span<const v1::EngagementEvent> valid,
                            absl::Span<const uint32_t> indices, absl::Time now,
                            EventsOutcome& out);
+  // ValidateBatchSize, counting the items of a refused batch as rejected.
+  absl::Status CheckBatch(size_t size, absl::string_view field);
   void Reject(uint32_t index, const std::string& id, absl::Status status,
               std::vector<ItemOutcome>& out);
 

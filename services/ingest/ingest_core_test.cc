@@ -176,6 +176,9 @@ TEST_F(IngestCoreTest, BatchLimitsApplyToTheWholeRequest) {
   std::vector<v1::Author> authors(10'001);
   EXPECT_EQ(core_->UpsertAuthors(authors).status().code(),
             absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(Scrape().find("reachrank_ingest_rejected_total{reason=\"batch_too_"
+                          "large\"} 20002"),
+            std::string::npos);
 }
 
 TEST_F(IngestCoreTest, UpsertAuthorsReportsPerItem) {
