@@ -174,11 +174,12 @@ size_t TreeEnsemble::AddTreeGroup(size_t first, const float* row,
   }
   for (int32_t level = 0; level < max_depth; ++level) {
     for (size_t i = 0; i < g; ++i) {
+      // A shallower tree has reached its leaf level and waits; its slot no
+      // longer indexes a split, so it must not be read.
+      if (level >= depth[i]) continue;
       const Split sp = splits[i][slot[i]];
       const float x = row[sp.feature_flags & kFeatureMask];
-      const uint32_t next =
-          2 * slot[i] + 2 - GoesLeft(x, sp.threshold, sp.feature_flags);
-      slot[i] = level < depth[i] ? next : slot[i];  // shallower trees wait
+      slot[i] = 2 * slot[i] + 2 - GoesLeft(x, sp.threshold, sp.feature_flags);
     }
   }
   for (size_t i = 0; i < g; ++i) *sum += leaves[i][slot[i]];
