@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -138,6 +139,37 @@ INSTANTIATE_TEST_SUITE_P(RandomModels, EvaluatorMatchesXGBoost,
                                                "_trees", info.param.trees, "_",
                                                info.param.method);
                          });
+
+TEST(TreeEnsembleTest, ConcurrentReadersGetIdenticalResults) {
+  TrainSpec spec;
+  spec.num_features = 8;
+  spec.num_trees = 30;
+  spec.max_depth = 5;
+  const std::string path = ::testing::TempDir() + "eval_concurrent.json";
+  absl::StatusOr<std::unique_ptr<Booster>> booster = Booster::Train(spec, path);
+  ASSERT_TRUE(booster.ok()) << booster.status();
+  absl::StatusOr<TreeEnsemble> model = LoadXGBoostJsonFile(path);
+  ASSERT_TRUE(model.ok()) << model.status();
+  const std::vector<float> rows = testing::RandomRows(300, 8, 0.1, 4);
+  std::vector<float> want(300);
+  ASSERT_TRUE(model->PredictMargin(rows.data(), 300, 8, want.data()).ok());
+  std::vector<std::vector<float>> got(4, std::vector<float>(300));
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int rep = 0; rep < 20; ++rep) {
+        // Mix batch sizes so both the batched and single-row paths run.
+        const size_t n = t % 2 == 0 ? 300 : 1;
+        for (size_t r0 = 0; r0 < 300; r0 += n) {
+          (void)model->PredictMargin(rows.data() + r0 * 8, n, 8,
+                                     got[t].data() + r0);
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (const std::vector<float>& g : got) EXPECT_EQ(g, want);
+}
 
 }  // namespace
 }  // namespace reachrank::ranking
