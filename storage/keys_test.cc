@@ -105,3 +105,52 @@ TEST(KeysTest, MalformedKeysAreRejected) {
 
 }  // namespace
 }  // namespace reachrank::storage::keys
+
+namespace reachrank::storage::keys {
+namespace {
+
+// Random byte strings (biased towards separators and short lengths) never
+// crash a decoder, and whatever a decoder accepts re-encodes to the input.
+TEST(KeysTest, DecodersAcceptOnlyCanonicalKeys) {
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string key(next() % 24, 'a');
+    for (char& c : key) {
+      const uint64_t r = next();
+      c = (r % 4 == 0) ? '\0' : static_cast<char>(r >> 8);
+    }
+    AuthorKeyParts a;
+    if (DecodeAuthorKey(key, &a)) {
+      ++accepted;
+      EXPECT_EQ(AuthorKey(a.platform, a.author_id), key);
+    }
+    AuthorPostKeyParts ap;
+    if (DecodeAuthorPostKey(key, &ap)) {
+      ++accepted;
+      EXPECT_EQ(
+          AuthorPostKey(ap.platform, ap.author_id, ap.created_ms, ap.post_id),
+          key);
+    }
+    PostHourKeyParts ph;
+    if (DecodePostHourKey(key, &ph)) {
+      ++accepted;
+      EXPECT_EQ(PostHourKey(ph.post_id, ph.hour), key);
+    }
+    DayKeyParts d;
+    if (DecodeDayKey(key, &d)) {
+      ++accepted;
+      EXPECT_EQ(DayKey(d.platform, d.owner, d.day), key);
+    }
+  }
+  EXPECT_GT(accepted, 0);
+}
+
+}  // namespace
+}  // namespace reachrank::storage::keys

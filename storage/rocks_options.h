@@ -38,6 +38,7 @@ extern const std::array<const char*, kCfCount> kCfNames;
 
 // Everything needed to open the database; the shared objects must outlive
 // the DB (the options hold shared_ptrs, so keeping this struct is enough).
+// A value type: not thread-safe to modify, safe to share once built.
 struct RocksSetup {
   rocksdb::DBOptions db_options;
   // One descriptor per Cf, in Cf order.

@@ -1,6 +1,7 @@
 // RecordEvents and the counter reads.
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -218,6 +219,27 @@ TEST_F(StoreEventsTest, CountersSurviveFlushAndManyBatches) {
   }
   Reopen();
   EXPECT_EQ(Totals("p1").Get(kStrangerImpression), 1000);
+}
+
+TEST_F(StoreEventsTest, ConcurrentWritersCountEachEventOnce) {
+  std::vector<v1::EngagementEvent> events;
+  for (int i = 0; i < 200; ++i) {
+    events.push_back(MakeEvent("e" + std::to_string(i), "p1",
+                               v1::EVENT_TYPE_IMPRESSION, T0()));
+  }
+  std::vector<uint64_t> accepted(4);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      for (int round = 0; round < 5; ++round) {
+        auto r = store_->RecordEvents(events, T0());
+        if (r.ok()) accepted[w] += r->accepted;
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(accepted[0] + accepted[1] + accepted[2] + accepted[3], 200u);
+  EXPECT_EQ(Totals("p1").Get(kStrangerImpression), 200);
 }
 
 }  // namespace

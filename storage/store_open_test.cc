@@ -155,5 +155,40 @@ TEST(StoreOpenTest, StatsReportReadsAndKeys) {
   EXPECT_EQ(stats.corrupt_merge_operands, 0u);
 }
 
+TEST(StoreOpenTest, CorruptCounterOperandIsSkippedAndReported) {
+  testing::ScopedTempDir dir;
+  ASSERT_TRUE(Store::Open(OptionsFor(dir.path())).ok());
+  {
+    RocksSetup setup = MakeRocksSetup(OptionsFor(dir.path()));
+    rocksdb::DB* db = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    ASSERT_TRUE(rocksdb::DB::Open(setup.db_options, dir.path(), setup.families,
+                                  &handles, &db)
+                    .ok());
+    Counters good;
+    good.Add(7, 5);
+    rocksdb::WriteOptions w;
+    auto* cf = handles[kCfPostCounters];
+    EXPECT_TRUE(db->Merge(w, cf, "p1", good.Encode()).ok());
+    EXPECT_TRUE(db->Merge(w, cf, "p1", std::string("\x03", 1)).ok());
+    EXPECT_TRUE(db->Merge(w, cf, "p1", good.Encode()).ok());
+    for (auto* h : handles) {
+      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    }
+    delete db;
+  }
+  auto store = Store::Open(OptionsFor(dir.path()));
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto counters = (*store)->PostCounters("p1");
+  ASSERT_TRUE(counters.ok()) << counters.status();
+  EXPECT_EQ(counters->Get(7), 10);
+  EXPECT_GE((*store)->Stats().corrupt_merge_operands, 1u);
+  // A flush folds the operands through the merge operator, and succeeds.
+  ASSERT_TRUE((*store)->Flush().ok());
+  counters = (*store)->PostCounters("p1");
+  ASSERT_TRUE(counters.ok()) << counters.status();
+  EXPECT_EQ(counters->Get(7), 10);
+}
+
 }  // namespace
 }  // namespace reachrank::storage
