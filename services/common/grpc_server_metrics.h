@@ -2,7 +2,8 @@
 // by a server interceptor (works for sync and callback services alike):
 //   grpc_server_started_total{grpc_type,grpc_service,grpc_method}
 //   grpc_server_handled_total{grpc_type,grpc_service,grpc_method,grpc_code}
-//   grpc_server_handling_seconds{grpc_type,grpc_service,grpc_method} (histogram)
+//   grpc_server_handling_seconds{grpc_type,grpc_service,grpc_method}
+//   (histogram)
 //   grpc_server_msg_received_total{grpc_type,grpc_service,grpc_method}
 //   grpc_server_msg_sent_total{grpc_type,grpc_service,grpc_method}
 // Label values follow go-grpc-prometheus: grpc_type is unary, client_stream,

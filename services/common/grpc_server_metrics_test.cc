@@ -32,8 +32,8 @@ class GrpcServerMetricsTest : public ::testing::Test {
 
   static void SetUpTestSuite() {
     env_ = new Env;
-    std::vector<std::unique_ptr<
-        grpc::experimental::ServerInterceptorFactoryInterface>>
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
     interceptors.push_back(env_->grpc_metrics.NewInterceptorFactory());
     auto server = GrpcServer::Start({"127.0.0.1:0"}, {{"t", &env_->service}},
@@ -41,9 +41,9 @@ class GrpcServerMetricsTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     env_->server = std::move(*server);
     ASSERT_TRUE(env_->metrics.Serve("127.0.0.1:0").ok());
-    env_->stub = v1::TopicService::NewStub(grpc::CreateChannel(
-        reachrank::testing::Loopback(env_->server->port()),
-        grpc::InsecureChannelCredentials()));
+    env_->stub = v1::TopicService::NewStub(
+        grpc::CreateChannel(reachrank::testing::Loopback(env_->server->port()),
+                            grpc::InsecureChannelCredentials()));
   }
   static void TearDownTestSuite() {
     delete env_;
@@ -74,8 +74,8 @@ TEST_F(GrpcServerMetricsTest, CountsUnaryCalls) {
   std::string body = Scrape();
   std::string l = kLabels;
   EXPECT_EQ(*MetricValue(body, "grpc_server_started_total{" + l + "}"), 2);
-  EXPECT_EQ(*MetricValue(body, "grpc_server_handled_total{grpc_code=\"OK\"," +
-                                   l + "}"),
+  EXPECT_EQ(*MetricValue(
+                body, "grpc_server_handled_total{grpc_code=\"OK\"," + l + "}"),
             2);
   EXPECT_EQ(*MetricValue(body, "grpc_server_msg_received_total{" + l + "}"), 2);
   EXPECT_EQ(*MetricValue(body, "grpc_server_msg_sent_total{" + l + "}"), 2);
@@ -93,12 +93,13 @@ TEST_F(GrpcServerMetricsTest, CountsErrorsByCode) {
   grpc::Status status = stream->Finish();
   ASSERT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
   std::string body = Scrape();
-  EXPECT_EQ(*MetricValue(body,
-                         "grpc_server_handled_total{grpc_code=\"UNIMPLEMENTED\","
-                         "grpc_method=\"ClassifyStream\",grpc_service="
-                         "\"reachrank.v1.TopicService\",grpc_type="
-                         "\"bidi_stream\"}"),
-            1);
+  EXPECT_EQ(
+      *MetricValue(body,
+                   "grpc_server_handled_total{grpc_code=\"UNIMPLEMENTED\","
+                   "grpc_method=\"ClassifyStream\",grpc_service="
+                   "\"reachrank.v1.TopicService\",grpc_type="
+                   "\"bidi_stream\"}"),
+      1);
 }
 
 TEST_F(GrpcServerMetricsTest, ExposesBuildInfo) {

@@ -17,7 +17,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 absl::Status ToAbslStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
   int code = static_cast<int>(status.error_code());
-  if (code < 0 || code > 16) code = static_cast<int>(absl::StatusCode::kUnknown);
+  if (code < 0 || code > 16)
+    code = static_cast<int>(absl::StatusCode::kUnknown);
   return absl::Status(static_cast<absl::StatusCode>(code),
                       status.error_message());
 }

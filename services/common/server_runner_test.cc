@@ -46,9 +46,9 @@ TEST_F(ServerRunnerTest, NotServingUntilToldThenServing) {
 TEST_F(ServerRunnerTest, ReflectionListsServices) {
   auto names = reachrank::testing::ReflectionServices(address_);
   ASSERT_TRUE(names.ok()) << names.status();
-  EXPECT_NE(std::find(names->begin(), names->end(),
-                      "reachrank.v1.TopicService"),
-            names->end());
+  EXPECT_NE(
+      std::find(names->begin(), names->end(), "reachrank.v1.TopicService"),
+      names->end());
   EXPECT_NE(std::find(names->begin(), names->end(), "grpc.health.v1.Health"),
             names->end());
 }

@@ -14,8 +14,8 @@ prometheus::MetricFamily One(std::string name, std::string help,
   } else {
     metric.gauge.value = value;
   }
-  return prometheus::MetricFamily{std::move(name), std::move(help), type,
-                                  {std::move(metric)}};
+  return prometheus::MetricFamily{
+      std::move(name), std::move(help), type, {std::move(metric)}};
 }
 
 }  // namespace
@@ -32,18 +32,17 @@ std::vector<prometheus::MetricFamily> StoreStatsFamilies(
           "Block cache misses since the database was opened.",
           MetricType::Counter, d(s.block_cache_miss)),
       One("reachrank_rocksdb_pending_compaction_bytes",
-          "Estimated bytes compaction still has to rewrite.",
-          MetricType::Gauge, d(s.pending_compaction_bytes)),
-      One("reachrank_rocksdb_running_compactions",
-          "Compactions running now.", MetricType::Gauge,
-          d(s.running_compactions)),
+          "Estimated bytes compaction still has to rewrite.", MetricType::Gauge,
+          d(s.pending_compaction_bytes)),
+      One("reachrank_rocksdb_running_compactions", "Compactions running now.",
+          MetricType::Gauge, d(s.running_compactions)),
       One("reachrank_rocksdb_write_stall_seconds_total",
           "Time writes were stalled since the database was opened, seconds.",
           MetricType::Counter, d(s.write_stall_micros) / 1e6),
-      One("reachrank_rocksdb_live_sst_bytes",
-          "Bytes of live SST files.", MetricType::Gauge, d(s.live_sst_bytes)),
-      One("reachrank_rocksdb_memtable_bytes",
-          "Bytes held by memtables.", MetricType::Gauge, d(s.memtable_bytes)),
+      One("reachrank_rocksdb_live_sst_bytes", "Bytes of live SST files.",
+          MetricType::Gauge, d(s.live_sst_bytes)),
+      One("reachrank_rocksdb_memtable_bytes", "Bytes held by memtables.",
+          MetricType::Gauge, d(s.memtable_bytes)),
       One("reachrank_rocksdb_estimated_keys",
           "Estimated number of keys, summed over column families.",
           MetricType::Gauge, d(s.estimated_keys)),

@@ -40,9 +40,9 @@ GrpcTopicClassifier::Create(const TopicsClientOptions& options) {
   if (options.address.empty()) {
     return absl::InvalidArgumentError("topics address: must not be empty");
   }
-  return Create(options, grpc::CreateChannel(
-                             options.address,
-                             grpc::InsecureChannelCredentials()));
+  return Create(
+      options,
+      grpc::CreateChannel(options.address, grpc::InsecureChannelCredentials()));
 }
 
 absl::StatusOr<std::unique_ptr<GrpcTopicClassifier>>
@@ -55,8 +55,8 @@ GrpcTopicClassifier::Create(const TopicsClientOptions& options,
       new GrpcTopicClassifier(options, std::move(channel)));
 }
 
-GrpcTopicClassifier::GrpcTopicClassifier(
-    const TopicsClientOptions& options, std::shared_ptr<grpc::Channel> channel)
+GrpcTopicClassifier::GrpcTopicClassifier(const TopicsClientOptions& options,
+                                         std::shared_ptr<grpc::Channel> channel)
     : options_(options), stub_(v1::TopicService::NewStub(channel)) {}
 
 absl::StatusOr<std::vector<topics::Classification>>
@@ -76,11 +76,9 @@ GrpcTopicClassifier::Classify(absl::Span<const topics::TextItem> items,
   absl::StatusOr<v1::ClassifyResponse> response = CallWithRetries(request);
   if (!response.ok()) return response.status();
   if (response->results_size() != request.items_size()) {
-    return absl::InternalError("topic service answered " +
-                               std::to_string(response->results_size()) +
-                               " results for " +
-                               std::to_string(request.items_size()) +
-                               " items");
+    return absl::InternalError(
+        "topic service answered " + std::to_string(response->results_size()) +
+        " results for " + std::to_string(request.items_size()) + " items");
   }
   absl::MutexLock lock(&mu_);
   model_version_ = response->model_version();

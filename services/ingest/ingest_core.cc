@@ -156,8 +156,7 @@ absl::StatusOr<v1::GetPostStatsResponse> IngestCore::GetPostStats(
     absl::string_view post_id) {
   RR_RETURN_IF_ERROR(ValidateId(post_id, "post_id"));
   RR_ASSIGN_OR_RETURN(storage::PostRecord record, store_.GetPost(post_id));
-  RR_ASSIGN_OR_RETURN(storage::Counters counters,
-                      store_.PostCounters(post_id));
+  RR_ASSIGN_OR_RETURN(storage::Counters counters, store_.PostCounters(post_id));
   return BuildPostStats(record, counters);
 }
 
@@ -179,8 +178,8 @@ v1::GetPostStatsResponse BuildPostStats(const storage::PostRecord& record,
     }
     v1::Counter& c = cells[event_cell];
     c.set_surface(static_cast<v1::Surface>(event_cell / kPerSurface));
-    c.set_relation(static_cast<v1::Relation>(
-        event_cell % kPerSurface / storage::kEventTypes));
+    c.set_relation(static_cast<v1::Relation>(event_cell % kPerSurface /
+                                             storage::kEventTypes));
     c.set_type(static_cast<v1::EventType>(event_cell % storage::kEventTypes));
     if (cell == event_cell) {
       c.set_count(value);

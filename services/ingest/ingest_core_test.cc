@@ -14,7 +14,8 @@ using ::testing::ElementsAre;
 
 const absl::Time kNow = absl::FromUnixSeconds(1'750'000'000);
 
-v1::Post Post(const std::string& id, const std::string& text = "a day in Rome") {
+v1::Post Post(const std::string& id,
+              const std::string& text = "a day in Rome") {
   v1::Post p;
   p.set_post_id(id);
   p.set_platform("douyin");
@@ -161,7 +162,8 @@ TEST_F(IngestCoreTest, RecordEventsCountsOnceAndReportsEachRejection) {
   EXPECT_NE(body.find("reachrank_ingest_events_total{relation=\"stranger\","
                       "surface=\"recommended\",type=\"impression\"} 10"),
             std::string::npos);
-  EXPECT_NE(body.find("reachrank_ingest_duplicates_total 3"), std::string::npos);
+  EXPECT_NE(body.find("reachrank_ingest_duplicates_total 3"),
+            std::string::npos);
   EXPECT_NE(body.find("reachrank_ingest_rejected_total{reason=\"unknown_post\"}"
                       " 1"),
             std::string::npos);
@@ -170,7 +172,8 @@ TEST_F(IngestCoreTest, RecordEventsCountsOnceAndReportsEachRejection) {
 TEST_F(IngestCoreTest, BatchLimitsApplyToTheWholeRequest) {
   EXPECT_EQ(core_->UpsertPosts({}).status().code(),
             absl::StatusCode::kInvalidArgument);
-  std::vector<v1::EngagementEvent> many(10'001, Event("e", "p", v1::EVENT_TYPE_LIKE));
+  std::vector<v1::EngagementEvent> many(10'001,
+                                        Event("e", "p", v1::EVENT_TYPE_LIKE));
   EXPECT_EQ(core_->RecordEvents(many).status().code(),
             absl::StatusCode::kResourceExhausted);
   std::vector<v1::Author> authors(10'001);

@@ -62,12 +62,12 @@ class CrashTest : public ::testing::Test {
     std::uniform_int_distribution<int> post(0, kPosts - 1), type(1, 9),
         surface(1, 6), relation(1, 4), count(1, 5);
     for (int i = 0; i < kEventsPerBatch; ++i) {
-      auto e = MakeEvent(
-          "b" + std::to_string(number) + "-" + std::to_string(i),
-          "cp-" + std::to_string(post(rng_)),
-          static_cast<v1::EventType>(type(rng_)),
-          static_cast<v1::Surface>(surface(rng_)),
-          static_cast<v1::Relation>(relation(rng_)), count(rng_));
+      auto e =
+          MakeEvent("b" + std::to_string(number) + "-" + std::to_string(i),
+                    "cp-" + std::to_string(post(rng_)),
+                    static_cast<v1::EventType>(type(rng_)),
+                    static_cast<v1::Surface>(surface(rng_)),
+                    static_cast<v1::Relation>(relation(rng_)), count(rng_));
       ledger_[e.post_id()][{e.surface(), e.relation(), e.type()}] += e.count();
       *batch.request.add_events() = std::move(e);
     }
@@ -132,7 +132,7 @@ class CrashTest : public ::testing::Test {
   std::unique_ptr<IngestProcess> server_;
   Ledger ledger_;
   std::vector<Batch> batches_;
-  uint64_t accepted_ = 0;  // summed over every acknowledgement
+  uint64_t accepted_ = 0;           // summed over every acknowledgement
   uint64_t committed_unacked_ = 0;  // batches counted before their ack
 };
 

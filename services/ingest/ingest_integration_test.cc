@@ -118,12 +118,11 @@ TEST_F(IngestIntegrationTest, UpsertsReportEachBadItemWithItsField) {
 TEST_F(IngestIntegrationTest, EventStreamCountsExactlyOnce) {
   Upsert({MakePost("ev-p", "a post")});
   auto e = [](const std::string& id, v1::EventType t, v1::Surface s,
-              v1::Relation r, uint32_t n = 0) {
-    return MakeEvent(id, "ev-p", t, s, r, n);
-  };
+              v1::Relation r,
+              uint32_t n = 0) { return MakeEvent(id, "ev-p", t, s, r, n); };
   std::vector<v1::RecordEventsRequest> batches(3);
-  *batches[0].add_events() =
-      e("ev-1", EVENT_TYPE_IMPRESSION, SURFACE_RECOMMENDED, RELATION_STRANGER, 40);
+  *batches[0].add_events() = e("ev-1", EVENT_TYPE_IMPRESSION,
+                               SURFACE_RECOMMENDED, RELATION_STRANGER, 40);
   *batches[0].add_events() =
       e("ev-2", EVENT_TYPE_LIKE, SURFACE_RECOMMENDED, RELATION_STRANGER);
   *batches[0].add_events() =
@@ -131,11 +130,10 @@ TEST_F(IngestIntegrationTest, EventStreamCountsExactlyOnce) {
   *batches[1].add_events() = batches[0].events(0);  // replay
   *batches[1].add_events() =
       e("ev-4", EVENT_TYPE_UNSPECIFIED, SURFACE_RECOMMENDED, RELATION_STRANGER);
-  *batches[1].add_events() =
-      MakeEvent("ev-5", "no-such-post", EVENT_TYPE_LIKE, SURFACE_RECOMMENDED,
-                RELATION_STRANGER);
-  *batches[2].add_events() =
-      e("ev-6", EVENT_TYPE_IMPRESSION, SURFACE_RECOMMENDED, RELATION_STRANGER, 5);
+  *batches[1].add_events() = MakeEvent("ev-5", "no-such-post", EVENT_TYPE_LIKE,
+                                       SURFACE_RECOMMENDED, RELATION_STRANGER);
+  *batches[2].add_events() = e("ev-6", EVENT_TYPE_IMPRESSION,
+                               SURFACE_RECOMMENDED, RELATION_STRANGER, 5);
   *batches[2].add_events() = batches[2].events(0);  // replay in one batch
   v1::RecordEventsResponse out;
   grpc::Status s = SendEvents(server_->stub(), batches, &out);
@@ -183,8 +181,9 @@ TEST_F(IngestIntegrationTest, OversizedAndEmptyBatchesFailTheRequest) {
   v1::UpsertPostsRequest empty;
   v1::UpsertPostsResponse response;
   grpc::ClientContext context;
-  EXPECT_EQ(server_->stub().UpsertPosts(&context, empty, &response).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      server_->stub().UpsertPosts(&context, empty, &response).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(IngestIntegrationTest, MetricsShowTheCallsMade) {
@@ -195,9 +194,11 @@ TEST_F(IngestIntegrationTest, MetricsShowTheCallsMade) {
   ASSERT_TRUE(body.ok()) << body.status();
   const std::string svc = "grpc_service=\"reachrank.v1.IngestService\"";
   auto handled = [&](const std::string& method, const std::string& type) {
-    return MetricValue(*body, "grpc_server_handled_total{grpc_code=\"OK\","
-                              "grpc_method=\"" + method + "\"," + svc +
-                                  ",grpc_type=\"" + type + "\"}");
+    return MetricValue(*body,
+                       "grpc_server_handled_total{grpc_code=\"OK\","
+                       "grpc_method=\"" +
+                           method + "\"," + svc + ",grpc_type=\"" + type +
+                           "\"}");
   };
   EXPECT_GE(*handled("UpsertPosts", "unary"), 1);
   EXPECT_GE(*handled("GetPostStats", "unary"), 1);

@@ -11,7 +11,8 @@ namespace {
 
 // "EVENT_TYPE_IMPRESSION" -> "impression".
 std::string LabelOf(const std::string& enum_name, absl::string_view prefix) {
-  return absl::AsciiStrToLower(absl::string_view(enum_name).substr(prefix.size()));
+  return absl::AsciiStrToLower(
+      absl::string_view(enum_name).substr(prefix.size()));
 }
 
 size_t CellOf(int type, int surface, int relation) {

@@ -44,8 +44,8 @@ class IngestMetrics {
   prometheus::Gauge& unclassified_;
   // Children of events_ by enum value, created up front so that counting
   // takes no lock.
-  std::array<prometheus::Counter*, storage::kEventTypes * storage::kSurfaces *
-                                       storage::kRelations>
+  std::array<prometheus::Counter*,
+             storage::kEventTypes * storage::kSurfaces * storage::kRelations>
       event_cells_{};
 };
 

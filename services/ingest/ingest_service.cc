@@ -42,12 +42,12 @@ class RecordEventsReactor final
         std::make_move_iterator(events->end()));
     absl::StatusOr<EventsOutcome> outcome = core_.RecordEvents(batch);
     if (!outcome.ok()) {
-      Finish(ToGrpcStatus(absl::Status(
-          outcome.status().code(),
-          absl::StrCat("batch ", tally_.response().batches(), ": ",
-                       outcome.status().message(), " (the ",
-                       tally_.response().batches(),
-                       " batches before it are committed)"))));
+      Finish(ToGrpcStatus(
+          absl::Status(outcome.status().code(),
+                       absl::StrCat("batch ", tally_.response().batches(), ": ",
+                                    outcome.status().message(), " (the ",
+                                    tally_.response().batches(),
+                                    " batches before it are committed)"))));
       return;
     }
     tally_.Add(*outcome, batch.size());
@@ -67,10 +67,9 @@ class RecordEventsReactor final
 }  // namespace
 
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertPosts(
-    grpc::CallbackServerContext* context,
-    const v1::UpsertPostsRequest* request, v1::UpsertPostsResponse* response) {
-  std::vector<v1::Post> posts(request->posts().begin(),
-                              request->posts().end());
+    grpc::CallbackServerContext* context, const v1::UpsertPostsRequest* request,
+    v1::UpsertPostsResponse* response) {
+  std::vector<v1::Post> posts(request->posts().begin(), request->posts().end());
   absl::StatusOr<UpsertOutcome> outcome = core_.UpsertPosts(posts);
   if (outcome.ok()) FillUpsertResponse(*outcome, response);
   return Done(context, outcome.status());

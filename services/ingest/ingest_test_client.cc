@@ -30,9 +30,12 @@ absl::StatusOr<std::unique_ptr<IngestProcess>> IngestProcess::Start(
     auto metrics_port = PickFreePort();
     if (!grpc_port.ok()) return grpc_port.status();
     if (!metrics_port.ok()) return metrics_port.status();
-    std::vector<std::string> args = {
-        "--listen", Loopback(*grpc_port), "--metrics-listen",
-        Loopback(*metrics_port), "--db", db};
+    std::vector<std::string> args = {"--listen",
+                                     Loopback(*grpc_port),
+                                     "--metrics-listen",
+                                     Loopback(*metrics_port),
+                                     "--db",
+                                     db};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     auto child = ChildProcess::Spawn(REACHRANK_INGEST_BINARY, args, log_path);
     if (!child.ok()) return child.status();
@@ -42,8 +45,8 @@ absl::StatusOr<std::unique_ptr<IngestProcess>> IngestProcess::Start(
     p->process_ = std::move(*child);
     p->address_ = Loopback(*grpc_port);
     p->metrics_port_ = *metrics_port;
-    p->stub_ = v1::IngestService::NewStub(grpc::CreateChannel(
-        p->address_, grpc::InsecureChannelCredentials()));
+    p->stub_ = v1::IngestService::NewStub(
+        grpc::CreateChannel(p->address_, grpc::InsecureChannelCredentials()));
     return p;
   }
   return last;

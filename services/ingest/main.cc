@@ -98,6 +98,36 @@ storage::StoreOptions StoreOptionsFrom(const Flags& f) {
   return options;
 }
 
+// Serves until SIGTERM/SIGINT, then shuts the server down (calls in flight
+// finish first) and stops the background classification.
+int ServeUntilSignal(const Flags& f, IngestCore& core,
+                     services::GrpcServerMetrics& grpc_metrics,
+                     int metrics_port) {
+  IngestServiceImpl service(core);
+  services::ServerOptions options;
+  options.listen = f.listen;
+  options.shutdown_grace = absl::Milliseconds(f.shutdown_grace_ms);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(grpc_metrics.NewInterceptorFactory());
+  auto server = services::GrpcServer::Start(
+      options, {{v1::IngestService::service_full_name(), &service}},
+      std::move(interceptors));
+  if (!server.ok()) return Fail("listen", server.status());
+  core.classifier().Start();
+  (*server)->SetServing(true);
+  std::cerr << "reachrank-ingest: serving on port " << (*server)->port()
+            << ", metrics on port " << metrics_port << ", db " << f.db
+            << std::endl;
+  int sig = services::WaitForShutdownSignal();
+  std::cerr << "reachrank-ingest: signal " << sig << ", shutting down"
+            << std::endl;
+  (*server)->Shutdown();
+  core.classifier().Stop();
+  return 0;
+}
+
 int Run(const Flags& f) {
   services::Metrics metrics;
   services::GrpcServerMetrics grpc_metrics(metrics.registry());
@@ -111,40 +141,21 @@ int Run(const Flags& f) {
   metrics.AddCollectable(collector);
   auto classifier = MakeClassifier(f);
   if (!classifier.ok()) return Fail("topics", classifier.status());
-
   IngestCoreOptions core_options;
   core_options.classification.interval =
       absl::Milliseconds(f.reclassify_interval_ms);
-  IngestCore core(**store, classifier->get(), ingest_metrics, core_options);
-  IngestServiceImpl service(core);
-  services::ServerOptions server_options;
-  server_options.listen = f.listen;
-  server_options.shutdown_grace = absl::Milliseconds(f.shutdown_grace_ms);
-  std::vector<std::unique_ptr<
-      grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
-  interceptors.push_back(grpc_metrics.NewInterceptorFactory());
-  auto server = services::GrpcServer::Start(
-      server_options, {{v1::IngestService::service_full_name(), &service}},
-      std::move(interceptors));
-  if (!server.ok()) return Fail("listen", server.status());
-
-  core.classifier().Start();
-  (*server)->SetServing(true);
-  std::cerr << "reachrank-ingest: serving on port " << (*server)->port()
-            << ", metrics on port " << metrics.port() << ", db " << f.db
-            << std::endl;
-  int sig = services::WaitForShutdownSignal();
-  std::cerr << "reachrank-ingest: signal " << sig << ", shutting down"
-            << std::endl;
-  (*server)->Shutdown();  // calls in flight finish first
-  core.classifier().Stop();
+  int rc;
+  {
+    IngestCore core(**store, classifier->get(), ingest_metrics, core_options);
+    rc = ServeUntilSignal(f, core, grpc_metrics, metrics.port());
+  }
+  // Nothing may read the store once it closes: not even a scrape.
   metrics.RemoveCollectable(collector);
   metrics.Stop();
   absl::Status flushed = (*store)->Flush();
   store->reset();
   if (!flushed.ok()) return Fail("flush", flushed);
-  return 0;
+  return rc;
 }
 
 }  // namespace

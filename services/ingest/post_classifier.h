@@ -63,7 +63,7 @@ class PostClassifier {
   void Release(absl::Span<const std::string> ids);
   absl::StatusOr<size_t> ClassifyClaimed(absl::Span<const std::string> ids);
   absl::Status Save(const std::vector<storage::PostRecord>& records,
-                     const std::vector<topics::Classification>& results);
+                    const std::vector<topics::Classification>& results);
   absl::StatusOr<size_t> ClassifyOneByOne(
       const std::vector<storage::PostRecord>& records);
   void UpdatePendingGauge();

@@ -79,8 +79,8 @@ Rule TimeRule(bool present, const google::protobuf::Timestamp& t,
   if (t.nanos() < 0 || t.nanos() > 999'999'999) {
     return "must have nanos in 0..999999999";
   }
-  absl::Time time = absl::FromUnixSeconds(t.seconds()) +
-                    absl::Nanoseconds(t.nanos());
+  absl::Time time =
+      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
   if (t.seconds() < kYear2000Seconds || time > now + absl::Hours(24)) {
     return "must be between 2000-01-01T00:00:00Z and now + 1 day";
   }
@@ -89,8 +89,7 @@ Rule TimeRule(bool present, const google::protobuf::Timestamp& t,
 
 template <typename IsValid>
 Rule EnumRule(int value, IsValid is_valid) {
-  return value == 0 || !is_valid(value) ? "must be a specified value"
-                                        : nullptr;
+  return value == 0 || !is_valid(value) ? "must be a specified value" : nullptr;
 }
 
 Rule AudienceRule(int64_t n) {
@@ -121,9 +120,9 @@ void CheckFollowersElsewhere(const v1::Author& author, FieldChecker& c) {
     Rule rule = PlatformRule(platform);
     if (rule == nullptr) rule = AudienceRule(followers);
     if (rule == nullptr) continue;
-    c.Check(absl::StrCat("followers_elsewhere[\"", absl::CEscape(platform),
-                         "\"]"),
-            rule);
+    c.Check(
+        absl::StrCat("followers_elsewhere[\"", absl::CEscape(platform), "\"]"),
+        rule);
     return;
   }
 }
@@ -136,15 +135,16 @@ absl::Status ValidatePost(const v1::Post& post, absl::Time now,
   c.Check("post_id", IdRule(post.post_id()));
   c.Check("platform", PlatformRule(post.platform()));
   c.Check("author_id", IdRule(post.author_id()));
-  c.Check("created_at", TimeRule(post.has_created_at(), post.created_at(), now));
+  c.Check("created_at",
+          TimeRule(post.has_created_at(), post.created_at(), now));
   c.Check("text", TextRule(post.text()));
   c.Check("language", LanguageRule(post.language()));
   c.Check("media_kind", EnumRule(post.media_kind(), v1::MediaKind_IsValid));
   double d = post.duration_seconds();
-  c.Check("duration_seconds", std::isfinite(d) && d >= 0 &&
-                                      d <= kMaxDurationSeconds
-                                  ? nullptr
-                                  : "must be between 0 and 86400");
+  c.Check("duration_seconds",
+          std::isfinite(d) && d >= 0 && d <= kMaxDurationSeconds
+              ? nullptr
+              : "must be between 0 and 86400");
   CheckHashtags(post, c);
   return c.status();
 }
@@ -175,9 +175,8 @@ absl::Status ValidateEvent(const v1::EngagementEvent& event, absl::Time now,
   c.Check("watch_ms", event.watch_ms() < 0 || event.watch_ms() > kMaxWatchMs
                           ? "must be between 0 and 1000000000000"
                           : nullptr);
-  c.Check("count", event.count() > kMaxEventCount
-                       ? "must be at most 1000000"
-                       : nullptr);
+  c.Check("count",
+          event.count() > kMaxEventCount ? "must be at most 1000000" : nullptr);
   return c.status();
 }
 
@@ -193,8 +192,8 @@ absl::Status ValidateBatchSize(size_t size, absl::string_view field) {
         absl::StrCat(field, ": must hold 1 to 10000 items"));
   }
   if (size > kMaxBatchItems) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        field, ": at most 10000 items per request, got ", size));
+    return absl::ResourceExhaustedError(
+        absl::StrCat(field, ": at most 10000 items per request, got ", size));
   }
   return absl::OkStatus();
 }

@@ -108,8 +108,8 @@ TEST(ValidatePostTest, EveryRuleGoodAndBad) {
       {"author id", [](P& p) { p.set_author_id("\t"); }, F("author_id", kId)},
       {"created missing", [](P& p) { p.clear_created_at(); },
        F("created_at", "is required")},
-      {"created 2000", [](P& p) { p.mutable_created_at()->set_seconds(946684800); },
-       ""},
+      {"created 2000",
+       [](P& p) { p.mutable_created_at()->set_seconds(946684800); }, ""},
       {"created 1999",
        [](P& p) { p.mutable_created_at()->set_seconds(946684799); },
        F("created_at", kTime)},
@@ -119,8 +119,7 @@ TEST(ValidatePostTest, EveryRuleGoodAndBad) {
       {"created +25h",
        [](P& p) { SetTime(p.mutable_created_at(), kNow + absl::Hours(25)); },
        F("created_at", kTime)},
-      {"created bad nanos",
-       [](P& p) { p.mutable_created_at()->set_nanos(-1); },
+      {"created bad nanos", [](P& p) { p.mutable_created_at()->set_nanos(-1); },
        F("created_at", "must have nanos in 0..999999999")},
       {"text empty", [](P& p) { p.clear_text(); }, ""},
       {"text 16 KiB", [](P& p) { p.set_text(std::string(16384, 'a')); }, ""},
@@ -264,13 +263,13 @@ TEST(IsValidUtf8Test, AcceptsWellFormedRejectsMalformed) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("plain ascii"));
   EXPECT_TRUE(IsValidUtf8("Grüße 我们 😀"));
-  EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));    // U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));           // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));       // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));       // surrogate D800
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));   // above U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xe6\x88"));           // truncated
-  EXPECT_FALSE(IsValidUtf8("\x80"));               // lone continuation
+  EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));       // U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));              // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));          // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));          // surrogate D800
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));      // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xe6\x88"));              // truncated
+  EXPECT_FALSE(IsValidUtf8("\x80"));                  // lone continuation
   EXPECT_FALSE(IsValidUtf8("\xf8\x88\x80\x80\x80"));  // 5-byte form
 }
 
