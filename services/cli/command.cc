@@ -1,5 +1,6 @@
 #include "services/cli/command.h"
 
+#include <filesystem>
 #include <iostream>
 
 namespace reachrank::cli {
@@ -17,5 +18,15 @@ int ExitCode(const absl::Status& status) {
   std::cerr << "reachrank: " << status << "\n";
   return 1;
 }
+
+std::string BesideBinary(const std::string& relative) {
+  std::error_code error;
+  const std::filesystem::path exe =
+      std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return relative;
+  return (exe.parent_path().parent_path() / relative).string();
+}
+
+std::string DefaultSib200Dir() { return BesideBinary("data/sib200"); }
 
 }  // namespace reachrank::cli

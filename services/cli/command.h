@@ -35,8 +35,18 @@ class CommandSet {
 // Prints "reachrank: <status>" on stderr; returns 0 for OK, 1 otherwise.
 int ExitCode(const absl::Status& status);
 
+// <directory of the running binary>/../<relative>: where a build (build/bin)
+// or an install (bin/) keeps its data and models.
+std::string BesideBinary(const std::string& relative);
+
+// The bundled SIB-200 sentences: BesideBinary("data/sib200").
+std::string DefaultSib200Dir();
+
 // `reachrank topics train|eval|classify|segment` (topics_command.cc).
 void AddTopicsCommands(CLI::App& app, CommandSet& commands);
+
+// `reachrank simulate` (simulate_command.cc).
+void AddSimulateCommand(CLI::App& app, CommandSet& commands);
 
 }  // namespace reachrank::cli
 

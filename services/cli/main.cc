@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   reachrank::cli::CommandSet commands;
   reachrank::cli::AddTopicsCommands(app, commands);
+  reachrank::cli::AddSimulateCommand(app, commands);
   CLI11_PARSE(app, argc, argv);
   return commands.RunParsed(app);
 }
