@@ -102,7 +102,8 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Opens (creating if needed) the database read-write. Fails with
+  // Opens (creating it and missing parent directories if needed) the
+  // database read-write. Fails with
   // FAILED_PRECONDITION when the stored schema version is newer or unknown,
   // and with the RocksDB error text otherwise.
   static absl::StatusOr<std::unique_ptr<Store>> Open(
@@ -111,6 +112,7 @@ class Store {
   // Opens a read-only secondary instance of the database at options.path,
   // keeping its own info log under `secondary_path`. Writes fail with
   // FAILED_PRECONDITION. Call TryCatchUpWithPrimary to see new writes.
+  // NOT_FOUND when no database exists at options.path.
   static absl::StatusOr<std::unique_ptr<Store>> OpenSecondary(
       const StoreOptions& options, const std::string& secondary_path);
 

@@ -1,6 +1,7 @@
 // Opening a database (primary or secondary), the schema check, and the
 // operational methods of RocksStore.
 #include <cstdlib>
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -88,6 +89,23 @@ void CloseHandles(rocksdb::DB* db, const Handles& handles) {
 // schema and wraps the result.
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     const StoreOptions& options, const std::string* secondary_path) {
+  if (secondary_path != nullptr &&
+      !std::filesystem::exists(std::filesystem::path(options.path) /
+                               "CURRENT")) {
+    return absl::NotFoundError(absl::StrCat(
+        "no database at ", options.path,
+        " (a secondary opens a database its primary has created)"));
+  }
+  if (secondary_path == nullptr) {
+    // RocksDB creates only the last component of a missing path.
+    std::error_code error;
+    std::filesystem::create_directories(options.path, error);
+    if (error) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot create database directory ", options.path, ": ",
+          error.message()));
+    }
+  }
   RocksSetup setup = MakeRocksSetup(options);
   RR_RETURN_IF_ERROR(CheckFamilies(setup.db_options, options.path));
   rocksdb::DB* raw = nullptr;

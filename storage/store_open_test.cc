@@ -46,6 +46,20 @@ TEST(StoreOpenTest, CreatesAndReopensCurrentSchema) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(StoreOpenTest, CreatesMissingParentDirectories) {
+  testing::ScopedTempDir dir;
+  auto store = Store::Open(OptionsFor(dir.Sub("a/b/db")));
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_TRUE((*store)->PutPosts({MakePost("p1", "alice", T0())}).ok());
+}
+
+TEST(StoreOpenTest, SecondaryOfMissingDatabaseFails) {
+  testing::ScopedTempDir dir;
+  auto store =
+      Store::OpenSecondary(OptionsFor(dir.Sub("none")), dir.Sub("secondary"));
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST(StoreOpenTest, NewerSchemaIsRefused) {
   testing::ScopedTempDir dir;
   ASSERT_TRUE(Store::Open(OptionsFor(dir.path())).ok());
