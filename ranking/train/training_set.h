@@ -1,0 +1,57 @@
+// TrainingSet: the rows a model is trained on, whatever produced them (the
+// feature extractor over the store, or a plain CSV table). The trainer
+// (ranking/train/trainer.h) splits it by time, trains and evaluates.
+//
+// Layout, for n rows of k features:
+//   feature_names  k names, in column order (they become the model's
+//                  metadata.json feature_names)
+//   rows           n * k floats, row-major: row i is rows[i*k .. i*k+k);
+//                  NaN marks a missing value
+//   labels         n values, each exactly 0 or 1
+//   times          n times (the moment each row's features were taken), or
+//                  empty: then rows are taken to be in time order already
+//
+// Build one with AddRow(), or fill the vectors directly and call
+// ValidateTrainingSet().
+#ifndef REACHRANK_RANKING_TRAIN_TRAINING_SET_H_
+#define REACHRANK_RANKING_TRAIN_TRAINING_SET_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+
+namespace reachrank::ranking {
+
+// A plain value type; not safe for concurrent mutation.
+struct TrainingSet {
+  std::vector<std::string> feature_names;
+  std::vector<float> rows;
+  std::vector<float> labels;
+  std::vector<absl::Time> times;
+
+  size_t num_features() const { return feature_names.size(); }
+  size_t num_rows() const { return labels.size(); }
+  // The k features of row `i` (i < num_rows()).
+  const float* row(size_t i) const { return rows.data() + i * num_features(); }
+
+  // Appends one row. `features` must have num_features() values (NaN =
+  // missing), `label` must be 0 or 1; ValidateTrainingSet() reports
+  // violations. Use the overload without a time only for sets where every
+  // row has none (rows then keep their insertion order).
+  void AddRow(absl::Span<const float> features, float label, absl::Time time);
+  void AddRow(absl::Span<const float> features, float label);
+};
+
+// OK if the set is consistent: at least one feature, unique non-empty
+// feature names, rows.size() == num_rows() * num_features(), labels all 0
+// or 1, times empty or one per row (all finite). Otherwise
+// INVALID_ARGUMENT naming the first problem.
+absl::Status ValidateTrainingSet(const TrainingSet& set);
+
+}  // namespace reachrank::ranking
+
+#endif  // REACHRANK_RANKING_TRAIN_TRAINING_SET_H_
