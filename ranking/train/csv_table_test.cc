@@ -1,0 +1,93 @@
+#include "ranking/train/csv_table.h"
+
+#include <cmath>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ranking/train/csv_training.h"
+
+namespace reachrank::ranking {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+TEST(CsvTableTest, TrimsNamesAndReadsMissingCells) {
+  absl::StatusOr<CsvTable> t =
+      ParseCsvTable(" a, b ,\"c\"\r\n1,,3\r\n\r\n-2.5, 4e2 ,\"7\"\n", "t.csv");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_THAT(t->columns, ElementsAre("a", "b", "c"));
+  ASSERT_EQ(t->num_rows(), 2u);
+  EXPECT_THAT(t->lines, ElementsAre(2, 4));
+  EXPECT_EQ(t->at(0, 0), 1.0);
+  EXPECT_TRUE(std::isnan(t->at(0, 1)));
+  EXPECT_EQ(t->at(1, 0), -2.5);
+  EXPECT_EQ(t->at(1, 1), 400.0);
+  EXPECT_EQ(t->at(1, 2), 7.0);
+  EXPECT_EQ(t->Find("b"), 1u);
+  EXPECT_EQ(t->Find(" b"), std::nullopt);
+}
+
+TEST(CsvTableTest, BadCellNamesLineAndColumn) {
+  absl::StatusOr<CsvTable> t = ParseCsvTable("a, b\n1,2\n3, x7\n", "t.csv");
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(t.status().message(),
+            "t.csv:3: column 'b' (2): 'x7' is not a number");
+  EXPECT_THAT(ParseCsvTable("a\ninf\n", "t.csv").status().message(),
+              HasSubstr("t.csv:2: column 'a' (1): 'inf' is not a number"));
+}
+
+TEST(CsvTableTest, RejectsBadShape) {
+  EXPECT_THAT(ParseCsvTable("a,b\n1,2,3\n", "t.csv").status().message(),
+              HasSubstr("t.csv:2: 3 cells; the header has 2 columns"));
+  EXPECT_THAT(ParseCsvTable("a, a\n", "t.csv").status().message(),
+              HasSubstr("column 'a' appears twice"));
+  EXPECT_THAT(ParseCsvTable("a,,b\n", "t.csv").status().message(),
+              HasSubstr("column 2 has no name"));
+  EXPECT_THAT(ParseCsvTable("\n\n", "t.csv").status().message(),
+              HasSubstr("no header row"));
+}
+
+TEST(CsvTableTest, MissingFileIsNotFound) {
+  EXPECT_EQ(ReadCsvTable("/nonexistent/table.csv").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(CsvTrainingTest, LabelIsThresholdedAndNotAFeature) {
+  const CsvTable t =
+      *ParseCsvTable("x, shares, y, id\n1,1400,,9\n2,1399,5,8\n", "t.csv");
+  absl::StatusOr<TrainingSet> set =
+      TrainingSetFromCsv(t, {"shares", 1400.0, {"id"}, ""});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_THAT(set->feature_names, ElementsAre("x", "y"));
+  EXPECT_THAT(set->labels, ElementsAre(1.0f, 0.0f));
+  ASSERT_EQ(set->rows.size(), 4u);
+  EXPECT_EQ(set->rows[0], 1.0f);
+  EXPECT_TRUE(std::isnan(set->rows[1]));
+  EXPECT_EQ(set->rows[3], 5.0f);
+  EXPECT_TRUE(set->times.empty());
+}
+
+TEST(CsvTrainingTest, TimeColumnIsUnixSeconds) {
+  const CsvTable t = *ParseCsvTable("t,x,y\n100,1,0\n50.5,2,1\n", "t.csv");
+  absl::StatusOr<TrainingSet> set = TrainingSetFromCsv(t, {"y", 1, {}, "t"});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_THAT(set->feature_names, ElementsAre("x"));
+  EXPECT_THAT(set->times, ElementsAre(absl::FromUnixSeconds(100),
+                                      absl::FromUnixMillis(50500)));
+}
+
+TEST(CsvTrainingTest, NamesMissingColumnsAndCells) {
+  const CsvTable t = *ParseCsvTable("x,y\n1,\n", "t.csv");
+  EXPECT_THAT(TrainingSetFromCsv(t, {"z", 1, {}, ""}).status().message(),
+              HasSubstr("label column 'z' is not in the table"));
+  EXPECT_THAT(TrainingSetFromCsv(t, {"y", 1, {"q"}, ""}).status().message(),
+              HasSubstr("dropped column 'q' is not in the table"));
+  EXPECT_THAT(TrainingSetFromCsv(t, {"y", 1, {"x"}, ""}).status().message(),
+              HasSubstr("no feature columns"));
+  EXPECT_THAT(TrainingSetFromCsv(t, {"y", 1, {}, ""}).status().message(),
+              HasSubstr("line 2: the y cell is empty"));
+}
+
+}  // namespace
+}  // namespace reachrank::ranking

@@ -1,0 +1,85 @@
+#include "ranking/train/csv_training.h"
+
+#include <cmath>
+#include <optional>
+#include <set>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace reachrank::ranking {
+namespace {
+
+absl::StatusOr<size_t> Column(const CsvTable& table, absl::string_view name,
+                              absl::string_view role) {
+  std::optional<size_t> c = table.Find(name);
+  if (!c.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(role, " column '", name, "' is not in the table"));
+  }
+  return *c;
+}
+
+// Indices of the feature columns: all but the label, time and dropped ones.
+absl::StatusOr<std::vector<size_t>> FeatureColumns(
+    const CsvTable& table, const CsvTrainingSpec& spec) {
+  std::set<size_t> excluded;
+  RR_ASSIGN_OR_RETURN(size_t label, Column(table, spec.label_column, "label"));
+  excluded.insert(label);
+  if (!spec.time_column.empty()) {
+    RR_ASSIGN_OR_RETURN(size_t time, Column(table, spec.time_column, "time"));
+    excluded.insert(time);
+  }
+  for (const std::string& name : spec.drop) {
+    RR_ASSIGN_OR_RETURN(size_t c, Column(table, name, "dropped"));
+    excluded.insert(c);
+  }
+  std::vector<size_t> features;
+  for (size_t c = 0; c < table.num_columns(); ++c) {
+    if (excluded.count(c) == 0) features.push_back(c);
+  }
+  if (features.empty()) {
+    return absl::InvalidArgumentError("no feature columns are left");
+  }
+  return features;
+}
+
+absl::Status MissingCell(const CsvTable& table, size_t row,
+                         absl::string_view column) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "line ", table.lines[row], ": the ", column, " cell is empty"));
+}
+
+}  // namespace
+
+absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
+                                               const CsvTrainingSpec& spec) {
+  RR_ASSIGN_OR_RETURN(std::vector<size_t> features,
+                      FeatureColumns(table, spec));
+  const size_t label = *table.Find(spec.label_column);
+  const std::optional<size_t> time =
+      spec.time_column.empty() ? std::nullopt : table.Find(spec.time_column);
+  TrainingSet set;
+  for (size_t c : features) set.feature_names.push_back(table.columns[c]);
+  std::vector<float> row(features.size());
+  for (size_t r = 0; r < table.num_rows(); ++r) {
+    const double outcome = table.at(r, label);
+    if (std::isnan(outcome)) return MissingCell(table, r, spec.label_column);
+    for (size_t i = 0; i < features.size(); ++i) {
+      row[i] = static_cast<float>(table.at(r, features[i]));
+    }
+    const float y = outcome >= spec.threshold ? 1.0f : 0.0f;
+    if (!time.has_value()) {
+      set.AddRow(row, y);
+      continue;
+    }
+    const double seconds = table.at(r, *time);
+    if (std::isnan(seconds)) return MissingCell(table, r, spec.time_column);
+    set.AddRow(row, y, absl::FromUnixMicros(std::llround(seconds * 1e6)));
+  }
+  RR_RETURN_IF_ERROR(ValidateTrainingSet(set));
+  return set;
+}
+
+}  // namespace reachrank::ranking

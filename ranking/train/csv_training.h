@@ -1,0 +1,32 @@
+// Turns a plain CSV feature table into a TrainingSet: one column is the
+// outcome (label = outcome >= threshold), an optional column holds each
+// row's time, and every other column not dropped is a feature.
+#ifndef REACHRANK_RANKING_TRAIN_CSV_TRAINING_H_
+#define REACHRANK_RANKING_TRAIN_CSV_TRAINING_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ranking/train/csv_table.h"
+#include "ranking/train/training_set.h"
+
+namespace reachrank::ranking {
+
+// Which columns mean what. A plain value type.
+struct CsvTrainingSpec {
+  std::string label_column;         // the outcome; never a feature
+  double threshold = 0.0;           // label = outcome >= threshold
+  std::vector<std::string> drop;    // columns that are not features
+  std::string time_column;          // unix seconds; empty: row order is time
+};
+
+// Features are the remaining columns in table order. INVALID_ARGUMENT if a
+// named column does not exist, no feature is left, or a row's outcome or
+// time is missing (the error names the line).
+absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
+                                               const CsvTrainingSpec& spec);
+
+}  // namespace reachrank::ranking
+
+#endif  // REACHRANK_RANKING_TRAIN_CSV_TRAINING_H_

@@ -1,0 +1,50 @@
+// Holdout metrics for binary probability models: ROC AUC, log loss and
+// expected calibration error. Inputs are parallel arrays of predicted
+// probabilities and 0/1 labels.
+#ifndef REACHRANK_RANKING_TRAIN_METRICS_H_
+#define REACHRANK_RANKING_TRAIN_METRICS_H_
+
+#include <cstddef>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace reachrank::ranking {
+
+// Area under the ROC curve: the probability that a random positive scores
+// above a random negative, ties counting one half (the Mann-Whitney U
+// statistic with midranks). INVALID_ARGUMENT if the sizes differ, a label
+// is not 0/1, a score is NaN, or either class is absent.
+absl::StatusOr<double> Auc(absl::Span<const float> scores,
+                           absl::Span<const float> labels);
+
+// Mean negative log-likelihood, -mean(y ln p + (1-y) ln(1-p)), with p
+// clipped to [1e-15, 1 - 1e-15]. INVALID_ARGUMENT if empty, the sizes
+// differ, a label is not 0/1 or a probability is outside [0, 1].
+absl::StatusOr<double> LogLoss(absl::Span<const float> probabilities,
+                               absl::Span<const float> labels);
+
+// Expected calibration error over `bins` equal-width bins of [0, 1]
+// (p = 1 falls in the last bin): sum over bins of
+// (rows in bin / rows) * |mean p in bin - mean y in bin|. Same errors as
+// LogLoss(), and INVALID_ARGUMENT if bins < 1.
+absl::StatusOr<double> ExpectedCalibrationError(
+    absl::Span<const float> probabilities, absl::Span<const float> labels,
+    int bins = 10);
+
+// The three metrics on one evaluation set, plus its size and positive rate.
+struct BinaryMetrics {
+  size_t rows = 0;
+  double positive_rate = 0.0;
+  double auc = 0.0;
+  double log_loss = 0.0;
+  double expected_calibration_error = 0.0;  // 10 bins
+};
+
+// All of the above; fails as Auc() or LogLoss() do.
+absl::StatusOr<BinaryMetrics> EvaluateBinary(
+    absl::Span<const float> probabilities, absl::Span<const float> labels);
+
+}  // namespace reachrank::ranking
+
+#endif  // REACHRANK_RANKING_TRAIN_METRICS_H_

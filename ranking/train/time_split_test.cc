@@ -1,0 +1,92 @@
+#include "ranking/train/time_split.h"
+
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace reachrank::ranking {
+namespace {
+
+using ::testing::ElementsAre;
+
+// One feature equal to the row index; label alternates.
+TrainingSet Rows(const std::vector<int64_t>& seconds) {
+  TrainingSet set;
+  set.feature_names = {"x"};
+  for (size_t i = 0; i < seconds.size(); ++i) {
+    set.AddRow({static_cast<float>(i)}, static_cast<float>(i % 2),
+               absl::FromUnixSeconds(seconds[i]));
+  }
+  return set;
+}
+
+TEST(SplitByTimeTest, LatestRowsAreHeldOut) {
+  const TrainingSet set = Rows({50, 10, 40, 20, 30});
+  absl::StatusOr<TimeSplit> split = SplitByTime(set, 0.4);
+  ASSERT_TRUE(split.ok()) << split.status();
+  EXPECT_THAT(split->earlier, ElementsAre(1, 3, 4));
+  EXPECT_THAT(split->later, ElementsAre(2, 0));
+}
+
+TEST(SplitByTimeTest, TiesKeepRowOrder) {
+  const TrainingSet set = Rows({5, 5, 5, 1});
+  absl::StatusOr<TimeSplit> split = SplitByTime(set, 0.5);
+  ASSERT_TRUE(split.ok()) << split.status();
+  EXPECT_THAT(split->earlier, ElementsAre(3, 0));
+  EXPECT_THAT(split->later, ElementsAre(1, 2));
+}
+
+TEST(SplitByTimeTest, WithoutTimesRowOrderIsTime) {
+  TrainingSet set;
+  set.feature_names = {"x"};
+  for (int i = 0; i < 10; ++i) set.AddRow({1.0f * i}, i % 2);
+  absl::StatusOr<TimeSplit> split = SplitByTime(set, 0.2);
+  ASSERT_TRUE(split.ok()) << split.status();
+  EXPECT_EQ(split->earlier.size(), 8u);
+  EXPECT_THAT(split->later, ElementsAre(8, 9));
+}
+
+TEST(SplitByTimeTest, RejectsFractionsThatEmptyAPart) {
+  const TrainingSet set = Rows({1, 2, 3});
+  EXPECT_EQ(SplitByTime(set, 0.0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SplitByTime(set, 1.0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SplitByTime(set, 0.1).status().code(),  // rounds to 0 rows
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SubsetRowsTest, CopiesRowsLabelsAndTimes) {
+  const TrainingSet set = Rows({7, 8, 9});
+  const TrainingSet sub = SubsetRows(set, {2, 0});
+  EXPECT_THAT(sub.feature_names, ElementsAre("x"));
+  EXPECT_THAT(sub.rows, ElementsAre(2.0f, 0.0f));
+  EXPECT_THAT(sub.labels, ElementsAre(0.0f, 0.0f));
+  EXPECT_THAT(sub.times,
+              ElementsAre(absl::FromUnixSeconds(9), absl::FromUnixSeconds(7)));
+}
+
+TEST(ValidateTrainingSetTest, NamesTheProblem) {
+  TrainingSet set = Rows({1, 2});
+  EXPECT_TRUE(ValidateTrainingSet(set).ok());
+  set.labels[1] = 0.5f;
+  EXPECT_THAT(ValidateTrainingSet(set).message(),
+              ::testing::HasSubstr("row 1 has label 0.5"));
+  set = Rows({1, 2});
+  set.rows.pop_back();
+  EXPECT_EQ(ValidateTrainingSet(set).code(),
+            absl::StatusCode::kInvalidArgument);
+  set = Rows({1, 2});
+  set.times.pop_back();
+  EXPECT_EQ(ValidateTrainingSet(set).code(),
+            absl::StatusCode::kInvalidArgument);
+  set = Rows({1, 2});
+  set.feature_names.push_back("x");
+  set.rows = {0, 0, 0, 0};
+  EXPECT_THAT(ValidateTrainingSet(set).message(),
+              ::testing::HasSubstr("'x' is listed twice"));
+}
+
+}  // namespace
+}  // namespace reachrank::ranking

@@ -1,0 +1,65 @@
+// Model training, from a TrainingSet to a model directory that
+// Model::Load serves:
+//
+//   1. split by time: the latest holdout_fraction of rows is the holdout;
+//      the latest validation_fraction of the rest is the validation slice
+//      (early stopping only); the remainder is fitted;
+//   2. train gradient-boosted trees with libxgboost (xgboost_booster.h);
+//   3. score the holdout: AUC, log loss, expected calibration error;
+//   4. write <out>/model.json (XGBoost JSON) and <out>/metadata.json
+//      (model_metadata.h, plus row counts, positive rates, split and
+//      parameters);
+//   5. load the directory back with Model::Load and check that its holdout
+//      probabilities equal XGBoost's (|difference| <= 1e-5).
+#ifndef REACHRANK_RANKING_TRAIN_TRAINER_H_
+#define REACHRANK_RANKING_TRAIN_TRAINER_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ranking/model/model_metadata.h"
+#include "ranking/train/metrics.h"
+#include "ranking/train/training_set.h"
+#include "ranking/train/xgboost_booster.h"
+
+namespace reachrank::ranking {
+
+// How to split and train. A plain value type.
+struct TrainOptions {
+  XGBoostParams xgboost;
+  double holdout_fraction = 0.2;    // latest rows, scored, never trained on
+  double validation_fraction = 0.2; // of the rest; 0: no early stopping
+};
+
+// What the model is; written to metadata.json. A plain value type.
+struct ModelDescription {
+  std::string model_version;  // non-empty
+  LabelDefinition label;      // what is predicted (see model_metadata.h)
+  std::string label_text;     // human-readable, e.g. "shares >= 1400"
+};
+
+// What training produced. A plain value type.
+struct TrainReport {
+  BinaryMetrics fit;         // rows, positive rate; metrics on fitted rows
+  size_t validation_rows = 0;
+  BinaryMetrics holdout;
+  int rounds = 0;            // boosting rounds kept
+  std::optional<TrainingWindow> training_window;  // when the set has times
+  std::optional<TrainingWindow> holdout_window;
+  double max_reload_difference = 0.0;  // Model::Load vs XGBoost, holdout
+};
+
+// Trains on `set` and writes the model directory `out_dir` (created if
+// absent; model.json and metadata.json are overwritten). INVALID_ARGUMENT
+// for a bad set, options or description, or when a part of the split
+// lacks a class; INTERNAL if XGBoost fails or the reloaded model disagrees
+// with XGBoost; file errors as they come. Thread-compatible.
+absl::StatusOr<TrainReport> TrainModelDirectory(
+    const TrainingSet& set, const TrainOptions& options,
+    const ModelDescription& description, const std::string& out_dir);
+
+}  // namespace reachrank::ranking
+
+#endif  // REACHRANK_RANKING_TRAIN_TRAINER_H_

@@ -1,0 +1,134 @@
+#include "ranking/train/trainer.h"
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <random>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ranking/model/model.h"
+
+namespace reachrank::ranking {
+namespace {
+
+// 2,000 rows a day apart, stored out of time order: the label follows
+// x0 - x1 plus noise; x2 is noise and a tenth of x1 is missing.
+TrainingSet Synthetic(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  TrainingSet set;
+  set.feature_names = {"x0", "x1", "x2"};
+  for (int i = 0; i < 2000; ++i) {
+    const float x0 = normal(rng), x1 = normal(rng), x2 = normal(rng);
+    const float y = x0 - x1 + 0.5f * normal(rng) > 0 ? 1.0f : 0.0f;
+    const float x1_seen =
+        i % 10 == 3 ? std::numeric_limits<float>::quiet_NaN() : x1;
+    const int day = (i * 7919) % 2000;  // a permutation of 0..1999
+    set.AddRow({x0, x1_seen, x2}, y, absl::FromUnixSeconds(86400LL * day));
+  }
+  return set;
+}
+
+ModelDescription Description() {
+  return {"trees-test", {"stranger_impressions", 1000, 7},
+          "stranger_impressions >= 1000 within 7 days"};
+}
+
+std::string FreshDir(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "/trainer_test_" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+TEST(TrainerTest, WritesADirectoryModelLoadServes) {
+  const std::string dir = FreshDir("writes");
+  TrainOptions options;
+  options.xgboost.rounds = 60;
+  options.xgboost.nthread = 1;
+  absl::StatusOr<TrainReport> report =
+      TrainModelDirectory(Synthetic(1), options, Description(), dir);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->holdout.rows, 400u);
+  EXPECT_EQ(report->validation_rows, 320u);
+  EXPECT_EQ(report->fit.rows, 1280u);
+  EXPECT_GT(report->holdout.auc, 0.85);
+  EXPECT_LE(report->max_reload_difference, 1e-5);
+  EXPECT_GE(report->rounds, 1);
+  EXPECT_LE(report->rounds, 60);
+  // The time split: every holdout row is later than every training row.
+  ASSERT_TRUE(report->training_window && report->holdout_window);
+  EXPECT_EQ(report->training_window->start, absl::FromUnixSeconds(0));
+  EXPECT_EQ(report->training_window->end, absl::FromUnixSeconds(86400 * 1599));
+  EXPECT_EQ(report->holdout_window->start, absl::FromUnixSeconds(86400 * 1600));
+
+  absl::StatusOr<std::unique_ptr<Model>> model =
+      Model::Load(dir, {"x0", "x1", "x2"});
+  ASSERT_TRUE(model.ok()) << model.status();
+  const ModelMetadata& meta = (*model)->metadata();
+  EXPECT_EQ(meta.model_version, "trees-test");
+  EXPECT_EQ(meta.model_type, ModelType::kXGBoost);
+  EXPECT_EQ(meta.label.counter, "stranger_impressions");
+  EXPECT_EQ(meta.label.horizon_days, 7);
+  EXPECT_DOUBLE_EQ(meta.holdout_metrics.at("auc"), report->holdout.auc);
+  EXPECT_DOUBLE_EQ(meta.holdout_metrics.at("log_loss"),
+                   report->holdout.log_loss);
+  EXPECT_DOUBLE_EQ(meta.holdout_metrics.at("expected_calibration_error"),
+                   report->holdout.expected_calibration_error);
+  ASSERT_TRUE(meta.training_window.has_value());
+  EXPECT_EQ(meta.training_window->end, report->training_window->end);
+}
+
+TEST(TrainerTest, EarlyStoppingKeepsFewerRounds) {
+  TrainOptions options;
+  options.xgboost.rounds = 400;
+  options.xgboost.eta = 0.5;  // overfits quickly
+  options.xgboost.max_depth = 6;
+  options.xgboost.min_child_weight = 1;
+  options.xgboost.early_stopping_rounds = 5;
+  options.xgboost.nthread = 1;
+  absl::StatusOr<TrainReport> report = TrainModelDirectory(
+      Synthetic(2), options, Description(), FreshDir("early"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_LT(report->rounds, 100);
+  EXPECT_LE(report->max_reload_difference, 1e-5);
+}
+
+TEST(TrainerTest, WithoutValidationTrainsAllRounds) {
+  TrainOptions options;
+  options.xgboost.rounds = 7;
+  options.xgboost.nthread = 1;
+  options.validation_fraction = 0.0;
+  absl::StatusOr<TrainReport> report = TrainModelDirectory(
+      Synthetic(3), options, Description(), FreshDir("all_rounds"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->rounds, 7);
+  EXPECT_EQ(report->validation_rows, 0u);
+  EXPECT_EQ(report->fit.rows, 1600u);
+}
+
+TEST(TrainerTest, RefusesBadInput) {
+  const std::string dir = FreshDir("bad");
+  TrainOptions options;
+  options.xgboost.eta = 0.0;
+  EXPECT_EQ(TrainModelDirectory(Synthetic(4), options, Description(), dir)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  ModelDescription no_version = Description();
+  no_version.model_version.clear();
+  EXPECT_EQ(TrainModelDirectory(Synthetic(4), {}, no_version, dir)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  TrainingSet one_class = Synthetic(4);
+  for (float& y : one_class.labels) y = 1.0f;
+  EXPECT_EQ(TrainModelDirectory(one_class, {}, Description(), dir)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/model.json"));
+}
+
+}  // namespace
+}  // namespace reachrank::ranking

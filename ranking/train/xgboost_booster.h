@@ -1,0 +1,80 @@
+// Gradient-boosted trees trained with libxgboost's C API (objective
+// binary:logistic, tree_method hist), with optional early stopping on a
+// validation set. The trained model is saved as XGBoost JSON, which
+// ranking/model's TreeEnsemble evaluates.
+#ifndef REACHRANK_RANKING_TRAIN_XGBOOST_BOOSTER_H_
+#define REACHRANK_RANKING_TRAIN_XGBOOST_BOOSTER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "ranking/train/training_set.h"
+
+namespace reachrank::ranking {
+
+// XGBoost training parameters (names as in XGBoost's documentation).
+struct XGBoostParams {
+  int max_depth = 4;
+  double eta = 0.05;
+  int rounds = 400;  // the most boosting rounds
+  double min_child_weight = 20.0;
+  double subsample = 0.8;
+  double colsample_bytree = 0.8;
+  uint64_t seed = 1;
+  int nthread = 0;  // 0: all cores
+  // Stop when validation log loss has not improved for this many rounds
+  // and keep the best round's trees; 0 disables early stopping.
+  int early_stopping_rounds = 50;
+
+  // The parameters as XGBoost key/value strings (objective included).
+  std::vector<std::pair<std::string, std::string>> ToXGBoost() const;
+};
+
+// Owns one libxgboost booster; the destructor frees it, so keep instances
+// out of static storage (freeing a booster during static destruction
+// crashes). Not thread-safe.
+class XGBoostBooster {
+ public:
+  // Trains on `train` (must be valid and hold both labels). With a
+  // `validation` set and params.early_stopping_rounds > 0, rounds stop
+  // early and the model keeps the rounds up to the lowest validation log
+  // loss. INVALID_ARGUMENT for bad parameters or sets, INTERNAL for an
+  // XGBoost failure (with its message).
+  static absl::StatusOr<std::unique_ptr<XGBoostBooster>> Train(
+      const TrainingSet& train, const TrainingSet* validation,
+      const XGBoostParams& params);
+  ~XGBoostBooster();
+  XGBoostBooster(const XGBoostBooster&) = delete;
+  XGBoostBooster& operator=(const XGBoostBooster&) = delete;
+
+  // P(label = 1) for every row of `set` (whose features must be the
+  // training features, in order), by XGBoost's own predictor.
+  absl::StatusOr<std::vector<float>> PredictProbability(
+      const TrainingSet& set) const;
+  // Writes the model as XGBoost JSON (feature names included) to `path`.
+  absl::Status SaveJson(const std::string& path) const;
+
+  // Boosting rounds in the kept model.
+  int rounds() const { return rounds_; }
+
+ private:
+  XGBoostBooster(void* handle, std::vector<std::string> feature_names)
+      : handle_(handle), feature_names_(std::move(feature_names)) {}
+  absl::Status Boost(void* train, void* validation,
+                     const std::vector<float>& validation_labels,
+                     const XGBoostParams& params);
+  absl::Status KeepRounds(int rounds);
+
+  void* handle_;  // BoosterHandle
+  const std::vector<std::string> feature_names_;
+  int rounds_ = 0;
+};
+
+}  // namespace reachrank::ranking
+
+#endif  // REACHRANK_RANKING_TRAIN_XGBOOST_BOOSTER_H_
