@@ -18,16 +18,19 @@ bool IsBlank(absl::string_view text) {
   return absl::StripAsciiWhitespace(text).empty();
 }
 
-absl::Status CheckLabels(const std::string& dir, const FastTextModel& model,
-                         const Taxonomy& taxonomy) {
-  for (const std::string& label : model.Labels()) {
+// Loads a topic model whose labels must all be in `taxonomy`.
+absl::StatusOr<std::unique_ptr<FastTextModel>> LoadTopics(
+    const std::string& dir, const char* file, const Taxonomy& taxonomy) {
+  const std::string path = absl::StrCat(dir, "/", file);
+  RR_ASSIGN_OR_RETURN(std::unique_ptr<FastTextModel> model,
+                      FastTextModel::Load(path));
+  for (const std::string& label : model->Labels()) {
     if (!taxonomy.Contains(label)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(dir, "/", kTopicModelFile, ": label \"", label,
-                       "\" is not in ", kTaxonomyFile));
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, ": label \"", label, "\" is not in ", kTaxonomyFile));
     }
   }
-  return absl::OkStatus();
+  return model;
 }
 
 }  // namespace
@@ -57,12 +60,14 @@ FastTextClassifier::FastTextClassifier(
     ModelMetadata metadata, Taxonomy taxonomy,
     std::unique_ptr<Segmenter> segmenter,
     std::unique_ptr<LanguageDetector> languages,
-    std::unique_ptr<FastTextModel> topics)
+    std::unique_ptr<FastTextModel> topics,
+    std::unique_ptr<FastTextModel> han_topics)
     : metadata_(std::move(metadata)),
       taxonomy_(std::move(taxonomy)),
       segmenter_(std::move(segmenter)),
       languages_(std::move(languages)),
-      topics_(std::move(topics)) {}
+      topics_(std::move(topics)),
+      han_topics_(std::move(han_topics)) {}
 
 absl::StatusOr<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(
     const std::string& dir) {
@@ -73,8 +78,12 @@ absl::StatusOr<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(
     return absl::FailedPreconditionError(taxonomy.status().message());
   }
   RR_ASSIGN_OR_RETURN(std::unique_ptr<FastTextModel> topics,
-                      FastTextModel::Load(absl::StrCat(dir, "/", kTopicModelFile)));
-  RR_RETURN_IF_ERROR(CheckLabels(dir, *topics, *taxonomy));
+                      LoadTopics(dir, kTopicModelFile, *taxonomy));
+  std::unique_ptr<FastTextModel> han_topics;
+  if (metadata.han_fasttext.has_value()) {
+    RR_ASSIGN_OR_RETURN(han_topics,
+                        LoadTopics(dir, kHanTopicModelFile, *taxonomy));
+  }
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<LanguageDetector> languages,
       LanguageDetector::Load(absl::StrCat(dir, "/", kLanguageModelFile)));
@@ -82,7 +91,7 @@ absl::StatusOr<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(
                       Segmenter::Create(metadata.segmenter));
   return std::unique_ptr<FastTextClassifier>(new FastTextClassifier(
       std::move(metadata), std::move(*taxonomy), std::move(segmenter),
-      std::move(languages), std::move(topics)));
+      std::move(languages), std::move(topics), std::move(han_topics)));
 }
 
 absl::StatusOr<std::vector<Classification>> FastTextClassifier::Classify(
@@ -113,8 +122,11 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
   }
   const int k = top_k <= 0 ? kDefaultTopK
                            : std::min<int>(top_k, taxonomy_.topics().size());
+  const FastTextModel& model =
+      han_topics_ != nullptr && MostlyHan(segmentation) ? *han_topics_
+                                                        : *topics_;
   RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> labels,
-                      topics_->Predict(JoinTokens(segmentation.tokens), k));
+                      model.Predict(JoinTokens(segmentation.tokens), k));
   for (LabelProbability& label : labels) {
     result.topics.push_back({std::move(label.label), label.probability});
   }

@@ -52,7 +52,8 @@ class FastTextClassifier final : public TopicClassifier {
   FastTextClassifier(ModelMetadata metadata, Taxonomy taxonomy,
                      std::unique_ptr<Segmenter> segmenter,
                      std::unique_ptr<LanguageDetector> languages,
-                     std::unique_ptr<FastTextModel> topics);
+                     std::unique_ptr<FastTextModel> topics,
+                     std::unique_ptr<FastTextModel> han_topics);
 
   // Constant after construction.
   const ModelMetadata metadata_;
@@ -60,6 +61,7 @@ class FastTextClassifier final : public TopicClassifier {
   const std::unique_ptr<Segmenter> segmenter_;
   const std::unique_ptr<LanguageDetector> languages_;
   const std::unique_ptr<FastTextModel> topics_;
+  const std::unique_ptr<FastTextModel> han_topics_;  // may be null
 };
 
 // INVALID_ARGUMENT naming item `index` (and its id) for invalid UTF-8 or

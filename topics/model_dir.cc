@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <exception>
+#include <iterator>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -13,10 +15,17 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kSealedFiles[] = {kTopicModelFile, kLanguageModelFile,
-                                        kTaxonomyFile};
+constexpr const char* kRequiredFiles[] = {kTopicModelFile, kLanguageModelFile,
+                                          kTaxonomyFile};
 
-std::string PathIn(const std::string& dir, const char* file) {
+std::vector<std::string> SealedFiles(const ModelMetadata& m) {
+  std::vector<std::string> files(std::begin(kRequiredFiles),
+                                 std::end(kRequiredFiles));
+  if (m.han_fasttext.has_value()) files.push_back(kHanTopicModelFile);
+  return files;
+}
+
+std::string PathIn(const std::string& dir, const std::string& file) {
   return absl::StrCat(dir, "/", file);
 }
 
@@ -53,6 +62,9 @@ json ToJson(const ModelMetadata& m) {
            {{"cjk_char_ngrams", m.segmenter.cjk_char_ngrams},
             {"replace_numbers", m.segmenter.replace_numbers}}},
           {"fasttext", OptionsToJson(m.fasttext)},
+          {"han_fasttext", m.han_fasttext.has_value()
+                               ? OptionsToJson(*m.han_fasttext)
+                               : json(nullptr)},
           {"examples_by_language", m.examples_by_language},
           {"fingerprints", m.fingerprints}};
 }
@@ -68,6 +80,9 @@ ModelMetadata FromJson(const json& j) {
   m.segmenter.replace_numbers =
       j.at("segmenter").at("replace_numbers").get<bool>();
   m.fasttext = OptionsFromJson(j.at("fasttext"));
+  if (j.contains("han_fasttext") && !j.at("han_fasttext").is_null()) {
+    m.han_fasttext = OptionsFromJson(j.at("han_fasttext"));
+  }
   m.examples_by_language =
       j.at("examples_by_language").get<std::map<std::string, int>>();
   m.fingerprints =
@@ -101,7 +116,8 @@ std::string Fingerprint(absl::string_view bytes) {
 
 absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata) {
   std::string all;
-  for (const char* file : kSealedFiles) {
+  metadata.fingerprints.clear();
+  for (const std::string& file : SealedFiles(metadata)) {
     absl::StatusOr<std::string> bytes = ReadFile(PathIn(dir, file));
     if (!bytes.ok()) return absl::InternalError(bytes.status().message());
     metadata.fingerprints[file] = Fingerprint(*bytes);
@@ -122,7 +138,7 @@ absl::StatusOr<ModelMetadata> OpenModelDir(const std::string& dir) {
         absl::StrCat(dir, ": model format ", metadata->format,
                      " is not the supported ", kModelFormat));
   }
-  for (const char* file : kSealedFiles) {
+  for (const std::string& file : SealedFiles(*metadata)) {
     const std::string path = PathIn(dir, file);
     absl::StatusOr<std::string> bytes = ReadFile(path);
     if (!bytes.ok()) {

@@ -1,5 +1,9 @@
 // The on-disk format of a topic model: a directory holding
-//   model.bin      fastText supervised model of topics
+//   model.bin      fastText supervised model of topics, all languages
+//   model.han.bin  optional: topics of mostly-Han texts (segmenter.h
+//                  MostlyHan), trained on those texts only and without
+//                  subwords, which serve German and English but dilute the
+//                  one- and two-character words of Chinese
 //   lang.bin       fastText language model (language_detector.h)
 //   taxonomy.tsv   the taxonomy (taxonomy.h)
 //   metadata.json  format, model version, segmenter and training settings,
@@ -10,6 +14,7 @@
 #define REACHRANK_TOPICS_MODEL_DIR_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -21,6 +26,7 @@
 namespace reachrank::topics {
 
 inline constexpr char kTopicModelFile[] = "model.bin";
+inline constexpr char kHanTopicModelFile[] = "model.han.bin";
 inline constexpr char kLanguageModelFile[] = "lang.bin";
 inline constexpr char kTaxonomyFile[] = "taxonomy.tsv";
 inline constexpr char kMetadataFile[] = "metadata.json";
@@ -32,6 +38,7 @@ struct ModelMetadata {
   std::string model_version;  // "<name>-ft-<8 hex digits>"
   SegmenterOptions segmenter;
   FastTextOptions fasttext;   // how model.bin was trained
+  std::optional<FastTextOptions> han_fasttext;  // model.han.bin, if any
   std::map<std::string, int> examples_by_language;  // training data
   std::map<std::string, std::string> fingerprints;  // file name -> hex
 };

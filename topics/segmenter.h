@@ -55,6 +55,12 @@ struct Segmentation {
   int other_letters = 0;  // letters of any other script (Cyrillic, Kana...)
 };
 
+// True when most letters of `text` are Han: such texts go to the Han
+// topic model of a model directory when it has one (model_dir.h).
+inline bool MostlyHan(const Segmentation& text) {
+  return text.han_letters > text.latin_letters + text.other_letters;
+}
+
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(absl::string_view text);
 

@@ -55,6 +55,39 @@ LanguageExamples(absl::Span<const Example> examples,
   return out;
 }
 
+// Creates `dir` and removes the files of an earlier model, so that a failed
+// training never leaves a sealed mix of old and new files.
+absl::Status PrepareDir(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return absl::InternalError(absl::StrCat(dir, ": ", error.message()));
+  for (const char* file : {kMetadataFile, kTopicModelFile, kHanTopicModelFile,
+                           kLanguageModelFile, kTaxonomyFile}) {
+    std::filesystem::remove(absl::StrCat(dir, "/", file), error);
+  }
+  return absl::OkStatus();
+}
+
+// Trains one topic model on the (mostly-Han when `han_only`) examples;
+// false when there was none to train on.
+absl::StatusOr<bool> TrainTopics(absl::Span<const Example> examples,
+                                 const Segmenter& segmenter,
+                                 const TrainOptions& options, bool han_only,
+                                 const std::string& scratch,
+                                 const std::string& output) {
+  RR_ASSIGN_OR_RETURN(std::vector<std::string> lines,
+                      FastTextLines(examples, segmenter, options.shuffle_seed,
+                                    han_only));
+  if (lines.empty()) {
+    if (han_only) return false;
+    return absl::InvalidArgumentError("no example has any token");
+  }
+  RR_RETURN_IF_ERROR(WriteFile(scratch, absl::StrJoin(lines, "\n") + "\n"));
+  RR_RETURN_IF_ERROR(TrainFastText(
+      han_only ? *options.han_fasttext : options.fasttext, scratch, output));
+  return true;
+}
+
 std::string Summary(const std::map<std::string, int>& by_language) {
   std::vector<std::string> parts;
   for (const auto& [language, n] : by_language) {
@@ -67,27 +100,33 @@ std::string Summary(const std::map<std::string, int>& by_language) {
 
 TrainOptions DefaultTrainOptions() {
   TrainOptions options;
-  options.segmenter.cjk_char_ngrams = 1;
+  options.segmenter.cjk_char_ngrams = 2;
   options.segmenter.replace_numbers = true;
   options.fasttext.epoch = 100;
   options.fasttext.lr = 0.5;
-  options.fasttext.dim = 50;
+  options.fasttext.dim = 25;
   options.fasttext.word_ngrams = 1;
-  options.fasttext.minn = 3;
-  options.fasttext.maxn = 6;
-  options.fasttext.bucket = 20000;
+  options.fasttext.minn = 2;
+  options.fasttext.maxn = 5;
+  options.fasttext.bucket = 50000;
   options.fasttext.seed = 1;
+  FastTextOptions han;
+  han.epoch = 100;
+  han.lr = 0.5;
+  han.dim = 25;
+  han.seed = 1;
+  options.han_fasttext = han;
   return options;
 }
 
 absl::StatusOr<std::vector<std::string>> FastTextLines(
-    absl::Span<const Example> examples, const Segmenter& segmenter,
-    int seed) {
+    absl::Span<const Example> examples, const Segmenter& segmenter, int seed,
+    bool han_only) {
   std::vector<std::string> lines;
   lines.reserve(examples.size());
   for (const Example& e : examples) {
     RR_ASSIGN_OR_RETURN(Segmentation s, segmenter.Segment(e.text));
-    if (s.tokens.empty()) continue;
+    if (s.tokens.empty() || (han_only && !MostlyHan(s))) continue;
     lines.push_back(
         absl::StrCat(kLabelPrefix, e.topic, " ", JoinTokens(s.tokens)));
   }
@@ -104,13 +143,8 @@ absl::Status TrainModelDir(absl::Span<const Example> examples,
   };
   if (examples.empty()) return absl::InvalidArgumentError("no examples");
   RR_ASSIGN_OR_RETURN(Taxonomy taxonomy, TaxonomyFor(examples, options));
-  std::error_code error;
-  std::filesystem::create_directories(out_dir, error);
-  if (error) {
-    return absl::InternalError(absl::StrCat(out_dir, ": ", error.message()));
-  }
+  RR_RETURN_IF_ERROR(PrepareDir(out_dir));
   const std::string dir = out_dir + "/";
-  std::filesystem::remove(dir + kMetadataFile, error);  // unsealed until done
   RR_ASSIGN_OR_RETURN(std::unique_ptr<Segmenter> segmenter,
                       Segmenter::Create(options.segmenter));
   ModelMetadata metadata;
@@ -118,22 +152,26 @@ absl::Status TrainModelDir(absl::Span<const Example> examples,
   metadata.segmenter = options.segmenter;
   metadata.fasttext = options.fasttext;
   for (const Example& e : examples) ++metadata.examples_by_language[e.language];
-  say(absl::StrCat("segmenting ", examples.size(), " examples (",
-                   Summary(metadata.examples_by_language), ")"));
-  RR_ASSIGN_OR_RETURN(
-      std::vector<std::string> lines,
-      FastTextLines(examples, *segmenter, options.shuffle_seed));
+  say(absl::StrCat("training the topic model on ", examples.size(),
+                   " examples (", Summary(metadata.examples_by_language), ")"));
   const std::string scratch = dir + "train.scratch.txt";
-  RR_RETURN_IF_ERROR(WriteFile(scratch, absl::StrJoin(lines, "\n") + "\n"));
-  say("training the topic model");
-  RR_RETURN_IF_ERROR(
-      TrainFastText(options.fasttext, scratch, dir + kTopicModelFile));
+  RR_ASSIGN_OR_RETURN(
+      bool trained, TrainTopics(examples, *segmenter, options, false,
+                                scratch, dir + kTopicModelFile));
+  if (options.han_fasttext.has_value()) {
+    say("training the topic model of mostly-Han texts");
+    RR_ASSIGN_OR_RETURN(trained, TrainTopics(examples, *segmenter, options,
+                                             true, scratch,
+                                             dir + kHanTopicModelFile));
+    if (trained) metadata.han_fasttext = options.han_fasttext;
+  }
   say("training the language model");
   RR_ASSIGN_OR_RETURN(auto language_examples,
                       LanguageExamples(examples, *segmenter));
   RR_RETURN_IF_ERROR(TrainLanguageModel(language_examples, scratch,
                                         dir + kLanguageModelFile));
-  std::filesystem::remove(scratch, error);
+  std::error_code ignored;
+  std::filesystem::remove(scratch, ignored);
   RR_RETURN_IF_ERROR(WriteFile(dir + kTaxonomyFile, taxonomy.ToTsv()));
   RR_RETURN_IF_ERROR(SealModelDir(out_dir, metadata));
   say(absl::StrCat("wrote ", out_dir, " (", metadata.model_version, ")"));

@@ -24,7 +24,10 @@ namespace reachrank::topics {
 struct TrainOptions {
   std::string name = "sib200";  // model version prefix
   SegmenterOptions segmenter;
-  FastTextOptions fasttext;
+  FastTextOptions fasttext;   // model.bin, trained on every example
+  // model.han.bin, trained on the mostly-Han examples; none when unset or
+  // when the data has no such example.
+  std::optional<FastTextOptions> han_fasttext;
   // Topics with display names; when unset, the sorted labels of the data
   // with the ids as names.
   std::optional<Taxonomy> taxonomy;
@@ -36,11 +39,13 @@ struct TrainOptions {
 // of `reachrank topics train`.
 TrainOptions DefaultTrainOptions();
 
-// fastText input lines ("__label__<topic> tok tok ...") for `examples`,
-// segmented by `segmenter` and shuffled deterministically by `seed`.
-// Examples without tokens are skipped. INVALID_ARGUMENT for invalid UTF-8.
+// fastText input lines ("__label__<topic> tok tok ...") for `examples`
+// (only the mostly-Han ones when `han_only`), segmented by `segmenter` and
+// shuffled deterministically by `seed`. Examples without tokens are
+// skipped. INVALID_ARGUMENT for invalid UTF-8.
 absl::StatusOr<std::vector<std::string>> FastTextLines(
-    absl::Span<const Example> examples, const Segmenter& segmenter, int seed);
+    absl::Span<const Example> examples, const Segmenter& segmenter, int seed,
+    bool han_only = false);
 
 // Receives one line of progress for humans (e.g. to print on stderr).
 using ProgressFn = std::function<void(absl::string_view)>;

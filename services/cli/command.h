@@ -48,6 +48,12 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands);
 // `reachrank simulate` (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, CommandSet& commands);
 
+// `reachrank serve`: every service in one process (serve_command.cc).
+void AddServeCommand(CLI::App& app, CommandSet& commands);
+
+// `reachrank train` (train_command.cc).
+void AddTrainCommand(CLI::App& app, CommandSet& commands);
+
 }  // namespace reachrank::cli
 
 #endif  // REACHRANK_SERVICES_CLI_COMMAND_H_

@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   reachrank::cli::CommandSet commands;
   reachrank::cli::AddTopicsCommands(app, commands);
   reachrank::cli::AddSimulateCommand(app, commands);
+  reachrank::cli::AddServeCommand(app, commands);
+  reachrank::cli::AddTrainCommand(app, commands);
   CLI11_PARSE(app, argc, argv);
   return commands.RunParsed(app);
 }

@@ -48,16 +48,32 @@ struct TrainFlags {
   std::string out;
   std::string taxonomy;
   topics::TrainOptions options = topics::DefaultTrainOptions();
+  bool no_han_model = false;
 };
 
 absl::Status RunTrain(const TrainFlags& flags) {
   RR_ASSIGN_OR_RETURN(std::vector<Example> examples, ReadAll(flags.data));
   topics::TrainOptions options = flags.options;
+  if (flags.no_han_model) options.han_fasttext.reset();
   if (!flags.taxonomy.empty()) {
     RR_ASSIGN_OR_RETURN(options.taxonomy,
                         topics::Taxonomy::Load(flags.taxonomy));
   }
   return topics::TrainModelDir(examples, options, flags.out, Progress);
+}
+
+// The model of mostly-Han texts (model.han.bin): its own settings.
+void AddHanFlags(CLI::App& cmd, TrainFlags& f) {
+  topics::FastTextOptions& han = *f.options.han_fasttext;
+  cmd.add_flag("--no-han-model", f.no_han_model,
+               "one model for all scripts (no model.han.bin)");
+  cmd.add_option("--han-epoch", han.epoch)->capture_default_str();
+  cmd.add_option("--han-lr", han.lr)->capture_default_str();
+  cmd.add_option("--han-dim", han.dim)->capture_default_str();
+  cmd.add_option("--han-word-ngrams", han.word_ngrams)->capture_default_str();
+  cmd.add_option("--han-minn", han.minn)->capture_default_str();
+  cmd.add_option("--han-maxn", han.maxn)->capture_default_str();
+  cmd.add_option("--han-bucket", han.bucket)->capture_default_str();
 }
 
 void AddTrainFlags(CLI::App& cmd, TrainFlags& f) {
@@ -88,6 +104,7 @@ void AddTrainFlags(CLI::App& cmd, TrainFlags& f) {
   cmd.add_option("--cjk-char-ngrams", f.options.segmenter.cjk_char_ngrams,
                  "Han character n-grams 1..N after each Han word (0: off)")
       ->capture_default_str();
+  AddHanFlags(cmd, f);
 }
 
 struct EvalFlags {
@@ -149,6 +166,7 @@ absl::Status RunClassify(const ClassifyFlags& flags) {
 struct SegmentFlags {
   std::vector<std::string> data;
   topics::TrainOptions options = topics::DefaultTrainOptions();
+  bool han_only = false;
 };
 
 // Writes the exact fastText input that `train` would use.
@@ -158,7 +176,8 @@ absl::Status RunSegment(const SegmentFlags& flags) {
                       topics::Segmenter::Create(flags.options.segmenter));
   RR_ASSIGN_OR_RETURN(std::vector<std::string> lines,
                       topics::FastTextLines(examples, *segmenter,
-                                            flags.options.shuffle_seed));
+                                            flags.options.shuffle_seed,
+                                            flags.han_only));
   for (const std::string& line : lines) std::cout << line << "\n";
   return absl::OkStatus();
 }
@@ -201,6 +220,8 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
   segment->add_option("--cjk-char-ngrams",
                       segment_flags->options.segmenter.cjk_char_ngrams)
       ->capture_default_str();
+  segment->add_flag("--han-only", segment_flags->han_only,
+                    "only the mostly-Han texts (model.han.bin's input)");
   commands.Add(segment,
                [segment_flags] { return ExitCode(RunSegment(*segment_flags)); });
 }

@@ -1,0 +1,117 @@
+// topics_bench: texts/s through the topic classifier (normalise + segment +
+// predict) against raw fastText predictLine on pre-tokenised text, with the
+// same model and the same texts (SIB-200's test split, en+de+zh, 612
+// sentences). Also the ICU step alone and the classifier with language
+// detection. Ratios are in docs/benchmarks.md.
+#include <memory>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "fasttext/fasttext.h"
+#include "topics/dataset.h"
+#include "topics/fasttext_classifier.h"
+
+namespace reachrank::topics {
+namespace {
+
+struct Fixture {
+  std::unique_ptr<FastTextClassifier> classifier;
+  std::unique_ptr<FastTextModel> raw;  // the same model.bin, loaded again
+  std::unique_ptr<Segmenter> segmenter;
+  std::vector<TextItem> items;      // text with its language
+  std::vector<std::string> lines;   // pre-tokenised, as fastText reads them
+};
+
+Fixture* Load() {
+  auto fixture = std::make_unique<Fixture>();
+  const std::string dir = REACHRANK_TOPICS_MODEL_DIR;
+  fixture->classifier = FastTextClassifier::Load(dir).value();
+  fixture->raw = FastTextModel::Load(dir + "/" + kTopicModelFile).value();
+  fixture->segmenter =
+      Segmenter::Create(fixture->classifier->metadata().segmenter).value();
+  for (const char* language : {"eng_Latn", "deu_Latn", "zho_Hans"}) {
+    const std::string path = std::string(REACHRANK_DATA_DIR) + "/sib200/" +
+                             language + "/test.tsv";
+    std::vector<Example> examples = ReadExamples(path).value();
+    for (Example& e : examples) {
+      fixture->lines.push_back(
+          JoinTokens(fixture->segmenter->Segment(e.text)->tokens));
+      fixture->items.push_back({"", std::move(e.text), e.language});
+    }
+  }
+  return fixture.release();
+}
+
+const Fixture& Get() {
+  static const Fixture* fixture = Load();  // leaked: used until exit
+  return *fixture;
+}
+
+void BM_RawPredictLine(benchmark::State& state) {
+  const Fixture& f = Get();
+  const fasttext::FastText& model = f.raw->fasttext();
+  std::vector<std::pair<fasttext::real, std::string>> predictions;
+  for (auto _ : state) {
+    for (const std::string& line : f.lines) {
+      std::istringstream in(line);
+      model.predictLine(in, predictions, 1, 0.0);
+      benchmark::DoNotOptimize(predictions.data());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * f.lines.size());
+}
+BENCHMARK(BM_RawPredictLine);
+
+void BM_Classify(benchmark::State& state) {
+  const Fixture& f = Get();
+  for (auto _ : state) {
+    for (const TextItem& item : f.items) {
+      benchmark::DoNotOptimize(f.classifier->ClassifyOne(item, 1));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * f.items.size());
+}
+BENCHMARK(BM_Classify);
+
+void BM_ClassifyDetectLanguage(benchmark::State& state) {
+  const Fixture& f = Get();
+  std::vector<TextItem> items = f.items;
+  for (TextItem& item : items) item.language.clear();
+  for (auto _ : state) {
+    for (const TextItem& item : items) {
+      benchmark::DoNotOptimize(f.classifier->ClassifyOne(item, 1));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * items.size());
+}
+BENCHMARK(BM_ClassifyDetectLanguage);
+
+void BM_SegmentOnly(benchmark::State& state) {
+  const Fixture& f = Get();
+  for (auto _ : state) {
+    for (const TextItem& item : f.items) {
+      benchmark::DoNotOptimize(f.segmenter->Segment(item.text));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * f.items.size());
+}
+BENCHMARK(BM_SegmentOnly);
+
+void BM_ClassifyThreads(benchmark::State& state) {
+  const Fixture& f = Get();
+  for (auto _ : state) {
+    for (const TextItem& item : f.items) {
+      benchmark::DoNotOptimize(f.classifier->ClassifyOne(item, 1));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * f.items.size());
+}
+BENCHMARK(BM_ClassifyThreads)->Threads(2)->UseRealTime();
+
+}  // namespace
+}  // namespace reachrank::topics
+
+BENCHMARK_MAIN();

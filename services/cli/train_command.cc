@@ -1,0 +1,147 @@
+// `reachrank train`: train a reach model (gradient-boosted trees) and write
+// a model directory the rank service loads. Rows come from a plain CSV
+// feature table (--csv); whatever the source, training goes through
+// TrainOnRows(), so a new source only has to build a TrainingSet.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "base/status_macros.h"
+#include "ranking/train/csv_table.h"
+#include "ranking/train/csv_training.h"
+#include "ranking/train/trainer.h"
+#include "services/cli/command.h"
+
+namespace reachrank::cli {
+namespace {
+
+using ranking::TrainingSet;
+
+struct TrainFlags {
+  std::string csv;
+  std::string label;
+  double threshold = 0.0;
+  int horizon_days = 7;
+  std::vector<std::string> drop;
+  std::string time_column;
+  std::string out;
+  std::string model_version;
+  ranking::TrainOptions options;
+};
+
+std::string DefaultModelVersion() {
+  return absl::StrCat("trees-", absl::FormatTime("%Y%m%d-%H%M%S", absl::Now(),
+                                                 absl::UTCTimeZone()));
+}
+
+void PrintReport(const ranking::TrainReport& r, const std::string& out) {
+  std::cerr << absl::StrFormat(
+      "train: fitted %d rows (positive rate %.3f), %d validation rows, "
+      "%d boosting rounds kept\n",
+      r.fit.rows, r.fit.positive_rate, r.validation_rows, r.rounds);
+  std::cout << absl::StrFormat(
+      "holdout: %d rows, positive rate %.3f\n"
+      "holdout AUC %.4f  log loss %.4f  ECE %.4f\n"
+      "model directory: %s\n",
+      r.holdout.rows, r.holdout.positive_rate, r.holdout.auc,
+      r.holdout.log_loss, r.holdout.expected_calibration_error, out);
+}
+
+// THE TRAINING ENTRY POINT for every source of rows: trains on `set`,
+// writes the model directory `out` and prints the holdout metrics. The
+// CSV path calls it; `train --db` (rows from the store, one model per
+// directory under --out) and `export` only need to build the TrainingSet.
+absl::Status TrainOnRows(const TrainingSet& set,
+                         const ranking::TrainOptions& options,
+                         const ranking::ModelDescription& description,
+                         const std::string& out) {
+  std::cerr << absl::StrFormat("train: %d rows, %d features: %s\n",
+                               set.num_rows(), set.num_features(),
+                               absl::StrJoin(set.feature_names, ", "));
+  RR_ASSIGN_OR_RETURN(
+      ranking::TrainReport report,
+      ranking::TrainModelDirectory(set, options, description, out));
+  PrintReport(report, out);
+  return absl::OkStatus();
+}
+
+absl::Status RunTrainCsv(const TrainFlags& flags) {
+  RR_ASSIGN_OR_RETURN(ranking::CsvTable table,
+                      ranking::ReadCsvTable(flags.csv));
+  const ranking::CsvTrainingSpec spec{flags.label, flags.threshold,
+                                      flags.drop, flags.time_column};
+  RR_ASSIGN_OR_RETURN(TrainingSet set,
+                      ranking::TrainingSetFromCsv(table, spec));
+  ranking::ModelDescription description;
+  description.model_version =
+      flags.model_version.empty() ? DefaultModelVersion() : flags.model_version;
+  description.label = {flags.label, flags.threshold, flags.horizon_days};
+  description.label_text = absl::StrCat(flags.label, " >= ", flags.threshold);
+  return TrainOnRows(set, flags.options, description, flags.out);
+}
+
+absl::Status RunTrain(const TrainFlags& flags) {
+  if (flags.csv.empty()) {
+    return absl::InvalidArgumentError("give the rows to train on: --csv FILE");
+  }
+  if (flags.label.empty()) {
+    return absl::InvalidArgumentError("--csv needs --label COLUMN");
+  }
+  return RunTrainCsv(flags);
+}
+
+void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
+  ranking::XGBoostParams& x = o.xgboost;
+  cmd->add_option("--max-depth", x.max_depth)->capture_default_str();
+  cmd->add_option("--eta", x.eta, "learning rate")->capture_default_str();
+  cmd->add_option("--rounds", x.rounds, "most boosting rounds")
+      ->capture_default_str();
+  cmd->add_option("--early-stopping-rounds", x.early_stopping_rounds,
+                  "stop after this many rounds without a better validation "
+                  "log loss (0: off)")
+      ->capture_default_str();
+  cmd->add_option("--min-child-weight", x.min_child_weight)
+      ->capture_default_str();
+  cmd->add_option("--subsample", x.subsample)->capture_default_str();
+  cmd->add_option("--colsample", x.colsample_bytree, "colsample_bytree")
+      ->capture_default_str();
+  cmd->add_option("--seed", x.seed)->capture_default_str();
+  cmd->add_option("--nthread", x.nthread, "0: all cores")
+      ->capture_default_str();
+  cmd->add_option("--holdout-fraction", o.holdout_fraction,
+                  "latest share of rows held out and scored")
+      ->capture_default_str();
+  cmd->add_option("--validation-fraction", o.validation_fraction,
+                  "latest share of the rest used for early stopping")
+      ->capture_default_str();
+}
+
+}  // namespace
+
+void AddTrainCommand(CLI::App& app, CommandSet& commands) {
+  auto f = std::make_shared<TrainFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "train", "train a reach model and write a model directory");
+  cmd->add_option("--csv", f->csv, "plain feature table: header + numbers");
+  cmd->add_option("--label", f->label, "outcome column (never a feature)");
+  cmd->add_option("--threshold", f->threshold, "label = outcome >= threshold")
+      ->capture_default_str();
+  cmd->add_option("--horizon-days", f->horizon_days,
+                  "days the outcome counts over (recorded in metadata.json)")
+      ->capture_default_str()->check(CLI::Range(1, 3650));
+  cmd->add_option("--drop", f->drop, "columns that are not features");
+  cmd->add_option("--time-column", f->time_column,
+                  "unix seconds per row; default: row order is time order");
+  cmd->add_option("--out", f->out, "model directory to write")->required();
+  cmd->add_option("--model-version", f->model_version,
+                  "default: trees-<UTC time of training>");
+  AddModelOptions(cmd, f->options);
+  commands.Add(cmd, [f] { return ExitCode(RunTrain(*f)); });
+}
+
+}  // namespace reachrank::cli
