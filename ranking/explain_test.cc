@@ -1,0 +1,122 @@
+#include "ranking/explain.h"
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "ranking/feature_names.h"
+#include "ranking/prior.h"
+
+namespace reachrank::ranking {
+namespace {
+
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+// A live row: crowded travel (6x), flattering followers, a focused account.
+std::vector<float> Row() {
+  std::vector<float> row(kNumFeatures, kNaN);
+  row[kTopicTravel] = 0.9f;
+  row[kTopicSaturationLog2] = std::log2(6.0f);
+  row[kTopicStrangerEngagementRate] = 0.12f;
+  row[kCueUtility] = 0;
+  row[kCueDailyLife] = 1;
+  row[kAcctNicheFocus] = 0.8f;
+  row[kEarlyStrangerCompletionRate] = 0.2f;
+  row[kEarlyFollowerCompletionRate] = 0.8f;
+  row[kEarlyStrangerLikeRate] = 0.02f;
+  return row;
+}
+
+TEST(ExplainTest, SentencesInThreeLanguages) {
+  const std::vector<float> row = Row();
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "en"),
+            "The topic 'Travel' had 6× more new posts than stranger demand "
+            "this week");
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "de"),
+            "Das Thema „Reisen“ hatte diese Woche 6× mehr neue Beiträge als "
+            "Nachfrage von Fremden");
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "zh"),
+            "本周「旅行」话题的新帖数量是陌生人需求的6倍");
+  EXPECT_EQ(FactorMessage("follower_flattery", false, row, "travel", "en"),
+            "Followers liked it; strangers left before the end (80% vs 20% "
+            "finished)");
+  EXPECT_EQ(FactorMessage("stranger_reaction", false, row, "travel", "de"),
+            "Fremde sind vor dem Ende gegangen: 20 % bis zum Schluss, 2 % "
+            "Likes");
+  EXPECT_EQ(FactorMessage("niche_focus", true, row, "travel", "zh"),
+            "你在这个平台上持续专注一个领域（专注度80%）");
+  // Unknown languages answer in English.
+  EXPECT_EQ(FactorMessage("cadence", true, row, "", "fr"),
+            "You post on a regular schedule");
+}
+
+TEST(ExplainTest, GroupsSortsAndKeepsSigns) {
+  const std::vector<float> row = Row();
+  std::vector<float> contributions(kNumFeatures + 1, 0.0f);
+  contributions[kTopicSaturationLog2] = -0.9f;
+  contributions[kTopicSupply7dLog] = -0.1f;  // same factor
+  contributions[kAcctNicheFocus] = 0.4f;
+  contributions[kEarlyFollowerCompletionRate] = -0.2f;
+  contributions[kEarlyStrangerCompletionRate] = -0.6f;
+  contributions[kNumFeatures] = 3.0f;  // bias: not a factor
+  const std::vector<Reason> reasons =
+      Explain(row, contributions, "travel", "en", 3);
+  ASSERT_EQ(reasons.size(), 3u);
+  EXPECT_EQ(reasons[0].factor, "topic_saturation");
+  EXPECT_FLOAT_EQ(reasons[0].contribution, -1.0f);
+  EXPECT_NEAR(reasons[0].value, 6.0, 1e-5);
+  EXPECT_EQ(reasons[1].factor, "stranger_reaction");
+  EXPECT_FLOAT_EQ(reasons[1].contribution, -0.6f);
+  EXPECT_EQ(reasons[2].factor, "niche_focus");
+  EXPECT_GT(reasons[2].contribution, 0);
+  EXPECT_EQ(reasons[2].message,
+            "You post consistently in one niche on this platform (80% focus)");
+}
+
+TEST(ExplainTest, EveryFeatureHasAFactorWithSentences) {
+  for (size_t f = 0; f < kNumFeatures; ++f) {
+    const absl::string_view factor = FactorOf(static_cast<int>(f));
+    EXPECT_NE(FactorMessage(factor, true, Row(), "travel", "en"), factor)
+        << LiveFeatureNames()[f];
+  }
+}
+
+TEST(PriorTest, ContributionsSumToTheMargin) {
+  for (FeatureSet set : {FeatureSet::kDraft, FeatureSet::kLive}) {
+    auto model = MakePriorModel(set);
+    ASSERT_TRUE(model.ok()) << model.status();
+    EXPECT_EQ((*model)->version(), "prior-v1");
+    std::vector<float> row = Row();
+    row.resize(NumFeatures(set));
+    const size_t n = row.size();
+    float margin = 0;
+    std::vector<float> c(n + 1);
+    ASSERT_TRUE((*model)->PredictMargin(row.data(), 1, n, &margin).ok());
+    ASSERT_TRUE((*model)->PredictContributions(row.data(), 1, n, c.data()).ok());
+    double sum = 0;
+    for (float x : c) sum += x;
+    EXPECT_NEAR(sum, margin, 1e-5);
+  }
+}
+
+TEST(PriorTest, CenteredRowHasTheCenterMargin) {
+  auto model = MakePriorModel(FeatureSet::kDraft);
+  ASSERT_TRUE(model.ok());
+  std::vector<float> row(kNumDraftFeatures, 0.0f);
+  for (const PriorTerm& t : PriorTerms(FeatureSet::kDraft)) {
+    for (size_t i = 0; i < kNumDraftFeatures; ++i) {
+      if (DraftFeatureNames()[i] == t.feature) {
+        row[i] = static_cast<float>(t.center);
+      }
+    }
+  }
+  float margin = 0;
+  ASSERT_TRUE(
+      (*model)->PredictMargin(row.data(), 1, kNumDraftFeatures, &margin).ok());
+  EXPECT_NEAR(margin, PriorCenterMargin(FeatureSet::kDraft), 1e-4);
+}
+
+}  // namespace
+}  // namespace reachrank::ranking

@@ -1,0 +1,128 @@
+#include "ranking/label.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "nlohmann/json.hpp"
+#include "ranking/model/file_util.h"
+
+namespace reachrank::ranking {
+namespace {
+
+using Json = nlohmann::json;
+
+absl::Status Bad(absl::string_view where, absl::string_view rule) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", rule));
+}
+
+// Applies the fields present in `obj` (at path `where`) to `config`.
+absl::Status ApplyFields(const Json& obj, const std::string& where,
+                         LabelConfig* config) {
+  if (!obj.is_object()) return Bad(where, "must be an object");
+  if (auto it = obj.find("counter"); it != obj.end()) {
+    if (!it->is_string()) return Bad(where + ".counter", "must be a string");
+    absl::StatusOr<ReachCounter> c =
+        ParseReachCounter(it->get<std::string>());
+    if (!c.ok()) return Bad(where + ".counter", c.status().message());
+    config->counter = *c;
+  }
+  if (auto it = obj.find("threshold"); it != obj.end()) {
+    if (!it->is_number() || it->get<double>() < 1) {
+      return Bad(where + ".threshold", "must be a number >= 1");
+    }
+    config->threshold = static_cast<int64_t>(it->get<double>());
+  }
+  if (auto it = obj.find("horizon_days"); it != obj.end()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1 ||
+        it->get<int64_t>() > 365) {
+      return Bad(where + ".horizon_days", "must be an integer in [1, 365]");
+    }
+    config->horizon = absl::Hours(24 * it->get<int64_t>());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::string_view ReachCounterName(ReachCounter c) {
+  switch (c) {
+    case ReachCounter::kStrangerViews:
+      return "stranger_views";
+    case ReachCounter::kStrangerLikes:
+      return "stranger_likes";
+    case ReachCounter::kStrangerImpressions:
+      break;
+  }
+  return "stranger_impressions";
+}
+
+absl::StatusOr<ReachCounter> ParseReachCounter(absl::string_view name) {
+  for (ReachCounter c :
+       {ReachCounter::kStrangerImpressions, ReachCounter::kStrangerViews,
+        ReachCounter::kStrangerLikes}) {
+    if (name == ReachCounterName(c)) return c;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown reach counter '", name,
+      "' (stranger_impressions, stranger_views or stranger_likes)"));
+}
+
+absl::StatusOr<LabelConfigs> LabelConfigs::Parse(absl::string_view json) {
+  Json doc = Json::parse(json.begin(), json.end(), nullptr,
+                         /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return Bad("label config", "is not a JSON object");
+  }
+  LabelConfigs out;
+  if (auto it = doc.find("default"); it != doc.end()) {
+    RR_RETURN_IF_ERROR(ApplyFields(*it, "default", &out.default_));
+  }
+  if (auto it = doc.find("platforms"); it != doc.end()) {
+    if (!it->is_object()) return Bad("platforms", "must be an object");
+    for (const auto& [platform, fields] : it->items()) {
+      LabelConfig config = out.default_;
+      RR_RETURN_IF_ERROR(
+          ApplyFields(fields, absl::StrCat("platforms.", platform), &config));
+      out.platforms_.emplace(platform, config);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<LabelConfigs> LabelConfigs::Load(const std::string& path) {
+  RR_ASSIGN_OR_RETURN(std::string text, ReadModelFile(path));
+  absl::StatusOr<LabelConfigs> configs = Parse(text);
+  if (!configs.ok()) {
+    return absl::Status(configs.status().code(),
+                        absl::StrCat(path, ": ", configs.status().message()));
+  }
+  return configs;
+}
+
+const LabelConfig& LabelConfigs::For(absl::string_view platform) const {
+  auto it = platforms_.find(platform);
+  return it == platforms_.end() ? default_ : it->second;
+}
+
+int64_t ReachValue(const storage::Counters& counters, ReachCounter counter) {
+  v1::EventType type = v1::EVENT_TYPE_IMPRESSION;
+  if (counter == ReachCounter::kStrangerViews) type = v1::EVENT_TYPE_VIEW;
+  if (counter == ReachCounter::kStrangerLikes) type = v1::EVENT_TYPE_LIKE;
+  return counters.ByRelationType(v1::RELATION_STRANGER, type);
+}
+
+absl::StatusOr<LabelValue> ComputeLabel(storage::Store& store,
+                                        absl::string_view post_id,
+                                        absl::Time created_at,
+                                        const LabelConfig& config) {
+  RR_ASSIGN_OR_RETURN(
+      storage::Counters counters,
+      store.PostCountersAsOf(post_id, created_at + config.horizon));
+  LabelValue label;
+  label.reach = ReachValue(counters, config.counter);
+  label.reached = label.reach >= config.threshold;
+  return label;
+}
+
+}  // namespace reachrank::ranking

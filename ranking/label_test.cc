@@ -1,0 +1,78 @@
+#include "ranking/label.h"
+
+#include "gtest/gtest.h"
+#include "storage/test_util.h"
+
+namespace reachrank::ranking {
+namespace {
+
+using storage::testing::MakeEvent;
+using storage::testing::T0;
+
+TEST(LabelConfigsTest, BuiltInDefault) {
+  LabelConfigs configs;
+  const LabelConfig& c = configs.For("douyin");
+  EXPECT_EQ(c.counter, ReachCounter::kStrangerImpressions);
+  EXPECT_EQ(c.threshold, 1000);
+  EXPECT_EQ(c.horizon, absl::Hours(24 * 7));
+}
+
+TEST(LabelConfigsTest, PlatformOverridesInheritTheDefault) {
+  auto configs = LabelConfigs::Parse(R"({
+    "default": {"threshold": 2000},
+    "platforms": {"youtube": {"counter": "stranger_views",
+                              "horizon_days": 14}}})");
+  ASSERT_TRUE(configs.ok()) << configs.status();
+  EXPECT_EQ(configs->For("tiktok").threshold, 2000);
+  const LabelConfig& yt = configs->For("youtube");
+  EXPECT_EQ(yt.counter, ReachCounter::kStrangerViews);
+  EXPECT_EQ(yt.threshold, 2000);
+  EXPECT_EQ(yt.horizon, absl::Hours(24 * 14));
+}
+
+TEST(LabelConfigsTest, RejectsBadFields) {
+  EXPECT_EQ(LabelConfigs::Parse(R"({"default": {"counter": "likes"}})")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  auto bad = LabelConfigs::Parse(R"({"platforms": {"x": {"threshold": 0}}})");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("platforms.x.threshold"),
+            std::string::npos);
+  EXPECT_FALSE(LabelConfigs::Parse("{nope").ok());
+  EXPECT_EQ(LabelConfigs::Load("/nonexistent/labels.json").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(ComputeLabelTest, CountsOnlyTheHorizon) {
+  storage::testing::ScopedTempDir dir;
+  auto store = storage::Store::Open(storage::testing::OptionsFor(dir.path()));
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE(
+      (*store)->PutPosts({storage::testing::MakePost("p", "a", T0())}).ok());
+  ASSERT_TRUE((*store)
+                  ->RecordEvents(
+                      {MakeEvent("e1", "p", v1::EVENT_TYPE_IMPRESSION,
+                                 T0() + absl::Hours(30), 600),
+                       MakeEvent("e2", "p", v1::EVENT_TYPE_IMPRESSION,
+                                 T0() + absl::Hours(24 * 6), 500),
+                       MakeEvent("e3", "p", v1::EVENT_TYPE_IMPRESSION,
+                                 T0() + absl::Hours(24 * 8), 5000),
+                       MakeEvent("e4", "p", v1::EVENT_TYPE_LIKE,
+                                 T0() + absl::Hours(5), 7)},
+                      T0())
+                  .ok());
+  LabelConfig config;
+  auto label = ComputeLabel(**store, "p", T0(), config);
+  ASSERT_TRUE(label.ok());
+  EXPECT_EQ(label->reach, 1100);
+  EXPECT_TRUE(label->reached);
+  config.counter = ReachCounter::kStrangerLikes;
+  label = ComputeLabel(**store, "p", T0(), config);
+  ASSERT_TRUE(label.ok());
+  EXPECT_EQ(label->reach, 7);
+  EXPECT_FALSE(label->reached);
+}
+
+}  // namespace
+}  // namespace reachrank::ranking

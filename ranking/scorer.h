@@ -1,0 +1,131 @@
+// The ranking engine's entry point: scores a stored post, drafts, or a
+// candidate list with p_reach, expected stranger impressions, the surface
+// mix, reasons and the version of the model that answered. It holds the
+// store, a topic classifier (for drafts), the label configs and a model set
+// that can be swapped while serving.
+//
+// A model set is a directory with two model directories:
+//   <dir>/draft/  a model over DraftFeatureNames() (drafts)
+//   <dir>/live/   a model over LiveFeatureNames() (published posts)
+// Without one the priors (prior-v1) serve.
+#ifndef REACHRANK_RANKING_SCORER_H_
+#define REACHRANK_RANKING_SCORER_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "ranking/explain.h"
+#include "ranking/features.h"
+#include "ranking/label.h"
+#include "ranking/model/model.h"
+#include "reachrank/v1/common.pb.h"
+#include "storage/store.h"
+#include "topics/classifier.h"
+
+namespace reachrank::ranking {
+
+struct ScoreResult {
+  std::string id;
+  double p_reach = 0;
+  double expected_stranger_impressions = 0;
+  std::map<std::string, double> surface_mix;
+  std::vector<Reason> reasons;  // empty unless explain was asked
+  std::vector<topics::TopicProbability> topics;
+  std::string model_version;
+};
+
+struct RankResult {
+  std::vector<ScoreResult> top;          // by p_reach, highest first
+  std::vector<std::string> unknown_ids;  // in input order
+  size_t scored = 0;                     // candidates found and scored
+};
+
+// The two models that serve together. Immutable.
+struct ModelSet {
+  std::shared_ptr<const Model> draft;
+  std::shared_ptr<const Model> live;
+};
+
+// Loads <dir>/draft and <dir>/live, refusing models whose feature lists
+// differ from the extractor's (INVALID_ARGUMENT) or missing files
+// (NOT_FOUND); the message names the sub-directory.
+absl::StatusOr<ModelSet> LoadModelSet(const std::string& dir);
+// The prior-v1 models.
+absl::StatusOr<ModelSet> PriorModelSet();
+
+struct ScorerOptions {
+  LabelConfigs labels;
+  FeatureOptions features;
+  size_t max_reasons = 5;
+  size_t max_candidates = 10000;  // Rank refuses more
+};
+
+// Thread-safe: every method may be called concurrently, and Reload swaps
+// the model set atomically while other calls finish on the old one.
+class Scorer {
+ public:
+  // `store` must outlive the scorer; `classifier` too, and may be null (then
+  // ScoreDrafts fails with FAILED_PRECONDITION). `model_dir` empty: priors.
+  static absl::StatusOr<std::unique_ptr<Scorer>> Create(
+      storage::Store& store, topics::TopicClassifier* classifier,
+      ScorerOptions options, const std::string& model_dir = "");
+
+  // Loads a model set beside the serving one and swaps it in. On any error
+  // the old set keeps serving and the error is returned. An empty `dir`
+  // goes back to the priors.
+  absl::Status Reload(const std::string& dir);
+  // "<draft version>" if both models share one, else "<draft>,<live>".
+  std::string model_version() const;
+
+  // Scores a stored post as of `as_of` (nullopt: now, with its latest
+  // counters). NOT_FOUND for an unknown post.
+  absl::StatusOr<ScoreResult> ScorePost(const std::string& post_id,
+                                        std::optional<absl::Time> as_of,
+                                        bool explain,
+                                        absl::string_view language);
+  // Scores drafts at now with the draft model; one result per draft, an
+  // item with a missing platform/author_id gets its own INVALID_ARGUMENT.
+  // The call fails only when classification fails.
+  absl::StatusOr<std::vector<absl::StatusOr<ScoreResult>>> ScoreDrafts(
+      absl::Span<const v1::Draft> drafts, bool explain,
+      absl::string_view language);
+  // Scores the candidates found (one MultiGet for posts, one for counters
+  // when as_of is nullopt) and returns the top `limit`; unknown ids are
+  // listed. INVALID_ARGUMENT for more than max_candidates ids.
+  absl::StatusOr<RankResult> Rank(absl::Span<const std::string> post_ids,
+                                  size_t limit,
+                                  std::optional<absl::Time> as_of,
+                                  bool explain, absl::string_view language);
+
+ private:
+  Scorer(storage::Store& store, topics::TopicClassifier* classifier,
+         ScorerOptions options, ModelSet models);
+  std::shared_ptr<const ModelSet> models() const;
+  // Scores `posts` (all published, or all drafts) as of `as_of`. When
+  // `keep` is set, only the `keep` best rows get mix and reasons.
+  absl::StatusOr<std::vector<ScoreResult>> ScoreInputs(
+      const std::vector<PostInput>& posts, absl::Time as_of, bool latest,
+      bool explain, absl::string_view language,
+      std::optional<size_t> keep = std::nullopt);
+
+  // Constant after construction.
+  storage::Store& store_;
+  topics::TopicClassifier* const classifier_;
+  const ScorerOptions options_;
+  FeatureExtractor extractor_;
+  // Guarded.
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const ModelSet> models_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace reachrank::ranking
+
+#endif  // REACHRANK_RANKING_SCORER_H_

@@ -1,0 +1,166 @@
+#include "ranking/scorer.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "gtest/gtest.h"
+#include "ranking/prior.h"
+#include "ranking/testing/sim_store.h"
+#include "storage/test_util.h"
+
+namespace reachrank::ranking {
+namespace {
+
+// A store filled by a small simulation, shared by the tests of this file.
+class ScorerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new storage::testing::ScopedTempDir();
+    auto store = storage::Store::Open(storage::testing::OptionsFor(dir_->Sub("db")));
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = store->release();
+    sim::SimOptions o;
+    o.seed = 11;
+    o.people = 40;
+    o.days = 21;
+    auto summary = testing::FillStoreFromSim(o, *store_);
+    ASSERT_TRUE(summary.ok()) << summary.status();
+    ids_ = new std::vector<std::string>(summary->post_ids);
+  }
+  static void TearDownTestSuite() {
+    delete store_;
+    delete ids_;
+    delete dir_;
+  }
+  std::unique_ptr<Scorer> NewScorer(topics::TopicClassifier* c = nullptr) {
+    auto scorer = Scorer::Create(*store_, c, {});
+    EXPECT_TRUE(scorer.ok()) << scorer.status();
+    return scorer.ok() ? *std::move(scorer) : nullptr;
+  }
+  static void WriteModelSet(const std::string& dir, const std::string& version,
+                            FeatureSet draft_dir_set = FeatureSet::kDraft) {
+    ASSERT_TRUE(WritePriorModelDir(draft_dir_set, dir + "/draft").ok());
+    ASSERT_TRUE(WritePriorModelDir(FeatureSet::kLive, dir + "/live").ok());
+    for (const char* sub : {"/draft", "/live"}) {
+      const std::string path = dir + sub + "/metadata.json";
+      std::ifstream in(path);
+      std::string text((std::istreambuf_iterator<char>(in)), {});
+      const std::string from = "\"prior-v1\"";
+      text.replace(text.find(from), from.size(), "\"" + version + "\"");
+      std::ofstream(path) << text;
+    }
+  }
+
+  static storage::testing::ScopedTempDir* dir_;
+  static storage::Store* store_;
+  static std::vector<std::string>* ids_;
+};
+storage::testing::ScopedTempDir* ScorerTest::dir_ = nullptr;
+storage::Store* ScorerTest::store_ = nullptr;
+std::vector<std::string>* ScorerTest::ids_ = nullptr;
+
+TEST_F(ScorerTest, RankOrdersByProbabilityAndListsUnknownIds) {
+  auto scorer = NewScorer();
+  std::vector<std::string> ids = *ids_;
+  ASSERT_GT(ids.size(), 100u);
+  ids.insert(ids.begin() + 3, "no-such-post");
+  ids.push_back("also-missing");
+  auto ranked = scorer->Rank(ids, 20, std::nullopt, true, "de");
+  ASSERT_TRUE(ranked.ok()) << ranked.status();
+  EXPECT_EQ(ranked->unknown_ids,
+            (std::vector<std::string>{"no-such-post", "also-missing"}));
+  EXPECT_EQ(ranked->scored, ids_->size());
+  ASSERT_EQ(ranked->top.size(), 20u);
+  for (size_t i = 1; i < ranked->top.size(); ++i) {
+    EXPECT_GE(ranked->top[i - 1].p_reach, ranked->top[i].p_reach);
+  }
+  const ScoreResult& best = ranked->top[0];
+  EXPECT_EQ(best.model_version, "prior-v1");
+  EXPECT_FALSE(best.reasons.empty());
+  EXPECT_FALSE(best.topics.empty());
+  double mix = 0;
+  for (const auto& [surface, share] : best.surface_mix) mix += share;
+  EXPECT_NEAR(mix, 1.0, 1e-9);
+  EXPECT_GT(best.expected_stranger_impressions, 0);
+  // The same post scored alone agrees with its rank score.
+  auto alone = scorer->ScorePost(best.id, std::nullopt, false, "en");
+  ASSERT_TRUE(alone.ok());
+  EXPECT_FLOAT_EQ(alone->p_reach, best.p_reach);
+  EXPECT_TRUE(alone->reasons.empty());
+}
+
+TEST_F(ScorerTest, RankRefusesTooManyCandidates) {
+  auto scorer = NewScorer();
+  std::vector<std::string> ids(10001, "x");
+  EXPECT_EQ(scorer->Rank(ids, 10, std::nullopt, false, "en").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(scorer->ScorePost("nope", std::nullopt, false, "en")
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(ScorerTest, ReloadSwapsAndRefusesAMismatchedModel) {
+  auto scorer = NewScorer();
+  const std::string good = dir_->Sub("models-good");
+  const std::string bad = dir_->Sub("models-bad");
+  WriteModelSet(good, "custom-v2");
+  WriteModelSet(bad, "custom-v3", /*draft_dir_set=*/FeatureSet::kLive);
+  const auto before = scorer->ScorePost((*ids_)[5], std::nullopt, false, "en");
+  ASSERT_TRUE(before.ok());
+
+  ASSERT_TRUE(scorer->Reload(good).ok());
+  EXPECT_EQ(scorer->model_version(), "custom-v2");
+  auto after = scorer->ScorePost((*ids_)[5], std::nullopt, false, "en");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->model_version, "custom-v2");
+  // The written prior gives the in-memory prior's probability.
+  EXPECT_NEAR(after->p_reach, before->p_reach, 1e-6);
+
+  const absl::Status refused = scorer->Reload(bad);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("draft"), std::string::npos);
+  EXPECT_EQ(scorer->model_version(), "custom-v2");
+  EXPECT_EQ(scorer->Reload(dir_->Sub("missing")).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(scorer->model_version(), "custom-v2");
+  ASSERT_TRUE(scorer->Reload("").ok());
+  EXPECT_EQ(scorer->model_version(), "prior-v1");
+}
+
+TEST_F(ScorerTest, DraftsGetTopicsAndPerItemErrors) {
+  testing::FakeClassifier classifier("travel");
+  classifier.Set("Mein Tag: Kaffee", "entertainment");
+  auto scorer = NewScorer(&classifier);
+  auto record = store_->GetPost((*ids_)[0]);
+  ASSERT_TRUE(record.ok());
+  std::vector<v1::Draft> drafts(3);
+  drafts[0].set_draft_id("d0");
+  drafts[0].set_platform(record->post().platform());
+  drafts[0].set_author_id(record->post().author_id());
+  drafts[0].set_text("How to: 5 tips for cheap trains");
+  drafts[1].set_draft_id("d1");  // no platform
+  drafts[2] = drafts[0];
+  drafts[2].set_draft_id("d2");
+  drafts[2].set_text("Mein Tag: Kaffee");
+  auto scored = scorer->ScoreDrafts(drafts, true, "zh");
+  ASSERT_TRUE(scored.ok()) << scored.status();
+  ASSERT_EQ(scored->size(), 3u);
+  ASSERT_TRUE((*scored)[0].ok());
+  EXPECT_EQ((*scored)[0]->id, "d0");
+  EXPECT_EQ((*scored)[0]->topics[0].topic_id, "travel");
+  EXPECT_EQ((*scored)[0]->model_version, "prior-v1");
+  EXPECT_FALSE((*scored)[0]->reasons.empty());
+  EXPECT_EQ((*scored)[1].status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE((*scored)[2].ok());
+  EXPECT_EQ((*scored)[2]->topics[0].topic_id, "entertainment");
+  // A useful draft beats a daily-life one of the same account.
+  EXPECT_GT((*scored)[0]->p_reach, (*scored)[2]->p_reach);
+
+  auto no_classifier = NewScorer();
+  EXPECT_EQ(no_classifier->ScoreDrafts(drafts, false, "en").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace reachrank::ranking

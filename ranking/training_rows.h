@@ -1,0 +1,61 @@
+// Point-in-time training rows from the store: for every post whose label
+// horizon has passed by a cutoff, its draft row as of created_at and its
+// live row as of created_at + live_age, both from the one feature extractor
+// that serves, with the label of the post's platform (ranking/label.h).
+#ifndef REACHRANK_RANKING_TRAINING_ROWS_H_
+#define REACHRANK_RANKING_TRAINING_ROWS_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "ranking/label.h"
+#include "ranking/train/training_set.h"
+#include "storage/store.h"
+
+namespace reachrank::ranking {
+
+struct TrainingRowsOptions {
+  // Posts with created_at + horizon <= cutoff are used.
+  absl::Time cutoff;
+  // The live row is taken this long after created_at.
+  absl::Duration live_age = absl::Hours(2);
+  LabelConfigs labels;
+  // Posts read per author (newest first before the horizon cutoff).
+  size_t max_posts_per_author = 100000;
+};
+
+// The rows of both feature sets; row i of `draft` and of `live` is the
+// same post (post_ids[i]). times = created_at; labels 0/1.
+struct TrainingRows {
+  TrainingSet draft;
+  TrainingSet live;
+  std::vector<std::string> post_ids;
+};
+
+// An account to read posts of.
+struct AuthorRef {
+  std::string platform;
+  std::string author_id;
+};
+
+// Rows for the given posts (unknown ids and posts whose horizon has not
+// passed are skipped), ordered by created_at. Errors come from the store.
+// Not for concurrent use with the same `store` writes in flight expecting
+// a snapshot (the rows read what the store holds at the time).
+absl::StatusOr<TrainingRows> BuildTrainingRows(
+    storage::Store& store, absl::Span<const std::string> post_ids,
+    const TrainingRowsOptions& options);
+
+// Rows for every post of the given accounts (enumerated through
+// Store::AuthorPosts), ordered by created_at.
+absl::StatusOr<TrainingRows> BuildTrainingRowsForAuthors(
+    storage::Store& store, absl::Span<const AuthorRef> authors,
+    const TrainingRowsOptions& options);
+
+}  // namespace reachrank::ranking
+
+#endif  // REACHRANK_RANKING_TRAINING_ROWS_H_
