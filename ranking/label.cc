@@ -28,8 +28,9 @@ absl::Status ApplyFields(const Json& obj, const std::string& where,
     config->counter = *c;
   }
   if (auto it = obj.find("threshold"); it != obj.end()) {
-    if (!it->is_number() || it->get<double>() < 1) {
-      return Bad(where + ".threshold", "must be a number >= 1");
+    if (!it->is_number() || !(it->get<double>() >= 1) ||
+        it->get<double>() > 1e15) {
+      return Bad(where + ".threshold", "must be a number in [1, 1e15]");
     }
     config->threshold = static_cast<int64_t>(it->get<double>());
   }
