@@ -230,6 +230,24 @@ TEST(TaxonomyTest, RejectsDuplicateIds) {
   EXPECT_THAT(std::string(taxonomy.status().message()), HasSubstr("line 3"));
 }
 
+// Found by taxonomy_fuzzer: trailing tabs were stripped as whitespace, so an
+// empty last display name did not survive ToTsv -> Parse.
+TEST(TaxonomyTest, EmptyLastDisplayNameRoundTrips) {
+  auto taxonomy = Taxonomy::Parse("topic_id\ten\tde\r\na\tA\t\n");
+  ASSERT_TRUE(taxonomy.ok()) << taxonomy.status();
+  EXPECT_EQ(taxonomy->topics()[0].display_names.at("de"), "");
+  auto again = Taxonomy::Parse(taxonomy->ToTsv());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->ToTsv(), taxonomy->ToTsv());
+}
+
+TEST(TaxonomyTest, RejectsDuplicateHeaderLanguages) {
+  auto taxonomy = Taxonomy::Parse("topic_id\ten\ten\na\tA\tB\n");
+  EXPECT_EQ(taxonomy.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(taxonomy.status().message()),
+              HasSubstr("distinct"));
+}
+
 TEST(DatasetTest, ReadsSib200TsvWithLanguageFromDirectory) {
   auto examples = ReadExamples(testing::DataPath("sib200/deu_Latn/dev.tsv"));
   ASSERT_TRUE(examples.ok()) << examples.status();

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "topics/file_util.h"
 
@@ -31,7 +32,9 @@ absl::StatusOr<Taxonomy> Taxonomy::Parse(absl::string_view tsv) {
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(tsv, '\n')) {
     ++line_number;
-    line = absl::StripTrailingAsciiWhitespace(line);
+    // Tabs separate fields (an empty last display name ends in a tab), so
+    // only a Windows line ending is stripped.
+    if (absl::EndsWith(line, "\r")) line.remove_suffix(1);
     if (line.empty()) continue;
     std::vector<std::string> fields = absl::StrSplit(line, '\t');
     if (!have_header) {
@@ -41,6 +44,12 @@ absl::StatusOr<Taxonomy> Taxonomy::Parse(absl::string_view tsv) {
             ": header must start with \"topic_id\""));
       }
       languages.assign(fields.begin() + 1, fields.end());
+      const std::set<std::string> distinct(languages.begin(), languages.end());
+      if (distinct.size() != languages.size() || distinct.count("") > 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "taxonomy line ", line_number,
+            ": header languages must be non-empty and distinct"));
+      }
       have_header = true;
       continue;
     }
