@@ -185,6 +185,12 @@ class Store {
   virtual StoreStats Stats() = 0;
   // Flushes memtables and the WAL; used before a clean shutdown.
   virtual absl::Status Flush() = 0;
+  // Writes a consistent copy of the database into the new directory `dir`
+  // (SST files are hard-linked when `dir` is on the same filesystem), which
+  // Store::Open can open as it is. Works on a live database, primary or
+  // secondary (a secondary first catches up with its primary).
+  // ALREADY_EXISTS when `dir` exists; the RocksDB error text otherwise.
+  virtual absl::Status Checkpoint(const std::string& dir) = 0;
 };
 
 // Days since the Unix epoch (UTC) of `t`.

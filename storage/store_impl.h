@@ -77,6 +77,7 @@ class RocksStore final : public Store {
 
   StoreStats Stats() override;
   absl::Status Flush() override;
+  absl::Status Checkpoint(const std::string& dir) override;
 
  private:
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[c]; }

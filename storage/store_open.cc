@@ -2,12 +2,15 @@
 // operational methods of RocksStore.
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "storage/keys.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "storage/rocks_status.h"
 #include "storage/store_impl.h"
 
@@ -195,6 +198,26 @@ absl::Status RocksStore::Flush() {
                                                      handles_.end());
   RR_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, families), "flush"));
   return FromRocks(db_->FlushWAL(/*sync=*/true), "flush WAL");
+}
+
+absl::Status RocksStore::Checkpoint(const std::string& dir) {
+  std::error_code error;
+  if (std::filesystem::exists(dir, error)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("checkpoint directory ", dir, " already exists"));
+  }
+  std::filesystem::path parent = std::filesystem::path(dir).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, error);
+  if (secondary_) RR_RETURN_IF_ERROR(TryCatchUpWithPrimary());
+  rocksdb::Checkpoint* raw = nullptr;
+  RR_RETURN_IF_ERROR(
+      FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // A secondary cannot flush; its checkpoint copies the live WAL instead.
+  uint64_t log_size_for_flush =
+      secondary_ ? std::numeric_limits<uint64_t>::max() : 0;
+  return FromRocks(checkpoint->CreateCheckpoint(dir, log_size_for_flush),
+                   absl::StrCat("checkpoint into ", dir));
 }
 
 StoreStats RocksStore::Stats() {

@@ -147,6 +147,62 @@ TEST(StoreOpenTest, SecondaryCatchesUpWithPrimary) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// Likes counted on post p1 by `store`, -1 when they cannot be read.
+int64_t LikesOf(Store& store) {
+  auto c = store.PostCounters("p1");
+  return c.ok() ? c->ByType(v1::EVENT_TYPE_LIKE) : -1;
+}
+
+TEST(StoreOpenTest, CheckpointOfLivePrimaryOpensWithItsData) {
+  testing::ScopedTempDir dir;
+  auto primary = Store::Open(OptionsFor(dir.Sub("db")));
+  ASSERT_TRUE(primary.ok()) << primary.status();
+  ASSERT_TRUE((*primary)->PutPosts({MakePost("p1", "alice", T0())}).ok());
+  ASSERT_TRUE(
+      (*primary)
+          ->RecordEvents({MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0(), 2)},
+                         T0())
+          .ok());
+
+  ASSERT_TRUE((*primary)->Checkpoint(dir.Sub("backups/c1")).ok());
+  // Written after the checkpoint: not in it.
+  ASSERT_TRUE(
+      (*primary)
+          ->RecordEvents({MakeEvent("e2", "p1", v1::EVENT_TYPE_LIKE, T0(), 5)},
+                         T0())
+          .ok());
+  EXPECT_EQ((*primary)->Checkpoint(dir.Sub("backups/c1")).code(),
+            absl::StatusCode::kAlreadyExists);
+
+  auto restored = Store::Open(OptionsFor(dir.Sub("backups/c1")));
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(LikesOf(**restored), 2);
+  EXPECT_EQ(LikesOf(**primary), 7);
+}
+
+TEST(StoreOpenTest, CheckpointOfSecondaryHoldsPrimaryWrites) {
+  testing::ScopedTempDir dir;
+  auto primary = Store::Open(OptionsFor(dir.Sub("db")));
+  ASSERT_TRUE(primary.ok()) << primary.status();
+  ASSERT_TRUE((*primary)->PutPosts({MakePost("p1", "alice", T0())}).ok());
+  ASSERT_TRUE((*primary)->Flush().ok());
+  auto secondary =
+      Store::OpenSecondary(OptionsFor(dir.Sub("db")), dir.Sub("secondary"));
+  ASSERT_TRUE(secondary.ok()) << secondary.status();
+  // Only in the primary's WAL when the checkpoint is taken.
+  ASSERT_TRUE(
+      (*primary)
+          ->RecordEvents({MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0(), 3)},
+                         T0())
+          .ok());
+
+  absl::Status made = (*secondary)->Checkpoint(dir.Sub("c2"));
+  ASSERT_TRUE(made.ok()) << made;
+  auto restored = Store::Open(OptionsFor(dir.Sub("c2")));
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(LikesOf(**restored), 3);
+}
+
 TEST(StoreOpenTest, StatsReportReadsAndKeys) {
   testing::ScopedTempDir dir;
   auto store = Store::Open(OptionsFor(dir.path()));
