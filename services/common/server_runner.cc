@@ -70,23 +70,38 @@ void GrpcServer::Shutdown() {
   server_->Wait();
 }
 
-void BlockShutdownSignals() {
+namespace {
+
+sigset_t SignalSet(bool with_reload) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  if (with_reload) sigaddset(&set, SIGHUP);
+  return set;
 }
 
-int WaitForShutdownSignal() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
+int WaitFor(const sigset_t& set) {
   int sig = 0;
   while (sigwait(&set, &sig) != 0) {
   }
   return sig;
 }
+
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t set = SignalSet(false);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForShutdownSignal() { return WaitFor(SignalSet(false)); }
+
+void BlockShutdownAndReloadSignals() {
+  sigset_t set = SignalSet(true);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForShutdownOrReloadSignal() { return WaitFor(SignalSet(true)); }
 
 }  // namespace reachrank::services

@@ -79,6 +79,12 @@ void BlockShutdownSignals();
 // Waits until SIGTERM or SIGINT arrives; returns the signal number.
 int WaitForShutdownSignal();
 
+// Like BlockShutdownSignals, and blocks SIGHUP too (a request to reload
+// models); then use WaitForShutdownOrReloadSignal().
+void BlockShutdownAndReloadSignals();
+// Waits until SIGTERM, SIGINT or SIGHUP arrives; returns the signal number.
+int WaitForShutdownOrReloadSignal();
+
 }  // namespace reachrank::services
 
 #endif  // REACHRANK_SERVICES_COMMON_SERVER_RUNNER_H_

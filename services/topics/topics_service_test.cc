@@ -1,0 +1,116 @@
+// The gRPC adapter in-process: a GrpcServer on a loopback port hosting
+// TopicServiceImpl over the default model.
+#include "services/topics/topics_service.h"
+
+#include <gmock/gmock.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "prometheus/registry.h"
+#include "services/common/server_runner.h"
+#include "services/topics/topics_test_models.h"
+
+namespace reachrank::topics_service {
+namespace {
+
+using ::testing::HasSubstr;
+
+class TopicServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(core_.Reload().ok());
+    auto server = services::GrpcServer::Start(
+        {"127.0.0.1:0"}, {{v1::TopicService::service_full_name(), &service_}},
+        {});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    stub_ = v1::TopicService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                            grpc::InsecureChannelCredentials()));
+  }
+
+  static v1::ClassifyStreamRequest Message(const std::string& id,
+                                           const std::string& text) {
+    v1::ClassifyStreamRequest request;
+    v1::ClassifyItem* item = request.add_items();
+    item->set_id(id);
+    item->set_text(text);
+    return request;
+  }
+
+  prometheus::Registry registry_;
+  TopicsMetrics metrics_{registry_};
+  TopicsCore core_{testing::DefaultTopicModel(), metrics_};
+  TopicServiceImpl service_{core_};
+  std::unique_ptr<services::GrpcServer> server_;
+  std::unique_ptr<v1::TopicService::Stub> stub_;
+};
+
+TEST_F(TopicServiceTest, StreamAnswersEachMessageInOrder) {
+  grpc::ClientContext context;
+  auto stream = stub_->ClassifyStream(&context);
+  constexpr int kMessages = 20;
+  for (int i = 0; i < kMessages; ++i) {
+    ASSERT_TRUE(
+        stream->Write(Message("m" + std::to_string(i),
+                              "The team won the match " + std::to_string(i))));
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  v1::ClassifyStreamResponse response;
+  int read = 0;
+  while (read < kMessages + 1 && stream->Read(&response)) {
+    ASSERT_EQ(response.results_size(), 1);
+    EXPECT_EQ(response.results(0).id(), "m" + std::to_string(read));
+    EXPECT_EQ(response.model_version(), core_.ModelVersion());
+    ++read;
+  }
+  EXPECT_EQ(read, kMessages);
+  grpc::Status status = stream->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(TopicServiceTest, BadStreamMessageEndsTheStreamNamingIt) {
+  grpc::ClientContext context;
+  auto stream = stub_->ClassifyStream(&context);
+  ASSERT_TRUE(stream->Write(Message("good", "Ein Spiel im Stadion")));
+  stream->Write(Message("bad", "\xff\xfe"));
+  stream->WritesDone();
+  v1::ClassifyStreamResponse response;
+  int read = 0;
+  while (read < 3 && stream->Read(&response)) ++read;
+  EXPECT_EQ(read, 1);
+  grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("message 1: items[0]"));
+  EXPECT_THAT(status.error_message(), HasSubstr("\"bad\""));
+}
+
+TEST_F(TopicServiceTest, UnaryCallsMapCoreErrors) {
+  v1::ClassifyRequest request;
+  for (int i = 0; i < 1001; ++i) request.add_items()->set_text("x");
+  v1::ClassifyResponse response;
+  grpc::ClientContext c1;
+  EXPECT_EQ(stub_->Classify(&c1, request, &response).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  v1::TopicServiceReloadModelRequest reload;
+  reload.set_model_dir("/nonexistent/model");
+  v1::TopicServiceReloadModelResponse reloaded;
+  grpc::ClientContext c2;
+  grpc::Status s = stub_->ReloadModel(&c2, reload, &reloaded);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("/nonexistent/model"));
+
+  v1::ListTopicsResponse list;
+  grpc::ClientContext c3;
+  ASSERT_TRUE(stub_->ListTopics(&c3, {}, &list).ok());
+  EXPECT_EQ(list.topics_size(), 7);
+  EXPECT_EQ(list.model_version(), core_.ModelVersion());
+}
+
+}  // namespace
+}  // namespace reachrank::topics_service
