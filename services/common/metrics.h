@@ -1,5 +1,6 @@
 // metrics: a process's Prometheus registry and the HTTP endpoint that
-// exposes it (and any extra Collectable, read at scrape time) at /metrics.
+// exposes it (and any extra Collectable, read at scrape time) at /metrics,
+// with the standard process metrics (memory, CPU, open files) included.
 // Every service binary owns one Metrics object and passes its registry to
 // the parts that record metrics; there is no global registry.
 #ifndef REACHRANK_SERVICES_COMMON_METRICS_H_
@@ -21,8 +22,19 @@ class Exposer;
 
 namespace reachrank::services {
 
-// Owns a registry (holding `reachrank_build_info{version,revision}`) and,
-// after Serve(), the /metrics endpoint. Thread-safe; the registry is too.
+// The standard process metrics of the calling process, read from /proc at
+// scrape time: process_resident_memory_bytes, process_virtual_memory_bytes,
+// process_cpu_seconds_total, process_open_fds, process_max_fds and
+// process_start_time_seconds. A value that cannot be read is left out.
+// Thread-safe (stateless).
+class ProcessCollector : public prometheus::Collectable {
+ public:
+  std::vector<prometheus::MetricFamily> Collect() const override;
+};
+
+// Owns a registry (holding `reachrank_build_info{version,revision}`), a
+// ProcessCollector and, after Serve(), the /metrics endpoint. Thread-safe;
+// the registry is too.
 class Metrics {
  public:
   Metrics();

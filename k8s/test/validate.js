@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Validates rendered manifests (multi-document YAML files given as
+// arguments) against the Kubernetes and prometheus-operator schemas of the
+// kubernetes-models packages, then checks reachrank's own conventions:
+// app.kubernetes.io labels, probes, resources, non-root security contexts
+// and references to ConfigMaps that exist. Exits 1 listing every problem.
+'use strict';
+
+const fs = require('fs');
+const YAML = require('yaml');
+
+// apiVersion -> module exporting one class per kind.
+function modelModule(apiVersion) {
+  if (apiVersion === 'monitoring.coreos.com/v1') {
+    return require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1');
+  }
+  if (apiVersion.includes('.') && !apiVersion.endsWith('.k8s.io/v1') &&
+      !/\.k8s\.io\/v\d/.test(apiVersion)) {
+    return null;
+  }
+  try {
+    return require(`kubernetes-models/${apiVersion}`);
+  } catch (e) {
+    return null;
+  }
+}
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'Job']);
+const problems = [];
+const objects = [];
+
+function where(obj) {
+  return `${obj.kind}/${obj.metadata && obj.metadata.name}`;
+}
+
+function checkSchema(obj) {
+  const mod = modelModule(String(obj.apiVersion));
+  const Model = mod && mod[obj.kind];
+  if (!Model) {
+    problems.push(`${where(obj)}: no schema for ${obj.apiVersion} ${obj.kind}`);
+    return;
+  }
+  try {
+    new Model(obj).validate();
+  } catch (e) {
+    problems.push(`${where(obj)}: ${e.message}`);
+  }
+}
+
+function checkContainer(obj, c, probes) {
+  const at = `${where(obj)} container ${c.name}`;
+  const r = c.resources || {};
+  for (const k of ['requests', 'limits']) {
+    if (!r[k] || !r[k].memory || !r[k].cpu) problems.push(`${at}: no cpu/memory ${k}`);
+  }
+  const sc = c.securityContext || {};
+  if (sc.allowPrivilegeEscalation !== false) problems.push(`${at}: allowPrivilegeEscalation is not false`);
+  if (sc.readOnlyRootFilesystem !== true) problems.push(`${at}: root filesystem is writable`);
+  const drop = ((sc.capabilities || {}).drop || []);
+  if (!drop.includes('ALL')) problems.push(`${at}: capabilities not dropped`);
+  if (!probes) return;
+  for (const p of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+    if (!c[p] || !c[p].grpc || !c[p].grpc.port) problems.push(`${at}: no gRPC ${p}`);
+  }
+}
+
+function checkWorkload(obj, names) {
+  const tmpl = obj.kind === 'Job' ? obj.spec.template : obj.spec.template;
+  const pod = tmpl.spec || {};
+  const psc = pod.securityContext || {};
+  if (psc.runAsNonRoot !== true) problems.push(`${where(obj)}: pod may run as root`);
+  if (obj.kind !== 'Job') {
+    const sel = (obj.spec.selector || {}).matchLabels || {};
+    const labels = (tmpl.metadata || {}).labels || {};
+    for (const [k, v] of Object.entries(sel)) {
+      if (labels[k] !== v) problems.push(`${where(obj)}: selector ${k}=${v} does not match the pod template`);
+    }
+  }
+  for (const c of pod.containers || []) {
+    checkContainer(obj, c, obj.kind !== 'Job');
+    for (const e of c.envFrom || []) {
+      if (e.configMapRef && !names.has(`ConfigMap/${e.configMapRef.name}`)) {
+        problems.push(`${where(obj)}: envFrom names missing ConfigMap ${e.configMapRef.name}`);
+      }
+    }
+  }
+  for (const v of pod.volumes || []) {
+    if (v.configMap && !names.has(`ConfigMap/${v.configMap.name}`)) {
+      problems.push(`${where(obj)}: volume ${v.name} names missing ConfigMap ${v.configMap.name}`);
+    }
+  }
+}
+
+function checkLabels(obj) {
+  const labels = (obj.metadata || {}).labels || {};
+  if (labels['app.kubernetes.io/part-of'] !== 'reachrank') {
+    problems.push(`${where(obj)}: no app.kubernetes.io/part-of=reachrank label`);
+  }
+  if (obj.kind !== 'Namespace' && obj.kind !== 'ConfigMap' && !labels['app.kubernetes.io/name']) {
+    problems.push(`${where(obj)}: no app.kubernetes.io/name label`);
+  }
+}
+
+for (const file of process.argv.slice(2)) {
+  const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'));
+  for (const doc of docs) {
+    if (doc.errors.length) {
+      problems.push(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+      continue;
+    }
+    const obj = doc.toJSON();
+    if (obj) objects.push({ file, obj });
+  }
+}
+if (objects.length === 0) problems.push('no objects to validate');
+const names = new Set(objects.map(({ obj }) => `${obj.kind}/${obj.metadata.name}`));
+const kinds = {};
+for (const { obj } of objects) {
+  checkSchema(obj);
+  checkLabels(obj);
+  if (WORKLOADS.has(obj.kind)) checkWorkload(obj, names);
+  kinds[obj.kind] = (kinds[obj.kind] || 0) + 1;
+}
+const summary = Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ');
+if (problems.length) {
+  for (const p of problems) console.error(`FAIL ${p}`);
+  console.error(`${problems.length} problem(s) in ${objects.length} objects`);
+  process.exit(1);
+}
+console.log(`validated ${objects.length} objects (${summary}) from ${process.argv.length - 2} file(s)`);
