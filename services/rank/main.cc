@@ -1,0 +1,210 @@
+// reachrank-rank: the ranking service. Reads the ingest service's database
+// as a RocksDB secondary that catches up every --catch-up-interval ms,
+// classifies drafts through the topic service, and serves
+// reachrank.v1.RankingService until SIGTERM/SIGINT; SIGHUP reloads --model.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "ranking/scorer.h"
+#include "services/common/grpc_server_metrics.h"
+#include "services/common/metrics.h"
+#include "services/common/server_runner.h"
+#include "services/common/store_metrics.h"
+#include "services/common/topics_client.h"
+#include "services/rank/catch_up.h"
+#include "services/rank/rank_metrics.h"
+#include "services/rank/rank_service.h"
+#include "storage/store.h"
+
+namespace reachrank::rank {
+namespace {
+
+struct Flags {
+  std::string listen = "127.0.0.1:50053";
+  std::string metrics_listen = "127.0.0.1:9103";
+  std::string db = "./reachrank-data";
+  std::string secondary_dir;  // default: <db>.rank-secondary
+  int catch_up_interval_ms = 200;
+  std::string topics;
+  std::string model;
+  std::string labels;
+  int max_candidates = static_cast<int>(kMaxCandidates);
+  int block_cache_mb = 256;
+  int topics_deadline_ms = 2000;
+  int shutdown_grace_ms = 10000;
+};
+
+void AddFlags(CLI::App& app, Flags& f) {
+  app.add_option("--listen", f.listen, "gRPC address, host:port")
+      ->capture_default_str();
+  app.add_option("--metrics-listen", f.metrics_listen,
+                 "Prometheus /metrics address, host:port")
+      ->capture_default_str();
+  app.add_option("--db", f.db,
+                 "The ingest service's database directory (opened read-only "
+                 "as a RocksDB secondary; it must exist)")
+      ->capture_default_str();
+  app.add_option("--secondary-dir", f.secondary_dir,
+                 "Directory for the secondary's own files (info log); one per "
+                 "process. Default: <db>.rank-secondary");
+  app.add_option("--catch-up-interval", f.catch_up_interval_ms,
+                 "Milliseconds between catch-ups with the writer")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--topics", f.topics,
+                 "Topic service address, host:port; without it drafts "
+                 "cannot be scored (FAILED_PRECONDITION)");
+  app.add_option("--model", f.model,
+                 "Model set directory (draft/ and live/); empty serves the "
+                 "priors. SIGHUP and an empty ReloadModel reload it");
+  app.add_option("--labels", f.labels, "Label config JSON (docs/model.md)");
+  app.add_option("--max-candidates", f.max_candidates,
+                 "Most candidate ids one Rank call accepts")
+      ->capture_default_str()
+      ->check(CLI::Range(1, static_cast<int>(kMaxCandidates)));
+  app.add_option("--block-cache-mb", f.block_cache_mb,
+                 "RocksDB block cache size, MiB")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--topics-deadline-ms", f.topics_deadline_ms,
+                 "Deadline of one call to the topic service")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--shutdown-grace-ms", f.shutdown_grace_ms,
+                 "On SIGTERM/SIGINT, how long calls in flight may finish")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+}
+
+int Fail(const std::string& what, const absl::Status& status) {
+  std::cerr << "reachrank-rank: " << what << ": " << status << std::endl;
+  return 1;
+}
+
+void Log(const std::string& line) {
+  std::cerr << "reachrank-rank: " << line << std::endl;
+}
+
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondary(const Flags& f) {
+  storage::StoreOptions options;
+  options.path = f.db;
+  options.block_cache_bytes = static_cast<size_t>(f.block_cache_mb) << 20;
+  return storage::Store::OpenSecondary(options, f.secondary_dir.empty()
+                                                    ? f.db + ".rank-secondary"
+                                                    : f.secondary_dir);
+}
+
+absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(
+    const Flags& f) {
+  if (f.topics.empty()) return nullptr;
+  services::TopicsClientOptions options;
+  options.address = f.topics;
+  options.deadline = absl::Milliseconds(f.topics_deadline_ms);
+  auto client = services::GrpcTopicClassifier::Create(options);
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<topics::TopicClassifier>(std::move(*client));
+}
+
+absl::StatusOr<ranking::ScorerOptions> ScorerOptionsFrom(const Flags& f) {
+  ranking::ScorerOptions options;
+  options.max_candidates = static_cast<size_t>(f.max_candidates);
+  if (!f.labels.empty()) {
+    auto labels = ranking::LabelConfigs::Load(f.labels);
+    if (!labels.ok()) return labels.status();
+    options.labels = *std::move(labels);
+  }
+  return options;
+}
+
+// Reloads on SIGHUP until SIGTERM/SIGINT; a refused model is logged and
+// the old one keeps serving.
+void HandleSignals(RankCore& core) {
+  for (;;) {
+    int sig = services::WaitForShutdownOrReloadSignal();
+    if (sig != SIGHUP) {
+      Log("signal " + std::to_string(sig) + ", shutting down");
+      return;
+    }
+    absl::StatusOr<ReloadOutcome> reloaded = core.Reload();
+    Log(reloaded.ok() ? "SIGHUP: now serving " + reloaded->model_version
+                      : "SIGHUP: " + reloaded.status().ToString());
+  }
+}
+
+// Serves `scorer` until SIGTERM/SIGINT; calls in flight finish first.
+int Serve(const Flags& f, ranking::Scorer& scorer, services::Metrics& metrics,
+          services::GrpcServerMetrics& grpc_metrics) {
+  RankMetrics rank_metrics(metrics.registry());
+  RankCoreOptions core_options;
+  core_options.model_dir = f.model;
+  core_options.max_candidates = static_cast<size_t>(f.max_candidates);
+  RankingServiceImpl service(scorer, rank_metrics, core_options);
+  services::ServerOptions options;
+  options.listen = f.listen;
+  options.shutdown_grace = absl::Milliseconds(f.shutdown_grace_ms);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(grpc_metrics.NewInterceptorFactory());
+  auto server = services::GrpcServer::Start(
+      options, {{v1::RankingService::service_full_name(), &service}},
+      std::move(interceptors));
+  if (!server.ok()) return Fail("listen", server.status());
+  (*server)->SetServing(true);
+  Log("serving " + scorer.model_version() + " on port " +
+      std::to_string((*server)->port()) + ", metrics on port " +
+      std::to_string(metrics.port()) + ", db " + f.db);
+  HandleSignals(service.core());
+  (*server)->Shutdown();
+  return 0;
+}
+
+int Run(const Flags& f) {
+  services::Metrics metrics;
+  services::GrpcServerMetrics grpc_metrics(metrics.registry());
+  if (absl::Status s = metrics.Serve(f.metrics_listen); !s.ok()) {
+    return Fail("metrics", s);
+  }
+  auto store = OpenSecondary(f);
+  if (!store.ok()) return Fail("open " + f.db, store.status());
+  auto classifier = MakeClassifier(f);
+  if (!classifier.ok()) return Fail("topics", classifier.status());
+  auto scorer_options = ScorerOptionsFrom(f);
+  if (!scorer_options.ok()) return Fail("labels", scorer_options.status());
+  auto scorer = ranking::Scorer::Create(**store, classifier->get(),
+                                        *std::move(scorer_options), f.model);
+  if (!scorer.ok()) return Fail("model", scorer.status());
+  storage::Store& db = **store;
+  CatchUpLoop catch_up([&db] { return db.TryCatchUpWithPrimary(); },
+                       absl::Milliseconds(f.catch_up_interval_ms));
+  auto store_collector = std::make_shared<services::StoreStatsCollector>(db);
+  auto lag_collector = NewCatchUpCollector(catch_up);
+  metrics.AddCollectable(store_collector);
+  metrics.AddCollectable(lag_collector);
+  catch_up.Start();
+  const int rc = Serve(f, **scorer, metrics, grpc_metrics);
+  catch_up.Stop();
+  // Nothing may read the store or the loop once they go: not even a scrape.
+  metrics.RemoveCollectable(lag_collector);
+  metrics.RemoveCollectable(store_collector);
+  metrics.Stop();
+  return rc;
+}
+
+}  // namespace
+}  // namespace reachrank::rank
+
+int main(int argc, char** argv) {
+  // Before any thread exists, so that only the main thread sees them.
+  reachrank::services::BlockShutdownAndReloadSignals();
+  CLI::App app{
+      "reachrank-rank: scores posts, drafts and candidate lists against the "
+      "ingest service's database and serves reachrank.v1.RankingService."};
+  reachrank::rank::Flags flags;
+  reachrank::rank::AddFlags(app, flags);
+  CLI11_PARSE(app, argc, argv);
+  return reachrank::rank::Run(flags);
+}

@@ -1,0 +1,47 @@
+// rank_service: reachrank.v1.RankingService over gRPC's callback API. The
+// handlers only call RankCore and finish. ScoreDrafts answers each request
+// message with one response, in order; a bad message ends the stream with
+// its error (the responses before it were sent).
+#ifndef REACHRANK_SERVICES_RANK_RANK_SERVICE_H_
+#define REACHRANK_SERVICES_RANK_RANK_SERVICE_H_
+
+#include <utility>
+
+#include "ranking/scorer.h"
+#include "reachrank/v1/ranking.grpc.pb.h"
+#include "services/rank/rank_core.h"
+#include "services/rank/rank_metrics.h"
+
+namespace reachrank::rank {
+
+// Thread-safe (RankCore is). Borrows `scorer` and `metrics`, which must
+// outlive the server this service is registered with.
+class RankingServiceImpl final : public v1::RankingService::CallbackService {
+ public:
+  RankingServiceImpl(ranking::Scorer& scorer, RankMetrics& metrics,
+                     RankCoreOptions options = {})
+      : core_(scorer, metrics, std::move(options)) {}
+
+  // The core, for reloads outside gRPC (SIGHUP).
+  RankCore& core() { return core_; }
+
+  grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
+                                  const v1::ScoreRequest* request,
+                                  v1::ScoreResponse* response) override;
+  grpc::ServerBidiReactor<v1::ScoreDraftsRequest, v1::ScoreDraftsResponse>*
+  ScoreDrafts(grpc::CallbackServerContext* context) override;
+  grpc::ServerUnaryReactor* Rank(grpc::CallbackServerContext* context,
+                                 const v1::RankRequest* request,
+                                 v1::RankResponse* response) override;
+  grpc::ServerUnaryReactor* ReloadModel(
+      grpc::CallbackServerContext* context,
+      const v1::RankingServiceReloadModelRequest* request,
+      v1::RankingServiceReloadModelResponse* response) override;
+
+ private:
+  RankCore core_;
+};
+
+}  // namespace reachrank::rank
+
+#endif  // REACHRANK_SERVICES_RANK_RANK_SERVICE_H_
