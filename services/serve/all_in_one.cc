@@ -1,0 +1,84 @@
+#include "services/serve/all_in_one.h"
+
+#include <utility>
+
+#include "base/status_macros.h"
+
+namespace reachrank::serve {
+
+AllInOne::AllInOne(const AllInOneOptions& options) : options_(options) {}
+
+AllInOne::~AllInOne() { Shutdown().IgnoreError(); }
+
+absl::StatusOr<std::unique_ptr<AllInOne>> AllInOne::Start(
+    const AllInOneOptions& options) {
+  std::unique_ptr<AllInOne> node(new AllInOne(options));
+  RR_RETURN_IF_ERROR(node->metrics_.Serve(options.metrics_listen));
+  RR_RETURN_IF_ERROR(node->OpenParts());
+  services::ServerOptions server_options;
+  server_options.listen = options.listen;
+  server_options.shutdown_grace = options.shutdown_grace;
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(node->grpc_metrics_.NewInterceptorFactory());
+  RR_ASSIGN_OR_RETURN(node->server_, services::GrpcServer::Start(
+                                         server_options, node->HostedServices(),
+                                         std::move(interceptors)));
+  node->ingest_->classifier().Start();
+  node->server_->SetServing(true);
+  return node;
+}
+
+// The store, then the services over it, each core before its adapter.
+absl::Status AllInOne::OpenParts() {
+  storage::StoreOptions store_options;
+  store_options.path = options_.data;
+  store_options.sync = options_.sync;
+  store_options.block_cache_bytes = options_.block_cache_bytes;
+  RR_ASSIGN_OR_RETURN(store_, storage::Store::Open(store_options));
+  store_collector_ = std::make_shared<services::StoreStatsCollector>(*store_);
+  metrics_.AddCollectable(store_collector_);
+
+  topics_ = std::make_unique<topics_service::TopicsCore>(options_.topics_model,
+                                                         topics_metrics_);
+  RR_RETURN_IF_ERROR(topics_->Reload().status());
+  topic_service_ = std::make_unique<topics_service::TopicServiceImpl>(*topics_);
+
+  ingest::IngestCoreOptions ingest_options;
+  ingest_options.classification.interval = options_.reclassify_interval;
+  ingest_ = std::make_unique<ingest::IngestCore>(
+      *store_, topics_.get(), ingest_metrics_, ingest_options);
+  ingest_service_ = std::make_unique<ingest::IngestServiceImpl>(*ingest_);
+  return absl::OkStatus();
+}
+
+std::vector<services::HostedService> AllInOne::HostedServices() {
+  return {{v1::IngestService::service_full_name(), ingest_service_.get()},
+          {v1::TopicService::service_full_name(), topic_service_.get()}};
+}
+
+std::string AllInOne::ModelVersions() const {
+  return "topics " + topics_->ModelVersion();
+}
+
+absl::Status AllInOne::ReloadModels() { return topics_->Reload().status(); }
+
+absl::Status AllInOne::Shutdown() {
+  absl::MutexLock lock(&shutdown_mu_);
+  if (shut_down_) return absl::OkStatus();
+  shut_down_ = true;
+  if (server_ != nullptr) server_->Shutdown();
+  if (ingest_ != nullptr) ingest_->classifier().Stop();
+  if (store_ == nullptr) return absl::OkStatus();
+  // Nothing may read the store once it closes: not even a scrape.
+  metrics_.RemoveCollectable(store_collector_);
+  metrics_.Stop();
+  absl::Status flushed = store_->Flush();
+  ingest_service_.reset();
+  ingest_.reset();
+  store_.reset();
+  return flushed;
+}
+
+}  // namespace reachrank::serve

@@ -1,0 +1,104 @@
+// all_in_one: every reachrank service in one process over one embedded
+// database — what `reachrank serve` runs on a laptop and in tests. One gRPC
+// server hosts the services on one port, one /metrics endpoint serves all
+// their metrics, and the services call each other through their C++
+// interfaces: ingest classifies new posts through the in-process topic
+// core (topics::TopicClassifier), so a topic model reload reaches it too.
+//
+// Adding a service (the ranking service next) is a member for its core and
+// one for its gRPC adapter, built in Start() from the parts it borrows
+// (store_, topics_), one entry in HostedServices(), and its model in
+// ReloadModels().
+#ifndef REACHRANK_SERVICES_SERVE_ALL_IN_ONE_H_
+#define REACHRANK_SERVICES_SERVE_ALL_IN_ONE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/grpc_server_metrics.h"
+#include "services/common/metrics.h"
+#include "services/common/server_runner.h"
+#include "services/common/store_metrics.h"
+#include "services/ingest/ingest_core.h"
+#include "services/ingest/ingest_metrics.h"
+#include "services/ingest/ingest_service.h"
+#include "services/topics/topics_core.h"
+#include "services/topics/topics_metrics.h"
+#include "services/topics/topics_service.h"
+#include "storage/store.h"
+
+namespace reachrank::serve {
+
+struct AllInOneOptions {
+  // gRPC address of every service, host:port (port 0 picks a free one).
+  std::string listen = "127.0.0.1:50051";
+  // Prometheus /metrics address, host:port (port 0 picks a free one).
+  std::string metrics_listen = "127.0.0.1:9100";
+  // The embedded database directory (created if missing).
+  std::string data = "./reachrank-data";
+  // Topic model directory; ReloadModels() reloads it.
+  std::string topics_model;
+  // fsync the write-ahead log on every write.
+  bool sync = false;
+  size_t block_cache_bytes = 256ull << 20;
+  // Pause between background passes over posts waiting for topics.
+  absl::Duration reclassify_interval = absl::Seconds(5);
+  // How long Shutdown() lets calls in flight finish.
+  absl::Duration shutdown_grace = absl::Seconds(10);
+};
+
+// The running services. Thread-safe: ReloadModels() may be called from any
+// thread while calls are served; Shutdown() is idempotent.
+class AllInOne {
+ public:
+  // Opens the database, loads the models, starts serving and only then
+  // reports SERVING. UNAVAILABLE when an address cannot be bound, the
+  // database's error when it cannot be opened, FAILED_PRECONDITION for a
+  // model that cannot be loaded.
+  static absl::StatusOr<std::unique_ptr<AllInOne>> Start(
+      const AllInOneOptions& options);
+  ~AllInOne();  // Shutdown()
+
+  int port() const { return server_->port(); }
+  int metrics_port() const { return metrics_.port(); }
+  // The model versions now serving, e.g. "topics sib200-ft-1a2b3c4d".
+  std::string ModelVersions() const;
+
+  // Reloads every model from its configured directory; a refused model
+  // keeps the old one serving and its error is returned.
+  absl::Status ReloadModels();
+  // Turns NOT_SERVING, lets calls in flight finish (up to the grace
+  // period), stops background work, then flushes and closes the database.
+  // Returns the flush error, if any.
+  absl::Status Shutdown();
+
+ private:
+  explicit AllInOne(const AllInOneOptions& options);
+  absl::Status OpenParts();
+  std::vector<services::HostedService> HostedServices();
+
+  const AllInOneOptions options_;
+  // Declared in dependency order: destroyed in reverse.
+  services::Metrics metrics_;
+  services::GrpcServerMetrics grpc_metrics_{metrics_.registry()};
+  topics_service::TopicsMetrics topics_metrics_{metrics_.registry()};
+  ingest::IngestMetrics ingest_metrics_{metrics_.registry()};
+  std::unique_ptr<storage::Store> store_;
+  std::shared_ptr<services::StoreStatsCollector> store_collector_;
+  std::unique_ptr<topics_service::TopicsCore> topics_;
+  std::unique_ptr<topics_service::TopicServiceImpl> topic_service_;
+  std::unique_ptr<ingest::IngestCore> ingest_;
+  std::unique_ptr<ingest::IngestServiceImpl> ingest_service_;
+  std::unique_ptr<services::GrpcServer> server_;
+
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+};
+
+}  // namespace reachrank::serve
+
+#endif  // REACHRANK_SERVICES_SERVE_ALL_IN_ONE_H_
