@@ -50,7 +50,7 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--secondary-dir", f.secondary_dir,
                  "Directory for the secondary's own files (info log); one per "
                  "process. Default: <db>.rank-secondary");
-  app.add_option("--catch-up-interval", f.catch_up_interval_ms,
+  app.add_option("--catch-up-interval,--catch-up-ms", f.catch_up_interval_ms,
                  "Milliseconds between catch-ups with the writer")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

@@ -5,7 +5,8 @@ namespace {
 
 prometheus::Histogram::BucketBoundaries ScoreBuckets() {
   prometheus::Histogram::BucketBoundaries b;
-  for (int i = 1; i <= 20; ++i) b.push_back(0.05 * i);
+  // i / 20.0 rather than 0.05 * i: labels read "0.6", not "0.6000000000000001".
+  for (int i = 1; i <= 20; ++i) b.push_back(i / 20.0);
   return b;
 }
 
