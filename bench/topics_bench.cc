@@ -19,10 +19,15 @@ namespace {
 
 struct Fixture {
   std::unique_ptr<FastTextClassifier> classifier;
-  std::unique_ptr<FastTextModel> raw;  // the same model.bin, loaded again
+  // The same model.bin and model.han.bin, loaded again.
+  std::unique_ptr<FastTextModel> raw;
+  std::unique_ptr<FastTextModel> raw_han;
   std::unique_ptr<Segmenter> segmenter;
   std::vector<TextItem> items;      // text with its language
-  std::vector<std::string> lines;   // pre-tokenised, as fastText reads them
+  // Pre-tokenised, as fastText's CLI reads them (with the newline), and the
+  // model the classifier routes each text to.
+  std::vector<std::string> lines;
+  std::vector<const fasttext::FastText*> models;
 };
 
 Fixture* Load() {
@@ -30,6 +35,8 @@ Fixture* Load() {
   const std::string dir = REACHRANK_TOPICS_MODEL_DIR;
   fixture->classifier = FastTextClassifier::Load(dir).value();
   fixture->raw = FastTextModel::Load(dir + "/" + kTopicModelFile).value();
+  fixture->raw_han =
+      FastTextModel::Load(dir + "/" + kHanTopicModelFile).value();
   fixture->segmenter =
       Segmenter::Create(fixture->classifier->metadata().segmenter).value();
   for (const char* language : {"eng_Latn", "deu_Latn", "zho_Hans"}) {
@@ -37,8 +44,10 @@ Fixture* Load() {
                              language + "/test.tsv";
     std::vector<Example> examples = ReadExamples(path).value();
     for (Example& e : examples) {
-      fixture->lines.push_back(
-          JoinTokens(fixture->segmenter->Segment(e.text)->tokens));
+      Segmentation s = fixture->segmenter->Segment(e.text).value();
+      fixture->lines.push_back(JoinTokens(s.tokens) + "\n");
+      fixture->models.push_back(MostlyHan(s) ? &fixture->raw_han->fasttext()
+                                             : &fixture->raw->fasttext());
       fixture->items.push_back({"", std::move(e.text), e.language});
     }
   }
@@ -52,12 +61,11 @@ const Fixture& Get() {
 
 void BM_RawPredictLine(benchmark::State& state) {
   const Fixture& f = Get();
-  const fasttext::FastText& model = f.raw->fasttext();
   std::vector<std::pair<fasttext::real, std::string>> predictions;
   for (auto _ : state) {
-    for (const std::string& line : f.lines) {
-      std::istringstream in(line);
-      model.predictLine(in, predictions, 1, 0.0);
+    for (size_t i = 0; i < f.lines.size(); ++i) {
+      std::istringstream in(f.lines[i]);
+      f.models[i]->predictLine(in, predictions, 1, 0.0);
       benchmark::DoNotOptimize(predictions.data());
     }
   }

@@ -126,7 +126,7 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
       han_topics_ != nullptr && MostlyHan(segmentation) ? *han_topics_
                                                         : *topics_;
   RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> labels,
-                      model.Predict(JoinTokens(segmentation.tokens), k));
+                      model.PredictTokens(segmentation.tokens, k));
   for (LabelProbability& label : labels) {
     result.topics.push_back({std::move(label.label), label.probability});
   }

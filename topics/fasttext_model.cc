@@ -1,11 +1,14 @@
 #include "topics/fasttext_model.h"
 
+#include <cmath>
 #include <exception>
-#include <sstream>
+#include <istream>
+#include <streambuf>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "fasttext/fasttext.h"
 
 namespace reachrank::topics {
@@ -35,6 +38,35 @@ absl::Status CheckOptions(const FastTextOptions& o) {
   return absl::OkStatus();
 }
 
+// Serves `line` and then one '\n', without copying. The newline matters:
+// fastText's getLine adds the end-of-sentence token "</s>" only when it reads
+// one, every training line ended with it, and `fasttext test`/`predict` read
+// it too; without it predictions differ from the CLI's.
+class LineBuf final : public std::streambuf {
+ public:
+  explicit LineBuf(absl::string_view line) {
+    // The get area is only read, never written through.
+    char* begin = const_cast<char*>(line.data());
+    setg(begin, begin, begin + line.size());
+  }
+
+ protected:
+  int_type underflow() override {
+    if (newline_served_) return traits_type::eof();
+    newline_served_ = true;
+    setg(&newline_, &newline_, &newline_ + 1);
+    return traits_type::to_int_type(newline_);
+  }
+
+ private:
+  char newline_ = '\n';
+  bool newline_served_ = false;
+};
+
+bool HasToken(absl::string_view line) {
+  return line.find_first_not_of(" \t\n\r\v\f") != absl::string_view::npos;
+}
+
 std::string StripLabel(const std::string& label) {
   return absl::StartsWith(label, kLabelPrefix)
              ? label.substr(kLabelPrefix.size())
@@ -55,7 +87,41 @@ std::vector<std::string> FastTextCliFlags(const FastTextOptions& o) {
 }
 
 FastTextModel::FastTextModel(std::unique_ptr<fasttext::FastText> model)
-    : model_(std::move(model)) {}
+    : model_(std::move(model)) {
+  const fasttext::Dictionary& dict = *model_->getDictionary();
+  for (int32_t i = 0; i < dict.nlabels(); ++i) {
+    labels_.push_back(StripLabel(dict.getLabel(i)));
+  }
+  eos_row_ = dict.getId(fasttext::Dictionary::EOS);
+  // Word n-grams are hashed by a protected member of Dictionary; only
+  // without them can InputRows reproduce getLine through the public API.
+  direct_lookup_ = model_->getArgs().wordNgrams <= 1;
+}
+
+void FastTextModel::InputRows(absl::Span<const std::string> tokens,
+                              std::vector<int32_t>& rows) const {
+  // Mirrors Dictionary::getLine and addSubwords (fastText 0.9.2).
+  const fasttext::Dictionary& dict = *model_->getDictionary();
+  const bool subwords = model_->getArgs().maxn > 0;
+  for (const std::string& token : tokens) {
+    const int32_t id = dict.getId(token);
+    if (id >= 0) {
+      if (dict.getType(id) != fasttext::entry_type::word) continue;
+      if (!subwords) {
+        rows.push_back(id);
+      } else {
+        const std::vector<int32_t>& ngrams = dict.getSubwords(id);
+        rows.insert(rows.end(), ngrams.begin(), ngrams.end());
+      }
+    } else if (dict.getType(token) == fasttext::entry_type::word &&
+               token != fasttext::Dictionary::EOS) {
+      dict.computeSubwords(fasttext::Dictionary::BOW + token +
+                               fasttext::Dictionary::EOW,
+                           rows);
+    }
+  }
+  if (eos_row_ >= 0) rows.push_back(eos_row_);
+}
 
 FastTextModel::~FastTextModel() = default;
 
@@ -81,8 +147,10 @@ absl::StatusOr<std::unique_ptr<FastTextModel>> FastTextModel::Load(
 absl::StatusOr<std::vector<LabelProbability>> FastTextModel::Predict(
     absl::string_view line, int k) const {
   std::vector<LabelProbability> out;
+  if (!HasToken(line)) return out;
   try {
-    std::istringstream in{std::string(line)};
+    LineBuf buffer(line);
+    std::istream in(&buffer);
     std::vector<std::pair<fasttext::real, std::string>> predictions;
     model_->predictLine(in, predictions, k, 0.0);
     out.reserve(predictions.size());
@@ -95,13 +163,26 @@ absl::StatusOr<std::vector<LabelProbability>> FastTextModel::Predict(
   return out;
 }
 
-std::vector<std::string> FastTextModel::Labels() const {
-  std::vector<std::string> labels;
-  auto dict = model_->getDictionary();
-  for (int32_t i = 0; i < dict->nlabels(); ++i) {
-    labels.push_back(StripLabel(dict->getLabel(i)));
+absl::StatusOr<std::vector<LabelProbability>> FastTextModel::PredictTokens(
+    absl::Span<const std::string> tokens, int k) const {
+  if (!direct_lookup_) return Predict(absl::StrJoin(tokens, " "), k);
+  std::vector<LabelProbability> out;
+  if (tokens.empty()) return out;
+  try {
+    std::vector<int32_t> rows;
+    rows.reserve(tokens.size() * 16);
+    InputRows(tokens, rows);
+    fasttext::Predictions predictions;
+    model_->predict(k, rows, predictions, 0.0);
+    out.reserve(predictions.size());
+    for (const auto& [log_probability, label] : predictions) {
+      // predictLine's conversion, so both paths give the same floats.
+      out.push_back({labels_[label], std::exp(log_probability)});
+    }
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("fastText predict: ", e.what()));
   }
-  return labels;
+  return out;
 }
 
 absl::Status TrainFastText(const FastTextOptions& options,

@@ -5,6 +5,7 @@
 #ifndef REACHRANK_TOPICS_FASTTEXT_MODEL_H_
 #define REACHRANK_TOPICS_FASTTEXT_MODEL_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -12,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 
 namespace fasttext {
 class FastText;
@@ -60,19 +62,36 @@ class FastTextModel {
   ~FastTextModel();
 
   // The k most probable labels for a line of space-separated tokens (no
-  // newline), most probable first. Empty for a line without tokens.
+  // newline), most probable first. Like `fasttext predict`, it reads the
+  // line with the end-of-sentence token every training line had, so a
+  // model scores the same here as under fastText's CLI. Empty for a line
+  // without tokens.
   absl::StatusOr<std::vector<LabelProbability>> Predict(absl::string_view line,
                                                         int k) const;
 
+  // As Predict(JoinTokens(tokens), k), with the same probabilities, but
+  // without building and re-reading the line: each token (which must hold
+  // no whitespace) is looked up in the model's dictionary directly.
+  absl::StatusOr<std::vector<LabelProbability>> PredictTokens(
+      absl::Span<const std::string> tokens, int k) const;
+
   // Label names (without prefix) in the model's order.
-  std::vector<std::string> Labels() const;
+  std::vector<std::string> Labels() const { return labels_; }
 
   // The wrapped model, for benchmarks that call fastText directly.
   const fasttext::FastText& fasttext() const { return *model_; }
 
  private:
   explicit FastTextModel(std::unique_ptr<fasttext::FastText> model);
-  const std::unique_ptr<fasttext::FastText> model_;  // constant
+  // The rows fastText's getLine would give the line of `tokens`.
+  void InputRows(absl::Span<const std::string> tokens,
+                 std::vector<int32_t>& rows) const;
+
+  // Constant after construction.
+  const std::unique_ptr<fasttext::FastText> model_;
+  std::vector<std::string> labels_;  // without kLabelPrefix
+  int32_t eos_row_ = -1;             // of "</s>"; -1 when not in the model
+  bool direct_lookup_ = false;       // InputRows matches getLine (no word n-grams)
 };
 
 // Trains a supervised model on `input` (fastText's format: one example per

@@ -43,7 +43,7 @@ absl::StatusOr<std::string> LanguageDetector::Detect(
   if (known + text.other_letters == 0) return std::string(kLanguageUndetermined);
   if (text.other_letters > known) return std::string(kLanguageOther);
   absl::StatusOr<std::vector<LabelProbability>> best =
-      model_->Predict(JoinTokens(text.tokens), 1);
+      model_->PredictTokens(text.tokens, 1);
   if (!best.ok()) return best.status();
   if (best->empty() || (*best)[0].probability < kMinConfidence) {
     return std::string(kLanguageOther);

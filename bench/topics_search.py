@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""The hyperparameter search behind `reachrank topics train`'s defaults.
+
+k-fold cross-validation over SIB-200's train+dev splits pooled (800
+sentences per language; folds stratified by language). The test split is
+never read. Dev alone has 99 sentences per language, one sentence per point,
+too few to tell neighbouring settings apart; five folds score every setting
+on all 2,400 sentences.
+
+Training uses fastText's CLI on the exact lines `reachrank topics segment`
+writes (the input `reachrank topics train` gives the library); with one
+thread and the same seed the CLI and the library write byte-identical
+models, and prediction reads each line with its end-of-sentence token as
+the library does.
+
+  bench/topics_search.py BUILD_DIR han    model.han.bin: mostly-Han texts, zh
+  bench/topics_search.py BUILD_DIR main   model.bin: the other texts, en+de
+Prints one line per setting: cross-validated accuracy per language and
+their mean, best last.
+"""
+import argparse
+import collections
+import concurrent.futures
+import itertools
+import os
+import random
+import subprocess
+import tempfile
+
+LANGS = {"eng_Latn": "en", "deu_Latn": "de", "zho_Hans": "zh"}
+DATA = "data/sib200"
+
+
+def segment(binary, cjk, path, han_only=False):
+    cmd = [binary, "topics", "segment", "--cjk-char-ngrams", str(cjk),
+           "--data", path] + (["--han-only"] if han_only else [])
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return out.stdout.splitlines()
+
+
+def load(binary, cjk):
+    """(language, is_han, line) for every train and dev sentence."""
+    rows = []
+    for directory, lang in LANGS.items():
+        for split in ("train", "dev"):
+            path = f"{DATA}/{directory}/{split}.tsv"
+            han = collections.Counter(segment(binary, cjk, path, True))
+            for line in sorted(segment(binary, cjk, path)):
+                is_han = han[line] > 0
+                if is_han:
+                    han[line] -= 1
+                rows.append((lang, is_han, line))
+    return rows
+
+
+def folds(rows, k, seed):
+    """Fold number of each row, stratified by language."""
+    fold = [0] * len(rows)
+    for lang in LANGS.values():
+        idx = [i for i, r in enumerate(rows) if r[0] == lang]
+        random.Random(seed).shuffle(idx)
+        for n, i in enumerate(idx):
+            fold[i] = n % k
+    return fold
+
+
+def run_fold(rows, fold, f, han, flags, work):
+    """{language: (correct, total)} on fold f of the model of part `han`."""
+    # model.bin trains on every text, model.han.bin on the mostly-Han ones.
+    train = [r[2] for r, g in zip(rows, fold) if g != f and (r[1] or not han)]
+    held = [r for r, g in zip(rows, fold) if g == f and r[1] == han]
+    random.Random(f).shuffle(train)
+    prefix = os.path.join(work, f"m{f}_{os.getpid()}_{random.random()}")
+    with open(prefix + ".train", "w") as out:
+        out.write("".join(line + "\n" for line in train))
+    with open(prefix + ".held", "w") as out:
+        out.write("".join(r[2] + "\n" for r in held))
+    subprocess.run(["fasttext", "supervised", "-input", prefix + ".train",
+                    "-output", prefix, "-thread", "1", "-seed", "1",
+                    "-verbose", "0"] + flags, check=True,
+                   stdout=subprocess.DEVNULL)
+    pred = subprocess.run(["fasttext", "predict", prefix + ".bin",
+                           prefix + ".held", "1"], check=True,
+                          capture_output=True, text=True).stdout.splitlines()
+    for ext in (".train", ".held", ".bin", ".vec"):
+        os.remove(prefix + ext)
+    score = collections.defaultdict(lambda: [0, 0])
+    for r, p in zip(held, pred):
+        score[r[0]][0] += r[2].split(" ", 1)[0] == p
+        score[r[0]][1] += 1
+    return score
+
+
+def grid(part, cjk_main):
+    if part == "han":
+        for cjk, wng, epoch in itertools.product((1, 2), (1, 2), (50, 100)):
+            yield cjk, ["-minn", "0", "-maxn", "0", "-dim", "25", "-lr", "0.5",
+                        "-epoch", str(epoch), "-wordNgrams", str(wng),
+                        "-bucket", "50000"]
+    else:
+        for (mn, mx), bucket, epoch in itertools.product(
+                ((2, 5), (3, 6)), (20000, 50000), (50, 100)):
+            yield cjk_main, ["-minn", str(mn), "-maxn", str(mx), "-dim", "25",
+                      "-lr", "0.5", "-epoch", str(epoch), "-wordNgrams", "1",
+                      "-bucket", str(bucket)]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("build_dir")
+    parser.add_argument("part", choices=("han", "main"))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--cjk", type=int, default=2,
+                        help="Han character n-grams for the main search")
+    args = parser.parse_args()
+    os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    binary = os.path.join(args.build_dir, "bin", "reachrank")
+    han = args.part == "han"
+    data = {}
+    results = []
+    with tempfile.TemporaryDirectory() as work, \
+            concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        for cjk, flags in grid(args.part, args.cjk):
+            if cjk not in data:
+                rows = load(binary, cjk)
+                data[cjk] = (rows, folds(rows, args.folds, seed=1))
+            rows, fold = data[cjk]
+            jobs = [pool.submit(run_fold, rows, fold, f, han, flags, work)
+                    for f in range(args.folds)]
+            total = collections.defaultdict(lambda: [0, 0])
+            for job in jobs:
+                for lang, (c, n) in job.result().items():
+                    total[lang][0] += c
+                    total[lang][1] += n
+            langs = ["zh"] if han else ["en", "de"]
+            acc = {l: 100.0 * total[l][0] / total[l][1] for l in langs}
+            mean = sum(acc.values()) / len(acc)
+            line = f"cjk {cjk} {' '.join(flags)} | " + " ".join(
+                f"{l} {acc[l]:.2f}" for l in langs) + f" | mean {mean:.2f}"
+            print(line, flush=True)
+            results.append((mean, line))
+    print("best:", max(results)[1])
+
+
+if __name__ == "__main__":
+    main()
