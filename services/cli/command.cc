@@ -29,4 +29,16 @@ std::string BesideBinary(const std::string& relative) {
 
 std::string DefaultSib200Dir() { return BesideBinary("data/sib200"); }
 
+int ParseCommandLine(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+    return -1;
+  } catch (const CLI::ParseError& e) {
+    // Help and version requests are successes; any other error is a usage
+    // error, reported by CLI11 and exiting with 2.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+}
+
 }  // namespace reachrank::cli

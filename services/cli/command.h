@@ -54,6 +54,16 @@ void AddServeCommand(CLI::App& app, CommandSet& commands);
 // `reachrank train` (train_command.cc).
 void AddTrainCommand(CLI::App& app, CommandSet& commands);
 
+// `reachrank score`: batch scoring of draft files (score_command.cc).
+void AddScoreCommand(CLI::App& app, CommandSet& commands);
+
+// `reachrank import`: historical posts with outcomes (import_command.cc).
+void AddImportCommand(CLI::App& app, CommandSet& commands);
+
+// Parses the command line: -1 when a subcommand is ready to run, else the
+// exit code (0 after --help, 2 with the error for a usage error).
+int ParseCommandLine(CLI::App& app, int argc, char** argv);
+
 }  // namespace reachrank::cli
 
 #endif  // REACHRANK_SERVICES_CLI_COMMAND_H_

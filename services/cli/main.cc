@@ -11,6 +11,11 @@ int main(int argc, char** argv) {
   reachrank::cli::AddSimulateCommand(app, commands);
   reachrank::cli::AddServeCommand(app, commands);
   reachrank::cli::AddTrainCommand(app, commands);
-  CLI11_PARSE(app, argc, argv);
+  reachrank::cli::AddScoreCommand(app, commands);
+  reachrank::cli::AddImportCommand(app, commands);
+  if (const int code = reachrank::cli::ParseCommandLine(app, argc, argv);
+      code >= 0) {
+    return code;
+  }
   return commands.RunParsed(app);
 }

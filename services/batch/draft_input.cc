@@ -1,0 +1,287 @@
+#include "services/batch/draft_input.h"
+
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "google/protobuf/util/json_util.h"
+#include "nlohmann/json.hpp"
+#include "services/batch/csv.h"
+#include "services/ingest/validation.h"
+
+namespace reachrank::batch {
+
+enum class DraftParser::Column {
+  kDraftId,
+  kPlatform,
+  kAuthorId,
+  kText,
+  kLanguage,
+  kMediaKind,
+  kDurationSeconds,
+  kHashtags,
+  kPlannedAt,
+};
+
+namespace {
+
+using Column = DraftParser::Column;
+
+absl::Status Broken(absl::string_view field, absl::string_view rule) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
+}
+
+bool IsPlatform(absl::string_view platform) {
+  if (platform.empty() || platform.size() > 32) return false;
+  for (char c : platform) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::Status CheckContent(const v1::Draft& d) {
+  if (d.text().size() > ingest::kMaxTextBytes) {
+    return Broken("text", "must be at most 16384 bytes");
+  }
+  if (!ingest::IsValidUtf8(d.text())) {
+    return Broken("text", "must be valid UTF-8");
+  }
+  if (d.language().size() > ingest::kMaxLanguageBytes) {
+    return Broken("language", "must be at most 35 bytes");
+  }
+  if (d.media_kind() == v1::MEDIA_KIND_UNSPECIFIED ||
+      !v1::MediaKind_IsValid(d.media_kind())) {
+    return Broken("media_kind", "must be a specified value");
+  }
+  const double s = d.duration_seconds();
+  if (!std::isfinite(s) || s < 0 || s > ingest::kMaxDurationSeconds) {
+    return Broken("duration_seconds", "must be between 0 and 86400");
+  }
+  if (d.hashtags_size() > static_cast<int>(ingest::kMaxHashtags)) {
+    return Broken("hashtags", "must hold at most 64 items");
+  }
+  for (int i = 0; i < d.hashtags_size(); ++i) {
+    const std::string& tag = d.hashtags(i);
+    if (tag.empty() || tag.size() > ingest::kMaxIdBytes ||
+        !ingest::IsValidUtf8(tag)) {
+      return Broken(absl::StrCat("hashtags[", i, "]"),
+                    "must be 1-128 bytes of UTF-8");
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The draft id of a line that did not parse as a Draft, if it is JSON.
+std::string DraftIdOfBadJson(absl::string_view line) {
+  const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (!j.is_object()) return "";
+  for (const char* key : {"draft_id", "draftId"}) {
+    auto it = j.find(key);
+    if (it != j.end() && it->is_string()) return it->get<std::string>();
+  }
+  return "";
+}
+
+absl::StatusOr<Column> ColumnOf(std::string name) {
+  name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(name));
+  static const std::pair<const char*, Column> kNames[] = {
+      {"draft_id", Column::kDraftId},   {"draftid", Column::kDraftId},
+      {"platform", Column::kPlatform},  {"author_id", Column::kAuthorId},
+      {"authorid", Column::kAuthorId},  {"text", Column::kText},
+      {"language", Column::kLanguage},  {"media_kind", Column::kMediaKind},
+      {"mediakind", Column::kMediaKind},
+      {"duration_seconds", Column::kDurationSeconds},
+      {"durationseconds", Column::kDurationSeconds},
+      {"hashtags", Column::kHashtags},  {"planned_at", Column::kPlannedAt},
+      {"plannedat", Column::kPlannedAt}};
+  for (const auto& [n, c] : kNames) {
+    if (name == n) return c;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("CSV header: unknown column '", name, "'"));
+}
+
+absl::Status SetMediaKind(absl::string_view value, v1::Draft& d) {
+  std::string name = absl::AsciiStrToUpper(value);
+  if (!absl::StartsWith(name, "MEDIA_KIND_")) name = "MEDIA_KIND_" + name;
+  v1::MediaKind kind;
+  if (!v1::MediaKind_Parse(name, &kind)) {
+    return Broken("media_kind", absl::StrCat("unknown value '", value, "'"));
+  }
+  d.set_media_kind(kind);
+  return absl::OkStatus();
+}
+
+absl::Status SetDuration(absl::string_view value, v1::Draft& d) {
+  double seconds = 0;
+  if (!absl::SimpleAtod(value, &seconds)) {
+    return Broken("duration_seconds", absl::StrCat("not a number: '", value,
+                                                   "'"));
+  }
+  d.set_duration_seconds(seconds);
+  return absl::OkStatus();
+}
+
+void SetHashtags(absl::string_view value, v1::Draft& d) {
+  for (absl::string_view tag :
+       absl::StrSplit(value, absl::ByAnyChar("| \t"), absl::SkipEmpty())) {
+    if (absl::StartsWith(tag, "#")) tag.remove_prefix(1);
+    d.add_hashtags(std::string(tag));
+  }
+}
+
+absl::Status SetPlannedAt(absl::string_view value, v1::Draft& d) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, value, &t, &error)) {
+    return Broken("planned_at", absl::StrCat("not RFC 3339: ", error));
+  }
+  // ToUnixSeconds rounds toward the past, so the nanos are never negative.
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  d.mutable_planned_at()->set_seconds(seconds);
+  d.mutable_planned_at()->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+  return absl::OkStatus();
+}
+
+absl::Status SetCell(Column column, absl::string_view value, v1::Draft& d) {
+  switch (column) {
+    case Column::kDraftId: d.set_draft_id(std::string(value)); break;
+    case Column::kPlatform: d.set_platform(std::string(value)); break;
+    case Column::kAuthorId: d.set_author_id(std::string(value)); break;
+    case Column::kText: d.set_text(std::string(value)); break;
+    case Column::kLanguage: d.set_language(std::string(value)); break;
+    case Column::kMediaKind: return SetMediaKind(value, d);
+    case Column::kDurationSeconds: return SetDuration(value, d);
+    case Column::kHashtags: SetHashtags(value, d); break;
+    case Column::kPlannedAt: return SetPlannedAt(value, d);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+InputFormat InputFormatFromPath(absl::string_view path) {
+  return absl::EndsWithIgnoreCase(path, ".csv") ? InputFormat::kCsv
+                                                : InputFormat::kJsonl;
+}
+
+absl::Status ValidateDraft(const v1::Draft& draft) {
+  if (absl::Status s = ingest::ValidateId(draft.draft_id(), "draft_id");
+      !s.ok()) {
+    return s;
+  }
+  if (!IsPlatform(draft.platform())) {
+    return Broken("platform", "must match [a-z0-9_]{1,32}");
+  }
+  if (!draft.author_id().empty()) {
+    if (absl::Status s = ingest::ValidateId(draft.author_id(), "author_id");
+        !s.ok()) {
+      return s;
+    }
+  }
+  return CheckContent(draft);
+}
+
+absl::StatusOr<DraftParser> DraftParser::Create(InputFormat format,
+                                                absl::string_view csv_header) {
+  if (format == InputFormat::kJsonl) return DraftParser(format, {});
+  absl::StatusOr<std::vector<std::string>> names = SplitCsvLine(csv_header);
+  if (!names.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("CSV header: ", names.status().message()));
+  }
+  std::vector<Column> columns;
+  for (const std::string& name : *names) {
+    absl::StatusOr<Column> column = ColumnOf(name);
+    if (!column.ok()) return column.status();
+    for (Column seen : columns) {
+      if (seen == *column) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("CSV header: column '", name, "' repeated"));
+      }
+    }
+    columns.push_back(*column);
+  }
+  bool has_id = false;
+  for (Column c : columns) has_id = has_id || c == Column::kDraftId;
+  if (!has_id) {
+    return absl::InvalidArgumentError("CSV header: no draft_id column");
+  }
+  return DraftParser(format, std::move(columns));
+}
+
+ParsedDraft DraftParser::Parse(absl::string_view line) const {
+  if (format_ == InputFormat::kCsv) return ParseCsv(line);
+  ParsedDraft out;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto parsed = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(line.data(), line.size()), &out.draft,
+      options);
+  if (!parsed.ok()) {
+    out.draft.Clear();
+    out.draft.set_draft_id(DraftIdOfBadJson(line));
+    out.status = absl::InvalidArgumentError(
+        absl::StrCat("not a Draft in JSON: ", parsed.message().as_string()));
+    return out;
+  }
+  out.status = ValidateDraft(out.draft);
+  return out;
+}
+
+ParsedDraft DraftParser::ParseCsv(absl::string_view line) const {
+  ParsedDraft out;
+  absl::StatusOr<std::vector<std::string>> cells = SplitCsvLine(line);
+  if (!cells.ok()) {
+    out.status = cells.status();
+    return out;
+  }
+  for (size_t i = 0; i < columns_.size() && i < cells->size(); ++i) {
+    if (columns_[i] == Column::kDraftId) out.draft.set_draft_id((*cells)[i]);
+  }
+  if (cells->size() != columns_.size()) {
+    out.status = absl::InvalidArgumentError(
+        absl::StrCat("expected ", columns_.size(), " columns, found ",
+                     cells->size()));
+    return out;
+  }
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if ((*cells)[i].empty()) continue;
+    out.status = SetCell(columns_[i], (*cells)[i], out.draft);
+    if (!out.status.ok()) return out;
+  }
+  out.status = ValidateDraft(out.draft);
+  return out;
+}
+
+bool LineReader::Next(InputLine* out) {
+  while (std::getline(in_, out->text)) {
+    ++line_;
+    if (!absl::StripAsciiWhitespace(out->text).empty()) {
+      out->line = line_;
+      return true;
+    }
+  }
+  return false;
+}
+
+int64_t LineReader::Skip(int64_t records) {
+  InputLine ignored;
+  int64_t skipped = 0;
+  while (skipped < records && Next(&ignored)) ++skipped;
+  return skipped;
+}
+
+absl::Status LineReader::status() const {
+  if (in_.bad()) return absl::InternalError("reading the input failed");
+  return absl::OkStatus();
+}
+
+}  // namespace reachrank::batch

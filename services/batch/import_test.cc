@@ -1,0 +1,136 @@
+#include "services/batch/importer.h"
+
+#include <sstream>
+
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ranking/testing/sim_store.h"
+#include "services/batch/batch_testing.h"
+#include "services/common/test_support.h"
+
+namespace reachrank::batch {
+namespace {
+
+using ::testing::HasSubstr;
+
+const absl::Time kNow = absl::FromUnixSeconds(1800000000);
+
+TEST(ParseImportLineTest, SplitsCellsOverTheEventLimitWithStableIds) {
+  const std::string line =
+      R"({"post":{"postId":"p1","platform":"tiktok","authorId":"a1",)"
+      R"("createdAt":"2026-01-02T00:00:00Z","mediaKind":"MEDIA_KIND_VIDEO"},)"
+      R"("counts":[{"surface":"RECOMMENDED","relation":"stranger",)"
+      R"("type":"EVENT_TYPE_VIEW","count":2500000,"watch_ms":5000001},)"
+      R"({"surface":"SURFACE_FOLLOWING","relation":"FOLLOWER","type":"LIKE",)"
+      R"("count":3,"at":"2026-01-03T00:00:00Z"}]})";
+  auto record = ParseImportLine(line, kNow);
+  ASSERT_TRUE(record.ok()) << record.status();
+  ASSERT_EQ(record->events.size(), 4u);
+  EXPECT_EQ(record->events[0].count(), 1000000u);
+  EXPECT_EQ(record->events[1].count(), 1000000u);
+  EXPECT_EQ(record->events[2].count(), 500000u);
+  EXPECT_EQ(record->events[0].watch_ms() + record->events[1].watch_ms() +
+                record->events[2].watch_ms(),
+            5000001);
+  EXPECT_EQ(record->events[0].at().seconds(), 1767312000);  // created_at
+  EXPECT_EQ(record->events[3].at().seconds(), 1767398400);
+  EXPECT_NE(record->events[0].event_id(), record->events[1].event_id());
+  EXPECT_EQ(record->events[0].event_id().size(), 36u);
+  auto again = ParseImportLine(line, kNow);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->events[3].event_id(), record->events[3].event_id());
+}
+
+TEST(ParseImportLineTest, BadLinesNameTheField) {
+  EXPECT_EQ(ParseImportLine("{", kNow).status(),
+            absl::InvalidArgumentError("not a JSON object"));
+  EXPECT_EQ(ParseImportLine(R"({"counts":[]})", kNow).status(),
+            absl::InvalidArgumentError("post: is required"));
+  const std::string post =
+      R"({"postId":"p1","platform":"tiktok","authorId":"a1",)"
+      R"("createdAt":"2026-01-02T00:00:00Z","mediaKind":"MEDIA_KIND_VIDEO"})";
+  EXPECT_EQ(
+      ParseImportLine(absl::StrCat(R"({"post":)", post,
+                                   R"(,"counts":[{"surface":"MOON",)"
+                                   R"("relation":"FOLLOWER","type":"LIKE",)"
+                                   R"("count":1}]})"),
+                      kNow)
+          .status(),
+      absl::InvalidArgumentError("counts[0].surface: unknown value 'MOON'"));
+  EXPECT_EQ(
+      ParseImportLine(absl::StrCat(R"({"post":)", post,
+                                   R"(,"counts":[{"surface":"FRIENDS",)"
+                                   R"("relation":"FRIEND","type":"LIKE",)"
+                                   R"("count":0}]})"),
+                      kNow)
+          .status(),
+      absl::InvalidArgumentError("counts[0].count: must be an integer >= 1"));
+}
+
+TEST(ImportPostsTest, ASecondRunIsAllDuplicatesAndLeavesCountersUnchanged) {
+  auto dir = reachrank::testing::MakeTempDir("batch-import");
+  ASSERT_TRUE(dir.ok());
+  storage::StoreOptions options;
+  options.path = *dir + "/db";
+  options.dedup_window = kImportDedupWindow;
+  auto store = storage::Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  sim::SimOptions sim_options;
+  sim_options.seed = 3;
+  sim_options.people = 30;
+  sim_options.days = 20;
+  auto data = testing::Simulate(sim_options);
+  ASSERT_TRUE(data.ok()) << data.status();
+  std::vector<std::string> lines = testing::ImportLines(*data);
+  lines.insert(lines.begin() + 2, "{\"post\": 7}");
+  const std::string input = absl::StrJoin(lines, "\n");
+  const int64_t posts = static_cast<int64_t>(data->posts.size());
+  ranking::testing::FakeClassifier classifier("travel");
+
+  std::vector<int64_t> rejected_lines;
+  auto reject = [&](int64_t line, const absl::Status&) {
+    rejected_lines.push_back(line);
+  };
+  ImportOptions import;
+  import.batch_posts = 64;
+  import.now = kNow;
+  std::istringstream first_in(input);
+  auto first = ImportPosts(first_in, **store, &classifier, import, reject);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->posts_created, posts);
+  EXPECT_GT(first->events_accepted, 0);
+  EXPECT_EQ(first->events_duplicate, 0);
+  EXPECT_THAT(rejected_lines, ::testing::ElementsAre(3));
+
+  std::vector<std::string> ids;
+  for (const v1::Post& p : data->posts) ids.push_back(p.post_id());
+  auto before = (*store)->MultiGetPostCounters(ids);
+  ASSERT_TRUE(before.ok());
+  int64_t impressions = 0;
+  for (const storage::Counters& c : *before) {
+    impressions += c.ByType(v1::EVENT_TYPE_IMPRESSION);
+  }
+  int64_t simulated = 0;
+  for (const v1::EngagementEvent& e : data->events) {
+    if (e.type() == v1::EVENT_TYPE_IMPRESSION) simulated += e.count();
+  }
+  EXPECT_EQ(impressions, simulated);
+
+  import.now = kNow + absl::Hours(24 * 30);  // long after the ingest window
+  std::istringstream second_in(input);
+  auto second = ImportPosts(second_in, **store, &classifier, import, reject);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->posts_created, 0);
+  EXPECT_EQ(second->posts_updated, posts);
+  EXPECT_EQ(second->events_accepted, 0);
+  EXPECT_EQ(second->events_duplicate, first->events_accepted);
+  auto after = (*store)->MultiGetPostCounters(ids);
+  ASSERT_TRUE(after.ok());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ((*after)[i].Encode(), (*before)[i].Encode()) << ids[i];
+  }
+}
+
+}  // namespace
+}  // namespace reachrank::batch

@@ -1,0 +1,94 @@
+// importer: brings historical posts with aggregated outcomes into a
+// database, writing through storage::Store directly (the writer must be
+// this process: no ingest service may hold the database).
+//
+// Input: JSONL, one post per line:
+//   {"post": <v1.Post in the API's JSON mapping>,
+//    "counts": [{"surface": "SURFACE_RECOMMENDED", "relation":
+//      "RELATION_STRANGER", "type": "EVENT_TYPE_IMPRESSION", "count": 1200,
+//      "watch_ms": 0, "at": "2026-01-02T10:00:00Z"}, ...]}
+// Enum names may drop their prefix ("RECOMMENDED"); watch_ms (the sum over
+// the count, VIEW only) and at (default: the post's created_at) are
+// optional; "counts" may be empty or absent.
+//
+// Each cell (post × surface × relation × type × at) becomes events with
+// deterministic ids derived from the post id and the cell (a cell over
+// 1,000,000 is split into numbered parts), so a re-run is counted as
+// duplicates for as long as the database keeps its dedup markers (the
+// dedup window; import itself keeps them without expiry, the ingest
+// service drops markers older than its window, 7 days by default).
+#ifndef REACHRANK_SERVICES_BATCH_IMPORTER_H_
+#define REACHRANK_SERVICES_BATCH_IMPORTER_H_
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "reachrank/v1/common.pb.h"
+#include "storage/store.h"
+#include "topics/classifier.h"
+
+namespace reachrank::batch {
+
+// The dedup window to open the store with for an import: markers of
+// imported events are kept for a century, so a late re-run is still
+// recognised as a duplicate.
+inline constexpr absl::Duration kImportDedupWindow = absl::Hours(24 * 365 * 100);
+
+// One parsed import line.
+struct ImportRecord {
+  v1::Post post;
+  std::vector<v1::EngagementEvent> events;  // with their derived ids
+};
+
+// Parses and validates one line (the post with ingest's rules, each event
+// too). INVALID_ARGUMENT naming the field.
+absl::StatusOr<ImportRecord> ParseImportLine(absl::string_view line,
+                                             absl::Time now);
+
+// The derived event id of a cell part: "imp-" and 32 hex digits (a 128-bit
+// FNV-1a hash of the post id, the cell and the part number).
+std::string ImportEventId(absl::string_view post_id, const v1::EngagementEvent& cell,
+                          uint32_t part);
+
+struct ImportOptions {
+  size_t batch_posts = 500;  // lines per write
+  absl::Time now = absl::InfinitePast();  // InfinitePast: the clock
+};
+
+struct ImportSummary {
+  int64_t lines = 0;       // records read
+  int64_t posts_created = 0;
+  int64_t posts_updated = 0;
+  int64_t events_accepted = 0;
+  int64_t events_duplicate = 0;
+  int64_t rejected_lines = 0;
+};
+
+// Reports a rejected line: its number and reason.
+using RejectFn = std::function<void(int64_t line, const absl::Status&)>;
+
+// Reads `in` to the end and writes each batch's posts (classified with
+// `classifier` when not null, else left pending) and then their events.
+// Bad lines go to `reject` and are skipped. Fails on a store or classifier
+// error, after the batches before it were written.
+// Not thread-safe; `store` must be writable.
+absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
+                                          storage::Store& store,
+                                          topics::TopicClassifier* classifier,
+                                          const ImportOptions& options,
+                                          const RejectFn& reject);
+
+// Reads `in` (one v1.Author per line, JSON mapping), validates and writes
+// the authors. Returns how many were written; bad lines go to `reject`.
+absl::StatusOr<int64_t> ImportAuthors(std::istream& in, storage::Store& store,
+                                      absl::Time now, const RejectFn& reject);
+
+}  // namespace reachrank::batch
+
+#endif  // REACHRANK_SERVICES_BATCH_IMPORTER_H_

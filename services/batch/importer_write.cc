@@ -1,0 +1,144 @@
+// The writing half of the importer (importer.h): batches of parsed lines
+// into the store, posts before their events.
+#include <algorithm>
+#include <utility>
+
+#include "absl/time/clock.h"
+#include "base/status_macros.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/batch/draft_input.h"
+#include "services/batch/importer.h"
+#include "services/ingest/validation.h"
+
+namespace reachrank::batch {
+namespace {
+
+constexpr size_t kEventsPerWrite = 10000;
+constexpr int kTopK = 3;  // as the ingest service classifies
+
+// Classifies the posts' texts (when a classifier is given) into records.
+absl::StatusOr<std::vector<storage::PostRecord>> ToRecords(
+    const std::vector<ImportRecord>& batch,
+    topics::TopicClassifier* classifier, absl::Time now) {
+  std::vector<storage::PostRecord> records(batch.size());
+  std::vector<topics::TextItem> items;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    *records[i].mutable_post() = batch[i].post;
+    records[i].set_language(batch[i].post.language());
+    records[i].set_updated_ms(absl::ToUnixMillis(now));
+    items.push_back({batch[i].post.post_id(), batch[i].post.text(),
+                     batch[i].post.language()});
+  }
+  if (classifier == nullptr) return records;
+  for (size_t start = 0; start < items.size();
+       start += topics::kMaxBatchItems) {
+    const size_t n = std::min(topics::kMaxBatchItems, items.size() - start);
+    RR_ASSIGN_OR_RETURN(
+        auto classes,
+        classifier->Classify(absl::MakeConstSpan(items).subspan(start, n),
+                             kTopK));
+    for (size_t k = 0; k < classes.size() && k < n; ++k) {
+      storage::PostRecord& r = records[start + k];
+      for (const topics::TopicProbability& t : classes[k].topics) {
+        v1::TopicScore* score = r.add_topics();
+        score->set_topic_id(t.topic_id);
+        score->set_probability(t.probability);
+      }
+      if (!classes[k].language.empty()) r.set_language(classes[k].language);
+      r.set_classified(true);
+    }
+  }
+  return records;
+}
+
+absl::Status WriteBatch(const std::vector<ImportRecord>& batch,
+                        storage::Store& store,
+                        topics::TopicClassifier* classifier, absl::Time now,
+                        ImportSummary& summary) {
+  if (batch.empty()) return absl::OkStatus();
+  RR_ASSIGN_OR_RETURN(auto records, ToRecords(batch, classifier, now));
+  RR_ASSIGN_OR_RETURN(auto put, store.PutPosts(records));
+  for (const storage::PutPostResult& r : put) {
+    ++(r.created ? summary.posts_created : summary.posts_updated);
+  }
+  std::vector<v1::EngagementEvent> events;
+  for (const ImportRecord& r : batch) {
+    events.insert(events.end(), r.events.begin(), r.events.end());
+  }
+  for (size_t start = 0; start < events.size(); start += kEventsPerWrite) {
+    const size_t n = std::min(kEventsPerWrite, events.size() - start);
+    RR_ASSIGN_OR_RETURN(
+        storage::RecordResult result,
+        store.RecordEvents(absl::MakeConstSpan(events).subspan(start, n), now));
+    summary.events_accepted += result.accepted;
+    summary.events_duplicate += result.duplicates;
+  }
+  return absl::OkStatus();
+}
+
+absl::Time Clock(const ImportOptions& options) {
+  return options.now == absl::InfinitePast() ? absl::Now() : options.now;
+}
+
+}  // namespace
+
+absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
+                                          storage::Store& store,
+                                          topics::TopicClassifier* classifier,
+                                          const ImportOptions& options,
+                                          const RejectFn& reject) {
+  ImportSummary summary;
+  LineReader reader(in);
+  std::vector<ImportRecord> batch;
+  const size_t batch_posts = std::max<size_t>(1, options.batch_posts);
+  for (InputLine line; reader.Next(&line);) {
+    ++summary.lines;
+    absl::StatusOr<ImportRecord> record =
+        ParseImportLine(line.text, Clock(options));
+    if (!record.ok()) {
+      ++summary.rejected_lines;
+      if (reject) reject(line.line, record.status());
+      continue;
+    }
+    batch.push_back(*std::move(record));
+    if (batch.size() < batch_posts) continue;
+    RR_RETURN_IF_ERROR(
+        WriteBatch(batch, store, classifier, Clock(options), summary));
+    batch.clear();
+  }
+  RR_RETURN_IF_ERROR(reader.status());
+  RR_RETURN_IF_ERROR(
+      WriteBatch(batch, store, classifier, Clock(options), summary));
+  return summary;
+}
+
+absl::StatusOr<int64_t> ImportAuthors(std::istream& in, storage::Store& store,
+                                      absl::Time now, const RejectFn& reject) {
+  LineReader reader(in);
+  std::vector<v1::Author> batch;
+  int64_t written = 0;
+  for (InputLine line; reader.Next(&line);) {
+    v1::Author author;
+    auto parsed = google::protobuf::util::JsonStringToMessage(line.text,
+                                                              &author);
+    absl::Status status =
+        parsed.ok() ? ingest::ValidateAuthor(author, now)
+                    : absl::InvalidArgumentError(
+                          "not an Author in JSON: " +
+                          parsed.message().as_string());
+    if (!status.ok()) {
+      if (reject) reject(line.line, status);
+      continue;
+    }
+    batch.push_back(std::move(author));
+    if (batch.size() < 1000) continue;
+    RR_RETURN_IF_ERROR(store.PutAuthors(batch));
+    written += static_cast<int64_t>(batch.size());
+    batch.clear();
+  }
+  RR_RETURN_IF_ERROR(reader.status());
+  if (!batch.empty()) RR_RETURN_IF_ERROR(store.PutAuthors(batch));
+  return written + static_cast<int64_t>(batch.size());
+}
+
+}  // namespace reachrank::batch

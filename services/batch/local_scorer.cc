@@ -1,0 +1,115 @@
+#include "services/batch/local_scorer.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "topics/fasttext_classifier.h"
+
+namespace reachrank::batch {
+namespace {
+
+// Contexts only read complete days and the secondary never catches up, so
+// reusing them within a run changes no score.
+constexpr absl::Duration kContextTtl = absl::Hours(1);
+
+absl::StatusOr<std::string> MakeSecondaryDir() {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "reachrank-score-XXXXXX")
+          .string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::InternalError("cannot create a temporary directory for "
+                               "the database secondary's log");
+  }
+  return pattern;
+}
+
+}  // namespace
+
+v1::ReachScore ToReachScore(const ranking::ScoreResult& r) {
+  v1::ReachScore out;
+  out.set_id(r.id);
+  out.set_p_reach(r.p_reach);
+  out.set_expected_stranger_impressions(r.expected_stranger_impressions);
+  // The engine names surfaces "recommended"...; the API's keys are the
+  // Surface enum names ("SURFACE_RECOMMENDED").
+  for (const auto& [surface, share] : r.surface_mix) {
+    const std::string key =
+        absl::StartsWith(surface, "SURFACE_")
+            ? surface
+            : absl::StrCat("SURFACE_", absl::AsciiStrToUpper(surface));
+    (*out.mutable_surface_mix())[key] = share;
+  }
+  for (const ranking::Reason& reason : r.reasons) {
+    v1::Reason* proto = out.add_reasons();
+    proto->set_factor(reason.factor);
+    proto->set_value(reason.value);
+    proto->set_contribution(reason.contribution);
+    proto->set_message(reason.message);
+  }
+  for (const topics::TopicProbability& t : r.topics) {
+    v1::TopicScore* topic = out.add_topics();
+    topic->set_topic_id(t.topic_id);
+    topic->set_probability(t.probability);
+  }
+  out.set_model_version(r.model_version);
+  return out;
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<v1::ReachScore>>>
+LocalDraftScorer::Score(absl::Span<const v1::Draft> drafts, bool explain,
+                        absl::string_view language) {
+  RR_ASSIGN_OR_RETURN(auto results,
+                      scorer_.ScoreDrafts(drafts, explain, language));
+  std::vector<absl::StatusOr<v1::ReachScore>> out;
+  out.reserve(results.size());
+  for (absl::StatusOr<ranking::ScoreResult>& r : results) {
+    if (r.ok()) {
+      out.push_back(ToReachScore(*r));
+    } else {
+      out.push_back(r.status());
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<LocalEngine>> LocalEngine::Open(
+    const LocalEngineOptions& options) {
+  std::unique_ptr<LocalEngine> engine(new LocalEngine());
+  RR_ASSIGN_OR_RETURN(engine->secondary_dir_, MakeSecondaryDir());
+  storage::StoreOptions store_options;
+  store_options.path = options.db;
+  RR_ASSIGN_OR_RETURN(engine->store_, storage::Store::OpenSecondary(
+                                          store_options,
+                                          engine->secondary_dir_));
+  RR_ASSIGN_OR_RETURN(engine->classifier_,
+                      topics::FastTextClassifier::Load(options.topics_model));
+  ranking::ScorerOptions scorer_options;
+  scorer_options.features.context_ttl = kContextTtl;
+  if (!options.labels.empty()) {
+    RR_ASSIGN_OR_RETURN(scorer_options.labels,
+                        ranking::LabelConfigs::Load(options.labels));
+  }
+  RR_ASSIGN_OR_RETURN(
+      engine->scorer_,
+      ranking::Scorer::Create(*engine->store_, engine->classifier_.get(),
+                              std::move(scorer_options), options.model_dir));
+  engine->draft_scorer_ = std::make_unique<LocalDraftScorer>(*engine->scorer_);
+  return engine;
+}
+
+LocalEngine::~LocalEngine() {
+  draft_scorer_.reset();
+  scorer_.reset();
+  store_.reset();
+  if (secondary_dir_.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(secondary_dir_, ignored);
+}
+
+}  // namespace reachrank::batch

@@ -1,0 +1,44 @@
+// progress: the progress bar of batch jobs (done / total, rate, ETA) and
+// the quick line count that gives its total.
+#ifndef REACHRANK_SERVICES_BATCH_PROGRESS_H_
+#define REACHRANK_SERVICES_BATCH_PROGRESS_H_
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace reachrank::batch {
+
+// The number of '\n' in `path` when it is a regular file; nullopt for "-",
+// pipes and files that cannot be read.
+std::optional<int64_t> CountNewlines(const std::string& path);
+
+// One progress line: "[####......] 45000/100000  45%  8123/s  ETA 0:07"
+// (without a total: "45000 drafts  8123/s").
+std::string FormatProgress(int64_t done, std::optional<int64_t> total,
+                           absl::Duration elapsed, int64_t done_at_start);
+
+// Redraws a progress line on `out` (a terminal) at most every 200 ms.
+// Not thread-safe; the pipeline calls it from under its writer lock.
+class ProgressBar {
+ public:
+  ProgressBar(std::ostream& out, std::optional<int64_t> total,
+              int64_t done_at_start);
+  void Update(int64_t done);
+  // Draws the final state and ends the line.
+  void Finish(int64_t done);
+
+ private:
+  std::ostream& out_;
+  const std::optional<int64_t> total_;
+  const int64_t done_at_start_;
+  const absl::Time started_;
+  absl::Time last_draw_ = absl::InfinitePast();
+};
+
+}  // namespace reachrank::batch
+
+#endif  // REACHRANK_SERVICES_BATCH_PROGRESS_H_
