@@ -197,6 +197,84 @@ TEST_F(TopicsIntegrationTest, MetricsShowClassifiedTextsAndTheModel) {
   EXPECT_NE(body->find("reachrank_build_info{"), std::string::npos);
 }
 
+// Client threads that classify in a loop (at most kMaxCalls each, until
+// Stop() or a deadline) and record failures and the versions that answered.
+// Stops and joins its threads on destruction, also after a failed ASSERT.
+class ClassifyingClients {
+ public:
+  static constexpr int kMaxCalls = 5000;
+
+  ClassifyingClients(v1::TopicService::Stub& stub, int threads)
+      : per_thread_(threads), deadline_(absl::Now() + absl::Seconds(90)) {
+    for (int t = 0; t < threads; ++t) {
+      threads_.emplace_back([this, &stub, t] { Run(stub, t); });
+    }
+  }
+  ~ClassifyingClients() { Stop(); }
+
+  // Waits (bounded) until every thread has finished at least one call.
+  void WaitUntilAllCalling() {
+    for (const std::atomic<int>& n : per_thread_) {
+      while (n.load() == 0 && absl::Now() < deadline_) {
+        absl::SleepFor(absl::Milliseconds(5));
+      }
+    }
+  }
+  void Stop() {
+    stop_.store(true);
+    for (std::thread& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+  int calls() const { return calls_.load(); }
+  int failures() const { return failures_.load(); }
+  std::set<std::string> versions() {
+    absl::MutexLock lock(&mu_);
+    return versions_;
+  }
+
+ private:
+  void Run(v1::TopicService::Stub& stub, int t) {
+    const v1::ClassifyRequest request =
+        Request({"Die Mannschaft gewann das Finale.", "我们今天去北京旅行。",
+                 "New vaccines protect against the flu."});
+    for (int i = 0; i < kMaxCalls && absl::Now() < deadline_; ++i) {
+      if (stop_.load() && i > 0) break;
+      v1::ClassifyResponse response;
+      grpc::Status s = Classify(stub, request, &response);
+      calls_.fetch_add(1);
+      per_thread_[t].fetch_add(1);
+      if (!s.ok() || response.results_size() != 3) {
+        failures_.fetch_add(1);
+        continue;
+      }
+      absl::MutexLock lock(&mu_);
+      versions_.insert(response.model_version());
+    }
+  }
+
+  std::vector<std::atomic<int>> per_thread_;
+  const absl::Time deadline_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> calls_{0}, failures_{0};
+  absl::Mutex mu_;
+  std::set<std::string> versions_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> threads_;
+};
+
+// Polls (bounded) until the server answers with `version`; returns the
+// last version seen.
+std::string WaitForVersion(v1::TopicService::Stub& stub,
+                           const std::string& version) {
+  std::string now = ServingVersion(stub);
+  for (int i = 0; i < 1500 && now != version; ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+    now = ServingVersion(stub);
+  }
+  return now;
+}
+
 // Client threads classifying in a loop while the model is reloaded by RPC
 // and by SIGHUP: no call fails, and every answer names one of the models.
 TEST(TopicsReloadTest, HotReloadUnderConcurrentCallsLosesNoCall) {
@@ -209,61 +287,23 @@ TEST(TopicsReloadTest, HotReloadUnderConcurrentCallsLosesNoCall) {
   const std::string first = ServingVersion(stub);
 
   constexpr int kThreads = 4;
-  constexpr int kMaxCalls = 5000;
-  std::atomic<bool> stop{false};
-  std::atomic<int> calls{0}, failures{0};
-  std::vector<std::atomic<int>> per_thread(kThreads);
-  absl::Mutex mu;
-  std::set<std::string> versions;
-  std::vector<std::thread> clients;
-  const absl::Time deadline = absl::Now() + absl::Seconds(90);
-  for (int t = 0; t < kThreads; ++t) {
-    clients.emplace_back([&, t] {
-      v1::ClassifyRequest request =
-          Request({"Die Mannschaft gewann das Finale.", "我们今天去北京旅行。",
-                   "New vaccines protect against the flu."});
-      for (int i = 0; i < kMaxCalls && absl::Now() < deadline; ++i) {
-        if (stop.load() && i > 0) break;
-        v1::ClassifyResponse response;
-        grpc::Status s = Classify(stub, request, &response);
-        calls.fetch_add(1);
-        per_thread[t].fetch_add(1);
-        if (!s.ok() || response.results_size() != 3) {
-          failures.fetch_add(1);
-          continue;
-        }
-        absl::MutexLock lock(&mu);
-        versions.insert(response.model_version());
-      }
-    });
-  }
-  // Reload only once every client is calling.
-  for (int t = 0; t < kThreads; ++t) {
-    while (per_thread[t].load() == 0 && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(5));
-    }
-  }
+  ClassifyingClients clients(stub, kThreads);
+  clients.WaitUntilAllCalling();  // reload only once every client is calling
   v1::TopicServiceReloadModelResponse out;
   ASSERT_TRUE(Reload(stub, *other, &out).ok());
   const std::string second = out.model_version();
   EXPECT_EQ(out.previous_model_version(), first);
   ASSERT_TRUE((*server)->process().Signal(SIGHUP).ok());  // back to --model
-  std::string now = ServingVersion(stub);
-  while (now != first && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(20));
-    now = ServingVersion(stub);
-  }
-  EXPECT_EQ(now, first);
+  EXPECT_EQ(WaitForVersion(stub, first), first);
   ASSERT_TRUE(Reload(stub, *other, &out).ok());
   ASSERT_TRUE(Reload(stub, "", &out).ok());
   EXPECT_EQ(out.model_version(), first);
   EXPECT_EQ(out.previous_model_version(), second);
-  stop.store(true);
-  for (std::thread& c : clients) c.join();
+  clients.Stop();
 
-  EXPECT_EQ(failures.load(), 0) << "of " << calls.load() << " calls";
-  EXPECT_GE(calls.load(), kThreads);
-  for (const std::string& v : versions) {
+  EXPECT_EQ(clients.failures(), 0) << "of " << clients.calls() << " calls";
+  EXPECT_GE(clients.calls(), kThreads);
+  for (const std::string& v : clients.versions()) {
     EXPECT_TRUE(v == first || v == second) << v;
   }
   auto body = ScrapeMetrics((*server)->metrics_port());
