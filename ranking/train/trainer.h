@@ -2,8 +2,8 @@
 // Model::Load serves:
 //
 //   1. split by time: the latest holdout_fraction of rows is the holdout;
-//      the latest validation_fraction of the rest is the validation slice
-//      (early stopping only); the remainder is fitted;
+//      with early stopping, the latest validation_fraction of the rest is
+//      the validation slice; the remainder is fitted;
 //   2. train gradient-boosted trees with libxgboost (xgboost_booster.h);
 //   3. score the holdout: AUC, log loss, expected calibration error;
 //   4. write <out>/model.json (XGBoost JSON) and <out>/metadata.json
@@ -30,7 +30,9 @@ namespace reachrank::ranking {
 struct TrainOptions {
   XGBoostParams xgboost;
   double holdout_fraction = 0.2;    // latest rows, scored, never trained on
-  double validation_fraction = 0.2; // of the rest; 0: no early stopping
+  // Of the rest, used for early stopping only (when
+  // xgboost.early_stopping_rounds > 0); 0: no validation slice.
+  double validation_fraction = 0.2;
 };
 
 // What the model is; written to metadata.json. A plain value type.

@@ -45,6 +45,7 @@ TEST(TrainerTest, WritesADirectoryModelLoadServes) {
   const std::string dir = FreshDir("writes");
   TrainOptions options;
   options.xgboost.rounds = 60;
+  options.xgboost.early_stopping_rounds = 10;
   options.xgboost.nthread = 1;
   absl::StatusOr<TrainReport> report =
       TrainModelDirectory(Synthetic(1), options, Description(), dir);
@@ -94,11 +95,11 @@ TEST(TrainerTest, EarlyStoppingKeepsFewerRounds) {
   EXPECT_LE(report->max_reload_difference, 1e-5);
 }
 
-TEST(TrainerTest, WithoutValidationTrainsAllRounds) {
+TEST(TrainerTest, WithoutEarlyStoppingTrainsAllRoundsOnAllEarlierRows) {
   TrainOptions options;
   options.xgboost.rounds = 7;
   options.xgboost.nthread = 1;
-  options.validation_fraction = 0.0;
+  ASSERT_EQ(options.xgboost.early_stopping_rounds, 0);
   absl::StatusOr<TrainReport> report = TrainModelDirectory(
       Synthetic(3), options, Description(), FreshDir("all_rounds"));
   ASSERT_TRUE(report.ok()) << report.status();

@@ -1,0 +1,111 @@
+// Runs the real `reachrank train --csv` binary on the bundled Online News
+// Popularity table and checks what it prints and the directory it writes.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ranking/model/model.h"
+
+namespace reachrank::cli {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The acceptance target for this table is a holdout AUC of 0.70, which the
+// 14 columns of this copy do not reach with the default trees (0.684; see
+// docs/model.md, "Training"). The test guards the level reached so that a
+// regression shows; raise it to 0.70 once a model reaches that.
+constexpr double kHoldoutAucFloor = 0.68;
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Result RunCli(const std::string& args) {
+  const std::string command =
+      absl::StrCat("'", REACHRANK_CLI_BINARY, "' ", args, " 2>&1");
+  Result result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    result.output.append(buffer.data(), n);
+  }
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// The number after "holdout AUC " in the output, or -1.
+double PrintedAuc(const std::string& output) {
+  const std::string key = "holdout AUC ";
+  const size_t at = output.find(key);
+  if (at == std::string::npos) return -1.0;
+  const size_t start = at + key.size();
+  double auc = -1.0;
+  if (!absl::SimpleAtod(output.substr(start, output.find(' ', start) - start),
+                        &auc)) {
+    return -1.0;
+  }
+  return auc;
+}
+
+std::string FreshDir(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "/train_command_test_" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+TEST(TrainCommandTest, OnlineNewsPopularityHoldoutAuc) {
+  const std::string dir = FreshDir("onp");
+  const Result r = RunCli(absl::StrCat("train --csv '", REACHRANK_ONP_CSV,
+                                    "' --label shares --threshold 1400 "
+                                    "--model-version onp-test --out '",
+                                    dir, "'"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("holdout: 7929 rows"));
+
+  absl::StatusOr<std::unique_ptr<ranking::Model>> model =
+      ranking::Model::LoadAnyFeatures(dir);
+  ASSERT_TRUE(model.ok()) << model.status();
+  const ranking::ModelMetadata& meta = (*model)->metadata();
+  EXPECT_EQ(meta.model_version, "onp-test");
+  EXPECT_EQ(meta.label.counter, "shares");
+  EXPECT_EQ(meta.label.threshold, 1400.0);
+  EXPECT_EQ(meta.feature_names.size(), 14u);
+  EXPECT_THAT(meta.feature_names, Not(Contains("shares")));
+  const double auc = meta.holdout_metrics.at("auc");
+  EXPECT_GE(auc, kHoldoutAucFloor);
+  EXPECT_NEAR(PrintedAuc(r.output), auc, 5e-5) << r.output;
+  EXPECT_GT(meta.holdout_metrics.at("log_loss"), 0.0);
+  EXPECT_LT(meta.holdout_metrics.at("expected_calibration_error"), 0.2);
+}
+
+TEST(TrainCommandTest, UnknownLabelColumnFailsWithItsName) {
+  const Result r = RunCli(absl::StrCat("train --csv '", REACHRANK_ONP_CSV,
+                                    "' --label likes --threshold 1 --out '",
+                                    FreshDir("bad_label"), "'"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.output, HasSubstr("label column 'likes' is not in the table"));
+}
+
+TEST(TrainCommandTest, NoRowSourceIsAnError) {
+  const Result r = RunCli(absl::StrCat("train --out '", FreshDir("none"), "'"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.output, HasSubstr("--csv FILE"));
+}
+
+}  // namespace
+}  // namespace reachrank::cli
