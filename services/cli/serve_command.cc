@@ -35,6 +35,9 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--topics-model", f.options.topics_model,
                  "Topic model directory; SIGHUP reloads it")
       ->capture_default_str();
+  cmd.add_option("--rank-model", f.options.rank_model,
+                 "Ranking model set directory (draft/ and live/); empty "
+                 "serves the priors. SIGHUP reloads it");
   cmd.add_flag("--sync", f.options.sync,
                "fsync the write-ahead log on every write");
   cmd.add_option("--block-cache-mb", f.block_cache_mb,

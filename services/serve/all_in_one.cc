@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
 namespace reachrank::serve {
@@ -50,19 +51,41 @@ absl::Status AllInOne::OpenParts() {
   ingest_ = std::make_unique<ingest::IngestCore>(
       *store_, topics_.get(), ingest_metrics_, ingest_options);
   ingest_service_ = std::make_unique<ingest::IngestServiceImpl>(*ingest_);
+  return OpenRanking();
+}
+
+absl::Status AllInOne::OpenRanking() {
+  auto scorer =
+      ranking::Scorer::Create(*store_, topics_.get(), {}, options_.rank_model);
+  if (!scorer.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("ranking model ", options_.rank_model, ": ",
+                     scorer.status().message()));
+  }
+  scorer_ = std::move(*scorer);
+  rank::RankCoreOptions rank_options;
+  rank_options.model_dir = options_.rank_model;
+  rank_service_ = std::make_unique<rank::RankingServiceImpl>(
+      *scorer_, rank_metrics_, rank_options);
   return absl::OkStatus();
 }
 
 std::vector<services::HostedService> AllInOne::HostedServices() {
   return {{v1::IngestService::service_full_name(), ingest_service_.get()},
-          {v1::TopicService::service_full_name(), topic_service_.get()}};
+          {v1::TopicService::service_full_name(), topic_service_.get()},
+          {v1::RankingService::service_full_name(), rank_service_.get()}};
 }
 
 std::string AllInOne::ModelVersions() const {
-  return "topics " + topics_->ModelVersion();
+  return "topics " + topics_->ModelVersion() + ", rank " +
+         rank_service_->core().model_version();
 }
 
-absl::Status AllInOne::ReloadModels() { return topics_->Reload().status(); }
+absl::Status AllInOne::ReloadModels() {
+  absl::Status topics = topics_->Reload().status();
+  absl::Status rank = rank_service_->core().Reload().status();
+  return topics.ok() ? rank : topics;
+}
 
 absl::Status AllInOne::Shutdown() {
   absl::MutexLock lock(&shutdown_mu_);
@@ -75,6 +98,8 @@ absl::Status AllInOne::Shutdown() {
   metrics_.RemoveCollectable(store_collector_);
   metrics_.Stop();
   absl::Status flushed = store_->Flush();
+  rank_service_.reset();
+  scorer_.reset();
   ingest_service_.reset();
   ingest_.reset();
   store_.reset();

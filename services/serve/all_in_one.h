@@ -3,12 +3,13 @@
 // server hosts the services on one port, one /metrics endpoint serves all
 // their metrics, and the services call each other through their C++
 // interfaces: ingest classifies new posts through the in-process topic
-// core (topics::TopicClassifier), so a topic model reload reaches it too.
+// core (topics::TopicClassifier), so a topic model reload reaches it too;
+// the ranking service reads the same store (no secondary, no catch-up) and
+// classifies drafts the same way.
 //
-// Adding a service (the ranking service next) is a member for its core and
-// one for its gRPC adapter, built in Start() from the parts it borrows
-// (store_, topics_), one entry in HostedServices(), and its model in
-// ReloadModels().
+// Adding a service is a member for its core and one for its gRPC adapter, built
+// in Start() from the parts it borrows (store_, topics_), one entry in
+// HostedServices(), and its model in ReloadModels().
 #ifndef REACHRANK_SERVICES_SERVE_ALL_IN_ONE_H_
 #define REACHRANK_SERVICES_SERVE_ALL_IN_ONE_H_
 
@@ -19,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "ranking/scorer.h"
 #include "services/common/grpc_server_metrics.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
@@ -26,6 +28,8 @@
 #include "services/ingest/ingest_core.h"
 #include "services/ingest/ingest_metrics.h"
 #include "services/ingest/ingest_service.h"
+#include "services/rank/rank_metrics.h"
+#include "services/rank/rank_service.h"
 #include "services/topics/topics_core.h"
 #include "services/topics/topics_metrics.h"
 #include "services/topics/topics_service.h"
@@ -42,6 +46,8 @@ struct AllInOneOptions {
   std::string data = "./reachrank-data";
   // Topic model directory; ReloadModels() reloads it.
   std::string topics_model;
+  // Ranking model set directory ("": the priors); ReloadModels() reloads it.
+  std::string rank_model;
   // fsync the write-ahead log on every write.
   bool sync = false;
   size_t block_cache_bytes = 256ull << 20;
@@ -65,7 +71,8 @@ class AllInOne {
 
   int port() const { return server_->port(); }
   int metrics_port() const { return metrics_.port(); }
-  // The model versions now serving, e.g. "topics sib200-ft-1a2b3c4d".
+  // The model versions now serving, e.g. "topics sib200-ft-1a2b3c4d, rank
+  // prior-v1".
   std::string ModelVersions() const;
 
   // Reloads every model from its configured directory; a refused model
@@ -79,6 +86,7 @@ class AllInOne {
  private:
   explicit AllInOne(const AllInOneOptions& options);
   absl::Status OpenParts();
+  absl::Status OpenRanking();
   std::vector<services::HostedService> HostedServices();
 
   const AllInOneOptions options_;
@@ -87,12 +95,15 @@ class AllInOne {
   services::GrpcServerMetrics grpc_metrics_{metrics_.registry()};
   topics_service::TopicsMetrics topics_metrics_{metrics_.registry()};
   ingest::IngestMetrics ingest_metrics_{metrics_.registry()};
+  rank::RankMetrics rank_metrics_{metrics_.registry()};
   std::unique_ptr<storage::Store> store_;
   std::shared_ptr<services::StoreStatsCollector> store_collector_;
   std::unique_ptr<topics_service::TopicsCore> topics_;
   std::unique_ptr<topics_service::TopicServiceImpl> topic_service_;
   std::unique_ptr<ingest::IngestCore> ingest_;
   std::unique_ptr<ingest::IngestServiceImpl> ingest_service_;
+  std::unique_ptr<ranking::Scorer> scorer_;
+  std::unique_ptr<rank::RankingServiceImpl> rank_service_;
   std::unique_ptr<services::GrpcServer> server_;
 
   absl::Mutex shutdown_mu_;

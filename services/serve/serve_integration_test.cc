@@ -1,5 +1,5 @@
-// Starts the real `reachrank serve` on loopback: ingest and topics in one
-// process on one port, classification in-process.
+// Starts the real `reachrank serve` on loopback: ingest, topics and rank in
+// one process on one port, classification in-process.
 #include <gmock/gmock.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "reachrank/v1/ranking.grpc.pb.h"
 #include "reachrank/v1/topics.grpc.pb.h"
 #include "services/common/test_support.h"
 #include "services/ingest/ingest_test_client.h"
@@ -58,7 +59,8 @@ TEST(ServeIntegrationTest, IngestsClassifiesCountsAndExposesMetrics) {
   auto serve = StartServe(*dir);
   ASSERT_TRUE(serve.ok()) << serve.status() << " (log in " << *dir << ")";
   for (const char* service :
-       {"reachrank.v1.IngestService", "reachrank.v1.TopicService"}) {
+       {"reachrank.v1.IngestService", "reachrank.v1.TopicService",
+        "reachrank.v1.RankingService"}) {
     EXPECT_EQ(*HealthStatus(serve->address, service), "SERVING") << service;
   }
   auto channel =
@@ -101,6 +103,24 @@ TEST(ServeIntegrationTest, IngestsClassifiesCountsAndExposesMetrics) {
   EXPECT_EQ(stats.counters(0).type(), v1::EVENT_TYPE_IMPRESSION);
   EXPECT_EQ(stats.counters(0).count(), 30u);
 
+  // The ranking service reads the same store directly (no secondary): the
+  // post just written is there at once.
+  auto rank = v1::RankingService::NewStub(channel);
+  v1::ScoreRequest score;
+  score.set_post_id("s-1");
+  score.set_explain(true);
+  v1::ScoreResponse scored;
+  grpc::ClientContext c5;
+  grpc::Status score_status = rank->Score(&c5, score, &scored);
+  ASSERT_TRUE(score_status.ok()) << score_status.error_message();
+  EXPECT_EQ(scored.score().id(), "s-1");
+  EXPECT_GT(scored.score().p_reach(), 0);
+  EXPECT_LT(scored.score().p_reach(), 1);
+  EXPECT_EQ(scored.score().model_version(), "prior-v1");
+  EXPECT_FALSE(scored.score().reasons().empty());
+  ASSERT_GE(scored.score().topics_size(), 1);
+  EXPECT_EQ(scored.score().topics(0).topic_id(), "sports");
+
   // The topic service answers on the same port.
   v1::ListTopicsResponse list;
   grpc::ClientContext c4;
@@ -126,6 +146,10 @@ TEST(ServeIntegrationTest, IngestsClassifiesCountsAndExposesMetrics) {
         "\"UpsertPosts\",grpc_service=\"reachrank.v1.IngestService\"",
         "grpc_server_handled_total{grpc_code=\"OK\",grpc_method="
         "\"ListTopics\",grpc_service=\"reachrank.v1.TopicService\"",
+        "grpc_server_handled_total{grpc_code=\"OK\",grpc_method="
+        "\"Score\",grpc_service=\"reachrank.v1.RankingService\"",
+        "reachrank_rank_scores_count{kind=\"post\"} 1",
+        "reachrank_model_info{model_version=\"prior-v1\"} 1",
         "reachrank_rocksdb_estimated_keys ", "reachrank_build_info{"}) {
     EXPECT_NE(body->find(series), std::string::npos) << series;
   }
