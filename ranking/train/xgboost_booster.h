@@ -18,8 +18,8 @@
 namespace reachrank::ranking {
 
 // XGBoost training parameters (names as in XGBoost's documentation). The
-// defaults were chosen on Online News Popularity with a time split that
-// ends before the holdout (docs/model.md, "Training").
+// defaults come from a small search on Online News Popularity
+// (docs/model.md, "Training").
 struct XGBoostParams {
   int max_depth = 5;
   double eta = 0.03;
