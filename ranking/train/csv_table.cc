@@ -38,14 +38,14 @@ absl::StatusOr<std::vector<std::string>> ParseHeader(absl::string_view line,
   for (absl::string_view raw : absl::StrSplit(line, ',')) {
     std::string name(CleanCell(raw));
     if (name.empty()) {
-      return LineError(source, line_number,
-                       absl::StrCat("header: column ", names.size() + 1,
-                                    " has no name"));
+      return LineError(
+          source, line_number,
+          absl::StrCat("header: column ", names.size() + 1, " has no name"));
     }
     if (!seen.insert(name).second) {
-      return LineError(source, line_number,
-                       absl::StrCat("header: column '", name,
-                                    "' appears twice"));
+      return LineError(
+          source, line_number,
+          absl::StrCat("header: column '", name, "' appears twice"));
     }
     names.push_back(std::move(name));
   }
@@ -67,9 +67,8 @@ absl::Status ParseRow(absl::string_view line, absl::string_view source,
     if (!cell.empty() &&
         (!absl::SimpleAtod(cell, &value) || !std::isfinite(value))) {
       return LineError(source, line_number,
-                       absl::StrCat("column '", table->columns[c], "' (",
-                                    c + 1, "): '", cell,
-                                    "' is not a number"));
+                       absl::StrCat("column '", table->columns[c], "' (", c + 1,
+                                    "): '", cell, "' is not a number"));
     }
     table->cells.push_back(value);
   }
@@ -104,8 +103,7 @@ absl::StatusOr<CsvTable> ParseCsvTable(absl::string_view text,
     RR_RETURN_IF_ERROR(ParseRow(line, source, line_number, &table));
   }
   if (!have_header) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": no header row"));
+    return absl::InvalidArgumentError(absl::StrCat(source, ": no header row"));
   }
   return table;
 }

@@ -15,10 +15,10 @@ namespace reachrank::ranking {
 
 // Which columns mean what. A plain value type.
 struct CsvTrainingSpec {
-  std::string label_column;         // the outcome; never a feature
-  double threshold = 0.0;           // label = outcome >= threshold
-  std::vector<std::string> drop;    // columns that are not features
-  std::string time_column;          // unix seconds; empty: row order is time
+  std::string label_column;       // the outcome; never a feature
+  double threshold = 0.0;         // label = outcome >= threshold
+  std::vector<std::string> drop;  // columns that are not features
+  std::string time_column;        // unix seconds; empty: row order is time
 };
 
 // Features are the remaining columns in table order. INVALID_ARGUMENT if a

@@ -14,8 +14,8 @@ namespace {
 
 absl::Status CheckLabels(size_t n_values, absl::Span<const float> labels) {
   if (n_values != labels.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        n_values, " predictions but ", labels.size(), " labels"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(n_values, " predictions but ", labels.size(), " labels"));
   }
   for (size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] != 0.0f && labels[i] != 1.0f) {
@@ -81,8 +81,8 @@ absl::StatusOr<double> Auc(absl::Span<const float> scores,
     return absl::InvalidArgumentError(
         "AUC needs at least one positive and one negative label");
   }
-  const double u = PositiveRankSum(scores, labels) -
-                   positives * (positives + 1.0) / 2.0;
+  const double u =
+      PositiveRankSum(scores, labels) - positives * (positives + 1.0) / 2.0;
   return u / (positives * negatives);
 }
 

@@ -91,8 +91,7 @@ TEST(CalibrationTest, OneIsInTheLastBin) {
 TEST(CalibrationTest, CalibratedIsZeroAndBinsMatter) {
   EXPECT_DOUBLE_EQ(*ExpectedCalibrationError(V{0.5f, 0.5f}, V{0, 1}), 0.0);
   // One bin: mean p 0.5 vs mean y 1. Ten bins: (0.75 + 0.25) / 2.
-  EXPECT_DOUBLE_EQ(*ExpectedCalibrationError(V{0.25f, 0.75f}, V{1, 1}, 1),
-                   0.5);
+  EXPECT_DOUBLE_EQ(*ExpectedCalibrationError(V{0.25f, 0.75f}, V{1, 1}, 1), 0.5);
   EXPECT_DOUBLE_EQ(*ExpectedCalibrationError(V{0.25f, 0.75f}, V{1, 1}), 0.5);
   EXPECT_EQ(ExpectedCalibrationError(V{0.5f}, V{1}, 0).status().code(),
             absl::StatusCode::kInvalidArgument);

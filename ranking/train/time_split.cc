@@ -9,19 +9,19 @@
 
 namespace reachrank::ranking {
 
-absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set,
-                                      double fraction) {
+absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set, double fraction) {
   if (!(fraction > 0.0 && fraction < 1.0)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "holdout fraction is ", fraction, "; must be strictly between 0 and 1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("holdout fraction is ", fraction,
+                     "; must be strictly between 0 and 1"));
   }
   const size_t n = set.num_rows();
   const size_t later =
       static_cast<size_t>(std::llround(fraction * static_cast<double>(n)));
   if (later == 0 || later == n) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot split ", n, " rows with fraction ", fraction,
-        " so that both parts have rows"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot split ", n, " rows with fraction ", fraction,
+                     " so that both parts have rows"));
   }
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);

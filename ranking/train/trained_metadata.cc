@@ -9,10 +9,10 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json Window(const TrainingWindow& w) {
-  return {{"start", absl::FormatTime(absl::RFC3339_sec, w.start,
-                                     absl::UTCTimeZone())},
-          {"end", absl::FormatTime(absl::RFC3339_sec, w.end,
-                                   absl::UTCTimeZone())}};
+  return {
+      {"start",
+       absl::FormatTime(absl::RFC3339_sec, w.start, absl::UTCTimeZone())},
+      {"end", absl::FormatTime(absl::RFC3339_sec, w.end, absl::UTCTimeZone())}};
 }
 
 Json Label(const ModelDescription& d) {
@@ -63,10 +63,9 @@ std::string TrainedMetadataJson(const TrainedModelInfo& info) {
   doc["rows"] = Rows(r);
   doc["positive_rate"] = {{"fit", r.fit.positive_rate},
                           {"holdout", r.holdout.positive_rate}};
-  doc["split"] = {
-      {"order", info.split_by_row_order ? "row order" : "time"},
-      {"holdout_fraction", info.options.holdout_fraction},
-      {"validation_fraction", info.options.validation_fraction}};
+  doc["split"] = {{"order", info.split_by_row_order ? "row order" : "time"},
+                  {"holdout_fraction", info.options.holdout_fraction},
+                  {"validation_fraction", info.options.validation_fraction}};
   doc["training_parameters"] = Parameters(info.options, r.rounds);
   return doc.dump(2) + "\n";
 }

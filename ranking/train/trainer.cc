@@ -72,14 +72,27 @@ absl::StatusOr<double> ReloadDifference(const std::string& dir,
   RR_ASSIGN_OR_RETURN(std::unique_ptr<Model> model,
                       Model::Load(dir, holdout.feature_names));
   std::vector<float> got(holdout.num_rows());
-  RR_RETURN_IF_ERROR(model->PredictProbability(
-      holdout.rows.data(), holdout.num_rows(), holdout.num_features(),
-      got.data()));
+  RR_RETURN_IF_ERROR(
+      model->PredictProbability(holdout.rows.data(), holdout.num_rows(),
+                                holdout.num_features(), got.data()));
   double max_diff = 0.0;
   for (size_t i = 0; i < got.size(); ++i) {
     max_diff = std::max(max_diff, std::fabs(double{got[i]} - expected[i]));
   }
   return max_diff;
+}
+
+// Scores the fitted rows and the holdout into `report`; `holdout_p` gets
+// XGBoost's holdout probabilities.
+absl::Status Evaluate(const XGBoostBooster& booster, const Parts& parts,
+                      TrainReport* report, std::vector<float>* holdout_p) {
+  RR_ASSIGN_OR_RETURN(std::vector<float> fit_p,
+                      booster.PredictProbability(parts.fit));
+  RR_ASSIGN_OR_RETURN(report->fit, EvaluateBinary(fit_p, parts.fit.labels));
+  RR_ASSIGN_OR_RETURN(*holdout_p, booster.PredictProbability(parts.holdout));
+  RR_ASSIGN_OR_RETURN(report->holdout,
+                      EvaluateBinary(*holdout_p, parts.holdout.labels));
+  return absl::OkStatus();
 }
 
 absl::Status ValidateDescription(const ModelDescription& d) {
@@ -123,13 +136,8 @@ absl::StatusOr<TrainReport> TrainModelDirectory(
       XGBoostBooster::Train(parts.fit, early ? &parts.validation : nullptr,
                             options.xgboost));
   TrainReport report;
-  RR_ASSIGN_OR_RETURN(std::vector<float> fit_p,
-                      booster->PredictProbability(parts.fit));
-  RR_ASSIGN_OR_RETURN(report.fit, EvaluateBinary(fit_p, parts.fit.labels));
-  RR_ASSIGN_OR_RETURN(std::vector<float> holdout_p,
-                      booster->PredictProbability(parts.holdout));
-  RR_ASSIGN_OR_RETURN(report.holdout,
-                      EvaluateBinary(holdout_p, parts.holdout.labels));
+  std::vector<float> holdout_p;
+  RR_RETURN_IF_ERROR(Evaluate(*booster, parts, &report, &holdout_p));
   report.validation_rows = parts.validation.num_rows();
   report.rounds = booster->rounds();
   report.training_window = Window(parts.fit, parts.validation);

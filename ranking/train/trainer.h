@@ -29,7 +29,7 @@ namespace reachrank::ranking {
 // How to split and train. A plain value type.
 struct TrainOptions {
   XGBoostParams xgboost;
-  double holdout_fraction = 0.2;    // latest rows, scored, never trained on
+  double holdout_fraction = 0.2;  // latest rows, scored, never trained on
   // Of the rest, used for early stopping only (when
   // xgboost.early_stopping_rounds > 0); 0: no validation slice.
   double validation_fraction = 0.2;
@@ -44,10 +44,10 @@ struct ModelDescription {
 
 // What training produced. A plain value type.
 struct TrainReport {
-  BinaryMetrics fit;         // rows, positive rate; metrics on fitted rows
+  BinaryMetrics fit;  // rows, positive rate; metrics on fitted rows
   size_t validation_rows = 0;
   BinaryMetrics holdout;
-  int rounds = 0;            // boosting rounds kept
+  int rounds = 0;                                 // boosting rounds kept
   std::optional<TrainingWindow> training_window;  // when the set has times
   std::optional<TrainingWindow> holdout_window;
   double max_reload_difference = 0.0;  // Model::Load vs XGBoost, holdout

@@ -31,7 +31,8 @@ TrainingSet Synthetic(uint64_t seed) {
 }
 
 ModelDescription Description() {
-  return {"trees-test", {"stranger_impressions", 1000, 7},
+  return {"trees-test",
+          {"stranger_impressions", 1000, 7},
           "stranger_impressions >= 1000 within 7 days"};
 }
 
@@ -118,16 +119,14 @@ TEST(TrainerTest, RefusesBadInput) {
             absl::StatusCode::kInvalidArgument);
   ModelDescription no_version = Description();
   no_version.model_version.clear();
-  EXPECT_EQ(TrainModelDirectory(Synthetic(4), {}, no_version, dir)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      TrainModelDirectory(Synthetic(4), {}, no_version, dir).status().code(),
+      absl::StatusCode::kInvalidArgument);
   TrainingSet one_class = Synthetic(4);
   for (float& y : one_class.labels) y = 1.0f;
-  EXPECT_EQ(TrainModelDirectory(one_class, {}, Description(), dir)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      TrainModelDirectory(one_class, {}, Description(), dir).status().code(),
+      absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(std::filesystem::exists(dir + "/model.json"));
 }
 

@@ -24,7 +24,8 @@ absl::Status ValidateTrainingSet(const TrainingSet& set) {
   std::set<std::string> seen;
   for (const std::string& name : set.feature_names) {
     if (name.empty()) {
-      return absl::InvalidArgumentError("training set: a feature name is empty");
+      return absl::InvalidArgumentError(
+          "training set: a feature name is empty");
     }
     if (!seen.insert(name).second) {
       return absl::InvalidArgumentError(
@@ -38,9 +39,9 @@ absl::Status ValidateTrainingSet(const TrainingSet& set) {
   }
   for (size_t i = 0; i < set.labels.size(); ++i) {
     if (set.labels[i] != 0.0f && set.labels[i] != 1.0f) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "training set: row ", i, " has label ", set.labels[i],
-          "; labels must be 0 or 1"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("training set: row ", i, " has label ", set.labels[i],
+                       "; labels must be 0 or 1"));
     }
   }
   if (!set.times.empty() && set.times.size() != set.num_rows()) {

@@ -27,16 +27,15 @@ class DMatrix {
   }
   // Copies the set's rows (NaN = missing), labels and feature names.
   absl::Status Create(const TrainingSet& set) {
-    RR_RETURN_IF_ERROR(Check(
-        XGDMatrixCreateFromMat(set.rows.data(), set.num_rows(),
-                               set.num_features(),
-                               std::numeric_limits<float>::quiet_NaN(),
-                               &handle_),
-        "XGDMatrixCreateFromMat"));
-    RR_RETURN_IF_ERROR(Check(XGDMatrixSetFloatInfo(handle_, "label",
-                                                   set.labels.data(),
-                                                   set.labels.size()),
-                             "XGDMatrixSetFloatInfo"));
+    RR_RETURN_IF_ERROR(
+        Check(XGDMatrixCreateFromMat(
+                  set.rows.data(), set.num_rows(), set.num_features(),
+                  std::numeric_limits<float>::quiet_NaN(), &handle_),
+              "XGDMatrixCreateFromMat"));
+    RR_RETURN_IF_ERROR(
+        Check(XGDMatrixSetFloatInfo(handle_, "label", set.labels.data(),
+                                    set.labels.size()),
+              "XGDMatrixSetFloatInfo"));
     std::vector<const char*> names;
     for (const std::string& n : set.feature_names) names.push_back(n.c_str());
     return Check(XGDMatrixSetStrFeatureInfo(handle_, "feature_name",
@@ -53,7 +52,8 @@ absl::Status ValidateParams(const XGBoostParams& p) {
   auto bad = [](absl::string_view what) {
     return absl::InvalidArgumentError(absl::StrCat("xgboost: ", what));
   };
-  if (p.max_depth < 1 || p.max_depth > 20) return bad("max_depth not in [1, 20]");
+  if (p.max_depth < 1 || p.max_depth > 20)
+    return bad("max_depth not in [1, 20]");
   if (!(p.eta > 0.0 && p.eta <= 1.0)) return bad("eta not in (0, 1]");
   if (p.rounds < 1) return bad("rounds must be >= 1");
   if (!(p.min_child_weight >= 0.0)) return bad("min_child_weight must be >= 0");
@@ -76,6 +76,14 @@ absl::Status SetNames(BoosterHandle h, const std::vector<std::string>& names) {
       "XGBoosterSetStrFeatureInfo");
 }
 
+absl::Status SetParams(BoosterHandle h, const XGBoostParams& params) {
+  for (const auto& [key, value] : params.ToXGBoost()) {
+    RR_RETURN_IF_ERROR(Check(XGBoosterSetParam(h, key.c_str(), value.c_str()),
+                             "XGBoosterSetParam"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<float>> Predict(BoosterHandle h, DMatrixHandle m) {
   const char* config =
       "{\"type\": 0, \"training\": false, \"iteration_begin\": 0, "
@@ -83,9 +91,9 @@ absl::StatusOr<std::vector<float>> Predict(BoosterHandle h, DMatrixHandle m) {
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* result = nullptr;
-  RR_RETURN_IF_ERROR(Check(
-      XGBoosterPredictFromDMatrix(h, m, config, &shape, &dim, &result),
-      "XGBoosterPredictFromDMatrix"));
+  RR_RETURN_IF_ERROR(
+      Check(XGBoosterPredictFromDMatrix(h, m, config, &shape, &dim, &result),
+            "XGBoosterPredictFromDMatrix"));
   size_t size = 1;
   for (bst_ulong d = 0; d < dim; ++d) size *= shape[d];
   return std::vector<float>(result, result + size);
@@ -119,29 +127,24 @@ absl::StatusOr<std::unique_ptr<XGBoostBooster>> XGBoostBooster::Train(
   DMatrix dtrain, dvalid;
   RR_RETURN_IF_ERROR(dtrain.Create(train));
   std::vector<DMatrixHandle> cached = {dtrain.get()};
-  const bool stop_early = validation != nullptr &&
-                          validation->num_rows() > 0 &&
+  const bool stop_early = validation != nullptr && validation->num_rows() > 0 &&
                           params.early_stopping_rounds > 0;
   if (stop_early) {
     RR_RETURN_IF_ERROR(dvalid.Create(*validation));
     cached.push_back(dvalid.get());
   }
   BoosterHandle handle = nullptr;
-  RR_RETURN_IF_ERROR(Check(
-      XGBoosterCreate(cached.data(), cached.size(), &handle), "XGBoosterCreate"));
+  RR_RETURN_IF_ERROR(
+      Check(XGBoosterCreate(cached.data(), cached.size(), &handle),
+            "XGBoosterCreate"));
   std::unique_ptr<XGBoostBooster> booster(
       new XGBoostBooster(handle, train.feature_names));
-  for (const auto& [key, value] : params.ToXGBoost()) {
-    RR_RETURN_IF_ERROR(Check(
-        XGBoosterSetParam(handle, key.c_str(), value.c_str()),
-        "XGBoosterSetParam"));
-  }
+  RR_RETURN_IF_ERROR(SetParams(handle, params));
   RR_RETURN_IF_ERROR(SetNames(handle, train.feature_names));
   static const std::vector<float> kNoLabels;
-  RR_RETURN_IF_ERROR(booster->Boost(dtrain.get(),
-                                    stop_early ? dvalid.get() : nullptr,
-                                    stop_early ? validation->labels : kNoLabels,
-                                    params));
+  RR_RETURN_IF_ERROR(
+      booster->Boost(dtrain.get(), stop_early ? dvalid.get() : nullptr,
+                     stop_early ? validation->labels : kNoLabels, params));
   return booster;
 }
 
@@ -175,8 +178,8 @@ absl::Status XGBoostBooster::Boost(void* train, void* validation,
 // Replaces the booster by its first `rounds` rounds.
 absl::Status XGBoostBooster::KeepRounds(int rounds) {
   BoosterHandle sliced = nullptr;
-  RR_RETURN_IF_ERROR(Check(XGBoosterSlice(handle_, 0, rounds, 1, &sliced),
-                           "XGBoosterSlice"));
+  RR_RETURN_IF_ERROR(
+      Check(XGBoosterSlice(handle_, 0, rounds, 1, &sliced), "XGBoosterSlice"));
   XGBoosterFree(handle_);
   handle_ = sliced;
   rounds_ = rounds;

@@ -73,8 +73,8 @@ absl::Status TrainOnRows(const TrainingSet& set,
 absl::Status RunTrainCsv(const TrainFlags& flags) {
   RR_ASSIGN_OR_RETURN(ranking::CsvTable table,
                       ranking::ReadCsvTable(flags.csv));
-  const ranking::CsvTrainingSpec spec{flags.label, flags.threshold,
-                                      flags.drop, flags.time_column};
+  const ranking::CsvTrainingSpec spec{flags.label, flags.threshold, flags.drop,
+                                      flags.time_column};
   RR_ASSIGN_OR_RETURN(TrainingSet set,
                       ranking::TrainingSetFromCsv(table, spec));
   ranking::ModelDescription description;
@@ -133,7 +133,8 @@ void AddTrainCommand(CLI::App& app, CommandSet& commands) {
       ->capture_default_str();
   cmd->add_option("--horizon-days", f->horizon_days,
                   "days the outcome counts over (recorded in metadata.json)")
-      ->capture_default_str()->check(CLI::Range(1, 3650));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650));
   cmd->add_option("--drop", f->drop, "columns that are not features");
   cmd->add_option("--time-column", f->time_column,
                   "unix seconds per row; default: row order is time order");

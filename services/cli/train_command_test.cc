@@ -71,9 +71,9 @@ std::string FreshDir(const std::string& name) {
 TEST(TrainCommandTest, OnlineNewsPopularityHoldoutAuc) {
   const std::string dir = FreshDir("onp");
   const Result r = RunCli(absl::StrCat("train --csv '", REACHRANK_ONP_CSV,
-                                    "' --label shares --threshold 1400 "
-                                    "--model-version onp-test --out '",
-                                    dir, "'"));
+                                       "' --label shares --threshold 1400 "
+                                       "--model-version onp-test --out '",
+                                       dir, "'"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("holdout: 7929 rows"));
 
@@ -95,8 +95,8 @@ TEST(TrainCommandTest, OnlineNewsPopularityHoldoutAuc) {
 
 TEST(TrainCommandTest, UnknownLabelColumnFailsWithItsName) {
   const Result r = RunCli(absl::StrCat("train --csv '", REACHRANK_ONP_CSV,
-                                    "' --label likes --threshold 1 --out '",
-                                    FreshDir("bad_label"), "'"));
+                                       "' --label likes --threshold 1 --out '",
+                                       FreshDir("bad_label"), "'"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.output, HasSubstr("label column 'likes' is not in the table"));
 }
