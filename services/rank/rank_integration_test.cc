@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -252,10 +253,12 @@ TEST_F(RankIntegrationTest, RanksCandidatesAndListsUnknownIds) {
               ::testing::ElementsAre("post-not-there"));
 }
 
-// Polls Rank for `post_id` until it is known (or 600 tries) and returns
-// its p_reach; -1 when it never showed up.
+// Polls Rank for `post_id` (at most 600 tries) until it is known and its
+// p_reach is more than 0.01 away from `away_from`; returns that p_reach, or
+// -1 when it never got there. (The margin ignores the tiny drift of a
+// post's age between calls.)
 double PReachOnceVisible(v1::RankingService::Stub& stub,
-                         const std::string& post_id, double differs_from) {
+                         const std::string& post_id, double away_from) {
   for (int i = 0; i < 600; ++i) {
     v1::RankRequest request;
     request.add_post_ids(post_id);
@@ -264,7 +267,7 @@ double PReachOnceVisible(v1::RankingService::Stub& stub,
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
     if (stub.Rank(&context, request, &response).ok() &&
         response.scores_size() == 1 &&
-        response.scores(0).p_reach() != differs_from) {
+        std::abs(response.scores(0).p_reach() - away_from) > 0.01) {
       return response.scores(0).p_reach();
     }
     absl::SleepFor(absl::Milliseconds(50));
@@ -357,8 +360,22 @@ TEST_F(RankIntegrationTest, MetricsShowScoresModelCandidatesAndLag) {
             1);
 }
 
-// Last: stops the rank process.
-TEST_F(RankIntegrationTest, ZzSigtermExitsCleanly) {
+// Last: SIGHUP reloads the model (the priors again) and rank keeps serving;
+// SIGTERM stops it.
+TEST_F(RankIntegrationTest, ZzSighupReloadsAndSigtermExitsCleanly) {
+  ASSERT_TRUE(rank_->process->Signal(SIGHUP).ok());
+  double reloads = 0;
+  for (int i = 0; i < 600 && reloads < 1; ++i) {
+    auto body = ScrapeMetrics(rank_->metrics_port);
+    ASSERT_TRUE(body.ok()) << body.status();
+    reloads = MetricValue(*body, "reachrank_rank_reloads_total{result=\"ok\"}")
+                  .value_or(0);
+    if (reloads < 1) absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_EQ(reloads, 1);
+  EXPECT_EQ(*HealthStatus(rank_->address, "reachrank.v1.RankingService"),
+            "SERVING");
+
   ASSERT_TRUE(rank_->process->Signal(SIGTERM).ok());
   absl::StatusOr<int> status = rank_->process->Wait(absl::Seconds(30));
   ASSERT_TRUE(status.ok()) << status.status();
