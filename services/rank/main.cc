@@ -92,9 +92,14 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondary(const Flags& f) {
   storage::StoreOptions options;
   options.path = f.db;
   options.block_cache_bytes = static_cast<size_t>(f.block_cache_mb) << 20;
-  return storage::Store::OpenSecondary(options, f.secondary_dir.empty()
-                                                    ? f.db + ".rank-secondary"
-                                                    : f.secondary_dir);
+  std::string secondary = f.secondary_dir;
+  if (secondary.empty()) {
+    // A sibling of the database directory, never inside it ("data/").
+    std::string db = f.db;
+    while (db.size() > 1 && db.back() == '/') db.pop_back();
+    secondary = db + ".rank-secondary";
+  }
+  return storage::Store::OpenSecondary(options, secondary);
 }
 
 absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(

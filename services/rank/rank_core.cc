@@ -25,6 +25,29 @@ absl::Status WithoutItemPrefix(const absl::Status& status) {
   return absl::Status(status.code(), message);
 }
 
+struct ValidDrafts {
+  std::vector<v1::Draft> drafts;
+  std::vector<uint32_t> index;  // request index of drafts[i]
+};
+
+// The drafts of `request` that pass validation; an ItemStatus in `response`
+// for each other one.
+ValidDrafts SplitValidDrafts(const v1::ScoreDraftsRequest& request,
+                             v1::ScoreDraftsResponse* response) {
+  const absl::Time now = absl::Now();
+  ValidDrafts valid;
+  for (int i = 0; i < request.drafts_size(); ++i) {
+    const v1::Draft& d = request.drafts(i);
+    if (absl::Status s = ValidateDraft(d, now, ""); !s.ok()) {
+      *response->add_errors() = ToItemStatus(i, d.draft_id(), s);
+      continue;
+    }
+    valid.drafts.push_back(d);
+    valid.index.push_back(i);
+  }
+  return valid;
+}
+
 }  // namespace
 
 RankCore::RankCore(ranking::Scorer& scorer, RankMetrics& metrics,
@@ -72,33 +95,23 @@ absl::Status RankCore::ScoreDraft(const v1::ScoreRequest& request,
 absl::Status RankCore::ScoreDrafts(const v1::ScoreDraftsRequest& request,
                                    v1::ScoreDraftsResponse* response) {
   if (absl::Status s = ValidateScoreDraftsRequest(request); !s.ok()) return s;
-  const absl::Time now = absl::Now();
-  std::vector<v1::Draft> valid;
-  std::vector<uint32_t> index;  // request index of valid[i]
-  for (int i = 0; i < request.drafts_size(); ++i) {
-    const v1::Draft& d = request.drafts(i);
-    if (absl::Status s = ValidateDraft(d, now, ""); !s.ok()) {
-      *response->add_errors() = ToItemStatus(i, d.draft_id(), s);
-      continue;
-    }
-    valid.push_back(d);
-    index.push_back(i);
-  }
-  if (valid.empty()) return absl::OkStatus();
-  auto scored = scorer_.ScoreDrafts(valid, request.explain(),
+  ValidDrafts valid = SplitValidDrafts(request, response);
+  if (valid.drafts.empty()) return absl::OkStatus();
+  auto scored = scorer_.ScoreDrafts(valid.drafts, request.explain(),
                                     ReasonLanguage(request.language()));
   if (!scored.ok()) return scored.status();
-  for (size_t j = 0; j < valid.size(); ++j) {
+  for (size_t j = 0; j < valid.drafts.size(); ++j) {
     const absl::StatusOr<ranking::ScoreResult>& score = (*scored)[j];
     if (!score.ok()) {
-      *response->add_errors() = ToItemStatus(index[j], valid[j].draft_id(),
-                                             WithoutItemPrefix(score.status()));
+      *response->add_errors() =
+          ToItemStatus(valid.index[j], valid.drafts[j].draft_id(),
+                       WithoutItemPrefix(score.status()));
       continue;
     }
     ToReachScore(*score, response->add_scores());
     metrics_.Scored(ScoreKind::kDraft, score->p_reach);
   }
-  // Errors in request order: validation ones came first.
+  // Errors in request order: the validation ones were added first.
   std::sort(response->mutable_errors()->begin(),
             response->mutable_errors()->end(),
             [](const v1::ItemStatus& a, const v1::ItemStatus& b) {
