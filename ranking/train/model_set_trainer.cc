@@ -1,0 +1,45 @@
+#include "ranking/train/model_set_trainer.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace reachrank::ranking {
+namespace {
+
+absl::StatusOr<TrainReport> TrainOne(const char* name, const TrainingSet& set,
+                                     const TrainOptions& options,
+                                     const ModelDescription& description,
+                                     const std::string& out_dir) {
+  absl::StatusOr<TrainReport> report = TrainModelDirectory(
+      set, options, description, absl::StrCat(out_dir, "/", name));
+  if (!report.ok()) {
+    return absl::Status(report.status().code(),
+                        absl::StrCat(name, ": ", report.status().message()));
+  }
+  return report;
+}
+
+}  // namespace
+
+LabelDefinition ToLabelDefinition(const LabelConfig& config) {
+  LabelDefinition label;
+  label.counter = std::string(ReachCounterName(config.counter));
+  label.threshold = static_cast<double>(config.threshold);
+  label.horizon_days =
+      static_cast<int>(absl::ToInt64Hours(config.horizon) / 24);
+  return label;
+}
+
+absl::StatusOr<ModelSetReport> TrainModelSet(
+    const TrainingRows& rows, const TrainOptions& options,
+    const ModelDescription& description, const std::string& out_dir) {
+  ModelSetReport report;
+  RR_ASSIGN_OR_RETURN(report.draft, TrainOne("draft", rows.draft, options,
+                                             description, out_dir));
+  RR_ASSIGN_OR_RETURN(
+      report.live, TrainOne("live", rows.live, options, description, out_dir));
+  return report;
+}
+
+}  // namespace reachrank::ranking
