@@ -20,6 +20,8 @@ constexpr absl::string_view kNumberToken = "<num>";
 // Length of the URL starting at `pos`, or 0. A URL starts a word and runs
 // to the next ASCII whitespace.
 size_t UrlLength(absl::string_view text, size_t pos) {
+  const char first = absl::ascii_tolower(static_cast<unsigned char>(text[pos]));
+  if (first != 'h' && first != 'w') return 0;  // cheap test for every byte
   if (pos > 0 && !absl::ascii_isspace(static_cast<unsigned char>(text[pos - 1])))
     return 0;
   absl::string_view rest = text.substr(pos);
@@ -64,6 +66,13 @@ bool CountLetters(const icu::UnicodeString& word, Segmentation& out) {
   int han = 0;
   for (int32_t i = 0; i < word.length(); i = word.moveIndex32(i, 1)) {
     UChar32 c = word.char32At(i);
+    if (c < 0x80) {  // ASCII: no property lookups
+      if (absl::ascii_isalpha(static_cast<unsigned char>(c))) {
+        all_han = false;
+        ++out.latin_letters;
+      }
+      continue;
+    }
     if (!u_isalpha(c)) continue;
     UErrorCode status = U_ZERO_ERROR;
     UScriptCode script = uscript_getScript(c, &status);
@@ -104,9 +113,10 @@ void AppendCharNgrams(const icu::UnicodeString& word, int n,
 std::string WordToken(const icu::UnicodeString& word) {
   std::string token;
   word.toUTF8String(token);
-  size_t underscores = token.find_first_not_of('_');
+  const size_t underscores = token.find_first_not_of('_');
   if (underscores == std::string::npos) return "";
-  return token.substr(underscores);
+  token.erase(0, underscores);  // in place: no second allocation
+  return token;
 }
 
 }  // namespace

@@ -106,8 +106,8 @@ TrainOptions DefaultTrainOptions() {
   options.fasttext.lr = 0.5;
   options.fasttext.dim = 25;
   options.fasttext.word_ngrams = 1;
-  options.fasttext.minn = 2;
-  options.fasttext.maxn = 5;
+  options.fasttext.minn = 3;
+  options.fasttext.maxn = 6;
   options.fasttext.bucket = 50000;
   options.fasttext.seed = 1;
   FastTextOptions han;

@@ -35,7 +35,8 @@ struct TrainOptions {
   int shuffle_seed = 1;
 };
 
-// The settings chosen on SIB-200's dev split (docs/topics.md): the defaults
+// The settings chosen by 5-fold cross-validation over SIB-200's train+dev
+// splits (bench/topics_search.py, docs/topics.md): the defaults
 // of `reachrank topics train`.
 TrainOptions DefaultTrainOptions();
 
