@@ -1,7 +1,8 @@
 // `reachrank train`: train a reach model (gradient-boosted trees) and write
 // a model directory the rank service loads. Rows come from a plain CSV
-// feature table (--csv); whatever the source, training goes through
-// TrainOnRows(), so a new source only has to build a TrainingSet.
+// feature table (--csv) or from a database (--db: a draft and a live model,
+// see ranking/scorer.h). `reachrank export` writes the database's rows as
+// CSV. Both commands are registered here (AddTrainCommand).
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,10 +13,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
+#include "ranking/train/csv_export.h"
 #include "ranking/train/csv_table.h"
 #include "ranking/train/csv_training.h"
+#include "ranking/train/model_set_trainer.h"
 #include "ranking/train/trainer.h"
 #include "services/cli/command.h"
+#include "services/cli/store_rows.h"
 
 namespace reachrank::cli {
 namespace {
@@ -23,6 +27,7 @@ namespace {
 using ranking::TrainingSet;
 
 struct TrainFlags {
+  StoreRowsFlags store;
   std::string csv;
   std::string label;
   double threshold = 0.0;
@@ -85,14 +90,81 @@ absl::Status RunTrainCsv(const TrainFlags& flags) {
   return TrainOnRows(set, flags.options, description, flags.out);
 }
 
+// Trains <out>/draft and <out>/live from the database's rows.
+absl::Status RunTrainDb(const TrainFlags& flags) {
+  RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows, ReadStoreRows(flags.store));
+  RR_ASSIGN_OR_RETURN(ranking::LabelConfigs labels, LoadLabels(flags.store));
+  ranking::ModelDescription description;
+  description.model_version =
+      flags.model_version.empty() ? DefaultModelVersion() : flags.model_version;
+  description.label = ranking::ToLabelDefinition(labels.default_config());
+  description.label_text =
+      flags.store.labels.empty()
+          ? "built-in default label"
+          : absl::StrCat("per-platform labels of ", flags.store.labels);
+  std::cerr << absl::StrFormat("train: %d posts\n", rows.post_ids.size());
+  RR_ASSIGN_OR_RETURN(
+      ranking::ModelSetReport report,
+      ranking::TrainModelSet(rows, flags.options, description, flags.out));
+  std::cout << "draft model\n";
+  PrintReport(report.draft, flags.out + "/draft");
+  std::cout << "live model\n";
+  PrintReport(report.live, flags.out + "/live");
+  return absl::OkStatus();
+}
+
 absl::Status RunTrain(const TrainFlags& flags) {
-  if (flags.csv.empty()) {
-    return absl::InvalidArgumentError("give the rows to train on: --csv FILE");
+  if (flags.csv.empty() == flags.store.db.empty()) {
+    return absl::InvalidArgumentError(
+        "give the rows to train on: --csv FILE or --db DIR");
+  }
+  if (!flags.store.db.empty()) {
+    if (flags.store.authors.empty()) {
+      return absl::InvalidArgumentError("--db needs --authors FILE");
+    }
+    return RunTrainDb(flags);
   }
   if (flags.label.empty()) {
     return absl::InvalidArgumentError("--csv needs --label COLUMN");
   }
   return RunTrainCsv(flags);
+}
+
+struct ExportFlags {
+  StoreRowsFlags store;
+  std::string out;
+  bool draft = false;
+};
+
+absl::Status RunExport(const ExportFlags& flags) {
+  RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows, ReadStoreRows(flags.store));
+  const TrainingSet& set = flags.draft ? rows.draft : rows.live;
+  RR_RETURN_IF_ERROR(ranking::WriteTrainingSetCsv(set, flags.out));
+  std::cerr << absl::StrFormat("export: %d rows, %d features -> %s\n",
+                               set.num_rows(), set.num_features(), flags.out);
+  return absl::OkStatus();
+}
+
+void AddStoreOptions(CLI::App* cmd, StoreRowsFlags& s) {
+  cmd->add_option("--db", s.db, "database directory (read as a secondary)");
+  cmd->add_option("--authors", s.authors,
+                  "with --db: file of 'platform author_id' lines");
+  cmd->add_option("--labels", s.labels, "with --db: label config JSON");
+  cmd->add_option(
+      "--cutoff", s.cutoff,
+      "with --db: RFC 3339; posts whose horizon ended (default now)");
+}
+
+void AddExportCommand(CLI::App& app, CommandSet& commands) {
+  auto f = std::make_shared<ExportFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "export", "write a database's point-in-time training rows as CSV");
+  AddStoreOptions(cmd, f->store);
+  cmd->get_option("--db")->required();
+  cmd->get_option("--authors")->required();
+  cmd->add_option("--out", f->out, "CSV file to write")->required();
+  cmd->add_flag("--draft", f->draft, "the draft rows (default: the live rows)");
+  commands.Add(cmd, [f] { return ExitCode(RunExport(*f)); });
 }
 
 void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
@@ -126,8 +198,11 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
 void AddTrainCommand(CLI::App& app, CommandSet& commands) {
   auto f = std::make_shared<TrainFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "train", "train a reach model and write a model directory");
+      "train",
+      "train a reach model and write a model directory (with --db: "
+      "<out>/draft and <out>/live)");
   cmd->add_option("--csv", f->csv, "plain feature table: header + numbers");
+  AddStoreOptions(cmd, f->store);
   cmd->add_option("--label", f->label, "outcome column (never a feature)");
   cmd->add_option("--threshold", f->threshold, "label = outcome >= threshold")
       ->capture_default_str();
@@ -143,6 +218,7 @@ void AddTrainCommand(CLI::App& app, CommandSet& commands) {
                   "default: trees-<UTC time of training>");
   AddModelOptions(cmd, f->options);
   commands.Add(cmd, [f] { return ExitCode(RunTrain(*f)); });
+  AddExportCommand(app, commands);
 }
 
 }  // namespace reachrank::cli

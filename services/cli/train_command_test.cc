@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ranking/model/model.h"
+#include "services/cli/store_rows.h"
 
 namespace reachrank::cli {
 namespace {
@@ -104,7 +105,49 @@ TEST(TrainCommandTest, UnknownLabelColumnFailsWithItsName) {
 TEST(TrainCommandTest, NoRowSourceIsAnError) {
   const Result r = RunCli(absl::StrCat("train --out '", FreshDir("none"), "'"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.output, HasSubstr("--csv FILE"));
+  EXPECT_THAT(r.output, HasSubstr("--csv FILE or --db DIR"));
+}
+
+TEST(TrainCommandTest, BothRowSourcesIsAnError) {
+  const Result r = RunCli(
+      absl::StrCat("train --csv x.csv --db db --out '", FreshDir("both"), "'"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.output, HasSubstr("--csv FILE or --db DIR"));
+}
+
+TEST(TrainCommandTest, MissingDatabaseFails) {
+  const std::string dir = FreshDir("no_db");
+  std::filesystem::create_directories(dir);
+  const std::string authors = dir + "/authors.txt";
+  FILE* f = fopen(authors.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs("tiktok a1\n", f);
+  fclose(f);
+  const Result train =
+      RunCli(absl::StrCat("train --db '", dir, "/missing' --authors '", authors,
+                          "' --out '", dir, "/model'"));
+  EXPECT_EQ(train.exit_code, 1) << train.output;
+  const Result exported =
+      RunCli(absl::StrCat("export --db '", dir, "/missing' --authors '",
+                          authors, "' --out '", dir, "/rows.csv'"));
+  EXPECT_EQ(exported.exit_code, 1) << exported.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/rows.csv"));
+}
+
+TEST(ParseAuthorsTest, ReadsPlatformAndIdPerLine) {
+  absl::StatusOr<std::vector<ranking::AuthorRef>> authors = ParseAuthors(
+      "# accounts\ntiktok,a1\n\n  youtube\tc2 \ninstagram   b3\n", "a.txt");
+  ASSERT_TRUE(authors.ok()) << authors.status();
+  ASSERT_EQ(authors->size(), 3u);
+  EXPECT_EQ((*authors)[0].platform, "tiktok");
+  EXPECT_EQ((*authors)[0].author_id, "a1");
+  EXPECT_EQ((*authors)[2].platform, "instagram");
+  EXPECT_EQ((*authors)[2].author_id, "b3");
+}
+
+TEST(ParseAuthorsTest, NamesABadLine) {
+  EXPECT_EQ(ParseAuthors("tiktok a1\ntiktok\n", "a.txt").status().message(),
+            "a.txt:2: expected a platform and an author id");
 }
 
 }  // namespace

@@ -1,0 +1,90 @@
+#include "services/cli/store_rows.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "base/status_macros.h"
+#include "ranking/model/file_util.h"
+#include "storage/store.h"
+
+namespace reachrank::cli {
+namespace {
+
+// A secondary's private directory, removed when this goes out of scope.
+class TempDir {
+ public:
+  TempDir()
+      : path_((std::filesystem::temp_directory_path() /
+               absl::StrCat("reachrank-rows-", getpid()))
+                  .string()) {}
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  const std::string path_;
+};
+
+absl::StatusOr<absl::Time> Cutoff(const std::string& text) {
+  if (text.empty()) return absl::Now();
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--cutoff: not an RFC 3339 time: ", error));
+  }
+  return t;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ranking::AuthorRef>> ParseAuthors(
+    const std::string& text, const std::string& source) {
+  std::vector<ranking::AuthorRef> authors;
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || line.front() == '#') continue;
+    std::vector<std::string> parts =
+        absl::StrSplit(line, absl::ByAnyChar(", \t"), absl::SkipEmpty());
+    if (parts.size() != 2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, ":", line_number, ": expected a platform and an author id"));
+    }
+    authors.push_back({parts[0], parts[1]});
+  }
+  return authors;
+}
+
+absl::StatusOr<ranking::LabelConfigs> LoadLabels(const StoreRowsFlags& flags) {
+  if (flags.labels.empty()) return ranking::LabelConfigs();
+  return ranking::LabelConfigs::Load(flags.labels);
+}
+
+absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
+    const StoreRowsFlags& flags) {
+  RR_ASSIGN_OR_RETURN(std::string text, ranking::ReadModelFile(flags.authors));
+  RR_ASSIGN_OR_RETURN(std::vector<ranking::AuthorRef> authors,
+                      ParseAuthors(text, flags.authors));
+  ranking::TrainingRowsOptions options;
+  RR_ASSIGN_OR_RETURN(options.cutoff, Cutoff(flags.cutoff));
+  RR_ASSIGN_OR_RETURN(options.labels, LoadLabels(flags));
+  TempDir secondary;
+  storage::StoreOptions store_options;
+  store_options.path = flags.db;
+  RR_ASSIGN_OR_RETURN(
+      std::unique_ptr<storage::Store> store,
+      storage::Store::OpenSecondary(store_options, secondary.path()));
+  return ranking::BuildTrainingRowsForAuthors(*store, authors, options);
+}
+
+}  // namespace reachrank::cli

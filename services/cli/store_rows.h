@@ -1,0 +1,40 @@
+// Point-in-time training rows read from a reachrank database, for
+// `reachrank train --db` and `reachrank export` (train_command.cc).
+#ifndef REACHRANK_SERVICES_CLI_STORE_ROWS_H_
+#define REACHRANK_SERVICES_CLI_STORE_ROWS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ranking/label.h"
+#include "ranking/training_rows.h"
+
+namespace reachrank::cli {
+
+// Where the rows come from. A plain value type.
+struct StoreRowsFlags {
+  std::string db;       // database directory (opened as a read-only secondary)
+  std::string authors;  // file: one "platform author_id" per line
+  std::string labels;   // label config JSON (ranking/label.h); empty: defaults
+  std::string
+      cutoff;  // RFC 3339; posts whose horizon ended by then; empty: now
+};
+
+// Parses an authors file: per line a platform and an author id separated by
+// a comma, tab or spaces; blank lines and lines starting with '#' are
+// skipped. INVALID_ARGUMENT naming the line otherwise.
+absl::StatusOr<std::vector<ranking::AuthorRef>> ParseAuthors(
+    const std::string& text, const std::string& source);
+
+// The label configs the flags name (built-in defaults without --labels).
+absl::StatusOr<ranking::LabelConfigs> LoadLabels(const StoreRowsFlags& flags);
+
+// Opens flags.db as a secondary in a temporary directory (removed again)
+// and builds the draft and live rows of every post of the listed authors.
+absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
+    const StoreRowsFlags& flags);
+
+}  // namespace reachrank::cli
+
+#endif  // REACHRANK_SERVICES_CLI_STORE_ROWS_H_
