@@ -1,0 +1,53 @@
+// End to end from a database: simulated history -> point-in-time rows ->
+// a trained model set that the scorer's loader accepts.
+#include <filesystem>
+
+#include "gtest/gtest.h"
+#include "ranking/scorer.h"
+#include "ranking/testing/sim_store.h"
+#include "ranking/train/model_set_trainer.h"
+#include "storage/test_util.h"
+
+namespace reachrank::ranking {
+namespace {
+
+TEST(ModelSetFromStoreTest, TrainsAModelSetTheScorerLoads) {
+  const std::string dir = ::testing::TempDir() + "/model_set_store_test";
+  std::filesystem::remove_all(dir);
+  auto store = storage::Store::Open(storage::testing::OptionsFor(dir + "/db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  sim::SimOptions sim;
+  sim.seed = 11;
+  sim.people = 40;
+  sim.days = 30;
+  auto summary = testing::FillStoreFromSim(sim, **store);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  std::vector<AuthorRef> authors;
+  for (const auto& [platform, id] : summary->authors) {
+    authors.push_back({platform, id});
+  }
+  TrainingRowsOptions options;
+  options.cutoff = sim.start + absl::Hours(24 * sim.days);
+  auto rows = BuildTrainingRowsForAuthors(**store, authors, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_GT(rows->post_ids.size(), 100u);
+
+  TrainOptions train;
+  train.xgboost.rounds = 20;
+  train.xgboost.nthread = 1;
+  const ModelDescription description{
+      "trees-sim", ToLabelDefinition(options.labels.default_config()),
+      "built-in default label"};
+  auto report = TrainModelSet(*rows, train, description, dir + "/models");
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->draft.holdout.rows, report->live.holdout.rows);
+  EXPECT_GT(report->live.holdout.auc, 0.5);
+
+  auto set = LoadModelSet(dir + "/models");
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->draft->version(), "trees-sim");
+  EXPECT_EQ(set->live->metadata().feature_names, rows->live.feature_names);
+}
+
+}  // namespace
+}  // namespace reachrank::ranking
