@@ -48,6 +48,9 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands);
 // `reachrank simulate` (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, CommandSet& commands);
 
+// `reachrank admin checkpoint` (admin_command.cc).
+void AddAdminCommands(CLI::App& app, CommandSet& commands);
+
 // `reachrank serve`: every service in one process (serve_command.cc).
 void AddServeCommand(CLI::App& app, CommandSet& commands);
 

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   reachrank::cli::CommandSet commands;
   reachrank::cli::AddTopicsCommands(app, commands);
   reachrank::cli::AddSimulateCommand(app, commands);
+  reachrank::cli::AddAdminCommands(app, commands);
   reachrank::cli::AddServeCommand(app, commands);
   reachrank::cli::AddTrainCommand(app, commands);
   reachrank::cli::AddScoreCommand(app, commands);
