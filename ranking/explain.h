@@ -49,7 +49,9 @@ std::vector<Reason> Explain(absl::Span<const float> row,
 double FactorValue(absl::string_view factor, absl::Span<const float> row);
 
 // The sentence for `factor` with the row's values. `positive` is the sign
-// of the factor's contribution. Defined in explain_messages.cc.
+// of the factor's contribution. When a value the sentence names is missing
+// (NaN, or no topic) a sentence without figures is returned, never a
+// placeholder. Defined in explain_messages.cc.
 std::string FactorMessage(absl::string_view factor, bool positive,
                           absl::Span<const float> row,
                           absl::string_view topic_id,

@@ -1,9 +1,13 @@
 // The sentences of the explanation factors in en, de and zh. Each factor
 // has two variants: the first when the factor helped (or, for
 // topic_saturation and follower_flattery, when the figures say so), the
-// second otherwise. Placeholders are filled from the row.
+// second otherwise. Placeholders are filled from the row; when a figure is
+// missing (a new account, no stranger views yet) the factor's third,
+// figure-free sentence is said instead, so no message prints "?" or "nan".
 #include <cmath>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -20,6 +24,9 @@ struct Sentences {
   const char* en[2];
   const char* de[2];
   const char* zh[2];
+  // en, de, zh: said instead when a figure the chosen sentence names is
+  // missing; no placeholders. Null for factors without figures.
+  const char* missing[3];
 };
 
 const std::vector<Sentences>& Table() {
@@ -30,7 +37,10 @@ const std::vector<Sentences>& Table() {
        {"Das Thema „{topic}“ zieht auf dieser Plattform Fremde an",
         "Das Thema „{topic}“ zieht auf dieser Plattform wenige Fremde an"},
        {"「{topic}」话题在这个平台上吸引陌生人",
-        "「{topic}」话题在这个平台上很少吸引陌生人"}},
+        "「{topic}」话题在这个平台上很少吸引陌生人"},
+       {"Its topic is not known yet",
+        "Das Thema ist noch nicht bekannt",
+        "还不知道它的话题"}},
       {"topic_saturation",
        {"Strangers want more '{topic}' than is posted: new posts were only "
         "{ratio}× of stranger demand this week",
@@ -41,7 +51,12 @@ const std::vector<Sentences>& Table() {
         "Das Thema „{topic}“ hatte diese Woche {ratio}× mehr neue Beiträge "
         "als Nachfrage von Fremden"},
        {"陌生人对「{topic}」的需求大于供给：本周新帖仅为需求的{ratio}倍",
-        "本周「{topic}」话题的新帖数量是陌生人需求的{ratio}倍"}},
+        "本周「{topic}」话题的新帖数量是陌生人需求的{ratio}倍"},
+       {"Too few posts this week to compare its topic's new posts with "
+        "stranger demand",
+        "Diese Woche gab es zu wenige Beiträge, um Angebot und Nachfrage "
+        "von Fremden für das Thema zu vergleichen",
+        "本周帖子太少，无法比较该话题的新帖与陌生人需求"}},
       {"topic_demand",
        {"Strangers engage with '{topic}': {rate}% of their impressions led to "
         "an engagement this week",
@@ -52,7 +67,10 @@ const std::vector<Sentences>& Table() {
         "Fremde reagieren selten auf „{topic}“: nur {rate} % ihrer "
         "Impressionen führten diese Woche zu einer Interaktion"},
        {"陌生人愿意互动「{topic}」：本周{rate}%的曝光带来了互动",
-        "陌生人很少互动「{topic}」：本周仅{rate}%的曝光带来了互动"}},
+        "陌生人很少互动「{topic}」：本周仅{rate}%的曝光带来了互动"},
+       {"No stranger impressions of its topic this week yet",
+        "Diese Woche noch keine Impressionen von Fremden zu diesem Thema",
+        "本周该话题还没有陌生人曝光"}},
       {"evergreen_topic",
        {"'{topic}' is evergreen: older posts keep earning stranger views "
         "({evergreen}× their first week)",
@@ -61,7 +79,10 @@ const std::vector<Sentences>& Table() {
         "Fremden (das {evergreen}-Fache der ersten Woche)",
         "„{topic}“ verblasst schnell: nach der ersten Woche kommt wenig dazu"},
        {"「{topic}」是常青话题：旧帖仍持续获得陌生人观看（首周的{evergreen}倍）",
-        "「{topic}」热度消退快：首周之后几乎没有新增观看"}},
+        "「{topic}」热度消退快：首周之后几乎没有新增观看"},
+       {"Not enough history to tell whether its topic stays in demand",
+        "Zu wenig Verlauf, um zu sagen, ob das Thema gefragt bleibt",
+        "历史数据不足，无法判断该话题是否长青"}},
       {"utility",
        {"It reads as useful (how-to, steps or figures), which strangers save "
         "and share",
@@ -71,20 +92,23 @@ const std::vector<Sentences>& Table() {
         "Der Beitrag wirkt nicht nützlich: keine Anleitung, Schritte oder "
         "Zahlen"},
        {"内容看起来有用（教程、步骤或数据），陌生人愿意收藏和分享",
-        "内容看起来不够有用：没有教程、步骤或数据"}},
+        "内容看起来不够有用：没有教程、步骤或数据"},
+       {nullptr, nullptr, nullptr}},
       {"daily_life",
        {"It is not another daily-life post",
         "Daily-life posts compete with millions of their kind"},
        {"Es ist kein weiterer Alltagsbeitrag",
         "Alltagsbeiträge konkurrieren mit Millionen ähnlicher Beiträge"},
-       {"它不是又一条日常记录", "日常记录类内容要和数以百万计的同类竞争"}},
+       {"它不是又一条日常记录", "日常记录类内容要和数以百万计的同类竞争"},
+       {nullptr, nullptr, nullptr}},
       {"format",
        {"Its format (media, length, hashtags) suits this platform",
         "Its format (media, length, hashtags) holds it back here"},
        {"Das Format (Medium, Länge, Hashtags) passt zu dieser Plattform",
         "Das Format (Medium, Länge, Hashtags) bremst den Beitrag hier"},
        {"它的形式（媒体、长度、话题标签）适合这个平台",
-        "它的形式（媒体、长度、话题标签）在这里不占优势"}},
+        "它的形式（媒体、长度、话题标签）在这里不占优势"},
+       {nullptr, nullptr, nullptr}},
       {"account_history",
        {"Your recent posts reached strangers: about {reach} stranger "
         "impressions per post",
@@ -95,7 +119,10 @@ const std::vector<Sentences>& Table() {
         "Deine letzten Beiträge erreichten selten Fremde: etwa {reach} "
         "Impressionen von Fremden pro Beitrag"},
        {"你最近的帖子触达了陌生人：平均每帖约{reach}次陌生人曝光",
-        "你最近的帖子很少触达陌生人：平均每帖约{reach}次陌生人曝光"}},
+        "你最近的帖子很少触达陌生人：平均每帖约{reach}次陌生人曝光"},
+       {"You are new on this platform: no post history yet",
+        "Du bist neu auf dieser Plattform: noch keine Beiträge",
+        "你是这个平台的新账号：还没有发帖记录"}},
       {"niche_focus",
        {"You post consistently in one niche on this platform ({focus}% "
         "focus)",
@@ -105,11 +132,16 @@ const std::vector<Sentences>& Table() {
         "({focus} % Fokus)",
         "Deine Beiträge verteilen sich auf viele Themen ({focus} % Fokus)"},
        {"你在这个平台上持续专注一个领域（专注度{focus}%）",
-        "你在这个平台上的内容分散在很多话题（专注度{focus}%）"}},
+        "你在这个平台上的内容分散在很多话题（专注度{focus}%）"},
+       {"You have no classified posts on this platform yet, so no niche",
+        "Noch keine eingeordneten Beiträge auf dieser Plattform, also keine "
+        "Nische",
+        "你在这个平台上还没有已分类的帖子，尚无专注领域"}},
       {"cadence",
        {"You post on a regular schedule", "Your posting is irregular"},
        {"Du postest regelmäßig", "Du postest unregelmäßig"},
-       {"你的发帖节奏很规律", "你的发帖节奏不规律"}},
+       {"你的发帖节奏很规律", "你的发帖节奏不规律"},
+       {nullptr, nullptr, nullptr}},
       {"audience_on_platform",
        {"Your audience on this platform ({followers} followers) helps the "
         "post get started",
@@ -120,19 +152,28 @@ const std::vector<Sentences>& Table() {
         "Dein Publikum auf dieser Plattform ist noch klein ({followers} "
         "Follower)"},
        {"你在这个平台的受众（{followers}位粉丝）帮助帖子起步",
-        "你在这个平台的受众还很少（{followers}位粉丝）"}},
+        "你在这个平台的受众还很少（{followers}位粉丝）"},
+       {"You are new on this platform: no followers yet",
+        "Du bist neu auf dieser Plattform: noch keine Follower",
+        "你是这个平台的新账号：还没有粉丝"}},
       {"followers_elsewhere",
        {"Followers on other platforms help a little ({elsewhere})",
         "Followers on other platforms do not carry over here"},
        {"Follower auf anderen Plattformen helfen ein wenig ({elsewhere})",
         "Follower auf anderen Plattformen zählen hier nicht"},
-       {"其他平台的粉丝略有帮助（{elsewhere}）", "其他平台的粉丝不会带到这里"}},
+       {"其他平台的粉丝略有帮助（{elsewhere}）", "其他平台的粉丝不会带到这里"},
+       {"No followers on other platforms are known",
+        "Keine Follower auf anderen Plattformen bekannt",
+        "没有已知的其他平台粉丝"}},
       {"early_reach",
        {"It already reached {impr} strangers in {age} hours",
         "Only {impr} strangers saw it in its first {age} hours"},
        {"Er hat in {age} Stunden schon {impr} Fremde erreicht",
         "In den ersten {age} Stunden sahen ihn nur {impr} Fremde"},
-       {"发布{age}小时内已触达{impr}位陌生人", "发布后{age}小时内只有{impr}位陌生人看到"}},
+       {"发布{age}小时内已触达{impr}位陌生人", "发布后{age}小时内只有{impr}位陌生人看到"},
+       {"There are no early stranger figures yet",
+        "Noch keine frühen Zahlen zu Fremden",
+        "还没有早期的陌生人数据"}},
       {"stranger_reaction",
        {"Strangers watched to the end ({sc}%) and liked it ({sl}%)",
         "Strangers left before the end: {sc}% finished it, {sl}% liked it"},
@@ -140,7 +181,11 @@ const std::vector<Sentences>& Table() {
         "Fremde sind vor dem Ende gegangen: {sc} % bis zum Schluss, {sl} % "
         "Likes"},
        {"陌生人看完了（完播率{sc}%）并点赞（{sl}%）",
-        "陌生人没看完就离开了：完播率{sc}%，点赞率{sl}%"}},
+        "陌生人没看完就离开了：完播率{sc}%，点赞率{sl}%"},
+       {"Too few strangers have watched it yet to judge their reaction",
+        "Noch zu wenige Fremde haben ihn gesehen, um ihre Reaktion zu "
+        "beurteilen",
+        "看过的陌生人还太少，无法判断他们的反应"}},
       {"follower_flattery",
        {"Followers liked it; strangers left before the end ({fc}% vs {sc}% "
         "finished)",
@@ -150,7 +195,10 @@ const std::vector<Sentences>& Table() {
         "Follower und Fremde reagierten ähnlich ({fc} % vs. {sc} % bis zum "
         "Schluss)"},
        {"粉丝喜欢它；陌生人没看完就离开了（完播率{fc}%对{sc}%）",
-        "粉丝和陌生人的反应相近（完播率{fc}%对{sc}%）"}},
+        "粉丝和陌生人的反应相近（完播率{fc}%对{sc}%）"},
+       {"Too few views yet to compare followers with strangers",
+        "Noch zu wenige Aufrufe, um Follower und Fremde zu vergleichen",
+        "观看还太少，无法比较粉丝和陌生人"}},
   };
   return *table;
 }
@@ -159,16 +207,57 @@ double At(absl::Span<const float> row, int f) {
   return static_cast<size_t>(f) < row.size() ? row[f] : std::nan("");
 }
 
+// A figure as the sentences print it; only called for finite values.
 std::string Number(double x) {
-  if (!std::isfinite(x)) return "?";
   if (std::abs(x) >= 10) return absl::StrFormat("%.0f", x);
   std::string s = absl::StrFormat("%.1f", x);
   if (absl::EndsWith(s, ".0")) s.resize(s.size() - 2);
   return s;
 }
 
-std::string Percent(double x) {
-  return std::isfinite(x) ? absl::StrFormat("%.0f", 100 * x) : "?";
+std::string Percent(double x) { return absl::StrFormat("%.0f", 100 * x); }
+
+// One placeholder of the sentences and the row's value for it.
+struct Figure {
+  const char* placeholder;
+  double value;
+  bool percent;
+};
+
+std::vector<Figure> Figures(absl::Span<const float> row) {
+  return {{"{ratio}", std::exp2(At(row, kTopicSaturationLog2)), false},
+          {"{rate}", At(row, kTopicStrangerEngagementRate), true},
+          {"{evergreen}", At(row, kTopicEvergreenRatio), false},
+          {"{reach}", std::expm1(At(row, kAcctStrangerReachLog)), false},
+          {"{focus}", At(row, kAcctNicheFocus), true},
+          {"{followers}", std::expm1(At(row, kAcctFollowersLog)), false},
+          {"{elsewhere}", std::expm1(At(row, kAcctFollowersElsewhereLog)),
+           false},
+          {"{impr}", std::expm1(At(row, kEarlyImprStrangerLog)), false},
+          {"{age}", At(row, kEarlyPostAgeHours), false},
+          {"{sc}", At(row, kEarlyStrangerCompletionRate), true},
+          {"{fc}", At(row, kEarlyFollowerCompletionRate), true},
+          {"{sl}", At(row, kEarlyStrangerLikeRate), true}};
+}
+
+// `text` with its figures filled in, or nullopt when one it names is
+// missing (NaN) or it names the topic and there is none.
+std::optional<std::string> Fill(absl::string_view text,
+                                absl::Span<const float> row,
+                                absl::string_view topic_id,
+                                const std::string& lang) {
+  std::vector<std::pair<std::string, std::string>> replacements;
+  if (absl::StrContains(text, "{topic}")) {
+    if (topic_id.empty()) return std::nullopt;
+    replacements.push_back({"{topic}", TopicDisplayName(topic_id, lang)});
+  }
+  for (const Figure& f : Figures(row)) {
+    if (!absl::StrContains(text, f.placeholder)) continue;
+    if (!std::isfinite(f.value)) return std::nullopt;
+    replacements.push_back(
+        {f.placeholder, f.percent ? Percent(f.value) : Number(f.value)});
+  }
+  return absl::StrReplaceAll(text, replacements);
 }
 
 // Which variant to say: 0 = the first.
@@ -208,31 +297,15 @@ std::string FactorMessage(absl::string_view factor, bool positive,
                           absl::Span<const float> row,
                           absl::string_view topic_id,
                           absl::string_view language) {
+  const int lang = language == "de" ? 1 : language == "zh" ? 2 : 0;
+  const std::string lang_code = lang == 1 ? "de" : lang == 2 ? "zh" : "en";
   for (const Sentences& s : Table()) {
     if (factor != s.factor) continue;
     const int v = Variant(factor, positive, row);
-    const char* text = language == "de"   ? s.de[v]
-                       : language == "zh" ? s.zh[v]
-                                          : s.en[v];
-    const std::string lang = language == "de" || language == "zh"
-                                 ? std::string(language)
-                                 : "en";
-    return absl::StrReplaceAll(
-        text,
-        {{"{topic}", TopicDisplayName(topic_id, lang)},
-         {"{ratio}", Number(std::exp2(At(row, kTopicSaturationLog2)))},
-         {"{rate}", Percent(At(row, kTopicStrangerEngagementRate))},
-         {"{evergreen}", Number(At(row, kTopicEvergreenRatio))},
-         {"{reach}", Number(std::expm1(At(row, kAcctStrangerReachLog)))},
-         {"{focus}", Percent(At(row, kAcctNicheFocus))},
-         {"{followers}", Number(std::expm1(At(row, kAcctFollowersLog)))},
-         {"{elsewhere}",
-          Number(std::expm1(At(row, kAcctFollowersElsewhereLog)))},
-         {"{impr}", Number(std::expm1(At(row, kEarlyImprStrangerLog)))},
-         {"{age}", Number(At(row, kEarlyPostAgeHours))},
-         {"{sc}", Percent(At(row, kEarlyStrangerCompletionRate))},
-         {"{fc}", Percent(At(row, kEarlyFollowerCompletionRate))},
-         {"{sl}", Percent(At(row, kEarlyStrangerLikeRate))}});
+    const char* text = lang == 1 ? s.de[v] : lang == 2 ? s.zh[v] : s.en[v];
+    std::optional<std::string> filled = Fill(text, row, topic_id, lang_code);
+    if (filled.has_value()) return *std::move(filled);
+    return s.missing[lang] != nullptr ? s.missing[lang] : std::string(factor);
   }
   return std::string(factor);
 }

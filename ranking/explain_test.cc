@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -50,6 +51,33 @@ TEST(ExplainTest, SentencesInThreeLanguages) {
   // Unknown languages answer in English.
   EXPECT_EQ(FactorMessage("cadence", true, row, "", "fr"),
             "You post on a regular schedule");
+}
+
+TEST(ExplainTest, MissingFiguresAreWordedNotPrinted) {
+  const std::vector<float> empty(kNumFeatures, kNaN);
+  for (const char* language : {"en", "de", "zh"}) {
+    for (const char* factor : kFactors) {
+      for (bool positive : {true, false}) {
+        for (const char* topic : {"travel", ""}) {
+          const std::string m =
+              FactorMessage(factor, positive, empty, topic, language);
+          EXPECT_EQ(m.find('?'), std::string::npos) << factor << " " << m;
+          EXPECT_EQ(m.find("nan"), std::string::npos) << factor << " " << m;
+          EXPECT_EQ(m.find('{'), std::string::npos) << factor << " " << m;
+          EXPECT_NE(m, factor) << language;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(FactorMessage("audience_on_platform", false, empty, "", "en"),
+            "You are new on this platform: no followers yet");
+  EXPECT_EQ(FactorMessage("audience_on_platform", false, empty, "", "zh"),
+            "你是这个平台的新账号：还没有粉丝");
+  // A new account's 0 followers are a figure, not a missing one.
+  std::vector<float> row = empty;
+  row[kAcctFollowersLog] = 0;
+  EXPECT_EQ(FactorMessage("audience_on_platform", false, row, "", "de"),
+            "Dein Publikum auf dieser Plattform ist noch klein (0 Follower)");
 }
 
 TEST(ExplainTest, GroupsSortsAndKeepsSigns) {
