@@ -119,6 +119,15 @@ void FillAuthorRecord(const v1::Author& a, int32_t day, AuthorContext* ctx) {
       static_cast<float>(std::log1p(elsewhere));
 }
 
+// An account without a record (an unknown author, or a draft without
+// author_id): a new account with no followers anywhere, joined today.
+void FillNewAccountRecord(AuthorContext* ctx) {
+  auto& f = ctx->features;
+  f[kAcctFollowersLog - kAcctFollowersLog] = 0.0f;
+  f[kAcctAgeDaysLog - kAcctFollowersLog] = 0.0f;
+  f[kAcctFollowersElsewhereLog - kAcctFollowersLog] = 0.0f;
+}
+
 }  // namespace
 
 float NicheFocus(const absl::flat_hash_map<std::string, int>& counts,
@@ -151,11 +160,19 @@ absl::StatusOr<AuthorContext> ComputeAuthorContext(storage::Store& store,
                                                    int32_t day) {
   AuthorContext ctx;
   ctx.features.fill(kNaN);
+  if (author_id.empty()) {
+    // No account to read: a new one with no history.
+    FillNewAccountRecord(&ctx);
+    SumAuthorDays({}, &ctx);
+    return ctx;
+  }
   absl::StatusOr<v1::Author> author = store.GetAuthor(platform, author_id);
   if (author.ok()) {
     ctx.known = true;
     FillAuthorRecord(*author, day, &ctx);
-  } else if (!absl::IsNotFound(author.status())) {
+  } else if (absl::IsNotFound(author.status())) {
+    FillNewAccountRecord(&ctx);
+  } else {
     return author.status();
   }
   RR_ASSIGN_OR_RETURN(std::vector<DayCounters> days,

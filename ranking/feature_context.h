@@ -56,7 +56,10 @@ struct PlatformMarket {
 };
 
 // Reads the account's day rows, post index and author record for the
-// complete days before `day`. Errors come from the store.
+// complete days before `day`. An author without a record gets the record
+// features of a new account (0 followers here and elsewhere, age 0 days);
+// an empty `author_id` is a new account with no history and reads nothing.
+// Errors come from the store.
 absl::StatusOr<AuthorContext> ComputeAuthorContext(storage::Store& store,
                                                    absl::string_view platform,
                                                    absl::string_view author_id,

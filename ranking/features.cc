@@ -69,7 +69,8 @@ PostInput PostInputFromDraft(const v1::Draft& draft,
   in.id = draft.draft_id();
   in.platform = draft.platform();
   in.author_id = draft.author_id();
-  in.created_at = now;
+  in.created_at =
+      draft.has_planned_at() ? FromTimestamp(draft.planned_at()) : now;
   in.text = draft.text();
   in.language =
       draft.language().empty() ? classification.language : draft.language();
@@ -231,7 +232,8 @@ absl::StatusOr<FeatureBatch> FeatureExtractor::Extract(
       markets;
   for (size_t i = 0; i < requests.size(); ++i) {
     const PostInput& post = *requests[i].post;
-    const int32_t day = storage::DayOf(requests[i].as_of);
+    // A context of a day after today would read today's incomplete rows.
+    const int32_t day = storage::DayOf(std::min(requests[i].as_of, now));
     float* row = batch.row(i);
     FillContentFeatures(post, row);
 

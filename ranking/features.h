@@ -31,7 +31,7 @@ struct PostInput {
   std::string id;
   std::string platform;
   std::string author_id;
-  absl::Time created_at;  // drafts: the moment scored
+  absl::Time created_at;  // drafts: planned_at, else the moment scored
   std::string text;
   std::string language;
   v1::MediaKind media_kind = v1::MEDIA_KIND_UNSPECIFIED;
@@ -43,7 +43,8 @@ struct PostInput {
 
 // A stored post (published).
 PostInput PostInputFromRecord(const storage::PostRecord& record);
-// A draft with its classification, scored at `now`.
+// A draft with its classification; created_at is its planned_at, or `now`
+// when unset.
 PostInput PostInputFromDraft(const v1::Draft& draft,
                              const topics::Classification& classification,
                              absl::Time now);
@@ -84,8 +85,9 @@ class FeatureExtractor {
   FeatureExtractor(storage::Store& store, FeatureOptions options);
 
   // Computes one row per request. Each distinct (platform, author, day) and
-  // (platform, day) context is read once per batch. Errors come from the
-  // store; nothing is returned then.
+  // (platform, day) context is read once per batch; an as_of after the
+  // call's clock reads the contexts of the clock's day, so only complete
+  // days are read. Errors come from the store; nothing is returned then.
   absl::StatusOr<FeatureBatch> Extract(
       absl::Span<const FeatureRequest> requests);
 

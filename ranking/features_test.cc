@@ -130,6 +130,31 @@ TEST_F(FeaturesTest, AccountFeaturesUseCompleteDaysOnly) {
   EXPECT_FLOAT_EQ(row[kAcctFollowersElsewhereLog], std::log(100.0f));
 }
 
+TEST_F(FeaturesTest, UnknownOrMissingAuthorIsANewAccount) {
+  for (const char* author : {"nobody", ""}) {
+    PostInput draft;
+    draft.id = "d1";
+    draft.platform = "tiktok";
+    draft.author_id = author;
+    draft.created_at = H(3);
+    FeatureExtractor extractor(*store_, {});
+    auto batch = extractor.Extract({FeatureRequest{&draft, H(3), false}});
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    const float* row = batch->row(0);
+    EXPECT_FALSE(batch->authors[0]->known) << author;
+    EXPECT_FLOAT_EQ(row[kAcctFollowersLog], 0) << author;
+    EXPECT_FLOAT_EQ(row[kAcctAgeDaysLog], 0) << author;
+    EXPECT_FLOAT_EQ(row[kAcctFollowersElsewhereLog], 0) << author;
+    EXPECT_FLOAT_EQ(row[kAcctPosts90dLog], 0) << author;
+    // The reach prior alone: (0 + 2 * 200) / (0 + 2).
+    EXPECT_FLOAT_EQ(row[kAcctStrangerReachLog], std::log1p(200.0f)) << author;
+    EXPECT_FLOAT_EQ(row[kAcctStrangerFollowsPer1k], 1.0f) << author;
+    EXPECT_TRUE(std::isnan(row[kAcctCadenceRegularity])) << author;
+    EXPECT_TRUE(std::isnan(row[kAcctNicheFocus])) << author;
+    EXPECT_TRUE(std::isnan(row[kAcctStrangerImpressionShare])) << author;
+  }
+}
+
 TEST_F(FeaturesTest, TopicMarketAndSaturation) {
   const std::vector<float> row = Row(H(3));
   // travel: p2 (day -7) and p4 (day -1) in the last 7 days; sports: p3.

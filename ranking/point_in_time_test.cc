@@ -84,6 +84,25 @@ TEST(PointInTimeTest, LaterEventsDoNotChangeFeaturesOrScores) {
               b->expected_stranger_impressions);
   }
 
+  // A draft planned at as_of is scored with what was known then.
+  testing::FakeClassifier classifier("travel");
+  auto drafts_full = Scorer::Create(*full, &classifier, {});
+  auto drafts_cut = Scorer::Create(*cut, &classifier, {});
+  ASSERT_TRUE(drafts_full.ok() && drafts_cut.ok());
+  auto record = full->GetPost(ids_full[0]);
+  ASSERT_TRUE(record.ok());
+  v1::Draft draft;
+  draft.set_draft_id("d");
+  draft.set_platform(record->post().platform());
+  draft.set_author_id(record->post().author_id());
+  draft.set_text("How to: 5 tips for cheap trains");
+  draft.mutable_planned_at()->set_seconds(absl::ToUnixSeconds(as_of));
+  auto a = (*drafts_full)->ScoreDrafts({draft}, true, "en");
+  auto b = (*drafts_cut)->ScoreDrafts({draft}, true, "en");
+  ASSERT_TRUE(a.ok() && b.ok() && (*a)[0].ok() && (*b)[0].ok());
+  EXPECT_EQ((*a)[0]->p_reach, (*b)[0]->p_reach);
+  EXPECT_EQ((*a)[0]->surface_mix, (*b)[0]->surface_mix);
+
   // Two days later the full store knows more than the cut one.
   const absl::Time later = as_of + absl::Hours(48);
   std::vector<std::string> later_ids;

@@ -35,6 +35,15 @@ std::vector<float> Narrow(const FeatureBatch& batch, size_t n, size_t width) {
   return out;
 }
 
+// One request per post, all as of `as_of`.
+std::vector<FeatureRequest> RequestsAt(const std::vector<PostInput>& posts,
+                                       absl::Time as_of, bool latest) {
+  std::vector<FeatureRequest> requests;
+  requests.reserve(posts.size());
+  for (const PostInput& p : posts) requests.push_back({&p, as_of, latest});
+  return requests;
+}
+
 }  // namespace
 
 absl::StatusOr<ModelSet> LoadModelSet(const std::string& dir) {
@@ -91,17 +100,14 @@ std::string Scorer::model_version() const {
 }
 
 absl::StatusOr<std::vector<ScoreResult>> Scorer::ScoreInputs(
-    const std::vector<PostInput>& posts, absl::Time as_of, bool latest,
-    bool explain, absl::string_view language, std::optional<size_t> keep) {
-  std::vector<FeatureRequest> requests;
-  requests.reserve(posts.size());
-  for (const PostInput& p : posts) requests.push_back({&p, as_of, latest});
+    absl::Span<const FeatureRequest> requests, bool explain,
+    absl::string_view language, std::optional<size_t> keep) {
   RR_ASSIGN_OR_RETURN(FeatureBatch batch, extractor_.Extract(requests));
 
   const std::shared_ptr<const ModelSet> set = models();
-  const bool draft = !posts.empty() && !posts[0].published;
+  const bool draft = !requests.empty() && !requests[0].post->published;
   const Model& model = draft ? *set->draft : *set->live;
-  const size_t n = posts.size(), width = model.num_features();
+  const size_t n = requests.size(), width = model.num_features();
   const std::vector<float> rows = Narrow(batch, n, width);
   std::vector<float> p(n);
   RR_RETURN_IF_ERROR(model.PredictProbability(rows.data(), n, width, p.data()));
@@ -117,7 +123,7 @@ absl::StatusOr<std::vector<ScoreResult>> Scorer::ScoreInputs(
   std::vector<ScoreResult> out;
   out.reserve(order.size());
   for (size_t i : order) {
-    const PostInput& post = posts[i];
+    const PostInput& post = *requests[i].post;
     ScoreResult r;
     r.id = post.id;
     r.p_reach = p[i];
@@ -148,7 +154,8 @@ absl::StatusOr<ScoreResult> Scorer::ScorePost(const std::string& post_id,
   std::vector<PostInput> posts = {PostInputFromRecord(record)};
   RR_ASSIGN_OR_RETURN(
       std::vector<ScoreResult> results,
-      ScoreInputs(posts, as_of.value_or(absl::Now()), !as_of.has_value(),
+      ScoreInputs(RequestsAt(posts, as_of.value_or(absl::Now()),
+                             !as_of.has_value()),
                   explain, language));
   return std::move(results[0]);
 }
@@ -165,9 +172,9 @@ absl::StatusOr<std::vector<absl::StatusOr<ScoreResult>>> Scorer::ScoreDrafts(
   std::vector<topics::TextItem> items;
   for (size_t i = 0; i < drafts.size(); ++i) {
     const v1::Draft& d = drafts[i];
-    if (d.platform().empty() || d.author_id().empty()) {
-      out[i] = absl::InvalidArgumentError(absl::StrCat(
-          "drafts[", i, "]: platform and author_id must be non-empty"));
+    if (d.platform().empty()) {
+      out[i] = absl::InvalidArgumentError(
+          absl::StrCat("drafts[", i, "]: platform must be non-empty"));
       continue;
     }
     valid.push_back(i);
@@ -185,12 +192,17 @@ absl::StatusOr<std::vector<absl::StatusOr<ScoreResult>>> Scorer::ScoreDrafts(
   }
   const absl::Time now = absl::Now();
   std::vector<PostInput> inputs;
+  inputs.reserve(valid.size());
   for (size_t j = 0; j < valid.size(); ++j) {
     inputs.push_back(PostInputFromDraft(drafts[valid[j]], classes[j], now));
   }
   if (inputs.empty()) return out;
+  // Each draft is scored as of its planned publication (created_at).
+  std::vector<FeatureRequest> requests;
+  requests.reserve(inputs.size());
+  for (const PostInput& p : inputs) requests.push_back({&p, p.created_at});
   RR_ASSIGN_OR_RETURN(std::vector<ScoreResult> scored,
-                      ScoreInputs(inputs, now, false, explain, language));
+                      ScoreInputs(requests, explain, language));
   for (size_t j = 0; j < valid.size(); ++j) {
     out[valid[j]] = std::move(scored[j]);
   }
@@ -222,8 +234,10 @@ absl::StatusOr<RankResult> Scorer::Rank(absl::Span<const std::string> post_ids,
   result.scored = inputs.size();
   if (inputs.empty()) return result;
   RR_ASSIGN_OR_RETURN(
-      result.top, ScoreInputs(inputs, as_of.value_or(absl::Now()),
-                              !as_of.has_value(), explain, language, limit));
+      result.top,
+      ScoreInputs(RequestsAt(inputs, as_of.value_or(absl::Now()),
+                             !as_of.has_value()),
+                  explain, language, limit));
   return result;
 }
 

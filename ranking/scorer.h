@@ -91,9 +91,11 @@ class Scorer {
                                         std::optional<absl::Time> as_of,
                                         bool explain,
                                         absl::string_view language);
-  // Scores drafts at now with the draft model; one result per draft, an
-  // item with a missing platform/author_id gets its own INVALID_ARGUMENT.
-  // The call fails only when classification fails.
+  // Scores drafts with the draft model, each as of its planned_at (now
+  // when unset); one result per draft. A draft without author_id, or by an
+  // author the store does not know, is scored as a new account. An item
+  // without platform gets its own INVALID_ARGUMENT. The call fails only
+  // when classification fails.
   absl::StatusOr<std::vector<absl::StatusOr<ScoreResult>>> ScoreDrafts(
       absl::Span<const v1::Draft> drafts, bool explain,
       absl::string_view language);
@@ -109,12 +111,11 @@ class Scorer {
   Scorer(storage::Store& store, topics::TopicClassifier* classifier,
          ScorerOptions options, ModelSet models);
   std::shared_ptr<const ModelSet> models() const;
-  // Scores `posts` (all published, or all drafts) as of `as_of`. When
-  // `keep` is set, only the `keep` best rows get mix and reasons.
+  // Scores the posts of `requests` (all published, or all drafts). When
+  // `keep` is set, only the `keep` best rows are returned, best first.
   absl::StatusOr<std::vector<ScoreResult>> ScoreInputs(
-      const std::vector<PostInput>& posts, absl::Time as_of, bool latest,
-      bool explain, absl::string_view language,
-      std::optional<size_t> keep = std::nullopt);
+      absl::Span<const FeatureRequest> requests, bool explain,
+      absl::string_view language, std::optional<size_t> keep = std::nullopt);
 
   // Constant after construction.
   storage::Store& store_;

@@ -162,5 +162,58 @@ TEST_F(ScorerTest, DraftsGetTopicsAndPerItemErrors) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(ScorerTest, DraftsOfUnknownAuthorsAreNewAccountsWithCleanReasons) {
+  testing::FakeClassifier classifier("travel");
+  ScorerOptions options;
+  options.max_reasons = std::size(kFactors);
+  auto scorer = Scorer::Create(*store_, &classifier, options);
+  ASSERT_TRUE(scorer.ok()) << scorer.status();
+  auto record = store_->GetPost((*ids_)[0]);
+  ASSERT_TRUE(record.ok());
+  std::vector<v1::Draft> drafts(2);
+  drafts[0].set_draft_id("unknown");
+  drafts[0].set_platform(record->post().platform());
+  drafts[0].set_author_id("no-such-author");
+  drafts[0].set_text("My day: coffee and a walk");
+  drafts[1] = drafts[0];
+  drafts[1].set_draft_id("anonymous");
+  drafts[1].clear_author_id();
+  for (const char* language : {"en", "de", "zh"}) {
+    auto scored = (*scorer)->ScoreDrafts(drafts, true, language);
+    ASSERT_TRUE(scored.ok()) << scored.status();
+    ASSERT_TRUE((*scored)[0].ok()) << (*scored)[0].status();
+    ASSERT_TRUE((*scored)[1].ok()) << (*scored)[1].status();
+    // Both are the same new account.
+    EXPECT_EQ((*scored)[0]->p_reach, (*scored)[1]->p_reach);
+    ASSERT_FALSE((*scored)[0]->reasons.empty());
+    for (const Reason& r : (*scored)[0]->reasons) {
+      EXPECT_EQ(r.message.find('?'), std::string::npos) << r.message;
+      EXPECT_EQ(r.message.find("nan"), std::string::npos) << r.message;
+      EXPECT_EQ(r.message.find('{'), std::string::npos) << r.message;
+      if (r.factor == "audience_on_platform") EXPECT_EQ(r.value, 0);
+    }
+  }
+}
+
+TEST_F(ScorerTest, DraftsAreScoredAsOfTheirPlannedTime) {
+  testing::FakeClassifier classifier("travel");
+  auto scorer = NewScorer(&classifier);
+  auto record = store_->GetPost(ids_->back());
+  ASSERT_TRUE(record.ok());
+  v1::Draft draft;
+  draft.set_draft_id("d");
+  draft.set_platform(record->post().platform());
+  draft.set_author_id(record->post().author_id());
+  draft.set_text("How to: 5 tips for cheap trains");
+  // Planned during the simulation the account has weeks of history; now,
+  // months later, its 90-day window is empty.
+  v1::Draft planned = draft;
+  *planned.mutable_planned_at() = record->post().created_at();
+  auto scored = scorer->ScoreDrafts({draft, planned}, false, "en");
+  ASSERT_TRUE(scored.ok()) << scored.status();
+  ASSERT_TRUE((*scored)[0].ok() && (*scored)[1].ok());
+  EXPECT_NE((*scored)[0]->p_reach, (*scored)[1]->p_reach);
+}
+
 }  // namespace
 }  // namespace reachrank::ranking
