@@ -215,9 +215,9 @@ absl::StatusOr<RankResult> Scorer::Rank(absl::Span<const std::string> post_ids,
                                         bool explain,
                                         absl::string_view language) {
   if (post_ids.size() > options_.max_candidates) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("post_ids: ", post_ids.size(), " candidates; at most ",
-                     options_.max_candidates, " are accepted"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("post_ids: at most ", options_.max_candidates,
+                     " candidates per request, got ", post_ids.size()));
   }
   RR_ASSIGN_OR_RETURN(std::vector<std::optional<storage::PostRecord>> records,
                       store_.MultiGetPosts(post_ids));
@@ -237,7 +237,7 @@ absl::StatusOr<RankResult> Scorer::Rank(absl::Span<const std::string> post_ids,
       result.top,
       ScoreInputs(RequestsAt(inputs, as_of.value_or(absl::Now()),
                              !as_of.has_value()),
-                  explain, language, limit));
+                  explain, language, limit == 0 ? inputs.size() : limit));
   return result;
 }
 

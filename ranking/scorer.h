@@ -36,6 +36,7 @@ struct ScoreResult {
   std::string id;
   double p_reach = 0;
   double expected_stranger_impressions = 0;
+  // Surface enum name ("SURFACE_RECOMMENDED"...) -> share; sums to 1.
   std::map<std::string, double> surface_mix;
   std::vector<Reason> reasons;  // empty unless explain was asked
   std::vector<topics::TopicProbability> topics;
@@ -60,6 +61,12 @@ struct ModelSet {
 absl::StatusOr<ModelSet> LoadModelSet(const std::string& dir);
 // The prior-v1 models.
 absl::StatusOr<ModelSet> PriorModelSet();
+
+// The context reuse of serving processes (FeatureOptions::context_ttl):
+// contexts read only complete days, so within a day they change only
+// through late events and author record updates, which a score may pick
+// up this much later.
+inline constexpr absl::Duration kServingContextTtl = absl::Minutes(5);
 
 struct ScorerOptions {
   LabelConfigs labels;
@@ -100,8 +107,9 @@ class Scorer {
       absl::Span<const v1::Draft> drafts, bool explain,
       absl::string_view language);
   // Scores the candidates found (one MultiGet for posts, one for counters
-  // when as_of is nullopt) and returns the top `limit`; unknown ids are
-  // listed. INVALID_ARGUMENT for more than max_candidates ids.
+  // when as_of is nullopt) and returns the top `limit` (0: all), best
+  // first; unknown ids are listed. RESOURCE_EXHAUSTED for more than
+  // max_candidates ids.
   absl::StatusOr<RankResult> Rank(absl::Span<const std::string> post_ids,
                                   size_t limit,
                                   std::optional<absl::Time> as_of,

@@ -89,11 +89,26 @@ TEST_F(ScorerTest, RankOrdersByProbabilityAndListsUnknownIds) {
   EXPECT_TRUE(alone->reasons.empty());
 }
 
+TEST_F(ScorerTest, RankLimitZeroReturnsAllBestFirst) {
+  auto scorer = NewScorer();
+  std::vector<std::string> ids(ids_->begin(), ids_->begin() + 30);
+  ids.push_back("missing");
+  auto ranked = scorer->Rank(ids, 0, std::nullopt, false, "en");
+  ASSERT_TRUE(ranked.ok()) << ranked.status();
+  ASSERT_EQ(ranked->top.size(), 30u);
+  EXPECT_EQ(ranked->scored, 30u);
+  for (size_t i = 1; i < ranked->top.size(); ++i) {
+    EXPECT_GE(ranked->top[i - 1].p_reach, ranked->top[i].p_reach);
+  }
+  EXPECT_EQ(ranked->top[0].surface_mix.size(), 6u);
+  EXPECT_EQ(ranked->top[0].surface_mix.count("SURFACE_RECOMMENDED"), 1u);
+}
+
 TEST_F(ScorerTest, RankRefusesTooManyCandidates) {
   auto scorer = NewScorer();
   std::vector<std::string> ids(10001, "x");
   EXPECT_EQ(scorer->Rank(ids, 10, std::nullopt, false, "en").status().code(),
-            absl::StatusCode::kInvalidArgument);
+            absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(scorer->ScorePost("nope", std::nullopt, false, "en")
                 .status()
                 .code(),

@@ -38,12 +38,15 @@ SurfaceMix ComputeSurfaceMix(const AuthorContext& author, double p_reach,
   const double strangers = rec + sea + pro + sha;
   const double e = mix.expected_stranger_impressions;
   const double total = known + e;
-  mix.shares["following"] = known * fol / (fol + fri) / total;
-  mix.shares["friends"] = known * fri / (fol + fri) / total;
-  mix.shares["recommended"] = e * rec / strangers / total;
-  mix.shares["search"] = e * sea / strangers / total;
-  mix.shares["profile"] = e * pro / strangers / total;
-  mix.shares["share_link"] = e * sha / strangers / total;
+  auto share = [&mix](v1::Surface s) -> double& {
+    return mix.shares[v1::Surface_Name(s)];
+  };
+  share(v1::SURFACE_FOLLOWING) = known * fol / (fol + fri) / total;
+  share(v1::SURFACE_FRIENDS) = known * fri / (fol + fri) / total;
+  share(v1::SURFACE_RECOMMENDED) = e * rec / strangers / total;
+  share(v1::SURFACE_SEARCH) = e * sea / strangers / total;
+  share(v1::SURFACE_PROFILE) = e * pro / strangers / total;
+  share(v1::SURFACE_SHARE_LINK) = e * sha / strangers / total;
   return mix;
 }
 

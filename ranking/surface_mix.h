@@ -15,8 +15,9 @@ namespace reachrank::ranking {
 
 struct SurfaceMix {
   double expected_stranger_impressions = 0;
-  // "following", "friends", "recommended", "search", "profile",
-  // "share_link" -> expected share of the post's impressions (sums to 1).
+  // Surface enum name ("SURFACE_FOLLOWING", "SURFACE_RECOMMENDED"...), as
+  // the API's ReachScore.surface_mix keys them -> expected share of the
+  // post's impressions (sums to 1).
   std::map<std::string, double> shares;
 };
 

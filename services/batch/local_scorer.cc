@@ -5,9 +5,6 @@
 #include <filesystem>
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "topics/fasttext_classifier.h"
 
@@ -36,15 +33,8 @@ v1::ReachScore ToReachScore(const ranking::ScoreResult& r) {
   out.set_id(r.id);
   out.set_p_reach(r.p_reach);
   out.set_expected_stranger_impressions(r.expected_stranger_impressions);
-  // The engine names surfaces "recommended"...; the API's keys are the
-  // Surface enum names ("SURFACE_RECOMMENDED").
-  for (const auto& [surface, share] : r.surface_mix) {
-    const std::string key =
-        absl::StartsWith(surface, "SURFACE_")
-            ? surface
-            : absl::StrCat("SURFACE_", absl::AsciiStrToUpper(surface));
-    (*out.mutable_surface_mix())[key] = share;
-  }
+  out.mutable_surface_mix()->insert(r.surface_mix.begin(),
+                                    r.surface_mix.end());
   for (const ranking::Reason& reason : r.reasons) {
     v1::Reason* proto = out.add_reasons();
     proto->set_factor(reason.factor);

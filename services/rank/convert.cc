@@ -2,8 +2,6 @@
 
 #include <string>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "services/ingest/validation.h"
 
 namespace reachrank::rank {
@@ -12,10 +10,8 @@ void ToReachScore(const ranking::ScoreResult& score, v1::ReachScore* out) {
   out->set_id(score.id);
   out->set_p_reach(score.p_reach);
   out->set_expected_stranger_impressions(score.expected_stranger_impressions);
-  auto& mix = *out->mutable_surface_mix();
-  for (const auto& [surface, share] : score.surface_mix) {
-    mix[absl::StrCat("SURFACE_", absl::AsciiStrToUpper(surface))] = share;
-  }
+  out->mutable_surface_mix()->insert(score.surface_mix.begin(),
+                                     score.surface_mix.end());
   for (const ranking::Reason& r : score.reasons) {
     v1::Reason* reason = out->add_reasons();
     reason->set_factor(r.factor);

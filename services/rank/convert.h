@@ -16,9 +16,8 @@
 
 namespace reachrank::rank {
 
-// Fills `out` from `score`. Surface keys become Surface enum names
-// ("recommended" -> "SURFACE_RECOMMENDED"); a key that names no surface is
-// kept upper-cased with the prefix, so nothing is lost.
+// Fills `out` from `score`; the surface mix keys are already the API's
+// Surface enum names.
 void ToReachScore(const ranking::ScoreResult& score, v1::ReachScore* out);
 
 // The engine's as-of time: nullopt ("now, with the latest counters") when

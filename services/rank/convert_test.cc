@@ -6,12 +6,14 @@
 namespace reachrank::rank {
 namespace {
 
-TEST(ToReachScore, CopiesEveryFieldAndNamesSurfacesByEnum) {
+TEST(ToReachScore, CopiesEveryField) {
   ranking::ScoreResult s;
   s.id = "post-1";
   s.p_reach = 0.25;
   s.expected_stranger_impressions = 640;
-  s.surface_mix = {{"following", 0.5}, {"recommended", 0.3}, {"search", 0.2}};
+  s.surface_mix = {{"SURFACE_FOLLOWING", 0.5},
+                   {"SURFACE_RECOMMENDED", 0.3},
+                   {"SURFACE_SEARCH", 0.2}};
   s.reasons = {{"topic_saturation", 6, -0.4, "crowded"}};
   s.topics = {{"travel", 0.75f}};
   s.model_version = "prior-v1";

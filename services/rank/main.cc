@@ -32,6 +32,8 @@ struct Flags {
   std::string model;
   std::string labels;
   int max_candidates = static_cast<int>(kMaxCandidates);
+  int context_ttl_s =
+      static_cast<int>(absl::ToInt64Seconds(ranking::kServingContextTtl));
   int block_cache_mb = 256;
   int topics_deadline_ms = 2000;
   int shutdown_grace_ms = 10000;
@@ -65,6 +67,11 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "Most candidate ids one Rank call accepts")
       ->capture_default_str()
       ->check(CLI::Range(1, static_cast<int>(kMaxCandidates)));
+  app.add_option("--context-ttl-s", f.context_ttl_s,
+                 "Seconds an account or topic-market context is reused "
+                 "(0: read for every call)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--block-cache-mb", f.block_cache_mb,
                  "RocksDB block cache size, MiB")
       ->capture_default_str()
@@ -116,6 +123,7 @@ absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(
 absl::StatusOr<ranking::ScorerOptions> ScorerOptionsFrom(const Flags& f) {
   ranking::ScorerOptions options;
   options.max_candidates = static_cast<size_t>(f.max_candidates);
+  options.features.context_ttl = absl::Seconds(f.context_ttl_s);
   if (!f.labels.empty()) {
     auto labels = ranking::LabelConfigs::Load(f.labels);
     if (!labels.ok()) return labels.status();
@@ -145,7 +153,6 @@ int Serve(const Flags& f, ranking::Scorer& scorer, services::Metrics& metrics,
   RankMetrics rank_metrics(metrics.registry());
   RankCoreOptions core_options;
   core_options.model_dir = f.model;
-  core_options.max_candidates = static_cast<size_t>(f.max_candidates);
   RankingServiceImpl service(scorer, rank_metrics, core_options);
   services::ServerOptions options;
   options.listen = f.listen;

@@ -122,17 +122,14 @@ absl::Status RankCore::ScoreDrafts(const v1::ScoreDraftsRequest& request,
 
 absl::Status RankCore::Rank(const v1::RankRequest& request,
                             v1::RankResponse* response) {
-  if (absl::Status s =
-          ValidateRankRequest(request, options_.max_candidates, absl::Now());
-      !s.ok()) {
+  if (absl::Status s = ValidateRankRequest(request, absl::Now()); !s.ok()) {
     return s;
   }
   const std::vector<std::string> ids(request.post_ids().begin(),
                                      request.post_ids().end());
-  const size_t limit = request.limit() == 0 ? ids.size() : request.limit();
-  absl::StatusOr<ranking::RankResult> ranked =
-      scorer_.Rank(ids, limit, ToAsOf(request.has_as_of(), request.as_of()),
-                   request.explain(), ReasonLanguage(request.language()));
+  absl::StatusOr<ranking::RankResult> ranked = scorer_.Rank(
+      ids, request.limit(), ToAsOf(request.has_as_of(), request.as_of()),
+      request.explain(), ReasonLanguage(request.language()));
   if (!ranked.ok()) return ranked.status();
   for (const ranking::ScoreResult& score : ranked->top) {
     ToReachScore(score, response->add_scores());

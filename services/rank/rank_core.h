@@ -22,9 +22,6 @@ namespace reachrank::rank {
 struct RankCoreOptions {
   // The model set directory that Reload("") loads; "" means the priors.
   std::string model_dir;
-  // Rank refuses more candidates with RESOURCE_EXHAUSTED. Keep it at or
-  // below the scorer's own ScorerOptions::max_candidates.
-  size_t max_candidates = kMaxCandidates;
 };
 
 struct ReloadOutcome {
@@ -53,7 +50,7 @@ class RankCore {
   absl::Status ScoreDrafts(const v1::ScoreDraftsRequest& request,
                            v1::ScoreDraftsResponse* response);
   // The top `limit` candidates (0: all) by p_reach, unknown ids listed.
-  // RESOURCE_EXHAUSTED over max_candidates ids.
+  // RESOURCE_EXHAUSTED over the scorer's max_candidates ids.
   absl::Status Rank(const v1::RankRequest& request, v1::RankResponse* response);
   // Loads the model set in `dir` ("" : the configured one) beside the
   // serving one and swaps it in. FAILED_PRECONDITION naming the directory

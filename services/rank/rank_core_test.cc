@@ -152,9 +152,11 @@ TEST_F(RankCoreTest, RankReturnsTheTopAndListsUnknownIds) {
 }
 
 TEST_F(RankCoreTest, RankOverTheLimitIsResourceExhausted) {
-  RankCoreOptions options;
-  options.max_candidates = 2;
-  RankCore core(*scorer_, *metrics_, options);
+  ranking::ScorerOptions scorer_options;
+  scorer_options.max_candidates = 2;
+  auto scorer = ranking::Scorer::Create(*store_, nullptr, scorer_options);
+  ASSERT_TRUE(scorer.ok()) << scorer.status();
+  RankCore core(**scorer, *metrics_);
   v1::RankRequest request;
   for (const char* id : {"p1", "p2", "p3"}) request.add_post_ids(id);
   v1::RankResponse response;

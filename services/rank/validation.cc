@@ -161,14 +161,9 @@ absl::Status ValidateScoreDraftsRequest(const v1::ScoreDraftsRequest& request) {
 }
 
 absl::Status ValidateRankRequest(const v1::RankRequest& request,
-                                 size_t max_candidates, absl::Time now) {
+                                 absl::Time now) {
   const size_t n = request.post_ids_size();
   if (n == 0) return Broken("", "post_ids", "must hold at least 1 id");
-  if (n > max_candidates) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("post_ids: at most ", max_candidates,
-                     " candidates per request, got ", n));
-  }
   if (absl::Status s = ValidateReasonLanguage(request.language()); !s.ok()) {
     return s;
   }

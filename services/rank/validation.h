@@ -10,8 +10,9 @@
 //                valid UTF-8 of at most 16 KiB; media_kind specified;
 //                duration 0..86,400 s; at most 64 hashtags
 //   ScoreDrafts  1..1,000 drafts per message
-//   Rank         1..max_candidates post ids (the service's limit, at most
-//                10,000)
+//   Rank         at least 1 post id (more than the scorer's
+//                max_candidates, at most 10,000, is refused by the scorer
+//                with RESOURCE_EXHAUSTED)
 #ifndef REACHRANK_SERVICES_RANK_VALIDATION_H_
 #define REACHRANK_SERVICES_RANK_VALIDATION_H_
 
@@ -43,9 +44,10 @@ absl::Status ValidateScoreRequest(const v1::ScoreRequest& request,
 // each draft is checked on its own with ValidateDraft.
 absl::Status ValidateScoreDraftsRequest(const v1::ScoreDraftsRequest& request);
 
-// A Rank request with at most `max_candidates` ids.
+// A Rank request's ids, language and as_of; the candidate count is the
+// scorer's to check.
 absl::Status ValidateRankRequest(const v1::RankRequest& request,
-                                 size_t max_candidates, absl::Time now);
+                                 absl::Time now);
 
 }  // namespace reachrank::rank
 

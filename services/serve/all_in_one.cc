@@ -55,8 +55,11 @@ absl::Status AllInOne::OpenParts() {
 }
 
 absl::Status AllInOne::OpenRanking() {
-  auto scorer =
-      ranking::Scorer::Create(*store_, topics_.get(), {}, options_.rank_model);
+  ranking::ScorerOptions scorer_options;
+  scorer_options.features.context_ttl = ranking::kServingContextTtl;
+  auto scorer = ranking::Scorer::Create(*store_, topics_.get(),
+                                        std::move(scorer_options),
+                                        options_.rank_model);
   if (!scorer.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("ranking model ", options_.rank_model, ": ",
