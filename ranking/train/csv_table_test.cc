@@ -89,5 +89,40 @@ TEST(CsvTrainingTest, NamesMissingColumnsAndCells) {
               HasSubstr("line 2: the y cell is empty"));
 }
 
+TEST(CsvTrainingTest, DerivedRatiosAndProductsFollowTheColumns) {
+  const CsvTable t =
+      *ParseCsvTable("a,b,y\n6,3,1\n5,0,0\n,2,1\n", "t.csv");
+  CsvTrainingSpec spec{"y", 1, {}, ""};
+  spec.derive = {"a/b", "a*b"};
+  absl::StatusOr<TrainingSet> set = TrainingSetFromCsv(t, spec);
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_THAT(set->feature_names, ElementsAre("a", "b", "a/b", "a*b"));
+  ASSERT_EQ(set->rows.size(), 12u);
+  EXPECT_EQ(set->rows[2], 2.0f);
+  EXPECT_EQ(set->rows[3], 18.0f);
+  EXPECT_TRUE(std::isnan(set->rows[6]));   // 5/0: missing
+  EXPECT_EQ(set->rows[7], 0.0f);
+  EXPECT_TRUE(std::isnan(set->rows[10]));  // a missing
+  EXPECT_TRUE(std::isnan(set->rows[11]));
+}
+
+TEST(CsvTrainingTest, BadDerivedFeaturesAreNamed) {
+  const CsvTable t = *ParseCsvTable("a,b,y\n6,3,1\n", "t.csv");
+  for (const char* expr : {"a", "a/", "/b", "a/b/a", "a+b"}) {
+    CsvTrainingSpec spec{"y", 1, {}, ""};
+    spec.derive = {expr};
+    EXPECT_THAT(TrainingSetFromCsv(t, spec).status().message(),
+                HasSubstr("expected COLUMN/COLUMN or COLUMN*COLUMN"))
+        << expr;
+  }
+  CsvTrainingSpec spec{"y", 1, {}, ""};
+  spec.derive = {"a/c"};
+  EXPECT_THAT(TrainingSetFromCsv(t, spec).status().message(),
+              HasSubstr("'c' is not in the table"));
+  spec.derive = {"a*y"};
+  EXPECT_THAT(TrainingSetFromCsv(t, spec).status().message(),
+              HasSubstr("'y' is the label or time column"));
+}
+
 }  // namespace
 }  // namespace reachrank::ranking

@@ -45,6 +45,44 @@ absl::StatusOr<std::vector<size_t>> FeatureColumns(
   return features;
 }
 
+struct Derived {
+  size_t a = 0;
+  size_t b = 0;
+  char op = '/';
+};
+
+absl::StatusOr<Derived> ParseDerived(const CsvTable& table,
+                                     const CsvTrainingSpec& spec,
+                                     absl::string_view expr) {
+  const size_t at = expr.find_first_of("/*");
+  if (at == absl::string_view::npos || at == 0 || at + 1 == expr.size() ||
+      expr.find_first_of("/*", at + 1) != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "derived feature '", expr, "': expected COLUMN/COLUMN or COLUMN*COLUMN"));
+  }
+  Derived d;
+  d.op = expr[at];
+  const std::string role = absl::StrCat("derived feature '", expr, "':");
+  RR_ASSIGN_OR_RETURN(d.a, Column(table, expr.substr(0, at), role));
+  RR_ASSIGN_OR_RETURN(d.b, Column(table, expr.substr(at + 1), role));
+  for (size_t c : {d.a, d.b}) {
+    if (table.columns[c] == spec.label_column ||
+        table.columns[c] == spec.time_column) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          role, " '", table.columns[c], "' is the label or time column"));
+    }
+  }
+  return d;
+}
+
+double Evaluate(const CsvTable& table, size_t row, const Derived& d) {
+  const double a = table.at(row, d.a);
+  const double b = table.at(row, d.b);
+  if (d.op == '*') return a * b;  // NaN in, NaN out
+  if (b == 0.0) return std::nan("");
+  return a / b;
+}
+
 absl::Status MissingCell(const CsvTable& table, size_t row,
                          absl::string_view column) {
   return absl::InvalidArgumentError(absl::StrCat(
@@ -60,14 +98,26 @@ absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
   const size_t label = *table.Find(spec.label_column);
   const std::optional<size_t> time =
       spec.time_column.empty() ? std::nullopt : table.Find(spec.time_column);
+  std::vector<Derived> derived;
+  for (const std::string& expr : spec.derive) {
+    RR_ASSIGN_OR_RETURN(Derived d, ParseDerived(table, spec, expr));
+    derived.push_back(d);
+  }
   TrainingSet set;
   for (size_t c : features) set.feature_names.push_back(table.columns[c]);
-  std::vector<float> row(features.size());
+  for (const std::string& expr : spec.derive) {
+    set.feature_names.push_back(expr);
+  }
+  std::vector<float> row(features.size() + derived.size());
   for (size_t r = 0; r < table.num_rows(); ++r) {
     const double outcome = table.at(r, label);
     if (std::isnan(outcome)) return MissingCell(table, r, spec.label_column);
     for (size_t i = 0; i < features.size(); ++i) {
       row[i] = static_cast<float>(table.at(r, features[i]));
+    }
+    for (size_t i = 0; i < derived.size(); ++i) {
+      row[features.size() + i] =
+          static_cast<float>(Evaluate(table, r, derived[i]));
     }
     const float y = outcome >= spec.threshold ? 1.0f : 0.0f;
     if (!time.has_value()) {

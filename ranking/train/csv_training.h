@@ -19,11 +19,18 @@ struct CsvTrainingSpec {
   double threshold = 0.0;         // label = outcome >= threshold
   std::vector<std::string> drop;  // columns that are not features
   std::string time_column;        // unix seconds; empty: row order is time
+  // Derived features, each "A/B" (ratio; missing when B is 0 or either cell
+  // is missing) or "A*B" (product; missing when either cell is), A and B
+  // column names (not the label or time). Named by the expression and
+  // appended after the table's features, in this order. Trees split one
+  // column at a time, so ratios and products are what they cannot build.
+  std::vector<std::string> derive;
 };
 
-// Features are the remaining columns in table order. INVALID_ARGUMENT if a
-// named column does not exist, no feature is left, or a row's outcome or
-// time is missing (the error names the line).
+// Features are the remaining columns in table order, then `derive`.
+// INVALID_ARGUMENT if a named column does not exist, a derived expression is
+// malformed, no feature is left, or a row's outcome or time is missing (the
+// error names the line).
 absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
                                                const CsvTrainingSpec& spec);
 

@@ -33,6 +33,7 @@ struct TrainFlags {
   double threshold = 0.0;
   int horizon_days = 7;
   std::vector<std::string> drop;
+  std::vector<std::string> derive;
   std::string time_column;
   std::string out;
   std::string model_version;
@@ -78,8 +79,9 @@ absl::Status TrainOnRows(const TrainingSet& set,
 absl::Status RunTrainCsv(const TrainFlags& flags) {
   RR_ASSIGN_OR_RETURN(ranking::CsvTable table,
                       ranking::ReadCsvTable(flags.csv));
-  const ranking::CsvTrainingSpec spec{flags.label, flags.threshold, flags.drop,
-                                      flags.time_column};
+  ranking::CsvTrainingSpec spec{flags.label, flags.threshold, flags.drop,
+                                flags.time_column};
+  spec.derive = flags.derive;
   RR_ASSIGN_OR_RETURN(TrainingSet set,
                       ranking::TrainingSetFromCsv(table, spec));
   ranking::ModelDescription description;
@@ -211,6 +213,9 @@ void AddTrainCommand(CLI::App& app, CommandSet& commands) {
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));
   cmd->add_option("--drop", f->drop, "columns that are not features");
+  cmd->add_option("--derive", f->derive,
+                  "with --csv: extra feature A/B (ratio) or A*B (product) of "
+                  "two columns, named by the expression; repeatable");
   cmd->add_option("--time-column", f->time_column,
                   "unix seconds per row; default: row order is time order");
   cmd->add_option("--out", f->out, "model directory to write")->required();
