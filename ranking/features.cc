@@ -44,17 +44,26 @@ int TopicIndex(absl::string_view topic) {
 }  // namespace
 
 PostInput PostInputFromRecord(const storage::PostRecord& record) {
-  const v1::Post& p = record.post();
+  return PostInputFromRecord(storage::PostRecord(record));
+}
+
+PostInput PostInputFromRecord(storage::PostRecord&& record) {
+  v1::Post& p = *record.mutable_post();
   PostInput in;
-  in.id = p.post_id();
-  in.platform = p.platform();
-  in.author_id = p.author_id();
+  in.id = std::move(*p.mutable_post_id());
+  in.platform = std::move(*p.mutable_platform());
+  in.author_id = std::move(*p.mutable_author_id());
   in.created_at = FromTimestamp(p.created_at());
-  in.text = p.text();
-  in.language = record.language().empty() ? p.language() : record.language();
+  in.text = std::move(*p.mutable_text());
+  in.language = record.language().empty() ? std::move(*p.mutable_language())
+                                          : std::move(*record.mutable_language());
   in.media_kind = p.media_kind();
   in.duration_seconds = p.duration_seconds();
-  in.hashtags.assign(p.hashtags().begin(), p.hashtags().end());
+  in.hashtags.reserve(p.hashtags_size());
+  for (std::string& tag : *p.mutable_hashtags()) {
+    in.hashtags.push_back(std::move(tag));
+  }
+  in.topics.reserve(record.topics_size());
   for (const v1::TopicScore& t : record.topics()) {
     in.topics.push_back({t.topic_id(), t.probability()});
   }
@@ -83,17 +92,26 @@ PostInput PostInputFromDraft(const v1::Draft& draft,
 }
 
 void FillContentFeatures(const PostInput& post, float* row) {
+  FillContentFeatures(
+      post,
+      TextFigures{DetectCues(post.text, post.hashtags),
+                  CountCodePoints(post.text)},
+      row);
+}
+
+void FillContentFeatures(const PostInput& post, const TextFigures& text,
+                         float* row) {
   for (int i = kTopicScienceTechnology; i <= kTopicGeography; ++i) row[i] = 0;
   for (const topics::TopicProbability& t : post.topics) {
     const int index = TopicIndex(t.topic_id);
     if (index >= 0) row[kTopicScienceTechnology + index] += t.probability;
   }
-  const TextCues cues = DetectCues(post.text, post.hashtags);
+  const TextCues& cues = text.cues;
   row[kCueUtility] = static_cast<float>(cues.utility);
   row[kCueSteps] = static_cast<float>(cues.steps);
   row[kCueQuantities] = static_cast<float>(cues.quantities);
   row[kCueDailyLife] = static_cast<float>(cues.daily_life);
-  row[kTextLengthLog] = Log1p(static_cast<double>(CountCodePoints(post.text)));
+  row[kTextLengthLog] = Log1p(static_cast<double>(text.code_points));
   const std::string lang = post.language.substr(0, 2);
   row[kLangEn] = lang == "en" ? 1.0f : 0.0f;
   row[kLangDe] = lang == "de" ? 1.0f : 0.0f;
@@ -235,7 +253,7 @@ absl::StatusOr<FeatureBatch> FeatureExtractor::Extract(
     // A context of a day after today would read today's incomplete rows.
     const int32_t day = storage::DayOf(std::min(requests[i].as_of, now));
     float* row = batch.row(i);
-    FillContentFeatures(post, row);
+    FillContentFeatures(post, texts_.Get(post.text, post.hashtags), row);
 
     auto& author = authors[ContextKey(post.platform, post.author_id, day)];
     if (author == nullptr) {

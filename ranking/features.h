@@ -19,6 +19,7 @@
 #include "absl/types/span.h"
 #include "ranking/feature_context.h"
 #include "ranking/feature_names.h"
+#include "ranking/text_cues.h"
 #include "reachrank/v1/common.pb.h"
 #include "storage/records.pb.h"
 #include "storage/store.h"
@@ -41,8 +42,10 @@ struct PostInput {
   bool published = false;  // false: a draft, early signals are NaN
 };
 
-// A stored post (published).
+// A stored post (published). The rvalue overload moves the strings out of
+// `record`.
 PostInput PostInputFromRecord(const storage::PostRecord& record);
+PostInput PostInputFromRecord(storage::PostRecord&& record);
 // A draft with its classification; created_at is its planned_at, or `now`
 // when unset.
 PostInput PostInputFromDraft(const v1::Draft& draft,
@@ -100,11 +103,16 @@ class FeatureExtractor {
                                 FeatureBatch* batch);
 
   storage::Store& store_;
+  TextFiguresCache texts_;
   ContextCache<AuthorContext> authors_;
   ContextCache<PlatformMarket> markets_;
 };
 
-// Content features of `post` into row[0, kTopicSupply7dLog).
+// Content features of `post` into row[0, kTopicSupply7dLog); `text` holds
+// the figures of post.text and post.hashtags.
+void FillContentFeatures(const PostInput& post, const TextFigures& text,
+                         float* row);
+// The same, computing the text figures.
 void FillContentFeatures(const PostInput& post, float* row);
 // Early signals from `counters` as of `as_of` into row[kEarlyPostAgeHours..).
 void FillEarlyFeatures(const storage::Counters& counters, absl::Time created,

@@ -229,7 +229,7 @@ absl::StatusOr<RankResult> Scorer::Rank(absl::Span<const std::string> post_ids,
       result.unknown_ids.push_back(post_ids[i]);
       continue;
     }
-    inputs.push_back(PostInputFromRecord(*records[i]));
+    inputs.push_back(PostInputFromRecord(*std::move(records[i])));
   }
   result.scored = inputs.size();
   if (inputs.empty()) return result;

@@ -138,4 +138,23 @@ size_t CountCodePoints(absl::string_view text) {
   return n;
 }
 
+TextFigures TextFiguresCache::Get(absl::string_view text,
+                                  absl::Span<const std::string> hashtags) {
+  // Length-prefixed parts: no two (text, hashtags) share a key.
+  std::string key = absl::StrCat(text.size(), ":", text);
+  for (const std::string& tag : hashtags) {
+    absl::StrAppend(&key, tag.size(), ":", tag);
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) return it->second;
+  }
+  const TextFigures figures{DetectCues(text, hashtags), CountCodePoints(text)};
+  absl::MutexLock lock(&mu_);
+  if (entries_.size() >= max_entries_) entries_.clear();
+  entries_.emplace(std::move(key), figures);
+  return figures;
+}
+
 }  // namespace reachrank::ranking

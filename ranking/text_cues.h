@@ -6,9 +6,13 @@
 #ifndef REACHRANK_RANKING_TEXT_CUES_H_
 #define REACHRANK_RANKING_TEXT_CUES_H_
 
+#include <cstddef>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 
 namespace reachrank::ranking {
@@ -37,6 +41,30 @@ TextCues DetectCues(absl::string_view text,
 // Number of Unicode code points in valid UTF-8 (continuation bytes are not
 // counted), the text length feature.
 size_t CountCodePoints(absl::string_view text);
+
+// The content figures of one text: its cues and its length in code points.
+struct TextFigures {
+  TextCues cues;
+  size_t code_points = 0;
+};
+
+// Remembers the figures of texts already seen, keyed by the exact text and
+// hashtags, so a post ranked again is not scanned again. Holds at most
+// `max_entries` texts (all are dropped when full). Thread-safe.
+class TextFiguresCache {
+ public:
+  explicit TextFiguresCache(size_t max_entries = 100000)
+      : max_entries_(max_entries) {}
+
+  // DetectCues and CountCodePoints of `text` and `hashtags`.
+  TextFigures Get(absl::string_view text,
+                  absl::Span<const std::string> hashtags);
+
+ private:
+  const size_t max_entries_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, TextFigures> entries_ ABSL_GUARDED_BY(mu_);
+};
 
 }  // namespace reachrank::ranking
 
