@@ -74,6 +74,12 @@ struct AuthorPostEntry {
   std::string topic_id;  // empty while pending
 };
 
+// Names one author: a platform and an author id on it.
+struct AuthorId {
+  std::string platform;
+  std::string author_id;
+};
+
 // A day-bucketed counter row: days since the Unix epoch (UTC).
 struct DayCounters {
   int32_t day = 0;
@@ -148,6 +154,12 @@ class Store {
   // NOT_FOUND when unknown.
   virtual absl::StatusOr<v1::Author> GetAuthor(absl::string_view platform,
                                                absl::string_view author_id) = 0;
+  // Up to `limit` author records in (platform, author_id) byte order,
+  // starting after `start_after` (nullopt: from the first); pass the last
+  // one returned to read the next page. Fewer than `limit` means the end.
+  // DATA_LOSS for a malformed record.
+  virtual absl::StatusOr<std::vector<v1::Author>> ListAuthors(
+      size_t limit, const std::optional<AuthorId>& start_after) = 0;
   // The author's posts created at or before `until`, newest first, at most
   // `limit`.
   virtual absl::StatusOr<std::vector<AuthorPostEntry>> AuthorPosts(

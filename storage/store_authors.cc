@@ -1,4 +1,9 @@
 // Authors and the per-author post index.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "storage/keys.h"
@@ -40,6 +45,32 @@ absl::StatusOr<v1::Author> RocksStore::GetAuthor(absl::string_view platform,
         "malformed record of author '", author_id, "' on '", platform, "'"));
   }
   return author;
+}
+
+absl::StatusOr<std::vector<v1::Author>> RocksStore::ListAuthors(
+    size_t limit, const std::optional<AuthorId>& start_after) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(kCfAuthors)));
+  if (start_after.has_value()) {
+    const std::string after =
+        keys::AuthorKey(start_after->platform, start_after->author_id);
+    it->Seek(after);
+    if (it->Valid() && it->key() == rocksdb::Slice(after)) it->Next();
+  } else {
+    it->SeekToFirst();
+  }
+  std::vector<v1::Author> out;
+  for (; it->Valid() && out.size() < limit; it->Next()) {
+    v1::Author& author = out.emplace_back();
+    const rocksdb::Slice value = it->value();
+    if (!author.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return absl::DataLossError(
+          absl::StrCat("malformed author record under key of ",
+                       it->key().size(), " bytes"));
+    }
+  }
+  RR_RETURN_IF_ERROR(FromRocks(it->status(), "list authors"));
+  return out;
 }
 
 absl::StatusOr<std::vector<AuthorPostEntry>> RocksStore::AuthorPosts(

@@ -55,6 +55,8 @@ class RocksStore final : public Store {
   absl::Status PutAuthors(absl::Span<const v1::Author> authors) override;
   absl::StatusOr<v1::Author> GetAuthor(absl::string_view platform,
                                        absl::string_view author_id) override;
+  absl::StatusOr<std::vector<v1::Author>> ListAuthors(
+      size_t limit, const std::optional<AuthorId>& start_after) override;
   absl::StatusOr<std::vector<AuthorPostEntry>> AuthorPosts(
       absl::string_view platform, absl::string_view author_id, absl::Time until,
       size_t limit) override;

@@ -1,6 +1,8 @@
 // Posts, classification, the pending set, authors and the author index.
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -136,6 +138,41 @@ TEST_F(StorePostsTest, ClassifiedOnArrivalAndTextChange) {
   EXPECT_THAT(Pending(), ElementsAre("p1"));
   EXPECT_EQ(TopicCell("news", kPostsPublished), 0);
   EXPECT_EQ(AuthorPublished("bob"), 1);
+}
+
+TEST_F(StorePostsTest, ListAuthorsPagesInKeyOrder) {
+  std::vector<v1::Author> authors;
+  for (const auto& [platform, id] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"tiktok", "bob"}, {"tiktok", "alice"}, {"instagram", "zed"},
+           {"tiktok", "al"}}) {
+    v1::Author& a = authors.emplace_back();
+    a.set_platform(platform);
+    a.set_author_id(id);
+    a.set_followers(static_cast<int64_t>(id.size()));
+  }
+  ASSERT_TRUE(store_->PutAuthors(authors).ok());
+  auto ids = [](const std::vector<v1::Author>& page) {
+    std::vector<std::string> out;
+    for (const v1::Author& a : page) {
+      out.push_back(a.platform() + "/" + a.author_id());
+    }
+    return out;
+  };
+  auto first = store_->ListAuthors(2, std::nullopt);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_THAT(ids(*first), ElementsAre("instagram/zed", "tiktok/al"));
+  EXPECT_EQ((*first)[1].followers(), 2);
+  auto second = store_->ListAuthors(2, AuthorId{"tiktok", "al"});
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_THAT(ids(*second), ElementsAre("tiktok/alice", "tiktok/bob"));
+  auto end = store_->ListAuthors(2, AuthorId{"tiktok", "bob"});
+  ASSERT_TRUE(end.ok()) << end.status();
+  EXPECT_TRUE(end->empty());
+  // A start that is no author resumes at the next one.
+  auto between = store_->ListAuthors(10, AuthorId{"tiktok", "b"});
+  ASSERT_TRUE(between.ok()) << between.status();
+  EXPECT_THAT(ids(*between), ElementsAre("tiktok/bob"));
 }
 
 TEST_F(StorePostsTest, AuthorPostsNewestFirstUntil) {
