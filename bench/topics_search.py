@@ -15,6 +15,13 @@ the library does.
 
   bench/topics_search.py BUILD_DIR han    model.han.bin: mostly-Han texts, zh
   bench/topics_search.py BUILD_DIR main   model.bin: the other texts, en+de
+  bench/topics_search.py BUILD_DIR han-wide   model.han.bin, wider, staged:
+    1. structure: Han character n-grams 0..3 x fastText minn/maxn (none,
+       1-2, 1-3) x wordNgrams 1..2, at dim 25, lr 0.5, epoch 100;
+    2. training: the 2 best structures x dim 25/50/100 x (epoch, lr) in
+       (50, 1.0), (100, 0.5), (100, 1.0), (200, 0.25), (200, 0.5);
+    3. the 5 best of stage 2 again on two other fold assignments (fold
+       seeds 2 and 3); the best mean over the three assignments wins.
 Prints one line per setting: cross-validated accuracy per language and
 their mean, best last.
 """
@@ -105,10 +112,67 @@ def grid(part, cjk_main):
                       "-bucket", str(bucket)]
 
 
+def han_flags(ngrams, dim, lr, epoch):
+    minn, maxn, wng = ngrams
+    return ["-minn", str(minn), "-maxn", str(maxn), "-dim", str(dim),
+            "-lr", str(lr), "-epoch", str(epoch), "-wordNgrams", str(wng),
+            "-bucket", "50000"]
+
+
+def han_wide(binary, args, pool, work):
+    """The staged search for model.han.bin; returns the winning line."""
+    data = {}
+
+    def score(cjk, flags, seed=1):
+        if (cjk, seed) not in data:
+            if cjk not in data:
+                data[cjk] = load(binary, cjk)
+            rows = data[cjk]
+            data[(cjk, seed)] = folds(rows, args.folds, seed=seed)
+        rows, fold = data[cjk], data[(cjk, seed)]
+        jobs = [pool.submit(run_fold, rows, fold, f, True, flags, work)
+                for f in range(args.folds)]
+        c = n = 0
+        for job in jobs:
+            for _, (cc, nn) in job.result().items():
+                c += cc
+                n += nn
+        acc = 100.0 * c / n
+        print(f"fold-seed {seed} cjk {cjk} {' '.join(flags)} | zh {acc:.2f}",
+              flush=True)
+        return acc
+
+    stage1 = []
+    for cjk, mm, wng in itertools.product(
+            (0, 1, 2, 3), ((0, 0), (1, 2), (1, 3)), (1, 2)):
+        ngrams = (mm[0], mm[1], wng)
+        stage1.append((score(cjk, han_flags(ngrams, 25, 0.5, 100)),
+                       cjk, ngrams))
+    stage1.sort(key=lambda t: -t[0])
+    print("stage 1 best:", stage1[:2], flush=True)
+    stage2 = []
+    for _, cjk, ngrams in stage1[:2]:
+        for dim, (epoch, lr) in itertools.product(
+                (25, 50, 100),
+                ((50, 1.0), (100, 0.5), (100, 1.0), (200, 0.25), (200, 0.5))):
+            flags = han_flags(ngrams, dim, lr, epoch)
+            stage2.append((score(cjk, flags), cjk, flags))
+    stage2.sort(key=lambda t: -t[0])
+    stage3 = []
+    for acc, cjk, flags in stage2[:5]:
+        accs = [acc] + [score(cjk, flags, seed) for seed in (2, 3)]
+        mean = sum(accs) / len(accs)
+        line = (f"cjk {cjk} {' '.join(flags)} | zh over fold seeds 1,2,3: "
+                + " ".join(f"{a:.2f}" for a in accs) + f" | mean {mean:.2f}")
+        print(line, flush=True)
+        stage3.append((mean, line))
+    return max(stage3)[1]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build_dir")
-    parser.add_argument("part", choices=("han", "main"))
+    parser.add_argument("part", choices=("han", "main", "han-wide"))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--cjk", type=int, default=2,
@@ -121,6 +185,9 @@ def main():
     results = []
     with tempfile.TemporaryDirectory() as work, \
             concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        if args.part == "han-wide":
+            print("best:", han_wide(binary, args, pool, work))
+            return
         for cjk, flags in grid(args.part, args.cjk):
             if cjk not in data:
                 rows = load(binary, cjk)
