@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
+#include <utility>
 
 #include "base/status_macros.h"
 #include "ranking/feature_names.h"
@@ -111,6 +113,22 @@ absl::StatusOr<TrainingRows> BuildTrainingRows(
   }
   SortByTime(&out);
   return out;
+}
+
+absl::StatusOr<std::vector<AuthorRef>> ListAllAuthors(storage::Store& store) {
+  constexpr size_t kPage = 1000;
+  std::vector<AuthorRef> out;
+  std::optional<storage::AuthorId> after;
+  for (;;) {
+    RR_ASSIGN_OR_RETURN(std::vector<v1::Author> page,
+                        store.ListAuthors(kPage, after));
+    for (v1::Author& a : page) {
+      out.push_back({std::move(*a.mutable_platform()),
+                     std::move(*a.mutable_author_id())});
+    }
+    if (page.size() < kPage) return out;
+    after = storage::AuthorId{out.back().platform, out.back().author_id};
+  }
 }
 
 absl::StatusOr<TrainingRows> BuildTrainingRowsForAuthors(

@@ -56,6 +56,11 @@ absl::StatusOr<TrainingRows> BuildTrainingRowsForAuthors(
     storage::Store& store, absl::Span<const AuthorRef> authors,
     const TrainingRowsOptions& options);
 
+// Every author with a record (Store::ListAuthors, in key order). Authors
+// whose posts were stored without a record are not listed. Errors come from
+// the store.
+absl::StatusOr<std::vector<AuthorRef>> ListAllAuthors(storage::Store& store);
+
 }  // namespace reachrank::ranking
 
 #endif  // REACHRANK_RANKING_TRAINING_ROWS_H_

@@ -72,9 +72,12 @@ absl::StatusOr<ranking::LabelConfigs> LoadLabels(const StoreRowsFlags& flags) {
 
 absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
     const StoreRowsFlags& flags) {
-  RR_ASSIGN_OR_RETURN(std::string text, ranking::ReadModelFile(flags.authors));
-  RR_ASSIGN_OR_RETURN(std::vector<ranking::AuthorRef> authors,
-                      ParseAuthors(text, flags.authors));
+  std::vector<ranking::AuthorRef> authors;
+  if (!flags.authors.empty()) {
+    RR_ASSIGN_OR_RETURN(std::string text,
+                        ranking::ReadModelFile(flags.authors));
+    RR_ASSIGN_OR_RETURN(authors, ParseAuthors(text, flags.authors));
+  }
   ranking::TrainingRowsOptions options;
   RR_ASSIGN_OR_RETURN(options.cutoff, Cutoff(flags.cutoff));
   RR_ASSIGN_OR_RETURN(options.labels, LoadLabels(flags));
@@ -84,6 +87,9 @@ absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<storage::Store> store,
       storage::Store::OpenSecondary(store_options, secondary.path()));
+  if (flags.authors.empty()) {
+    RR_ASSIGN_OR_RETURN(authors, ranking::ListAllAuthors(*store));
+  }
   return ranking::BuildTrainingRowsForAuthors(*store, authors, options);
 }
 

@@ -15,7 +15,8 @@ namespace reachrank::cli {
 // Where the rows come from. A plain value type.
 struct StoreRowsFlags {
   std::string db;       // database directory (opened as a read-only secondary)
-  std::string authors;  // file: one "platform author_id" per line
+  std::string authors;  // file: one "platform author_id" per line; empty:
+                        // every author with a record
   std::string labels;   // label config JSON (ranking/label.h); empty: defaults
   std::string
       cutoff;  // RFC 3339; posts whose horizon ended by then; empty: now
@@ -31,7 +32,8 @@ absl::StatusOr<std::vector<ranking::AuthorRef>> ParseAuthors(
 absl::StatusOr<ranking::LabelConfigs> LoadLabels(const StoreRowsFlags& flags);
 
 // Opens flags.db as a secondary in a temporary directory (removed again)
-// and builds the draft and live rows of every post of the listed authors.
+// and builds the draft and live rows of every post of the listed authors
+// (without an authors file: of every author with a record).
 absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
     const StoreRowsFlags& flags);
 

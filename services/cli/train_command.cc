@@ -120,12 +120,7 @@ absl::Status RunTrain(const TrainFlags& flags) {
     return absl::InvalidArgumentError(
         "give the rows to train on: --csv FILE or --db DIR");
   }
-  if (!flags.store.db.empty()) {
-    if (flags.store.authors.empty()) {
-      return absl::InvalidArgumentError("--db needs --authors FILE");
-    }
-    return RunTrainDb(flags);
-  }
+  if (!flags.store.db.empty()) return RunTrainDb(flags);
   if (flags.label.empty()) {
     return absl::InvalidArgumentError("--csv needs --label COLUMN");
   }
@@ -150,7 +145,8 @@ absl::Status RunExport(const ExportFlags& flags) {
 void AddStoreOptions(CLI::App* cmd, StoreRowsFlags& s) {
   cmd->add_option("--db", s.db, "database directory (read as a secondary)");
   cmd->add_option("--authors", s.authors,
-                  "with --db: file of 'platform author_id' lines");
+                  "with --db: file of 'platform author_id' lines (default: "
+                  "every author with a record)");
   cmd->add_option("--labels", s.labels, "with --db: label config JSON");
   cmd->add_option(
       "--cutoff", s.cutoff,
@@ -163,7 +159,6 @@ void AddExportCommand(CLI::App& app, CommandSet& commands) {
       "export", "write a database's point-in-time training rows as CSV");
   AddStoreOptions(cmd, f->store);
   cmd->get_option("--db")->required();
-  cmd->get_option("--authors")->required();
   cmd->add_option("--out", f->out, "CSV file to write")->required();
   cmd->add_flag("--draft", f->draft, "the draft rows (default: the live rows)");
   commands.Add(cmd, [f] { return ExitCode(RunExport(*f)); });

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,8 @@
 #include "gtest/gtest.h"
 #include "ranking/model/model.h"
 #include "services/cli/store_rows.h"
+#include "storage/store.h"
+#include "storage/test_util.h"
 
 namespace reachrank::cli {
 namespace {
@@ -133,6 +136,36 @@ TEST(TrainCommandTest, MissingDatabaseFails) {
                           authors, "' --out '", dir, "/rows.csv'"));
   EXPECT_EQ(exported.exit_code, 1) << exported.output;
   EXPECT_FALSE(std::filesystem::exists(dir + "/rows.csv"));
+}
+
+TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
+  const std::string dir = FreshDir("all_authors");
+  {
+    auto store = storage::Store::Open(
+        storage::testing::OptionsFor(dir + "/db"));
+    ASSERT_TRUE(store.ok()) << store.status();
+    std::vector<v1::Author> authors(2);
+    authors[0].set_platform("tiktok");
+    authors[0].set_author_id("a1");
+    authors[1].set_platform("tiktok");
+    authors[1].set_author_id("a2");
+    ASSERT_TRUE((*store)->PutAuthors(authors).ok());
+    const absl::Time t0 = storage::testing::T0();
+    ASSERT_TRUE((*store)
+                    ->PutPosts({storage::testing::MakePost("p1", "a1", t0),
+                                storage::testing::MakePost("p2", "a2", t0)})
+                    .ok());
+    ASSERT_TRUE((*store)->Flush().ok());
+  }
+  const Result r = RunCli(absl::StrCat(
+      "export --db '", dir, "/db' --cutoff 2030-01-01T00:00:00Z --out '", dir,
+      "/rows.csv'"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(dir + "/rows.csv");
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) ++lines;
+  EXPECT_EQ(lines, 3);  // header, p1 of a1, p2 of a2
 }
 
 TEST(ParseAuthorsTest, ReadsPlatformAndIdPerLine) {

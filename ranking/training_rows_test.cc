@@ -1,0 +1,108 @@
+// Point-in-time training rows on a hand-built store: only posts whose
+// horizon has passed, labels from the horizon only, live rows from the
+// first hours only.
+#include "ranking/training_rows.h"
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ranking/feature_names.h"
+#include "storage/test_util.h"
+
+namespace reachrank::ranking {
+namespace {
+
+using storage::testing::MakeEvent;
+using storage::testing::MakePost;
+using storage::testing::T0;
+using ::testing::ElementsAre;
+
+absl::Time D(double days) { return T0() + absl::Hours(24 * days); }
+
+// Author a1 on tiktok with posts p1 (day 0), p2 (day 1) and p3 (day 6);
+// the default label: 1,000 stranger impressions within 7 days.
+class TrainingRowsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store =
+        storage::Store::Open(storage::testing::OptionsFor(dir_.path()));
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    v1::Author a;
+    a.set_platform("tiktok");
+    a.set_author_id("a1");
+    ASSERT_TRUE(store_->PutAuthors({a}).ok());
+    ASSERT_TRUE(store_
+                    ->PutPosts({MakePost("p1", "a1", D(0)),
+                                MakePost("p2", "a1", D(1)),
+                                MakePost("p3", "a1", D(6))})
+                    .ok());
+    using v1::EVENT_TYPE_IMPRESSION;
+    auto recorded = store_->RecordEvents(
+        {// p1: 600 in its first hour, 600 more on day 6: reached.
+         MakeEvent("e1", "p1", EVENT_TYPE_IMPRESSION, D(0) + absl::Minutes(30),
+                   600),
+         MakeEvent("e2", "p1", EVENT_TYPE_IMPRESSION, D(6), 600),
+         // p2: 900 within its horizon, 5,000 after it: not reached.
+         MakeEvent("e3", "p2", EVENT_TYPE_IMPRESSION, D(2), 900),
+         MakeEvent("e4", "p2", EVENT_TYPE_IMPRESSION, D(8.5), 5000),
+         MakeEvent("e5", "p3", EVENT_TYPE_IMPRESSION, D(6.5), 5000)},
+        T0());
+    ASSERT_TRUE(recorded.ok()) << recorded.status();
+    ASSERT_EQ(recorded->accepted, 5u);
+  }
+
+  storage::testing::ScopedTempDir dir_;
+  std::unique_ptr<storage::Store> store_;
+};
+
+TEST_F(TrainingRowsTest, OnlyPostsWhoseHorizonPassedWithHorizonLabels) {
+  TrainingRowsOptions options;
+  options.cutoff = D(9);  // p1's and p2's horizons ended; p3's did not
+  auto rows = BuildTrainingRows(*store_, {"p3", "p2", "p1", "nope"}, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(rows->post_ids, ElementsAre("p1", "p2"));  // by created_at
+  EXPECT_THAT(rows->draft.labels, ElementsAre(1.0f, 0.0f));
+  EXPECT_THAT(rows->live.labels, ElementsAre(1.0f, 0.0f));
+  EXPECT_THAT(rows->draft.times, ElementsAre(D(0), D(1)));
+  EXPECT_EQ(rows->draft.num_features(), kNumDraftFeatures);
+  EXPECT_EQ(rows->live.num_features(), kNumLiveFeatures);
+  // The live row is as of created_at + 2 h: p1's day-6 events are unknown.
+  EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyImprStrangerLog],
+                  std::log1p(600.0f));
+  EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyPostAgeHours], 2.0f);
+}
+
+TEST_F(TrainingRowsTest, ACutoffBeforeEveryHorizonGivesNoRows) {
+  TrainingRowsOptions options;
+  options.cutoff = D(7) - absl::Seconds(1);
+  auto rows = BuildTrainingRows(*store_, {"p1", "p2", "p3"}, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_TRUE(rows->post_ids.empty());
+  EXPECT_EQ(rows->live.num_rows(), 0u);
+}
+
+TEST_F(TrainingRowsTest, AllAuthorsAreListedFromTheStore) {
+  v1::Author b;
+  b.set_platform("instagram");
+  b.set_author_id("b1");
+  ASSERT_TRUE(store_->PutAuthors({b}).ok());
+  auto authors = ListAllAuthors(*store_);
+  ASSERT_TRUE(authors.ok()) << authors.status();
+  ASSERT_EQ(authors->size(), 2u);
+  EXPECT_EQ((*authors)[0].platform, "instagram");
+  EXPECT_EQ((*authors)[1].author_id, "a1");
+  TrainingRowsOptions options;
+  options.cutoff = D(20);
+  auto rows = BuildTrainingRowsForAuthors(*store_, *authors, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(rows->post_ids, ElementsAre("p1", "p2", "p3"));
+  EXPECT_THAT(rows->live.labels, ElementsAre(1.0f, 0.0f, 1.0f));
+}
+
+}  // namespace
+}  // namespace reachrank::ranking
