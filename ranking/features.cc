@@ -1,6 +1,7 @@
 #include "ranking/features.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -126,22 +127,46 @@ void FillContentFeatures(const PostInput& post, const TextFigures& text,
   row[kHashtags] = static_cast<float>(post.hashtags.size());
 }
 
+namespace {
+
+// A post's event counts folded in one pass over its cells: by (relation,
+// type) over every surface, and impressions by surface.
+struct EarlyCounts {
+  std::array<std::array<double, storage::kEventTypes>, storage::kRelations>
+      by{};
+  std::array<double, storage::kSurfaces> impressions{};
+};
+
+EarlyCounts FoldEarlyCounts(const storage::Counters& c) {
+  EarlyCounts e;
+  constexpr uint32_t kPerSurface = storage::kRelations * storage::kEventTypes;
+  for (const auto& [cell, n] : c.cells()) {
+    if (cell >= storage::kWatchBase) break;  // cells are sorted
+    const uint32_t surface = cell / kPerSurface;
+    const uint32_t relation = cell % kPerSurface / storage::kEventTypes;
+    const uint32_t type = cell % storage::kEventTypes;
+    e.by[relation][type] += static_cast<double>(n);
+    if (type == v1::EVENT_TYPE_IMPRESSION) {
+      e.impressions[surface] += static_cast<double>(n);
+    }
+  }
+  return e;
+}
+
+}  // namespace
+
 void FillEarlyFeatures(const storage::Counters& c, absl::Time created,
                        absl::Time as_of, float* row) {
-  using storage::EventCell;
-  auto surface_impr = [&c](v1::Surface s) {
-    int64_t n = 0;
-    for (int r = 0; r < storage::kRelations; ++r) {
-      n += c.Get(EventCell(s, static_cast<v1::Relation>(r),
-                           v1::EVENT_TYPE_IMPRESSION));
-    }
-    return static_cast<double>(n);
-  };
-  auto by = [&c](v1::Relation r, v1::EventType t) {
-    return static_cast<double>(c.ByRelationType(r, t));
-  };
+  const EarlyCounts e = FoldEarlyCounts(c);
+  auto surface_impr = [&e](v1::Surface s) { return e.impressions[s]; };
+  auto by = [&e](v1::Relation r, v1::EventType t) { return e.by[r][t]; };
   auto known = [&by](v1::EventType t) {
     return by(v1::RELATION_FOLLOWER, t) + by(v1::RELATION_FRIEND, t);
+  };
+  auto all = [&e](v1::EventType t) {
+    double n = 0;
+    for (const auto& relation : e.by) n += relation[t];
+    return n;
   };
   using v1::RELATION_STRANGER;
   row[kEarlyPostAgeHours] = static_cast<float>(
@@ -168,8 +193,7 @@ void FillEarlyFeatures(const storage::Counters& c, absl::Time created,
       Rate(by(RELATION_STRANGER, v1::EVENT_TYPE_SHARE), s_views);
   row[kEarlyStrangerNotInterestedRate] =
       Rate(by(RELATION_STRANGER, v1::EVENT_TYPE_NOT_INTERESTED), s_impr);
-  row[kEarlySharesLog] =
-      Log1p(static_cast<double>(c.ByType(v1::EVENT_TYPE_SHARE)));
+  row[kEarlySharesLog] = Log1p(all(v1::EVENT_TYPE_SHARE));
   row[kEarlyStrangerFollows] =
       static_cast<float>(by(RELATION_STRANGER, v1::EVENT_TYPE_FOLLOW));
 }
