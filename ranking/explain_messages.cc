@@ -38,8 +38,7 @@ const std::vector<Sentences>& Table() {
         "Das Thema „{topic}“ zieht auf dieser Plattform wenige Fremde an"},
        {"「{topic}」话题在这个平台上吸引陌生人",
         "「{topic}」话题在这个平台上很少吸引陌生人"},
-       {"Its topic is not known yet",
-        "Das Thema ist noch nicht bekannt",
+       {"Its topic is not known yet", "Das Thema ist noch nicht bekannt",
         "还不知道它的话题"}},
       {"topic_saturation",
        {"Strangers want more '{topic}' than is posted: new posts were only "
@@ -78,7 +77,8 @@ const std::vector<Sentences>& Table() {
        {"„{topic}“ ist zeitlos: ältere Beiträge erhalten weiter Aufrufe von "
         "Fremden (das {evergreen}-Fache der ersten Woche)",
         "„{topic}“ verblasst schnell: nach der ersten Woche kommt wenig dazu"},
-       {"「{topic}」是常青话题：旧帖仍持续获得陌生人观看（首周的{evergreen}倍）",
+       {"「{topic}」是常青话题：旧帖仍持续获得陌生人观看（首周的{evergreen}"
+        "倍）",
         "「{topic}」热度消退快：首周之后几乎没有新增观看"},
        {"Not enough history to tell whether its topic stays in demand",
         "Zu wenig Verlauf, um zu sagen, ob das Thema gefragt bleibt",
@@ -170,10 +170,10 @@ const std::vector<Sentences>& Table() {
         "Only {impr} strangers saw it in its first {age} hours"},
        {"Er hat in {age} Stunden schon {impr} Fremde erreicht",
         "In den ersten {age} Stunden sahen ihn nur {impr} Fremde"},
-       {"发布{age}小时内已触达{impr}位陌生人", "发布后{age}小时内只有{impr}位陌生人看到"},
+       {"发布{age}小时内已触达{impr}位陌生人",
+        "发布后{age}小时内只有{impr}位陌生人看到"},
        {"There are no early stranger figures yet",
-        "Noch keine frühen Zahlen zu Fremden",
-        "还没有早期的陌生人数据"}},
+        "Noch keine frühen Zahlen zu Fremden", "还没有早期的陌生人数据"}},
       {"stranger_reaction",
        {"Strangers watched to the end ({sc}%) and liked it ({sl}%)",
         "Strangers left before the end: {sc}% finished it, {sl}% liked it"},
@@ -225,19 +225,19 @@ struct Figure {
 };
 
 std::vector<Figure> Figures(absl::Span<const float> row) {
-  return {{"{ratio}", std::exp2(At(row, kTopicSaturationLog2)), false},
-          {"{rate}", At(row, kTopicStrangerEngagementRate), true},
-          {"{evergreen}", At(row, kTopicEvergreenRatio), false},
-          {"{reach}", std::expm1(At(row, kAcctStrangerReachLog)), false},
-          {"{focus}", At(row, kAcctNicheFocus), true},
-          {"{followers}", std::expm1(At(row, kAcctFollowersLog)), false},
-          {"{elsewhere}", std::expm1(At(row, kAcctFollowersElsewhereLog)),
-           false},
-          {"{impr}", std::expm1(At(row, kEarlyImprStrangerLog)), false},
-          {"{age}", At(row, kEarlyPostAgeHours), false},
-          {"{sc}", At(row, kEarlyStrangerCompletionRate), true},
-          {"{fc}", At(row, kEarlyFollowerCompletionRate), true},
-          {"{sl}", At(row, kEarlyStrangerLikeRate), true}};
+  return {
+      {"{ratio}", std::exp2(At(row, kTopicSaturationLog2)), false},
+      {"{rate}", At(row, kTopicStrangerEngagementRate), true},
+      {"{evergreen}", At(row, kTopicEvergreenRatio), false},
+      {"{reach}", std::expm1(At(row, kAcctStrangerReachLog)), false},
+      {"{focus}", At(row, kAcctNicheFocus), true},
+      {"{followers}", std::expm1(At(row, kAcctFollowersLog)), false},
+      {"{elsewhere}", std::expm1(At(row, kAcctFollowersElsewhereLog)), false},
+      {"{impr}", std::expm1(At(row, kEarlyImprStrangerLog)), false},
+      {"{age}", At(row, kEarlyPostAgeHours), false},
+      {"{sc}", At(row, kEarlyStrangerCompletionRate), true},
+      {"{fc}", At(row, kEarlyFollowerCompletionRate), true},
+      {"{sl}", At(row, kEarlyStrangerLikeRate), true}};
 }
 
 // `text` with its figures filled in, or nullopt when one it names is

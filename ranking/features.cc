@@ -56,8 +56,9 @@ PostInput PostInputFromRecord(storage::PostRecord&& record) {
   in.author_id = std::move(*p.mutable_author_id());
   in.created_at = FromTimestamp(p.created_at());
   in.text = std::move(*p.mutable_text());
-  in.language = record.language().empty() ? std::move(*p.mutable_language())
-                                          : std::move(*record.mutable_language());
+  in.language = record.language().empty()
+                    ? std::move(*p.mutable_language())
+                    : std::move(*record.mutable_language());
   in.media_kind = p.media_kind();
   in.duration_seconds = p.duration_seconds();
   in.hashtags.reserve(p.hashtags_size());
@@ -93,11 +94,10 @@ PostInput PostInputFromDraft(const v1::Draft& draft,
 }
 
 void FillContentFeatures(const PostInput& post, float* row) {
-  FillContentFeatures(
-      post,
-      TextFigures{DetectCues(post.text, post.hashtags),
-                  CountCodePoints(post.text)},
-      row);
+  FillContentFeatures(post,
+                      TextFigures{DetectCues(post.text, post.hashtags),
+                                  CountCodePoints(post.text)},
+                      row);
 }
 
 void FillContentFeatures(const PostInput& post, const TextFigures& text,

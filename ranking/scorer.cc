@@ -152,11 +152,10 @@ absl::StatusOr<ScoreResult> Scorer::ScorePost(const std::string& post_id,
                                               absl::string_view language) {
   RR_ASSIGN_OR_RETURN(storage::PostRecord record, store_.GetPost(post_id));
   std::vector<PostInput> posts = {PostInputFromRecord(record)};
-  RR_ASSIGN_OR_RETURN(
-      std::vector<ScoreResult> results,
-      ScoreInputs(RequestsAt(posts, as_of.value_or(absl::Now()),
-                             !as_of.has_value()),
-                  explain, language));
+  RR_ASSIGN_OR_RETURN(std::vector<ScoreResult> results,
+                      ScoreInputs(RequestsAt(posts, as_of.value_or(absl::Now()),
+                                             !as_of.has_value()),
+                                  explain, language));
   return std::move(results[0]);
 }
 
@@ -235,9 +234,9 @@ absl::StatusOr<RankResult> Scorer::Rank(absl::Span<const std::string> post_ids,
   if (inputs.empty()) return result;
   RR_ASSIGN_OR_RETURN(
       result.top,
-      ScoreInputs(RequestsAt(inputs, as_of.value_or(absl::Now()),
-                             !as_of.has_value()),
-                  explain, language, limit == 0 ? inputs.size() : limit));
+      ScoreInputs(
+          RequestsAt(inputs, as_of.value_or(absl::Now()), !as_of.has_value()),
+          explain, language, limit == 0 ? inputs.size() : limit));
   return result;
 }
 

@@ -36,11 +36,11 @@ class TrainingRowsTest : public ::testing::Test {
     a.set_platform("tiktok");
     a.set_author_id("a1");
     ASSERT_TRUE(store_->PutAuthors({a}).ok());
-    ASSERT_TRUE(store_
-                    ->PutPosts({MakePost("p1", "a1", D(0)),
-                                MakePost("p2", "a1", D(1)),
-                                MakePost("p3", "a1", D(6))})
-                    .ok());
+    ASSERT_TRUE(
+        store_
+            ->PutPosts({MakePost("p1", "a1", D(0)), MakePost("p2", "a1", D(1)),
+                        MakePost("p3", "a1", D(6))})
+            .ok());
     using v1::EVENT_TYPE_IMPRESSION;
     auto recorded = store_->RecordEvents(
         {// p1: 600 in its first hour, 600 more on day 6: reached.
@@ -72,8 +72,7 @@ TEST_F(TrainingRowsTest, OnlyPostsWhoseHorizonPassedWithHorizonLabels) {
   EXPECT_EQ(rows->draft.num_features(), kNumDraftFeatures);
   EXPECT_EQ(rows->live.num_features(), kNumLiveFeatures);
   // The live row is as of created_at + 2 h: p1's day-6 events are unknown.
-  EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyImprStrangerLog],
-                  std::log1p(600.0f));
+  EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyImprStrangerLog], std::log1p(600.0f));
   EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyPostAgeHours], 2.0f);
 }
 

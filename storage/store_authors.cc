@@ -64,9 +64,8 @@ absl::StatusOr<std::vector<v1::Author>> RocksStore::ListAuthors(
     v1::Author& author = out.emplace_back();
     const rocksdb::Slice value = it->value();
     if (!author.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      return absl::DataLossError(
-          absl::StrCat("malformed author record under key of ",
-                       it->key().size(), " bytes"));
+      return absl::DataLossError(absl::StrCat(
+          "malformed author record under key of ", it->key().size(), " bytes"));
     }
   }
   RR_RETURN_IF_ERROR(FromRocks(it->status(), "list authors"));

@@ -143,9 +143,10 @@ TEST_F(StorePostsTest, ClassifiedOnArrivalAndTextChange) {
 TEST_F(StorePostsTest, ListAuthorsPagesInKeyOrder) {
   std::vector<v1::Author> authors;
   for (const auto& [platform, id] :
-       std::vector<std::pair<std::string, std::string>>{
-           {"tiktok", "bob"}, {"tiktok", "alice"}, {"instagram", "zed"},
-           {"tiktok", "al"}}) {
+       std::vector<std::pair<std::string, std::string>>{{"tiktok", "bob"},
+                                                        {"tiktok", "alice"},
+                                                        {"instagram", "zed"},
+                                                        {"tiktok", "al"}}) {
     v1::Author& a = authors.emplace_back();
     a.set_platform(platform);
     a.set_author_id(id);

@@ -33,8 +33,7 @@ v1::ReachScore ToReachScore(const ranking::ScoreResult& r) {
   out.set_id(r.id);
   out.set_p_reach(r.p_reach);
   out.set_expected_stranger_impressions(r.expected_stranger_impressions);
-  out.mutable_surface_mix()->insert(r.surface_mix.begin(),
-                                    r.surface_mix.end());
+  out.mutable_surface_mix()->insert(r.surface_mix.begin(), r.surface_mix.end());
   for (const ranking::Reason& reason : r.reasons) {
     v1::Reason* proto = out.add_reasons();
     proto->set_factor(reason.factor);

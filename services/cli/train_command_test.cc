@@ -141,8 +141,8 @@ TEST(TrainCommandTest, MissingDatabaseFails) {
 TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
   const std::string dir = FreshDir("all_authors");
   {
-    auto store = storage::Store::Open(
-        storage::testing::OptionsFor(dir + "/db"));
+    auto store =
+        storage::Store::Open(storage::testing::OptionsFor(dir + "/db"));
     ASSERT_TRUE(store.ok()) << store.status();
     std::vector<v1::Author> authors(2);
     authors[0].set_platform("tiktok");

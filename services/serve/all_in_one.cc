@@ -57,9 +57,8 @@ absl::Status AllInOne::OpenParts() {
 absl::Status AllInOne::OpenRanking() {
   ranking::ScorerOptions scorer_options;
   scorer_options.features.context_ttl = ranking::kServingContextTtl;
-  auto scorer = ranking::Scorer::Create(*store_, topics_.get(),
-                                        std::move(scorer_options),
-                                        options_.rank_model);
+  auto scorer = ranking::Scorer::Create(
+      *store_, topics_.get(), std::move(scorer_options), options_.rank_model);
   if (!scorer.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("ranking model ", options_.rank_model, ": ",
