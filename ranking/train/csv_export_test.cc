@@ -37,7 +37,7 @@ TEST(CsvExportTest, ReadsBackExactly) {
   absl::StatusOr<CsvTable> table = ReadCsvTable(path);
   ASSERT_TRUE(table.ok()) << table.status();
   absl::StatusOr<TrainingSet> back =
-      TrainingSetFromCsv(*table, {"label", 1, {}, "time"});
+      TrainingSetFromCsv(*table, {"label", 1, {}, "time", {}});
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->feature_names, set.feature_names);
   EXPECT_EQ(back->labels, set.labels);
