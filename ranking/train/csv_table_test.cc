@@ -57,7 +57,7 @@ TEST(CsvTrainingTest, LabelIsThresholdedAndNotAFeature) {
   const CsvTable t =
       *ParseCsvTable("x, shares, y, id\n1,1400,,9\n2,1399,5,8\n", "t.csv");
   absl::StatusOr<TrainingSet> set =
-      TrainingSetFromCsv(t, {"shares", 1400.0, {"id"}, ""});
+      TrainingSetFromCsv(t, {"shares", 1400.0, {"id"}, "", {}});
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_THAT(set->feature_names, ElementsAre("x", "y"));
   EXPECT_THAT(set->labels, ElementsAre(1.0f, 0.0f));
@@ -70,7 +70,7 @@ TEST(CsvTrainingTest, LabelIsThresholdedAndNotAFeature) {
 
 TEST(CsvTrainingTest, TimeColumnIsUnixSeconds) {
   const CsvTable t = *ParseCsvTable("t,x,y\n100,1,0\n50.5,2,1\n", "t.csv");
-  absl::StatusOr<TrainingSet> set = TrainingSetFromCsv(t, {"y", 1, {}, "t"});
+  absl::StatusOr<TrainingSet> set = TrainingSetFromCsv(t, {"y", 1, {}, "t", {}});
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_THAT(set->feature_names, ElementsAre("x"));
   EXPECT_THAT(set->times, ElementsAre(absl::FromUnixSeconds(100),
@@ -79,20 +79,20 @@ TEST(CsvTrainingTest, TimeColumnIsUnixSeconds) {
 
 TEST(CsvTrainingTest, NamesMissingColumnsAndCells) {
   const CsvTable t = *ParseCsvTable("x,y\n1,\n", "t.csv");
-  EXPECT_THAT(TrainingSetFromCsv(t, {"z", 1, {}, ""}).status().message(),
+  EXPECT_THAT(TrainingSetFromCsv(t, {"z", 1, {}, "", {}}).status().message(),
               HasSubstr("label column 'z' is not in the table"));
-  EXPECT_THAT(TrainingSetFromCsv(t, {"y", 1, {"q"}, ""}).status().message(),
+  EXPECT_THAT(TrainingSetFromCsv(t, {"y", 1, {"q"}, "", {}}).status().message(),
               HasSubstr("dropped column 'q' is not in the table"));
-  EXPECT_THAT(TrainingSetFromCsv(t, {"y", 1, {"x"}, ""}).status().message(),
+  EXPECT_THAT(TrainingSetFromCsv(t, {"y", 1, {"x"}, "", {}}).status().message(),
               HasSubstr("no feature columns"));
-  EXPECT_THAT(TrainingSetFromCsv(t, {"y", 1, {}, ""}).status().message(),
+  EXPECT_THAT(TrainingSetFromCsv(t, {"y", 1, {}, "", {}}).status().message(),
               HasSubstr("line 2: the y cell is empty"));
 }
 
 TEST(CsvTrainingTest, DerivedRatiosAndProductsFollowTheColumns) {
   const CsvTable t =
       *ParseCsvTable("a,b,y\n6,3,1\n5,0,0\n,2,1\n", "t.csv");
-  CsvTrainingSpec spec{"y", 1, {}, ""};
+  CsvTrainingSpec spec{"y", 1, {}, "", {}};
   spec.derive = {"a/b", "a*b"};
   absl::StatusOr<TrainingSet> set = TrainingSetFromCsv(t, spec);
   ASSERT_TRUE(set.ok()) << set.status();
@@ -109,13 +109,13 @@ TEST(CsvTrainingTest, DerivedRatiosAndProductsFollowTheColumns) {
 TEST(CsvTrainingTest, BadDerivedFeaturesAreNamed) {
   const CsvTable t = *ParseCsvTable("a,b,y\n6,3,1\n", "t.csv");
   for (const char* expr : {"a", "a/", "/b", "a/b/a", "a+b"}) {
-    CsvTrainingSpec spec{"y", 1, {}, ""};
+    CsvTrainingSpec spec{"y", 1, {}, "", {}};
     spec.derive = {expr};
     EXPECT_THAT(TrainingSetFromCsv(t, spec).status().message(),
                 HasSubstr("expected COLUMN/COLUMN or COLUMN*COLUMN"))
         << expr;
   }
-  CsvTrainingSpec spec{"y", 1, {}, ""};
+  CsvTrainingSpec spec{"y", 1, {}, "", {}};
   spec.derive = {"a/c"};
   EXPECT_THAT(TrainingSetFromCsv(t, spec).status().message(),
               HasSubstr("'c' is not in the table"));
