@@ -79,9 +79,9 @@ absl::Status TrainOnRows(const TrainingSet& set,
 absl::Status RunTrainCsv(const TrainFlags& flags) {
   RR_ASSIGN_OR_RETURN(ranking::CsvTable table,
                       ranking::ReadCsvTable(flags.csv));
-  ranking::CsvTrainingSpec spec{flags.label, flags.threshold, flags.drop,
-                                flags.time_column};
-  spec.derive = flags.derive;
+  const ranking::CsvTrainingSpec spec{flags.label, flags.threshold,
+                                      flags.drop, flags.time_column,
+                                      flags.derive};
   RR_ASSIGN_OR_RETURN(TrainingSet set,
                       ranking::TrainingSetFromCsv(table, spec));
   ranking::ModelDescription description;
