@@ -63,6 +63,10 @@ void AddScoreCommand(CLI::App& app, CommandSet& commands);
 // `reachrank import`: historical posts with outcomes (import_command.cc).
 void AddImportCommand(CLI::App& app, CommandSet& commands);
 
+// `reachrank demo`: simulate, train and score in one process
+// (demo_command.cc).
+void AddDemoCommand(CLI::App& app, CommandSet& commands);
+
 // Parses the command line: -1 when a subcommand is ready to run, else the
 // exit code (0 after --help, 2 with the error for a usage error).
 int ParseCommandLine(CLI::App& app, int argc, char** argv);

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   reachrank::cli::AddTrainCommand(app, commands);
   reachrank::cli::AddScoreCommand(app, commands);
   reachrank::cli::AddImportCommand(app, commands);
+  reachrank::cli::AddDemoCommand(app, commands);
   if (const int code = reachrank::cli::ParseCommandLine(app, argc, argv);
       code >= 0) {
     return code;

@@ -20,6 +20,7 @@
 #include "ranking/train/trainer.h"
 #include "services/cli/command.h"
 #include "services/cli/store_rows.h"
+#include "services/cli/train_db.h"
 
 namespace reachrank::cli {
 namespace {
@@ -92,27 +93,9 @@ absl::Status RunTrainCsv(const TrainFlags& flags) {
   return TrainOnRows(set, flags.options, description, flags.out);
 }
 
-// Trains <out>/draft and <out>/live from the database's rows.
 absl::Status RunTrainDb(const TrainFlags& flags) {
-  RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows, ReadStoreRows(flags.store));
-  RR_ASSIGN_OR_RETURN(ranking::LabelConfigs labels, LoadLabels(flags.store));
-  ranking::ModelDescription description;
-  description.model_version =
-      flags.model_version.empty() ? DefaultModelVersion() : flags.model_version;
-  description.label = ranking::ToLabelDefinition(labels.default_config());
-  description.label_text =
-      flags.store.labels.empty()
-          ? "built-in default label"
-          : absl::StrCat("per-platform labels of ", flags.store.labels);
-  std::cerr << absl::StrFormat("train: %d posts\n", rows.post_ids.size());
-  RR_ASSIGN_OR_RETURN(
-      ranking::ModelSetReport report,
-      ranking::TrainModelSet(rows, flags.options, description, flags.out));
-  std::cout << "draft model\n";
-  PrintReport(report.draft, flags.out + "/draft");
-  std::cout << "live model\n";
-  PrintReport(report.live, flags.out + "/live");
-  return absl::OkStatus();
+  return TrainModelSetFromDb(flags.store, flags.options, flags.model_version,
+                             flags.out);
 }
 
 absl::Status RunTrain(const TrainFlags& flags) {
@@ -191,6 +174,30 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
 }
 
 }  // namespace
+
+absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
+                                 const ranking::TrainOptions& options,
+                                 const std::string& model_version,
+                                 const std::string& out) {
+  RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows, ReadStoreRows(store));
+  RR_ASSIGN_OR_RETURN(ranking::LabelConfigs labels, LoadLabels(store));
+  ranking::ModelDescription description;
+  description.model_version =
+      model_version.empty() ? DefaultModelVersion() : model_version;
+  description.label = ranking::ToLabelDefinition(labels.default_config());
+  description.label_text =
+      store.labels.empty()
+          ? "built-in default label"
+          : absl::StrCat("per-platform labels of ", store.labels);
+  std::cerr << absl::StrFormat("train: %d posts\n", rows.post_ids.size());
+  RR_ASSIGN_OR_RETURN(ranking::ModelSetReport report,
+                      ranking::TrainModelSet(rows, options, description, out));
+  std::cout << "draft model\n";
+  PrintReport(report.draft, out + "/draft");
+  std::cout << "live model\n";
+  PrintReport(report.live, out + "/live");
+  return absl::OkStatus();
+}
 
 void AddTrainCommand(CLI::App& app, CommandSet& commands) {
   auto f = std::make_shared<TrainFlags>();
