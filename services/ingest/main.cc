@@ -8,6 +8,7 @@
 #include "services/common/grpc_server_metrics.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
+#include "services/common/serving_flags.h"
 #include "services/common/store_metrics.h"
 #include "services/common/topics_client.h"
 #include "services/ingest/ingest_core.h"
@@ -33,11 +34,8 @@ struct Flags {
 };
 
 void AddFlags(CLI::App& app, Flags& f) {
-  app.add_option("--listen", f.listen, "gRPC address, host:port")
-      ->capture_default_str();
-  app.add_option("--metrics-listen", f.metrics_listen,
-                 "Prometheus /metrics address, host:port")
-      ->capture_default_str();
+  services::AddServingFlags(app, f.listen, f.metrics_listen,
+                            f.shutdown_grace_ms);
   app.add_option("--db", f.db, "Database directory (created if missing)")
       ->capture_default_str();
   app.add_option("--topics", f.topics,
@@ -66,15 +64,10 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "Attempts per classification call (transient errors only)")
       ->capture_default_str()
       ->check(CLI::Range(1, 10));
-  app.add_option("--shutdown-grace-ms", f.shutdown_grace_ms,
-                 "On SIGTERM/SIGINT, how long calls in flight may finish")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
 }
 
 int Fail(const std::string& what, const absl::Status& status) {
-  std::cerr << "reachrank-ingest: " << what << ": " << status << std::endl;
-  return 1;
+  return services::FailStartup("reachrank-ingest", what, status);
 }
 
 absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(

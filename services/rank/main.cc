@@ -12,6 +12,7 @@
 #include "services/common/grpc_server_metrics.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
+#include "services/common/serving_flags.h"
 #include "services/common/store_metrics.h"
 #include "services/common/topics_client.h"
 #include "services/rank/catch_up.h"
@@ -40,11 +41,8 @@ struct Flags {
 };
 
 void AddFlags(CLI::App& app, Flags& f) {
-  app.add_option("--listen", f.listen, "gRPC address, host:port")
-      ->capture_default_str();
-  app.add_option("--metrics-listen", f.metrics_listen,
-                 "Prometheus /metrics address, host:port")
-      ->capture_default_str();
+  services::AddServingFlags(app, f.listen, f.metrics_listen,
+                            f.shutdown_grace_ms);
   app.add_option("--db", f.db,
                  "The ingest service's database directory (opened read-only "
                  "as a RocksDB secondary; it must exist)")
@@ -80,15 +78,10 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "Deadline of one call to the topic service")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.add_option("--shutdown-grace-ms", f.shutdown_grace_ms,
-                 "On SIGTERM/SIGINT, how long calls in flight may finish")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
 }
 
 int Fail(const std::string& what, const absl::Status& status) {
-  std::cerr << "reachrank-rank: " << what << ": " << status << std::endl;
-  return 1;
+  return services::FailStartup("reachrank-rank", what, status);
 }
 
 void Log(const std::string& line) {

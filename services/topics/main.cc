@@ -10,6 +10,7 @@
 #include "services/common/grpc_server_metrics.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
+#include "services/common/serving_flags.h"
 #include "services/topics/default_model.h"
 #include "services/topics/topics_core.h"
 #include "services/topics/topics_metrics.h"
@@ -26,24 +27,16 @@ struct Flags {
 };
 
 void AddFlags(CLI::App& app, Flags& f) {
-  app.add_option("--listen", f.listen, "gRPC address, host:port")
-      ->capture_default_str();
-  app.add_option("--metrics-listen", f.metrics_listen,
-                 "Prometheus /metrics address, host:port")
-      ->capture_default_str();
+  services::AddServingFlags(app, f.listen, f.metrics_listen,
+                            f.shutdown_grace_ms);
   app.add_option("--model", f.model,
                  "Topic model directory; SIGHUP and an empty ReloadModel "
                  "reload it")
       ->capture_default_str();
-  app.add_option("--shutdown-grace-ms", f.shutdown_grace_ms,
-                 "On SIGTERM/SIGINT, how long calls in flight may finish")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
 }
 
 int Fail(const std::string& what, const absl::Status& status) {
-  std::cerr << "reachrank-topics: " << what << ": " << status << std::endl;
-  return 1;
+  return services::FailStartup("reachrank-topics", what, status);
 }
 
 void Log(const std::string& line) {
