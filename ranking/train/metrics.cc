@@ -132,4 +132,30 @@ absl::StatusOr<BinaryMetrics> EvaluateBinary(
   return m;
 }
 
+absl::StatusOr<std::vector<CalibrationBucket>> CalibrationTable(
+    absl::Span<const float> probabilities, absl::Span<const float> labels,
+    int bins) {
+  if (bins < 1) return absl::InvalidArgumentError("bins must be >= 1");
+  RR_RETURN_IF_ERROR(CheckProbabilities(probabilities, labels));
+  std::vector<CalibrationBucket> table(bins);
+  for (int b = 0; b < bins; ++b) {
+    table[b].low = static_cast<double>(b) / bins;
+    table[b].high = static_cast<double>(b + 1) / bins;
+  }
+  for (size_t i = 0; i < probabilities.size(); ++i) {
+    const double p = probabilities[i];
+    CalibrationBucket& bucket =
+        table[std::min(bins - 1, static_cast<int>(p * bins))];
+    ++bucket.rows;
+    bucket.mean_probability += p;
+    bucket.positive_rate += labels[i];
+  }
+  for (CalibrationBucket& bucket : table) {
+    if (bucket.rows == 0) continue;
+    bucket.mean_probability /= static_cast<double>(bucket.rows);
+    bucket.positive_rate /= static_cast<double>(bucket.rows);
+  }
+  return table;
+}
+
 }  // namespace reachrank::ranking

@@ -5,6 +5,7 @@
 #define REACHRANK_RANKING_TRAIN_METRICS_H_
 
 #include <cstddef>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -44,6 +45,24 @@ struct BinaryMetrics {
 // All of the above; fails as Auc() or LogLoss() do.
 absl::StatusOr<BinaryMetrics> EvaluateBinary(
     absl::Span<const float> probabilities, absl::Span<const float> labels);
+
+// One bucket of a calibration table: the rows whose probability fell in
+// [low, high), their mean predicted probability and their observed
+// positive rate. A plain value type.
+struct CalibrationBucket {
+  double low = 0.0;
+  double high = 0.0;
+  size_t rows = 0;
+  double mean_probability = 0.0;  // 0 when rows == 0
+  double positive_rate = 0.0;     // 0 when rows == 0
+};
+
+// `bins` equal-width buckets of [0, 1] (p = 1 falls in the last), as
+// ExpectedCalibrationError() bins them; empty buckets are listed too. Same
+// errors as ExpectedCalibrationError().
+absl::StatusOr<std::vector<CalibrationBucket>> CalibrationTable(
+    absl::Span<const float> probabilities, absl::Span<const float> labels,
+    int bins = 10);
 
 }  // namespace reachrank::ranking
 

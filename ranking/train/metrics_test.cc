@@ -111,5 +111,37 @@ TEST(EvaluateBinaryTest, AllMetricsAndCounts) {
               1e-12);
 }
 
+TEST(CalibrationTableTest, BucketsMeansAndRatesLikeEce) {
+  // Buckets of 0.5: [0, 0.5) holds 0.25 (y 0) and 0.125 (y 1); [0.5, 1]
+  // holds 0.75 (y 1) and 1.0 (y 1, the last bucket is closed).
+  absl::StatusOr<std::vector<CalibrationBucket>> table =
+      CalibrationTable(V{0.25f, 0.125f, 0.75f, 1.0f}, V{0, 1, 1, 1}, 2);
+  ASSERT_TRUE(table.ok()) << table.status();
+  ASSERT_EQ(table->size(), 2u);
+  EXPECT_DOUBLE_EQ((*table)[0].low, 0.0);
+  EXPECT_DOUBLE_EQ((*table)[0].high, 0.5);
+  EXPECT_EQ((*table)[0].rows, 2u);
+  EXPECT_DOUBLE_EQ((*table)[0].mean_probability, 0.1875);
+  EXPECT_DOUBLE_EQ((*table)[0].positive_rate, 0.5);
+  EXPECT_EQ((*table)[1].rows, 2u);
+  EXPECT_DOUBLE_EQ((*table)[1].mean_probability, 0.875);
+  EXPECT_DOUBLE_EQ((*table)[1].positive_rate, 1.0);
+}
+
+TEST(CalibrationTableTest, ListsEmptyBucketsAndRejectsBadInput) {
+  absl::StatusOr<std::vector<CalibrationBucket>> table =
+      CalibrationTable(V{0.05f}, V{1});
+  ASSERT_TRUE(table.ok()) << table.status();
+  ASSERT_EQ(table->size(), 10u);
+  EXPECT_EQ((*table)[0].rows, 1u);
+  EXPECT_EQ((*table)[9].rows, 0u);
+  EXPECT_DOUBLE_EQ((*table)[9].low, 0.9);
+  EXPECT_DOUBLE_EQ((*table)[9].positive_rate, 0.0);
+  EXPECT_EQ(CalibrationTable(V{0.5f}, V{1}, 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CalibrationTable(V{1.5f}, V{1}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace reachrank::ranking

@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "ranking/scorer.h"
 #include "ranking/testing/sim_store.h"
+#include "ranking/train/model_comparison.h"
 #include "ranking/train/model_set_trainer.h"
 #include "storage/test_util.h"
 
@@ -47,6 +48,24 @@ TEST(ModelSetFromStoreTest, TrainsAModelSetTheScorerLoads) {
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ(set->draft->version(), "trees-sim");
   EXPECT_EQ(set->live->metadata().feature_names, rows->live.feature_names);
+
+  // The comparison scores the loaded models on the trainer's holdout, so
+  // it repeats the trainer's figures, next to the priors on the same posts.
+  auto figures =
+      CompareWithPrior(*rows, train.holdout_fraction, dir + "/models");
+  ASSERT_TRUE(figures.ok()) << figures.status();
+  ASSERT_EQ(figures->size(), 4u);
+  EXPECT_EQ((*figures)[0].name, "draft");
+  EXPECT_EQ((*figures)[1].name, "live");
+  EXPECT_EQ((*figures)[2].model_version, "prior-v1");
+  EXPECT_EQ((*figures)[3].name, "prior live");
+  EXPECT_NEAR((*figures)[0].metrics.auc, report->draft.holdout.auc, 1e-3);
+  EXPECT_NEAR((*figures)[1].metrics.log_loss, report->live.holdout.log_loss,
+              1e-4);
+  for (const HoldoutFigures& f : *figures) {
+    EXPECT_EQ(f.metrics.rows, report->draft.holdout.rows) << f.name;
+    EXPECT_EQ(f.calibration.size(), 10u) << f.name;
+  }
 }
 
 }  // namespace

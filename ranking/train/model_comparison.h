@@ -1,0 +1,52 @@
+// Model comparison on one holdout: the trained draft and live models of a
+// model set (model_set_trainer.h) next to the prior (prior-v1) of each
+// feature set. Every model is scored through the serving Model interface on
+// the same rows TrainModelDirectory held out — the latest holdout_fraction
+// of posts by time — so the figures are like for like. This is what
+// `reachrank train --db ... --compare-prior` prints and docs/model-card.md
+// records.
+#ifndef REACHRANK_RANKING_TRAIN_MODEL_COMPARISON_H_
+#define REACHRANK_RANKING_TRAIN_MODEL_COMPARISON_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ranking/model/model.h"
+#include "ranking/train/metrics.h"
+#include "ranking/train/training_set.h"
+#include "ranking/training_rows.h"
+
+namespace reachrank::ranking {
+
+// One model's figures on a holdout. A plain value type.
+struct HoldoutFigures {
+  std::string name;           // "draft", "live", "prior draft", "prior live"
+  std::string model_version;  // e.g. "prior-v1"
+  BinaryMetrics metrics;
+  std::vector<CalibrationBucket> calibration;  // 10 buckets of p
+};
+
+// The rows TrainModelDirectory(set, {holdout_fraction}, ...) scores as its
+// holdout, in time order. Fails as SplitByTime() does.
+absl::StatusOr<TrainingSet> HoldoutRows(const TrainingSet& set,
+                                        double holdout_fraction);
+
+// Scores `rows` with `model`. INVALID_ARGUMENT if the model's features are
+// not rows.feature_names (in order) or the rows lack a class.
+absl::StatusOr<HoldoutFigures> EvaluateOnRows(const Model& model,
+                                              const TrainingSet& rows,
+                                              const std::string& name);
+
+// Figures for, in this order: <model_dir>/draft on the draft rows'
+// holdout, <model_dir>/live on the live rows' holdout, and the prior of
+// each feature set on the same holdouts. Row i of rows.draft and rows.live
+// is one post, so both holdouts are the same posts. Fails as HoldoutRows(),
+// Model::Load() and EvaluateOnRows() do.
+absl::StatusOr<std::vector<HoldoutFigures>> CompareWithPrior(
+    const TrainingRows& rows, double holdout_fraction,
+    const std::string& model_dir);
+
+}  // namespace reachrank::ranking
+
+#endif  // REACHRANK_RANKING_TRAIN_MODEL_COMPARISON_H_
