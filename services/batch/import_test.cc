@@ -65,7 +65,33 @@ TEST(ParseImportLineTest, BadLinesNameTheField) {
                                    R"("count":0}]})"),
                       kNow)
           .status(),
-      absl::InvalidArgumentError("counts[0].count: must be an integer >= 1"));
+      absl::InvalidArgumentError(
+          "counts[0].count: must be an integer in 1..10000000000"));
+}
+
+// A count near 2^64 was split into ~10^13 events and exhausted memory (seen
+// while adding import_line_fuzzer). Counts are bounded, and so is watch_ms.
+TEST(ParseImportLineTest, HugeCountsAndWatchTimesAreRejected) {
+  const std::string post =
+      R"({"postId":"p1","platform":"tiktok","authorId":"a1",)"
+      R"("createdAt":"2026-01-02T00:00:00Z","mediaKind":"MEDIA_KIND_VIDEO"})";
+  auto line = [&post](absl::string_view cell) {
+    return absl::StrCat(R"({"post":)", post, R"(,"counts":[{"surface":)",
+                        R"("FRIENDS","relation":"FRIEND","type":"VIEW",)",
+                        cell, "}]}");
+  };
+  EXPECT_EQ(ParseImportLine(line(R"("count":18446744073709551615)"), kNow)
+                .status(),
+            absl::InvalidArgumentError(
+                "counts[0].count: must be an integer in 1..10000000000"));
+  EXPECT_EQ(ParseImportLine(line(R"("count":1,"watch_ms":9223372036854775808)"),
+                            kNow)
+                .status(),
+            absl::InvalidArgumentError(
+                "counts[0].watch_ms: must be an integer in 0..2^63-1"));
+  auto largest = ParseImportLine(line(R"("count":10000000000)"), kNow);
+  ASSERT_TRUE(largest.ok()) << largest.status();
+  EXPECT_EQ(largest->events.size(), 10000u);
 }
 
 TEST(ImportPostsTest, ASecondRunIsAllDuplicatesAndLeavesCountersUnchanged) {

@@ -1,6 +1,7 @@
 #include "services/batch/importer.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -21,6 +22,9 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr uint64_t kMaxPartCount = ingest::kMaxEventCount;
+// A cell becomes count / kMaxPartCount events: the bound keeps one line's
+// events (and the memory and time to make them) at most 10,000.
+constexpr uint64_t kMaxCellCount = 10'000 * kMaxPartCount;
 
 absl::Status Broken(absl::string_view field, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
@@ -96,12 +100,17 @@ absl::StatusOr<std::pair<v1::EngagementEvent, uint64_t>> ParseCell(
   e.set_relation(relation);
   e.set_type(type);
   const Json& count = get("count");
-  if (!count.is_number_unsigned() || count.get<uint64_t>() == 0) {
-    return Broken(absl::StrCat(field, ".count"), "must be an integer >= 1");
+  if (!count.is_number_unsigned() || count.get<uint64_t>() == 0 ||
+      count.get<uint64_t>() > kMaxCellCount) {
+    return Broken(absl::StrCat(field, ".count"),
+                  "must be an integer in 1..10000000000");
   }
   const Json& watch = get("watch_ms");
-  if (!watch.is_null() && !watch.is_number_unsigned()) {
-    return Broken(absl::StrCat(field, ".watch_ms"), "must be an integer >= 0");
+  if (!watch.is_null() &&
+      (!watch.is_number_unsigned() ||
+       watch.get<uint64_t>() > uint64_t{std::numeric_limits<int64_t>::max()})) {
+    return Broken(absl::StrCat(field, ".watch_ms"),
+                  "must be an integer in 0..2^63-1");
   }
   if (!watch.is_null()) e.set_watch_ms(watch.get<int64_t>());
   RR_RETURN_IF_ERROR(ParseCellTime(cell, post, field, e));
