@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/dir_publish.h"
 #include "base/status_macros.h"
 #include "topics/file_util.h"
 #include "topics/language_detector.h"
@@ -53,19 +54,6 @@ LanguageExamples(absl::Span<const Example> examples,
     out.emplace_back(e.language, JoinTokens(s.tokens));
   }
   return out;
-}
-
-// Creates `dir` and removes the files of an earlier model, so that a failed
-// training never leaves a sealed mix of old and new files.
-absl::Status PrepareDir(const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return absl::InternalError(absl::StrCat(dir, ": ", error.message()));
-  for (const char* file : {kMetadataFile, kTopicModelFile, kHanTopicModelFile,
-                           kLanguageModelFile, kTaxonomyFile}) {
-    std::filesystem::remove(absl::StrCat(dir, "/", file), error);
-  }
-  return absl::OkStatus();
 }
 
 // Trains one topic model on the (mostly-Han when `han_only`) examples;
@@ -134,46 +122,74 @@ absl::StatusOr<std::vector<std::string>> FastTextLines(
   return lines;
 }
 
-absl::Status TrainModelDir(absl::Span<const Example> examples,
-                           const TrainOptions& options,
-                           const std::string& out_dir,
-                           const ProgressFn& progress) {
-  auto say = [&](absl::string_view line) {
-    if (progress) progress(line);
-  };
-  if (examples.empty()) return absl::InvalidArgumentError("no examples");
-  RR_ASSIGN_OR_RETURN(Taxonomy taxonomy, TaxonomyFor(examples, options));
-  RR_RETURN_IF_ERROR(PrepareDir(out_dir));
-  const std::string dir = out_dir + "/";
+namespace {
+
+// Writes a sealed model directory into `dir` (which exists and is empty).
+absl::Status WriteModelFiles(absl::Span<const Example> examples,
+                             const TrainOptions& options,
+                             const Taxonomy& taxonomy, const std::string& dir,
+                             ModelMetadata& metadata,
+                             const ProgressFn& progress) {
   RR_ASSIGN_OR_RETURN(std::unique_ptr<Segmenter> segmenter,
                       Segmenter::Create(options.segmenter));
-  ModelMetadata metadata;
   metadata.name = options.name;
   metadata.segmenter = options.segmenter;
   metadata.fasttext = options.fasttext;
   for (const Example& e : examples) ++metadata.examples_by_language[e.language];
-  say(absl::StrCat("training the topic model on ", examples.size(),
-                   " examples (", Summary(metadata.examples_by_language), ")"));
-  const std::string scratch = dir + "train.scratch.txt";
+  progress(absl::StrCat("training the topic model on ", examples.size(),
+                        " examples (", Summary(metadata.examples_by_language),
+                        ")"));
+  const std::string scratch = dir + "/train.scratch.txt";
   RR_ASSIGN_OR_RETURN(
       bool trained, TrainTopics(examples, *segmenter, options, false,
-                                scratch, dir + kTopicModelFile));
+                                scratch, absl::StrCat(dir, "/", kTopicModelFile)));
   if (options.han_fasttext.has_value()) {
-    say("training the topic model of mostly-Han texts");
+    progress("training the topic model of mostly-Han texts");
     RR_ASSIGN_OR_RETURN(trained, TrainTopics(examples, *segmenter, options,
                                              true, scratch,
-                                             dir + kHanTopicModelFile));
+                                             absl::StrCat(dir, "/", kHanTopicModelFile)));
     if (trained) metadata.han_fasttext = options.han_fasttext;
   }
-  say("training the language model");
+  progress("training the language model");
   RR_ASSIGN_OR_RETURN(auto language_examples,
                       LanguageExamples(examples, *segmenter));
   RR_RETURN_IF_ERROR(TrainLanguageModel(language_examples, scratch,
-                                        dir + kLanguageModelFile));
+                                        absl::StrCat(dir, "/", kLanguageModelFile)));
   std::error_code ignored;
   std::filesystem::remove(scratch, ignored);
-  RR_RETURN_IF_ERROR(WriteFile(dir + kTaxonomyFile, taxonomy.ToTsv()));
-  RR_RETURN_IF_ERROR(SealModelDir(out_dir, metadata));
+  RR_RETURN_IF_ERROR(WriteFile(absl::StrCat(dir, "/", kTaxonomyFile), taxonomy.ToTsv()));
+  return SealModelDir(dir, metadata);
+}
+
+}  // namespace
+
+absl::Status TrainModelDir(absl::Span<const Example> examples,
+                           const TrainOptions& options,
+                           const std::string& out_dir,
+                           const ProgressFn& progress) {
+  const ProgressFn say = [&progress](absl::string_view line) {
+    if (progress) progress(line);
+  };
+  if (examples.empty()) return absl::InvalidArgumentError("no examples");
+  RR_ASSIGN_OR_RETURN(Taxonomy taxonomy, TaxonomyFor(examples, options));
+  // Written to a staging directory and published whole: a failed or killed
+  // training leaves the previous model at out_dir.
+  RR_ASSIGN_OR_RETURN(const std::string staging,
+                      MakeStagingDirectory(out_dir));
+  ModelMetadata metadata;
+  absl::Status status =
+      WriteModelFiles(examples, options, taxonomy, staging, metadata, say);
+  if (status.ok()) {
+    status = PublishDirectory(
+        staging, out_dir,
+        {kMetadataFile, kTopicModelFile, kHanTopicModelFile,
+         kLanguageModelFile, kTaxonomyFile, "train.scratch.txt"});
+  }
+  if (!status.ok()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(staging, ignored);
+    return status;
+  }
   say(absl::StrCat("wrote ", out_dir, " (", metadata.model_version, ")"));
   return absl::OkStatus();
 }

@@ -1,0 +1,144 @@
+#include "base/dir_publish.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace reachrank {
+namespace {
+
+namespace fs = std::filesystem;
+
+absl::Status Errno(absl::string_view what, const std::string& path) {
+  return absl::InternalError(
+      absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+}
+
+// fsync of a file or directory by path.
+absl::Status SyncPath(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(),
+                        O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+  if (fd < 0) return Errno("cannot open", path);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Errno("cannot fsync", path);
+  return absl::OkStatus();
+}
+
+// fsyncs every file under `dir`, then each directory, deepest first.
+absl::Status SyncTree(const std::string& dir) {
+  std::error_code error;
+  std::vector<std::string> dirs = {dir};
+  for (fs::recursive_directory_iterator it(dir, error), end;
+       !error && it != end; it.increment(error)) {
+    const bool is_dir = it->is_directory(error);
+    if (is_dir) {
+      dirs.push_back(it->path().string());
+    } else if (absl::Status s = SyncPath(it->path().string(), false); !s.ok()) {
+      return s;
+    }
+  }
+  if (error)
+    return absl::InternalError(absl::StrCat(dir, ": ", error.message()));
+  std::reverse(dirs.begin(), dirs.end());
+  for (const std::string& d : dirs) {
+    if (absl::Status s = SyncPath(d, true); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+std::string ParentOf(const std::string& target) {
+  const fs::path parent = fs::path(target).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+// FAILED_PRECONDITION when `target` exists and is not a directory of
+// `owned` entries only.
+absl::Status CheckReplaceable(const std::string& target,
+                              const std::vector<std::string>& owned) {
+  std::error_code error;
+  if (!fs::exists(target, error)) return absl::OkStatus();
+  if (!fs::is_directory(target, error)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(target, ": exists and is not a directory"));
+  }
+  for (const fs::directory_entry& entry :
+       fs::directory_iterator(target, error)) {
+    const std::string name = entry.path().filename().string();
+    if (std::find(owned.begin(), owned.end(), name) == owned.end()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(target, ": holds '", name,
+                       "', which is not part of the model; not replacing it"));
+    }
+  }
+  if (error)
+    return absl::InternalError(absl::StrCat(target, ": ", error.message()));
+  return absl::OkStatus();
+}
+
+// Removes "<target>.staging-<pid>" directories whose process is gone.
+void RemoveStaleStaging(const std::string& target) {
+  const std::string prefix = fs::path(target).filename().string() + ".staging-";
+  std::error_code error;
+  for (const fs::directory_entry& entry :
+       fs::directory_iterator(ParentOf(target), error)) {
+    const std::string name = entry.path().filename().string();
+    int pid = 0;
+    if (!absl::StartsWith(name, prefix) ||
+        !absl::SimpleAtoi(name.substr(prefix.size()), &pid) || pid <= 0) {
+      continue;
+    }
+    if (::kill(pid, 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      fs::remove_all(entry.path(), ignored);
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> MakeStagingDirectory(const std::string& target) {
+  std::error_code error;
+  fs::create_directories(ParentOf(target), error);
+  if (error) {
+    return absl::InternalError(absl::StrCat(target, ": ", error.message()));
+  }
+  RemoveStaleStaging(target);
+  const std::string staging = absl::StrCat(target, ".staging-", ::getpid());
+  fs::remove_all(staging, error);
+  fs::create_directory(staging, error);
+  if (error) {
+    return absl::InternalError(absl::StrCat(staging, ": ", error.message()));
+  }
+  return staging;
+}
+
+absl::Status PublishDirectory(const std::string& staging,
+                              const std::string& target,
+                              const std::vector<std::string>& owned) {
+  if (absl::Status s = CheckReplaceable(target, owned); !s.ok()) return s;
+  if (absl::Status s = SyncTree(staging); !s.ok()) return s;
+  std::error_code error;
+  const bool exists = fs::exists(target, error);
+  const int rc = exists ? ::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD,
+                                      target.c_str(), RENAME_EXCHANGE)
+                        : ::rename(staging.c_str(), target.c_str());
+  if (rc != 0) return Errno("cannot move the new directory to", target);
+  if (absl::Status s = SyncPath(ParentOf(target), true); !s.ok()) return s;
+  // `staging` now holds the old directory (if there was one).
+  fs::remove_all(staging, error);
+  return absl::OkStatus();
+}
+
+}  // namespace reachrank

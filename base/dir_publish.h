@@ -1,0 +1,41 @@
+// dir_publish: replacing a directory of files (a trained model) so that a
+// crash at any moment leaves either the complete old directory or the
+// complete new one at the target path, never a mix or a half-written file.
+//
+// A writer makes a staging directory beside the target with
+// MakeStagingDirectory, writes every file into it, and calls
+// PublishDirectory: the files and the staging directory are fsynced, the
+// staging directory is exchanged with the target in one rename (Linux
+// renameat2 RENAME_EXCHANGE; a plain rename when there is no target yet),
+// the parent is fsynced, and the old directory is removed. A kill before
+// the exchange leaves a stale "<target>.staging-<pid>" directory, which the
+// next MakeStagingDirectory for that target removes once its process is
+// gone. Functions are thread-compatible: one writer per target.
+#ifndef REACHRANK_BASE_DIR_PUBLISH_H_
+#define REACHRANK_BASE_DIR_PUBLISH_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace reachrank {
+
+// Creates an empty "<target>.staging-<pid>" beside `target` (creating
+// target's parent if missing), after removing stale staging directories of
+// `target` left by processes that no longer run. INTERNAL on I/O errors.
+absl::StatusOr<std::string> MakeStagingDirectory(const std::string& target);
+
+// Atomically puts the complete directory `staging` at `target` (see above).
+// `owned` names the entries of an existing target that the writer
+// replaces; FAILED_PRECONDITION, with nothing changed, when the target
+// holds any other entry (the publish would drop it) or is not a
+// directory. INTERNAL on I/O errors; `staging` is then left in place.
+absl::Status PublishDirectory(const std::string& staging,
+                              const std::string& target,
+                              const std::vector<std::string>& owned);
+
+}  // namespace reachrank
+
+#endif  // REACHRANK_BASE_DIR_PUBLISH_H_
