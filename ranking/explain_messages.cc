@@ -4,6 +4,10 @@
 // second otherwise. Placeholders are filled from the row; when a figure is
 // missing (a new account, no stranger views yet) the factor's third,
 // figure-free sentence is said instead, so no message prints "?" or "nan".
+// Two situations have sentences of their own because either variant would
+// misstate them (SituationSentences): an account without posts in the
+// window (its reach figure is the prior's, not a history) and a topic whose
+// supply and stranger demand are about equal.
 #include <cmath>
 #include <optional>
 #include <string>
@@ -260,6 +264,71 @@ std::optional<std::string> Fill(absl::string_view text,
   return absl::StrReplaceAll(text, replacements);
 }
 
+// Sentences for a situation (en, de, zh), said instead of the factor's
+// variants; `plain` when the text names a topic and there is none.
+struct Situation {
+  const char* text[3];
+  const char* plain[3];
+};
+
+// An account that has posted on the platform before, but not in the
+// window the account figures cover (feature_context.cc: 90 days).
+constexpr double kDormantAgeDays = 90;
+
+const Situation kNewAccount = {
+    {"This account is new on this platform: no history yet for strangers "
+     "to go on",
+     "Dieses Konto ist neu auf dieser Plattform: noch kein Verlauf, an dem "
+     "sich Fremde orientieren können",
+     "这是该平台上的新账号：还没有可供陌生人参考的历史"},
+    {nullptr, nullptr, nullptr}};
+const Situation kDormantAccount = {
+    {"This account has not posted on this platform in the last 90 days: no "
+     "recent history for strangers to go on",
+     "Dieses Konto hat in den letzten 90 Tagen nicht auf dieser Plattform "
+     "gepostet: kein aktueller Verlauf, an dem sich Fremde orientieren "
+     "können",
+     "该账号近90天未在这个平台发帖：没有可供陌生人参考的近期历史"},
+    {nullptr, nullptr, nullptr}};
+const Situation kBalancedTopic = {
+    {"New posts in '{topic}' and stranger demand were balanced this week",
+     "Beim Thema „{topic}“ hielten sich neue Beiträge und Nachfrage von "
+     "Fremden diese Woche die Waage",
+     "本周「{topic}」话题的新帖供给与陌生人需求大致平衡"},
+    {"New posts in its topic and stranger demand were balanced this week",
+     "Beim Thema hielten sich neue Beiträge und Nachfrage von Fremden diese "
+     "Woche die Waage",
+     "本周该话题的新帖供给与陌生人需求大致平衡"}};
+
+// Supply within this factor of demand (either way) counts as balanced:
+// "1.2× more new posts than demand" would make a crowd of a near tie.
+constexpr double kBalancedRatio = 1.25;
+
+// The situation `row` is in for `factor`, or null for the usual variants.
+const Situation* SituationOf(absl::string_view factor,
+                             absl::Span<const float> row) {
+  if (factor == "account_history" && At(row, kAcctPosts90dLog) == 0) {
+    const double age_days = std::expm1(At(row, kAcctAgeDaysLog));
+    return age_days >= kDormantAgeDays ? &kDormantAccount : &kNewAccount;
+  }
+  if (factor == "topic_saturation") {
+    const double ratio = std::exp2(At(row, kTopicSaturationLog2));
+    if (ratio >= 1 / kBalancedRatio && ratio <= kBalancedRatio) {
+      return &kBalancedTopic;
+    }
+  }
+  return nullptr;
+}
+
+std::string SituationMessage(const Situation& s, int lang,
+                             absl::string_view topic_id,
+                             const std::string& lang_code) {
+  std::optional<std::string> filled =
+      Fill(s.text[lang], {}, topic_id, lang_code);
+  if (filled.has_value()) return *std::move(filled);
+  return s.plain[lang] != nullptr ? s.plain[lang] : s.text[lang];
+}
+
 // Which variant to say: 0 = the first.
 int Variant(absl::string_view factor, bool positive,
             absl::Span<const float> row) {
@@ -299,6 +368,9 @@ std::string FactorMessage(absl::string_view factor, bool positive,
                           absl::string_view language) {
   const int lang = language == "de" ? 1 : language == "zh" ? 2 : 0;
   const std::string lang_code = lang == 1 ? "de" : lang == 2 ? "zh" : "en";
+  if (const Situation* situation = SituationOf(factor, row)) {
+    return SituationMessage(*situation, lang, topic_id, lang_code);
+  }
   for (const Sentences& s : Table()) {
     if (factor != s.factor) continue;
     const int v = Variant(factor, positive, row);

@@ -80,6 +80,88 @@ TEST(ExplainTest, MissingFiguresAreWordedNotPrinted) {
             "Dein Publikum auf dieser Plattform ist noch klein (0 Follower)");
 }
 
+// A new account's row as the feature extractor fills it (docs/features.md):
+// no posts, so its reach figure is the prior's 200, not a history.
+std::vector<float> NewAccountRow() {
+  std::vector<float> row = Row();
+  row[kAcctFollowersLog] = 0;
+  row[kAcctAgeDaysLog] = 0;
+  row[kAcctPosts90dLog] = 0;
+  row[kAcctStrangerReachLog] = std::log1p(200.0f);
+  return row;
+}
+
+TEST(ExplainTest, NewAccountClaimsNoHistory) {
+  const std::vector<float> row = NewAccountRow();
+  for (bool positive : {true, false}) {
+    EXPECT_EQ(FactorMessage("account_history", positive, row, "travel", "en"),
+              "This account is new on this platform: no history yet for "
+              "strangers to go on");
+  }
+  EXPECT_EQ(FactorMessage("account_history", false, row, "travel", "de"),
+            "Dieses Konto ist neu auf dieser Plattform: noch kein Verlauf, an "
+            "dem sich Fremde orientieren können");
+  EXPECT_EQ(FactorMessage("account_history", false, row, "travel", "zh"),
+            "这是该平台上的新账号：还没有可供陌生人参考的历史");
+  // An unknown join date with no posts is new too.
+  std::vector<float> unknown_age = row;
+  unknown_age[kAcctAgeDaysLog] = kNaN;
+  EXPECT_EQ(FactorMessage("account_history", false, unknown_age, "", "en"),
+            "This account is new on this platform: no history yet for "
+            "strangers to go on");
+}
+
+TEST(ExplainTest, DormantAccountClaimsNoRecentHistory) {
+  std::vector<float> row = NewAccountRow();
+  row[kAcctAgeDaysLog] = std::log1p(400.0f);
+  EXPECT_EQ(FactorMessage("account_history", false, row, "", "en"),
+            "This account has not posted on this platform in the last 90 "
+            "days: no recent history for strangers to go on");
+  EXPECT_EQ(FactorMessage("account_history", false, row, "", "zh"),
+            "该账号近90天未在这个平台发帖：没有可供陌生人参考的近期历史");
+}
+
+TEST(ExplainTest, AccountWithPostsKeepsItsFigure) {
+  std::vector<float> row = NewAccountRow();
+  row[kAcctPosts90dLog] = std::log1p(4.0f);
+  row[kAcctStrangerReachLog] = std::log1p(150.0f);
+  EXPECT_EQ(FactorMessage("account_history", false, row, "", "en"),
+            "Your recent posts rarely reached strangers: about 150 stranger "
+            "impressions per post");
+}
+
+TEST(ExplainTest, SaturationNearOneIsBalanced) {
+  std::vector<float> row = Row();
+  for (float ratio : {1.0f, 1.04f, 0.9f, 1.2f}) {
+    row[kTopicSaturationLog2] = std::log2(ratio);
+    for (bool positive : {true, false}) {
+      EXPECT_EQ(FactorMessage("topic_saturation", positive, row, "travel",
+                              "en"),
+                "New posts in 'Travel' and stranger demand were balanced "
+                "this week")
+          << ratio;
+    }
+  }
+  row[kTopicSaturationLog2] = 0;
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "de"),
+            "Beim Thema „Reisen“ hielten sich neue Beiträge und Nachfrage von "
+            "Fremden diese Woche die Waage");
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "zh"),
+            "本周「旅行」话题的新帖供给与陌生人需求大致平衡");
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "", "en"),
+            "New posts in its topic and stranger demand were balanced this "
+            "week");
+  // Outside the band the figures are said again.
+  row[kTopicSaturationLog2] = std::log2(1.5f);
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "en"),
+            "The topic 'Travel' had 1.5× more new posts than stranger demand "
+            "this week");
+  row[kTopicSaturationLog2] = std::log2(0.5f);
+  EXPECT_EQ(FactorMessage("topic_saturation", true, row, "travel", "en"),
+            "Strangers want more 'Travel' than is posted: new posts were only "
+            "0.5× of stranger demand this week");
+}
+
 TEST(ExplainTest, GroupsSortsAndKeepsSigns) {
   const std::vector<float> row = Row();
   std::vector<float> contributions(kNumFeatures + 1, 0.0f);
