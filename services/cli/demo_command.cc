@@ -16,12 +16,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
-#include "grpcpp/create_channel.h"
 #include "ranking/scorer.h"
 #include "services/cli/command.h"
+#include "services/cli/in_process_ingest.h"
 #include "services/cli/ingest_sink.h"
 #include "services/cli/train_db.h"
-#include "services/serve/all_in_one.h"
 #include "services/topics/default_model.h"
 #include "sim/simulator.h"
 #include "storage/store.h"
@@ -93,30 +92,20 @@ absl::Status CheckDataDir(const DemoFlags& flags) {
       "simulation to it and overwrite its models/"));
 }
 
-// Streams the simulation into an in-process AllInOne over flags.data.
+// Streams the simulation into an in-process ingest service over flags.data.
 absl::Status SimulateInto(const DemoFlags& flags, DemoAuthor& author) {
-  serve::AllInOneOptions options;
-  options.listen = "127.0.0.1:0";
-  options.metrics_listen = "127.0.0.1:0";
-  options.data = flags.data;
-  options.topics_model = topics_service::DefaultTopicModelDir();
-  options.shutdown_grace = absl::Seconds(2);
-  RR_ASSIGN_OR_RETURN(std::unique_ptr<serve::AllInOne> node,
-                      serve::AllInOne::Start(options));
   RR_ASSIGN_OR_RETURN(sim::Corpus corpus,
                       sim::Corpus::Load(DefaultSib200Dir()));
-  IngestSink ingest(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", node->port()),
-                          grpc::InsecureChannelCredentials()),
-      absl::Seconds(60));
-  RecordingSink sink(ingest, author.platform);
-  RR_ASSIGN_OR_RETURN(sim::SimSummary s,
-                      sim::Simulate(flags.sim, corpus, sink, nullptr));
-  std::cerr << absl::StrFormat(
-      "demo: simulated %d authors, %d posts, %d event records\n", s.authors,
-      s.posts, s.event_records);
-  author.author_id = sink.best_author();
-  return node->Shutdown();
+  return WithInProcessIngest(flags.data, [&](IngestSink& ingest) -> absl::Status {
+    RecordingSink sink(ingest, author.platform);
+    RR_ASSIGN_OR_RETURN(sim::SimSummary s,
+                        sim::Simulate(flags.sim, corpus, sink, nullptr));
+    std::cerr << absl::StrFormat(
+        "demo: simulated %d authors, %d posts, %d event records\n",
+        s.authors, s.posts, s.event_records);
+    author.author_id = sink.best_author();
+    return absl::OkStatus();
+  });
 }
 
 struct DemoDraft {

@@ -1,5 +1,6 @@
-// `reachrank simulate`: write a simulated platform's history as JSONL, or
-// stream it into a running ingest service.
+// `reachrank simulate`: write a simulated platform's history as JSONL,
+// stream it into a running ingest service, or ingest it into a database
+// directory through an in-process ingest service.
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "base/status_macros.h"
 #include "grpcpp/create_channel.h"
 #include "services/cli/command.h"
+#include "services/cli/in_process_ingest.h"
 #include "services/cli/ingest_sink.h"
 #include "sim/jsonl_sink.h"
 #include "sim/simulator.h"
@@ -24,6 +26,7 @@ struct SimulateFlags {
   std::string start = "2026-01-01";
   std::string out = "sim-data";
   std::string server;
+  std::string data;
   std::string sib200 = DefaultSib200Dir();
   bool truth = false;
   int deadline_s = 60;
@@ -46,6 +49,16 @@ absl::StatusOr<sim::SimSummary> RunInto(const SimulateFlags& flags,
                     absl::Seconds(flags.deadline_s));
     return sim::Simulate(options, corpus, sink, PrintProgress);
   }
+  if (!flags.data.empty()) {
+    sim::SimSummary summary;
+    RR_RETURN_IF_ERROR(
+        WithInProcessIngest(flags.data, [&](IngestSink& sink) -> absl::Status {
+          RR_ASSIGN_OR_RETURN(
+              summary, sim::Simulate(options, corpus, sink, PrintProgress));
+          return absl::OkStatus();
+        }));
+    return summary;
+  }
   RR_ASSIGN_OR_RETURN(auto sink, sim::JsonlSink::Open(flags.out, flags.truth));
   RR_ASSIGN_OR_RETURN(sim::SimSummary summary,
                       sim::Simulate(options, corpus, *sink, PrintProgress));
@@ -54,6 +67,11 @@ absl::StatusOr<sim::SimSummary> RunInto(const SimulateFlags& flags,
 }
 
 absl::Status RunSimulate(const SimulateFlags& flags) {
+  if (!flags.server.empty() && !flags.data.empty()) {
+    return absl::InvalidArgumentError(
+        "--server and --data exclude each other: stream into a running "
+        "service or into a database directory, not both");
+  }
   sim::SimOptions options = flags.options;
   std::string error;
   if (!absl::ParseTime("%Y-%m-%d", flags.start, &options.start, &error)) {
@@ -68,7 +86,9 @@ absl::Status RunSimulate(const SimulateFlags& flags) {
       s.authors, s.posts, s.event_records, s.events,
       100.0 * s.reached / std::max<int64_t>(s.posts, 1),
       absl::ToDoubleSeconds(absl::Now() - began),
-      flags.server.empty() ? flags.out : flags.server);
+      !flags.server.empty() ? flags.server
+      : !flags.data.empty() ? flags.data
+                            : flags.out);
   return absl::OkStatus();
 }
 
@@ -82,6 +102,10 @@ void AddSimulateCommand(CLI::App& app, CommandSet& commands) {
       ->capture_default_str();
   cmd->add_option("--server", f->server,
                   "stream into the ingest service at host:port instead");
+  cmd->add_option("--data", f->data,
+                  "ingest into this database directory instead, through an "
+                  "in-process ingest service (no other process may have it "
+                  "open)");
   cmd->add_option("--seed", f->options.seed)->capture_default_str();
   cmd->add_option("--people", f->options.people,
                   "people simulated (each holds 1-3 platform accounts)")

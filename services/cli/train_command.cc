@@ -16,9 +16,11 @@
 #include "ranking/train/csv_export.h"
 #include "ranking/train/csv_table.h"
 #include "ranking/train/csv_training.h"
+#include "ranking/train/model_comparison.h"
 #include "ranking/train/model_set_trainer.h"
 #include "ranking/train/trainer.h"
 #include "services/cli/command.h"
+#include "services/cli/comparison_report.h"
 #include "services/cli/store_rows.h"
 #include "services/cli/train_db.h"
 
@@ -38,6 +40,7 @@ struct TrainFlags {
   std::string time_column;
   std::string out;
   std::string model_version;
+  bool compare_prior = false;
   ranking::TrainOptions options;
 };
 
@@ -95,7 +98,7 @@ absl::Status RunTrainCsv(const TrainFlags& flags) {
 
 absl::Status RunTrainDb(const TrainFlags& flags) {
   return TrainModelSetFromDb(flags.store, flags.options, flags.model_version,
-                             flags.out);
+                             flags.out, flags.compare_prior);
 }
 
 absl::Status RunTrain(const TrainFlags& flags) {
@@ -104,6 +107,11 @@ absl::Status RunTrain(const TrainFlags& flags) {
         "give the rows to train on: --csv FILE or --db DIR");
   }
   if (!flags.store.db.empty()) return RunTrainDb(flags);
+  if (flags.compare_prior) {
+    return absl::InvalidArgumentError(
+        "--compare-prior needs --db: the prior scores the database's "
+        "features, not a CSV table's");
+  }
   if (flags.label.empty()) {
     return absl::InvalidArgumentError("--csv needs --label COLUMN");
   }
@@ -171,6 +179,11 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
   cmd->add_option("--validation-fraction", o.validation_fraction,
                   "latest share of the rest used for early stopping")
       ->capture_default_str();
+  cmd->add_option("--recency-half-life", o.recency_half_life,
+                  "weigh recent rows more: a row's weight halves every this "
+                  "share of the fitted rows back from the latest (0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
 }
 
 }  // namespace
@@ -178,7 +191,7 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
 absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
                                  const ranking::TrainOptions& options,
                                  const std::string& model_version,
-                                 const std::string& out) {
+                                 const std::string& out, bool compare_prior) {
   RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows, ReadStoreRows(store));
   RR_ASSIGN_OR_RETURN(ranking::LabelConfigs labels, LoadLabels(store));
   ranking::ModelDescription description;
@@ -196,6 +209,12 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
   PrintReport(report.draft, out + "/draft");
   std::cout << "live model\n";
   PrintReport(report.live, out + "/live");
+  if (!compare_prior) return absl::OkStatus();
+  RR_ASSIGN_OR_RETURN(
+      std::vector<ranking::HoldoutFigures> figures,
+      ranking::CompareWithPrior(rows, options.holdout_fraction, out));
+  std::cout << "\n";
+  PrintComparison(figures, report.draft.holdout_window, std::cout);
   return absl::OkStatus();
 }
 
@@ -223,6 +242,9 @@ void AddTrainCommand(CLI::App& app, CommandSet& commands) {
   cmd->add_option("--out", f->out, "model directory to write")->required();
   cmd->add_option("--model-version", f->model_version,
                   "default: trees-<UTC time of training>");
+  cmd->add_flag("--compare-prior", f->compare_prior,
+                "with --db: also score the trained models and prior-v1 on "
+                "the same holdout (AUC, log loss, ECE, calibration table)");
   AddModelOptions(cmd, f->options);
   commands.Add(cmd, [f] { return ExitCode(RunTrain(*f)); });
   AddExportCommand(app, commands);

@@ -14,10 +14,13 @@ namespace reachrank::cli {
 // Trains <out>/draft and <out>/live from the rows of the database `store`
 // names and prints each model's holdout metrics (stdout) and progress
 // (stderr). An empty `model_version` means trees-<UTC time of training>.
+// With `compare_prior`, then prints both models and prior-v1 scored on the
+// same holdout (comparison_report.h).
 absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
                                  const ranking::TrainOptions& options,
                                  const std::string& model_version,
-                                 const std::string& out);
+                                 const std::string& out,
+                                 bool compare_prior = false);
 
 }  // namespace reachrank::cli
 

@@ -1,0 +1,76 @@
+#include "services/cli/comparison_report.h"
+
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+
+namespace reachrank::cli {
+namespace {
+
+using ranking::HoldoutFigures;
+
+std::string Day(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone());
+}
+
+void PrintHoldoutLine(const HoldoutFigures& first,
+                      const std::optional<ranking::TrainingWindow>& window,
+                      std::ostream& out) {
+  out << absl::StrFormat("same holdout for every model: %d posts",
+                         first.metrics.rows);
+  if (window.has_value()) {
+    out << absl::StrFormat(" created %s .. %s", Day(window->start),
+                           Day(window->end));
+  }
+  out << absl::StrFormat(", positive rate %.3f\n",
+                         first.metrics.positive_rate);
+}
+
+void PrintMetricRows(const std::vector<HoldoutFigures>& figures,
+                     std::ostream& out) {
+  out << absl::StrFormat("%-12s  %-24s  %6s  %8s  %6s\n", "model", "version",
+                         "AUC", "log loss", "ECE");
+  for (const HoldoutFigures& f : figures) {
+    out << absl::StrFormat("%-12s  %-24s  %6.4f  %8.4f  %6.4f\n", f.name,
+                           f.model_version, f.metrics.auc, f.metrics.log_loss,
+                           f.metrics.expected_calibration_error);
+  }
+}
+
+void PrintCalibration(const std::vector<HoldoutFigures>& figures,
+                      std::ostream& out) {
+  out << "calibration: mean p / observed rate (posts) per bucket of p\n";
+  out << absl::StrFormat("%-9s", "p");
+  for (const HoldoutFigures& f : figures) {
+    out << absl::StrFormat("  %-18s", f.name);
+  }
+  out << "\n";
+  const size_t buckets = figures.front().calibration.size();
+  for (size_t b = 0; b < buckets; ++b) {
+    const ranking::CalibrationBucket& first = figures.front().calibration[b];
+    out << absl::StrFormat("%.1f-%.1f  ", first.low, first.high);
+    for (const HoldoutFigures& f : figures) {
+      const ranking::CalibrationBucket& c = f.calibration[b];
+      const std::string cell =
+          c.rows == 0 ? "-"
+                      : absl::StrFormat("%.2f / %.2f (%d)", c.mean_probability,
+                                        c.positive_rate, c.rows);
+      out << absl::StrFormat("  %-18s", cell);
+    }
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+void PrintComparison(const std::vector<HoldoutFigures>& figures,
+                     const std::optional<ranking::TrainingWindow>& window,
+                     std::ostream& out) {
+  if (figures.empty()) return;
+  PrintHoldoutLine(figures.front(), window, out);
+  PrintMetricRows(figures, out);
+  PrintCalibration(figures, out);
+}
+
+}  // namespace reachrank::cli

@@ -1,0 +1,27 @@
+// The table `reachrank train --db ... --compare-prior` prints: trained
+// models and prior-v1 on one holdout (ranking/train/model_comparison.h).
+// docs/model-card.md quotes it.
+#ifndef REACHRANK_SERVICES_CLI_COMPARISON_REPORT_H_
+#define REACHRANK_SERVICES_CLI_COMPARISON_REPORT_H_
+
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include "ranking/model/model_metadata.h"
+#include "ranking/train/model_comparison.h"
+
+namespace reachrank::cli {
+
+// Writes, for `figures` scored on one holdout (its time span `window`, if
+// known): a line on the holdout, one row per model "name version AUC
+// log-loss ECE", then a calibration table (mean p / observed rate (rows)
+// per bucket of p, one column per model). The model rows start with the
+// model's name followed by two spaces, so scripts can pick them out.
+void PrintComparison(const std::vector<ranking::HoldoutFigures>& figures,
+                     const std::optional<ranking::TrainingWindow>& window,
+                     std::ostream& out);
+
+}  // namespace reachrank::cli
+
+#endif  // REACHRANK_SERVICES_CLI_COMPARISON_REPORT_H_
