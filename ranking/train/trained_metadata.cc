@@ -36,7 +36,8 @@ Json Parameters(const TrainOptions& options, int rounds_kept) {
           {"subsample", p.subsample},
           {"colsample_bytree", p.colsample_bytree},
           {"seed", p.seed},
-          {"nthread", p.nthread}};
+          {"nthread", p.nthread},
+          {"recency_half_life", options.recency_half_life}};
 }
 
 Json Rows(const TrainReport& r) {

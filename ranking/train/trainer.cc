@@ -95,6 +95,13 @@ absl::Status Evaluate(const XGBoostBooster& booster, const Parts& parts,
   return absl::OkStatus();
 }
 
+absl::Status ValidateOptions(const TrainOptions& o) {
+  if (!(o.recency_half_life >= 0.0 && o.recency_half_life <= 1.0)) {
+    return absl::InvalidArgumentError("recency_half_life not in [0, 1]");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateDescription(const ModelDescription& d) {
   if (d.model_version.empty()) {
     return absl::InvalidArgumentError("model version must not be empty");
@@ -124,17 +131,32 @@ absl::Status WriteDirectory(const std::string& dir,
 
 }  // namespace
 
+std::vector<float> RecencyWeights(size_t rows, double half_life) {
+  std::vector<float> weights;
+  if (half_life == 0.0) return weights;
+  weights.reserve(rows);
+  const double scale = half_life * static_cast<double>(rows);
+  for (size_t i = 0; i < rows; ++i) {
+    weights.push_back(static_cast<float>(
+        std::exp2(-static_cast<double>(rows - 1 - i) / scale)));
+  }
+  return weights;
+}
+
 absl::StatusOr<TrainReport> TrainModelDirectory(
     const TrainingSet& set, const TrainOptions& options,
     const ModelDescription& description, const std::string& out_dir) {
   RR_RETURN_IF_ERROR(ValidateDescription(description));
+  RR_RETURN_IF_ERROR(ValidateOptions(options));
   RR_RETURN_IF_ERROR(ValidateTrainingSet(set));
   RR_ASSIGN_OR_RETURN(Parts parts, Split(set, options));
   const bool early = parts.validation.num_rows() > 0;
+  const std::vector<float> weights =
+      RecencyWeights(parts.fit.num_rows(), options.recency_half_life);
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<XGBoostBooster> booster,
       XGBoostBooster::Train(parts.fit, early ? &parts.validation : nullptr,
-                            options.xgboost));
+                            options.xgboost, weights));
   TrainReport report;
   std::vector<float> holdout_p;
   RR_RETURN_IF_ERROR(Evaluate(*booster, parts, &report, &holdout_p));

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "ranking/model/model_metadata.h"
@@ -33,7 +34,19 @@ struct TrainOptions {
   // Of the rest, used for early stopping only (when
   // xgboost.early_stopping_rounds > 0); 0: no validation slice.
   double validation_fraction = 0.2;
+  // Recency weighting of the fitted rows, for data whose relation to the
+  // label drifts: row i of n (oldest first) weighs
+  // 0.5^((n - 1 - i) / (recency_half_life * n)), so the weight halves
+  // every recency_half_life share of the rows back from the latest (which
+  // weighs 1). Weights are not renormalised: min_child_weight then counts
+  // weighted rows, so weighting also regularises. 0 (the default): every
+  // row weighs 1.
+  double recency_half_life = 0.0;
 };
+
+// The weights described at TrainOptions::recency_half_life for `rows`
+// rows; empty when `half_life` is 0. `half_life` must be 0 or in (0, 1].
+std::vector<float> RecencyWeights(size_t rows, double half_life);
 
 // What the model is; written to metadata.json. A plain value type.
 struct ModelDescription {

@@ -109,11 +109,56 @@ TEST(TrainerTest, WithoutEarlyStoppingTrainsAllRoundsOnAllEarlierRows) {
   EXPECT_EQ(report->fit.rows, 1600u);
 }
 
+TEST(TrainerTest, RecencyWeightsHalveEveryHalfLifeBackFromTheLatestRow) {
+  EXPECT_TRUE(RecencyWeights(5, 0.0).empty());
+  // 5 rows, half-life 0.2 * 5 = 1 row.
+  EXPECT_THAT(RecencyWeights(5, 0.2),
+              ::testing::ElementsAre(0.0625f, 0.125f, 0.25f, 0.5f, 1.0f));
+}
+
+// 2,000 rows in time order whose label follows x0 for the first 1,400 and
+// x1 afterwards: the holdout (latest 400) follows x1.
+TrainingSet Drifting() {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  TrainingSet set;
+  set.feature_names = {"x0", "x1"};
+  for (int i = 0; i < 2000; ++i) {
+    const float x0 = normal(rng), x1 = normal(rng);
+    const float driver = i < 1400 ? x0 : x1;
+    set.AddRow({x0, x1}, driver + 0.3f * normal(rng) > 0 ? 1.0f : 0.0f,
+               absl::FromUnixSeconds(3600LL * i));
+  }
+  return set;
+}
+
+TEST(TrainerTest, RecencyWeightingFollowsADriftingLabel) {
+  TrainOptions options;
+  options.xgboost.rounds = 50;
+  options.xgboost.nthread = 1;
+  options.xgboost.min_child_weight = 1.0;  // weighted rows, see trainer.h
+  absl::StatusOr<TrainReport> flat = TrainModelDirectory(
+      Drifting(), options, Description(), FreshDir("flat"));
+  options.recency_half_life = 0.05;  // 80 of the 1,600 fitted rows
+  absl::StatusOr<TrainReport> recent = TrainModelDirectory(
+      Drifting(), options, Description(), FreshDir("recent"));
+  ASSERT_TRUE(flat.ok()) << flat.status();
+  ASSERT_TRUE(recent.ok()) << recent.status();
+  EXPECT_GT(recent->holdout.auc, flat->holdout.auc + 0.1);
+  EXPECT_GT(recent->holdout.auc, 0.9);
+}
+
 TEST(TrainerTest, RefusesBadInput) {
   const std::string dir = FreshDir("bad");
   TrainOptions options;
   options.xgboost.eta = 0.0;
   EXPECT_EQ(TrainModelDirectory(Synthetic(4), options, Description(), dir)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  TrainOptions bad_recency;
+  bad_recency.recency_half_life = 1.5;
+  EXPECT_EQ(TrainModelDirectory(Synthetic(4), bad_recency, Description(), dir)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);

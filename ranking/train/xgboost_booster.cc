@@ -1,5 +1,6 @@
 #include "ranking/train/xgboost_booster.h"
 
+#include <cmath>
 #include <limits>
 
 #include "absl/status/status.h"
@@ -42,6 +43,11 @@ class DMatrix {
                                             names.data(), names.size()),
                  "XGDMatrixSetStrFeatureInfo");
   }
+  absl::Status SetWeights(absl::Span<const float> weights) {
+    return Check(XGDMatrixSetFloatInfo(handle_, "weight", weights.data(),
+                                       weights.size()),
+                 "XGDMatrixSetFloatInfo");
+  }
   DMatrixHandle get() const { return handle_; }
 
  private:
@@ -65,6 +71,21 @@ absl::Status ValidateParams(const XGBoostParams& p) {
   }
   if (p.nthread < 0) return bad("nthread must be >= 0");
   if (p.early_stopping_rounds < 0) return bad("early_stopping_rounds < 0");
+  return absl::OkStatus();
+}
+
+absl::Status ValidateWeights(absl::Span<const float> weights, size_t rows) {
+  if (weights.empty()) return absl::OkStatus();
+  if (weights.size() != rows) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "xgboost: ", weights.size(), " weights for ", rows, " rows"));
+  }
+  for (float w : weights) {
+    if (!(w > 0.0f) || !std::isfinite(w)) {
+      return absl::InvalidArgumentError(
+          "xgboost: weights must be positive and finite");
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -118,14 +139,16 @@ std::vector<std::pair<std::string, std::string>> XGBoostParams::ToXGBoost()
 
 absl::StatusOr<std::unique_ptr<XGBoostBooster>> XGBoostBooster::Train(
     const TrainingSet& train, const TrainingSet* validation,
-    const XGBoostParams& params) {
+    const XGBoostParams& params, absl::Span<const float> weights) {
   RR_RETURN_IF_ERROR(ValidateParams(params));
   RR_RETURN_IF_ERROR(ValidateTrainingSet(train));
   if (train.num_rows() == 0) {
     return absl::InvalidArgumentError("xgboost: no training rows");
   }
+  RR_RETURN_IF_ERROR(ValidateWeights(weights, train.num_rows()));
   DMatrix dtrain, dvalid;
   RR_RETURN_IF_ERROR(dtrain.Create(train));
+  if (!weights.empty()) RR_RETURN_IF_ERROR(dtrain.SetWeights(weights));
   std::vector<DMatrixHandle> cached = {dtrain.get()};
   const bool stop_early = validation != nullptr && validation->num_rows() > 0 &&
                           params.early_stopping_rounds > 0;

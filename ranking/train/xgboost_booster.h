@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "ranking/train/training_set.h"
 
 namespace reachrank::ranking {
@@ -43,14 +44,16 @@ struct XGBoostParams {
 // crashes). Not thread-safe.
 class XGBoostBooster {
  public:
-  // Trains on `train` (must be valid and hold both labels). With a
+  // Trains on `train` (must be valid and hold both labels), each row
+  // weighted by `weights` (one positive finite weight per row; empty: all
+  // 1). With a
   // `validation` set and params.early_stopping_rounds > 0, rounds stop
   // early and the model keeps the rounds up to the lowest validation log
   // loss. INVALID_ARGUMENT for bad parameters or sets, INTERNAL for an
   // XGBoost failure (with its message).
   static absl::StatusOr<std::unique_ptr<XGBoostBooster>> Train(
       const TrainingSet& train, const TrainingSet* validation,
-      const XGBoostParams& params);
+      const XGBoostParams& params, absl::Span<const float> weights = {});
   ~XGBoostBooster();
   XGBoostBooster(const XGBoostBooster&) = delete;
   XGBoostBooster& operator=(const XGBoostBooster&) = delete;
