@@ -9,10 +9,15 @@
 // BM_RawWriteBatchAggregated: the raw loop, but with deltas summed per key
 // inside the batch first (as the store does): the strictest baseline, which
 // isolates the cost of the store's reads (dedup and post MultiGets).
+// BM_ServiceRecordEvents: the same batches streamed through the gRPC
+// IngestService (RecordEvents, one client stream of kStreamBatches messages
+// per iteration) served in this process on 127.0.0.1; wall time, since the
+// work runs on the server's threads.
 // All use batches of 1,000 events in a fresh database, and report
 // items_per_second over the CPU time of the writing thread (the machines
-// that run this are shared, so wall time is noisy). main() prints the
-// store/raw ratios (of the medians with --benchmark_repetitions).
+// that run this are shared, so wall time is noisy); bench/run compares the
+// service with the raw loop on wall time. main() prints the store/raw
+// ratios (of the medians with --benchmark_repetitions).
 #include <stdlib.h>
 
 #include <cstdio>
@@ -22,10 +27,19 @@
 #include <string>
 #include <vector>
 
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "benchmark/benchmark.h"
+#include "prometheus/registry.h"
+#include "reachrank/v1/ingest.grpc.pb.h"
 #include "rocksdb/db.h"
+#include "services/common/server_runner.h"
+#include "services/ingest/ingest_core.h"
+#include "services/ingest/ingest_service.h"
 #include "storage/counters.h"
 #include "storage/keys.h"
 #include "storage/rocks_options.h"
@@ -39,6 +53,7 @@ constexpr int kAuthors = 500;
 constexpr int kTopics = 40;
 constexpr int kBatchSize = 1000;
 constexpr int kBatches = 200;
+constexpr int kStreamBatches = 20;  // per RecordEvents stream
 const absl::Time kNow = absl::FromUnixSeconds(1709251200);  // 2024-03-01
 
 // A fresh directory under the system temp dir, removed on destruction.
@@ -148,6 +163,85 @@ void BM_StoreRecordEvents(benchmark::State& state) {
 BENCHMARK(BM_StoreRecordEvents)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(kBatches);
+
+// The ingest service on a fresh database, served on 127.0.0.1 (a free port)
+// by this process. Destroyed in reverse order: server, then core, then store.
+struct IngestServer {
+  TempDir dir;
+  std::unique_ptr<Store> store;
+  prometheus::Registry registry;
+  std::unique_ptr<ingest::IngestMetrics> metrics;
+  std::unique_ptr<ingest::IngestCore> core;
+  std::unique_ptr<ingest::IngestServiceImpl> service;
+  std::unique_ptr<services::GrpcServer> server;
+  std::unique_ptr<v1::IngestService::Stub> stub;
+};
+
+// Null when the store or the server cannot start.
+std::unique_ptr<IngestServer> StartIngestServer() {
+  auto s = std::make_unique<IngestServer>();
+  auto store = Store::Open(BenchOptions(s->dir.path()));
+  if (!store.ok() || !(*store)->PutPosts(MakePosts()).ok()) return nullptr;
+  s->store = std::move(*store);
+  s->metrics = std::make_unique<ingest::IngestMetrics>(s->registry);
+  ingest::IngestCoreOptions options;
+  options.now = [] { return kNow; };
+  s->core = std::make_unique<ingest::IngestCore>(*s->store, nullptr,
+                                                 *s->metrics, options);
+  s->service = std::make_unique<ingest::IngestServiceImpl>(*s->core);
+  services::ServerOptions server_options;
+  server_options.listen = "127.0.0.1:0";
+  auto server = services::GrpcServer::Start(
+      server_options,
+      {{v1::IngestService::service_full_name(), s->service.get()}}, {});
+  if (!server.ok()) return nullptr;
+  s->server = std::move(*server);
+  s->server->SetServing(true);
+  s->stub = v1::IngestService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(s->server->port()),
+                          grpc::InsecureChannelCredentials()));
+  return s;
+}
+
+// Streams `requests` in one RecordEvents call; the accepted count.
+uint64_t StreamEvents(v1::IngestService::Stub& stub,
+                      const std::vector<v1::RecordEventsRequest>& requests) {
+  grpc::ClientContext context;
+  v1::RecordEventsResponse response;
+  auto writer = stub.RecordEvents(&context, &response);
+  for (const v1::RecordEventsRequest& r : requests) {
+    if (!writer->Write(r)) break;
+  }
+  writer->WritesDone();
+  if (!writer->Finish().ok()) return 0;
+  return response.accepted();
+}
+
+void BM_ServiceRecordEvents(benchmark::State& state) {
+  std::unique_ptr<IngestServer> server = StartIngestServer();
+  if (server == nullptr) return state.SkipWithError("server failed");
+  EventSource source;
+  std::vector<v1::RecordEventsRequest> requests(kStreamBatches);
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (v1::RecordEventsRequest& r : requests) {
+      r.Clear();
+      for (v1::EngagementEvent& e : source.Next()) {
+        *r.add_events() = std::move(e);
+      }
+    }
+    state.ResumeTiming();
+    if (StreamEvents(*server->stub, requests) !=
+        uint64_t{kStreamBatches} * kBatchSize) {
+      return state.SkipWithError("RecordEvents stream failed");
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kStreamBatches * kBatchSize);
+}
+BENCHMARK(BM_ServiceRecordEvents)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(kBatches / kStreamBatches)
+    ->UseRealTime();
 
 // What the raw loop knows of a post, kept in memory.
 struct RawPost {
