@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/dir_publish.h"
 #include "base/status_macros.h"
 #include "ranking/model/model.h"
 #include "ranking/train/time_split.h"
@@ -129,6 +130,25 @@ absl::Status WriteDirectory(const std::string& dir,
   return WriteFile(dir + "/metadata.json", TrainedMetadataJson(info));
 }
 
+// Writes the model into `dir` and checks that it loads back with the
+// booster's predictions on the holdout (report.max_reload_difference).
+absl::Status WriteChecked(const std::string& dir,
+                          const XGBoostBooster& booster,
+                          const TrainedModelInfo& info,
+                          const TrainingSet& holdout,
+                          const std::vector<float>& holdout_p,
+                          TrainReport& report) {
+  RR_RETURN_IF_ERROR(WriteDirectory(dir, booster, info));
+  RR_ASSIGN_OR_RETURN(report.max_reload_difference,
+                      ReloadDifference(dir, holdout, holdout_p));
+  if (report.max_reload_difference > 1e-5) {
+    return absl::InternalError(absl::StrCat(
+        dir, ": the loaded model differs from XGBoost by up to ",
+        report.max_reload_difference, " on the holdout"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::vector<float> RecencyWeights(size_t rows, double half_life) {
@@ -166,13 +186,20 @@ absl::StatusOr<TrainReport> TrainModelDirectory(
   report.holdout_window = Window(parts.holdout, parts.holdout);
   const TrainedModelInfo info{description, set.feature_names, options, report,
                               set.times.empty()};
-  RR_RETURN_IF_ERROR(WriteDirectory(out_dir, *booster, info));
-  RR_ASSIGN_OR_RETURN(report.max_reload_difference,
-                      ReloadDifference(out_dir, parts.holdout, holdout_p));
-  if (report.max_reload_difference > 1e-5) {
-    return absl::InternalError(absl::StrCat(
-        out_dir, ": the loaded model differs from XGBoost by up to ",
-        report.max_reload_difference, " on the holdout"));
+  // Written beside out_dir and published whole (base/dir_publish.h): a
+  // failed or killed training leaves the previous model at out_dir.
+  RR_ASSIGN_OR_RETURN(const std::string staging,
+                      MakeStagingDirectory(out_dir));
+  absl::Status status =
+      WriteChecked(staging, *booster, info, parts.holdout, holdout_p, report);
+  if (status.ok()) {
+    status =
+        PublishDirectory(staging, out_dir, {"model.json", "metadata.json"});
+  }
+  if (!status.ok()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(staging, ignored);
+    return status;
   }
   return report;
 }

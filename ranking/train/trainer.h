@@ -67,7 +67,9 @@ struct TrainReport {
 };
 
 // Trains on `set` and writes the model directory `out_dir` (created if
-// absent; model.json and metadata.json are overwritten). INVALID_ARGUMENT
+// absent), replacing it whole (base/dir_publish.h): after a failure or a
+// kill the previous model is still there; FAILED_PRECONDITION when out_dir
+// holds files other than model.json and metadata.json. INVALID_ARGUMENT
 // for a bad set, options or description, or when a part of the split
 // lacks a class; INTERNAL if XGBoost fails or the reloaded model disagrees
 // with XGBoost; file errors as they come. Thread-compatible.
