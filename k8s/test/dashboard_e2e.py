@@ -199,13 +199,13 @@ class Target:
 # drafts: the shard pod's rank container, with serve as its writer.
 def serve_argv(args, t, data):
     return [args.cli, "serve", f"--listen={t.grpc}", f"--metrics-listen={t.instance}",
-            f"--data={data}", "--reclassify-interval-ms=200"]
+            f"--data={data}", "--reclassify-interval-ms=200", "--insecure"]
 
 
 def rank_argv(args, t, data, secondary, topics):
     return [args.rank, f"--listen={t.grpc}", f"--metrics-listen={t.instance}",
             f"--db={data}", f"--secondary-dir={secondary}", "--catch-up-interval=200",
-            f"--topics={topics}"]
+            f"--topics={topics}", "--insecure"]
 
 
 # --- load ------------------------------------------------------------------

@@ -6,8 +6,10 @@
 #include <memory>
 #include <string>
 
+#include "base/status_macros.h"
 #include "services/cli/command.h"
 #include "services/common/server_runner.h"
+#include "services/common/serving_flags.h"
 #include "services/serve/all_in_one.h"
 #include "services/topics/default_model.h"
 
@@ -16,19 +18,15 @@ namespace {
 
 struct ServeFlags {
   serve::AllInOneOptions options;
+  // Loopback unless told otherwise.
+  services::ServingFlags serving{"127.0.0.1:50051", "127.0.0.1:9100"};
   int block_cache_mb = 256;
   int reclassify_interval_ms = 5000;
-  int shutdown_grace_ms = 10000;
 };
 
 void AddServeFlags(CLI::App& cmd, ServeFlags& f) {
   f.options.topics_model = topics_service::DefaultTopicModelDir();
-  cmd.add_option("--listen", f.options.listen,
-                 "gRPC address of every service, host:port")
-      ->capture_default_str();
-  cmd.add_option("--metrics-listen", f.options.metrics_listen,
-                 "Prometheus /metrics address, host:port")
-      ->capture_default_str();
+  services::AddServingFlags(cmd, f.serving);
   cmd.add_option("--data", f.options.data,
                  "Database directory (created if missing)")
       ->capture_default_str();
@@ -48,10 +46,18 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& f) {
                  "Pause between background passes over pending posts")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd.add_option("--shutdown-grace-ms", f.shutdown_grace_ms,
-                 "On SIGTERM/SIGINT, how long calls in flight may finish")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+}
+
+// Copies the serving flags into the options; the transport check's error
+// when neither TLS nor --insecure was chosen.
+absl::Status ApplyServingFlags(ServeFlags& f) {
+  RR_ASSIGN_OR_RETURN(services::ServerOptions server,
+                      services::ServerOptionsFrom(f.serving));
+  f.options.listen = server.listen;
+  f.options.metrics_listen = f.serving.metrics_listen;
+  f.options.shutdown_grace = server.shutdown_grace;
+  f.options.tls = server.tls;
+  return absl::OkStatus();
 }
 
 void Log(const std::string& line) {
@@ -63,7 +69,7 @@ int RunServe(ServeFlags& f) {
   services::BlockShutdownAndReloadSignals();
   f.options.block_cache_bytes = static_cast<size_t>(f.block_cache_mb) << 20;
   f.options.reclassify_interval = absl::Milliseconds(f.reclassify_interval_ms);
-  f.options.shutdown_grace = absl::Milliseconds(f.shutdown_grace_ms);
+  if (absl::Status s = ApplyServingFlags(f); !s.ok()) return ExitCode(s);
   auto node = serve::AllInOne::Start(f.options);
   if (!node.ok()) return ExitCode(node.status());
   Log("serving on port " + std::to_string((*node)->port()) +

@@ -18,10 +18,12 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
         interceptors) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(options.tls);
+  if (!credentials.ok()) return credentials.status();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &port);
+  builder.AddListeningPort(options.listen, *credentials, &port);
   // Without this a second server could silently share the port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
@@ -34,7 +36,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return absl::UnavailableError("cannot listen on " + options.listen);
+    return absl::UnavailableError(
+        "cannot listen on " + options.listen +
+        (options.tls.cert_file.empty() ? ""
+                                       : " (or the TLS certificate and key "
+                                         "are unusable)"));
   }
   std::unique_ptr<GrpcServer> result(new GrpcServer(
       std::move(server), port, std::move(names), options.shutdown_grace));

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/tls_options.h"
 
 namespace reachrank::services {
 
@@ -31,6 +32,9 @@ struct ServerOptions {
   // "host:port"; port 0 picks a free one (see GrpcServer::port()).
   std::string listen;
   int max_message_bytes = kMaxMessageBytes;
+  // TLS certificates; empty cert_file serves plaintext (the binaries only
+  // allow that with --insecure, see ValidateServerTransport).
+  ServerTlsOptions tls{};
   // How long Shutdown() lets calls in flight run before cancelling them.
   absl::Duration shutdown_grace = absl::Seconds(10);
 };
@@ -40,7 +44,8 @@ class GrpcServer {
  public:
   // Builds and starts the server. Health starts NOT_SERVING for "" and each
   // service name. UNAVAILABLE when `options.listen` cannot be bound (the
-  // port is never shared: SO_REUSEPORT is off).
+  // port is never shared: SO_REUSEPORT is off) or the TLS certificate is
+  // unusable; NOT_FOUND when a certificate file cannot be read.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
       const ServerOptions& options, std::vector<HostedService> services,
       std::vector<std::unique_ptr<

@@ -6,27 +6,78 @@
 
 #include <iostream>
 #include <string>
+#include <utility>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/common/server_runner.h"
+#include "services/common/tls_options.h"
 
 namespace reachrank::services {
 
-// Adds --listen, --metrics-listen and --shutdown-grace-ms, bound to the
-// given variables (their current values are the defaults shown in --help).
-inline void AddServingFlags(CLI::App& app, std::string& listen,
-                            std::string& metrics_listen,
-                            int& shutdown_grace_ms) {
-  app.add_option("--listen", listen, "gRPC address, host:port")
+// The flags every server takes; the listen addresses carry the binary's
+// defaults.
+struct ServingFlags {
+  ServingFlags(std::string default_listen, std::string default_metrics_listen)
+      : listen(std::move(default_listen)),
+        metrics_listen(std::move(default_metrics_listen)) {}
+
+  std::string listen;
+  std::string metrics_listen;
+  int grace_period_s = 10;
+  int shutdown_grace_ms = -1;  // deprecated alias; -1: not given
+  ServerTlsOptions tls;
+  bool insecure = false;
+};
+
+// Adds --listen, --metrics-listen, --grace-period (and its deprecated
+// alias --shutdown-grace-ms), --tls-cert, --tls-key, --tls-client-ca and
+// --insecure, bound to `f` (its current values are the defaults in --help).
+inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
+  app.add_option("--listen", f.listen, "gRPC address, host:port")
       ->capture_default_str();
-  app.add_option("--metrics-listen", metrics_listen,
+  app.add_option("--metrics-listen", f.metrics_listen,
                  "Prometheus /metrics address, host:port")
       ->capture_default_str();
-  app.add_option("--shutdown-grace-ms", shutdown_grace_ms,
-                 "On SIGTERM/SIGINT, how long calls in flight may finish")
+  app.add_option("--grace-period", f.grace_period_s,
+                 "On SIGTERM/SIGINT, seconds that calls in flight may take "
+                 "to finish before they are cancelled")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--shutdown-grace-ms", f.shutdown_grace_ms,
+                 "Deprecated: --grace-period in milliseconds (wins if given)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--tls-cert", f.tls.cert_file,
+                 "TLS certificate chain (PEM); needs --tls-key");
+  app.add_option("--tls-key", f.tls.key_file, "TLS private key (PEM)");
+  app.add_option("--tls-client-ca", f.tls.client_ca_file,
+                 "CA certificates (PEM): require and verify client "
+                 "certificates signed by them (mutual TLS)");
+  app.add_flag("--insecure", f.insecure,
+               "Serve plaintext gRPC (without it, --tls-cert and --tls-key "
+               "are required)");
+}
+
+// The grace period the flags ask for.
+inline absl::Duration GracePeriod(const ServingFlags& f) {
+  return f.shutdown_grace_ms >= 0 ? absl::Milliseconds(f.shutdown_grace_ms)
+                                  : absl::Seconds(f.grace_period_s);
+}
+
+// The server options the flags describe; the transport check's error
+// (naming the flags) when neither TLS nor --insecure was chosen.
+inline absl::StatusOr<ServerOptions> ServerOptionsFrom(const ServingFlags& f) {
+  if (absl::Status s = ValidateServerTransport(f.tls, f.insecure); !s.ok()) {
+    return s;
+  }
+  ServerOptions options;
+  options.listen = f.listen;
+  options.shutdown_grace = GracePeriod(f);
+  options.tls = f.tls;
+  return options;
 }
 
 // Prints "<program>: <what>: <status>" on stderr; returns exit code 1.

@@ -35,7 +35,8 @@ absl::StatusOr<std::unique_ptr<IngestProcess>> IngestProcess::Start(
                                      "--metrics-listen",
                                      Loopback(*metrics_port),
                                      "--db",
-                                     db};
+                                     db,
+                                     "--insecure"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     auto child = ChildProcess::Spawn(REACHRANK_INGEST_BINARY, args, log_path);
     if (!child.ok()) return child.status();

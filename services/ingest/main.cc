@@ -20,8 +20,7 @@ namespace reachrank::ingest {
 namespace {
 
 struct Flags {
-  std::string listen = "127.0.0.1:50051";
-  std::string metrics_listen = "127.0.0.1:9101";
+  services::ServingFlags serving{"127.0.0.1:50051", "127.0.0.1:9101"};
   std::string db = "./reachrank-data";
   std::string topics;
   bool sync = false;
@@ -30,12 +29,10 @@ struct Flags {
   int reclassify_interval_ms = 5000;
   int topics_deadline_ms = 2000;
   int topics_attempts = 3;
-  int shutdown_grace_ms = 10000;
 };
 
 void AddFlags(CLI::App& app, Flags& f) {
-  services::AddServingFlags(app, f.listen, f.metrics_listen,
-                            f.shutdown_grace_ms);
+  services::AddServingFlags(app, f.serving);
   app.add_option("--db", f.db, "Database directory (created if missing)")
       ->capture_default_str();
   app.add_option("--topics", f.topics,
@@ -93,13 +90,11 @@ storage::StoreOptions StoreOptionsFrom(const Flags& f) {
 
 // Serves until SIGTERM/SIGINT, then shuts the server down (calls in flight
 // finish first) and stops the background classification.
-int ServeUntilSignal(const Flags& f, IngestCore& core,
+int ServeUntilSignal(const Flags& f, const services::ServerOptions& options,
+                     IngestCore& core,
                      services::GrpcServerMetrics& grpc_metrics,
                      int metrics_port) {
   IngestServiceImpl service(core);
-  services::ServerOptions options;
-  options.listen = f.listen;
-  options.shutdown_grace = absl::Milliseconds(f.shutdown_grace_ms);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
@@ -122,10 +117,12 @@ int ServeUntilSignal(const Flags& f, IngestCore& core,
 }
 
 int Run(const Flags& f) {
+  auto server_options = services::ServerOptionsFrom(f.serving);
+  if (!server_options.ok()) return Fail("flags", server_options.status());
   services::Metrics metrics;
   services::GrpcServerMetrics grpc_metrics(metrics.registry());
   IngestMetrics ingest_metrics(metrics.registry());
-  if (absl::Status s = metrics.Serve(f.metrics_listen); !s.ok()) {
+  if (absl::Status s = metrics.Serve(f.serving.metrics_listen); !s.ok()) {
     return Fail("metrics", s);
   }
   auto store = storage::Store::Open(StoreOptionsFrom(f));
@@ -140,7 +137,8 @@ int Run(const Flags& f) {
   int rc;
   {
     IngestCore core(**store, classifier->get(), ingest_metrics, core_options);
-    rc = ServeUntilSignal(f, core, grpc_metrics, metrics.port());
+    rc = ServeUntilSignal(f, *server_options, core, grpc_metrics,
+                          metrics.port());
   }
   // Nothing may read the store once it closes: not even a scrape.
   metrics.RemoveCollectable(collector);

@@ -24,8 +24,7 @@ namespace reachrank::rank {
 namespace {
 
 struct Flags {
-  std::string listen = "127.0.0.1:50053";
-  std::string metrics_listen = "127.0.0.1:9103";
+  services::ServingFlags serving{"127.0.0.1:50053", "127.0.0.1:9103"};
   std::string db = "./reachrank-data";
   std::string secondary_dir;  // default: <db>.rank-secondary
   int catch_up_interval_ms = 200;
@@ -37,12 +36,10 @@ struct Flags {
       static_cast<int>(absl::ToInt64Seconds(ranking::kServingContextTtl));
   int block_cache_mb = 256;
   int topics_deadline_ms = 2000;
-  int shutdown_grace_ms = 10000;
 };
 
 void AddFlags(CLI::App& app, Flags& f) {
-  services::AddServingFlags(app, f.listen, f.metrics_listen,
-                            f.shutdown_grace_ms);
+  services::AddServingFlags(app, f.serving);
   app.add_option("--db", f.db,
                  "The ingest service's database directory (opened read-only "
                  "as a RocksDB secondary; it must exist)")
@@ -141,15 +138,13 @@ void HandleSignals(RankCore& core) {
 }
 
 // Serves `scorer` until SIGTERM/SIGINT; calls in flight finish first.
-int Serve(const Flags& f, ranking::Scorer& scorer, services::Metrics& metrics,
+int Serve(const Flags& f, const services::ServerOptions& options,
+          ranking::Scorer& scorer, services::Metrics& metrics,
           services::GrpcServerMetrics& grpc_metrics) {
   RankMetrics rank_metrics(metrics.registry());
   RankCoreOptions core_options;
   core_options.model_dir = f.model;
   RankingServiceImpl service(scorer, rank_metrics, core_options);
-  services::ServerOptions options;
-  options.listen = f.listen;
-  options.shutdown_grace = absl::Milliseconds(f.shutdown_grace_ms);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
@@ -168,9 +163,11 @@ int Serve(const Flags& f, ranking::Scorer& scorer, services::Metrics& metrics,
 }
 
 int Run(const Flags& f) {
+  auto server_options = services::ServerOptionsFrom(f.serving);
+  if (!server_options.ok()) return Fail("flags", server_options.status());
   services::Metrics metrics;
   services::GrpcServerMetrics grpc_metrics(metrics.registry());
-  if (absl::Status s = metrics.Serve(f.metrics_listen); !s.ok()) {
+  if (absl::Status s = metrics.Serve(f.serving.metrics_listen); !s.ok()) {
     return Fail("metrics", s);
   }
   auto store = OpenSecondary(f);
@@ -190,7 +187,7 @@ int Run(const Flags& f) {
   metrics.AddCollectable(store_collector);
   metrics.AddCollectable(lag_collector);
   catch_up.Start();
-  const int rc = Serve(f, **scorer, metrics, grpc_metrics);
+  const int rc = Serve(f, *server_options, **scorer, metrics, grpc_metrics);
   catch_up.Stop();
   // Nothing may read the store or the loop once they go: not even a scrape.
   metrics.RemoveCollectable(lag_collector);

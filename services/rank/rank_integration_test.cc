@@ -53,7 +53,8 @@ absl::StatusOr<std::unique_ptr<RankProcess>> StartRank(
                             {"--listen", Loopback(*port), "--metrics-listen",
                              Loopback(*metrics_port), "--db", db,
                              "--secondary-dir", dir + "/rank-secondary",
-                             "--topics", topics, "--catch-up-interval", "100"},
+                             "--topics", topics, "--catch-up-interval", "100",
+                             "--insecure"},
                             dir + "/rank.log");
     if (!child.ok()) return child.status();
     last = WaitForServing(Loopback(*port), absl::Seconds(60));

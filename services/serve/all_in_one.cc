@@ -19,6 +19,7 @@ absl::StatusOr<std::unique_ptr<AllInOne>> AllInOne::Start(
   services::ServerOptions server_options;
   server_options.listen = options.listen;
   server_options.shutdown_grace = options.shutdown_grace;
+  server_options.tls = options.tls;
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;

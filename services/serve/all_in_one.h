@@ -55,6 +55,9 @@ struct AllInOneOptions {
   absl::Duration reclassify_interval = absl::Seconds(5);
   // How long Shutdown() lets calls in flight finish.
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // TLS certificates; an empty cert_file serves plaintext (`reachrank
+  // serve` allows that only with --insecure).
+  services::ServerTlsOptions tls{};
 };
 
 // The running services. Thread-safe: ReloadModels() may be called from any

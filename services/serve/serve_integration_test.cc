@@ -43,7 +43,7 @@ absl::StatusOr<ServeProcess> StartServe(const std::string& dir) {
     auto child = ChildProcess::Spawn(
         REACHRANK_CLI_BINARY,
         {"serve", "--listen", Loopback(*port), "--metrics-listen",
-         Loopback(*metrics_port), "--data", dir + "/data"},
+         Loopback(*metrics_port), "--data", dir + "/data", "--insecure"},
         dir + "/serve.log");
     if (!child.ok()) return child.status();
     last = WaitForServing(Loopback(*port), absl::Seconds(60));

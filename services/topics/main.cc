@@ -20,15 +20,12 @@ namespace reachrank::topics_service {
 namespace {
 
 struct Flags {
-  std::string listen = "127.0.0.1:50052";
-  std::string metrics_listen = "127.0.0.1:9102";
+  services::ServingFlags serving{"127.0.0.1:50052", "127.0.0.1:9102"};
   std::string model = DefaultTopicModelDir();
-  int shutdown_grace_ms = 10000;
 };
 
 void AddFlags(CLI::App& app, Flags& f) {
-  services::AddServingFlags(app, f.listen, f.metrics_listen,
-                            f.shutdown_grace_ms);
+  services::AddServingFlags(app, f.serving);
   app.add_option("--model", f.model,
                  "Topic model directory; SIGHUP and an empty ReloadModel "
                  "reload it")
@@ -59,23 +56,22 @@ void HandleSignals(TopicsCore& core) {
 }
 
 int Run(const Flags& f) {
+  auto options = services::ServerOptionsFrom(f.serving);
+  if (!options.ok()) return Fail("flags", options.status());
   services::Metrics metrics;
   services::GrpcServerMetrics grpc_metrics(metrics.registry());
   TopicsMetrics topics_metrics(metrics.registry());
-  if (absl::Status s = metrics.Serve(f.metrics_listen); !s.ok()) {
+  if (absl::Status s = metrics.Serve(f.serving.metrics_listen); !s.ok()) {
     return Fail("metrics", s);
   }
   TopicsCore core(f.model, topics_metrics);
   TopicServiceImpl service(core);
-  services::ServerOptions options;
-  options.listen = f.listen;
-  options.shutdown_grace = absl::Milliseconds(f.shutdown_grace_ms);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(grpc_metrics.NewInterceptorFactory());
   auto server = services::GrpcServer::Start(
-      options, {{v1::TopicService::service_full_name(), &service}},
+      *options, {{v1::TopicService::service_full_name(), &service}},
       std::move(interceptors));
   if (!server.ok()) return Fail("listen", server.status());
   // Health stays NOT_SERVING until the model is in memory.

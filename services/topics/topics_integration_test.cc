@@ -357,7 +357,8 @@ TEST(TopicsStartTest, BrokenModelAtStartExitsWithAnError) {
   auto child =
       ChildProcess::Spawn(REACHRANK_TOPICS_BINARY,
                           {"--listen", Loopback(*port), "--metrics-listen",
-                           Loopback(*metrics_port), "--model", *broken},
+                           Loopback(*metrics_port), "--model", *broken,
+                           "--insecure"},
                           dir + "/topics.log");
   ASSERT_TRUE(child.ok()) << child.status();
   auto status = (*child)->Wait(absl::Seconds(60));

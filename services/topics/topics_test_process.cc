@@ -31,7 +31,8 @@ absl::StatusOr<std::unique_ptr<TopicsProcess>> TopicsProcess::Start(
     auto child =
         ChildProcess::Spawn(REACHRANK_TOPICS_BINARY,
                             {"--listen", address, "--metrics-listen",
-                             Loopback(*metrics_port), "--model", model_dir},
+                             Loopback(*metrics_port), "--model", model_dir,
+                             "--insecure"},
                             log_path);
     if (!child.ok()) return child.status();
     last = WaitForServing(address, absl::Seconds(60));

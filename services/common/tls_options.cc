@@ -1,0 +1,124 @@
+#include "services/common/tls_options.h"
+
+#include <grpcpp/security/credentials.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace reachrank::services {
+namespace {
+
+constexpr char kServerTlsFlags[] =
+    "--tls-cert and --tls-key (with --tls-client-ca for mutual TLS)";
+
+// A bearer token as it travels in a header: printable ASCII, no spaces.
+bool IsHeaderSafe(const std::string& token) {
+  for (char c : token) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return !token.empty();
+}
+
+absl::StatusOr<std::string> ReadToken(const std::string& path) {
+  RR_ASSIGN_OR_RETURN(std::string raw, ReadFlagFile("--token-file", path));
+  std::string token(absl::StripAsciiWhitespace(raw));
+  if (!IsHeaderSafe(token)) {
+    return absl::InvalidArgumentError(
+        "--token-file: must hold one token of printable ASCII without "
+        "spaces");
+  }
+  return token;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadFlagFile(const std::string& flag,
+                                         const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(flag, ": cannot read ", path));
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+absl::Status ValidateServerTransport(const ServerTlsOptions& tls,
+                                     bool insecure) {
+  const bool any_tls = !tls.cert_file.empty() || !tls.key_file.empty() ||
+                       !tls.client_ca_file.empty();
+  if (insecure && any_tls) {
+    return absl::InvalidArgumentError(
+        "--insecure: cannot be combined with --tls-cert, --tls-key or "
+        "--tls-client-ca");
+  }
+  if (insecure) return absl::OkStatus();
+  if (!any_tls) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no transport security chosen: pass ", kServerTlsFlags,
+        ", or --insecure to serve plaintext"));
+  }
+  if (tls.cert_file.empty() || tls.key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key: both are required for TLS");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>>
+MakeServerCredentials(const ServerTlsOptions& tls) {
+  if (tls.cert_file.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  RR_ASSIGN_OR_RETURN(pair.cert_chain,
+                      ReadFlagFile("--tls-cert", tls.cert_file));
+  RR_ASSIGN_OR_RETURN(pair.private_key,
+                      ReadFlagFile("--tls-key", tls.key_file));
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!tls.client_ca_file.empty()) {
+    RR_ASSIGN_OR_RETURN(options.pem_root_certs,
+                        ReadFlagFile("--tls-client-ca", tls.client_ca_file));
+    options.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
+MakeChannelCredentials(const ClientTlsOptions& options) {
+  if (options.ca_file.empty()) {
+    if (!options.cert_file.empty() || !options.key_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls-cert/--tls-key: a client certificate needs --tls-ca");
+    }
+    if (!options.token_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--token-file: needs --tls-ca (tokens are never sent in "
+          "plaintext)");
+    }
+    return grpc::InsecureChannelCredentials();
+  }
+  if (options.cert_file.empty() != options.key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key: both or neither");
+  }
+  grpc::SslCredentialsOptions ssl;
+  RR_ASSIGN_OR_RETURN(ssl.pem_root_certs,
+                      ReadFlagFile("--tls-ca", options.ca_file));
+  if (!options.cert_file.empty()) {
+    RR_ASSIGN_OR_RETURN(ssl.pem_cert_chain,
+                        ReadFlagFile("--tls-cert", options.cert_file));
+    RR_ASSIGN_OR_RETURN(ssl.pem_private_key,
+                        ReadFlagFile("--tls-key", options.key_file));
+  }
+  std::shared_ptr<grpc::ChannelCredentials> channel =
+      grpc::SslCredentials(ssl);
+  if (options.token_file.empty()) return channel;
+  RR_ASSIGN_OR_RETURN(std::string token, ReadToken(options.token_file));
+  return grpc::CompositeChannelCredentials(
+      channel, grpc::AccessTokenCredentials(token));
+}
+
+}  // namespace reachrank::services

@@ -1,0 +1,61 @@
+// tls_options: the transport security of reachrank servers and clients —
+// TLS certificates from PEM files, optional mutual TLS, and the rule that
+// plaintext is only served when it was asked for explicitly (--insecure).
+#ifndef REACHRANK_SERVICES_COMMON_TLS_OPTIONS_H_
+#define REACHRANK_SERVICES_COMMON_TLS_OPTIONS_H_
+
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace reachrank::services {
+
+// A server's certificate files (PEM). An empty cert_file means plaintext.
+struct ServerTlsOptions {
+  std::string cert_file;  // --tls-cert: certificate chain
+  std::string key_file;   // --tls-key: its private key
+  // --tls-client-ca: when set, clients must present a certificate signed by
+  // one of these CAs (mutual TLS); connections without one are refused.
+  std::string client_ca_file;
+};
+
+// Checks the server's transport flags: either --tls-cert with --tls-key
+// (and optionally --tls-client-ca), or --insecure, never both and never
+// neither. The error names the flags.
+absl::Status ValidateServerTransport(const ServerTlsOptions& tls,
+                                     bool insecure);
+
+// TLS server credentials from the files, or plaintext ones for an empty
+// cert_file. NOT_FOUND naming the flag when a file cannot be read.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>>
+MakeServerCredentials(const ServerTlsOptions& tls);
+
+// How a client reaches a server. With no ca_file the channel is plaintext.
+struct ClientTlsOptions {
+  std::string ca_file;    // --tls-ca: CAs that sign the server's certificate
+  std::string cert_file;  // --tls-cert: the client's own certificate (mTLS)
+  std::string key_file;   // --tls-key: its private key
+  // --token-file: a file holding one bearer token, sent with every call as
+  // "authorization: Bearer <token>". Needs ca_file: a token is never sent
+  // in plaintext.
+  std::string token_file;
+};
+
+// Channel credentials for `options`. INVALID_ARGUMENT naming the flags for
+// a client certificate or a token without --tls-ca, or a certificate
+// without its key; NOT_FOUND when a file cannot be read.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
+MakeChannelCredentials(const ClientTlsOptions& options);
+
+// The whole content of `path`; NOT_FOUND naming `flag` when unreadable.
+absl::StatusOr<std::string> ReadFlagFile(const std::string& flag,
+                                         const std::string& path);
+
+}  // namespace reachrank::services
+
+#endif  // REACHRANK_SERVICES_COMMON_TLS_OPTIONS_H_
