@@ -91,8 +91,11 @@ class RocksStore final : public Store {
     return storage::MultiGetRaw(db_.get(), cf(c), keys);
   }
   // Adds the record, its author_posts entry and its pending-set change to
-  // `batch`.
-  void StageRecord(const PostRecord& record, rocksdb::WriteBatch* batch);
+  // `batch`. `was_pending`: the stored version was unclassified (only then
+  // is a classified record's pending key deleted, so that posts stored
+  // classified leave no tombstones for the pending scans to skip).
+  void StageRecord(const PostRecord& record, bool was_pending,
+                   rocksdb::WriteBatch* batch);
   // Reads and decodes one PostRecord; nullopt when absent.
   absl::StatusOr<std::optional<PostRecord>> ReadPost(absl::string_view id);
   // Day rows of `c` between the two days (inclusive), ascending.

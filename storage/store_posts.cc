@@ -135,7 +135,7 @@ absl::StatusOr<std::vector<PutPostResult>> RocksStore::PutPosts(
       }
     }
     AddPostRows(next, +1, &deltas);
-    StageRecord(next, &batch);
+    StageRecord(next, old.has_value() && !old->classified(), &batch);
     old = std::move(next);
   }
   MergeRows(&batch, cf(kCfAuthorDayCounters), deltas.author_days);
@@ -144,7 +144,7 @@ absl::StatusOr<std::vector<PutPostResult>> RocksStore::PutPosts(
   return results;
 }
 
-void RocksStore::StageRecord(const PostRecord& record,
+void RocksStore::StageRecord(const PostRecord& record, bool was_pending,
                              rocksdb::WriteBatch* batch) {
   const std::string& id = record.post().post_id();
   batch->Put(cf(kCfPosts), id, record.SerializeAsString())
@@ -154,7 +154,7 @@ void RocksStore::StageRecord(const PostRecord& record,
             AuthorPostValueOf(record))
       .PermitUncheckedError();
   if (record.classified()) {
-    batch->Delete(cf(kCfPending), id).PermitUncheckedError();
+    if (was_pending) batch->Delete(cf(kCfPending), id).PermitUncheckedError();
   } else {
     batch->Put(cf(kCfPending), id, "").PermitUncheckedError();
   }
@@ -176,7 +176,7 @@ absl::Status RocksStore::SetClassification(
   AddPostRows(old, -1, &deltas);
   AddPostRows(next, +1, &deltas);
   rocksdb::WriteBatch batch;
-  StageRecord(next, &batch);
+  StageRecord(next, !old.classified(), &batch);
   MergeRows(&batch, cf(kCfAuthorDayCounters), deltas.author_days);
   MergeRows(&batch, cf(kCfTopicDayCounters), deltas.topic_days);
   return Write(&batch, "set classification");
