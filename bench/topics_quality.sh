@@ -7,8 +7,9 @@
 # exact file `train` hands to the library) and the same arguments (read back
 # from our metadata.json: one thread, the same seed, every hyperparameter);
 # the script checks that both wrote byte-identical models. Each test text is
-# scored by the model ours routes it to (model.han.bin for mostly-Han texts,
-# model.bin for the rest), read as the CLI reads a line (with its newline).
+# scored as ours routes it (model.bin; for mostly-Han texts model.han.bin
+# alone or the mean of both, per metadata.json's han_routing), read as the
+# CLI reads a line (with its newline).
 #   bench/topics_quality.sh [BUILD_DIR]
 #   SPLITS="train dev" bench/topics_quality.sh ...   train on more splits
 set -euo pipefail
@@ -56,25 +57,51 @@ for pair in "cli.bin model.bin" "cli_han.bin model.han.bin"; do
 done
 
 # Accuracy of the CLI's models on one language's test split, each line
-# predicted by the model its text is routed to.
+# scored as ours routes it: model.bin for most texts; for mostly-Han texts
+# model.han.bin alone (han_routing "han-model") or the mean of both models'
+# probabilities (han_routing "average").
+ROUTING=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1])).get('han_routing', 'han-model'))" "$WORK/ours/metadata.json")
 cli_accuracy() {  # test.tsv
   segment --data "$1" > "$WORK/t.all"
   segment --han-only --data "$1" > "$WORK/t.han"
-  python3 - "$WORK" <<'PY'
+  python3 - "$WORK" "$ROUTING" <<'PY'
 import collections, subprocess, sys
-work = sys.argv[1]
+work, routing = sys.argv[1], sys.argv[2]
 lines = open(f"{work}/t.all").read().splitlines()
 han = open(f"{work}/t.han").read().splitlines()
 rest = list((collections.Counter(lines) - collections.Counter(han)).elements())
+
+
+def probabilities(model, part):
+    """fastText's predict-prob: {label: p} per line, every label."""
+    open(f"{work}/t.part", "w").write("".join(l + "\n" for l in part))
+    out = subprocess.run(["fasttext", "predict-prob", f"{work}/{model}",
+                          f"{work}/t.part", "-1"], check=True,
+                         capture_output=True, text=True).stdout.splitlines()
+    dists = []
+    for line in out:
+        t = line.split()
+        dists.append({t[i]: float(t[i + 1]) for i in range(0, len(t), 2)})
+    return dists
+
+
+def best(d):  # most probable; ties in label order, as ours
+    return min(d, key=lambda label: (-d[label], label))
+
+
+parts = [("cli.bin", rest)]
+parts += [("cli_han.bin", han)] if routing == "han-model" else [("both", han)]
 correct = 0
-for model, part in (("cli_han.bin", han), ("cli.bin", rest)):
+for model, part in parts:
     if not part:
         continue
-    open(f"{work}/t.part", "w").write("".join(l + "\n" for l in part))
-    out = subprocess.run(["fasttext", "predict", f"{work}/{model}",
-                          f"{work}/t.part", "1"], check=True,
-                         capture_output=True, text=True).stdout.splitlines()
-    correct += sum(l.split(" ", 1)[0] == p for l, p in zip(part, out))
+    if model == "both":
+        a, b = probabilities("cli_han.bin", part), probabilities("cli.bin", part)
+        dists = [{k: (x.get(k, 0) + y.get(k, 0)) / 2 for k in set(x) | set(y)}
+                 for x, y in zip(a, b)]
+    else:
+        dists = probabilities(model, part)
+    correct += sum(l.split(" ", 1)[0] == best(d) for l, d in zip(part, dists))
 print(f"{100 * correct / len(lines):.2f}")
 PY
 }

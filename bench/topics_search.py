@@ -22,6 +22,10 @@ the library does.
        (50, 1.0), (100, 0.5), (100, 1.0), (200, 0.25), (200, 0.5);
     3. the 5 best of stage 2 again on two other fold assignments (fold
        seeds 2 and 3); the best mean over the three assignments wins.
+  bench/topics_search.py BUILD_DIR han-routing [--fold-seed N]
+    mostly-Han texts scored by model.han.bin alone, by model.bin alone,
+    or by the mean of both models' probabilities (the shipped settings
+    otherwise).
 Prints one line per setting: cross-validated accuracy per language and
 their mean, best last.
 """
@@ -169,10 +173,68 @@ def han_wide(binary, args, pool, work):
     return max(stage3)[1]
 
 
+def predict_prob(model, held, prefix):
+    """{label: p} per held-out row, every label."""
+    with open(prefix + ".held", "w") as out:
+        out.write("".join(r[2] + "\n" for r in held))
+    lines = subprocess.run(["fasttext", "predict-prob", model, prefix + ".held",
+                            "-1"], check=True, capture_output=True,
+                           text=True).stdout.splitlines()
+    dists = []
+    for line in lines:
+        t = line.split()
+        dists.append({t[i]: float(t[i + 1]) for i in range(0, len(t), 2)})
+    return dists
+
+
+def routing_fold(rows, fold, f, work):
+    """Correct mostly-Han rows of fold f per routing, and their count."""
+    main_flags = ["-minn", "3", "-maxn", "6", "-dim", "25", "-lr", "0.5",
+                  "-epoch", "100", "-wordNgrams", "1", "-bucket", "50000"]
+    han_flags_ = han_flags((0, 0, 1), 25, 0.5, 100)
+    train = [r for r, g in zip(rows, fold) if g != f]
+    held = [r for r, g in zip(rows, fold) if g == f and r[1]]
+    gold = [r[2].split(" ", 1)[0] for r in held]
+    dists = {}
+    for name, flags, lines in (
+            ("han-model", han_flags_, [r[2] for r in train if r[1]]),
+            ("main-model", main_flags, [r[2] for r in train])):
+        random.Random(f).shuffle(lines)
+        prefix = os.path.join(work, f"r{f}_{name}")
+        with open(prefix + ".train", "w") as out:
+            out.write("".join(line + "\n" for line in lines))
+        subprocess.run(["fasttext", "supervised", "-input", prefix + ".train",
+                        "-output", prefix, "-thread", "1", "-seed", "1",
+                        "-verbose", "0"] + flags, check=True,
+                       stdout=subprocess.DEVNULL)
+        dists[name] = predict_prob(prefix + ".bin", held, prefix)
+    dists["average"] = [
+        {k: (a.get(k, 0) + b.get(k, 0)) / 2 for k in set(a) | set(b)}
+        for a, b in zip(dists["han-model"], dists["main-model"])]
+    best = lambda d: min(d, key=lambda label: (-d[label], label))
+    return {name: sum(best(d) == g for d, g in zip(ds, gold))
+            for name, ds in dists.items()}, len(held)
+
+
+def han_routing(binary, args, pool, work):
+    rows = load(binary, 2)
+    fold = folds(rows, args.folds, seed=args.fold_seed)
+    jobs = [pool.submit(routing_fold, rows, fold, f, work)
+            for f in range(args.folds)]
+    results = [job.result() for job in jobs]
+    total = sum(n for _, n in results)
+    for name in ("han-model", "main-model", "average"):
+        correct = sum(r[name] for r, _ in results)
+        print(f"fold seed {args.fold_seed} {name}: zh (mostly-Han) "
+              f"{100 * correct / total:.2f}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build_dir")
-    parser.add_argument("part", choices=("han", "main", "han-wide"))
+    parser.add_argument("part",
+                        choices=("han", "main", "han-wide", "han-routing"))
+    parser.add_argument("--fold-seed", type=int, default=1)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--cjk", type=int, default=2,
@@ -187,6 +249,9 @@ def main():
             concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         if args.part == "han-wide":
             print("best:", han_wide(binary, args, pool, work))
+            return
+        if args.part == "han-routing":
+            han_routing(binary, args, pool, work)
             return
         for cjk, flags in grid(args.part, args.cjk):
             if cjk not in data:

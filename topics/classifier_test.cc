@@ -212,6 +212,102 @@ TEST_F(ClassifierTest, MissingMetadataIsRefused) {
               HasSubstr("metadata.json"));
 }
 
+TEST(AverageTopKTest, MeansProbabilitiesMostProbableFirst) {
+  const std::vector<LabelProbability> a = {{"x", 0.6f}, {"y", 0.4f}};
+  const std::vector<LabelProbability> b = {{"y", 0.9f}, {"z", 0.1f}};
+  const std::vector<LabelProbability> all = AverageTopK(a, b, -1);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].label, "y");
+  EXPECT_FLOAT_EQ(all[0].probability, 0.65f);
+  EXPECT_EQ(all[1].label, "x");
+  EXPECT_FLOAT_EQ(all[1].probability, 0.3f);  // missing from b: 0 there
+  EXPECT_EQ(all[2].label, "z");
+  EXPECT_FLOAT_EQ(all[2].probability, 0.05f);
+  const std::vector<LabelProbability> top = AverageTopK(a, b, 1);
+  ASSERT_EQ(top.size(), 1u);
+  EXPECT_EQ(top[0].label, "y");
+  // Ties keep label order.
+  const std::vector<LabelProbability> tie =
+      AverageTopK({{"q", 0.5f}}, {{"p", 0.5f}}, -1);
+  ASSERT_EQ(tie.size(), 2u);
+  EXPECT_EQ(tie[0].label, "p");
+}
+
+// TinySet plus Chinese examples, so that training writes model.han.bin.
+std::vector<Example> WithChinese() {
+  std::vector<Example> set = TinySet();
+  for (const char* text : {"球队在足球比赛中进了一个球", "前锋两次进球，球队赢了"}) {
+    set.push_back({text, "sports", "zh"});
+  }
+  for (const char* text : {"议会就新选举法进行了投票", "部长在选举后辞职"}) {
+    set.push_back({text, "politics", "zh"});
+  }
+  return set;
+}
+
+// With han_routing "average" (the training default) a mostly-Han text gets
+// the mean of model.han.bin's and model.bin's probabilities.
+TEST(HanRoutingTest, AverageIsTheMeanOfBothModels) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
+  auto classifier = FastTextClassifier::Load(dir);
+  ASSERT_TRUE(classifier.ok()) << classifier.status();
+  ASSERT_EQ((*classifier)->metadata().han_routing, kHanRoutingAverage);
+  auto han = FastTextModel::Load(dir + "/" + kHanTopicModelFile);
+  auto main = FastTextModel::Load(dir + "/" + kTopicModelFile);
+  ASSERT_TRUE(han.ok() && main.ok());
+
+  const std::string text = "球队赢了比赛";
+  auto segmenter = Segmenter::Create(TinyOptions().segmenter);
+  ASSERT_TRUE(segmenter.ok());
+  auto tokens = (*segmenter)->Segment(text);
+  ASSERT_TRUE(tokens.ok());
+  ASSERT_TRUE(MostlyHan(*tokens));
+  auto p_han = (*han)->PredictTokens(tokens->tokens, 2);
+  auto p_main = (*main)->PredictTokens(tokens->tokens, 2);
+  ASSERT_TRUE(p_han.ok() && p_main.ok());
+  const std::vector<LabelProbability> expected =
+      AverageTopK(*p_han, *p_main, 2);
+
+  TextItem item{"c", text, "zh"};
+  auto result = (*classifier)->Classify({&item, 1}, 2);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ((*result)[0].topics.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ((*result)[0].topics[i].topic_id, expected[i].label);
+    EXPECT_FLOAT_EQ((*result)[0].topics[i].probability,
+                    expected[i].probability);
+  }
+  // And the two models disagree enough for the mean to be neither.
+  EXPECT_NE((*p_han)[0].probability, (*p_main)[0].probability);
+}
+
+TEST(HanRoutingTest, MetadataWithoutItMeansHanModelAlone) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
+  absl::StatusOr<std::string> text = ReadFile(dir + "/metadata.json");
+  ASSERT_TRUE(text.ok());
+  const std::string key = "\"han_routing\": \"average\",";
+  const size_t at = text->find(key);
+  ASSERT_NE(at, std::string::npos) << *text;
+  std::string without = *text;
+  without.erase(at, key.size());
+  ASSERT_TRUE(WriteFile(dir + "/metadata.json", without).ok());
+  absl::StatusOr<ModelMetadata> metadata = OpenModelDir(dir);
+  ASSERT_TRUE(metadata.ok()) << metadata.status();
+  EXPECT_EQ(metadata->han_routing, kHanRoutingHanModel);
+
+  std::string bogus = *text;
+  bogus.replace(at, key.size(), "\"han_routing\": \"bogus\",");
+  ASSERT_TRUE(WriteFile(dir + "/metadata.json", bogus).ok());
+  auto loaded = FastTextClassifier::Load(dir);
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(loaded.status().message()),
+              HasSubstr("han_routing"));
+}
+
 TEST(TaxonomyTest, ParsesTheDefaultTaxonomy) {
   auto taxonomy = Taxonomy::Load(testing::DataPath("sib200/taxonomy.tsv"));
   ASSERT_TRUE(taxonomy.ok()) << taxonomy.status();

@@ -1,6 +1,7 @@
 #include "topics/fasttext_classifier.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -34,6 +35,27 @@ absl::StatusOr<std::unique_ptr<FastTextModel>> LoadTopics(
 }
 
 }  // namespace
+
+std::vector<LabelProbability> AverageTopK(absl::Span<const LabelProbability> a,
+                                          absl::Span<const LabelProbability> b,
+                                          int k) {
+  std::map<std::string, double> sum;
+  for (const auto* part : {&a, &b}) {
+    for (const LabelProbability& l : *part) sum[l.label] += l.probability;
+  }
+  std::vector<LabelProbability> out;
+  out.reserve(sum.size());
+  for (const auto& [label, total] : sum) {
+    out.push_back({label, static_cast<float>(total / 2.0)});
+  }
+  // Most probable first; ties by label, so the order is deterministic.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const LabelProbability& x, const LabelProbability& y) {
+                     return x.probability > y.probability;
+                   });
+  if (k >= 0 && out.size() > static_cast<size_t>(k)) out.resize(k);
+  return out;
+}
 
 absl::Status ValidateBatch(absl::Span<const TextItem> items) {
   if (items.size() > kMaxBatchItems) {
@@ -122,15 +144,28 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
   }
   const int k = top_k <= 0 ? kDefaultTopK
                            : std::min<int>(top_k, taxonomy_.topics().size());
-  const FastTextModel& model =
-      han_topics_ != nullptr && MostlyHan(segmentation) ? *han_topics_
-                                                        : *topics_;
   RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> labels,
-                      model.PredictTokens(segmentation.tokens, k));
+                      PredictTopics(segmentation, k));
   for (LabelProbability& label : labels) {
     result.topics.push_back({std::move(label.label), label.probability});
   }
   return result;
+}
+
+absl::StatusOr<std::vector<LabelProbability>> FastTextClassifier::PredictTopics(
+    const Segmentation& segmentation, int k) const {
+  if (han_topics_ == nullptr || !MostlyHan(segmentation)) {
+    return topics_->PredictTokens(segmentation.tokens, k);
+  }
+  if (metadata_.han_routing != kHanRoutingAverage) {
+    return han_topics_->PredictTokens(segmentation.tokens, k);
+  }
+  const int all = static_cast<int>(taxonomy_.topics().size());
+  RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> han,
+                      han_topics_->PredictTokens(segmentation.tokens, all));
+  RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> main,
+                      topics_->PredictTokens(segmentation.tokens, all));
+  return AverageTopK(han, main, k);
 }
 
 std::string FastTextClassifier::ModelVersion() const {

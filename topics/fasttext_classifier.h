@@ -55,6 +55,11 @@ class FastTextClassifier final : public TopicClassifier {
                      std::unique_ptr<FastTextModel> topics,
                      std::unique_ptr<FastTextModel> han_topics);
 
+  // The k most probable topics of a segmented text, routed by script and
+  // metadata_.han_routing (model_dir.h).
+  absl::StatusOr<std::vector<LabelProbability>> PredictTopics(
+      const Segmentation& segmentation, int k) const;
+
   // Constant after construction.
   const ModelMetadata metadata_;
   const Taxonomy taxonomy_;
@@ -63,6 +68,13 @@ class FastTextClassifier final : public TopicClassifier {
   const std::unique_ptr<FastTextModel> topics_;
   const std::unique_ptr<FastTextModel> han_topics_;  // may be null
 };
+
+// The labels of `a` and `b` with the mean of their two probabilities (a
+// label missing from one counts 0 there), most probable first (ties in
+// label order), at most `k` of them (all when k < 0).
+std::vector<LabelProbability> AverageTopK(absl::Span<const LabelProbability> a,
+                                          absl::Span<const LabelProbability> b,
+                                          int k);
 
 // INVALID_ARGUMENT naming item `index` (and its id) for invalid UTF-8 or
 // text over kMaxTextBytes; RESOURCE_EXHAUSTED for more than kMaxBatchItems.

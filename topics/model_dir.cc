@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <exception>
 #include <iterator>
+#include <stdexcept>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -65,6 +66,7 @@ json ToJson(const ModelMetadata& m) {
           {"han_fasttext", m.han_fasttext.has_value()
                                ? OptionsToJson(*m.han_fasttext)
                                : json(nullptr)},
+          {"han_routing", m.han_routing},
           {"examples_by_language", m.examples_by_language},
           {"fingerprints", m.fingerprints}};
 }
@@ -82,6 +84,14 @@ ModelMetadata FromJson(const json& j) {
   m.fasttext = OptionsFromJson(j.at("fasttext"));
   if (j.contains("han_fasttext") && !j.at("han_fasttext").is_null()) {
     m.han_fasttext = OptionsFromJson(j.at("han_fasttext"));
+  }
+  if (j.contains("han_routing")) {
+    m.han_routing = j.at("han_routing").get<std::string>();
+    if (m.han_routing != kHanRoutingHanModel &&
+        m.han_routing != kHanRoutingAverage) {
+      throw std::invalid_argument("han_routing must be \"han-model\" or "
+                                  "\"average\"");
+    }
   }
   m.examples_by_language =
       j.at("examples_by_language").get<std::map<std::string, int>>();

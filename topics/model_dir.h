@@ -3,7 +3,9 @@
 //   model.han.bin  optional: topics of mostly-Han texts (segmenter.h
 //                  MostlyHan), trained on those texts only and without
 //                  subwords, which serve German and English but dilute the
-//                  one- and two-character words of Chinese
+//                  one- and two-character words of Chinese; han_routing
+//                  says whether such a text is scored by model.han.bin
+//                  alone or by the mean of both models' probabilities
 //   lang.bin       fastText language model (language_detector.h)
 //   taxonomy.tsv   the taxonomy (taxonomy.h)
 //   metadata.json  format, model version, segmenter and training settings,
@@ -32,6 +34,12 @@ inline constexpr char kTaxonomyFile[] = "taxonomy.tsv";
 inline constexpr char kMetadataFile[] = "metadata.json";
 inline constexpr int kModelFormat = 1;
 
+// How a mostly-Han text is scored when model.han.bin exists (metadata.json
+// "han_routing"; a directory without the key is kHanRoutingHanModel, the
+// behaviour before the key existed).
+inline constexpr char kHanRoutingHanModel[] = "han-model";  // it alone
+inline constexpr char kHanRoutingAverage[] = "average";  // mean of both
+
 struct ModelMetadata {
   int format = kModelFormat;
   std::string name;           // e.g. "sib200"
@@ -39,6 +47,7 @@ struct ModelMetadata {
   SegmenterOptions segmenter;
   FastTextOptions fasttext;   // how model.bin was trained
   std::optional<FastTextOptions> han_fasttext;  // model.han.bin, if any
+  std::string han_routing = kHanRoutingHanModel;  // one of kHanRouting*
   std::map<std::string, int> examples_by_language;  // training data
   std::map<std::string, std::string> fingerprints;  // file name -> hex
 };

@@ -148,7 +148,10 @@ absl::Status WriteModelFiles(absl::Span<const Example> examples,
     RR_ASSIGN_OR_RETURN(trained, TrainTopics(examples, *segmenter, options,
                                              true, scratch,
                                              absl::StrCat(dir, "/", kHanTopicModelFile)));
-    if (trained) metadata.han_fasttext = options.han_fasttext;
+    if (trained) {
+      metadata.han_fasttext = options.han_fasttext;
+      metadata.han_routing = options.han_routing;
+    }
   }
   progress("training the language model");
   RR_ASSIGN_OR_RETURN(auto language_examples,

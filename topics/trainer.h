@@ -16,6 +16,7 @@
 #include "absl/types/span.h"
 #include "topics/dataset.h"
 #include "topics/fasttext_model.h"
+#include "topics/model_dir.h"
 #include "topics/segmenter.h"
 #include "topics/taxonomy.h"
 
@@ -28,6 +29,9 @@ struct TrainOptions {
   // model.han.bin, trained on the mostly-Han examples; none when unset or
   // when the data has no such example.
   std::optional<FastTextOptions> han_fasttext;
+  // With model.han.bin: kHanRoutingAverage or kHanRoutingHanModel
+  // (model_dir.h).
+  std::string han_routing = kHanRoutingAverage;
   // Topics with display names; when unset, the sorted labels of the data
   // with the ids as names.
   std::optional<Taxonomy> taxonomy;

@@ -67,6 +67,12 @@ void AddHanFlags(CLI::App& cmd, TrainFlags& f) {
   topics::FastTextOptions& han = *f.options.han_fasttext;
   cmd.add_flag("--no-han-model", f.no_han_model,
                "one model for all scripts (no model.han.bin)");
+  cmd.add_option("--han-routing", f.options.han_routing,
+                 "mostly-Han texts: 'average' of both models' probabilities "
+                 "or 'han-model' alone")
+      ->capture_default_str()
+      ->check(CLI::IsMember({topics::kHanRoutingAverage,
+                             topics::kHanRoutingHanModel}));
   cmd.add_option("--han-epoch", han.epoch)->capture_default_str();
   cmd.add_option("--han-lr", han.lr)->capture_default_str();
   cmd.add_option("--han-dim", han.dim)->capture_default_str();
