@@ -1,9 +1,15 @@
-// Runs the real `reachrank import` and `reachrank score` and checks their
-// exit codes and files.
+// Runs the real `reachrank import`, `reachrank score` (local, and remote
+// against a real `reachrank serve`) and checks their exit codes and files.
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -33,7 +39,34 @@ class BatchCliTest : public ::testing::Test {
           absl::StrJoin(testing::ImportLines(*data), "\n") + "\n");
     Write("drafts.jsonl", testing::DraftsJsonl(testing::DraftsFromPosts(
                               data->posts, 300)));
+    Write("modes.jsonl", ModesDrafts(data->posts));
+    // The import carries no author records: `train` is told the accounts.
+    std::string authors;
+    for (const v1::Author& a : data->authors) {
+      absl::StrAppend(&authors, a.platform(), " ", a.author_id(), "\n");
+    }
+    Write("authors.txt", authors);
   }
+  // kModesDrafts lines: the simulated posts as drafts planned when they
+  // were posted (cycled, ids d0, d1...), except two bad lines: broken JSON
+  // at kBrokenLine and a too-long text at kLongLine (1-based).
+  static std::string ModesDrafts(const std::vector<v1::Post>& posts) {
+    std::vector<v1::Draft> all = testing::DraftsFromPosts(posts, posts.size());
+    std::vector<v1::Draft> drafts;
+    for (size_t i = 0; i < kModesDrafts; ++i) {
+      v1::Draft& d = drafts.emplace_back(all[i % all.size()]);
+      d.set_draft_id(absl::StrCat("d", i));
+      *d.mutable_planned_at() = posts[i % all.size()].created_at();
+    }
+    drafts[kLongLine - 1].set_text(std::string(20000, 'x'));
+    std::vector<std::string> lines =
+        absl::StrSplit(testing::DraftsJsonl(drafts), '\n', absl::SkipEmpty());
+    lines[kBrokenLine - 1] = "{\"draft_id\": \"broken\"";
+    return absl::StrJoin(lines, "\n") + "\n";
+  }
+  static constexpr size_t kModesDrafts = 2000;
+  static constexpr size_t kBrokenLine = 7;
+  static constexpr size_t kLongLine = 1500;
   static void TearDownTestSuite() {
     std::filesystem::remove_all(*dir_);
     delete dir_;
@@ -56,6 +89,31 @@ class BatchCliTest : public ::testing::Test {
     auto status = (*child)->Wait(absl::Minutes(3));
     if (!status.ok() || !WIFEXITED(*status)) return -1;
     return WEXITSTATUS(*status);
+  }
+  // `reachrank serve` over `db` with the model set `models` on free
+  // loopback ports; its address, or an error after three attempts.
+  static absl::StatusOr<std::unique_ptr<reachrank::testing::ChildProcess>>
+  StartServe(const std::string& db, const std::string& models,
+             std::string* address) {
+    absl::Status last;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto port = reachrank::testing::PickFreePort();
+      auto metrics_port = reachrank::testing::PickFreePort();
+      if (!port.ok()) return port.status();
+      if (!metrics_port.ok()) return metrics_port.status();
+      *address = reachrank::testing::Loopback(*port);
+      auto child = reachrank::testing::ChildProcess::Spawn(
+          REACHRANK_CLI_BINARY,
+          {"serve", "--data", db, "--rank-model", models, "--listen",
+           *address, "--metrics-listen",
+           reachrank::testing::Loopback(*metrics_port), "--insecure"},
+          Path("serve.log"));
+      if (!child.ok()) return child.status();
+      last = reachrank::testing::WaitForServing(*address, absl::Seconds(60),
+                                                "reachrank.v1.RankingService");
+      if (last.ok()) return child;
+    }
+    return last;
   }
   static std::string* dir_;
 };
@@ -94,6 +152,63 @@ TEST_F(BatchCliTest, ImportThenScoreWithExitCodes) {
               ::testing::StartsWith("2,,,,,,,,,,,,,,\"INVALID_ARGUMENT: not a "
                                     "Draft in JSON"));
   EXPECT_THAT(Read("cli.log"), HasSubstr("score: 300 scored, 1 failed"));
+}
+
+// The same drafts scored in-process over the database and through a real
+// `reachrank serve` over it, with the same trained model set, give the same
+// bytes, bad lines included.
+TEST_F(BatchCliTest, RemoteAndLocalOutputsAreByteIdentical) {
+  const std::string db = Path("modes-db"), models = Path("modes-models");
+  ASSERT_EQ(Run({"import", Path("history.jsonl"), "--db", db}), 0);
+  ASSERT_EQ(Run({"train", "--db", db, "--authors", Path("authors.txt"),
+                 "--out", models, "--model-version", "modes-test", "--rounds",
+                 "30", "--nthread", "1"}),
+            0)
+      << Read("cli.log");
+  ASSERT_EQ(Run({"score", Path("modes.jsonl"), "--db", db, "--model", models,
+                 "--explain", "--threads", "2", "-o", Path("local.jsonl")}),
+            3)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"), HasSubstr("score: 1998 scored, 2 failed"));
+  {
+    std::string address;
+    auto serve = StartServe(db, models, &address);
+    ASSERT_TRUE(serve.ok()) << serve.status() << "\n" << Read("serve.log");
+    ASSERT_EQ(Run({"score", Path("modes.jsonl"), "--server", address,
+                   "--explain", "-o", Path("remote.jsonl")}),
+              3)
+        << Read("cli.log");
+    EXPECT_THAT(Read("cli.log"), HasSubstr("score: 1998 scored, 2 failed"));
+    ASSERT_TRUE((*serve)->Signal(SIGTERM).ok());
+    auto stopped = (*serve)->Wait(absl::Seconds(30));
+    ASSERT_TRUE(stopped.ok()) << stopped.status();
+    EXPECT_TRUE(WIFEXITED(*stopped) && WEXITSTATUS(*stopped) == 0);
+  }
+  const std::string local = Read("local.jsonl");
+  const std::vector<std::string> lines =
+      absl::StrSplit(local, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), kModesDrafts);
+  EXPECT_TRUE(local == Read("remote.jsonl"));  // not printed: 2,000 lines
+  const std::vector<std::string> remote_lines =
+      absl::StrSplit(Read("remote.jsonl"), '\n', absl::SkipEmpty());
+  for (size_t i = 0; i < lines.size() && i < remote_lines.size(); ++i) {
+    ASSERT_EQ(lines[i], remote_lines[i]) << "first difference: line " << i + 1;
+  }
+  EXPECT_THAT(lines[kBrokenLine - 1],
+              ::testing::StartsWith(absl::StrCat("{\"line\":", kBrokenLine,
+                                                 ",")));
+  EXPECT_THAT(lines[kBrokenLine - 1], HasSubstr("not a Draft in JSON"));
+  EXPECT_THAT(lines[kLongLine - 1],
+              ::testing::StartsWith(absl::StrCat("{\"line\":", kLongLine,
+                                                 ",\"draft_id\":\"d1499\"")));
+  EXPECT_THAT(lines[kLongLine - 1], HasSubstr("text: must be at most"));
+  int scores_with_reasons = 0;
+  for (const std::string& line : lines) {
+    scores_with_reasons += absl::StartsWith(line, "{\"id\":\"d") &&
+                           absl::StrContains(line, "\"reasons\":[{") &&
+                           absl::StrContains(line, "modes-test");
+  }
+  EXPECT_EQ(scores_with_reasons, 1998);
 }
 
 TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {

@@ -129,10 +129,12 @@ DemoDraft MakeDraft(const std::string& id, const std::string& language,
   return d;
 }
 
-std::vector<DemoDraft> BuiltInDrafts(const DemoAuthor& author) {
+// The demo drafts, planned for `planned_at`.
+std::vector<DemoDraft> BuiltInDrafts(const DemoAuthor& author,
+                                     absl::Time planned_at) {
   using v1::MEDIA_KIND_IMAGE;
   using v1::MEDIA_KIND_VIDEO;
-  return {
+  std::vector<DemoDraft> drafts = {
       MakeDraft("en-howto", "en",
                 "How to: pack a carry-on for two weeks, step by step",
                 MEDIA_KIND_VIDEO, 45, author, !author.author_id.empty()),
@@ -148,6 +150,17 @@ std::vector<DemoDraft> BuiltInDrafts(const DemoAuthor& author) {
       MakeDraft("zh-daily", "zh", "今天的日常：记录生活，周末去公园散步",
                 MEDIA_KIND_IMAGE, 0, author, false),
   };
+  for (DemoDraft& d : drafts) {
+    d.draft.mutable_planned_at()->set_seconds(absl::ToUnixSeconds(planned_at));
+  }
+  return drafts;
+}
+
+// The day after the simulated period: drafts are scored as if planned
+// then, so the author's and the topics' recent history is the simulation's
+// (scored "now", a past simulation would leave both empty).
+absl::Time PlannedAt(const sim::SimOptions& sim) {
+  return sim.start + absl::Hours(24) * sim.days;
 }
 
 double Share(const ranking::ScoreResult& r, const std::string& surface) {
@@ -184,12 +197,14 @@ absl::Status ScoreDrafts(const DemoFlags& flags, const DemoAuthor& author) {
       std::unique_ptr<ranking::Scorer> scorer,
       ranking::Scorer::Create(*store, classifier.get(), ranking::ScorerOptions(),
                               flags.data + "/models"));
-  std::cout << absl::StrFormat("\nmodel %s, platform %s\n",
-                               scorer->model_version(), author.platform);
+  std::cout << absl::StrFormat(
+      "\nmodel %s, platform %s, drafts planned for %s\n",
+      scorer->model_version(), author.platform,
+      absl::FormatTime("%Y-%m-%d", PlannedAt(flags.sim), absl::UTCTimeZone()));
   std::cout << absl::StrFormat("%-9s %-4s %7s %10s %14s   %s\n", "draft",
                                "lang", "p_reach", "strangers",
                                "fol/fri/rec %", "author / top reasons");
-  for (const DemoDraft& d : BuiltInDrafts(author)) {
+  for (const DemoDraft& d : BuiltInDrafts(author, PlannedAt(flags.sim))) {
     RR_ASSIGN_OR_RETURN(auto results,
                         scorer->ScoreDrafts({d.draft}, true, d.language));
     RR_RETURN_IF_ERROR(results.front().status());
@@ -223,6 +238,10 @@ absl::Status RunDemo(const DemoFlags& flags) {
            began);
   StoreRowsFlags store;
   store.db = flags.data;
+  // Posts whose horizon ended inside the simulated period; later ones
+  // would be censored (the simulator emits no event after it).
+  store.cutoff = absl::FormatTime(absl::RFC3339_sec, PlannedAt(flags.sim),
+                                  absl::UTCTimeZone());
   RR_RETURN_IF_ERROR(TrainModelSetFromDb(store, ranking::TrainOptions(), "",
                                          flags.data + "/models"));
   Progress("3/3 scoring the built-in drafts", began);
