@@ -14,6 +14,7 @@
 #include "services/batch/remote_scorer.h"
 #include "services/batch/score_job.h"
 #include "services/cli/command.h"
+#include "services/common/serving_flags.h"
 #include "services/topics/default_model.h"
 
 namespace reachrank::cli {
@@ -25,6 +26,7 @@ struct ScoreFlags {
   std::string format = "jsonl";
   batch::LocalEngineOptions local;
   std::string server;
+  services::ClientTlsOptions security;  // of --server
   int deadline_s = 60;
   int attempts = 5;
 };
@@ -62,6 +64,8 @@ void AddScoreFlags(CLI::App& cmd, ScoreFlags& f) {
   cmd.add_option("--labels", f.local.labels, "label config JSON (local)");
   cmd.add_option("--server", f.server, "rank service host:port (remote)")
       ->excludes(db)->excludes(model);
+  services::AddClientSecurityFlags(cmd, f.security, "",
+                                   "the --server rank service");
   cmd.add_option("--deadline-s", f.deadline_s, "per-batch deadline (remote)")
       ->capture_default_str()->check(CLI::Range(1, 3600));
   cmd.add_option("--attempts", f.attempts,
@@ -102,9 +106,10 @@ int RunScore(ScoreFlags& f) {
     batch::RemoteOptions options;
     options.deadline = absl::Seconds(f.deadline_s);
     options.max_attempts = f.attempts;
+    auto credentials = services::MakeChannelCredentials(f.security);
+    if (!credentials.ok()) return ExitCode(credentials.status());
     remote = std::make_unique<batch::RemoteDraftScorer>(
-        grpc::CreateChannel(f.server, grpc::InsecureChannelCredentials()),
-        options);
+        grpc::CreateChannel(f.server, *credentials), options);
   }
   batch::DraftScorer& scorer = engine ? engine->scorer() : *remote;
   std::ios::sync_with_stdio(false);

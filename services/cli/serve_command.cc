@@ -57,6 +57,7 @@ absl::Status ApplyServingFlags(ServeFlags& f) {
   f.options.metrics_listen = f.serving.metrics_listen;
   f.options.shutdown_grace = server.shutdown_grace;
   f.options.tls = server.tls;
+  f.options.auth = server.auth;
   return absl::OkStatus();
 }
 

@@ -15,6 +15,7 @@
 #include "services/cli/command.h"
 #include "services/cli/in_process_ingest.h"
 #include "services/cli/ingest_sink.h"
+#include "services/common/serving_flags.h"
 #include "sim/jsonl_sink.h"
 #include "sim/simulator.h"
 
@@ -26,6 +27,7 @@ struct SimulateFlags {
   std::string start = "2026-01-01";
   std::string out = "sim-data";
   std::string server;
+  services::ClientTlsOptions security;  // of --server
   std::string data;
   std::string sib200 = DefaultSib200Dir();
   bool truth = false;
@@ -44,8 +46,9 @@ absl::StatusOr<sim::SimSummary> RunInto(const SimulateFlags& flags,
                                         const sim::Corpus& corpus,
                                         sim::SimOptions options) {
   if (!flags.server.empty()) {
-    IngestSink sink(grpc::CreateChannel(flags.server,
-                                        grpc::InsecureChannelCredentials()),
+    RR_ASSIGN_OR_RETURN(auto credentials,
+                        services::MakeChannelCredentials(flags.security));
+    IngestSink sink(grpc::CreateChannel(flags.server, credentials),
                     absl::Seconds(flags.deadline_s));
     return sim::Simulate(options, corpus, sink, PrintProgress);
   }
@@ -102,6 +105,8 @@ void AddSimulateCommand(CLI::App& app, CommandSet& commands) {
       ->capture_default_str();
   cmd->add_option("--server", f->server,
                   "stream into the ingest service at host:port instead");
+  services::AddClientSecurityFlags(*cmd, f->security, "",
+                                   "the --server ingest service");
   cmd->add_option("--data", f->data,
                   "ingest into this database directory instead, through an "
                   "in-process ingest service (no other process may have it "

@@ -18,9 +18,17 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
         interceptors) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (options.auth != nullptr && options.tls.cert_file.empty()) {
+    return absl::FailedPreconditionError(
+        "--tokens: needs TLS (--tls-cert, --tls-key); bearer tokens are "
+        "never accepted in plaintext");
+  }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       MakeServerCredentials(options.tls);
   if (!credentials.ok()) return credentials.status();
+  if (options.auth != nullptr) {
+    (*credentials)->SetAuthMetadataProcessor(options.auth);
+  }
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, *credentials, &port);

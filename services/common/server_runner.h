@@ -6,6 +6,7 @@
 #ifndef REACHRANK_SERVICES_COMMON_SERVER_RUNNER_H_
 #define REACHRANK_SERVICES_COMMON_SERVER_RUNNER_H_
 
+#include <grpcpp/security/auth_metadata_processor.h>
 #include <grpcpp/server.h>
 #include <grpcpp/support/server_interceptor.h>
 
@@ -35,6 +36,9 @@ struct ServerOptions {
   // TLS certificates; empty cert_file serves plaintext (the binaries only
   // allow that with --insecure, see ValidateServerTransport).
   ServerTlsOptions tls{};
+  // Checks every call's credentials before its handler runs (auth.h);
+  // nullptr: no authorisation. Needs TLS: tokens never travel in plaintext.
+  std::shared_ptr<grpc::AuthMetadataProcessor> auth{};
   // How long Shutdown() lets calls in flight run before cancelling them.
   absl::Duration shutdown_grace = absl::Seconds(10);
 };
@@ -45,7 +49,8 @@ class GrpcServer {
   // Builds and starts the server. Health starts NOT_SERVING for "" and each
   // service name. UNAVAILABLE when `options.listen` cannot be bound (the
   // port is never shared: SO_REUSEPORT is off) or the TLS certificate is
-  // unusable; NOT_FOUND when a certificate file cannot be read.
+  // unusable; NOT_FOUND when a certificate file cannot be read;
+  // FAILED_PRECONDITION for `auth` without TLS.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
       const ServerOptions& options, std::vector<HostedService> services,
       std::vector<std::unique_ptr<

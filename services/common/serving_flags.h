@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/common/auth.h"
 #include "services/common/server_runner.h"
 #include "services/common/tls_options.h"
 
@@ -31,11 +32,12 @@ struct ServingFlags {
   int shutdown_grace_ms = -1;  // deprecated alias; -1: not given
   ServerTlsOptions tls;
   bool insecure = false;
+  std::string tokens_file;  // "": no authorisation
 };
 
 // Adds --listen, --metrics-listen, --grace-period (and its deprecated
 // alias --shutdown-grace-ms), --tls-cert, --tls-key, --tls-client-ca and
-// --insecure, bound to `f` (its current values are the defaults in --help).
+// --insecure and --tokens, bound to `f` (its current values are the defaults in --help).
 inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
   app.add_option("--listen", f.listen, "gRPC address, host:port")
       ->capture_default_str();
@@ -59,6 +61,29 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
   app.add_flag("--insecure", f.insecure,
                "Serve plaintext gRPC (without it, --tls-cert and --tls-key "
                "are required)");
+  app.add_option("--tokens", f.tokens_file,
+                 "Bearer tokens file: '<sha256 hex> <name> <scope,...>' per "
+                 "line (docs/operations.md); every call then needs a token "
+                 "with its method's scope. Needs TLS. Without it: no auth");
+}
+
+// Adds how a client reaches `what` (another reachrank server):
+// --<prefix>tls-ca, --<prefix>tls-cert, --<prefix>tls-key and
+// --<prefix>token-file (see ClientTlsOptions). Without --<prefix>tls-ca the
+// client speaks plaintext.
+inline void AddClientSecurityFlags(CLI::App& app, ClientTlsOptions& o,
+                                   const std::string& prefix,
+                                   const std::string& what) {
+  app.add_option("--" + prefix + "tls-ca", o.ca_file,
+                 "CA certificates (PEM) that sign " + what +
+                     "'s certificate; without it, plaintext");
+  app.add_option("--" + prefix + "tls-cert", o.cert_file,
+                 "Client certificate (PEM) for " + what + " (mutual TLS)");
+  app.add_option("--" + prefix + "tls-key", o.key_file,
+                 "Its private key (PEM)");
+  app.add_option("--" + prefix + "token-file", o.token_file,
+                 "File holding the bearer token sent to " + what +
+                     " (needs --" + prefix + "tls-ca)");
 }
 
 // The grace period the flags ask for.
@@ -68,7 +93,8 @@ inline absl::Duration GracePeriod(const ServingFlags& f) {
 }
 
 // The server options the flags describe; the transport check's error
-// (naming the flags) when neither TLS nor --insecure was chosen.
+// (naming the flags) when neither TLS nor --insecure was chosen, the
+// tokens file's error, FAILED_PRECONDITION for --tokens without TLS.
 inline absl::StatusOr<ServerOptions> ServerOptionsFrom(const ServingFlags& f) {
   if (absl::Status s = ValidateServerTransport(f.tls, f.insecure); !s.ok()) {
     return s;
@@ -77,6 +103,15 @@ inline absl::StatusOr<ServerOptions> ServerOptionsFrom(const ServingFlags& f) {
   options.listen = f.listen;
   options.shutdown_grace = GracePeriod(f);
   options.tls = f.tls;
+  if (f.tokens_file.empty()) return options;
+  if (f.insecure) {
+    return absl::FailedPreconditionError(
+        "--tokens: needs --tls-cert and --tls-key, not --insecure (bearer "
+        "tokens are never accepted in plaintext)");
+  }
+  absl::StatusOr<TokenTable> tokens = TokenTable::Load(f.tokens_file);
+  if (!tokens.ok()) return tokens.status();
+  options.auth = NewTokenAuthProcessor(*std::move(tokens));
   return options;
 }
 

@@ -40,9 +40,11 @@ GrpcTopicClassifier::Create(const TopicsClientOptions& options) {
   if (options.address.empty()) {
     return absl::InvalidArgumentError("topics address: must not be empty");
   }
-  return Create(
-      options,
-      grpc::CreateChannel(options.address, grpc::InsecureChannelCredentials()));
+  return Create(options,
+                grpc::CreateChannel(options.address,
+                                    options.credentials != nullptr
+                                        ? options.credentials
+                                        : grpc::InsecureChannelCredentials()));
 }
 
 absl::StatusOr<std::unique_ptr<GrpcTopicClassifier>>

@@ -5,6 +5,7 @@
 #define REACHRANK_SERVICES_COMMON_TOPICS_CLIENT_H_
 
 #include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
 
 #include <memory>
 #include <string>
@@ -22,6 +23,8 @@ namespace reachrank::services {
 struct TopicsClientOptions {
   // "host:port" of the topic service.
   std::string address;
+  // TLS and bearer token (tls_options.h); nullptr: plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> credentials{};
   // Deadline of each attempt.
   absl::Duration deadline = absl::Seconds(2);
   // Attempts per Classify call (>= 1); only UNAVAILABLE, DEADLINE_EXCEEDED

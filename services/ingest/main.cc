@@ -23,6 +23,7 @@ struct Flags {
   services::ServingFlags serving{"127.0.0.1:50051", "127.0.0.1:9101"};
   std::string db = "./reachrank-data";
   std::string topics;
+  services::ClientTlsOptions topics_security;
   bool sync = false;
   int dedup_window_hours = 24 * 7;
   int block_cache_mb = 256;
@@ -53,6 +54,8 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "Pause between background passes over pending posts")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  services::AddClientSecurityFlags(app, f.topics_security, "topics-",
+                                   "the topic service");
   app.add_option("--topics-deadline-ms", f.topics_deadline_ms,
                  "Deadline of one call to the topic service")
       ->capture_default_str()
@@ -72,6 +75,9 @@ absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(
   if (f.topics.empty()) return nullptr;
   services::TopicsClientOptions options;
   options.address = f.topics;
+  auto credentials = services::MakeChannelCredentials(f.topics_security);
+  if (!credentials.ok()) return credentials.status();
+  options.credentials = *std::move(credentials);
   options.deadline = absl::Milliseconds(f.topics_deadline_ms);
   options.max_attempts = f.topics_attempts;
   auto client = services::GrpcTopicClassifier::Create(options);

@@ -29,6 +29,7 @@ struct Flags {
   std::string secondary_dir;  // default: <db>.rank-secondary
   int catch_up_interval_ms = 200;
   std::string topics;
+  services::ClientTlsOptions topics_security;
   std::string model;
   std::string labels;
   int max_candidates = static_cast<int>(kMaxCandidates);
@@ -71,6 +72,8 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "RocksDB block cache size, MiB")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  services::AddClientSecurityFlags(app, f.topics_security, "topics-",
+                                   "the topic service");
   app.add_option("--topics-deadline-ms", f.topics_deadline_ms,
                  "Deadline of one call to the topic service")
       ->capture_default_str()
@@ -104,6 +107,9 @@ absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(
   if (f.topics.empty()) return nullptr;
   services::TopicsClientOptions options;
   options.address = f.topics;
+  auto credentials = services::MakeChannelCredentials(f.topics_security);
+  if (!credentials.ok()) return credentials.status();
+  options.credentials = *std::move(credentials);
   options.deadline = absl::Milliseconds(f.topics_deadline_ms);
   auto client = services::GrpcTopicClassifier::Create(options);
   if (!client.ok()) return client.status();

@@ -20,6 +20,7 @@ absl::StatusOr<std::unique_ptr<AllInOne>> AllInOne::Start(
   server_options.listen = options.listen;
   server_options.shutdown_grace = options.shutdown_grace;
   server_options.tls = options.tls;
+  server_options.auth = options.auth;
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;

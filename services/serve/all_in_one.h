@@ -58,6 +58,8 @@ struct AllInOneOptions {
   // TLS certificates; an empty cert_file serves plaintext (`reachrank
   // serve` allows that only with --insecure).
   services::ServerTlsOptions tls{};
+  // Per-call token check (services/common/auth.h); nullptr: none.
+  std::shared_ptr<grpc::AuthMetadataProcessor> auth{};
 };
 
 // The running services. Thread-safe: ReloadModels() may be called from any

@@ -1,0 +1,88 @@
+#include "services/common/auth.h"
+
+#include <gmock/gmock.h>
+#include <google/protobuf/descriptor.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "reachrank/v1/ingest.grpc.pb.h"
+#include "reachrank/v1/ranking.grpc.pb.h"
+#include "reachrank/v1/topics.grpc.pb.h"
+
+namespace reachrank::services {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(AuthTest, Sha256HexMatchesTheKnownVector) {
+  EXPECT_EQ(Sha256Hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(AuthTest, EveryMethodOfTheThreeServicesHasItsOwnScope) {
+  // Each service through a request message of its own .proto file.
+  for (const google::protobuf::ServiceDescriptor* service :
+       {v1::UpsertPostsRequest::descriptor()->file()->FindServiceByName(
+            "IngestService"),
+        v1::ClassifyRequest::descriptor()->file()->FindServiceByName(
+            "TopicService"),
+        v1::ScoreRequest::descriptor()->file()->FindServiceByName(
+            "RankingService")}) {
+    ASSERT_NE(service, nullptr);
+    for (int i = 0; i < service->method_count(); ++i) {
+      const std::string method = absl::StrCat(
+          "/", service->full_name(), "/", service->method(i)->name());
+      const std::string scope = MethodScope(method);
+      if (service->method(i)->name() == "ReloadModel") {
+        EXPECT_EQ(scope, kScopeAdmin) << method;
+      } else {
+        EXPECT_NE(scope, kScopeAdmin) << method << " is missing from kRules";
+      }
+    }
+  }
+  EXPECT_EQ(MethodScope("/grpc.health.v1.Health/Check"), "");
+  EXPECT_EQ(MethodScope("/reachrank.v1.IngestService/NotYetMapped"),
+            kScopeAdmin);
+}
+
+TEST(AuthTest, ParseRejectsMalformedLinesNamingThem) {
+  const std::string hash(64, 'a');
+  EXPECT_THAT(TokenTable::Parse("nothex name admin").status().message(),
+              HasSubstr("line 1"));
+  EXPECT_THAT(
+      TokenTable::Parse("# c\n\n" + hash + " n rank:write").status().message(),
+      HasSubstr("line 3: unknown scope 'rank:write'"));
+  EXPECT_THAT(TokenTable::Parse(hash + " a admin\n" + hash + " b admin")
+                  .status()
+                  .message(),
+              HasSubstr("line 2: the same token twice"));
+  EXPECT_THAT(TokenTable::Parse(hash + " only-two").status().message(),
+              HasSubstr("expected"));
+}
+
+TEST(AuthTest, AuthorizeDecidesByScope) {
+  auto table = TokenTable::Parse(Sha256Hex("secret") +
+                                 " loader ingest:write,topics:read\n");
+  ASSERT_TRUE(table.ok()) << table.status();
+  const char* upsert = "/reachrank.v1.IngestService/UpsertPosts";
+  EXPECT_TRUE(Authorize(*table, upsert, "Bearer secret").ok());
+  EXPECT_TRUE(
+      Authorize(*table, "/reachrank.v1.TopicService/Classify", "Bearer secret")
+          .ok());
+  absl::Status denied =
+      Authorize(*table, "/reachrank.v1.RankingService/Score", "Bearer secret");
+  EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(denied.message(), HasSubstr("'loader' lacks scope rank:read"));
+  EXPECT_EQ(Authorize(*table, upsert, "").code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Authorize(*table, upsert, "Bearer other").code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Authorize(*table, upsert, "Basic secret").code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(Authorize(*table, "/grpc.health.v1.Health/Check", "").ok());
+  EXPECT_THAT(Authorize(*table, upsert, "Bearer other").message(),
+              ::testing::Not(HasSubstr("other")));
+}
+
+}  // namespace
+}  // namespace reachrank::services
