@@ -43,43 +43,62 @@ bool IsEmojiPart(UChar32 c) {
          u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR);
 }
 
+// Calls f(c, begin, end) for each code point of the well-formed UTF-8
+// `s`, with its byte range.
+template <typename F>
+void ForEachCodePoint(absl::string_view s, F f) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t n = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t begin = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    f(c, begin, i);
+  }
+}
+
+bool IsAscii(absl::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 // An emoji token from a non-word segment, or "" when it holds no emoji.
 // Variation selectors go so that "❤️" and "❤" are one token.
-std::string EmojiToken(const icu::UnicodeString& segment) {
-  icu::UnicodeString kept;
+std::string EmojiToken(absl::string_view segment) {
+  std::string kept;
+  if (IsAscii(segment)) return kept;  // no emoji in ASCII
   bool has_emoji = false;
-  for (int32_t i = 0; i < segment.length(); i = segment.moveIndex32(i, 1)) {
-    UChar32 c = segment.char32At(i);
-    if (c == 0xFE0E || c == 0xFE0F || u_isUWhiteSpace(c)) continue;
+  ForEachCodePoint(segment, [&](UChar32 c, int32_t begin, int32_t end) {
+    if (c == 0xFE0E || c == 0xFE0F || u_isUWhiteSpace(c)) return;
     has_emoji = has_emoji || IsEmojiPart(c);
-    kept.append(c);
-  }
-  std::string out;
-  if (has_emoji) kept.toUTF8String(out);
-  return out;
+    kept.append(segment.data() + begin, end - begin);
+  });
+  if (!has_emoji) kept.clear();
+  return kept;
 }
 
 // Counts the letters of `word` by script; returns true when all of its
 // letters are Han.
-bool CountLetters(const icu::UnicodeString& word, Segmentation& out) {
+bool CountLetters(absl::string_view word, Segmentation& out) {
   bool all_han = true;
   int han = 0;
-  for (int32_t i = 0; i < word.length(); i = word.moveIndex32(i, 1)) {
-    UChar32 c = word.char32At(i);
+  ForEachCodePoint(word, [&](UChar32 c, int32_t, int32_t) {
     if (c < 0x80) {  // ASCII: no property lookups
       if (absl::ascii_isalpha(static_cast<unsigned char>(c))) {
         all_han = false;
         ++out.latin_letters;
       }
-      continue;
+      return;
     }
-    if (!u_isalpha(c)) continue;
+    if (!u_isalpha(c)) return;
     UErrorCode status = U_ZERO_ERROR;
     UScriptCode script = uscript_getScript(c, &status);
     if (script == USCRIPT_HAN) {
       ++out.han_letters;
       ++han;
-      continue;
+      return;
     }
     all_han = false;
     if (script == USCRIPT_LATIN) {
@@ -87,36 +106,69 @@ bool CountLetters(const icu::UnicodeString& word, Segmentation& out) {
     } else {
       ++out.other_letters;
     }
-  }
+  });
   return all_han && han > 0;
 }
 
 // Appends the character n-grams (1..n) of a Han word.
-void AppendCharNgrams(const icu::UnicodeString& word, int n,
+void AppendCharNgrams(absl::string_view word, int n,
                       std::vector<std::string>& tokens) {
   std::vector<int32_t> starts;
-  for (int32_t i = 0; i < word.length(); i = word.moveIndex32(i, 1)) {
-    starts.push_back(i);
-  }
-  starts.push_back(word.length());
+  ForEachCodePoint(word, [&](UChar32, int32_t begin, int32_t) {
+    starts.push_back(begin);
+  });
+  starts.push_back(static_cast<int32_t>(word.size()));
   const int chars = static_cast<int>(starts.size()) - 1;
   for (int len = 1; len <= n && len <= chars; ++len) {
     if (len == chars) break;  // that n-gram is the word itself
     for (int i = 0; i + len <= chars; ++i) {
-      std::string gram;
-      word.tempSubStringBetween(starts[i], starts[i + len]).toUTF8String(gram);
-      tokens.push_back(std::move(gram));
+      tokens.emplace_back(word.substr(starts[i], starts[i + len] - starts[i]));
     }
   }
 }
 
-std::string WordToken(const icu::UnicodeString& word) {
-  std::string token;
-  word.toUTF8String(token);
-  const size_t underscores = token.find_first_not_of('_');
-  if (underscores == std::string::npos) return "";
-  token.erase(0, underscores);  // in place: no second allocation
-  return token;
+// The word without its leading underscores ("" when nothing else).
+std::string WordToken(absl::string_view word) {
+  const size_t underscores = word.find_first_not_of('_');
+  if (underscores == absl::string_view::npos) return "";
+  return std::string(word.substr(underscores));
+}
+
+// A normalised text in UTF-8, with the UTF-8 byte offset of each UTF-16
+// index of the original (offsets.size() == its length + 1), so that break
+// positions map to byte ranges without converting each word.
+struct Utf8Text {
+  std::string bytes;
+  std::vector<int32_t> offsets;
+
+  absl::string_view Slice(int32_t start, int32_t end) const {
+    return absl::string_view(bytes).substr(offsets[start],
+                                           offsets[end] - offsets[start]);
+  }
+};
+
+// `s` must hold no unpaired surrogate (true of any normalised valid text).
+Utf8Text ToUtf8(const icu::UnicodeString& s) {
+  Utf8Text out;
+  const int32_t n = s.length();
+  const char16_t* p = s.getBuffer();
+  out.bytes.reserve(static_cast<size_t>(n) * 2);
+  out.offsets.resize(static_cast<size_t>(n) + 1);
+  for (int32_t i = 0; i < n;) {
+    const int32_t begin = i;
+    UChar32 c;
+    U16_NEXT(p, i, n, c);
+    for (int32_t j = begin; j < i; ++j) {
+      out.offsets[j] = static_cast<int32_t>(out.bytes.size());
+    }
+    uint8_t buffer[U8_MAX_LENGTH];
+    int32_t length = 0;
+    UBool error = false;
+    U8_APPEND(buffer, length, U8_MAX_LENGTH, c, error);
+    out.bytes.append(reinterpret_cast<const char*>(buffer), length);
+  }
+  out.offsets[n] = static_cast<int32_t>(out.bytes.size());
+  return out;
 }
 
 }  // namespace
@@ -213,11 +265,12 @@ void Segmenter::SegmentPlain(absl::string_view text, icu::BreakIterator& words,
   const icu::UnicodeString normal = normalizer_->normalize(source, status);
   if (U_FAILURE(status)) return;  // only on allocation failure
   words.setText(normal);
+  const Utf8Text utf8 = ToUtf8(normal);
   int32_t start = words.first();
   for (int32_t end = words.next(); end != icu::BreakIterator::DONE;
        start = end, end = words.next()) {
     const int32_t rule = words.getRuleStatus();
-    const icu::UnicodeString piece = normal.tempSubStringBetween(start, end);
+    const absl::string_view piece = utf8.Slice(start, end);
     if (rule < UBRK_WORD_NONE_LIMIT) {
       std::string emoji = EmojiToken(piece);
       if (!emoji.empty()) out.tokens.push_back(std::move(emoji));
