@@ -43,6 +43,14 @@ def gb_runs(path):
     return runs
 
 
+def gb_key(runs, prefix):
+    """The run name that is `prefix` or starts with `prefix`/ (args added)."""
+    for name in runs:
+        if name == prefix or name.startswith(prefix + "/"):
+            return name
+    return prefix
+
+
 def gb_time(runs, name, clock="cpu"):
     reps = runs.get(name, [])
     return median([r[clock] for r in reps])
@@ -235,8 +243,7 @@ def p7(t, raw):
         drafts, seconds = (float(x) for x in open(f).read().split()[:2])
         cli.append(drafts / seconds)
     runs = gb_runs(os.path.join(raw, "gb-parts-*.json"))
-    threads = f"/threads:{os.cpu_count()}"
-    parts = [gb_rate(runs, f"BM_{p}{threads}", "real")
+    parts = [gb_rate(runs, gb_key(runs, f"BM_{p}"), "real")
              for p in ("Classify", "Features", "Evaluate")]
     raw_rate = None
     if all(parts):
@@ -246,7 +253,7 @@ def p7(t, raw):
     t.add("P7 `reachrank score` vs raw parts (drafts/s, all cores)",
           fmt(a, "/s"), fmt(raw_rate, "/s"), r and 100 * r, ">= 70%",
           check(r, ">=", 0.7), "%")
-    engine = gb_rate(runs, f"BM_ScoreDrafts{threads}", "real")
+    engine = gb_rate(runs, gb_key(runs, "BM_ScoreDrafts"), "real")
     t.add("P7' parts: classify / features / evaluate / ScoreDrafts in-process",
           " / ".join(fmt(p, "/s") for p in parts), fmt(engine, "/s"), None)
 
@@ -266,6 +273,7 @@ def main():
           f" load average {info['loadavg']}")
     header = ("ratio", "A", "B", "ratio", "target", "met?")
     lines = [header]
+    t.rows = [r for r in t.rows if (r["A"], r["B"]) != ("n/a", "n/a")]
     for row in t.rows:
         met = {True: "yes", False: "NO", None: ""}[row["met"]]
         lines.append((row["ratio"], row["A"], row["B"],
