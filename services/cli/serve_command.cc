@@ -58,6 +58,7 @@ absl::Status ApplyServingFlags(ServeFlags& f) {
   f.options.shutdown_grace = server.shutdown_grace;
   f.options.tls = server.tls;
   f.options.auth = server.auth;
+  f.options.max_concurrent_streams = server.max_concurrent_streams;
   return absl::OkStatus();
 }
 

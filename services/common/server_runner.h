@@ -33,6 +33,9 @@ struct ServerOptions {
   // "host:port"; port 0 picks a free one (see GrpcServer::port()).
   std::string listen;
   int max_message_bytes = kMaxMessageBytes;
+  // HTTP/2 streams (calls) one client connection may have open at once;
+  // further calls wait on the client side for a free stream.
+  int max_concurrent_streams = 100;
   // TLS certificates; empty cert_file serves plaintext (the binaries only
   // allow that with --insecure, see ValidateServerTransport).
   ServerTlsOptions tls{};

@@ -33,11 +33,12 @@ struct ServingFlags {
   ServerTlsOptions tls;
   bool insecure = false;
   std::string tokens_file;  // "": no authorisation
+  int max_concurrent_streams = 100;
 };
 
 // Adds --listen, --metrics-listen, --grace-period (and its deprecated
 // alias --shutdown-grace-ms), --tls-cert, --tls-key, --tls-client-ca and
-// --insecure and --tokens, bound to `f` (its current values are the defaults in --help).
+// --insecure, --max-concurrent-streams and --tokens, bound to `f` (its current values are the defaults in --help).
 inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
   app.add_option("--listen", f.listen, "gRPC address, host:port")
       ->capture_default_str();
@@ -61,6 +62,10 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
   app.add_flag("--insecure", f.insecure,
                "Serve plaintext gRPC (without it, --tls-cert and --tls-key "
                "are required)");
+  app.add_option("--max-concurrent-streams", f.max_concurrent_streams,
+                 "Calls one client connection may have open at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   app.add_option("--tokens", f.tokens_file,
                  "Bearer tokens file: '<sha256 hex> <name> <scope,...>' per "
                  "line (docs/operations.md); every call then needs a token "
@@ -103,6 +108,7 @@ inline absl::StatusOr<ServerOptions> ServerOptionsFrom(const ServingFlags& f) {
   options.listen = f.listen;
   options.shutdown_grace = GracePeriod(f);
   options.tls = f.tls;
+  options.max_concurrent_streams = f.max_concurrent_streams;
   if (f.tokens_file.empty()) return options;
   if (f.insecure) {
     return absl::FailedPreconditionError(

@@ -21,6 +21,7 @@ absl::StatusOr<std::unique_ptr<AllInOne>> AllInOne::Start(
   server_options.shutdown_grace = options.shutdown_grace;
   server_options.tls = options.tls;
   server_options.auth = options.auth;
+  server_options.max_concurrent_streams = options.max_concurrent_streams;
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;

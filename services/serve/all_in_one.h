@@ -60,6 +60,8 @@ struct AllInOneOptions {
   services::ServerTlsOptions tls{};
   // Per-call token check (services/common/auth.h); nullptr: none.
   std::shared_ptr<grpc::AuthMetadataProcessor> auth{};
+  // Calls one client connection may have open at once.
+  int max_concurrent_streams = 100;
 };
 
 // The running services. Thread-safe: ReloadModels() may be called from any
