@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 
@@ -41,24 +42,24 @@ void PrintMetricRows(const std::vector<HoldoutFigures>& figures,
 void PrintCalibration(const std::vector<HoldoutFigures>& figures,
                       std::ostream& out) {
   out << "calibration: mean p / observed rate (posts) per bucket of p\n";
-  out << absl::StrFormat("%-9s", "p");
+  std::string line = absl::StrFormat("%-7s", "p");
   for (const HoldoutFigures& f : figures) {
-    out << absl::StrFormat("  %-18s", f.name);
+    absl::StrAppendFormat(&line, "  %-20s", f.name);
   }
-  out << "\n";
+  out << absl::StripTrailingAsciiWhitespace(line) << "\n";
   const size_t buckets = figures.front().calibration.size();
   for (size_t b = 0; b < buckets; ++b) {
     const ranking::CalibrationBucket& first = figures.front().calibration[b];
-    out << absl::StrFormat("%.1f-%.1f  ", first.low, first.high);
+    line = absl::StrFormat("%.1f-%.1f", first.low, first.high);
     for (const HoldoutFigures& f : figures) {
       const ranking::CalibrationBucket& c = f.calibration[b];
       const std::string cell =
           c.rows == 0 ? "-"
                       : absl::StrFormat("%.2f / %.2f (%d)", c.mean_probability,
                                         c.positive_rate, c.rows);
-      out << absl::StrFormat("  %-18s", cell);
+      absl::StrAppendFormat(&line, "  %-20s", cell);
     }
-    out << "\n";
+    out << absl::StripTrailingAsciiWhitespace(line) << "\n";
   }
 }
 
