@@ -300,6 +300,11 @@ const Situation kBalancedTopic = {
      "Woche die Waage",
      "本周该话题的新帖供给与陌生人需求大致平衡"}};
 
+// No posts in the topic this week: the smoothed ratio is 1 by construction,
+// so the factor's figure-free sentence is said.
+const Situation kQuietTopic = {{nullptr, nullptr, nullptr},
+                               {nullptr, nullptr, nullptr}};
+
 // Supply within this factor of demand (either way) counts as balanced:
 // "1.2× more new posts than demand" would make a crowd of a near tie.
 constexpr double kBalancedRatio = 1.25;
@@ -312,6 +317,7 @@ const Situation* SituationOf(absl::string_view factor,
     return age_days >= kDormantAgeDays ? &kDormantAccount : &kNewAccount;
   }
   if (factor == "topic_saturation") {
+    if (At(row, kTopicSupply7dLog) == 0) return &kQuietTopic;
     const double ratio = std::exp2(At(row, kTopicSaturationLog2));
     if (ratio >= 1 / kBalancedRatio && ratio <= kBalancedRatio) {
       return &kBalancedTopic;
@@ -368,14 +374,17 @@ std::string FactorMessage(absl::string_view factor, bool positive,
                           absl::string_view language) {
   const int lang = language == "de" ? 1 : language == "zh" ? 2 : 0;
   const std::string lang_code = lang == 1 ? "de" : lang == 2 ? "zh" : "en";
-  if (const Situation* situation = SituationOf(factor, row)) {
+  const Situation* situation = SituationOf(factor, row);
+  if (situation != nullptr && situation != &kQuietTopic) {
     return SituationMessage(*situation, lang, topic_id, lang_code);
   }
   for (const Sentences& s : Table()) {
     if (factor != s.factor) continue;
     const int v = Variant(factor, positive, row);
     const char* text = lang == 1 ? s.de[v] : lang == 2 ? s.zh[v] : s.en[v];
-    std::optional<std::string> filled = Fill(text, row, topic_id, lang_code);
+    std::optional<std::string> filled =
+        situation == nullptr ? Fill(text, row, topic_id, lang_code)
+                             : std::nullopt;
     if (filled.has_value()) return *std::move(filled);
     return s.missing[lang] != nullptr ? s.missing[lang] : std::string(factor);
   }

@@ -151,6 +151,12 @@ TEST(ExplainTest, SaturationNearOneIsBalanced) {
   EXPECT_EQ(FactorMessage("topic_saturation", false, row, "", "en"),
             "New posts in its topic and stranger demand were balanced this "
             "week");
+  // No posts in the topic this week: the ratio is the smoothing's 1.
+  row[kTopicSupply7dLog] = 0;
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "en"),
+            "Too few posts this week to compare its topic's new posts with "
+            "stranger demand");
+  row[kTopicSupply7dLog] = std::log1p(30.0f);
   // Outside the band the figures are said again.
   row[kTopicSaturationLog2] = std::log2(1.5f);
   EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "en"),
