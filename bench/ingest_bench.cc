@@ -13,13 +13,15 @@
 // IngestService (RecordEvents, one client stream of kStreamBatches messages
 // per iteration) served in this process on 127.0.0.1; wall time, since the
 // work runs on the server's threads.
-// All use batches of 1,000 events in a fresh database, and report
+// All write 200 batches (--batches=N) of 1,000 events into a fresh
+// database per run, and report
 // items_per_second over the CPU time of the writing thread (the machines
 // that run this are shared, so wall time is noisy); bench/run compares the
 // service with the raw loop on wall time. main() prints the store/raw
 // ratios (of the medians with --benchmark_repetitions).
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -33,6 +35,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "benchmark/benchmark.h"
 #include "prometheus/registry.h"
 #include "reachrank/v1/ingest.grpc.pb.h"
@@ -52,7 +56,7 @@ constexpr int kPosts = 5000;
 constexpr int kAuthors = 500;
 constexpr int kTopics = 40;
 constexpr int kBatchSize = 1000;
-constexpr int kBatches = 200;
+constexpr int kDefaultBatches = 200;  // per run; --batches=N overrides
 constexpr int kStreamBatches = 20;  // per RecordEvents stream
 const absl::Time kNow = absl::FromUnixSeconds(1709251200);  // 2024-03-01
 
@@ -160,9 +164,6 @@ void BM_StoreRecordEvents(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kBatchSize);
 }
-BENCHMARK(BM_StoreRecordEvents)
-    ->Unit(benchmark::kMillisecond)
-    ->Iterations(kBatches);
 
 // The ingest service on a fresh database, served on 127.0.0.1 (a free port)
 // by this process. Destroyed in reverse order: server, then core, then store.
@@ -238,10 +239,6 @@ void BM_ServiceRecordEvents(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kStreamBatches * kBatchSize);
 }
-BENCHMARK(BM_ServiceRecordEvents)
-    ->Unit(benchmark::kMillisecond)
-    ->Iterations(kBatches / kStreamBatches)
-    ->UseRealTime();
 
 // What the raw loop knows of a post, kept in memory.
 struct RawPost {
@@ -359,12 +356,40 @@ void BM_RawWriteBatch(benchmark::State& state) { RawBench(state, false); }
 void BM_RawWriteBatchAggregated(benchmark::State& state) {
   RawBench(state, true);
 }
-BENCHMARK(BM_RawWriteBatch)
-    ->Unit(benchmark::kMillisecond)
-    ->Iterations(kBatches);
-BENCHMARK(BM_RawWriteBatchAggregated)
-    ->Unit(benchmark::kMillisecond)
-    ->Iterations(kBatches);
+// Every benchmark writes `batches` batches of kBatchSize events per run
+// (the service in streams of kStreamBatches).
+void Register(int batches) {
+  using benchmark::RegisterBenchmark;
+  RegisterBenchmark("BM_StoreRecordEvents", BM_StoreRecordEvents)
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(batches);
+  RegisterBenchmark("BM_ServiceRecordEvents", BM_ServiceRecordEvents)
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(std::max(1, batches / kStreamBatches))
+      ->UseRealTime();
+  RegisterBenchmark("BM_RawWriteBatch", BM_RawWriteBatch)
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(batches);
+  RegisterBenchmark("BM_RawWriteBatchAggregated", BM_RawWriteBatchAggregated)
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(batches);
+}
+
+// Takes --batches=N (N >= 1) out of argv; false when it is malformed.
+bool TakeBatchesFlag(int* argc, char** argv, int* batches) {
+  int kept = 1;
+  bool ok = true;
+  for (int i = 1; i < *argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (absl::ConsumePrefix(&arg, "--batches=")) {
+      ok = ok && absl::SimpleAtoi(arg, batches) && *batches >= 1;
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  *argc = kept;
+  return ok;
+}
 
 // Console output plus the items_per_second of every run, by name prefix.
 class RateReporter : public benchmark::ConsoleReporter {
@@ -397,8 +422,14 @@ class RateReporter : public benchmark::ConsoleReporter {
 }  // namespace reachrank::storage
 
 int main(int argc, char** argv) {
+  int batches = reachrank::storage::kDefaultBatches;
+  if (!reachrank::storage::TakeBatchesFlag(&argc, argv, &batches)) {
+    std::fprintf(stderr, "ingest_bench: --batches=N needs N >= 1\n");
+    return 1;
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  reachrank::storage::Register(batches);
   reachrank::storage::RateReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   const double store = reporter.Rate("BM_StoreRecordEvents");

@@ -189,14 +189,14 @@ def p3(t, raw):
 
 def p4(t, raw):
     runs = gb_runs(os.path.join(raw, "gb-ingest.json"))
-    service = gb_rate(runs, "BM_ServiceRecordEvents/iterations:10", "real")
-    rawwb = gb_rate(runs, "BM_RawWriteBatch/iterations:200", "real")
+    service = gb_rate(runs, gb_key(runs, "BM_ServiceRecordEvents"), "real")
+    rawwb = gb_rate(runs, gb_key(runs, "BM_RawWriteBatch"), "real")
     r = ratio(service, rawwb)
     t.add("P4 ingest via gRPC stream vs raw WriteBatch+Merge (events/s, wall)",
           fmt(service, "/s"), fmt(rawwb, "/s"), r and 100 * r, ">= 70%",
           check(r, ">=", 0.7), "%")
-    store = gb_rate(runs, "BM_StoreRecordEvents/iterations:200", "cpu")
-    raw_cpu = gb_rate(runs, "BM_RawWriteBatch/iterations:200", "cpu")
+    store = gb_rate(runs, gb_key(runs, "BM_StoreRecordEvents"), "cpu")
+    raw_cpu = gb_rate(runs, gb_key(runs, "BM_RawWriteBatch"), "cpu")
     r = ratio(store, raw_cpu)
     if store is not None:
         t.add("P4' Store::RecordEvents vs raw WriteBatch+Merge (events/s, CPU)",
