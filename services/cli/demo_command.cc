@@ -242,8 +242,12 @@ absl::Status RunDemo(const DemoFlags& flags) {
   // would be censored (the simulator emits no event after it).
   store.cutoff = absl::FormatTime(absl::RFC3339_sec, PlannedAt(flags.sim),
                                   absl::UTCTimeZone());
-  RR_RETURN_IF_ERROR(TrainModelSetFromDb(store, ranking::TrainOptions(), "",
-                                         flags.data + "/models"));
+  // One XGBoost thread: on a busy two-core machine OpenMP's spinning
+  // threads made training many times slower than one thread.
+  ranking::TrainOptions train;
+  train.xgboost.nthread = 1;
+  RR_RETURN_IF_ERROR(
+      TrainModelSetFromDb(store, train, "", flags.data + "/models"));
   Progress("3/3 scoring the built-in drafts", began);
   RR_RETURN_IF_ERROR(ScoreDrafts(flags, author));
   PrintNextSteps(flags.data);
