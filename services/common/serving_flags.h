@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "services/common/auth.h"
+#include "services/common/in_flight_limit.h"
 #include "services/common/server_runner.h"
 #include "services/common/tls_options.h"
 
@@ -34,11 +35,13 @@ struct ServingFlags {
   bool insecure = false;
   std::string tokens_file;  // "": no authorisation
   int max_concurrent_streams = 100;
+  int max_in_flight = kDefaultMaxInFlight;  // per service; 0: unlimited
 };
 
 // Adds --listen, --metrics-listen, --grace-period (and its deprecated
 // alias --shutdown-grace-ms), --tls-cert, --tls-key, --tls-client-ca and
-// --insecure, --max-concurrent-streams and --tokens, bound to `f` (its current values are the defaults in --help).
+// --insecure, --max-concurrent-streams, --max-in-flight and --tokens,
+// bound to `f` (its current values are the defaults in --help).
 inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
   app.add_option("--listen", f.listen, "gRPC address, host:port")
       ->capture_default_str();
@@ -66,6 +69,11 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
                  "Calls one client connection may have open at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  app.add_option("--max-in-flight", f.max_in_flight,
+                 "Calls each service works on at once (all clients); more "
+                 "are refused with RESOURCE_EXHAUSTED. 0: unlimited")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   app.add_option("--tokens", f.tokens_file,
                  "Bearer tokens file: '<sha256 hex> <name> <scope,...>' per "
                  "line (docs/operations.md); every call then needs a token "

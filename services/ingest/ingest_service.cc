@@ -6,34 +6,39 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
+#include "services/common/limited_call.h"
 #include "services/ingest/responses.h"
 
 namespace reachrank::ingest {
 namespace {
 
+using services::InFlightLimit;
 using services::ToGrpcStatus;
 
-grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context,
-                               const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
 // Reads the stream one message at a time; each message is one committed
-// batch. Deletes itself when the RPC is done.
+// batch. Holds `ticket` (its place under the in-flight limit) until it
+// finishes. Deletes itself when the RPC is done.
 class RecordEventsReactor final
     : public grpc::ServerReadReactor<v1::RecordEventsRequest> {
  public:
-  RecordEventsReactor(IngestCore& core, v1::RecordEventsResponse* response)
-      : core_(core), response_(response) {
+  RecordEventsReactor(IngestCore& core, grpc::CallbackServerContext* context,
+                      v1::RecordEventsResponse* response,
+                      InFlightLimit::Ticket ticket)
+      : core_(core),
+        context_(context),
+        response_(response),
+        ticket_(std::move(ticket)) {
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {  // end of stream (or the client went away)
       *response_ = tally_.response();
-      Finish(grpc::Status::OK);
+      End(absl::OkStatus());
+      return;
+    }
+    if (absl::Status live = services::CheckNotCancelled(context_); !live.ok()) {
+      End(live);
       return;
     }
     auto* events = request_.mutable_events();
@@ -42,12 +47,11 @@ class RecordEventsReactor final
         std::make_move_iterator(events->end()));
     absl::StatusOr<EventsOutcome> outcome = core_.RecordEvents(batch);
     if (!outcome.ok()) {
-      Finish(ToGrpcStatus(
-          absl::Status(outcome.status().code(),
+      End(absl::Status(outcome.status().code(),
                        absl::StrCat("batch ", tally_.response().batches(), ": ",
                                     outcome.status().message(), " (the ",
                                     tally_.response().batches(),
-                                    " batches before it are committed)"))));
+                                    " batches before it are committed)")));
       return;
     }
     tally_.Add(*outcome, batch.size());
@@ -58,8 +62,17 @@ class RecordEventsReactor final
   void OnDone() override { delete this; }
 
  private:
+  // The place is given back first: a client that saw the answer may call
+  // again at once.
+  void End(const absl::Status& status) {
+    ticket_.Release();
+    Finish(ToGrpcStatus(status));
+  }
+
   IngestCore& core_;
+  grpc::CallbackServerContext* const context_;
   v1::RecordEventsResponse* const response_;
+  InFlightLimit::Ticket ticket_;
   v1::RecordEventsRequest request_;
   EventStreamTally tally_;
 };
@@ -69,37 +82,50 @@ class RecordEventsReactor final
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertPosts(
     grpc::CallbackServerContext* context, const v1::UpsertPostsRequest* request,
     v1::UpsertPostsResponse* response) {
-  std::vector<v1::Post> posts(request->posts().begin(), request->posts().end());
-  absl::StatusOr<UpsertOutcome> outcome = core_.UpsertPosts(posts);
-  if (outcome.ok()) FillUpsertResponse(*outcome, response);
-  return Done(context, outcome.status());
+  return services::RunUnary(context, limit_, [&] {
+    std::vector<v1::Post> posts(request->posts().begin(),
+                                request->posts().end());
+    absl::StatusOr<UpsertOutcome> outcome = core_.UpsertPosts(posts);
+    if (outcome.ok()) FillUpsertResponse(*outcome, response);
+    return outcome.status();
+  });
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertAuthors(
     grpc::CallbackServerContext* context,
     const v1::UpsertAuthorsRequest* request,
     v1::UpsertAuthorsResponse* response) {
-  std::vector<v1::Author> authors(request->authors().begin(),
-                                  request->authors().end());
-  absl::StatusOr<UpsertOutcome> outcome = core_.UpsertAuthors(authors);
-  if (outcome.ok()) FillUpsertResponse(*outcome, response);
-  return Done(context, outcome.status());
+  return services::RunUnary(context, limit_, [&] {
+    std::vector<v1::Author> authors(request->authors().begin(),
+                                    request->authors().end());
+    absl::StatusOr<UpsertOutcome> outcome = core_.UpsertAuthors(authors);
+    if (outcome.ok()) FillUpsertResponse(*outcome, response);
+    return outcome.status();
+  });
 }
 
 grpc::ServerReadReactor<v1::RecordEventsRequest>*
-IngestServiceImpl::RecordEvents(grpc::CallbackServerContext* /*context*/,
+IngestServiceImpl::RecordEvents(grpc::CallbackServerContext* context,
                                 v1::RecordEventsResponse* response) {
-  return new RecordEventsReactor(core_, response);
+  absl::StatusOr<InFlightLimit::Ticket> ticket =
+      services::AcquireInFlight(limit_);
+  if (!ticket.ok()) {
+    return services::RejectStream<
+        grpc::ServerReadReactor<v1::RecordEventsRequest>>(ticket.status());
+  }
+  return new RecordEventsReactor(core_, context, response, *std::move(ticket));
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::GetPostStats(
     grpc::CallbackServerContext* context,
     const v1::GetPostStatsRequest* request,
     v1::GetPostStatsResponse* response) {
-  absl::StatusOr<v1::GetPostStatsResponse> stats =
-      core_.GetPostStats(request->post_id());
-  if (stats.ok()) *response = std::move(*stats);
-  return Done(context, stats.status());
+  return services::RunUnary(context, limit_, [&] {
+    absl::StatusOr<v1::GetPostStatsResponse> stats =
+        core_.GetPostStats(request->post_id());
+    if (stats.ok()) *response = std::move(*stats);
+    return stats.status();
+  });
 }
 
 }  // namespace reachrank::ingest

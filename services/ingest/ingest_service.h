@@ -5,15 +5,19 @@
 #define REACHRANK_SERVICES_INGEST_INGEST_SERVICE_H_
 
 #include "reachrank/v1/ingest.grpc.pb.h"
+#include "services/common/in_flight_limit.h"
 #include "services/ingest/ingest_core.h"
 
 namespace reachrank::ingest {
 
-// Thread-safe (IngestCore is). Borrows `core`, which must outlive the
-// server this service is registered with.
+// Thread-safe (IngestCore is). Borrows `core` and `limit` (nullptr: no
+// cap on calls in flight), which must outlive the server this service is
+// registered with. Beyond the limit every call is RESOURCE_EXHAUSTED.
 class IngestServiceImpl final : public v1::IngestService::CallbackService {
  public:
-  explicit IngestServiceImpl(IngestCore& core) : core_(core) {}
+  explicit IngestServiceImpl(IngestCore& core,
+                             services::InFlightLimit* limit = nullptr)
+      : core_(core), limit_(limit) {}
 
   grpc::ServerUnaryReactor* UpsertPosts(
       grpc::CallbackServerContext* context,
@@ -25,6 +29,7 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
       v1::UpsertAuthorsResponse* response) override;
   // An error in batch N ends the stream with that error; batches before it
   // stay committed (their events are reported as duplicates on a retry).
+  // A cancelled stream stops before its next batch.
   grpc::ServerReadReactor<v1::RecordEventsRequest>* RecordEvents(
       grpc::CallbackServerContext* context,
       v1::RecordEventsResponse* response) override;
@@ -35,6 +40,7 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
 
  private:
   IngestCore& core_;
+  services::InFlightLimit* const limit_;
 };
 
 }  // namespace reachrank::ingest

@@ -97,10 +97,12 @@ storage::StoreOptions StoreOptionsFrom(const Flags& f) {
 // Serves until SIGTERM/SIGINT, then shuts the server down (calls in flight
 // finish first) and stops the background classification.
 int ServeUntilSignal(const Flags& f, const services::ServerOptions& options,
-                     IngestCore& core,
-                     services::GrpcServerMetrics& grpc_metrics,
-                     int metrics_port) {
-  IngestServiceImpl service(core);
+                     IngestCore& core, services::Metrics& metrics,
+                     services::GrpcServerMetrics& grpc_metrics) {
+  services::InFlightLimit limit(f.serving.max_in_flight,
+                                v1::IngestService::service_full_name(),
+                                &metrics.registry());
+  IngestServiceImpl service(core, &limit);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
@@ -112,7 +114,7 @@ int ServeUntilSignal(const Flags& f, const services::ServerOptions& options,
   core.classifier().Start();
   (*server)->SetServing(true);
   std::cerr << "reachrank-ingest: serving on port " << (*server)->port()
-            << ", metrics on port " << metrics_port << ", db " << f.db
+            << ", metrics on port " << metrics.port() << ", db " << f.db
             << std::endl;
   int sig = services::WaitForShutdownSignal();
   std::cerr << "reachrank-ingest: signal " << sig << ", shutting down"
@@ -143,8 +145,7 @@ int Run(const Flags& f) {
   int rc;
   {
     IngestCore core(**store, classifier->get(), ingest_metrics, core_options);
-    rc = ServeUntilSignal(f, *server_options, core, grpc_metrics,
-                          metrics.port());
+    rc = ServeUntilSignal(f, *server_options, core, metrics, grpc_metrics);
   }
   // Nothing may read the store once it closes: not even a scrape.
   metrics.RemoveCollectable(collector);

@@ -150,7 +150,10 @@ int Serve(const Flags& f, const services::ServerOptions& options,
   RankMetrics rank_metrics(metrics.registry());
   RankCoreOptions core_options;
   core_options.model_dir = f.model;
-  RankingServiceImpl service(scorer, rank_metrics, core_options);
+  services::InFlightLimit limit(f.serving.max_in_flight,
+                                v1::RankingService::service_full_name(),
+                                &metrics.registry());
+  RankingServiceImpl service(scorer, rank_metrics, core_options, &limit);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;

@@ -9,18 +9,22 @@
 
 #include "ranking/scorer.h"
 #include "reachrank/v1/ranking.grpc.pb.h"
+#include "services/common/in_flight_limit.h"
 #include "services/rank/rank_core.h"
 #include "services/rank/rank_metrics.h"
 
 namespace reachrank::rank {
 
-// Thread-safe (RankCore is). Borrows `scorer` and `metrics`, which must
-// outlive the server this service is registered with.
+// Thread-safe (RankCore is). Borrows `scorer`, `metrics` and `limit`
+// (nullptr: no cap on calls in flight), which must outlive the server this
+// service is registered with. Beyond the limit every call but ReloadModel
+// is RESOURCE_EXHAUSTED; a reload is never refused for load.
 class RankingServiceImpl final : public v1::RankingService::CallbackService {
  public:
   RankingServiceImpl(ranking::Scorer& scorer, RankMetrics& metrics,
-                     RankCoreOptions options = {})
-      : core_(scorer, metrics, std::move(options)) {}
+                     RankCoreOptions options = {},
+                     services::InFlightLimit* limit = nullptr)
+      : core_(scorer, metrics, std::move(options)), limit_(limit) {}
 
   // The core, for reloads outside gRPC (SIGHUP).
   RankCore& core() { return core_; }
@@ -28,6 +32,7 @@ class RankingServiceImpl final : public v1::RankingService::CallbackService {
   grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
                                   const v1::ScoreRequest* request,
                                   v1::ScoreResponse* response) override;
+  // A cancelled stream stops before its next message.
   grpc::ServerBidiReactor<v1::ScoreDraftsRequest, v1::ScoreDraftsResponse>*
   ScoreDrafts(grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* Rank(grpc::CallbackServerContext* context,
@@ -40,6 +45,7 @@ class RankingServiceImpl final : public v1::RankingService::CallbackService {
 
  private:
   RankCore core_;
+  services::InFlightLimit* const limit_;
 };
 
 }  // namespace reachrank::rank

@@ -47,13 +47,15 @@ absl::Status AllInOne::OpenParts() {
   topics_ = std::make_unique<topics_service::TopicsCore>(options_.topics_model,
                                                          topics_metrics_);
   RR_RETURN_IF_ERROR(topics_->Reload().status());
-  topic_service_ = std::make_unique<topics_service::TopicServiceImpl>(*topics_);
+  topic_service_ = std::make_unique<topics_service::TopicServiceImpl>(
+      *topics_, &topics_limit_);
 
   ingest::IngestCoreOptions ingest_options;
   ingest_options.classification.interval = options_.reclassify_interval;
   ingest_ = std::make_unique<ingest::IngestCore>(
       *store_, topics_.get(), ingest_metrics_, ingest_options);
-  ingest_service_ = std::make_unique<ingest::IngestServiceImpl>(*ingest_);
+  ingest_service_ =
+      std::make_unique<ingest::IngestServiceImpl>(*ingest_, &ingest_limit_);
   return OpenRanking();
 }
 
@@ -71,7 +73,7 @@ absl::Status AllInOne::OpenRanking() {
   rank::RankCoreOptions rank_options;
   rank_options.model_dir = options_.rank_model;
   rank_service_ = std::make_unique<rank::RankingServiceImpl>(
-      *scorer_, rank_metrics_, rank_options);
+      *scorer_, rank_metrics_, rank_options, &rank_limit_);
   return absl::OkStatus();
 }
 

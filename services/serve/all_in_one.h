@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "ranking/scorer.h"
 #include "services/common/grpc_server_metrics.h"
+#include "services/common/in_flight_limit.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
 #include "services/common/store_metrics.h"
@@ -62,6 +63,9 @@ struct AllInOneOptions {
   std::shared_ptr<grpc::AuthMetadataProcessor> auth{};
   // Calls one client connection may have open at once.
   int max_concurrent_streams = 100;
+  // Calls each of the three services works on at once (each has its own
+  // count); beyond it RESOURCE_EXHAUSTED. 0: unlimited.
+  int max_in_flight = services::kDefaultMaxInFlight;
 };
 
 // The running services. Thread-safe: ReloadModels() may be called from any
@@ -103,6 +107,15 @@ class AllInOne {
   topics_service::TopicsMetrics topics_metrics_{metrics_.registry()};
   ingest::IngestMetrics ingest_metrics_{metrics_.registry()};
   rank::RankMetrics rank_metrics_{metrics_.registry()};
+  services::InFlightLimit topics_limit_{options_.max_in_flight,
+                                        v1::TopicService::service_full_name(),
+                                        &metrics_.registry()};
+  services::InFlightLimit ingest_limit_{options_.max_in_flight,
+                                        v1::IngestService::service_full_name(),
+                                        &metrics_.registry()};
+  services::InFlightLimit rank_limit_{options_.max_in_flight,
+                                      v1::RankingService::service_full_name(),
+                                      &metrics_.registry()};
   std::unique_ptr<storage::Store> store_;
   std::shared_ptr<services::StoreStatsCollector> store_collector_;
   std::unique_ptr<topics_service::TopicsCore> topics_;

@@ -65,7 +65,10 @@ int Run(const Flags& f) {
     return Fail("metrics", s);
   }
   TopicsCore core(f.model, topics_metrics);
-  TopicServiceImpl service(core);
+  services::InFlightLimit limit(f.serving.max_in_flight,
+                                v1::TopicService::service_full_name(),
+                                &metrics.registry());
+  TopicServiceImpl service(core, &limit);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;

@@ -6,19 +6,17 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "services/common/grpc_status.h"
+#include "services/common/limited_call.h"
 #include "services/topics/convert.h"
 
 namespace reachrank::topics_service {
 namespace {
 
+using services::InFlightLimit;
 using services::ToGrpcStatus;
 
-grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context,
-                               const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
+using ByteStreamReactor =
+    grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>;
 
 // Decodes, classifies and encodes one request message as `Response`
 // (ClassifyResponse or ClassifyStreamResponse: the same fields).
@@ -35,28 +33,34 @@ absl::StatusOr<grpc::ByteBuffer> Answer(TopicsCore& core,
 }
 
 // Reads one request message, classifies it, writes its response, and only
-// then reads the next: responses leave in request order. Deletes itself
+// then reads the next: responses leave in request order. Holds `ticket`
+// (its place under the in-flight limit) until it finishes. Deletes itself
 // when the RPC is done.
-class ClassifyStreamReactor final
-    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+class ClassifyStreamReactor final : public ByteStreamReactor {
  public:
-  explicit ClassifyStreamReactor(TopicsCore& core) : core_(core) {
+  ClassifyStreamReactor(TopicsCore& core, grpc::CallbackServerContext* context,
+                        InFlightLimit::Ticket ticket)
+      : core_(core), context_(context), ticket_(std::move(ticket)) {
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {  // the client half-closed (or went away)
-      Finish(grpc::Status::OK);
+      End(absl::OkStatus());
+      return;
+    }
+    if (absl::Status live = services::CheckNotCancelled(context_); !live.ok()) {
+      End(live);
       return;
     }
     absl::StatusOr<grpc::ByteBuffer> response =
         Answer<v1::ClassifyStreamResponse>(core_, request_);
     if (!response.ok()) {
-      Finish(ToGrpcStatus(absl::Status(
+      End(absl::Status(
           response.status().code(),
           absl::StrCat("message ", messages_, ": ", response.status().message(),
                        " (the ", messages_,
-                       " messages before it were answered)"))));
+                       " messages before it were answered)")));
       return;
     }
     response_ = std::move(*response);
@@ -66,7 +70,7 @@ class ClassifyStreamReactor final
 
   void OnWriteDone(bool ok) override {
     if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "write failed"));
+      End(absl::CancelledError("write failed"));
       return;
     }
     request_.Clear();
@@ -76,7 +80,16 @@ class ClassifyStreamReactor final
   void OnDone() override { delete this; }
 
  private:
+  // The place is given back first: a client that saw the answer may call
+  // again at once.
+  void End(const absl::Status& status) {
+    ticket_.Release();
+    Finish(ToGrpcStatus(status));
+  }
+
   TopicsCore& core_;
+  grpc::CallbackServerContext* const context_;
+  InFlightLimit::Ticket ticket_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
   uint64_t messages_ = 0;
@@ -87,36 +100,48 @@ class ClassifyStreamReactor final
 grpc::ServerUnaryReactor* TopicServiceImpl::Classify(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  absl::StatusOr<grpc::ByteBuffer> answer =
-      Answer<v1::ClassifyResponse>(core_, *request);
-  if (answer.ok()) *response = std::move(*answer);
-  return Done(context, answer.status());
+  return services::RunUnary(context, limit_, [&] {
+    absl::StatusOr<grpc::ByteBuffer> answer =
+        Answer<v1::ClassifyResponse>(core_, *request);
+    if (answer.ok()) *response = std::move(*answer);
+    return answer.status();
+  });
 }
 
-grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
-TopicServiceImpl::ClassifyStream(grpc::CallbackServerContext* /*context*/) {
-  return new ClassifyStreamReactor(core_);
+ByteStreamReactor* TopicServiceImpl::ClassifyStream(
+    grpc::CallbackServerContext* context) {
+  absl::StatusOr<InFlightLimit::Ticket> ticket =
+      services::AcquireInFlight(limit_);
+  if (!ticket.ok()) {
+    return services::RejectStream<ByteStreamReactor>(ticket.status());
+  }
+  return new ClassifyStreamReactor(core_, context, *std::move(ticket));
 }
 
 grpc::ServerUnaryReactor* TopicServiceImpl::ListTopics(
     grpc::CallbackServerContext* context,
     const v1::ListTopicsRequest* /*request*/,
     v1::ListTopicsResponse* response) {
-  absl::StatusOr<TopicList> list = core_.ListTopics();
-  if (list.ok()) *response = ToListTopicsResponse(*list);
-  return Done(context, list.status());
+  return services::RunUnary(context, limit_, [&] {
+    absl::StatusOr<TopicList> list = core_.ListTopics();
+    if (list.ok()) *response = ToListTopicsResponse(*list);
+    return list.status();
+  });
 }
 
 grpc::ServerUnaryReactor* TopicServiceImpl::ReloadModel(
     grpc::CallbackServerContext* context,
     const v1::TopicServiceReloadModelRequest* request,
     v1::TopicServiceReloadModelResponse* response) {
-  absl::StatusOr<ReloadOutcome> outcome = core_.Reload(request->model_dir());
-  if (outcome.ok()) {
-    response->set_model_version(outcome->model_version);
-    response->set_previous_model_version(outcome->previous_model_version);
-  }
-  return Done(context, outcome.status());
+  // Not counted: an operator must be able to reload a saturated server.
+  return services::RunUnary(context, /*limit=*/nullptr, [&] {
+    absl::StatusOr<ReloadOutcome> outcome = core_.Reload(request->model_dir());
+    if (outcome.ok()) {
+      response->set_model_version(outcome->model_version);
+      response->set_previous_model_version(outcome->previous_model_version);
+    }
+    return outcome.status();
+  });
 }
 
 }  // namespace reachrank::topics_service

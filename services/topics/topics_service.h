@@ -6,6 +6,7 @@
 #define REACHRANK_SERVICES_TOPICS_TOPICS_SERVICE_H_
 
 #include "reachrank/v1/topics.grpc.pb.h"
+#include "services/common/in_flight_limit.h"
 #include "services/topics/topics_core.h"
 
 namespace reachrank::topics_service {
@@ -20,17 +21,22 @@ using TopicServiceBase = v1::TopicService::WithRawCallbackMethod_Classify<
             v1::TopicService::WithCallbackMethod_ReloadModel<
                 v1::TopicService::Service>>>>;
 
-// Thread-safe (TopicsCore is). Borrows `core`, which must outlive the
-// server this service is registered with.
+// Thread-safe (TopicsCore is). Borrows `core` and `limit` (nullptr: no
+// cap on calls in flight), which must outlive the server this service is
+// registered with. Beyond the limit every call but ReloadModel is
+// RESOURCE_EXHAUSTED; a reload is never refused for load.
 class TopicServiceImpl final : public TopicServiceBase {
  public:
-  explicit TopicServiceImpl(TopicsCore& core) : core_(core) {}
+  explicit TopicServiceImpl(TopicsCore& core,
+                            services::InFlightLimit* limit = nullptr)
+      : core_(core), limit_(limit) {}
 
   // Request: ClassifyRequest; response: ClassifyResponse.
   grpc::ServerUnaryReactor* Classify(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
                                      grpc::ByteBuffer* response) override;
-  // Messages: ClassifyStreamRequest in, ClassifyStreamResponse out.
+  // Messages: ClassifyStreamRequest in, ClassifyStreamResponse out. A
+  // cancelled stream stops before its next message.
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ClassifyStream(
       grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* ListTopics(
@@ -44,6 +50,7 @@ class TopicServiceImpl final : public TopicServiceBase {
 
  private:
   TopicsCore& core_;
+  services::InFlightLimit* const limit_;
 };
 
 }  // namespace reachrank::topics_service

@@ -1,0 +1,60 @@
+// limited_call: how a callback-API handler runs under its service's
+// InFlightLimit. A unary handler hands its body to RunUnary; a streaming
+// handler takes a Ticket with AcquireInFlight, keeps it in its reactor and
+// releases it just before Finish, or returns RejectStream<Reactor>(status)
+// when refused.
+#ifndef REACHRANK_SERVICES_COMMON_LIMITED_CALL_H_
+#define REACHRANK_SERVICES_COMMON_LIMITED_CALL_H_
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "services/common/grpc_status.h"
+#include "services/common/in_flight_limit.h"
+
+namespace reachrank::services {
+
+// CANCELLED when the call was cancelled or its deadline passed (the client
+// no longer waits for an answer), OK otherwise. For checks between units
+// of work.
+inline absl::Status CheckNotCancelled(grpc::CallbackServerContext* context) {
+  if (!context->IsCancelled()) return absl::OkStatus();
+  return absl::CancelledError(
+      "call cancelled or past its deadline; work stopped");
+}
+
+// Runs `body` (returning absl::Status) under `limit` (nullptr: no limit)
+// and finishes the call with its status. Refused beyond the limit
+// (RESOURCE_EXHAUSTED) and, without running `body`, when the call was
+// already cancelled. The place is given back before the answer is sent.
+template <typename Body>
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
+                                   InFlightLimit* limit, Body&& body) {
+  absl::Status status;
+  {
+    absl::StatusOr<InFlightLimit::Ticket> ticket = AcquireInFlight(limit);
+    status = ticket.ok() ? CheckNotCancelled(context) : ticket.status();
+    if (status.ok()) status = body();
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// A reactor of type `Reactor` (e.g. grpc::ServerReadReactor<Request>) that
+// finishes its call with `status` at once. Deletes itself when done.
+template <typename Reactor>
+Reactor* RejectStream(const absl::Status& status) {
+  class Rejecting final : public Reactor {
+   public:
+    explicit Rejecting(const absl::Status& s) { this->Finish(ToGrpcStatus(s)); }
+    void OnDone() override { delete this; }
+  };
+  return new Rejecting(status);
+}
+
+}  // namespace reachrank::services
+
+#endif  // REACHRANK_SERVICES_COMMON_LIMITED_CALL_H_
