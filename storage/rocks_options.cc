@@ -59,6 +59,7 @@ RocksSetup MakeRocksSetup(const StoreOptions& options) {
   db.max_background_jobs = 2;
   db.bytes_per_sync = 1 << 20;
   db.keep_log_file_num = 5;
+  db.db_write_buffer_size = options.memtable_budget_bytes;
   const std::shared_ptr<rocksdb::Cache> cache =
       rocksdb::NewLRUCache(options.block_cache_bytes);
   auto dedup_expiry =

@@ -51,7 +51,8 @@ struct RocksSetup {
 // bloom filters and one shared LRU block cache of
 // options.block_cache_bytes, the Counters merge operator with
 // options.max_successive_merges on counter families, dedup expiry at
-// compaction, statistics on.
+// compaction, statistics on, all memtables within
+// options.memtable_budget_bytes.
 RocksSetup MakeRocksSetup(const StoreOptions& options);
 
 }  // namespace reachrank::storage

@@ -46,6 +46,11 @@ struct StoreOptions {
   absl::Duration dedup_window = absl::Hours(24 * 7);
   // Shared LRU block cache for all column families.
   size_t block_cache_bytes = 256ull << 20;
+  // Memtables of all column families together: past it the largest one is
+  // flushed. Without a total each of the 11 families may fill 64 MiB
+  // memtables before its first flush, and RSS grows for a long time under
+  // steady writes (bench/soak.sh saw ~6 MiB/min).
+  size_t memtable_budget_bytes = 32ull << 20;
   // Merge operands stacked on one key before RocksDB folds them at write.
   int max_successive_merges = 32;
 };
