@@ -337,6 +337,18 @@ TEST(TaxonomyTest, EmptyLastDisplayNameRoundTrips) {
   EXPECT_EQ(again->ToTsv(), taxonomy->ToTsv());
 }
 
+// Found by taxonomy_fuzzer (10-minute run): a language "id\r" in the header
+// was printed last by ToTsv, where its "\r" read as a Windows line ending.
+TEST(TaxonomyTest, RejectsCarriageReturnInsideAField) {
+  for (const char* tsv : {"topic_id\tid\r\teh\nz\t\tT",
+                          "topic_id\ten\tde\na\tA\r\tB\n"}) {
+    auto taxonomy = Taxonomy::Parse(tsv);
+    EXPECT_EQ(taxonomy.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(taxonomy.status().message()),
+                HasSubstr("carriage return"));
+  }
+}
+
 TEST(TaxonomyTest, RejectsDuplicateHeaderLanguages) {
   auto taxonomy = Taxonomy::Parse("topic_id\ten\ten\na\tA\tB\n");
   EXPECT_EQ(taxonomy.status().code(), absl::StatusCode::kInvalidArgument);

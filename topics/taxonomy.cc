@@ -36,6 +36,12 @@ absl::StatusOr<Taxonomy> Taxonomy::Parse(absl::string_view tsv) {
     // only a Windows line ending is stripped.
     if (absl::EndsWith(line, "\r")) line.remove_suffix(1);
     if (line.empty()) continue;
+    // A carriage return left inside a field would end a line when printed
+    // last by ToTsv, and be stripped on the next parse.
+    if (absl::StrContains(line, '\r')) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "taxonomy line ", line_number, ": carriage return inside a field"));
+    }
     std::vector<std::string> fields = absl::StrSplit(line, '\t');
     if (!have_header) {
       if (fields[0] != "topic_id") {
