@@ -56,11 +56,11 @@ absl::StatusOr<std::vector<std::string>> FastTextLines(
 using ProgressFn = std::function<void(absl::string_view)>;
 
 // Trains and writes a model directory at `out_dir` (created if missing).
-// The directory is written beside it and published whole (base/
-// dir_publish.h): a failed or killed training leaves the previous model in
-// place; FAILED_PRECONDITION when out_dir holds files other than a model's.
-// INVALID_ARGUMENT for empty data, a
-// topic missing from the taxonomy, or bad options; INTERNAL for I/O or
+// The directory is written beside it and published whole
+// (base/dir_publish.h): a failed or killed training leaves the previous
+// model in place; FAILED_PRECONDITION when out_dir holds files other than
+// a model's. INVALID_ARGUMENT for empty data, a topic missing from the
+// taxonomy, or bad options; INTERNAL for I/O or
 // fastText failures.
 absl::Status TrainModelDir(absl::Span<const Example> examples,
                            const TrainOptions& options,
