@@ -1,6 +1,6 @@
 """The final checks of bench/soak.sh: errors, RSS growth, metrics vs clients.
 
-soak_check.py OUT FIRST_EVENTS SECONDS reads OUT/metrics.txt, rss.csv and
+soak_check.py OUT FIRST_EVENTS SECONDS WARMUP_SECONDS reads OUT/metrics.txt, rss.csv and
 the loops' count files, prints a summary (also to OUT/summary.txt) and exits
 1 when a check fails.
 """
@@ -36,6 +36,7 @@ def rows(path):
 
 def main():
     out, first_events, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    warmup = int(sys.argv[4])
     m = metrics(f'{out}/metrics.txt')
     failures, summary = [], []
 
@@ -101,15 +102,15 @@ def main():
     rej = total(m['reachrank_ingest_rejected_total'])
     check(rej == 0, f'ingest rejected {rej:.0f}')
 
-    # RSS after warm-up (the first 20 % of the run).
+    # RSS after warm-up.
     rss = [tuple(map(float, line.split(','))) for line in
            open(f'{out}/rss.csv').read().split()[1:]]
-    after = [r for t, r in rss if t >= 0.2 * seconds]
+    after = [r for t, r in rss if t >= warmup]
     if after:
         base, peak = after[0], max(after)
         growth = 100.0 * (peak - base) / base
         check(growth <= 10.0,
-              f'RSS after warm-up {base:.1f} -> peak {peak:.1f} MiB '
+              f'RSS after {warmup} s of warm-up {base:.1f} -> peak {peak:.1f} MiB '
               f'({growth:+.1f} %, limit 10 %); final {after[-1]:.1f} MiB, '
               f'{len(rss)} samples')
     else:

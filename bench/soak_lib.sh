@@ -139,7 +139,8 @@ soak_h2load_loop() {
   done
 }
 
-# soak_check OUT FIRST_EVENTS SECONDS: the final checks (bench/soak_check.py).
+# soak_check OUT FIRST_EVENTS SECONDS WARMUP: the final checks
+# (bench/soak_check.py).
 soak_check() {
-  python3 "$(dirname "${BASH_SOURCE[0]}")/soak_check.py" "$1" "$2" "$3"
+  python3 "$(dirname "${BASH_SOURCE[0]}")/soak_check.py" "$1" "$2" "$3" "$4"
 }
