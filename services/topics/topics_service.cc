@@ -1,22 +1,15 @@
 #include "services/topics/topics_service.h"
 
-#include <cstdint>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "services/common/limited_call.h"
+#include "services/common/ordered_bidi.h"
 #include "services/topics/convert.h"
 
 namespace reachrank::topics_service {
 namespace {
-
-using services::InFlightLimit;
-using services::ToGrpcStatus;
-
-using ByteStreamReactor =
-    grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>;
 
 // Decodes, classifies and encodes one request message as `Response`
 // (ClassifyResponse or ClassifyStreamResponse: the same fields).
@@ -32,69 +25,6 @@ absl::StatusOr<grpc::ByteBuffer> Answer(TopicsCore& core,
   return Encode(response);
 }
 
-// Reads one request message, classifies it, writes its response, and only
-// then reads the next: responses leave in request order. Holds `ticket`
-// (its place under the in-flight limit) until it finishes. Deletes itself
-// when the RPC is done.
-class ClassifyStreamReactor final : public ByteStreamReactor {
- public:
-  ClassifyStreamReactor(TopicsCore& core, grpc::CallbackServerContext* context,
-                        InFlightLimit::Ticket ticket)
-      : core_(core), context_(context), ticket_(std::move(ticket)) {
-    StartRead(&request_);
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) {  // the client half-closed (or went away)
-      End(absl::OkStatus());
-      return;
-    }
-    if (absl::Status live = services::CheckNotCancelled(context_); !live.ok()) {
-      End(live);
-      return;
-    }
-    absl::StatusOr<grpc::ByteBuffer> response =
-        Answer<v1::ClassifyStreamResponse>(core_, request_);
-    if (!response.ok()) {
-      End(absl::Status(
-          response.status().code(),
-          absl::StrCat("message ", messages_, ": ", response.status().message(),
-                       " (the ", messages_,
-                       " messages before it were answered)")));
-      return;
-    }
-    response_ = std::move(*response);
-    ++messages_;
-    StartWrite(&response_);
-  }
-
-  void OnWriteDone(bool ok) override {
-    if (!ok) {
-      End(absl::CancelledError("write failed"));
-      return;
-    }
-    request_.Clear();
-    StartRead(&request_);
-  }
-
-  void OnDone() override { delete this; }
-
- private:
-  // The place is given back first: a client that saw the answer may call
-  // again at once.
-  void End(const absl::Status& status) {
-    ticket_.Release();
-    Finish(ToGrpcStatus(status));
-  }
-
-  TopicsCore& core_;
-  grpc::CallbackServerContext* const context_;
-  InFlightLimit::Ticket ticket_;
-  grpc::ByteBuffer request_;
-  grpc::ByteBuffer response_;
-  uint64_t messages_ = 0;
-};
-
 }  // namespace
 
 grpc::ServerUnaryReactor* TopicServiceImpl::Classify(
@@ -108,14 +38,16 @@ grpc::ServerUnaryReactor* TopicServiceImpl::Classify(
   });
 }
 
-ByteStreamReactor* TopicServiceImpl::ClassifyStream(
-    grpc::CallbackServerContext* context) {
-  absl::StatusOr<InFlightLimit::Ticket> ticket =
-      services::AcquireInFlight(limit_);
-  if (!ticket.ok()) {
-    return services::RejectStream<ByteStreamReactor>(ticket.status());
-  }
-  return new ClassifyStreamReactor(core_, context, *std::move(ticket));
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
+TopicServiceImpl::ClassifyStream(grpc::CallbackServerContext* context) {
+  return services::StartOrderedBidi<grpc::ByteBuffer, grpc::ByteBuffer>(
+      context, limit_,
+      [this](const grpc::ByteBuffer& request, grpc::ByteBuffer* response) {
+        absl::StatusOr<grpc::ByteBuffer> answer =
+            Answer<v1::ClassifyStreamResponse>(core_, request);
+        if (answer.ok()) *response = std::move(*answer);
+        return answer.status();
+      });
 }
 
 grpc::ServerUnaryReactor* TopicServiceImpl::ListTopics(
