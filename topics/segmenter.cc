@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
@@ -113,7 +114,7 @@ bool CountLetters(absl::string_view word, Segmentation& out) {
 // Appends the character n-grams (1..n) of a Han word.
 void AppendCharNgrams(absl::string_view word, int n,
                       std::vector<std::string>& tokens) {
-  std::vector<int32_t> starts;
+  absl::InlinedVector<int32_t, 16> starts;
   ForEachCodePoint(word, [&](UChar32, int32_t begin, int32_t) {
     starts.push_back(begin);
   });
@@ -132,6 +133,62 @@ std::string WordToken(absl::string_view word) {
   const size_t underscores = word.find_first_not_of('_');
   if (underscores == absl::string_view::npos) return "";
   return std::string(word.substr(underscores));
+}
+
+// ASCII characters by their class in ICU's root word-break rules (UAX #29
+// as ICU applies it: '@' counts as a letter, ':' joins nothing).
+enum class AsciiClass : uint8_t {
+  kOther,       // spaces, controls, other punctuation: never in a word
+  kLetter,      // a-z (after case folding), '@'
+  kDigit,       // 0-9
+  kUnderscore,  // ExtendNumLet: joins letters, digits and itself
+  kMidNumLet,   // '.' '\'': joins two letters or two digits
+  kMidNum,      // ',' ';': joins two digits
+};
+
+AsciiClass ClassOf(char c) {
+  if ((c >= 'a' && c <= 'z') || c == '@') return AsciiClass::kLetter;
+  if (c >= '0' && c <= '9') return AsciiClass::kDigit;
+  switch (c) {
+    case '_': return AsciiClass::kUnderscore;
+    case '.': case '\'': return AsciiClass::kMidNumLet;
+    case ',': case ';': return AsciiClass::kMidNum;
+    default: return AsciiClass::kOther;
+  }
+}
+
+bool IsWordPart(AsciiClass c) {
+  return c == AsciiClass::kLetter || c == AsciiClass::kDigit ||
+         c == AsciiClass::kUnderscore;
+}
+
+// True when `mid` between two characters of class `side` joins them.
+bool JoinsAcross(AsciiClass side, AsciiClass mid) {
+  if (mid == AsciiClass::kMidNumLet) {
+    return side == AsciiClass::kLetter || side == AsciiClass::kDigit;
+  }
+  return mid == AsciiClass::kMidNum && side == AsciiClass::kDigit;
+}
+
+// ICU's rule status of a one-character word.
+int32_t SingleStatus(AsciiClass c) {
+  if (c == AsciiClass::kLetter) return UBRK_WORD_LETTER;
+  if (c == AsciiClass::kDigit) return UBRK_WORD_NUMBER;
+  return UBRK_WORD_NONE;  // a lone '_'
+}
+
+// ICU's rule status of a longer word: that of the rule joining its last
+// two word parts ("a1" is a number, "1a" a letter word, "1_" a number,
+// "1__" a letter word).
+int32_t PairStatus(AsciiClass before, AsciiClass last) {
+  if (last == AsciiClass::kDigit) return UBRK_WORD_NUMBER;
+  if (last == AsciiClass::kLetter) return UBRK_WORD_LETTER;
+  return before == AsciiClass::kDigit ? UBRK_WORD_NUMBER : UBRK_WORD_LETTER;
+}
+
+// Characters after which a region may end (see SegmentPlain).
+bool IsRegionEnd(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 // A normalised text in UTF-8, with the UTF-8 byte offset of each UTF-16
@@ -178,6 +235,10 @@ bool IsValidUtf8(absl::string_view text) {
   const int32_t length = static_cast<int32_t>(text.size());
   if (text.size() > static_cast<size_t>(INT32_MAX)) return false;
   for (int32_t i = 0; i < length;) {
+    if (s[i] < 0x80) {  // ASCII needs no decoding
+      ++i;
+      continue;
+    }
     UChar32 c;
     U8_NEXT(s, i, length, c);
     if (c < 0) return false;
@@ -240,6 +301,7 @@ absl::StatusOr<Segmentation> Segmenter::Segment(absl::string_view text) const {
     return absl::InvalidArgumentError("text is not valid UTF-8");
   }
   Segmentation out;
+  out.tokens.reserve(text.size() / 4);  // about one token per 4-6 bytes
   std::unique_ptr<icu::BreakIterator> words = Borrow();
   if (words == nullptr) return absl::InternalError("ICU clone failed");
   size_t plain_start = 0;
@@ -258,6 +320,74 @@ absl::StatusOr<Segmentation> Segmenter::Segment(absl::string_view text) const {
 
 void Segmenter::SegmentPlain(absl::string_view text, icu::BreakIterator& words,
                              Segmentation& out) const {
+  if (!options_.ascii_fast_path) {
+    SegmentIcu(text, words, out);
+    return;
+  }
+  // Regions end after ASCII whitespace that an ASCII byte follows. ICU
+  // always breaks there (no word rule joins across a space or a control
+  // character, and ASCII holds no Extend or Format character) and
+  // normalisation never reaches across it (an ASCII character composes with
+  // nothing before it), so each region gives the same tokens alone as in the
+  // whole text. All-ASCII regions skip ICU.
+  const std::string lower = absl::AsciiStrToLower(text);
+  size_t pending = 0;  // start of the regions that still need ICU
+  size_t begin = 0;
+  while (begin < text.size()) {
+    bool ascii = true;
+    size_t end = begin;
+    while (end < text.size()) {
+      const auto c = static_cast<unsigned char>(text[end++]);
+      if (c >= 0x80) {
+        ascii = false;
+      } else if (IsRegionEnd(c) &&
+                 (end == text.size() ||
+                  static_cast<unsigned char>(text[end]) < 0x80)) {
+        break;
+      }
+    }
+    if (ascii) {
+      SegmentIcu(text.substr(pending, begin - pending), words, out);
+      SegmentAscii(absl::string_view(lower).substr(begin, end - begin), out);
+      pending = end;
+    }
+    begin = end;
+  }
+  SegmentIcu(text.substr(pending), words, out);
+}
+
+void Segmenter::SegmentAscii(absl::string_view lower,
+                             Segmentation& out) const {
+  size_t i = 0;
+  while (i < lower.size()) {
+    const AsciiClass first = ClassOf(lower[i]);
+    if (!IsWordPart(first)) {  // spaces and punctuation: no token
+      ++i;
+      continue;
+    }
+    const size_t begin = i++;
+    int32_t status = SingleStatus(first);
+    AsciiClass last = first;
+    while (i < lower.size()) {
+      const AsciiClass c = ClassOf(lower[i]);
+      if (IsWordPart(c)) {  // WB5, WB8-WB10, WB13a/b
+        status = PairStatus(last, c);
+        last = c;
+        ++i;
+      } else if (JoinsAcross(last, c) && i + 1 < lower.size() &&
+                 ClassOf(lower[i + 1]) == last) {  // WB6/7, WB11/12
+        status = PairStatus(last, last);
+        i += 2;
+      } else {
+        break;
+      }
+    }
+    AddWord(lower.substr(begin, i - begin), status, out);
+  }
+}
+
+void Segmenter::SegmentIcu(absl::string_view text, icu::BreakIterator& words,
+                           Segmentation& out) const {
   if (text.empty()) return;
   UErrorCode status = U_ZERO_ERROR;
   const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
@@ -269,21 +399,24 @@ void Segmenter::SegmentPlain(absl::string_view text, icu::BreakIterator& words,
   int32_t start = words.first();
   for (int32_t end = words.next(); end != icu::BreakIterator::DONE;
        start = end, end = words.next()) {
-    const int32_t rule = words.getRuleStatus();
-    const absl::string_view piece = utf8.Slice(start, end);
-    if (rule < UBRK_WORD_NONE_LIMIT) {
-      std::string emoji = EmojiToken(piece);
-      if (!emoji.empty()) out.tokens.push_back(std::move(emoji));
-    } else if (rule < UBRK_WORD_NUMBER_LIMIT && options_.replace_numbers) {
-      out.tokens.emplace_back(kNumberToken);
-    } else {
-      const bool han = CountLetters(piece, out);
-      std::string token = WordToken(piece);
-      if (token.empty()) continue;
-      out.tokens.push_back(std::move(token));
-      if (han && options_.cjk_char_ngrams > 0) {
-        AppendCharNgrams(piece, options_.cjk_char_ngrams, out.tokens);
-      }
+    AddWord(utf8.Slice(start, end), words.getRuleStatus(), out);
+  }
+}
+
+void Segmenter::AddWord(absl::string_view piece, int32_t rule,
+                        Segmentation& out) const {
+  if (rule < UBRK_WORD_NONE_LIMIT) {
+    std::string emoji = EmojiToken(piece);
+    if (!emoji.empty()) out.tokens.push_back(std::move(emoji));
+  } else if (rule < UBRK_WORD_NUMBER_LIMIT && options_.replace_numbers) {
+    out.tokens.emplace_back(kNumberToken);
+  } else {
+    const bool han = CountLetters(piece, out);
+    std::string token = WordToken(piece);
+    if (token.empty()) return;
+    out.tokens.push_back(std::move(token));
+    if (han && options_.cjk_char_ngrams > 0) {
+      AppendCharNgrams(piece, options_.cjk_char_ngrams, out.tokens);
     }
   }
 }

@@ -44,6 +44,10 @@ struct SegmenterOptions {
   int cjk_char_ngrams = 0;
   // Numbers become "<num>".
   bool replace_numbers = true;
+  // Parts of a text that are plain ASCII skip ICU and are split by the same
+  // rules in a direct loop. The tokens are identical either way (the tests
+  // compare both); false is for those tests.
+  bool ascii_fast_path = true;
 };
 
 // Tokens of one text plus letter counts by script (after normalisation),
@@ -87,8 +91,16 @@ class Segmenter {
             std::unique_ptr<icu::BreakIterator> prototype);
   std::unique_ptr<icu::BreakIterator> Borrow() const;
   void Return(std::unique_ptr<icu::BreakIterator> it) const;
+  // Segments `text`, which holds no URL.
   void SegmentPlain(absl::string_view text, icu::BreakIterator& words,
                     Segmentation& out) const;
+  // ICU's normalisation and word breaks, for any valid text.
+  void SegmentIcu(absl::string_view text, icu::BreakIterator& words,
+                  Segmentation& out) const;
+  // The same for case-folded ASCII text, without ICU.
+  void SegmentAscii(absl::string_view lower, Segmentation& out) const;
+  // Adds the token(s) of one word of ICU rule status `rule`.
+  void AddWord(absl::string_view piece, int32_t rule, Segmentation& out) const;
 
   // Constant after construction.
   const SegmenterOptions options_;
