@@ -9,7 +9,7 @@ blocks being the latest three eighths of the training part (each 10 % of the
 file); a setting's score is its mean AUC over the three blocks.
 
   bench/onp_search.py BUILD_DIR [--features base|derived] [--grid small|wide]
-      [--depths 4,5,6]
+      [--depths 4,5,6] [--params TRAIN_FLAGS...]
 Prints one line per setting, best last.
 """
 import argparse

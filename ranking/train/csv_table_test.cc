@@ -106,6 +106,32 @@ TEST(CsvTrainingTest, DerivedRatiosAndProductsFollowTheColumns) {
   EXPECT_TRUE(std::isnan(set->rows[11]));
 }
 
+TEST(CsvTrainingTest, SoftLabelsAreTargetsOnALogScaleAroundTheThreshold) {
+  const CsvTable t = *ParseCsvTable("a,y\n1,100\n2,400\n3,25\n4,0\n", "t.csv");
+  CsvTrainingSpec spec{"y", 100, {}, "", {}};
+  absl::StatusOr<TrainingSet> hard = TrainingSetFromCsv(t, spec);
+  ASSERT_TRUE(hard.ok()) << hard.status();
+  EXPECT_TRUE(hard->targets.empty());
+  spec.soft_label_scale = std::log(4.0);  // 4x the threshold: 1 / (1 + e^-1)
+  absl::StatusOr<TrainingSet> soft = TrainingSetFromCsv(t, spec);
+  ASSERT_TRUE(soft.ok()) << soft.status();
+  EXPECT_THAT(soft->labels, ElementsAre(1.0f, 1.0f, 0.0f, 0.0f));
+  ASSERT_EQ(soft->targets.size(), 4u);
+  const double e = 1.0 / (1.0 + std::exp(-1.0));
+  EXPECT_NEAR(soft->targets[0], 0.5, 1e-6);  // at the threshold
+  EXPECT_NEAR(soft->targets[1], e, 1e-6);
+  EXPECT_NEAR(soft->targets[2], 1.0 - e, 1e-6);
+  EXPECT_EQ(soft->targets[3], 0.0f);  // an outcome of 0
+
+  spec.threshold = 0;
+  EXPECT_THAT(TrainingSetFromCsv(t, spec).status().message(),
+              HasSubstr("threshold above 0"));
+  spec.threshold = 100;
+  spec.soft_label_scale = -1;
+  EXPECT_EQ(TrainingSetFromCsv(t, spec).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(CsvTrainingTest, BadDerivedFeaturesAreNamed) {
   const CsvTable t = *ParseCsvTable("a,b,y\n6,3,1\n", "t.csv");
   for (const char* expr : {"a", "a/", "/b", "a/b/a", "a+b"}) {

@@ -83,6 +83,14 @@ double Evaluate(const CsvTable& table, size_t row, const Derived& d) {
   return a / b;
 }
 
+// The TrainingSet::targets entry for `outcome`
+// (CsvTrainingSpec::soft_label_scale).
+float SoftTarget(double outcome, const CsvTrainingSpec& spec) {
+  if (!(outcome > 0.0)) return 0.0f;
+  const double z = std::log(outcome / spec.threshold) / spec.soft_label_scale;
+  return static_cast<float>(1.0 / (1.0 + std::exp(-z)));
+}
+
 absl::Status MissingCell(const CsvTable& table, size_t row,
                          absl::string_view column) {
   return absl::InvalidArgumentError(absl::StrCat(
@@ -93,6 +101,15 @@ absl::Status MissingCell(const CsvTable& table, size_t row,
 
 absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
                                                const CsvTrainingSpec& spec) {
+  if (!(spec.soft_label_scale >= 0.0)) {
+    return absl::InvalidArgumentError("soft label scale must be >= 0");
+  }
+  const bool soft = spec.soft_label_scale > 0.0;
+  if (soft && !(spec.threshold > 0.0)) {
+    return absl::InvalidArgumentError(
+        "soft labels need a threshold above 0 (they compare outcome / "
+        "threshold on a log scale)");
+  }
   RR_ASSIGN_OR_RETURN(std::vector<size_t> features,
                       FeatureColumns(table, spec));
   const size_t label = *table.Find(spec.label_column);
@@ -120,6 +137,7 @@ absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
           static_cast<float>(Evaluate(table, r, derived[i]));
     }
     const float y = outcome >= spec.threshold ? 1.0f : 0.0f;
+    if (soft) set.targets.push_back(SoftTarget(outcome, spec));
     if (!time.has_value()) {
       set.AddRow(row, y);
       continue;

@@ -25,12 +25,21 @@ struct CsvTrainingSpec {
   // appended after the table's features, in this order. Trees split one
   // column at a time, so ratios and products are what they cannot build.
   std::vector<std::string> derive;
+  // Soft labels: when > 0, training fits the target
+  // 1 / (1 + exp(-ln(outcome / threshold) / soft_label_scale)) instead of
+  // the 0/1 label (TrainingSet::targets): 0.5 at the threshold, nearer 0 or
+  // 1 the further the outcome lies below or above it, on a log scale (an
+  // outcome of 0 or less: 0). The label and every metric stay
+  // outcome >= threshold. Needs threshold > 0. 0 (the default): fit the
+  // labels.
+  double soft_label_scale = 0.0;
 };
 
 // Features are the remaining columns in table order, then `derive`.
 // INVALID_ARGUMENT if a named column does not exist, a derived expression is
-// malformed, no feature is left, or a row's outcome or time is missing (the
-// error names the line).
+// malformed, no feature is left, a row's outcome or time is missing (the
+// error names the line), or soft_label_scale is negative, or positive with
+// a threshold of 0 or less.
 absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
                                                const CsvTrainingSpec& spec);
 

@@ -47,6 +47,7 @@ TrainingSet SubsetRows(const TrainingSet& set,
     out.rows.insert(out.rows.end(), set.row(i), set.row(i) + k);
     out.labels.push_back(set.labels[i]);
     if (!set.times.empty()) out.times.push_back(set.times[i]);
+    if (!set.targets.empty()) out.targets.push_back(set.targets[i]);
   }
   return out;
 }

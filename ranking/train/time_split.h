@@ -24,7 +24,8 @@ struct TimeSplit {
 // valid (ValidateTrainingSet).
 absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set, double fraction);
 
-// The rows `indices` of `set`, in that order, with their labels and times.
+// The rows `indices` of `set`, in that order, with their labels, times and
+// targets.
 TrainingSet SubsetRows(const TrainingSet& set,
                        const std::vector<size_t>& indices);
 

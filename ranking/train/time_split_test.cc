@@ -57,9 +57,11 @@ TEST(SplitByTimeTest, RejectsFractionsThatEmptyAPart) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST(SubsetRowsTest, CopiesRowsLabelsAndTimes) {
-  const TrainingSet set = Rows({7, 8, 9});
+TEST(SubsetRowsTest, CopiesRowsLabelsTimesAndTargets) {
+  TrainingSet set = Rows({7, 8, 9});
+  set.targets = {0.25f, 0.5f, 0.75f};
   const TrainingSet sub = SubsetRows(set, {2, 0});
+  EXPECT_THAT(sub.targets, ElementsAre(0.75f, 0.25f));
   EXPECT_THAT(sub.feature_names, ElementsAre("x"));
   EXPECT_THAT(sub.rows, ElementsAre(2.0f, 0.0f));
   EXPECT_THAT(sub.labels, ElementsAre(0.0f, 0.0f));
@@ -81,6 +83,15 @@ TEST(ValidateTrainingSetTest, NamesTheProblem) {
   set.times.pop_back();
   EXPECT_EQ(ValidateTrainingSet(set).code(),
             absl::StatusCode::kInvalidArgument);
+  set = Rows({1, 2});
+  set.targets = {0.5f};
+  EXPECT_THAT(ValidateTrainingSet(set).message(),
+              ::testing::HasSubstr("1 targets for 2 rows"));
+  set.targets = {0.5f, 1.5f};
+  EXPECT_THAT(ValidateTrainingSet(set).message(),
+              ::testing::HasSubstr("row 1 has target 1.5"));
+  set.targets = {0.0f, 1.0f};
+  EXPECT_TRUE(ValidateTrainingSet(set).ok());
   set = Rows({1, 2});
   set.feature_names.push_back("x");
   set.rows = {0, 0, 0, 0};

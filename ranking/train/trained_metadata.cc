@@ -35,6 +35,8 @@ Json Parameters(const TrainOptions& options, int rounds_kept) {
           {"min_child_weight", p.min_child_weight},
           {"subsample", p.subsample},
           {"colsample_bytree", p.colsample_bytree},
+          {"colsample_bynode", p.colsample_bynode},
+          {"num_parallel_tree", p.num_parallel_tree},
           {"seed", p.seed},
           {"nthread", p.nthread},
           {"recency_half_life", options.recency_half_life}};

@@ -148,6 +148,35 @@ TEST(TrainerTest, RecencyWeightingFollowsADriftingLabel) {
   EXPECT_GT(recent->holdout.auc, 0.9);
 }
 
+TEST(TrainerTest, FitsTargetsWhenGivenAndScoresLabels) {
+  // Targets that invert the labels: the trees learn the targets, so the
+  // holdout AUC (always on the labels) falls far below 0.5.
+  TrainingSet inverted = Synthetic(5);
+  for (float y : inverted.labels) inverted.targets.push_back(1.0f - y);
+  TrainOptions options;
+  options.xgboost.rounds = 40;
+  options.xgboost.nthread = 1;
+  absl::StatusOr<TrainReport> report = TrainModelDirectory(
+      inverted, options, Description(), FreshDir("targets"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_LT(report->holdout.auc, 0.15);
+}
+
+TEST(TrainerTest, ParallelTreesAndPerSplitColumnsLoadBackExactly) {
+  const std::string dir = FreshDir("forest");
+  TrainOptions options;
+  options.xgboost.rounds = 30;
+  options.xgboost.nthread = 1;
+  options.xgboost.num_parallel_tree = 3;
+  options.xgboost.colsample_bynode = 0.5;
+  absl::StatusOr<TrainReport> report =
+      TrainModelDirectory(Synthetic(6), options, Description(), dir);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_GT(report->holdout.auc, 0.85);
+  EXPECT_LE(report->max_reload_difference, 1e-5);
+  EXPECT_EQ(report->rounds, 30);
+}
+
 TEST(TrainerTest, RefusesBadInput) {
   const std::string dir = FreshDir("bad");
   TrainOptions options;
@@ -162,6 +191,15 @@ TEST(TrainerTest, RefusesBadInput) {
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
+  for (auto breaks : {+[](XGBoostParams& p) { p.colsample_bynode = 0.0; },
+                      +[](XGBoostParams& p) { p.num_parallel_tree = 0; }}) {
+    TrainOptions bad;
+    breaks(bad.xgboost);
+    EXPECT_EQ(TrainModelDirectory(Synthetic(4), bad, Description(), dir)
+                  .status()
+                  .code(),
+              absl::StatusCode::kInvalidArgument);
+  }
   ModelDescription no_version = Description();
   no_version.model_version.clear();
   EXPECT_EQ(

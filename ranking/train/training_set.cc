@@ -49,6 +49,18 @@ absl::Status ValidateTrainingSet(const TrainingSet& set) {
         absl::StrCat("training set: ", set.times.size(), " times for ",
                      set.num_rows(), " rows (give one per row, or none)"));
   }
+  if (!set.targets.empty() && set.targets.size() != set.num_rows()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("training set: ", set.targets.size(), " targets for ",
+                     set.num_rows(), " rows (give one per row, or none)"));
+  }
+  for (size_t i = 0; i < set.targets.size(); ++i) {
+    if (!(set.targets[i] >= 0.0f && set.targets[i] <= 1.0f)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("training set: row ", i, " has target ", set.targets[i],
+                       "; targets must be in [0, 1]"));
+    }
+  }
   for (size_t i = 0; i < set.times.size(); ++i) {
     if (set.times[i] == absl::InfinitePast() ||
         set.times[i] == absl::InfiniteFuture()) {

@@ -10,6 +10,9 @@
 //   labels         n values, each exactly 0 or 1
 //   times          n times (the moment each row's features were taken), or
 //                  empty: then rows are taken to be in time order already
+//   targets        n soft labels in [0, 1] that training fits instead of
+//                  the labels, or empty (fit the labels); metrics always
+//                  use the 0/1 labels
 //
 // Build one with AddRow(), or fill the vectors directly and call
 // ValidateTrainingSet().
@@ -32,6 +35,7 @@ struct TrainingSet {
   std::vector<float> rows;
   std::vector<float> labels;
   std::vector<absl::Time> times;
+  std::vector<float> targets;
 
   size_t num_features() const { return feature_names.size(); }
   size_t num_rows() const { return labels.size(); }
@@ -48,7 +52,8 @@ struct TrainingSet {
 
 // OK if the set is consistent: at least one feature, unique non-empty
 // feature names, rows.size() == num_rows() * num_features(), labels all 0
-// or 1, times empty or one per row (all finite). Otherwise
+// or 1, times empty or one per row (all finite), targets empty or one per
+// row (each in [0, 1]). Otherwise
 // INVALID_ARGUMENT naming the first problem.
 absl::Status ValidateTrainingSet(const TrainingSet& set);
 

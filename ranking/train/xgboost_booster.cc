@@ -26,17 +26,19 @@ class DMatrix {
   ~DMatrix() {
     if (handle_ != nullptr) XGDMatrixFree(handle_);
   }
-  // Copies the set's rows (NaN = missing), labels and feature names.
+  // Copies the set's rows (NaN = missing), labels (its targets instead
+  // when it has them) and feature names.
   absl::Status Create(const TrainingSet& set) {
+    const std::vector<float>& fitted =
+        set.targets.empty() ? set.labels : set.targets;
     RR_RETURN_IF_ERROR(
         Check(XGDMatrixCreateFromMat(
                   set.rows.data(), set.num_rows(), set.num_features(),
                   std::numeric_limits<float>::quiet_NaN(), &handle_),
               "XGDMatrixCreateFromMat"));
-    RR_RETURN_IF_ERROR(
-        Check(XGDMatrixSetFloatInfo(handle_, "label", set.labels.data(),
-                                    set.labels.size()),
-              "XGDMatrixSetFloatInfo"));
+    RR_RETURN_IF_ERROR(Check(
+        XGDMatrixSetFloatInfo(handle_, "label", fitted.data(), fitted.size()),
+        "XGDMatrixSetFloatInfo"));
     std::vector<const char*> names;
     for (const std::string& n : set.feature_names) names.push_back(n.c_str());
     return Check(XGDMatrixSetStrFeatureInfo(handle_, "feature_name",
@@ -68,6 +70,12 @@ absl::Status ValidateParams(const XGBoostParams& p) {
   }
   if (!(p.colsample_bytree > 0.0 && p.colsample_bytree <= 1.0)) {
     return bad("colsample_bytree not in (0, 1]");
+  }
+  if (!(p.colsample_bynode > 0.0 && p.colsample_bynode <= 1.0)) {
+    return bad("colsample_bynode not in (0, 1]");
+  }
+  if (p.num_parallel_tree < 1 || p.num_parallel_tree > 100) {
+    return bad("num_parallel_tree not in [1, 100]");
   }
   if (p.nthread < 0) return bad("nthread must be >= 0");
   if (p.early_stopping_rounds < 0) return bad("early_stopping_rounds < 0");
@@ -132,6 +140,8 @@ std::vector<std::pair<std::string, std::string>> XGBoostParams::ToXGBoost()
       {"min_child_weight", absl::StrCat(min_child_weight)},
       {"subsample", absl::StrCat(subsample)},
       {"colsample_bytree", absl::StrCat(colsample_bytree)},
+      {"colsample_bynode", absl::StrCat(colsample_bynode)},
+      {"num_parallel_tree", std::to_string(num_parallel_tree)},
       {"seed", std::to_string(seed)},
       {"nthread", std::to_string(nthread)},
   };

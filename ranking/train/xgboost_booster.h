@@ -28,6 +28,11 @@ struct XGBoostParams {
   double min_child_weight = 20.0;
   double subsample = 0.8;
   double colsample_bytree = 0.8;
+  // Share of the tree's columns each split may choose from.
+  double colsample_bynode = 1.0;
+  // Trees grown per round, each on its own row and column sample, and
+  // summed (a boosted random forest); 1: plain boosting.
+  int num_parallel_tree = 1;
   uint64_t seed = 1;
   int nthread = 0;  // 0: all cores
   // Stop when validation log loss has not improved for this many rounds

@@ -37,6 +37,7 @@ struct TrainFlags {
   int horizon_days = 7;
   std::vector<std::string> drop;
   std::vector<std::string> derive;
+  double soft_label_scale = 0.0;
   std::string time_column;
   std::string out;
   std::string model_version;
@@ -85,7 +86,7 @@ absl::Status RunTrainCsv(const TrainFlags& flags) {
                       ranking::ReadCsvTable(flags.csv));
   const ranking::CsvTrainingSpec spec{flags.label, flags.threshold,
                                       flags.drop, flags.time_column,
-                                      flags.derive};
+                                      flags.derive, flags.soft_label_scale};
   RR_ASSIGN_OR_RETURN(TrainingSet set,
                       ranking::TrainingSetFromCsv(table, spec));
   ranking::ModelDescription description;
@@ -93,6 +94,10 @@ absl::Status RunTrainCsv(const TrainFlags& flags) {
       flags.model_version.empty() ? DefaultModelVersion() : flags.model_version;
   description.label = {flags.label, flags.threshold, flags.horizon_days};
   description.label_text = absl::StrCat(flags.label, " >= ", flags.threshold);
+  if (flags.soft_label_scale > 0.0) {
+    absl::StrAppend(&description.label_text, " (fitted to soft labels, scale ",
+                    flags.soft_label_scale, ")");
+  }
   return TrainOnRows(set, flags.options, description, flags.out);
 }
 
@@ -105,6 +110,10 @@ absl::Status RunTrain(const TrainFlags& flags) {
   if (flags.csv.empty() == flags.store.db.empty()) {
     return absl::InvalidArgumentError(
         "give the rows to train on: --csv FILE or --db DIR");
+  }
+  if (!flags.store.db.empty() && flags.soft_label_scale > 0.0) {
+    return absl::InvalidArgumentError(
+        "--soft-labels needs --csv: it reads the outcome column's values");
   }
   if (!flags.store.db.empty()) return RunTrainDb(flags);
   if (flags.compare_prior) {
@@ -170,6 +179,15 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
   cmd->add_option("--subsample", x.subsample)->capture_default_str();
   cmd->add_option("--colsample", x.colsample_bytree, "colsample_bytree")
       ->capture_default_str();
+  cmd->add_option("--colsample-bynode", x.colsample_bynode,
+                  "colsample_bynode: share of the tree's columns each split "
+                  "chooses from")
+      ->capture_default_str();
+  cmd->add_option("--parallel-trees", x.num_parallel_tree,
+                  "num_parallel_tree: trees grown per round on their own "
+                  "row and column samples (a boosted forest)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   cmd->add_option("--seed", x.seed)->capture_default_str();
   cmd->add_option("--nthread", x.nthread, "0: all cores")
       ->capture_default_str();
@@ -237,6 +255,12 @@ void AddTrainCommand(CLI::App& app, CommandSet& commands) {
   cmd->add_option("--derive", f->derive,
                   "with --csv: extra feature A/B (ratio) or A*B (product) of "
                   "two columns, named by the expression; repeatable");
+  cmd->add_option("--soft-labels", f->soft_label_scale,
+                  "with --csv: fit 1 / (1 + exp(-ln(outcome / threshold) / "
+                  "S)) instead of the 0/1 label (metrics keep the label); "
+                  "0: off")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--time-column", f->time_column,
                   "unix seconds per row; default: row order is time order");
   cmd->add_option("--out", f->out, "model directory to write")->required();

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Ideas for Online News Popularity that `reachrank train` does not offer as
+flags, scored by the same time-ordered cross-validation as
+bench/onp_search.py, with XGBoost's Python package (1.7) and the trainer's
+parameters. With those parameters it reproduces onp_search.py's figures.
+
+The latest 20 % of the rows (the holdout that `reachrank train` reports) is
+cut off first and never read. Fold k trains on every row before block k and
+scores block k; the blocks are the latest three eighths of the rest.
+
+  bench/onp_explore.py [--only NAME...]   # default: every idea
+  bench/onp_explore.py --ratio-search [--quick]
+      every ratio and product of two non-binary columns, each added alone
+      (--quick: eta 0.1 and 90 rounds, as most of docs/model.md's search)
+Needs numpy, scipy and xgboost. Prints one line per idea: block AUCs and
+their mean. Every idea uses the recency weights of --recency-half-life 0.2.
+"""
+import argparse
+import csv
+import itertools
+import os
+
+import numpy as np
+import xgboost as xgb
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.stats import rankdata
+
+DATA = "data/online_news_popularity/OnlineNewsPopularity_reduced.csv"
+THRESHOLD = 1400
+HALF_LIFE = 0.2
+# The trainer's defaults (ranking/train/xgboost_booster.h), one thread.
+BASE = dict(objective="binary:logistic", tree_method="hist", max_depth=5,
+            eta=0.03, min_child_weight=20, subsample=0.8,
+            colsample_bytree=0.8, seed=1, nthread=1)
+ROUNDS = 300
+
+
+def load():
+    with open(DATA) as f:
+        rows = list(csv.reader(f))
+    header = [h.strip() for h in rows[0]]
+    values = np.array([[float(c) if c.strip() else np.nan for c in r]
+                       for r in rows[1:]])
+    li = header.index("shares")
+    names = [h for h in header if h != "shares"]
+    return names, np.delete(values, li, axis=1), values[:, li]
+
+
+def auc(y, p):
+    r = rankdata(p)
+    pos = y == 1
+    npos, nneg = pos.sum(), len(y) - pos.sum()
+    return (r[pos].sum() - npos * (npos + 1) / 2) / (npos * nneg)
+
+
+def recency(n):
+    return np.exp2(-(n - 1 - np.arange(n)) / (HALF_LIFE * n))
+
+
+def folds(n_all):
+    n = n_all - round(0.2 * n_all)  # the holdout is cut off
+    block = n // 8
+    for k in (3, 2, 1):
+        end = n - (k - 1) * block
+        yield end - block, end  # fit rows [0, start), score [start, end)
+
+
+def margins(x, target, xt, params=None, rounds=ROUNDS, group=None,
+            weight=None):
+    p = dict(BASE, **(params or {}))
+    d = xgb.DMatrix(x, label=target, missing=np.nan,
+                    weight=recency(len(target)) if weight is None and
+                    group is None else weight)
+    if group is not None:
+        d.set_group(group)
+    booster = xgb.train(p, d, rounds)
+    return booster.predict(xgb.DMatrix(xt, missing=np.nan),
+                           output_margin=True)
+
+
+def plain(params=None, rounds=ROUNDS):
+    return lambda x, s, xt: margins(x, (s >= THRESHOLD) * 1.0, xt, params,
+                                    rounds)
+
+
+def bagged(n):
+    return lambda x, s, xt: sum(
+        margins(x, (s >= THRESHOLD) * 1.0, xt, {"seed": 1 + i})
+        for i in range(n)) / n
+
+
+def grouped_pairwise(size):
+    def fit(x, s, xt):
+        n = len(s)
+        sizes = [size] * (n // size) + ([n % size] if n % size else [])
+        ends = np.cumsum(sizes) - 1
+        return margins(x, (s >= THRESHOLD) * 1.0, xt,
+                       {"objective": "rank:pairwise"}, group=sizes,
+                       weight=recency(n)[ends])
+    return fit
+
+
+def single_pairwise(x, s, xt):
+    return margins(x, (s >= THRESHOLD) * 1.0, xt,
+                   {"objective": "rank:pairwise"})
+
+
+def rolling_quantile_label(window):
+    def fit(x, s, xt):
+        q = 1 - (s >= THRESHOLD).mean()
+        pad = np.concatenate([np.full(window // 2, np.nan), s,
+                              np.full(window - 1 - window // 2, np.nan)])
+        local = np.nanquantile(sliding_window_view(pad, window), q, axis=1)
+        return margins(x, (s >= local) * 1.0, xt)
+    return fit
+
+
+def thresholds_mean(thresholds):
+    return lambda x, s, xt: sum(margins(x, (s >= t) * 1.0, xt)
+                                for t in thresholds)
+
+
+def soft(scale, params=None):
+    return lambda x, s, xt: margins(
+        x, 1 / (1 + np.exp(-np.log(s / THRESHOLD) / scale)), xt, params)
+
+
+IDEAS = {
+    "recency only": plain(),
+    "rank:pairwise, one group": single_pairwise,
+    "rank:pairwise, groups of 1000": grouped_pairwise(1000),
+    "5 boosters, seeds 1-5": bagged(5),
+    "lossguide, 16 leaves": plain({"grow_policy": "lossguide",
+                                   "max_leaves": 16, "max_depth": 0}),
+    "gamma 1": plain({"gamma": 1}),
+    "lambda 10": plain({"reg_lambda": 10}),
+    "alpha 1": plain({"alpha": 1}),
+    "max_bin 64": plain({"max_bin": 64}),
+    "max_bin 32": plain({"max_bin": 32}),
+    "depth 4": plain({"max_depth": 4}),
+    "depth 6, mcw 50": plain({"max_depth": 6, "min_child_weight": 50}),
+    "rolling quantile label, 6000 rows": rolling_quantile_label(6000),
+    "num_parallel_tree 4": plain({"num_parallel_tree": 4}),
+    "colsample_bynode 0.5": plain({"colsample_bynode": 0.5}),
+    "mean of thresholds 1000/1400/2000": thresholds_mean([1000, 1400, 2000]),
+    "soft labels 0.25": soft(0.25),
+    "soft labels 0.25, colsample_bynode 0.5": soft(0.25,
+                                                   {"colsample_bynode": 0.5}),
+}
+
+
+def derive(names, x, expr):
+    op = "/" if "/" in expr else "*"
+    a, b = (x[:, names.index(c)] for c in expr.split(op))
+    if op == "*":
+        return a * b
+    with np.errstate(all="ignore"):
+        return np.where(b == 0, np.nan, a / b)
+
+
+def score(name, fit, x, shares):
+    y = (shares >= THRESHOLD) * 1.0
+    aucs = [auc(y[start:end], fit(x[:start], shares[:start], x[start:end]))
+            for start, end in folds(len(y))]
+    print(f"{name} | " + " ".join(f"{a:.4f}" for a in aucs)
+          + f" | mean {np.mean(aucs):.4f}", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", nargs="+", choices=sorted(IDEAS))
+    parser.add_argument("--ratio-search", action="store_true")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    names, x, shares = load()
+    if not args.ratio_search:
+        for name in args.only or IDEAS:
+            score(name, IDEAS[name], x, shares)
+        return
+    binary = [n for n in names if n.startswith("data_channel")] + [
+        "is_weekend"]
+    cont = [n for n in names if n not in binary]
+    for a, b in itertools.combinations(cont, 2):
+        for expr in (f"{a}/{b}", f"{b}/{a}", f"{a}*{b}"):
+            fit = plain({"eta": 0.1}, 90) if args.quick else plain()
+            score(expr, fit, np.column_stack([x, derive(names, x, expr)]),
+                  shares)
+
+
+if __name__ == "__main__":
+    main()
