@@ -26,6 +26,12 @@ the library does.
     mostly-Han texts scored by model.han.bin alone, by model.bin alone,
     or by the mean of both models' probabilities (the shipped settings
     otherwise).
+  bench/topics_search.py BUILD_DIR han-ensemble [--fold-seed N]
+    mostly-Han texts scored by ensembles of fold models: model.han.bin
+    trained with fastText seeds 1..5 (same lines), model.bin with seeds
+    1..3, model.han.bin with loss ova; seed bags (mean of K models'
+    probabilities), weighted means w*han + (1-w)*main and the geometric
+    mean, each printed as zh accuracy of the mostly-Han held-out texts.
 Prints one line per setting: cross-validated accuracy per language and
 their mean, best last.
 """
@@ -33,6 +39,7 @@ import argparse
 import collections
 import concurrent.futures
 import itertools
+import math
 import os
 import random
 import subprocess
@@ -229,11 +236,105 @@ def han_routing(binary, args, pool, work):
               f"{100 * correct / total:.2f}", flush=True)
 
 
+MAIN_FLAGS = ["-minn", "3", "-maxn", "6", "-dim", "25", "-lr", "0.5",
+              "-epoch", "100", "-wordNgrams", "1", "-bucket", "50000"]
+HAN_SEEDS = (1, 2, 3, 4, 5)
+MAIN_SEEDS = (1, 2, 3)
+
+
+def ensemble_fold(rows, fold, f, work):
+    """{member: [{label: p}] per mostly-Han held-out row}, and gold labels."""
+    train = [r for r, g in zip(rows, fold) if g != f]
+    held = [r for r, g in zip(rows, fold) if g == f and r[1]]
+    gold = [r[2].split(" ", 1)[0] for r in held]
+    members = [(f"han{s}", han_flags((0, 0, 1), 25, 0.5, 100), True, s)
+               for s in HAN_SEEDS]
+    members += [(f"main{s}", MAIN_FLAGS, False, s) for s in MAIN_SEEDS]
+    members += [("han-ova", han_flags((0, 0, 1), 25, 0.5, 100)
+                 + ["-loss", "ova"], True, 1)]
+    dists = {}
+    for name, flags, han, seed in members:
+        lines = [r[2] for r in train if r[1] or not han]
+        random.Random(f).shuffle(lines)
+        prefix = os.path.join(work, f"e{f}_{name}")
+        with open(prefix + ".train", "w") as out:
+            out.write("".join(line + "\n" for line in lines))
+        subprocess.run(["fasttext", "supervised", "-input", prefix + ".train",
+                        "-output", prefix, "-thread", "1", "-seed", str(seed),
+                        "-verbose", "0"] + flags, check=True,
+                       stdout=subprocess.DEVNULL)
+        dists[name] = predict_prob(prefix + ".bin", held, prefix)
+        for ext in (".train", ".held", ".bin", ".vec"):
+            if os.path.exists(prefix + ext):
+                os.remove(prefix + ext)
+    return dists, gold
+
+
+def mix(parts):
+    """Weighted mean of [(weight, [dist per row])]."""
+    out = []
+    for row in zip(*(d for _, d in parts)):
+        labels = set().union(*row)
+        out.append({k: sum(w * d.get(k, 0) for (w, _), d in zip(parts, row))
+                    for k in labels})
+    return out
+
+
+def geometric(a, b):
+    return [{k: math.log(x.get(k, 0) + 1e-5) + math.log(y.get(k, 0) + 1e-5)
+             for k in set(x) | set(y)} for x, y in zip(a, b)]
+
+
+def ensemble_scores(dists):
+    """{combination: dists} over one fold's members."""
+    def bag(prefix, seeds):
+        return mix([(1 / len(seeds), dists[f"{prefix}{s}"]) for s in seeds])
+    han = {1: dists["han1"]}
+    for k in (2, 3, 5):
+        han[k] = bag("han", HAN_SEEDS[:k])
+    main3 = bag("main", MAIN_SEEDS)
+    out = {}
+    for k, h in han.items():
+        for w in (0.3, 0.4, 0.5, 0.6, 0.7):
+            out[f"han x{k}, main x1, w_han {w}"] = mix(
+                [(w, h), (1 - w, dists["main1"])])
+        out[f"han x{k}, main x3, w_han 0.5"] = mix([(0.5, h), (0.5, main3)])
+        out[f"han x{k}, main x1, geometric"] = geometric(h, dists["main1"])
+    out["han alone x1"] = han[1]
+    out["han alone x5"] = han[5]
+    out["main alone x1"] = dists["main1"]
+    out["main alone x3"] = main3
+    out["han ova x1, main x1, w_han 0.5"] = mix(
+        [(0.5, dists["han-ova"]), (0.5, dists["main1"])])
+    out["han seeds 2-5 x4, main x1, w_han 0.5"] = mix(
+        [(0.5, bag("han", HAN_SEEDS[1:])), (0.5, dists["main1"])])
+    return out
+
+
+def han_ensemble(binary, args, pool, work):
+    rows = load(binary, 2)
+    fold = folds(rows, args.folds, seed=args.fold_seed)
+    jobs = [pool.submit(ensemble_fold, rows, fold, f, work)
+            for f in range(args.folds)]
+    correct = collections.Counter()
+    total = 0
+    best = lambda d: min(d, key=lambda label: (-d[label], label))
+    for job in jobs:
+        dists, gold = job.result()
+        total += len(gold)
+        for name, ds in ensemble_scores(dists).items():
+            correct[name] += sum(best(d) == g for d, g in zip(ds, gold))
+    for name in sorted(correct):
+        print(f"fold seed {args.fold_seed} {name}: zh (mostly-Han) "
+              f"{100 * correct[name] / total:.2f}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build_dir")
     parser.add_argument("part",
-                        choices=("han", "main", "han-wide", "han-routing"))
+                        choices=("han", "main", "han-wide", "han-routing",
+                                 "han-ensemble"))
     parser.add_argument("--fold-seed", type=int, default=1)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
@@ -252,6 +353,9 @@ def main():
             return
         if args.part == "han-routing":
             han_routing(binary, args, pool, work)
+            return
+        if args.part == "han-ensemble":
+            han_ensemble(binary, args, pool, work)
             return
         for cjk, flags in grid(args.part, args.cjk):
             if cjk not in data:
