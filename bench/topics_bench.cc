@@ -19,24 +19,28 @@ namespace {
 
 struct Fixture {
   std::unique_ptr<FastTextClassifier> classifier;
-  // The same model.bin and model.han.bin, loaded again.
+  // The same model.bin and model.han.bin (and its other seeds), loaded
+  // again.
   std::unique_ptr<FastTextModel> raw;
-  std::unique_ptr<FastTextModel> raw_han;
+  std::vector<std::unique_ptr<FastTextModel>> raw_han;
   std::unique_ptr<Segmenter> segmenter;
   std::vector<TextItem> items;      // text with its language
   // Pre-tokenised, as fastText's CLI reads them (with the newline), and the
-  // models the classifier routes each text to (two for a mostly-Han text
-  // under han_routing "average": the raw side predicts with both too).
+  // models the classifier routes each text to (for a mostly-Han text every
+  // seed of model.han.bin and, under han_routing "average", model.bin: the
+  // raw side predicts with all of them too).
   std::vector<std::string> lines;
   std::vector<std::vector<const fasttext::FastText*>> models;
 };
 
 std::vector<const fasttext::FastText*> RawModels(const Fixture& f, bool han) {
   if (!han) return {&f.raw->fasttext()};
+  std::vector<const fasttext::FastText*> models;
+  for (const auto& model : f.raw_han) models.push_back(&model->fasttext());
   if (f.classifier->metadata().han_routing == kHanRoutingAverage) {
-    return {&f.raw_han->fasttext(), &f.raw->fasttext()};
+    models.push_back(&f.raw->fasttext());
   }
-  return {&f.raw_han->fasttext()};
+  return models;
 }
 
 Fixture* Load() {
@@ -44,8 +48,10 @@ Fixture* Load() {
   const std::string dir = REACHRANK_TOPICS_MODEL_DIR;
   fixture->classifier = FastTextClassifier::Load(dir).value();
   fixture->raw = FastTextModel::Load(dir + "/" + kTopicModelFile).value();
-  fixture->raw_han =
-      FastTextModel::Load(dir + "/" + kHanTopicModelFile).value();
+  for (int i = 0; i < fixture->classifier->metadata().han_seeds; ++i) {
+    fixture->raw_han.push_back(
+        FastTextModel::Load(dir + "/" + HanTopicModelFile(i)).value());
+  }
   fixture->segmenter =
       Segmenter::Create(fixture->classifier->metadata().segmenter).value();
   for (const char* language : {"eng_Latn", "deu_Latn", "zho_Hans"}) {

@@ -8,8 +8,10 @@
 # from our metadata.json: one thread, the same seed, every hyperparameter);
 # the script checks that both wrote byte-identical models. Each test text is
 # scored as ours routes it (model.bin; for mostly-Han texts model.han.bin
-# alone or the mean of both, per metadata.json's han_routing), read as the
-# CLI reads a line (with its newline).
+# alone or a weighted mean of both, per metadata.json's han_routing and
+# han_weight; with han_seeds K the CLI trains K Han models with seeds
+# seed..seed+K-1, as ours does, and takes their mean), read as the CLI
+# reads a line (with its newline).
 #   bench/topics_quality.sh [BUILD_DIR]
 #   SPLITS="train dev" bench/topics_quality.sh ...   train on more splits
 set -euo pipefail
@@ -48,9 +50,22 @@ segment --data $TRAIN > "$WORK/all.train"
 segment --han-only --data $TRAIN > "$WORK/han.train"
 fasttext supervised -input "$WORK/all.train" -output "$WORK/cli" -verbose 0 \
   $(flags fasttext) >/dev/null
-fasttext supervised -input "$WORK/han.train" -output "$WORK/cli_han" \
-  -verbose 0 $(flags han_fasttext) >/dev/null
-for pair in "cli.bin model.bin" "cli_han.bin model.han.bin"; do
+meta() {  # key in metadata.json, default
+  python3 -c "import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], sys.argv[3]))" \
+    "$WORK/ours/metadata.json" "$1" "$2"
+}
+HAN_SEEDS=$(meta han_seeds 1)
+HAN_WEIGHT=$(meta han_weight 0.5)
+SEED=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['han_fasttext']['seed'])" "$WORK/ours/metadata.json")
+PAIRS=("cli.bin model.bin")
+for ((i = 0; i < HAN_SEEDS; i++)); do
+  # -seed given last overrides the one in the flags.
+  fasttext supervised -input "$WORK/han.train" -output "$WORK/cli_han$i" \
+    -verbose 0 $(flags han_fasttext) -seed $((SEED + i)) >/dev/null
+  if ((i == 0)); then ours_file=model.han.bin; else ours_file=model.han.$((i + 1)).bin; fi
+  PAIRS+=("cli_han$i.bin $ours_file")
+done
+for pair in "${PAIRS[@]}"; do
   set -- $pair
   if cmp -s "$WORK/$1" "$WORK/ours/$2"; then same=identical; else same=DIFFERENT; fi
   echo "fastText CLI $1 vs ours $2: $same" >&2
@@ -60,13 +75,16 @@ done
 # scored as ours routes it: model.bin for most texts; for mostly-Han texts
 # model.han.bin alone (han_routing "han-model") or the mean of both models'
 # probabilities (han_routing "average").
-ROUTING=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1])).get('han_routing', 'han-model'))" "$WORK/ours/metadata.json")
+ROUTING=$(meta han_routing han-model)
 cli_accuracy() {  # test.tsv
   segment --data "$1" > "$WORK/t.all"
   segment --han-only --data "$1" > "$WORK/t.han"
-  python3 - "$WORK" "$ROUTING" <<'PY'
+  python3 - "$WORK" "$ROUTING" "$HAN_SEEDS" "$HAN_WEIGHT" <<'PY'
 import collections, subprocess, sys
 work, routing = sys.argv[1], sys.argv[2]
+seeds, weight = int(sys.argv[3]), float(sys.argv[4])
+if routing == "han-model":
+    weight = 1.0
 lines = open(f"{work}/t.all").read().splitlines()
 han = open(f"{work}/t.han").read().splitlines()
 rest = list((collections.Counter(lines) - collections.Counter(han)).elements())
@@ -89,16 +107,21 @@ def best(d):  # most probable; ties in label order, as ours
     return min(d, key=lambda label: (-d[label], label))
 
 
-parts = [("cli.bin", rest)]
-parts += [("cli_han.bin", han)] if routing == "han-model" else [("both", han)]
+# Mostly-Han texts: weight / K for each Han model, 1 - weight for cli.bin
+# (as ours: han-model routing is weight 1, no cli.bin).
+members = [(weight / seeds, f"cli_han{i}.bin") for i in range(seeds)]
+if weight < 1.0:
+    members.append((1.0 - weight, "cli.bin"))
 correct = 0
-for model, part in parts:
+for model, part in (("cli.bin", rest), ("han", han)):
     if not part:
         continue
-    if model == "both":
-        a, b = probabilities("cli_han.bin", part), probabilities("cli.bin", part)
-        dists = [{k: (x.get(k, 0) + y.get(k, 0)) / 2 for k in set(x) | set(y)}
-                 for x, y in zip(a, b)]
+    if model == "han":
+        dists = [collections.defaultdict(float) for _ in part]
+        for w, member in members:
+            for d, p in zip(dists, probabilities(member, part)):
+                for label, x in p.items():
+                    d[label] += w * x
     else:
         dists = probabilities(model, part)
     correct += sum(l.split(" ", 1)[0] == best(d) for l, d in zip(part, dists))

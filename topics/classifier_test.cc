@@ -46,6 +46,9 @@ TrainOptions TinyOptions() {
   options.fasttext.epoch = 50;
   options.fasttext.dim = 10;
   options.fasttext.bucket = 1000;
+  // One Han model, equal weights (HanSeedsTest covers more).
+  options.han_seeds = 1;
+  options.han_weight = 0.5;
   return options;
 }
 
@@ -306,6 +309,188 @@ TEST(HanRoutingTest, MetadataWithoutItMeansHanModelAlone) {
   EXPECT_EQ(loaded.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(loaded.status().message()),
               HasSubstr("han_routing"));
+}
+
+TEST(MixTopKTest, WeightsEachPart) {
+  const std::vector<LabelProbability> a = {{"x", 0.6f}, {"y", 0.4f}};
+  const std::vector<LabelProbability> b = {{"x", 0.2f}, {"y", 0.8f}};
+  const std::vector<LabelProbability> c = {{"z", 1.0f}};
+  const WeightedLabels parts[] = {{0.2, a}, {0.2, b}, {0.6, c}};
+  const std::vector<LabelProbability> all = MixTopK(parts, -1);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].label, "z");
+  EXPECT_FLOAT_EQ(all[0].probability, 0.6f);
+  EXPECT_EQ(all[1].label, "y");
+  EXPECT_FLOAT_EQ(all[1].probability, 0.24f);
+  EXPECT_EQ(all[2].label, "x");
+  EXPECT_FLOAT_EQ(all[2].probability, 0.16f);
+  // Equal halves are AverageTopK, bit for bit.
+  const WeightedLabels halves[] = {{0.5, a}, {0.5, c}};
+  const std::vector<LabelProbability> mixed = MixTopK(halves, 2);
+  const std::vector<LabelProbability> averaged = AverageTopK(a, c, 2);
+  ASSERT_EQ(mixed.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(mixed[i].label, averaged[i].label);
+    EXPECT_EQ(mixed[i].probability, averaged[i].probability);
+  }
+}
+
+TEST(HanSeedsTest, DefaultsAreTheCrossValidatedOnes) {
+  const TrainOptions options = DefaultTrainOptions();
+  EXPECT_EQ(options.han_seeds, 5);
+  EXPECT_EQ(options.han_weight, 0.4);
+  EXPECT_EQ(options.han_routing, kHanRoutingAverage);
+}
+
+TrainOptions HanSeedOptions() {
+  TrainOptions options = TinyOptions();
+  options.han_seeds = 3;
+  options.han_weight = 0.25;
+  return options;
+}
+
+// han_seeds 3: model.han.bin, model.han.2.bin and model.han.3.bin, trained
+// with seeds 1, 2, 3 on the same lines; a mostly-Han text gets
+// 0.25 * (their mean) + 0.75 * model.bin.
+TEST(HanSeedsTest, TrainsEverySeedAndMixesThemByWeight) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TrainModelDir(WithChinese(), HanSeedOptions(), dir).ok());
+  auto classifier = FastTextClassifier::Load(dir);
+  ASSERT_TRUE(classifier.ok()) << classifier.status();
+  const ModelMetadata& metadata = (*classifier)->metadata();
+  EXPECT_EQ(metadata.han_seeds, 3);
+  EXPECT_EQ(metadata.han_weight, 0.25);
+  ASSERT_TRUE(metadata.han_fasttext.has_value());
+  EXPECT_EQ(metadata.han_fasttext->seed, 1);  // the first; the rest follow
+  EXPECT_EQ(HanTopicModelFile(0), "model.han.bin");
+  EXPECT_EQ(HanTopicModelFile(2), "model.han.3.bin");
+  EXPECT_EQ(metadata.fingerprints.size(), 6u);  // 3 han + model, lang, taxonomy
+  EXPECT_NE(metadata.fingerprints.at("model.han.bin"),
+            metadata.fingerprints.at("model.han.2.bin"));
+  EXPECT_NE(metadata.fingerprints.at("model.han.2.bin"),
+            metadata.fingerprints.at("model.han.3.bin"));
+  // Metadata round trip: what was written reads back the same.
+  absl::StatusOr<ModelMetadata> reopened = OpenModelDir(dir);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(reopened->han_seeds, 3);
+  EXPECT_EQ(reopened->han_weight, 0.25);
+  EXPECT_EQ(reopened->model_version, metadata.model_version);
+
+  const std::string text = "球队赢了比赛";
+  auto segmenter = Segmenter::Create(TinyOptions().segmenter);
+  ASSERT_TRUE(segmenter.ok());
+  auto tokens = (*segmenter)->Segment(text);
+  ASSERT_TRUE(tokens.ok());
+  ASSERT_TRUE(MostlyHan(*tokens));
+  std::vector<std::vector<LabelProbability>> predictions;
+  for (const std::string file :
+       {"model.han.bin", "model.han.2.bin", "model.han.3.bin", "model.bin"}) {
+    auto model = FastTextModel::Load(dir + "/" + file);
+    ASSERT_TRUE(model.ok()) << model.status();
+    auto p = (*model)->PredictTokens(tokens->tokens, -1);
+    ASSERT_TRUE(p.ok()) << p.status();
+    predictions.push_back(*p);
+  }
+  EXPECT_NE(predictions[0][0].probability, predictions[1][0].probability);
+  const WeightedLabels parts[] = {{0.25 / 3, predictions[0]},
+                                  {0.25 / 3, predictions[1]},
+                                  {0.25 / 3, predictions[2]},
+                                  {0.75, predictions[3]}};
+  const std::vector<LabelProbability> expected = MixTopK(parts, 2);
+  TextItem item{"c", text, "zh"};
+  auto result = (*classifier)->Classify({&item, 1}, 2);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ((*result)[0].topics.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ((*result)[0].topics[i].topic_id, expected[i].label);
+    EXPECT_FLOAT_EQ((*result)[0].topics[i].probability,
+                    expected[i].probability);
+  }
+}
+
+TEST(HanSeedsTest, InconsistentMetadataIsRefused) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TrainModelDir(WithChinese(), HanSeedOptions(), dir).ok());
+  absl::StatusOr<std::string> text = ReadFile(dir + "/metadata.json");
+  ASSERT_TRUE(text.ok());
+  const auto refused_with = [&](const std::string& from, const std::string& to,
+                                const std::string& message) {
+    const size_t at = text->find(from);
+    ASSERT_NE(at, std::string::npos) << *text;
+    std::string edited = *text;
+    edited.replace(at, from.size(), to);
+    ASSERT_TRUE(WriteFile(dir + "/metadata.json", edited).ok());
+    auto loaded = FastTextClassifier::Load(dir);
+    EXPECT_EQ(loaded.status().code(), absl::StatusCode::kFailedPrecondition)
+        << to;
+    EXPECT_THAT(std::string(loaded.status().message()), HasSubstr(message))
+        << to;
+  };
+  // Fewer seeds than fingerprinted files, more than there are, none, too
+  // many, a weight outside [0, 1], seeds without a Han model.
+  refused_with("\"han_seeds\": 3", "\"han_seeds\": 2",
+               "model.han.3.bin, which the metadata does not use");
+  refused_with("\"han_seeds\": 3", "\"han_seeds\": 4",
+               "model.han.4.bin");
+  refused_with("\"han_seeds\": 3", "\"han_seeds\": 0", "han_seeds");
+  refused_with("\"han_seeds\": 3", "\"han_seeds\": 17", "han_seeds");
+  refused_with("\"han_weight\": 0.25", "\"han_weight\": 1.5",
+               "han_weight");
+  refused_with("\"han_weight\": 0.25", "\"han_weight\": -0.25",
+               "han_weight");
+  const size_t han = text->find("\"han_fasttext\": {");
+  const size_t end = text->find('}', han);
+  ASSERT_NE(han, std::string::npos);
+  refused_with(text->substr(han, end + 1 - han), "\"han_fasttext\": null",
+               "han_seeds above 1 without han_fasttext");
+  // Unchanged, it loads; a damaged extra seed is refused by name.
+  ASSERT_TRUE(WriteFile(dir + "/metadata.json", *text).ok());
+  ASSERT_TRUE(FastTextClassifier::Load(dir).ok());
+  ASSERT_TRUE(WriteFile(dir + "/model.han.2.bin", "junk").ok());
+  auto loaded = FastTextClassifier::Load(dir);
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(loaded.status().message()),
+              HasSubstr("model.han.2.bin: fingerprint differs"));
+}
+
+// A directory written before han_seeds and han_weight existed: one Han
+// model, equal weights.
+TEST(HanSeedsTest, MetadataWithoutThemMeansOneSeedEqualWeights) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
+  absl::StatusOr<std::string> text = ReadFile(dir + "/metadata.json");
+  ASSERT_TRUE(text.ok());
+  std::string without = *text;
+  for (const std::string key :
+       {"\"han_seeds\": 1,", "\"han_weight\": 0.5,"}) {
+    const size_t at = without.find(key);
+    ASSERT_NE(at, std::string::npos) << *text;
+    without.erase(at, key.size());
+  }
+  ASSERT_TRUE(WriteFile(dir + "/metadata.json", without).ok());
+  absl::StatusOr<ModelMetadata> metadata = OpenModelDir(dir);
+  ASSERT_TRUE(metadata.ok()) << metadata.status();
+  EXPECT_EQ(metadata->han_seeds, 1);
+  EXPECT_EQ(metadata->han_weight, 0.5);
+}
+
+TEST(HanSeedsTest, TrainingRefusesOutOfRangeOptions) {
+  ScratchDir scratch;
+  TrainOptions options = TinyOptions();
+  options.han_seeds = 0;
+  absl::Status status =
+      TrainModelDir(WithChinese(), options, scratch.path() + "/m");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("han_seeds"));
+  options = TinyOptions();
+  options.han_weight = 1.25;
+  status = TrainModelDir(WithChinese(), options, scratch.path() + "/m");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("han_weight"));
+  EXPECT_FALSE(std::filesystem::exists(scratch.path() + "/m"));
 }
 
 TEST(TaxonomyTest, ParsesTheDefaultTaxonomy) {

@@ -39,14 +39,22 @@ absl::StatusOr<std::unique_ptr<FastTextModel>> LoadTopics(
 std::vector<LabelProbability> AverageTopK(absl::Span<const LabelProbability> a,
                                           absl::Span<const LabelProbability> b,
                                           int k) {
+  const WeightedLabels parts[] = {{0.5, a}, {0.5, b}};
+  return MixTopK(parts, k);
+}
+
+std::vector<LabelProbability> MixTopK(absl::Span<const WeightedLabels> parts,
+                                      int k) {
   std::map<std::string, double> sum;
-  for (const auto* part : {&a, &b}) {
-    for (const LabelProbability& l : *part) sum[l.label] += l.probability;
+  for (const WeightedLabels& part : parts) {
+    for (const LabelProbability& l : part.labels) {
+      sum[l.label] += part.weight * l.probability;
+    }
   }
   std::vector<LabelProbability> out;
   out.reserve(sum.size());
   for (const auto& [label, total] : sum) {
-    out.push_back({label, static_cast<float>(total / 2.0)});
+    out.push_back({label, static_cast<float>(total)});
   }
   // Most probable first; ties by label, so the order is deterministic.
   std::stable_sort(out.begin(), out.end(),
@@ -83,7 +91,7 @@ FastTextClassifier::FastTextClassifier(
     std::unique_ptr<Segmenter> segmenter,
     std::unique_ptr<LanguageDetector> languages,
     std::unique_ptr<FastTextModel> topics,
-    std::unique_ptr<FastTextModel> han_topics)
+    std::vector<std::unique_ptr<FastTextModel>> han_topics)
     : metadata_(std::move(metadata)),
       taxonomy_(std::move(taxonomy)),
       segmenter_(std::move(segmenter)),
@@ -101,10 +109,14 @@ absl::StatusOr<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(
   }
   RR_ASSIGN_OR_RETURN(std::unique_ptr<FastTextModel> topics,
                       LoadTopics(dir, kTopicModelFile, *taxonomy));
-  std::unique_ptr<FastTextModel> han_topics;
+  std::vector<std::unique_ptr<FastTextModel>> han_topics;
   if (metadata.han_fasttext.has_value()) {
-    RR_ASSIGN_OR_RETURN(han_topics,
-                        LoadTopics(dir, kHanTopicModelFile, *taxonomy));
+    for (int i = 0; i < metadata.han_seeds; ++i) {
+      RR_ASSIGN_OR_RETURN(
+          std::unique_ptr<FastTextModel> han,
+          LoadTopics(dir, HanTopicModelFile(i).c_str(), *taxonomy));
+      han_topics.push_back(std::move(han));
+    }
   }
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<LanguageDetector> languages,
@@ -154,18 +166,36 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
 
 absl::StatusOr<std::vector<LabelProbability>> FastTextClassifier::PredictTopics(
     const Segmentation& segmentation, int k) const {
-  if (han_topics_ == nullptr || !MostlyHan(segmentation)) {
+  if (han_topics_.empty() || !MostlyHan(segmentation)) {
     return topics_->PredictTokens(segmentation.tokens, k);
   }
-  if (metadata_.han_routing != kHanRoutingAverage) {
-    return han_topics_->PredictTokens(segmentation.tokens, k);
+  const bool average = metadata_.han_routing == kHanRoutingAverage;
+  if (!average && han_topics_.size() == 1) {
+    return han_topics_[0]->PredictTokens(segmentation.tokens, k);
   }
+  // Every label of every model, then w / K per han model and 1 - w for
+  // model.bin (w = 1 for han_routing "han-model").
   const int all = static_cast<int>(taxonomy_.topics().size());
-  RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> han,
-                      han_topics_->PredictTokens(segmentation.tokens, all));
-  RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> main,
-                      topics_->PredictTokens(segmentation.tokens, all));
-  return AverageTopK(han, main, k);
+  const double han_weight = average ? metadata_.han_weight : 1.0;
+  std::vector<std::vector<LabelProbability>> predictions;
+  predictions.reserve(han_topics_.size() + 1);
+  for (const std::unique_ptr<FastTextModel>& han : han_topics_) {
+    RR_ASSIGN_OR_RETURN(predictions.emplace_back(),
+                        han->PredictTokens(segmentation.tokens, all));
+  }
+  if (average) {
+    RR_ASSIGN_OR_RETURN(predictions.emplace_back(),
+                        topics_->PredictTokens(segmentation.tokens, all));
+  }
+  std::vector<WeightedLabels> parts;
+  parts.reserve(predictions.size());
+  for (size_t i = 0; i < predictions.size(); ++i) {
+    const double weight = i < han_topics_.size()
+                              ? han_weight / han_topics_.size()
+                              : 1.0 - han_weight;
+    parts.push_back({weight, predictions[i]});
+  }
+  return MixTopK(parts, k);
 }
 
 std::string FastTextClassifier::ModelVersion() const {

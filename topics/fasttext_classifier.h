@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -53,7 +54,7 @@ class FastTextClassifier final : public TopicClassifier {
                      std::unique_ptr<Segmenter> segmenter,
                      std::unique_ptr<LanguageDetector> languages,
                      std::unique_ptr<FastTextModel> topics,
-                     std::unique_ptr<FastTextModel> han_topics);
+                     std::vector<std::unique_ptr<FastTextModel>> han_topics);
 
   // The k most probable topics of a segmented text, routed by script and
   // metadata_.han_routing (model_dir.h).
@@ -66,8 +67,22 @@ class FastTextClassifier final : public TopicClassifier {
   const std::unique_ptr<Segmenter> segmenter_;
   const std::unique_ptr<LanguageDetector> languages_;
   const std::unique_ptr<FastTextModel> topics_;
-  const std::unique_ptr<FastTextModel> han_topics_;  // may be null
+  // model.han.bin and its other seeds (metadata_.han_seeds); empty
+  // without model.han.bin.
+  const std::vector<std::unique_ptr<FastTextModel>> han_topics_;
 };
+
+// One model's probabilities and the weight they get in MixTopK.
+struct WeightedLabels {
+  double weight = 0;
+  absl::Span<const LabelProbability> labels;
+};
+
+// The labels of every part with the weighted sum of their probabilities (a
+// label missing from a part counts 0 there), most probable first (ties in
+// label order), at most `k` of them (all when k < 0).
+std::vector<LabelProbability> MixTopK(absl::Span<const WeightedLabels> parts,
+                                      int k);
 
 // The labels of `a` and `b` with the mean of their two probabilities (a
 // label missing from one counts 0 there), most probable first (ties in

@@ -1,5 +1,6 @@
 #include "topics/model_dir.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <iterator>
@@ -22,7 +23,11 @@ constexpr const char* kRequiredFiles[] = {kTopicModelFile, kLanguageModelFile,
 std::vector<std::string> SealedFiles(const ModelMetadata& m) {
   std::vector<std::string> files(std::begin(kRequiredFiles),
                                  std::end(kRequiredFiles));
-  if (m.han_fasttext.has_value()) files.push_back(kHanTopicModelFile);
+  if (m.han_fasttext.has_value()) {
+    for (int i = 0; i < m.han_seeds; ++i) {
+      files.push_back(HanTopicModelFile(i));
+    }
+  }
   return files;
 }
 
@@ -67,6 +72,8 @@ json ToJson(const ModelMetadata& m) {
                                ? OptionsToJson(*m.han_fasttext)
                                : json(nullptr)},
           {"han_routing", m.han_routing},
+          {"han_seeds", m.han_seeds},
+          {"han_weight", m.han_weight},
           {"examples_by_language", m.examples_by_language},
           {"fingerprints", m.fingerprints}};
 }
@@ -93,6 +100,20 @@ ModelMetadata FromJson(const json& j) {
                                   "\"average\"");
     }
   }
+  if (j.contains("han_seeds")) m.han_seeds = j.at("han_seeds").get<int>();
+  if (m.han_seeds < 1 || m.han_seeds > kMaxHanSeeds) {
+    throw std::invalid_argument(
+        absl::StrCat("han_seeds must be 1..", kMaxHanSeeds));
+  }
+  if (m.han_seeds != 1 && !m.han_fasttext.has_value()) {
+    throw std::invalid_argument("han_seeds above 1 without han_fasttext");
+  }
+  if (j.contains("han_weight")) {
+    m.han_weight = j.at("han_weight").get<double>();
+  }
+  if (!(m.han_weight >= 0.0 && m.han_weight <= 1.0)) {
+    throw std::invalid_argument("han_weight must be in [0, 1]");
+  }
   m.examples_by_language =
       j.at("examples_by_language").get<std::map<std::string, int>>();
   m.fingerprints =
@@ -114,6 +135,11 @@ absl::StatusOr<ModelMetadata> ParseMetadata(const std::string& path) {
 }
 
 }  // namespace
+
+std::string HanTopicModelFile(int index) {
+  if (index == 0) return kHanTopicModelFile;
+  return absl::StrCat("model.han.", index + 1, ".bin");
+}
 
 std::string Fingerprint(absl::string_view bytes) {
   uint64_t hash = 14695981039346656037ull;
@@ -148,7 +174,16 @@ absl::StatusOr<ModelMetadata> OpenModelDir(const std::string& dir) {
         absl::StrCat(dir, ": model format ", metadata->format,
                      " is not the supported ", kModelFormat));
   }
-  for (const std::string& file : SealedFiles(*metadata)) {
+  const std::vector<std::string> sealed = SealedFiles(*metadata);
+  for (const auto& [file, ignored] : metadata->fingerprints) {
+    if (std::find(sealed.begin(), sealed.end(), file) == sealed.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          PathIn(dir, kMetadataFile), ": fingerprint of ", file,
+          ", which the metadata does not use (han_seeds ",
+          metadata->han_seeds, ")"));
+    }
+  }
+  for (const std::string& file : sealed) {
     const std::string path = PathIn(dir, file);
     absl::StatusOr<std::string> bytes = ReadFile(path);
     if (!bytes.ok()) {

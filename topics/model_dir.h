@@ -5,7 +5,11 @@
 //                  subwords, which serve German and English but dilute the
 //                  one- and two-character words of Chinese; han_routing
 //                  says whether such a text is scored by model.han.bin
-//                  alone or by the mean of both models' probabilities
+//                  alone or by a weighted mean of both models'
+//                  probabilities (han_weight)
+//   model.han.2.bin ... model.han.K.bin  with han_seeds K > 1: the same
+//                  model trained with fastText seeds seed+1 .. seed+K-1;
+//                  the han side of a prediction is the mean of all K
 //   lang.bin       fastText language model (language_detector.h)
 //   taxonomy.tsv   the taxonomy (taxonomy.h)
 //   metadata.json  format, model version, segmenter and training settings,
@@ -40,6 +44,13 @@ inline constexpr int kModelFormat = 1;
 inline constexpr char kHanRoutingHanModel[] = "han-model";  // it alone
 inline constexpr char kHanRoutingAverage[] = "average";  // mean of both
 
+// At most this many seeds of model.han.bin (metadata.json "han_seeds").
+inline constexpr int kMaxHanSeeds = 16;
+
+// The file of seed number `index` (0-based) of model.han.bin:
+// model.han.bin for 0, model.han.<index + 1>.bin after it.
+std::string HanTopicModelFile(int index);
+
 struct ModelMetadata {
   int format = kModelFormat;
   std::string name;           // e.g. "sib200"
@@ -48,6 +59,13 @@ struct ModelMetadata {
   FastTextOptions fasttext;   // how model.bin was trained
   std::optional<FastTextOptions> han_fasttext;  // model.han.bin, if any
   std::string han_routing = kHanRoutingHanModel;  // one of kHanRouting*
+  // Models of mostly-Han texts, seeds han_fasttext->seed + 0 .. K-1, files
+  // HanTopicModelFile(0 .. K-1); 1 without the key. 1..kMaxHanSeeds, and 1
+  // without han_fasttext.
+  int han_seeds = 1;
+  // Under kHanRoutingAverage: probability = han_weight * (mean of the han
+  // models) + (1 - han_weight) * model.bin; 0.5 without the key. In [0, 1].
+  double han_weight = 0.5;
   std::map<std::string, int> examples_by_language;  // training data
   std::map<std::string, std::string> fingerprints;  // file name -> hex
 };
@@ -61,7 +79,10 @@ std::string Fingerprint(absl::string_view bytes);
 absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata);
 
 // Reads metadata.json and checks every file's fingerprint.
-// FAILED_PRECONDITION naming the file and the problem.
+// FAILED_PRECONDITION naming the file and the problem, also for metadata
+// that contradicts itself (han_seeds or han_weight out of range, han_seeds
+// above 1 without han_fasttext, a fingerprint of a file the metadata does
+// not use).
 absl::StatusOr<ModelMetadata> OpenModelDir(const std::string& dir);
 
 }  // namespace reachrank::topics

@@ -58,11 +58,12 @@ LanguageExamples(absl::Span<const Example> examples,
 
 // Trains one topic model on the (mostly-Han when `han_only`) examples;
 // false when there was none to train on.
-absl::StatusOr<bool> TrainTopics(absl::Span<const Example> examples,
-                                 const Segmenter& segmenter,
-                                 const TrainOptions& options, bool han_only,
-                                 const std::string& scratch,
-                                 const std::string& output) {
+// One model per entry of `outputs` (fastText options, file), all on the
+// same lines.
+absl::StatusOr<bool> TrainTopics(
+    absl::Span<const Example> examples, const Segmenter& segmenter,
+    const TrainOptions& options, bool han_only, const std::string& scratch,
+    const std::vector<std::pair<FastTextOptions, std::string>>& outputs) {
   RR_ASSIGN_OR_RETURN(std::vector<std::string> lines,
                       FastTextLines(examples, segmenter, options.shuffle_seed,
                                     han_only));
@@ -71,9 +72,23 @@ absl::StatusOr<bool> TrainTopics(absl::Span<const Example> examples,
     return absl::InvalidArgumentError("no example has any token");
   }
   RR_RETURN_IF_ERROR(WriteFile(scratch, absl::StrJoin(lines, "\n") + "\n"));
-  RR_RETURN_IF_ERROR(TrainFastText(
-      han_only ? *options.han_fasttext : options.fasttext, scratch, output));
+  for (const auto& [fasttext, output] : outputs) {
+    RR_RETURN_IF_ERROR(TrainFastText(fasttext, scratch, output));
+  }
   return true;
+}
+
+absl::Status CheckHanOptions(const TrainOptions& options) {
+  if (options.han_seeds < 1 || options.han_seeds > kMaxHanSeeds) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("han_seeds is ", options.han_seeds, ", must be 1..",
+                     kMaxHanSeeds));
+  }
+  if (!(options.han_weight >= 0.0 && options.han_weight <= 1.0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "han_weight is ", options.han_weight, ", must be in [0, 1]"));
+  }
+  return absl::OkStatus();
 }
 
 std::string Summary(const std::map<std::string, int>& by_language) {
@@ -104,6 +119,8 @@ TrainOptions DefaultTrainOptions() {
   han.dim = 25;
   han.seed = 1;
   options.han_fasttext = han;
+  options.han_seeds = 5;
+  options.han_weight = 0.4;
   return options;
 }
 
@@ -141,16 +158,26 @@ absl::Status WriteModelFiles(absl::Span<const Example> examples,
                         ")"));
   const std::string scratch = dir + "/train.scratch.txt";
   RR_ASSIGN_OR_RETURN(
-      bool trained, TrainTopics(examples, *segmenter, options, false,
-                                scratch, absl::StrCat(dir, "/", kTopicModelFile)));
+      bool trained,
+      TrainTopics(examples, *segmenter, options, false, scratch,
+                  {{options.fasttext, absl::StrCat(dir, "/", kTopicModelFile)}}));
   if (options.han_fasttext.has_value()) {
-    progress("training the topic model of mostly-Han texts");
+    progress(absl::StrCat("training the topic model of mostly-Han texts (",
+                          options.han_seeds, " seed",
+                          options.han_seeds == 1 ? "" : "s", ")"));
+    std::vector<std::pair<FastTextOptions, std::string>> han;
+    for (int i = 0; i < options.han_seeds; ++i) {
+      FastTextOptions seeded = *options.han_fasttext;
+      seeded.seed += i;
+      han.emplace_back(seeded, absl::StrCat(dir, "/", HanTopicModelFile(i)));
+    }
     RR_ASSIGN_OR_RETURN(trained, TrainTopics(examples, *segmenter, options,
-                                             true, scratch,
-                                             absl::StrCat(dir, "/", kHanTopicModelFile)));
+                                             true, scratch, han));
     if (trained) {
       metadata.han_fasttext = options.han_fasttext;
       metadata.han_routing = options.han_routing;
+      metadata.han_seeds = options.han_seeds;
+      metadata.han_weight = options.han_weight;
     }
   }
   progress("training the language model");
@@ -174,6 +201,7 @@ absl::Status TrainModelDir(absl::Span<const Example> examples,
     if (progress) progress(line);
   };
   if (examples.empty()) return absl::InvalidArgumentError("no examples");
+  RR_RETURN_IF_ERROR(CheckHanOptions(options));
   RR_ASSIGN_OR_RETURN(Taxonomy taxonomy, TaxonomyFor(examples, options));
   // Written to a staging directory and published whole: a failed or killed
   // training leaves the previous model at out_dir.
@@ -183,10 +211,13 @@ absl::Status TrainModelDir(absl::Span<const Example> examples,
   absl::Status status =
       WriteModelFiles(examples, options, taxonomy, staging, metadata, say);
   if (status.ok()) {
-    status = PublishDirectory(
-        staging, out_dir,
-        {kMetadataFile, kTopicModelFile, kHanTopicModelFile,
-         kLanguageModelFile, kTaxonomyFile, "train.scratch.txt"});
+    std::vector<std::string> owned = {kMetadataFile, kTopicModelFile,
+                                      kLanguageModelFile, kTaxonomyFile,
+                                      "train.scratch.txt"};
+    for (int i = 0; i < kMaxHanSeeds; ++i) {
+      owned.push_back(HanTopicModelFile(i));
+    }
+    status = PublishDirectory(staging, out_dir, owned);
   }
   if (!status.ok()) {
     std::error_code ignored;

@@ -32,6 +32,13 @@ struct TrainOptions {
   // With model.han.bin: kHanRoutingAverage or kHanRoutingHanModel
   // (model_dir.h).
   std::string han_routing = kHanRoutingAverage;
+  // With model.han.bin: how many of it to train, with fastText seeds
+  // han_fasttext->seed + 0 .. han_seeds - 1 on the same lines
+  // (model.han.bin, model.han.2.bin, ...; their probabilities are
+  // averaged), 1..kMaxHanSeeds; and the weight of that mean against
+  // model.bin under kHanRoutingAverage, in [0, 1] (model_dir.h).
+  int han_seeds = 1;
+  double han_weight = 0.5;
   // Topics with display names; when unset, the sorted labels of the data
   // with the ids as names.
   std::optional<Taxonomy> taxonomy;

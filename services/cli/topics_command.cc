@@ -73,6 +73,15 @@ void AddHanFlags(CLI::App& cmd, TrainFlags& f) {
       ->capture_default_str()
       ->check(CLI::IsMember({topics::kHanRoutingAverage,
                              topics::kHanRoutingHanModel}));
+  cmd.add_option("--han-seeds", f.options.han_seeds,
+                 "train model.han.bin with this many fastText seeds (seed, "
+                 "seed+1, ...) and average them")
+      ->capture_default_str()
+      ->check(CLI::Range(1, topics::kMaxHanSeeds));
+  cmd.add_option("--han-weight", f.options.han_weight,
+                 "'average': weight of the Han models against model.bin")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   cmd.add_option("--han-epoch", han.epoch)->capture_default_str();
   cmd.add_option("--han-lr", han.lr)->capture_default_str();
   cmd.add_option("--han-dim", han.dim)->capture_default_str();
