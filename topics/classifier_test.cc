@@ -337,8 +337,8 @@ TEST(MixTopKTest, WeightsEachPart) {
 
 TEST(HanSeedsTest, DefaultsAreTheCrossValidatedOnes) {
   const TrainOptions options = DefaultTrainOptions();
-  EXPECT_EQ(options.han_seeds, 5);
-  EXPECT_EQ(options.han_weight, 0.4);
+  EXPECT_EQ(options.han_seeds, 1);
+  EXPECT_EQ(options.han_weight, 0.5);
   EXPECT_EQ(options.han_routing, kHanRoutingAverage);
 }
 
