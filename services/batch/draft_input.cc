@@ -11,6 +11,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "services/batch/csv.h"
+#include "services/batch/draft_json.h"
 #include "services/ingest/validation.h"
 
 namespace reachrank::batch {
@@ -220,6 +221,13 @@ absl::StatusOr<DraftParser> DraftParser::Create(InputFormat format,
 ParsedDraft DraftParser::Parse(absl::string_view line) const {
   if (format_ == InputFormat::kCsv) return ParseCsv(line);
   ParsedDraft out;
+  if (ParseDraftJsonFast(line, &out.draft)) {
+    out.status = ValidateDraft(out.draft);
+    return out;
+  }
+  // Not the common shape: protobuf's JSON mapping decides, and names the
+  // problem if there is one.
+  out.draft.Clear();
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   auto parsed = google::protobuf::util::JsonStringToMessage(

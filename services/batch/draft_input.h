@@ -4,7 +4,10 @@
 //
 // JSONL: one v1::Draft per line in the API's JSON mapping (protobuf's
 // JsonStringToMessage; snake_case and lowerCamel names both accepted,
-// unknown fields rejected).
+// unknown fields rejected). Lines of the common shape are read by a direct
+// reader (draft_json.h) that yields the same Draft as JsonStringToMessage;
+// every other line, and every line with an error, goes through protobuf,
+// so what is accepted and the error messages are protobuf's.
 // CSV: a header line naming Draft fields (draft_id, platform, author_id,
 // text, language, media_kind, duration_seconds, hashtags, planned_at; the
 // lowerCamel spellings too), then one draft per line. media_kind is an enum

@@ -1,9 +1,14 @@
 #include "services/batch/draft_input.h"
 
+#include <cmath>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "services/batch/draft_json.h"
 
 namespace reachrank::batch {
 namespace {
@@ -55,6 +60,111 @@ TEST(DraftParserTest, JsonErrorsNameTheProblemAndKeepTheId) {
       R"({"draft_id":"d5","platform":"x","media_kind":"MEDIA_KIND_VIDEO",)"
       R"("colour":"red"})");
   EXPECT_EQ(unknown.status.code(), absl::StatusCode::kInvalidArgument);
+}
+
+// What protobuf's JSON mapping makes of `line`, the definition the direct
+// reader must match.
+absl::StatusOr<std::string> ProtobufDraft(const std::string& line) {
+  v1::Draft draft;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto status = google::protobuf::util::JsonStringToMessage(line, &draft,
+                                                            options);
+  if (!status.ok()) return absl::InvalidArgumentError("rejected");
+  return draft.SerializeAsString();
+}
+
+TEST(DraftJsonTest, DirectReaderMatchesProtobufOnTheCommonShapes) {
+  const std::vector<std::string> lines = {
+      "{}",
+      R"({"draft_id":"d1","platform":"tiktok","author_id":"a","text":"hi",)"
+      R"("language":"en","media_kind":"MEDIA_KIND_VIDEO",)"
+      R"("duration_seconds":12,"hashtags":["x","y"],)"
+      R"("planned_at":"2026-03-01T10:00:00Z"})",
+      R"({"draftId":"d1","authorId":"a","mediaKind":"MEDIA_KIND_TEXT",)"
+      R"("durationSeconds":0.5,"plannedAt":"2026-03-01T10:00:00.25+02:30"})",
+      " \t{ \"text\" : \"a\" , \"hashtags\" : [ ] }\r",
+      R"({"text":"\" \\ \/ \b \f \n \r \t \u0000 \u00e9 \u6c49 \ud83d\ude00"})",
+      "{\"text\":\"caf\xc3\xa9 \xe6\xb1\x89\xe5\xad\x97 \xf0\x9f\x98\x80 "
+      "\xef\xbf\xbe \xf4\x8f\xbf\xbf\"}",
+      R"({"duration_seconds":-0})",
+      R"({"duration_seconds":-0.0})",
+      R"({"duration_seconds":123456789012345})",
+      R"({"duration_seconds":1e3})",
+      R"({"duration_seconds":2.5E-3})",
+      R"({"duration_seconds":0.1})",
+      R"({"duration_seconds":4.9e-324})",
+      R"({"duration_seconds":1e-400})",
+      R"({"planned_at":"2024-02-29T23:59:59.123456789-08:00"})",
+      R"({"planned_at":"1970-01-01T00:00:00Z"})",
+      R"({"planned_at":"1969-12-31T23:59:59.5Z"})",
+      R"({"media_kind":"MEDIA_KIND_UNSPECIFIED"})",
+  };
+  for (const std::string& line : lines) {
+    v1::Draft fast;
+    ASSERT_TRUE(ParseDraftJsonFast(line, &fast)) << line;
+    absl::StatusOr<std::string> reference = ProtobufDraft(line);
+    ASSERT_TRUE(reference.ok()) << line;
+    EXPECT_EQ(fast.SerializeAsString(), *reference) << line;
+  }
+}
+
+TEST(DraftJsonTest, DirectReaderReadsTheValues) {
+  v1::Draft d;
+  ASSERT_TRUE(ParseDraftJsonFast(
+      R"({"text":"\ud83d\ude00\u00e9","duration_seconds":-0,)"
+      R"("planned_at":"2026-03-01T10:00:00.5+01:00"})",
+      &d));
+  EXPECT_EQ(d.text(), "\xf0\x9f\x98\x80\xc3\xa9");
+  EXPECT_EQ(d.duration_seconds(), 0);
+  EXPECT_FALSE(std::signbit(d.duration_seconds()));  // as protobuf: +0
+  EXPECT_EQ(d.planned_at().seconds(), 1772359200 - 3600);
+  EXPECT_EQ(d.planned_at().nanos(), 500000000);
+}
+
+TEST(DraftJsonTest, OtherShapesAreLeftToProtobufWithTheSameOutcome) {
+  // Lines the direct reader declines, and what DraftParser makes of them
+  // through protobuf: accepted ones as before, rejected ones as before.
+  const std::string base =
+      R"("draft_id":"d1","platform":"x","media_kind":"MEDIA_KIND_VIDEO")";
+  const std::vector<std::pair<std::string, bool>> lines = {
+      {"{" + base + R"(,"text":null})", true},
+      {"{" + base + R"(,"duration_seconds":"12.5"})", true},
+      {"{" + base + R"(,"duration_seconds":"Infinity"})", true},
+      {"{" + base + R"(,"duration_seconds":1e999})", false},
+      {"{" + base + R"(,"duration_seconds":1234567890123456})", true},
+      {R"({"draft_id":"d1","platform":"x","media_kind":1})", true},
+      {R"({"draft_id":"d1","platform":"x","media_kind":"1"})", true},
+      {R"({"draft_id":"d1","platform":"x","media_kind":"video"})", false},
+      {"{" + base + R"(,"draft_id":"d2"})", true},
+      {"{" + base + ",}", true},
+      {"{" + base + R"(,"hashtags":["a",]})", true},
+      {"{" + base + R"(,"hashtags":[null]})", true},
+      {"{" + base + R"(,"text":"\ud83d"})", false},
+      {"{" + base + R"(,"text":"\ude00"})", false},
+      {"{" + base + R"(,"text":"\x"})", true},
+      {"{" + base + ",\"text\":\"bad \xff\"}", false},
+      {"{" + base + ",\"text\":\"tab\tinside\"}", true},
+      {"{" + base + R"(,"planned_at":"2026-02-30T10:00:00Z"})", false},
+      {"{" + base + R"(,"planned_at":"2026-03-01T10:00:00.1234567891Z"})", true},
+      {"{" + base + R"(,"planned_at":"2026-3-1T10:00:00Z"})", true},
+      {"{" + base + R"(,"colour":"red"})", false},
+      {"{" + base + "} x", false},
+      {"[" + base + "]", false},
+  };
+  for (const auto& [line, accepted] : lines) {
+    v1::Draft fast;
+    EXPECT_FALSE(ParseDraftJsonFast(line, &fast)) << line;
+    const ParsedDraft parsed = Jsonl().Parse(line);
+    absl::StatusOr<std::string> reference = ProtobufDraft(line);
+    EXPECT_EQ(reference.ok(), accepted) << line;
+    if (!reference.ok()) {
+      EXPECT_THAT(parsed.status.message(), HasSubstr("not a Draft in JSON"))
+          << line;
+      continue;
+    }
+    EXPECT_EQ(parsed.draft.SerializeAsString(), *reference) << line;
+  }
 }
 
 TEST(DraftParserTest, CsvHeaderMapsColumnsInAnyOrderAndSpelling) {
