@@ -11,6 +11,10 @@
 // error ("<CODE>: <message>", empty for a score).
 // Numbers are printed in the shortest form that reads back to the same
 // value, so equal scores give equal bytes.
+// The JSONL lines are written directly (no JSON document is built), byte
+// for byte as nlohmann's ordered_json wrote them before: UTF-8 as is,
+// control characters escaped, invalid UTF-8 replaced by U+FFFD, numbers by
+// nlohmann's shortest formatter ("6.0"), non-finite numbers as null.
 #ifndef REACHRANK_SERVICES_BATCH_SCORE_OUTPUT_H_
 #define REACHRANK_SERVICES_BATCH_SCORE_OUTPUT_H_
 
