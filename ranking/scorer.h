@@ -84,6 +84,11 @@ class Scorer {
   static absl::StatusOr<std::unique_ptr<Scorer>> Create(
       storage::Store& store, topics::TopicClassifier* classifier,
       ScorerOptions options, const std::string& model_dir = "");
+  // The same with a model set loaded by the caller (LoadModelSet), e.g.
+  // while it loads the classifier.
+  static std::unique_ptr<Scorer> Create(storage::Store& store,
+                                        topics::TopicClassifier* classifier,
+                                        ScorerOptions options, ModelSet models);
 
   // Loads a model set beside the serving one and swaps it in. On any error
   // the old set keeps serving and the error is returned. An empty `dir`

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <future>
 #include <utility>
 
 #include "base/status_macros.h"
@@ -69,25 +70,36 @@ LocalDraftScorer::Score(absl::Span<const v1::Draft> drafts, bool explain,
 
 absl::StatusOr<std::unique_ptr<LocalEngine>> LocalEngine::Open(
     const LocalEngineOptions& options) {
+  // Start-up is mostly model parsing: the classifier loads on its own
+  // thread while this one opens the store and loads the ranking models
+  // (themselves two at a time). Errors are reported in the order of the
+  // steps: store, topic model, labels, ranking models.
+  std::future<absl::StatusOr<std::unique_ptr<topics::FastTextClassifier>>>
+      classifier = std::async(std::launch::async, [&options] {
+        return topics::FastTextClassifier::Load(options.topics_model);
+      });
   std::unique_ptr<LocalEngine> engine(new LocalEngine());
-  RR_ASSIGN_OR_RETURN(engine->secondary_dir_, MakeSecondaryDir());
+  absl::StatusOr<std::string> secondary = MakeSecondaryDir();
+  absl::StatusOr<ranking::ModelSet> models =
+      options.model_dir.empty() ? ranking::PriorModelSet()
+                                : ranking::LoadModelSet(options.model_dir);
+  RR_ASSIGN_OR_RETURN(engine->secondary_dir_, std::move(secondary));
   storage::StoreOptions store_options;
   store_options.path = options.db;
   RR_ASSIGN_OR_RETURN(engine->store_, storage::Store::OpenSecondary(
                                           store_options,
                                           engine->secondary_dir_));
-  RR_ASSIGN_OR_RETURN(engine->classifier_,
-                      topics::FastTextClassifier::Load(options.topics_model));
+  RR_ASSIGN_OR_RETURN(engine->classifier_, classifier.get());
   ranking::ScorerOptions scorer_options;
   scorer_options.features.context_ttl = kContextTtl;
   if (!options.labels.empty()) {
     RR_ASSIGN_OR_RETURN(scorer_options.labels,
                         ranking::LabelConfigs::Load(options.labels));
   }
-  RR_ASSIGN_OR_RETURN(
-      engine->scorer_,
-      ranking::Scorer::Create(*engine->store_, engine->classifier_.get(),
-                              std::move(scorer_options), options.model_dir));
+  RR_RETURN_IF_ERROR(models.status());
+  engine->scorer_ = ranking::Scorer::Create(
+      *engine->store_, engine->classifier_.get(), std::move(scorer_options),
+      *std::move(models));
   engine->draft_scorer_ = std::make_unique<LocalDraftScorer>(*engine->scorer_);
   return engine;
 }
