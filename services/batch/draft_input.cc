@@ -16,18 +16,6 @@
 
 namespace reachrank::batch {
 
-enum class DraftParser::Column {
-  kDraftId,
-  kPlatform,
-  kAuthorId,
-  kText,
-  kLanguage,
-  kMediaKind,
-  kDurationSeconds,
-  kHashtags,
-  kPlannedAt,
-};
-
 namespace {
 
 using Column = DraftParser::Column;

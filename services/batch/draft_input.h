@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "reachrank/v1/common.pb.h"
+#include "services/batch/draft_json.h"
 
 namespace reachrank::batch {
 
@@ -66,7 +67,7 @@ class DraftParser {
   // Parses and validates one record line.
   ParsedDraft Parse(absl::string_view line) const;
 
-  enum class Column;  // a Draft field a CSV column holds
+  using Column = DraftField;  // the Draft field a CSV column holds
 
  private:
   DraftParser(InputFormat format, std::vector<Column> columns)

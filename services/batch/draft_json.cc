@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "services/ingest/validation.h"
@@ -116,40 +117,28 @@ bool ParseTimestamp(absl::string_view s, int64_t* seconds, int32_t* nanos) {
   return true;
 }
 
-enum Field {
-  kDraftId,
-  kPlatform,
-  kAuthorId,
-  kText,
-  kLanguage,
-  kMediaKind,
-  kDurationSeconds,
-  kHashtags,
-  kPlannedAt,
-  kUnknown,
-};
-
-Field FieldOf(absl::string_view key) {
-  static const std::pair<absl::string_view, Field> kNames[] = {
-      {"draft_id", kDraftId},
-      {"draftId", kDraftId},
-      {"platform", kPlatform},
-      {"author_id", kAuthorId},
-      {"authorId", kAuthorId},
-      {"text", kText},
-      {"language", kLanguage},
-      {"media_kind", kMediaKind},
-      {"mediaKind", kMediaKind},
-      {"duration_seconds", kDurationSeconds},
-      {"durationSeconds", kDurationSeconds},
-      {"hashtags", kHashtags},
-      {"planned_at", kPlannedAt},
-      {"plannedAt", kPlannedAt},
+// The field a key names, or nullopt (unknown: left to protobuf).
+std::optional<DraftField> FieldOf(absl::string_view key) {
+  static const std::pair<absl::string_view, DraftField> kNames[] = {
+      {"draft_id", DraftField::kDraftId},
+      {"draftId", DraftField::kDraftId},
+      {"platform", DraftField::kPlatform},
+      {"author_id", DraftField::kAuthorId},
+      {"authorId", DraftField::kAuthorId},
+      {"text", DraftField::kText},
+      {"language", DraftField::kLanguage},
+      {"media_kind", DraftField::kMediaKind},
+      {"mediaKind", DraftField::kMediaKind},
+      {"duration_seconds", DraftField::kDurationSeconds},
+      {"durationSeconds", DraftField::kDurationSeconds},
+      {"hashtags", DraftField::kHashtags},
+      {"planned_at", DraftField::kPlannedAt},
+      {"plannedAt", DraftField::kPlannedAt},
   };
   for (const auto& [name, field] : kNames) {
     if (key == name) return field;
   }
-  return kUnknown;
+  return std::nullopt;
 }
 
 // A cursor over one line. Every method returns false when the input is not
@@ -330,15 +319,15 @@ class Scanner {
   const char* end_;
 };
 
-bool ParseValue(Field field, Scanner& in, std::string& scratch,
+bool ParseValue(DraftField field, Scanner& in, std::string& scratch,
                 v1::Draft* draft) {
   switch (field) {
-    case kDraftId: return in.String(draft->mutable_draft_id());
-    case kPlatform: return in.String(draft->mutable_platform());
-    case kAuthorId: return in.String(draft->mutable_author_id());
-    case kText: return in.String(draft->mutable_text());
-    case kLanguage: return in.String(draft->mutable_language());
-    case kMediaKind: {
+    case DraftField::kDraftId: return in.String(draft->mutable_draft_id());
+    case DraftField::kPlatform: return in.String(draft->mutable_platform());
+    case DraftField::kAuthorId: return in.String(draft->mutable_author_id());
+    case DraftField::kText: return in.String(draft->mutable_text());
+    case DraftField::kLanguage: return in.String(draft->mutable_language());
+    case DraftField::kMediaKind: {
       v1::MediaKind kind;
       if (!in.String(&scratch) || !v1::MediaKind_Parse(scratch, &kind)) {
         return false;
@@ -346,13 +335,13 @@ bool ParseValue(Field field, Scanner& in, std::string& scratch,
       draft->set_media_kind(kind);
       return true;
     }
-    case kDurationSeconds: {
+    case DraftField::kDurationSeconds: {
       double seconds;
       if (!in.Number(&seconds)) return false;
       draft->set_duration_seconds(seconds);
       return true;
     }
-    case kHashtags: {
+    case DraftField::kHashtags: {
       if (!in.Consume('[')) return false;
       if (in.Consume(']')) return true;
       do {
@@ -360,7 +349,7 @@ bool ParseValue(Field field, Scanner& in, std::string& scratch,
       } while (in.Consume(','));
       return in.Consume(']');
     }
-    case kPlannedAt: {
+    case DraftField::kPlannedAt: {
       int64_t seconds;
       int32_t nanos;
       if (!in.String(&scratch) || !ParseTimestamp(scratch, &seconds, &nanos)) {
@@ -370,7 +359,6 @@ bool ParseValue(Field field, Scanner& in, std::string& scratch,
       draft->mutable_planned_at()->set_nanos(nanos);
       return true;
     }
-    case kUnknown: break;
   }
   return false;
 }
@@ -386,10 +374,12 @@ bool ParseDraftJsonFast(absl::string_view line, v1::Draft* draft) {
     do {
       absl::string_view key;
       if (!in.Key(&key)) return false;
-      const Field field = FieldOf(key);
-      if (field == kUnknown || (seen & (1u << field)) != 0) return false;
-      seen |= 1u << field;
-      if (!in.Consume(':') || !ParseValue(field, in, scratch, draft)) {
+      const std::optional<DraftField> field = FieldOf(key);
+      if (!field.has_value()) return false;
+      const unsigned bit = 1u << static_cast<int>(*field);
+      if ((seen & bit) != 0) return false;
+      seen |= bit;
+      if (!in.Consume(':') || !ParseValue(*field, in, scratch, draft)) {
         return false;
       }
     } while (in.Consume(','));

@@ -35,6 +35,20 @@
 
 namespace reachrank::batch {
 
+// The fields of a v1::Draft that a record sets, for this reader's keys and
+// the CSV reader's columns alike (draft_input.h).
+enum class DraftField {
+  kDraftId,
+  kPlatform,
+  kAuthorId,
+  kText,
+  kLanguage,
+  kMediaKind,
+  kDurationSeconds,
+  kHashtags,
+  kPlannedAt,
+};
+
 // Parses `line` into `*draft` (which must be empty) when the line has the
 // shape above; false otherwise, leaving `*draft` in an unspecified state.
 bool ParseDraftJsonFast(absl::string_view line, v1::Draft* draft);
