@@ -1,17 +1,16 @@
-// What every service binary's main shares: the serving flags and the way a
-// start-up failure is reported. Header-only, for main.cc files only (keeps
-// CLI11 out of the libraries).
+// What every service binary's main shares: the serving flags and the
+// server options they describe (the rest of a binary's frame is
+// service_process.h). Header-only, for main.cc files only (keeps CLI11 out
+// of the libraries).
 #ifndef REACHRANK_SERVICES_COMMON_SERVING_FLAGS_H_
 #define REACHRANK_SERVICES_COMMON_SERVING_FLAGS_H_
 
-#include <iostream>
 #include <string>
 #include <utility>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "services/common/auth.h"
 #include "services/common/in_flight_limit.h"
@@ -127,13 +126,6 @@ inline absl::StatusOr<ServerOptions> ServerOptionsFrom(const ServingFlags& f) {
   if (!tokens.ok()) return tokens.status();
   options.auth = NewTokenAuthProcessor(*std::move(tokens));
   return options;
-}
-
-// Prints "<program>: <what>: <status>" on stderr; returns exit code 1.
-inline int FailStartup(absl::string_view program, absl::string_view what,
-                       const absl::Status& status) {
-  std::cerr << program << ": " << what << ": " << status << std::endl;
-  return 1;
 }
 
 }  // namespace reachrank::services

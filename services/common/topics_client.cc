@@ -111,4 +111,17 @@ std::string GrpcTopicClassifier::ModelVersion() const {
   return model_version_;
 }
 
+absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> NewTopicClassifier(
+    TopicsClientOptions options, const ClientTlsOptions& security) {
+  if (options.address.empty()) return nullptr;
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      MakeChannelCredentials(security);
+  if (!credentials.ok()) return credentials.status();
+  options.credentials = *std::move(credentials);
+  absl::StatusOr<std::unique_ptr<GrpcTopicClassifier>> client =
+      GrpcTopicClassifier::Create(options);
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<topics::TopicClassifier>(*std::move(client));
+}
+
 }  // namespace reachrank::services

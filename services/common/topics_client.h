@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "reachrank/v1/topics.grpc.pb.h"
+#include "services/common/tls_options.h"
 #include "topics/classifier.h"
 
 namespace reachrank::services {
@@ -67,6 +68,13 @@ class GrpcTopicClassifier final : public topics::TopicClassifier {
   mutable absl::Mutex mu_;
   std::string model_version_ ABSL_GUARDED_BY(mu_);
 };
+
+// The topic client a service binary runs with: a GrpcTopicClassifier of
+// `options` whose credentials come from `security`, or nullptr when
+// `options.address` is empty (the binary then has no topic service). The
+// credentials' errors (MakeChannelCredentials), then Create's.
+absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> NewTopicClassifier(
+    TopicsClientOptions options, const ClientTlsOptions& security);
 
 }  // namespace reachrank::services
 

@@ -76,5 +76,24 @@ TEST_F(TopicsClientTest, RejectsBadOptionsAndBigBatches) {
   EXPECT_EQ(service_.calls(), 0);
 }
 
+TEST_F(TopicsClientTest,
+       NewTopicClassifierIsNullWithoutAnAddressAndChecksCredentials) {
+  TopicsClientOptions none;
+  auto client = NewTopicClassifier(none, ClientTlsOptions{});
+  ASSERT_TRUE(client.ok()) << client.status();
+  EXPECT_EQ(*client, nullptr);
+
+  ClientTlsOptions token_without_tls;
+  token_without_tls.token_file = "token";
+  EXPECT_EQ(NewTopicClassifier(options_, token_without_tls).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  client = NewTopicClassifier(options_, ClientTlsOptions{});
+  ASSERT_TRUE(client.ok()) << client.status();
+  std::vector<topics::TextItem> items = {{"a", "a trip to Rome", "en"}};
+  EXPECT_TRUE((*client)->Classify(items, 3).ok());
+  EXPECT_EQ(service_.calls(), 1);
+}
+
 }  // namespace
 }  // namespace reachrank::services

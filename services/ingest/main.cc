@@ -1,13 +1,12 @@
 // reachrank-ingest: the ingest service (the only writer of its database).
 // Flags, build the parts, serve until SIGTERM/SIGINT, shut down cleanly.
 #include <CLI/CLI.hpp>
-#include <iostream>
 #include <memory>
 #include <string>
 
-#include "services/common/grpc_server_metrics.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
+#include "services/common/service_process.h"
 #include "services/common/serving_flags.h"
 #include "services/common/store_metrics.h"
 #include "services/common/topics_client.h"
@@ -66,23 +65,13 @@ void AddFlags(CLI::App& app, Flags& f) {
       ->check(CLI::Range(1, 10));
 }
 
-int Fail(const std::string& what, const absl::Status& status) {
-  return services::FailStartup("reachrank-ingest", what, status);
-}
-
 absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(
     const Flags& f) {
-  if (f.topics.empty()) return nullptr;
   services::TopicsClientOptions options;
   options.address = f.topics;
-  auto credentials = services::MakeChannelCredentials(f.topics_security);
-  if (!credentials.ok()) return credentials.status();
-  options.credentials = *std::move(credentials);
   options.deadline = absl::Milliseconds(f.topics_deadline_ms);
   options.max_attempts = f.topics_attempts;
-  auto client = services::GrpcTopicClassifier::Create(options);
-  if (!client.ok()) return client.status();
-  return std::unique_ptr<topics::TopicClassifier>(std::move(*client));
+  return services::NewTopicClassifier(options, f.topics_security);
 }
 
 storage::StoreOptions StoreOptionsFrom(const Flags& f) {
@@ -97,62 +86,56 @@ storage::StoreOptions StoreOptionsFrom(const Flags& f) {
 // Serves until SIGTERM/SIGINT, then shuts the server down (calls in flight
 // finish first) and stops the background classification.
 int ServeUntilSignal(const Flags& f, const services::ServerOptions& options,
-                     IngestCore& core, services::Metrics& metrics,
-                     services::GrpcServerMetrics& grpc_metrics) {
+                     IngestCore& core, services::ServiceProcess& process) {
   services::InFlightLimit limit(f.serving.max_in_flight,
                                 v1::IngestService::service_full_name(),
-                                &metrics.registry());
+                                &process.registry());
   IngestServiceImpl service(core, &limit);
-  std::vector<
-      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
-  interceptors.push_back(grpc_metrics.NewInterceptorFactory());
-  auto server = services::GrpcServer::Start(
-      options, {{v1::IngestService::service_full_name(), &service}},
-      std::move(interceptors));
-  if (!server.ok()) return Fail("listen", server.status());
+  auto server = process.StartServer(
+      options, {v1::IngestService::service_full_name(), &service});
+  if (!server.ok()) return process.Fail("listen", server.status());
   core.classifier().Start();
   (*server)->SetServing(true);
-  std::cerr << "reachrank-ingest: serving on port " << (*server)->port()
-            << ", metrics on port " << metrics.port() << ", db " << f.db
-            << std::endl;
-  int sig = services::WaitForShutdownSignal();
-  std::cerr << "reachrank-ingest: signal " << sig << ", shutting down"
-            << std::endl;
+  process.Log("serving on port " + std::to_string((*server)->port()) +
+              ", metrics on port " + std::to_string(process.metrics().port()) +
+              ", db " + f.db);
+  process.WaitForShutdown();
   (*server)->Shutdown();
   core.classifier().Stop();
   return 0;
 }
 
 int Run(const Flags& f) {
+  services::ServiceProcess process("reachrank-ingest");
   auto server_options = services::ServerOptionsFrom(f.serving);
-  if (!server_options.ok()) return Fail("flags", server_options.status());
-  services::Metrics metrics;
-  services::GrpcServerMetrics grpc_metrics(metrics.registry());
+  if (!server_options.ok()) {
+    return process.Fail("flags", server_options.status());
+  }
+  services::Metrics& metrics = process.metrics();
   IngestMetrics ingest_metrics(metrics.registry());
   if (absl::Status s = metrics.Serve(f.serving.metrics_listen); !s.ok()) {
-    return Fail("metrics", s);
+    return process.Fail("metrics", s);
   }
   auto store = storage::Store::Open(StoreOptionsFrom(f));
-  if (!store.ok()) return Fail("open " + f.db, store.status());
+  if (!store.ok()) return process.Fail("open " + f.db, store.status());
   auto collector = std::make_shared<services::StoreStatsCollector>(**store);
   metrics.AddCollectable(collector);
   auto classifier = MakeClassifier(f);
-  if (!classifier.ok()) return Fail("topics", classifier.status());
+  if (!classifier.ok()) return process.Fail("topics", classifier.status());
   IngestCoreOptions core_options;
   core_options.classification.interval =
       absl::Milliseconds(f.reclassify_interval_ms);
   int rc;
   {
     IngestCore core(**store, classifier->get(), ingest_metrics, core_options);
-    rc = ServeUntilSignal(f, *server_options, core, metrics, grpc_metrics);
+    rc = ServeUntilSignal(f, *server_options, core, process);
   }
   // Nothing may read the store once it closes: not even a scrape.
   metrics.RemoveCollectable(collector);
   metrics.Stop();
   absl::Status flushed = (*store)->Flush();
   store->reset();
-  if (!flushed.ok()) return Fail("flush", flushed);
+  if (!flushed.ok()) return process.Fail("flush", flushed);
   return rc;
 }
 
@@ -160,7 +143,7 @@ int Run(const Flags& f) {
 }  // namespace reachrank::ingest
 
 int main(int argc, char** argv) {
-  // Before any thread exists, so that only WaitForShutdownSignal sees them.
+  // Before any thread exists, so that only the main thread sees them.
   reachrank::services::BlockShutdownSignals();
   CLI::App app{
       "reachrank-ingest: ingests posts, authors and engagement events into "

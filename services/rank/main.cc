@@ -3,15 +3,13 @@
 // classifies drafts through the topic service, and serves
 // reachrank.v1.RankingService until SIGTERM/SIGINT; SIGHUP reloads --model.
 #include <CLI/CLI.hpp>
-#include <csignal>
-#include <iostream>
 #include <memory>
 #include <string>
 
 #include "ranking/scorer.h"
-#include "services/common/grpc_server_metrics.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
+#include "services/common/service_process.h"
 #include "services/common/serving_flags.h"
 #include "services/common/store_metrics.h"
 #include "services/common/topics_client.h"
@@ -80,14 +78,6 @@ void AddFlags(CLI::App& app, Flags& f) {
       ->check(CLI::PositiveNumber);
 }
 
-int Fail(const std::string& what, const absl::Status& status) {
-  return services::FailStartup("reachrank-rank", what, status);
-}
-
-void Log(const std::string& line) {
-  std::cerr << "reachrank-rank: " << line << std::endl;
-}
-
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondary(const Flags& f) {
   storage::StoreOptions options;
   options.path = f.db;
@@ -104,16 +94,10 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondary(const Flags& f) {
 
 absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(
     const Flags& f) {
-  if (f.topics.empty()) return nullptr;
   services::TopicsClientOptions options;
   options.address = f.topics;
-  auto credentials = services::MakeChannelCredentials(f.topics_security);
-  if (!credentials.ok()) return credentials.status();
-  options.credentials = *std::move(credentials);
   options.deadline = absl::Milliseconds(f.topics_deadline_ms);
-  auto client = services::GrpcTopicClassifier::Create(options);
-  if (!client.ok()) return client.status();
-  return std::unique_ptr<topics::TopicClassifier>(std::move(*client));
+  return services::NewTopicClassifier(options, f.topics_security);
 }
 
 absl::StatusOr<ranking::ScorerOptions> ScorerOptionsFrom(const Flags& f) {
@@ -128,66 +112,50 @@ absl::StatusOr<ranking::ScorerOptions> ScorerOptionsFrom(const Flags& f) {
   return options;
 }
 
-// Reloads on SIGHUP until SIGTERM/SIGINT; a refused model is logged and
-// the old one keeps serving.
-void HandleSignals(RankCore& core) {
-  for (;;) {
-    int sig = services::WaitForShutdownOrReloadSignal();
-    if (sig != SIGHUP) {
-      Log("signal " + std::to_string(sig) + ", shutting down");
-      return;
-    }
-    absl::StatusOr<ReloadOutcome> reloaded = core.Reload();
-    Log(reloaded.ok() ? "SIGHUP: now serving " + reloaded->model_version
-                      : "SIGHUP: " + reloaded.status().ToString());
-  }
-}
-
-// Serves `scorer` until SIGTERM/SIGINT; calls in flight finish first.
+// Serves `scorer` until SIGTERM/SIGINT (SIGHUP reloads --model); calls in
+// flight finish first.
 int Serve(const Flags& f, const services::ServerOptions& options,
-          ranking::Scorer& scorer, services::Metrics& metrics,
-          services::GrpcServerMetrics& grpc_metrics) {
-  RankMetrics rank_metrics(metrics.registry());
+          ranking::Scorer& scorer, services::ServiceProcess& process) {
+  RankMetrics rank_metrics(process.registry());
   RankCoreOptions core_options;
   core_options.model_dir = f.model;
   services::InFlightLimit limit(f.serving.max_in_flight,
                                 v1::RankingService::service_full_name(),
-                                &metrics.registry());
+                                &process.registry());
   RankingServiceImpl service(scorer, rank_metrics, core_options, &limit);
-  std::vector<
-      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
-  interceptors.push_back(grpc_metrics.NewInterceptorFactory());
-  auto server = services::GrpcServer::Start(
-      options, {{v1::RankingService::service_full_name(), &service}},
-      std::move(interceptors));
-  if (!server.ok()) return Fail("listen", server.status());
+  auto server = process.StartServer(
+      options, {v1::RankingService::service_full_name(), &service});
+  if (!server.ok()) return process.Fail("listen", server.status());
   (*server)->SetServing(true);
-  Log("serving " + scorer.model_version() + " on port " +
-      std::to_string((*server)->port()) + ", metrics on port " +
-      std::to_string(metrics.port()) + ", db " + f.db);
-  HandleSignals(service.core());
+  process.Log("serving " + scorer.model_version() + " on port " +
+              std::to_string((*server)->port()) + ", metrics on port " +
+              std::to_string(process.metrics().port()) + ", db " + f.db);
+  process.ReloadUntilShutdown(service.core());
   (*server)->Shutdown();
   return 0;
 }
 
 int Run(const Flags& f) {
+  services::ServiceProcess process("reachrank-rank");
   auto server_options = services::ServerOptionsFrom(f.serving);
-  if (!server_options.ok()) return Fail("flags", server_options.status());
-  services::Metrics metrics;
-  services::GrpcServerMetrics grpc_metrics(metrics.registry());
+  if (!server_options.ok()) {
+    return process.Fail("flags", server_options.status());
+  }
+  services::Metrics& metrics = process.metrics();
   if (absl::Status s = metrics.Serve(f.serving.metrics_listen); !s.ok()) {
-    return Fail("metrics", s);
+    return process.Fail("metrics", s);
   }
   auto store = OpenSecondary(f);
-  if (!store.ok()) return Fail("open " + f.db, store.status());
+  if (!store.ok()) return process.Fail("open " + f.db, store.status());
   auto classifier = MakeClassifier(f);
-  if (!classifier.ok()) return Fail("topics", classifier.status());
+  if (!classifier.ok()) return process.Fail("topics", classifier.status());
   auto scorer_options = ScorerOptionsFrom(f);
-  if (!scorer_options.ok()) return Fail("labels", scorer_options.status());
+  if (!scorer_options.ok()) {
+    return process.Fail("labels", scorer_options.status());
+  }
   auto scorer = ranking::Scorer::Create(**store, classifier->get(),
                                         *std::move(scorer_options), f.model);
-  if (!scorer.ok()) return Fail("model", scorer.status());
+  if (!scorer.ok()) return process.Fail("model", scorer.status());
   storage::Store& db = **store;
   CatchUpLoop catch_up([&db] { return db.TryCatchUpWithPrimary(); },
                        absl::Milliseconds(f.catch_up_interval_ms));
@@ -196,7 +164,7 @@ int Run(const Flags& f) {
   metrics.AddCollectable(store_collector);
   metrics.AddCollectable(lag_collector);
   catch_up.Start();
-  const int rc = Serve(f, *server_options, **scorer, metrics, grpc_metrics);
+  const int rc = Serve(f, *server_options, **scorer, process);
   catch_up.Stop();
   // Nothing may read the store or the loop once they go: not even a scrape.
   metrics.RemoveCollectable(lag_collector);

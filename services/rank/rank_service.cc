@@ -3,6 +3,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/limited_call.h"
 #include "services/common/ordered_bidi.h"
+#include "services/common/reload_model_call.h"
 
 namespace reachrank::rank {
 
@@ -35,15 +36,7 @@ grpc::ServerUnaryReactor* RankingServiceImpl::ReloadModel(
     grpc::CallbackServerContext* context,
     const v1::RankingServiceReloadModelRequest* request,
     v1::RankingServiceReloadModelResponse* response) {
-  // Not counted: an operator must be able to reload a saturated server.
-  return services::RunUnary(context, /*limit=*/nullptr, [&] {
-    absl::StatusOr<ReloadOutcome> outcome = core_.Reload(request->model_dir());
-    if (outcome.ok()) {
-      response->set_model_version(outcome->model_version);
-      response->set_previous_model_version(outcome->previous_model_version);
-    }
-    return outcome.status();
-  });
+  return services::RunReloadModel(context, core_, *request, response);
 }
 
 }  // namespace reachrank::rank

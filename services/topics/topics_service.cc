@@ -6,6 +6,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/limited_call.h"
 #include "services/common/ordered_bidi.h"
+#include "services/common/reload_model_call.h"
 #include "services/topics/convert.h"
 
 namespace reachrank::topics_service {
@@ -65,15 +66,7 @@ grpc::ServerUnaryReactor* TopicServiceImpl::ReloadModel(
     grpc::CallbackServerContext* context,
     const v1::TopicServiceReloadModelRequest* request,
     v1::TopicServiceReloadModelResponse* response) {
-  // Not counted: an operator must be able to reload a saturated server.
-  return services::RunUnary(context, /*limit=*/nullptr, [&] {
-    absl::StatusOr<ReloadOutcome> outcome = core_.Reload(request->model_dir());
-    if (outcome.ok()) {
-      response->set_model_version(outcome->model_version);
-      response->set_previous_model_version(outcome->previous_model_version);
-    }
-    return outcome.status();
-  });
+  return services::RunReloadModel(context, core_, *request, response);
 }
 
 }  // namespace reachrank::topics_service

@@ -1,0 +1,36 @@
+// reload_model_call: the ReloadModel RPC of every service that serves a
+// model (reachrank.v1.TopicService, reachrank.v1.RankingService): their
+// requests carry `model_dir` and their responses `model_version` and
+// `previous_model_version`, and their cores reload the same way.
+#ifndef REACHRANK_SERVICES_COMMON_RELOAD_MODEL_CALL_H_
+#define REACHRANK_SERVICES_COMMON_RELOAD_MODEL_CALL_H_
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include "services/common/limited_call.h"
+
+namespace reachrank::services {
+
+// Runs a ReloadModel call: `core.Reload(request.model_dir())` ("" : the
+// configured directory) and, when it succeeds, the versions now and before
+// in `response`; the call finishes with Reload's status. Never refused for
+// load (no InFlightLimit): an operator must be able to reload a saturated
+// server. `Core` is TopicsCore or RankCore.
+template <typename Core, typename Request, typename Response>
+grpc::ServerUnaryReactor* RunReloadModel(grpc::CallbackServerContext* context,
+                                         Core& core, const Request& request,
+                                         Response* response) {
+  return RunUnary(context, /*limit=*/nullptr, [&] {
+    auto outcome = core.Reload(request.model_dir());
+    if (outcome.ok()) {
+      response->set_model_version(outcome->model_version);
+      response->set_previous_model_version(outcome->previous_model_version);
+    }
+    return outcome.status();
+  });
+}
+
+}  // namespace reachrank::services
+
+#endif  // REACHRANK_SERVICES_COMMON_RELOAD_MODEL_CALL_H_

@@ -1,0 +1,52 @@
+#include "services/common/service_process.h"
+
+#include <csignal>
+#include <iostream>
+#include <utility>
+#include <vector>
+
+namespace reachrank::services {
+
+ServiceProcess::ServiceProcess(std::string program)
+    : program_(std::move(program)) {}
+
+int ServiceProcess::Fail(absl::string_view what,
+                         const absl::Status& status) const {
+  std::cerr << program_ << ": " << what << ": " << status << std::endl;
+  return 1;
+}
+
+void ServiceProcess::Log(absl::string_view line) const {
+  std::cerr << program_ << ": " << line << std::endl;
+}
+
+absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceProcess::StartServer(
+    const ServerOptions& options, HostedService service) {
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(grpc_metrics_.NewInterceptorFactory());
+  return GrpcServer::Start(options, {std::move(service)},
+                           std::move(interceptors));
+}
+
+void ServiceProcess::WaitForShutdown() const {
+  LogShutdown(WaitForShutdownSignal());
+}
+
+void ServiceProcess::ReloadUntilShutdown(
+    absl::FunctionRef<absl::StatusOr<std::string>()> reload) const {
+  int sig;
+  while ((sig = WaitForShutdownOrReloadSignal()) == SIGHUP) {
+    absl::StatusOr<std::string> serving = reload();
+    Log(serving.ok() ? "SIGHUP: now serving " + *serving
+                     : "SIGHUP: " + serving.status().ToString());
+  }
+  LogShutdown(sig);
+}
+
+void ServiceProcess::LogShutdown(int signal) const {
+  Log("signal " + std::to_string(signal) + ", shutting down");
+}
+
+}  // namespace reachrank::services

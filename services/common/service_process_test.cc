@@ -1,0 +1,127 @@
+#include "services/common/service_process.h"
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <sstream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "prometheus/text_serializer.h"
+#include "services/common/fake_topic_service.h"
+#include "services/common/test_support.h"
+
+namespace reachrank::services {
+namespace {
+
+using ::testing::internal::CaptureStderr;
+using ::testing::internal::GetCapturedStderr;
+
+// A core whose Reload answers `outcome` and then raises SIGTERM in the
+// calling thread, so the loop sees exactly one SIGHUP before it ends.
+struct FakeCore {
+  struct Outcome {
+    std::string model_version;
+  };
+  absl::StatusOr<Outcome> Reload() {
+    ++reloads;
+    pthread_kill(pthread_self(), SIGTERM);
+    return outcome;
+  }
+  absl::StatusOr<Outcome> outcome;
+  int reloads = 0;
+};
+
+// Blocks the loop's signals in this thread for the length of a test.
+class ScopedSignalMask {
+ public:
+  ScopedSignalMask() {
+    pthread_sigmask(SIG_SETMASK, nullptr, &old_);
+    BlockShutdownAndReloadSignals();
+  }
+  ~ScopedSignalMask() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
+ private:
+  sigset_t old_;
+};
+
+TEST(ServiceProcessTest, FailAndLogPrefixTheProgram) {
+  ServiceProcess process("reachrank-test");
+  CaptureStderr();
+  EXPECT_EQ(process.Fail("open db", absl::NotFoundError("no such directory")),
+            1);
+  process.Log("serving on port 1");
+  EXPECT_EQ(GetCapturedStderr(),
+            "reachrank-test: open db: NOT_FOUND: no such directory\n"
+            "reachrank-test: serving on port 1\n");
+}
+
+TEST(ServiceProcessTest, StartServerCountsCallsInTheProcessRegistry) {
+  ServiceProcess process("reachrank-test");
+  reachrank::testing::FakeTopicService service;
+  auto server = process.StartServer({"127.0.0.1:0"},
+                                    {"reachrank.v1.TopicService", &service});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string address = reachrank::testing::Loopback((*server)->port());
+  EXPECT_EQ(*reachrank::testing::HealthStatus(address, ""), "NOT_SERVING");
+  auto stub = v1::TopicService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  v1::ClassifyRequest request;
+  request.add_items()->set_text("hello");
+  v1::ClassifyResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->Classify(&context, request, &response).ok());
+  (*server)->Shutdown();
+
+  std::ostringstream text;
+  prometheus::TextSerializer().Serialize(text, process.registry().Collect());
+  EXPECT_EQ(*reachrank::testing::MetricValue(
+                text.str(),
+                "grpc_server_handled_total{grpc_code=\"OK\",grpc_method="
+                "\"Classify\",grpc_service=\"reachrank.v1.TopicService\","
+                "grpc_type=\"unary\"}"),
+            1);
+}
+
+TEST(ServiceProcessTest, HangupReloadsAndLogsTheVersionUntilShutdown) {
+  ScopedSignalMask mask;
+  ServiceProcess process("reachrank-test");
+  FakeCore core;
+  core.outcome = FakeCore::Outcome{"model-v2"};
+  pthread_kill(pthread_self(), SIGHUP);
+  CaptureStderr();
+  process.ReloadUntilShutdown(core);
+  EXPECT_EQ(GetCapturedStderr(),
+            "reachrank-test: SIGHUP: now serving model-v2\n"
+            "reachrank-test: signal 15, shutting down\n");
+  EXPECT_EQ(core.reloads, 1);
+}
+
+TEST(ServiceProcessTest, ARefusedReloadIsLoggedAndTheLoopGoesOn) {
+  ScopedSignalMask mask;
+  ServiceProcess process("reachrank-test");
+  FakeCore core;
+  core.outcome = absl::FailedPreconditionError("model x refused");
+  pthread_kill(pthread_self(), SIGHUP);
+  CaptureStderr();
+  process.ReloadUntilShutdown(core);
+  EXPECT_EQ(GetCapturedStderr(),
+            "reachrank-test: SIGHUP: FAILED_PRECONDITION: model x refused\n"
+            "reachrank-test: signal 15, shutting down\n");
+  EXPECT_EQ(core.reloads, 1);
+}
+
+TEST(ServiceProcessTest, WaitForShutdownReturnsOnSigint) {
+  ScopedSignalMask mask;
+  ServiceProcess process("reachrank-test");
+  pthread_kill(pthread_self(), SIGINT);
+  CaptureStderr();
+  process.WaitForShutdown();
+  EXPECT_EQ(GetCapturedStderr(), "reachrank-test: signal 2, shutting down\n");
+}
+
+}  // namespace
+}  // namespace reachrank::services
