@@ -8,6 +8,7 @@
 // misstate them (SituationSentences): an account without posts in the
 // window (its reach figure is the prior's, not a history) and a topic whose
 // supply and stranger demand are about equal.
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -211,11 +212,13 @@ double At(absl::Span<const float> row, int f) {
   return static_cast<size_t>(f) < row.size() ? row[f] : std::nan("");
 }
 
-// A figure as the sentences print it; only called for finite values.
-std::string Number(double x) {
+// A figure as the sentences of `lang` print it; only called for finite
+// values. German writes a decimal comma ("6,5"), en and zh a point.
+std::string Number(double x, absl::string_view lang) {
   if (std::abs(x) >= 10) return absl::StrFormat("%.0f", x);
   std::string s = absl::StrFormat("%.1f", x);
   if (absl::EndsWith(s, ".0")) s.resize(s.size() - 2);
+  if (lang == "de") std::replace(s.begin(), s.end(), '.', ',');
   return s;
 }
 
@@ -259,7 +262,7 @@ std::optional<std::string> Fill(absl::string_view text,
     if (!absl::StrContains(text, f.placeholder)) continue;
     if (!std::isfinite(f.value)) return std::nullopt;
     replacements.push_back(
-        {f.placeholder, f.percent ? Percent(f.value) : Number(f.value)});
+        {f.placeholder, f.percent ? Percent(f.value) : Number(f.value, lang)});
   }
   return absl::StrReplaceAll(text, replacements);
 }

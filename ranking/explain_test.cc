@@ -53,6 +53,19 @@ TEST(ExplainTest, SentencesInThreeLanguages) {
             "You post on a regular schedule");
 }
 
+TEST(ExplainTest, GermanWritesADecimalComma) {
+  std::vector<float> row = Row();
+  row[kTopicSaturationLog2] = std::log2(6.5f);
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "de"),
+            "Das Thema „Reisen“ hatte diese Woche 6,5× mehr neue Beiträge "
+            "als Nachfrage von Fremden");
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "en"),
+            "The topic 'Travel' had 6.5× more new posts than stranger demand "
+            "this week");
+  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "zh"),
+            "本周「旅行」话题的新帖数量是陌生人需求的6.5倍");
+}
+
 TEST(ExplainTest, MissingFiguresAreWordedNotPrinted) {
   const std::vector<float> empty(kNumFeatures, kNaN);
   for (const char* language : {"en", "de", "zh"}) {
