@@ -1,8 +1,9 @@
 // topics_bench: texts/s through the topic classifier (normalise + segment +
 // predict) against raw fastText predictLine on pre-tokenised text, with the
 // same model and the same texts (SIB-200's test split, en+de+zh, 612
-// sentences). Also the ICU step alone and the classifier with language
-// detection. Ratios are in docs/benchmarks.md.
+// sentences): one text at a time (BM_Classify) and through the batch entry
+// point with validation (BM_ClassifyBatch). Also the ICU step alone and the
+// classifier with language detection. Ratios are in docs/benchmarks.md.
 #include <memory>
 #include <sstream>
 #include <string>
@@ -99,6 +100,23 @@ void BM_Classify(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * f.items.size());
 }
 BENCHMARK(BM_Classify);
+
+// The same texts through Classify, the entry point of the topic service,
+// `reachrank score` and the ingest classifier, in calls of `batch` items
+// (256: what `reachrank score` and the ingest classifier send per call).
+void BM_ClassifyBatch(benchmark::State& state) {
+  const Fixture& f = Get();
+  const size_t batch = static_cast<size_t>(state.range(0));
+  const absl::Span<const TextItem> items = f.items;
+  for (auto _ : state) {
+    for (size_t start = 0; start < items.size(); start += batch) {
+      benchmark::DoNotOptimize(
+          f.classifier->Classify(items.subspan(start, batch), 1));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * items.size());
+}
+BENCHMARK(BM_ClassifyBatch)->Arg(256);
 
 void BM_ClassifyDetectLanguage(benchmark::State& state) {
   const Fixture& f = Get();

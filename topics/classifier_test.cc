@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -284,6 +285,46 @@ TEST(HanRoutingTest, AverageIsTheMeanOfBothModels) {
   }
   // And the two models disagree enough for the mean to be neither.
   EXPECT_NE((*p_han)[0].probability, (*p_main)[0].probability);
+}
+
+// Classify, the batch entry point, gives for each item exactly what
+// ClassifyOne gives for it alone: SIB-200's en/de/zh test texts (every
+// third without its language, so that it is detected) with blank and
+// punctuation-only texts between them, in one call of many items.
+TEST(BatchTest, ClassifyEqualsClassifyOneItemByItem) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
+  auto classifier = FastTextClassifier::Load(dir);
+  ASSERT_TRUE(classifier.ok()) << classifier.status();
+  std::vector<TextItem> items;
+  for (const Example& e : testing::Sib200("test")) {
+    const std::string id = std::to_string(items.size());
+    items.push_back({id, e.text, items.size() % 3 == 0 ? "" : e.language});
+    if (items.size() % 50 == 0) items.push_back({id + "b", " \n", "en"});
+    if (items.size() % 70 == 0) items.push_back({id + "p", "?! ...", ""});
+  }
+  ASSERT_LE(items.size(), kMaxBatchItems);
+  ASSERT_GT(items.size(), 600u);
+  auto batch = (*classifier)->Classify(items, 2);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_EQ(batch->size(), items.size());
+  std::set<std::string> languages;
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto one = (*classifier)->ClassifyOne(items[i], 2);
+    ASSERT_TRUE(one.ok()) << one.status();
+    const Classification& got = (*batch)[i];
+    EXPECT_EQ(got.id, one->id);
+    EXPECT_EQ(got.language, one->language) << got.id;
+    languages.insert(got.language);
+    ASSERT_EQ(got.topics.size(), one->topics.size()) << got.id;
+    for (size_t k = 0; k < got.topics.size(); ++k) {
+      EXPECT_EQ(got.topics[k].topic_id, one->topics[k].topic_id) << got.id;
+      EXPECT_EQ(got.topics[k].probability, one->topics[k].probability)
+          << got.id;
+    }
+  }
+  EXPECT_THAT(languages, ::testing::IsSupersetOf({"en", "de", "zh", "und"}));
 }
 
 TEST(HanRoutingTest, MetadataWithoutItMeansHanModelAlone) {
