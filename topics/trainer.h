@@ -29,9 +29,10 @@ struct TrainOptions {
   // model.han.bin, trained on the mostly-Han examples; none when unset or
   // when the data has no such example.
   std::optional<FastTextOptions> han_fasttext;
-  // With model.han.bin: kHanRoutingAverage or kHanRoutingHanModel
-  // (model_dir.h).
-  std::string han_routing = kHanRoutingAverage;
+  // With model.han.bin: kHanRoutingHanModel or kHanRoutingAverage
+  // (model_dir.h). The Han model alone is the cross-validated default
+  // (docs/topics.md, "Routing of mostly-Han texts").
+  std::string han_routing = kHanRoutingHanModel;
   // With model.han.bin: how many of it to train, with fastText seeds
   // han_fasttext->seed + 0 .. han_seeds - 1 on the same lines
   // (model.han.bin, model.han.2.bin, ...; their probabilities are
