@@ -47,7 +47,10 @@ TrainOptions TinyOptions() {
   options.fasttext.epoch = 50;
   options.fasttext.dim = 10;
   options.fasttext.bucket = 1000;
-  // One Han model, equal weights (HanSeedsTest covers more).
+  // Mostly-Han texts get the equal-weight mean of one Han model and
+  // model.bin, so that the tests cover the mixing path (the training
+  // default is the Han model alone; HanSeedsTest covers more).
+  options.han_routing = kHanRoutingAverage;
   options.han_seeds = 1;
   options.han_weight = 0.5;
   return options;
@@ -249,7 +252,7 @@ std::vector<Example> WithChinese() {
   return set;
 }
 
-// With han_routing "average" (the training default) a mostly-Han text gets
+// With han_routing "average" (as TinyOptions trains) a mostly-Han text gets
 // the mean of model.han.bin's and model.bin's probabilities.
 TEST(HanRoutingTest, AverageIsTheMeanOfBothModels) {
   ScratchDir scratch;
@@ -380,7 +383,7 @@ TEST(HanSeedsTest, DefaultsAreTheCrossValidatedOnes) {
   const TrainOptions options = DefaultTrainOptions();
   EXPECT_EQ(options.han_seeds, 1);
   EXPECT_EQ(options.han_weight, 0.5);
-  EXPECT_EQ(options.han_routing, kHanRoutingAverage);
+  EXPECT_EQ(options.han_routing, kHanRoutingHanModel);
 }
 
 TrainOptions HanSeedOptions() {
