@@ -26,18 +26,21 @@ absl::StatusOr<std::shared_ptr<const Model>> LoadOne(const std::string& dir,
   return std::shared_ptr<const Model>(*std::move(model));
 }
 
-// Rows of `batch` narrowed to the first `width` columns, contiguous.
-std::vector<float> Narrow(const FeatureBatch& batch, size_t n, size_t width) {
-  if (width == kNumLiveFeatures) return batch.rows;
-  std::vector<float> out(n * width);
-  for (size_t i = 0; i < n; ++i) {
-    std::copy(batch.row(i), batch.row(i) + width, out.data() + i * width);
+// Appends the `n` rows of `batch` narrowed to their first `width` columns
+// to *rows, contiguous.
+void AppendNarrow(const FeatureBatch& batch, size_t n, size_t width,
+                  std::vector<float>* rows) {
+  if (width == kNumLiveFeatures) {
+    rows->insert(rows->end(), batch.rows.begin(), batch.rows.end());
+    return;
   }
-  return out;
+  for (size_t i = 0; i < n; ++i) {
+    rows->insert(rows->end(), batch.row(i), batch.row(i) + width);
+  }
 }
 
 // One request per post, all as of `as_of`.
-std::vector<FeatureRequest> RequestsAt(const std::vector<PostInput>& posts,
+std::vector<FeatureRequest> RequestsAt(absl::Span<const PostInput> posts,
                                        absl::Time as_of, bool latest) {
   std::vector<FeatureRequest> requests;
   requests.reserve(posts.size());
@@ -45,7 +48,39 @@ std::vector<FeatureRequest> RequestsAt(const std::vector<PostInput>& posts,
   return requests;
 }
 
+// The indices of the `keep` highest values of `p`, highest first; ties in
+// index order.
+std::vector<size_t> Best(const std::vector<float>& p, size_t keep) {
+  std::vector<size_t> order(p.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&p](size_t a, size_t b) { return p[a] > p[b]; });
+  order.resize(std::min(order.size(), keep));
+  return order;
+}
+
+std::vector<size_t> InOrder(size_t n) {
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  return order;
+}
+
+absl::Status Stopped(size_t done, size_t total, absl::string_view what) {
+  return absl::CancelledError(absl::StrCat("stopped after ", done, " of ",
+                                           total, " ", what,
+                                           ": the caller stopped waiting"));
+}
+
 }  // namespace
+
+// Row i of `rows` (the model's width) and p[i] belong to posts[i], and so
+// does the account context authors[i].
+struct Scorer::Predictions {
+  std::vector<PostInput> posts;
+  std::vector<std::shared_ptr<const AuthorContext>> authors;
+  std::vector<float> rows;
+  std::vector<float> p;
+};
 
 absl::StatusOr<ModelSet> LoadModelSet(const std::string& dir) {
   // The two models load side by side (most of it is JSON parsing); the
@@ -115,44 +150,43 @@ std::string Scorer::model_version() const {
   return absl::StrCat(m->draft->version(), ",", m->live->version());
 }
 
-absl::StatusOr<std::vector<ScoreResult>> Scorer::ScoreInputs(
-    absl::Span<const FeatureRequest> requests, bool explain,
-    absl::string_view language, std::optional<size_t> keep) {
+absl::Status Scorer::Predict(absl::Span<const FeatureRequest> requests,
+                             const Model& model, Predictions* out) {
   RR_ASSIGN_OR_RETURN(FeatureBatch batch, extractor_.Extract(requests));
-
-  const std::shared_ptr<const ModelSet> set = models();
-  const bool draft = !requests.empty() && !requests[0].post->published;
-  const Model& model = draft ? *set->draft : *set->live;
   const size_t n = requests.size(), width = model.num_features();
-  const std::vector<float> rows = Narrow(batch, n, width);
-  std::vector<float> p(n);
-  RR_RETURN_IF_ERROR(model.PredictProbability(rows.data(), n, width, p.data()));
+  const size_t first = out->p.size();
+  AppendNarrow(batch, n, width, &out->rows);
+  out->p.resize(first + n);
+  RR_RETURN_IF_ERROR(model.PredictProbability(out->rows.data() + first * width,
+                                              n, width, out->p.data() + first));
+  out->authors.insert(out->authors.end(),
+                      std::make_move_iterator(batch.authors.begin()),
+                      std::make_move_iterator(batch.authors.end()));
+  return absl::OkStatus();
+}
 
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  if (keep.has_value()) {
-    std::stable_sort(order.begin(), order.end(),
-                     [&p](size_t a, size_t b) { return p[a] > p[b]; });
-    order.resize(std::min(n, *keep));
-  }
+absl::StatusOr<std::vector<ScoreResult>> Scorer::Results(
+    const Predictions& scored, absl::Span<const size_t> order,
+    const Model& model, bool explain, absl::string_view language) const {
+  const size_t width = model.num_features();
   std::vector<float> contributions(width + 1);
   std::vector<ScoreResult> out;
   out.reserve(order.size());
   for (size_t i : order) {
-    const PostInput& post = *requests[i].post;
+    const PostInput& post = scored.posts[i];
     ScoreResult r;
     r.id = post.id;
-    r.p_reach = p[i];
+    r.p_reach = scored.p[i];
     r.topics = post.topics;
     r.model_version = model.version();
-    SurfaceMix mix = ComputeSurfaceMix(*batch.authors[i], r.p_reach,
+    SurfaceMix mix = ComputeSurfaceMix(*scored.authors[i], r.p_reach,
                                        options_.labels.For(post.platform));
     r.expected_stranger_impressions = mix.expected_stranger_impressions;
     r.surface_mix = std::move(mix.shares);
     if (explain) {
-      const float* row = rows.data() + i * width;
-      RR_RETURN_IF_ERROR(model.PredictContributions(row, 1, width,
-                                                    contributions.data()));
+      const float* row = scored.rows.data() + i * width;
+      RR_RETURN_IF_ERROR(
+          model.PredictContributions(row, 1, width, contributions.data()));
       r.reasons = Explain(absl::MakeConstSpan(row, width), contributions,
                           post.topics.empty() ? "" : post.topics[0].topic_id,
                           language, options_.max_reasons);
@@ -167,93 +201,131 @@ absl::StatusOr<ScoreResult> Scorer::ScorePost(const std::string& post_id,
                                               bool explain,
                                               absl::string_view language) {
   RR_ASSIGN_OR_RETURN(storage::PostRecord record, store_.GetPost(post_id));
-  std::vector<PostInput> posts = {PostInputFromRecord(record)};
-  RR_ASSIGN_OR_RETURN(std::vector<ScoreResult> results,
-                      ScoreInputs(RequestsAt(posts, as_of.value_or(absl::Now()),
-                                             !as_of.has_value()),
-                                  explain, language));
+  const std::shared_ptr<const ModelSet> set = models();
+  Predictions scored;
+  scored.posts.push_back(PostInputFromRecord(std::move(record)));
+  RR_RETURN_IF_ERROR(Predict(
+      RequestsAt(scored.posts, as_of.value_or(absl::Now()), !as_of.has_value()),
+      *set->live, &scored));
+  RR_ASSIGN_OR_RETURN(
+      std::vector<ScoreResult> results,
+      Results(scored, InOrder(1), *set->live, explain, language));
   return std::move(results[0]);
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<ScoreResult>>> Scorer::ScoreDrafts(
     absl::Span<const v1::Draft> drafts, bool explain,
-    absl::string_view language) {
+    absl::string_view language, ShouldStop should_stop) {
   if (classifier_ == nullptr) {
     return absl::FailedPreconditionError(
         "no topic classifier: drafts cannot be scored");
   }
+  // One model set for the whole call, even if a reload swaps it midway.
+  const std::shared_ptr<const ModelSet> set = models();
   std::vector<absl::StatusOr<ScoreResult>> out(drafts.size());
-  std::vector<size_t> valid;
+  for (size_t start = 0; start < drafts.size(); start += kDraftBatch) {
+    if (should_stop()) return Stopped(start, drafts.size(), "drafts");
+    RR_RETURN_IF_ERROR(
+        ScoreDraftBatch(drafts, start, *set->draft, explain, language, &out));
+  }
+  return out;
+}
+
+absl::Status Scorer::ScoreDraftBatch(
+    absl::Span<const v1::Draft> drafts, size_t start, const Model& model,
+    bool explain, absl::string_view language,
+    std::vector<absl::StatusOr<ScoreResult>>* out) {
+  static_assert(kDraftBatch <= topics::kMaxBatchItems,
+                "a batch of drafts is one Classify call");
+  const absl::Span<const v1::Draft> batch = drafts.subspan(start, kDraftBatch);
+  std::vector<size_t> valid;  // indices into `drafts`
   std::vector<topics::TextItem> items;
-  for (size_t i = 0; i < drafts.size(); ++i) {
+  for (size_t i = start; i < start + batch.size(); ++i) {
     const v1::Draft& d = drafts[i];
     if (d.platform().empty()) {
-      out[i] = absl::InvalidArgumentError(
+      (*out)[i] = absl::InvalidArgumentError(
           absl::StrCat("drafts[", i, "]: platform must be non-empty"));
       continue;
     }
     valid.push_back(i);
     items.push_back({d.draft_id(), d.text(), d.language()});
   }
-  std::vector<topics::Classification> classes;
-  for (size_t start = 0; start < items.size();
-       start += topics::kMaxBatchItems) {
-    const size_t len = std::min(topics::kMaxBatchItems, items.size() - start);
-    RR_ASSIGN_OR_RETURN(
-        std::vector<topics::Classification> part,
-        classifier_->Classify(absl::MakeConstSpan(items).subspan(start, len),
-                              /*top_k=*/3));
-    classes.insert(classes.end(), part.begin(), part.end());
-  }
+  if (items.empty()) return absl::OkStatus();
+  RR_ASSIGN_OR_RETURN(std::vector<topics::Classification> classes,
+                      classifier_->Classify(items, /*top_k=*/3));
   const absl::Time now = absl::Now();
-  std::vector<PostInput> inputs;
-  inputs.reserve(valid.size());
+  Predictions scored;
+  scored.posts.reserve(valid.size());
   for (size_t j = 0; j < valid.size(); ++j) {
-    inputs.push_back(PostInputFromDraft(drafts[valid[j]], classes[j], now));
+    scored.posts.push_back(
+        PostInputFromDraft(drafts[valid[j]], classes[j], now));
   }
-  if (inputs.empty()) return out;
   // Each draft is scored as of its planned publication (created_at).
   std::vector<FeatureRequest> requests;
-  requests.reserve(inputs.size());
-  for (const PostInput& p : inputs) requests.push_back({&p, p.created_at});
-  RR_ASSIGN_OR_RETURN(std::vector<ScoreResult> scored,
-                      ScoreInputs(requests, explain, language));
-  for (size_t j = 0; j < valid.size(); ++j) {
-    out[valid[j]] = std::move(scored[j]);
+  requests.reserve(scored.posts.size());
+  for (const PostInput& p : scored.posts) {
+    requests.push_back({&p, p.created_at});
   }
-  return out;
+  RR_RETURN_IF_ERROR(Predict(requests, model, &scored));
+  RR_ASSIGN_OR_RETURN(
+      std::vector<ScoreResult> results,
+      Results(scored, InOrder(valid.size()), model, explain, language));
+  for (size_t j = 0; j < valid.size(); ++j) {
+    (*out)[valid[j]] = std::move(results[j]);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<RankResult> Scorer::Rank(absl::Span<const std::string> post_ids,
                                         size_t limit,
                                         std::optional<absl::Time> as_of,
                                         bool explain,
-                                        absl::string_view language) {
+                                        absl::string_view language,
+                                        ShouldStop should_stop) {
   if (post_ids.size() > options_.max_candidates) {
     return absl::ResourceExhaustedError(
         absl::StrCat("post_ids: at most ", options_.max_candidates,
                      " candidates per request, got ", post_ids.size()));
   }
-  RR_ASSIGN_OR_RETURN(std::vector<std::optional<storage::PostRecord>> records,
-                      store_.MultiGetPosts(post_ids));
+  // One model set and one moment for every batch.
+  const std::shared_ptr<const ModelSet> set = models();
+  const absl::Time at = as_of.value_or(absl::Now());
   RankResult result;
-  std::vector<PostInput> inputs;
-  inputs.reserve(records.size());
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (!records[i].has_value()) {
-      result.unknown_ids.push_back(post_ids[i]);
-      continue;
-    }
-    inputs.push_back(PostInputFromRecord(*std::move(records[i])));
+  Predictions scored;
+  scored.posts.reserve(post_ids.size());
+  for (size_t start = 0; start < post_ids.size(); start += kRankBatch) {
+    if (should_stop()) return Stopped(start, post_ids.size(), "candidates");
+    RR_RETURN_IF_ERROR(PredictCandidates(post_ids.subspan(start, kRankBatch),
+                                         at, !as_of.has_value(), *set->live,
+                                         &scored, &result.unknown_ids));
   }
-  result.scored = inputs.size();
-  if (inputs.empty()) return result;
+  result.scored = scored.posts.size();
+  if (scored.posts.empty()) return result;
   RR_ASSIGN_OR_RETURN(
       result.top,
-      ScoreInputs(
-          RequestsAt(inputs, as_of.value_or(absl::Now()), !as_of.has_value()),
-          explain, language, limit == 0 ? inputs.size() : limit));
+      Results(scored, Best(scored.p, limit == 0 ? scored.p.size() : limit),
+              *set->live, explain, language));
   return result;
+}
+
+absl::Status Scorer::PredictCandidates(absl::Span<const std::string> ids,
+                                       absl::Time as_of, bool latest,
+                                       const Model& model, Predictions* scored,
+                                       std::vector<std::string>* unknown_ids) {
+  RR_ASSIGN_OR_RETURN(std::vector<std::optional<storage::PostRecord>> records,
+                      store_.MultiGetPosts(ids));
+  const size_t first = scored->posts.size();
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!records[i].has_value()) {
+      unknown_ids->push_back(ids[i]);
+      continue;
+    }
+    scored->posts.push_back(PostInputFromRecord(*std::move(records[i])));
+  }
+  if (scored->posts.size() == first) return absl::OkStatus();
+  return Predict(RequestsAt(absl::MakeConstSpan(scored->posts).subspan(first),
+                            as_of, latest),
+                 model, scored);
 }
 
 }  // namespace reachrank::ranking

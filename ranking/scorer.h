@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -68,6 +69,17 @@ absl::StatusOr<ModelSet> PriorModelSet();
 // up this much later.
 inline constexpr absl::Duration kServingContextTtl = absl::Minutes(5);
 
+// Asked before each batch of a long call (Rank, ScoreDrafts), on the
+// calling thread: true stops the call with CANCELLED and drops what it had
+// done, e.g. when its caller no longer waits for the answer.
+using ShouldStop = absl::FunctionRef<bool()>;
+inline bool NeverStop() { return false; }
+
+// Rank fetches and scores its candidates this many at a time; ScoreDrafts
+// classifies and scores its drafts this many at a time.
+inline constexpr size_t kRankBatch = 1000;
+inline constexpr size_t kDraftBatch = 256;
+
 struct ScorerOptions {
   LabelConfigs labels;
   FeatureOptions features;
@@ -107,28 +119,47 @@ class Scorer {
   // when unset); one result per draft. A draft without author_id, or by an
   // author the store does not know, is scored as a new account. An item
   // without platform gets its own INVALID_ARGUMENT. The call fails only
-  // when classification fails.
+  // when classification fails, or with CANCELLED when `should_stop` says
+  // so before a batch of kDraftBatch drafts.
   absl::StatusOr<std::vector<absl::StatusOr<ScoreResult>>> ScoreDrafts(
       absl::Span<const v1::Draft> drafts, bool explain,
-      absl::string_view language);
-  // Scores the candidates found (one MultiGet for posts, one for counters
-  // when as_of is nullopt) and returns the top `limit` (0: all), best
-  // first; unknown ids are listed. RESOURCE_EXHAUSTED for more than
-  // max_candidates ids.
+      absl::string_view language, ShouldStop should_stop = NeverStop);
+  // Scores the candidates found and returns the top `limit` (0: all), best
+  // first; unknown ids are listed. Candidates are fetched and scored
+  // kRankBatch at a time (one MultiGet for posts, one for counters when
+  // as_of is nullopt); `should_stop` is asked before each batch (CANCELLED).
+  // RESOURCE_EXHAUSTED for more than max_candidates ids.
   absl::StatusOr<RankResult> Rank(absl::Span<const std::string> post_ids,
-                                  size_t limit,
-                                  std::optional<absl::Time> as_of,
-                                  bool explain, absl::string_view language);
+                                  size_t limit, std::optional<absl::Time> as_of,
+                                  bool explain, absl::string_view language,
+                                  ShouldStop should_stop = NeverStop);
 
  private:
   Scorer(storage::Store& store, topics::TopicClassifier* classifier,
          ScorerOptions options, ModelSet models);
+  // Posts with their rows and p_reach under one model (scorer.cc).
+  struct Predictions;
+
   std::shared_ptr<const ModelSet> models() const;
-  // Scores the posts of `requests` (all published, or all drafts). When
-  // `keep` is set, only the `keep` best rows are returned, best first.
-  absl::StatusOr<std::vector<ScoreResult>> ScoreInputs(
-      absl::Span<const FeatureRequest> requests, bool explain,
-      absl::string_view language, std::optional<size_t> keep = std::nullopt);
+  // Computes the rows and p_reach of `requests` (posts of out->posts)
+  // under `model` and appends them to *out.
+  absl::Status Predict(absl::Span<const FeatureRequest> requests,
+                       const Model& model, Predictions* out);
+  // The results of scored.posts[i] for each i of `order`, in that order.
+  absl::StatusOr<std::vector<ScoreResult>> Results(
+      const Predictions& scored, absl::Span<const size_t> order,
+      const Model& model, bool explain, absl::string_view language) const;
+  // Fetches `ids` as of `as_of` and predicts the ones found into *scored;
+  // the others are appended to *unknown_ids.
+  absl::Status PredictCandidates(absl::Span<const std::string> ids,
+                                 absl::Time as_of, bool latest,
+                                 const Model& model, Predictions* scored,
+                                 std::vector<std::string>* unknown_ids);
+  // Scores drafts[start, start + kDraftBatch) into (*out)[start...].
+  absl::Status ScoreDraftBatch(absl::Span<const v1::Draft> drafts, size_t start,
+                               const Model& model, bool explain,
+                               absl::string_view language,
+                               std::vector<absl::StatusOr<ScoreResult>>* out);
 
   // Constant after construction.
   storage::Store& store_;

@@ -1,7 +1,11 @@
 #include "ranking/scorer.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -119,6 +123,54 @@ TEST_F(ScorerTest, RankRefusesTooManyCandidates) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_F(ScorerTest, RankAcrossBatchesScoresEachPostAsAlone) {
+  auto scorer = NewScorer();
+  std::vector<std::string> ids;
+  while (ids.size() < 2 * kRankBatch + 500) {
+    ids.push_back((*ids_)[ids.size() % ids_->size()]);
+  }
+  const absl::Time as_of = absl::Now();
+  auto ranked = scorer->Rank(ids, 0, as_of, false, "en");
+  ASSERT_TRUE(ranked.ok()) << ranked.status();
+  EXPECT_EQ(ranked->scored, ids.size());
+  ASSERT_EQ(ranked->top.size(), ids.size());
+  std::map<std::string, double> alone;  // post id -> p_reach scored alone
+  for (const ScoreResult& r : ranked->top) {
+    auto [it, first] = alone.try_emplace(r.id, 0.0);
+    if (first) {
+      auto score = scorer->ScorePost(r.id, as_of, false, "en");
+      ASSERT_TRUE(score.ok()) << score.status();
+      it->second = score->p_reach;
+    }
+    EXPECT_EQ(r.p_reach, it->second) << r.id;
+  }
+  EXPECT_EQ(alone.size(), std::min(ids.size(), ids_->size()));
+}
+
+TEST_F(ScorerTest, RankAsksBeforeEachBatchAndStopsWhenTold) {
+  auto scorer = NewScorer();
+  std::vector<std::string> ids;
+  while (ids.size() < 10000) ids.push_back((*ids_)[ids.size() % ids_->size()]);
+  int asked = 0;
+  auto ranked = scorer->Rank(ids, 10, std::nullopt, false, "en", [&asked] {
+    ++asked;
+    return false;
+  });
+  ASSERT_TRUE(ranked.ok()) << ranked.status();
+  EXPECT_EQ(asked, 10);  // 10,000 candidates, kRankBatch at a time
+  EXPECT_EQ(ranked->top.size(), 10u);
+
+  // Told to stop before the second batch: one batch of the ten was done.
+  asked = 0;
+  auto stopped = scorer->Rank(ids, 10, std::nullopt, false, "en",
+                              [&asked] { return ++asked == 2; });
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(stopped.status().message(),
+            "stopped after 1000 of 10000 candidates: the caller stopped "
+            "waiting");
+  EXPECT_EQ(asked, 2);
+}
+
 TEST_F(ScorerTest, ReloadSwapsAndRefusesAMismatchedModel) {
   auto scorer = NewScorer();
   const std::string good = dir_->Sub("models-good");
@@ -179,6 +231,55 @@ TEST_F(ScorerTest, DraftsGetTopicsAndPerItemErrors) {
   auto no_classifier = NewScorer();
   EXPECT_EQ(no_classifier->ScoreDrafts(drafts, false, "en").status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// Counts the Classify calls: one per batch of drafts.
+class CountingClassifier : public topics::TopicClassifier {
+ public:
+  absl::StatusOr<std::vector<topics::Classification>> Classify(
+      absl::Span<const topics::TextItem> items, int top_k) override {
+    ++calls;
+    return inner_.Classify(items, top_k);
+  }
+  std::string ModelVersion() const override { return inner_.ModelVersion(); }
+
+  int calls = 0;
+
+ private:
+  testing::FakeClassifier inner_{"travel"};
+};
+
+TEST_F(ScorerTest, DraftsAreScoredInBatchesAndStopWhenTold) {
+  CountingClassifier classifier;
+  auto scorer = NewScorer(&classifier);
+  auto record = store_->GetPost((*ids_)[0]);
+  ASSERT_TRUE(record.ok());
+  std::vector<v1::Draft> drafts(1000);
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    drafts[i].set_draft_id("d" + std::to_string(i));
+    drafts[i].set_platform(record->post().platform());
+    drafts[i].set_author_id(record->post().author_id());
+    drafts[i].set_text("How to: 5 tips for cheap trains");
+  }
+  drafts[700].clear_platform();
+
+  auto scored = scorer->ScoreDrafts(drafts, false, "en");
+  ASSERT_TRUE(scored.ok()) << scored.status();
+  EXPECT_EQ(classifier.calls, 4);  // 1,000 drafts, kDraftBatch at a time
+  ASSERT_EQ(scored->size(), drafts.size());
+  ASSERT_TRUE((*scored)[999].ok()) << (*scored)[999].status();
+  EXPECT_EQ((*scored)[999]->id, "d999");
+  EXPECT_EQ((*scored)[700].status().message(),
+            "drafts[700]: platform must be non-empty");
+
+  // Told to stop before the second batch: only the first was classified.
+  classifier.calls = 0;
+  int asked = 0;
+  auto stopped = scorer->ScoreDrafts(drafts, false, "en",
+                                     [&asked] { return ++asked == 2; });
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(asked, 2);
+  EXPECT_EQ(classifier.calls, 1);
 }
 
 TEST_F(ScorerTest, DraftsOfUnknownAuthorsAreNewAccountsWithCleanReasons) {

@@ -93,12 +93,14 @@ absl::Status RankCore::ScoreDraft(const v1::ScoreRequest& request,
 }
 
 absl::Status RankCore::ScoreDrafts(const v1::ScoreDraftsRequest& request,
-                                   v1::ScoreDraftsResponse* response) {
+                                   v1::ScoreDraftsResponse* response,
+                                   ranking::ShouldStop should_stop) {
   if (absl::Status s = ValidateScoreDraftsRequest(request); !s.ok()) return s;
   ValidDrafts valid = SplitValidDrafts(request, response);
   if (valid.drafts.empty()) return absl::OkStatus();
-  auto scored = scorer_.ScoreDrafts(valid.drafts, request.explain(),
-                                    ReasonLanguage(request.language()));
+  auto scored =
+      scorer_.ScoreDrafts(valid.drafts, request.explain(),
+                          ReasonLanguage(request.language()), should_stop);
   if (!scored.ok()) return scored.status();
   for (size_t j = 0; j < valid.drafts.size(); ++j) {
     const absl::StatusOr<ranking::ScoreResult>& score = (*scored)[j];
@@ -121,7 +123,8 @@ absl::Status RankCore::ScoreDrafts(const v1::ScoreDraftsRequest& request,
 }
 
 absl::Status RankCore::Rank(const v1::RankRequest& request,
-                            v1::RankResponse* response) {
+                            v1::RankResponse* response,
+                            ranking::ShouldStop should_stop) {
   if (absl::Status s = ValidateRankRequest(request, absl::Now()); !s.ok()) {
     return s;
   }
@@ -129,7 +132,7 @@ absl::Status RankCore::Rank(const v1::RankRequest& request,
                                      request.post_ids().end());
   absl::StatusOr<ranking::RankResult> ranked = scorer_.Rank(
       ids, request.limit(), ToAsOf(request.has_as_of(), request.as_of()),
-      request.explain(), ReasonLanguage(request.language()));
+      request.explain(), ReasonLanguage(request.language()), should_stop);
   if (!ranked.ok()) return ranked.status();
   for (const ranking::ScoreResult& score : ranked->top) {
     ToReachScore(score, response->add_scores());

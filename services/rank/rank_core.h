@@ -46,12 +46,18 @@ class RankCore {
   // Scores one message of drafts: a score per valid draft (in request
   // order) and an ItemStatus per refused one. Fails as a whole only for a
   // bad message (empty: INVALID_ARGUMENT, over 1,000 drafts:
-  // RESOURCE_EXHAUSTED, bad language) or when classification fails.
-  absl::Status ScoreDrafts(const v1::ScoreDraftsRequest& request,
-                           v1::ScoreDraftsResponse* response);
+  // RESOURCE_EXHAUSTED, bad language), when classification fails, or with
+  // CANCELLED when `should_stop` (asked before each ranking::kDraftBatch
+  // drafts) says so; nothing is answered then.
+  absl::Status ScoreDrafts(
+      const v1::ScoreDraftsRequest& request, v1::ScoreDraftsResponse* response,
+      ranking::ShouldStop should_stop = ranking::NeverStop);
   // The top `limit` candidates (0: all) by p_reach, unknown ids listed.
-  // RESOURCE_EXHAUSTED over the scorer's max_candidates ids.
-  absl::Status Rank(const v1::RankRequest& request, v1::RankResponse* response);
+  // RESOURCE_EXHAUSTED over the scorer's max_candidates ids; CANCELLED,
+  // with nothing answered or counted, when `should_stop` (asked before each
+  // ranking::kRankBatch candidates) says so.
+  absl::Status Rank(const v1::RankRequest& request, v1::RankResponse* response,
+                    ranking::ShouldStop should_stop = ranking::NeverStop);
   // Loads the model set in `dir` ("" : the configured one) beside the
   // serving one and swaps it in. FAILED_PRECONDITION naming the directory
   // and the problem when it is refused; the old set keeps serving.

@@ -151,6 +151,35 @@ TEST_F(RankCoreTest, RankReturnsTheTopAndListsUnknownIds) {
   EXPECT_EQ(Metric("reachrank_rank_candidates_total{result=\"unknown\"}"), 4);
 }
 
+TEST_F(RankCoreTest, RankStopsBetweenBatchesAndAnswersNothing) {
+  v1::RankRequest request;
+  for (int i = 0; i < 10000; ++i) request.add_post_ids(i % 2 ? "p1" : "p2");
+  v1::RankResponse response;
+  int asked = 0;
+  absl::Status s =
+      core_->Rank(request, &response, [&asked] { return ++asked == 3; });
+  EXPECT_EQ(s.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(asked, 3);  // two batches of ten were done
+  EXPECT_EQ(response.scores_size(), 0);
+  EXPECT_EQ(Metric("reachrank_rank_candidates_total{result=\"scored\"}"), 0);
+  EXPECT_EQ(Metric("reachrank_rank_scores_count{kind=\"post\"}"), 0);
+}
+
+TEST_F(RankCoreTest, ScoreDraftsStopsBetweenBatches) {
+  v1::ScoreDraftsRequest request;
+  for (int i = 0; i < 1000; ++i) {
+    *request.add_drafts() = Draft("d" + std::to_string(i));
+  }
+  v1::ScoreDraftsResponse response;
+  int asked = 0;
+  absl::Status s =
+      core_->ScoreDrafts(request, &response, [&asked] { return ++asked == 2; });
+  EXPECT_EQ(s.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(asked, 2);
+  EXPECT_EQ(response.scores_size(), 0);
+  EXPECT_EQ(Metric("reachrank_rank_scores_count{kind=\"draft\"}"), 0);
+}
+
 TEST_F(RankCoreTest, RankOverTheLimitIsResourceExhausted) {
   ranking::ScorerOptions scorer_options;
   scorer_options.max_candidates = 2;

@@ -19,17 +19,20 @@ RankingServiceImpl::ScoreDrafts(grpc::CallbackServerContext* context) {
   return services::StartOrderedBidi<v1::ScoreDraftsRequest,
                                     v1::ScoreDraftsResponse>(
       context, limit_,
-      [this](const v1::ScoreDraftsRequest& request,
-             v1::ScoreDraftsResponse* response) {
-        return core_.ScoreDrafts(request, response);
+      [this, context](const v1::ScoreDraftsRequest& request,
+                      v1::ScoreDraftsResponse* response) {
+        return core_.ScoreDrafts(request, response,
+                                 [context] { return context->IsCancelled(); });
       });
 }
 
 grpc::ServerUnaryReactor* RankingServiceImpl::Rank(
     grpc::CallbackServerContext* context, const v1::RankRequest* request,
     v1::RankResponse* response) {
-  return services::RunUnary(context, limit_,
-                            [&] { return core_.Rank(*request, response); });
+  return services::RunUnary(context, limit_, [&] {
+    return core_.Rank(*request, response,
+                      [context] { return context->IsCancelled(); });
+  });
 }
 
 grpc::ServerUnaryReactor* RankingServiceImpl::ReloadModel(

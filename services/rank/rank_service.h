@@ -32,9 +32,13 @@ class RankingServiceImpl final : public v1::RankingService::CallbackService {
   grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
                                   const v1::ScoreRequest* request,
                                   v1::ScoreResponse* response) override;
-  // A cancelled stream stops before its next message.
+  // A cancelled stream (or one past its deadline) stops before its next
+  // message, and within a message before its next ranking::kDraftBatch
+  // drafts: CANCELLED.
   grpc::ServerBidiReactor<v1::ScoreDraftsRequest, v1::ScoreDraftsResponse>*
   ScoreDrafts(grpc::CallbackServerContext* context) override;
+  // A cancelled call (or one past its deadline) stops before its next
+  // ranking::kRankBatch candidates: CANCELLED.
   grpc::ServerUnaryReactor* Rank(grpc::CallbackServerContext* context,
                                  const v1::RankRequest* request,
                                  v1::RankResponse* response) override;

@@ -8,15 +8,60 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "services/common/server_runner.h"
+#include "services/common/test_support.h"
 #include "services/rank/rank_test_fixture.h"
 
 namespace reachrank::rank {
 namespace {
 
 using ::testing::HasSubstr;
+
+// A classifier whose first call waits until the test opens the gate, so a
+// call can be cancelled while its first batch of drafts is in the works.
+class GatedClassifier final : public topics::TopicClassifier {
+ public:
+  absl::StatusOr<std::vector<topics::Classification>> Classify(
+      absl::Span<const topics::TextItem> items, int top_k) override {
+    if (calls_.fetch_add(1) == 0) {
+      entered.Notify();
+      open.WaitForNotification();
+    }
+    return inner_.Classify(items, top_k);
+  }
+  std::string ModelVersion() const override { return inner_.ModelVersion(); }
+  int calls() const { return calls_.load(); }
+
+  absl::Notification entered;
+  absl::Notification open;
+
+ private:
+  std::atomic<int> calls_{0};
+  ranking::testing::FakeClassifier inner_{"travel"};
+};
+
+// Keeps the server context of the call in progress (the tests make one).
+class ContextCapture final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit ContextCapture(std::atomic<grpc::ServerContextBase*>* context)
+      : context_(context) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    context_->store(info->server_context());
+    return nullptr;
+  }
+
+ private:
+  std::atomic<grpc::ServerContextBase*>* const context_;
+};
 
 class RankServiceTest : public testing::RankFixture {
  protected:
@@ -109,6 +154,88 @@ TEST_F(RankServiceTest, UnaryCallsKeepTheirCodes) {
   s = stub_->ReloadModel(&reload_context, reload, &reloaded);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(service_->core().model_version(), "prior-v1");
+}
+
+// A ScoreDrafts message of 1,000 drafts (four batches) whose call ends
+// while its first batch is classified: the handler does no further batch.
+class CancelledDraftsTest : public RankServiceTest {
+ protected:
+  void SetUp() override {
+    RankServiceTest::SetUp();
+    auto scorer = ranking::Scorer::Create(*store_, &gated_, {});
+    ASSERT_TRUE(scorer.ok()) << scorer.status();
+    gated_scorer_ = std::move(*scorer);
+    gated_service_ =
+        std::make_unique<RankingServiceImpl>(*gated_scorer_, *metrics_);
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(std::make_unique<ContextCapture>(&server_context_));
+    auto server = services::GrpcServer::Start(
+        {"127.0.0.1:0"},
+        {{v1::RankingService::service_full_name(), gated_service_.get()}},
+        std::move(interceptors));
+    ASSERT_TRUE(server.ok()) << server.status();
+    gated_server_ = std::move(*server);
+    gated_stub_ = v1::RankingService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(gated_server_->port()),
+        grpc::InsecureChannelCredentials()));
+  }
+  void TearDown() override {
+    if (!gated_.open.HasBeenNotified()) gated_.open.Notify();
+    gated_server_.reset();
+    RankServiceTest::TearDown();
+  }
+
+  // Sends the message on `context`, calls `end` once the first batch is
+  // being classified, waits until the server sees the call ended (a
+  // bounded wait, not a timing under test), then lets the batch finish.
+  // Returns the call's status as the client saw it.
+  grpc::Status SendAndEnd(grpc::ClientContext& context,
+                          const std::function<void()>& end) {
+    auto stream = gated_stub_->ScoreDrafts(&context);
+    stream->Write(Message(1000, "d"));
+    gated_.entered.WaitForNotification();
+    end();
+    const absl::Time give_up = absl::Now() + absl::Seconds(60);
+    while (!server_context_.load()->IsCancelled() && absl::Now() < give_up) {
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    EXPECT_TRUE(server_context_.load()->IsCancelled());
+    gated_.open.Notify();
+    grpc::Status status = stream->Finish();
+    gated_server_->Shutdown();  // waits for the handler to return
+    return status;
+  }
+
+  GatedClassifier gated_;
+  std::unique_ptr<ranking::Scorer> gated_scorer_;
+  std::unique_ptr<RankingServiceImpl> gated_service_;
+  std::atomic<grpc::ServerContextBase*> server_context_{nullptr};
+  std::unique_ptr<services::GrpcServer> gated_server_;
+  std::unique_ptr<v1::RankingService::Stub> gated_stub_;
+};
+
+TEST_F(CancelledDraftsTest, ACancelledCallStopsAfterTheBatchInProgress) {
+  grpc::ClientContext context;
+  grpc::Status status =
+      SendAndEnd(context, [&context] { context.TryCancel(); });
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(gated_.calls(), 1);  // of the four batches
+  EXPECT_EQ(reachrank::testing::MetricValue(
+                MetricsText(), "reachrank_rank_scores_count{kind=\"draft\"}")
+                .value_or(-1),
+            0);
+}
+
+TEST_F(CancelledDraftsTest, ACallPastItsDeadlineStopsAfterTheBatchInProgress) {
+  grpc::ClientContext context;
+  // Long enough to reach the handler on a loaded machine; the wait in
+  // SendAndEnd is for the deadline to pass.
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  grpc::Status status = SendAndEnd(context, [] {});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(gated_.calls(), 1);
 }
 
 }  // namespace
