@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "ranking/feature_names.h"
+#include "ranking/model/model.h"
 #include "ranking/prior.h"
 
 namespace reachrank::ranking {
@@ -245,6 +246,36 @@ TEST(PriorTest, CenteredRowHasTheCenterMargin) {
   ASSERT_TRUE(
       (*model)->PredictMargin(row.data(), 1, kNumDraftFeatures, &margin).ok());
   EXPECT_NEAR(margin, PriorCenterMargin(FeatureSet::kDraft), 1e-4);
+}
+
+// Unknown is neutral: a missing feature takes its center, so a row with
+// every feature missing scores the center margin, every contribution is 0,
+// and the prior written to a directory scores it the same when loaded.
+TEST(PriorTest, MissingFeaturesMoveNothing) {
+  for (FeatureSet set : {FeatureSet::kDraft, FeatureSet::kLive}) {
+    auto model = MakePriorModel(set);
+    ASSERT_TRUE(model.ok()) << model.status();
+    const size_t n = NumFeatures(set);
+    const std::vector<float> row(n, std::numeric_limits<float>::quiet_NaN());
+    float margin = 0;
+    ASSERT_TRUE((*model)->PredictMargin(row.data(), 1, n, &margin).ok());
+    EXPECT_NEAR(margin, PriorCenterMargin(set), 1e-4);
+    std::vector<float> c(n + 1);
+    ASSERT_TRUE((*model)->PredictContributions(row.data(), 1, n, c.data()).ok());
+    for (size_t i = 0; i < n; ++i) {
+      EXPECT_NEAR(c[i], 0.0f, 1e-6) << FeatureNames(set)[i];
+    }
+    EXPECT_NEAR(c[n], margin, 1e-4);
+
+    const std::string dir =
+        ::testing::TempDir() + "prior_missing_" + std::to_string(n);
+    ASSERT_TRUE(WritePriorModelDir(set, dir).ok());
+    auto loaded = Model::Load(dir, FeatureNames(set));
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    float loaded_margin = 0;
+    ASSERT_TRUE((*loaded)->PredictMargin(row.data(), 1, n, &loaded_margin).ok());
+    EXPECT_NEAR(loaded_margin, margin, 1e-4);
+  }
 }
 
 }  // namespace

@@ -70,14 +70,12 @@ const std::vector<PriorTerm>& LiveTerms() {
   return *terms;
 }
 
-// Serves a LogisticModel and reports contributions relative to centers.
+// Serves a LogisticModel whose missing values are the centers, and reports
+// contributions relative to them.
 class PriorModel final : public Model {
  public:
-  PriorModel(ModelMetadata meta, LogisticModel logistic,
-             std::vector<double> centers)
-      : Model(std::move(meta)),
-        logistic_(std::move(logistic)),
-        centers_(std::move(centers)) {}
+  PriorModel(ModelMetadata meta, LogisticModel logistic)
+      : Model(std::move(meta)), logistic_(std::move(logistic)) {}
 
   absl::Status PredictMargin(const float* rows, size_t n_rows, size_t n,
                              float* out) const override {
@@ -91,11 +89,12 @@ class PriorModel final : public Model {
                                     size_t n, float* out) const override {
     RR_RETURN_IF_ERROR(logistic_.PredictContributions(rows, n_rows, n, out));
     const std::vector<double>& w = logistic_.weights();
+    const std::vector<double>& centers = logistic_.missing_values();
     for (size_t r = 0; r < n_rows; ++r) {
       float* c = out + r * (n + 1);
       for (size_t i = 0; i < n; ++i) {
-        const double shift = w[i] * centers_[i];
-        c[i] = static_cast<float>(c[i] - shift);  // NaN rows: c[i] was 0
+        const double shift = w[i] * centers[i];
+        c[i] = static_cast<float>(c[i] - shift);  // NaN: now exactly 0
         c[n] = static_cast<float>(c[n] + shift);
       }
     }
@@ -104,7 +103,6 @@ class PriorModel final : public Model {
 
  private:
   const LogisticModel logistic_;
-  const std::vector<double> centers_;  // per feature, 0 without a term
 };
 
 ModelMetadata PriorMetadata(FeatureSet set) {
@@ -129,6 +127,14 @@ std::map<std::string, double> WeightMap(FeatureSet set) {
   return weights;
 }
 
+// A missing feature takes its center: unknown is neutral, it moves the
+// margin neither way (docs/model.md, "Prior").
+std::map<std::string, double> CenterMap(FeatureSet set) {
+  std::map<std::string, double> centers;
+  for (const PriorTerm& t : PriorTerms(set)) centers[t.feature] = t.center;
+  return centers;
+}
+
 absl::Status WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
@@ -147,20 +153,13 @@ double PriorCenterMargin(FeatureSet) { return kCenterMargin; }
 
 absl::StatusOr<std::unique_ptr<Model>> MakePriorModel(FeatureSet set) {
   absl::StatusOr<LogisticModel> logistic = LogisticModel::Create(
-      Intercept(set), WeightMap(set), FeatureNames(set));
+      Intercept(set), WeightMap(set), FeatureNames(set), CenterMap(set));
   if (!logistic.ok()) {
     return absl::InternalError(
         absl::StrCat("prior terms: ", logistic.status().message()));
   }
-  std::map<std::string, double> center_of;
-  for (const PriorTerm& t : PriorTerms(set)) center_of[t.feature] = t.center;
-  std::vector<double> centers;
-  for (const std::string& name : FeatureNames(set)) {
-    auto it = center_of.find(name);
-    centers.push_back(it == center_of.end() ? 0.0 : it->second);
-  }
-  return std::make_unique<PriorModel>(PriorMetadata(set), *std::move(logistic),
-                                      std::move(centers));
+  return std::make_unique<PriorModel>(PriorMetadata(set),
+                                      *std::move(logistic));
 }
 
 absl::Status WritePriorModelDir(FeatureSet set, const std::string& dir) {
@@ -168,7 +167,8 @@ absl::Status WritePriorModelDir(FeatureSet set, const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir));
   nlohmann::json model = {{"intercept", Intercept(set)},
-                          {"weights", WeightMap(set)}};
+                          {"weights", WeightMap(set)},
+                          {"missing", CenterMap(set)}};
   nlohmann::json meta = {
       {"model_version", kPriorVersion},
       {"model_type", "logistic"},

@@ -14,9 +14,55 @@
 namespace reachrank::ranking {
 namespace {
 
-// A NaN input contributes nothing: the prior treats unknown as neutral.
-inline double Term(double weight, float x) {
-  return std::isnan(x) ? 0.0 : weight * static_cast<double>(x);
+// Reads the object `key` of `doc`, feature -> number.
+absl::StatusOr<std::map<std::string, double>> NumberMap(
+    const json_util::Json& doc, const std::string& key) {
+  std::map<std::string, double> values;
+  RR_ASSIGN_OR_RETURN(const json_util::Json* object,
+                      json_util::Member(doc, "", key));
+  if (!object->is_object()) {
+    return absl::InvalidArgumentError(absl::StrCat(key, ": must be an object"));
+  }
+  for (auto it = object->begin(); it != object->end(); ++it) {
+    RR_ASSIGN_OR_RETURN(
+        values[it.key()],
+        json_util::Number(it.value(), json_util::Path(key, it.key())));
+  }
+  return values;
+}
+
+// Index of every name of `order`; INVALID_ARGUMENT naming a repeated one.
+absl::StatusOr<std::map<std::string, size_t>> IndexOf(
+    const std::vector<std::string>& order) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (!index.emplace(order[i], i).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("feature '", order[i], "' is listed twice"));
+    }
+  }
+  return index;
+}
+
+// `values` laid out in feature order (0 where absent); INVALID_ARGUMENT for
+// an unknown feature or a non-finite value, naming `what`.
+absl::StatusOr<std::vector<double>> InOrder(
+    const std::map<std::string, double>& values,
+    const std::map<std::string, size_t>& index, const std::string& what) {
+  std::vector<double> out(index.size(), 0.0);
+  for (const auto& [name, value] : values) {
+    auto it = index.find(name);
+    if (it == index.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": '", name, "' is not a model feature"));
+    }
+    if (!std::isfinite(value)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ".", name, ": must be finite"));
+    }
+    out[it->second] = value;
+  }
+  return out;
 }
 
 absl::StatusOr<LogisticModel> ParseImpl(absl::string_view text,
@@ -27,53 +73,31 @@ absl::StatusOr<LogisticModel> ParseImpl(absl::string_view text,
                       json_util::Member(doc, "", "intercept"));
   RR_ASSIGN_OR_RETURN(double intercept,
                       json_util::Number(*intercept_json, "intercept"));
-  RR_ASSIGN_OR_RETURN(const Json* weights_json,
-                      json_util::Member(doc, "", "weights"));
-  if (!weights_json->is_object()) {
-    return absl::InvalidArgumentError("weights: must be an object");
+  RR_ASSIGN_OR_RETURN(auto weights, NumberMap(doc, "weights"));
+  std::map<std::string, double> missing;  // optional
+  if (json_util::HasMember(doc, "missing")) {
+    RR_ASSIGN_OR_RETURN(missing, NumberMap(doc, "missing"));
   }
-  std::map<std::string, double> weights;
-  for (auto it = weights_json->begin(); it != weights_json->end(); ++it) {
-    RR_ASSIGN_OR_RETURN(
-        weights[it.key()],
-        json_util::Number(it.value(), json_util::Path("weights", it.key())));
-  }
-  return LogisticModel::Create(intercept, weights, std::move(order));
+  return LogisticModel::Create(intercept, weights, std::move(order), missing);
 }
 
 }  // namespace
 
 absl::StatusOr<LogisticModel> LogisticModel::Create(
     double intercept, const std::map<std::string, double>& weights,
-    std::vector<std::string> feature_order) {
+    std::vector<std::string> feature_order,
+    const std::map<std::string, double>& missing) {
   if (feature_order.empty()) {
     return absl::InvalidArgumentError("feature order is empty");
   }
   if (!std::isfinite(intercept)) {
     return absl::InvalidArgumentError("intercept must be finite");
   }
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < feature_order.size(); ++i) {
-    if (!index.emplace(feature_order[i], i).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("feature '", feature_order[i], "' is listed twice"));
-    }
-  }
+  RR_ASSIGN_OR_RETURN(auto index, IndexOf(feature_order));
   LogisticModel model;
   model.intercept_ = intercept;
-  model.weights_.assign(feature_order.size(), 0.0);
-  for (const auto& [name, weight] : weights) {
-    auto it = index.find(name);
-    if (it == index.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("weights: '", name, "' is not a model feature"));
-    }
-    if (!std::isfinite(weight)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("weights.", name, ": must be finite"));
-    }
-    model.weights_[it->second] = weight;
-  }
+  RR_ASSIGN_OR_RETURN(model.weights_, InOrder(weights, index, "weights"));
+  RR_ASSIGN_OR_RETURN(model.missing_, InOrder(missing, index, "missing"));
   model.feature_order_ = std::move(feature_order);
   return model;
 }
@@ -115,7 +139,7 @@ absl::Status LogisticModel::PredictMargin(const float* rows, size_t n_rows,
   for (size_t r = 0; r < n_rows; ++r) {
     const float* row = rows + r * n_features;
     double margin = intercept_;
-    for (size_t f = 0; f < n_features; ++f) margin += Term(weights_[f], row[f]);
+    for (size_t f = 0; f < n_features; ++f) margin += Term(f, row[f]);
     out[r] = static_cast<float>(margin);
   }
   return absl::OkStatus();
@@ -139,7 +163,7 @@ absl::Status LogisticModel::PredictContributions(const float* rows,
     const float* row = rows + r * n_features;
     float* dst = out + r * (n_features + 1);
     for (size_t f = 0; f < n_features; ++f) {
-      dst[f] = static_cast<float>(Term(weights_[f], row[f]));
+      dst[f] = static_cast<float>(Term(f, row[f]));
     }
     dst[n_features] = static_cast<float>(intercept_);
   }

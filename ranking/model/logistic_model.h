@@ -4,6 +4,7 @@
 #ifndef REACHRANK_RANKING_MODEL_LOGISTIC_MODEL_H_
 #define REACHRANK_RANKING_MODEL_LOGISTIC_MODEL_H_
 
+#include <cmath>
 #include <cstddef>
 #include <map>
 #include <string>
@@ -19,28 +20,33 @@ namespace reachrank::ranking {
 class LogisticModel {
  public:
   // `feature_order` is the column order of the rows to score (non-empty,
-  // unique names). A weight naming a feature not in it, a non-finite weight
-  // or intercept fail with INVALID_ARGUMENT. A feature without a weight has
-  // weight 0.
+  // unique names). `missing` is the value a feature takes when a row has
+  // NaN for it (default 0, so a missing feature contributes nothing). A
+  // weight or missing value naming a feature not in `feature_order`, or a
+  // non-finite weight, missing value or intercept, fails with
+  // INVALID_ARGUMENT. A feature without a weight has weight 0.
   static absl::StatusOr<LogisticModel> Create(
       double intercept, const std::map<std::string, double>& weights,
-      std::vector<std::string> feature_order);
-  // Parses `{"intercept": -1.5, "weights": {"feature": 0.3, ...}}` and
-  // calls Create(). Never throws; malformed JSON is INVALID_ARGUMENT.
+      std::vector<std::string> feature_order,
+      const std::map<std::string, double>& missing = {});
+  // Parses `{"intercept": -1.5, "weights": {"feature": 0.3, ...},
+  // "missing": {"feature": 0.5, ...}}` ("missing" optional) and calls
+  // Create(). Never throws; malformed JSON is INVALID_ARGUMENT.
   static absl::StatusOr<LogisticModel> ParseJson(
       absl::string_view json, std::vector<std::string> feature_order);
   // Reads `path` and parses it as above; NOT_FOUND if it cannot be opened.
   static absl::StatusOr<LogisticModel> LoadFile(
       const std::string& path, std::vector<std::string> feature_order);
 
-  // Row-major rows of num_features() values; a missing value (NaN)
-  // contributes 0. Fail with INVALID_ARGUMENT if n_features differs.
+  // Row-major rows of num_features() values; a missing value (NaN) is
+  // replaced by the feature's missing value. Fail with INVALID_ARGUMENT if
+  // n_features differs.
   absl::Status PredictMargin(const float* rows, size_t n_rows,
                              size_t n_features, float* out) const;
   absl::Status PredictProbability(const float* rows, size_t n_rows,
                                   size_t n_features, float* out) const;
-  // Per row: weight_i * x_i for each feature, then the intercept; they sum
-  // to the margin.
+  // Per row: weight_i * x_i for each feature (x_i = its missing value where
+  // NaN), then the intercept; they sum to the margin.
   absl::Status PredictContributions(const float* rows, size_t n_rows,
                                     size_t n_features, float* out) const;
 
@@ -51,15 +57,22 @@ class LogisticModel {
   double intercept() const { return intercept_; }
   // Weight of each feature, in feature_names() order.
   const std::vector<double>& weights() const { return weights_; }
+  // Value used for NaN, per feature, in feature_names() order.
+  const std::vector<double>& missing_values() const { return missing_; }
 
  private:
   LogisticModel() = default;
   absl::Status CheckShape(size_t n_features) const;
+  // weights_[f] * row value, or * missing_[f] where the value is NaN.
+  double Term(size_t f, float x) const {
+    return weights_[f] * (std::isnan(x) ? missing_[f] : static_cast<double>(x));
+  }
 
   // Constant after construction.
   double intercept_ = 0.0;
   std::vector<std::string> feature_order_;
   std::vector<double> weights_;
+  std::vector<double> missing_;
 };
 
 }  // namespace reachrank::ranking

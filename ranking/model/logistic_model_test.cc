@@ -37,6 +37,33 @@ TEST(LogisticModelTest, MarginProbabilityAndExactContributions) {
                                                -2.0f, 0.0f, -1.5f));
 }
 
+TEST(LogisticModelTest, MissingValuesReplaceNaN) {
+  absl::StatusOr<LogisticModel> model = LogisticModel::ParseJson(
+      R"({"intercept": 1, "weights": {"niche_focus": 2.0, "saturation": -0.5},
+          "missing": {"niche_focus": 0.25}})",
+      kOrder);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->missing_values(), (std::vector<double>{0.25, 0.0, 0.0}));
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float row[3] = {nan, nan, 3.0f};  // 1 + 2 * 0.25 - 0.5 * 0 = 1.5
+  float margin = 0, contribs[4];
+  ASSERT_TRUE(model->PredictMargin(row, 1, 3, &margin).ok());
+  EXPECT_FLOAT_EQ(margin, 1.5f);
+  ASSERT_TRUE(model->PredictContributions(row, 1, 3, contribs).ok());
+  EXPECT_THAT(contribs, ::testing::ElementsAre(0.5f, 0.0f, 0.0f, 1.0f));
+
+  auto parse = [](const std::string& json) {
+    return std::string(LogisticModel::ParseJson(json, kOrder).status().message());
+  };
+  EXPECT_THAT(parse(R"({"intercept": 0, "weights": {}, "missing": {"x": 1}})"),
+              HasSubstr("missing: 'x' is not a model feature"));
+  EXPECT_THAT(parse(R"({"intercept": 0, "weights": {}, "missing": [1]})"),
+              HasSubstr("missing: must be an object"));
+  EXPECT_THAT(
+      parse(R"({"intercept": 0, "weights": {}, "missing": {"saturation": "a"}})"),
+      HasSubstr("missing.saturation: must be a number"));
+}
+
 TEST(LogisticModelTest, RefusesBadInput) {
   auto parse = [](const std::string& json) {
     return LogisticModel::ParseJson(json, kOrder).status();
