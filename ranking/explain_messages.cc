@@ -214,11 +214,25 @@ double At(absl::Span<const float> row, int f) {
 
 // A figure as the sentences of `lang` print it; only called for finite
 // values. German writes a decimal comma ("6,5"), en and zh a point.
+// Whole numbers from 10 up, in groups of three digits: "12,000" in en and
+// zh from 1,000, "12.000" in de from 10.000 (German leaves four digits
+// ungrouped); below 10 one decimal, a comma in de ("6,5").
 std::string Number(double x, absl::string_view lang) {
-  if (std::abs(x) >= 10) return absl::StrFormat("%.0f", x);
-  std::string s = absl::StrFormat("%.1f", x);
-  if (absl::EndsWith(s, ".0")) s.resize(s.size() - 2);
-  if (lang == "de") std::replace(s.begin(), s.end(), '.', ',');
+  const bool de = lang == "de";
+  if (std::abs(x) < 10) {
+    std::string s = absl::StrFormat("%.1f", x);
+    if (absl::EndsWith(s, ".0")) s.resize(s.size() - 2);
+    if (de) std::replace(s.begin(), s.end(), '.', ',');
+    return s;
+  }
+  std::string s = absl::StrFormat("%.0f", x);
+  const size_t first = s[0] == '-' ? 1 : 0;  // first digit
+  if (s.size() - first < (de ? 5u : 4u)) return s;
+  // Inserting at i leaves the positions before i in place.
+  for (size_t i = s.size(); i > first + 3;) {
+    i -= 3;
+    s.insert(i, de ? "." : ",");
+  }
   return s;
 }
 

@@ -67,6 +67,27 @@ TEST(ExplainTest, GermanWritesADecimalComma) {
             "本周「旅行」话题的新帖数量是陌生人需求的6.5倍");
 }
 
+TEST(ExplainTest, LargeNumbersAreGroupedPerLanguage) {
+  std::vector<float> row = Row();
+  row[kAcctStrangerReachLog] = std::log1p(12000.0f);
+  EXPECT_EQ(FactorMessage("account_history", true, row, "travel", "en"),
+            "Your recent posts reached strangers: about 12,000 stranger "
+            "impressions per post");
+  EXPECT_EQ(FactorMessage("account_history", true, row, "travel", "de"),
+            "Deine letzten Beiträge erreichten Fremde: etwa 12.000 "
+            "Impressionen von Fremden pro Beitrag");
+  EXPECT_EQ(FactorMessage("account_history", true, row, "travel", "zh"),
+            "你最近的帖子触达了陌生人：平均每帖约12,000次陌生人曝光");
+  row[kAcctStrangerReachLog] = std::log1p(1500.0f);  // de: 4 digits ungrouped
+  EXPECT_EQ(FactorMessage("account_history", true, row, "travel", "de"),
+            "Deine letzten Beiträge erreichten Fremde: etwa 1500 "
+            "Impressionen von Fremden pro Beitrag");
+  row[kAcctStrangerReachLog] = std::log1p(1234567.0f);
+  EXPECT_EQ(FactorMessage("account_history", true, row, "travel", "en"),
+            "Your recent posts reached strangers: about 1,234,567 stranger "
+            "impressions per post");
+}
+
 TEST(ExplainTest, MissingFiguresAreWordedNotPrinted) {
   const std::vector<float> empty(kNumFeatures, kNaN);
   for (const char* language : {"en", "de", "zh"}) {
