@@ -61,19 +61,31 @@ std::string FreshDir(const std::string& name) {
   return dir;
 }
 
+// `reachrank train --csv` on the bundled table (label shares >= 1400) into
+// a fresh directory `name`, with model version `version` and `flags`; the
+// output, and the model it wrote (or why it cannot be loaded).
+struct OnpRun {
+  Result result;
+  absl::StatusOr<std::unique_ptr<ranking::Model>> model;
+};
+OnpRun TrainOnp(const std::string& name, const std::string& version,
+                const std::string& flags) {
+  const std::string dir = FreshDir(name);
+  OnpRun run;
+  run.result = RunCli(absl::StrCat(
+      "train --csv '", REACHRANK_ONP_CSV, "' --label shares --threshold 1400 ",
+      "--model-version ", version, " --out '", dir, "' ", flags));
+  run.model = ranking::Model::LoadAnyFeatures(dir);
+  return run;
+}
+
 TEST(TrainCommandTest, OnlineNewsPopularityHoldoutAuc) {
-  const std::string dir = FreshDir("onp");
-  const Result r = RunCli(absl::StrCat("train --csv '", REACHRANK_ONP_CSV,
-                                       "' --label shares --threshold 1400 "
-                                       "--model-version onp-test --out '",
-                                       dir, "'"));
+  const OnpRun run = TrainOnp("onp", "onp-test", "");
+  const Result& r = run.result;
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("holdout: 7929 rows"));
-
-  absl::StatusOr<std::unique_ptr<ranking::Model>> model =
-      ranking::Model::LoadAnyFeatures(dir);
-  ASSERT_TRUE(model.ok()) << model.status();
-  const ranking::ModelMetadata& meta = (*model)->metadata();
+  ASSERT_TRUE(run.model.ok()) << run.model.status();
+  const ranking::ModelMetadata& meta = (*run.model)->metadata();
   EXPECT_EQ(meta.model_version, "onp-test");
   EXPECT_EQ(meta.label.counter, "shares");
   EXPECT_EQ(meta.label.threshold, 1400.0);
@@ -87,18 +99,12 @@ TEST(TrainCommandTest, OnlineNewsPopularityHoldoutAuc) {
 }
 
 TEST(TrainCommandTest, OnlineNewsPopularitySelectedSettingsHoldoutAuc) {
-  const std::string dir = FreshDir("onp_selected");
-  const Result r = RunCli(absl::StrCat(
-      "train --csv '", REACHRANK_ONP_CSV,
-      "' --label shares --threshold 1400 --model-version onp-selected --out '",
-      dir, "' ", kSelectedFlags));
+  const OnpRun run = TrainOnp("onp_selected", "onp-selected", kSelectedFlags);
+  const Result& r = run.result;
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("holdout: 7929 rows"));
-
-  absl::StatusOr<std::unique_ptr<ranking::Model>> model =
-      ranking::Model::LoadAnyFeatures(dir);
-  ASSERT_TRUE(model.ok()) << model.status();
-  const ranking::ModelMetadata& meta = (*model)->metadata();
+  ASSERT_TRUE(run.model.ok()) << run.model.status();
+  const ranking::ModelMetadata& meta = (*run.model)->metadata();
   EXPECT_EQ(meta.feature_names.size(), 15u);
   EXPECT_EQ(meta.feature_names.back(), "num_imgs/n_tokens_content");
   EXPECT_THAT(meta.feature_names, Not(Contains("shares")));
