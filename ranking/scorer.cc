@@ -65,12 +65,6 @@ std::vector<size_t> InOrder(size_t n) {
   return order;
 }
 
-absl::Status Stopped(size_t done, size_t total, absl::string_view what) {
-  return absl::CancelledError(absl::StrCat("stopped after ", done, " of ",
-                                           total, " ", what,
-                                           ": the caller stopped waiting"));
-}
-
 }  // namespace
 
 // Row i of `rows` (the model's width) and p[i] belong to posts[i], and so
@@ -224,7 +218,7 @@ absl::StatusOr<std::vector<absl::StatusOr<ScoreResult>>> Scorer::ScoreDrafts(
   const std::shared_ptr<const ModelSet> set = models();
   std::vector<absl::StatusOr<ScoreResult>> out(drafts.size());
   for (size_t start = 0; start < drafts.size(); start += kDraftBatch) {
-    if (should_stop()) return Stopped(start, drafts.size(), "drafts");
+    if (should_stop()) return StoppedError(start, drafts.size(), "drafts");
     RR_RETURN_IF_ERROR(
         ScoreDraftBatch(drafts, start, *set->draft, explain, language, &out));
   }
@@ -294,7 +288,7 @@ absl::StatusOr<RankResult> Scorer::Rank(absl::Span<const std::string> post_ids,
   Predictions scored;
   scored.posts.reserve(post_ids.size());
   for (size_t start = 0; start < post_ids.size(); start += kRankBatch) {
-    if (should_stop()) return Stopped(start, post_ids.size(), "candidates");
+    if (should_stop()) return StoppedError(start, post_ids.size(), "candidates");
     RR_RETURN_IF_ERROR(PredictCandidates(post_ids.subspan(start, kRankBatch),
                                          at, !as_of.has_value(), *set->live,
                                          &scored, &result.unknown_ids));

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/functional/function_ref.h"
+#include "base/should_stop.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -68,12 +68,6 @@ absl::StatusOr<ModelSet> PriorModelSet();
 // through late events and author record updates, which a score may pick
 // up this much later.
 inline constexpr absl::Duration kServingContextTtl = absl::Minutes(5);
-
-// Asked before each batch of a long call (Rank, ScoreDrafts), on the
-// calling thread: true stops the call with CANCELLED and drops what it had
-// done, e.g. when its caller no longer waits for the answer.
-using ShouldStop = absl::FunctionRef<bool()>;
-inline bool NeverStop() { return false; }
 
 // Rank fetches and scores its candidates this many at a time; ScoreDrafts
 // classifies and scores its drafts this many at a time.

@@ -94,7 +94,7 @@ absl::Status RankCore::ScoreDraft(const v1::ScoreRequest& request,
 
 absl::Status RankCore::ScoreDrafts(const v1::ScoreDraftsRequest& request,
                                    v1::ScoreDraftsResponse* response,
-                                   ranking::ShouldStop should_stop) {
+                                   ShouldStop should_stop) {
   if (absl::Status s = ValidateScoreDraftsRequest(request); !s.ok()) return s;
   ValidDrafts valid = SplitValidDrafts(request, response);
   if (valid.drafts.empty()) return absl::OkStatus();
@@ -124,7 +124,7 @@ absl::Status RankCore::ScoreDrafts(const v1::ScoreDraftsRequest& request,
 
 absl::Status RankCore::Rank(const v1::RankRequest& request,
                             v1::RankResponse* response,
-                            ranking::ShouldStop should_stop) {
+                            ShouldStop should_stop) {
   if (absl::Status s = ValidateRankRequest(request, absl::Now()); !s.ok()) {
     return s;
   }

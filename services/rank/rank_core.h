@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "base/should_stop.h"
 #include "ranking/scorer.h"
 #include "reachrank/v1/ranking.pb.h"
 #include "services/rank/rank_metrics.h"
@@ -51,13 +52,13 @@ class RankCore {
   // drafts) says so; nothing is answered then.
   absl::Status ScoreDrafts(
       const v1::ScoreDraftsRequest& request, v1::ScoreDraftsResponse* response,
-      ranking::ShouldStop should_stop = ranking::NeverStop);
+      ShouldStop should_stop = NeverStop);
   // The top `limit` candidates (0: all) by p_reach, unknown ids listed.
   // RESOURCE_EXHAUSTED over the scorer's max_candidates ids; CANCELLED,
   // with nothing answered or counted, when `should_stop` (asked before each
   // ranking::kRankBatch candidates) says so.
   absl::Status Rank(const v1::RankRequest& request, v1::RankResponse* response,
-                    ranking::ShouldStop should_stop = ranking::NeverStop);
+                    ShouldStop should_stop = NeverStop);
   // Loads the model set in `dir` ("" : the configured one) beside the
   // serving one and swaps it in. FAILED_PRECONDITION naming the directory
   // and the problem when it is refused; the old set keeps serving.

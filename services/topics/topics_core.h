@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "base/should_stop.h"
 #include "services/common/model_holder.h"
 #include "services/topics/topics_metrics.h"
 #include "topics/classifier.h"
@@ -27,6 +28,9 @@ using TopicModelHolder = services::ModelHolder<topics::FastTextClassifier>;
 // At most this many bytes of a caller's item id and language tag.
 inline constexpr size_t kMaxItemIdBytes = 128;
 inline constexpr size_t kMaxLanguageBytes = 35;
+// ClassifyBatch classifies this many items between two should_stop checks
+// (a few milliseconds of work).
+inline constexpr size_t kClassifyChunk = 100;
 
 struct ClassifyOutcome {
   std::vector<topics::Classification> results;  // one per item, in order
@@ -55,9 +59,12 @@ class TopicsCore final : public topics::TopicClassifier {
   // kMaxItemIdBytes, a language over kMaxLanguageBytes, text over
   // topics::kMaxTextBytes, or invalid UTF-8 in any of them;
   // RESOURCE_EXHAUSTED for too many items; UNAVAILABLE before a model is
-  // loaded. top_k <= 0 means 3; above the taxonomy size, all topics.
+  // loaded; CANCELLED, with nothing answered or counted, when
+  // `should_stop` (asked before each kClassifyChunk items) says so.
+  // top_k <= 0 means 3; above the taxonomy size, all topics.
   absl::StatusOr<ClassifyOutcome> ClassifyBatch(
-      absl::Span<const topics::TextItem> items, int top_k);
+      absl::Span<const topics::TextItem> items, int top_k,
+      ShouldStop should_stop = NeverStop);
   // The serving taxonomy and model version; UNAVAILABLE before a model.
   absl::StatusOr<TopicList> ListTopics() const;
   // Loads `dir` (empty: the configured directory) and swaps it in; calls

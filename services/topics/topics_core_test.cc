@@ -139,6 +139,36 @@ TEST_F(TopicsCoreTest, ReloadSwapsToTheNewVersion) {
   EXPECT_EQ(back->previous_model_version, swapped->model_version);
 }
 
+TEST_F(TopicsCoreTest, StopsBetweenChunksAndAnswersNothing) {
+  std::vector<TextItem> items(
+      1000, {"a", "The football team won the championship final.", "en"});
+  int asked = 0;
+  auto outcome =
+      core_.ClassifyBatch(items, 1, [&asked] { return ++asked == 3; });
+  EXPECT_EQ(outcome.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_THAT(outcome.status().message(),
+              HasSubstr("stopped after " + std::to_string(2 * kClassifyChunk) +
+                        " of 1000 items"));
+  EXPECT_EQ(asked, 3);
+  EXPECT_FALSE(MetricValue(Scrape(),
+                           "reachrank_topics_classified_total{language="
+                           "\"en\",topic=\"sports\"}")
+                   .ok());
+}
+
+TEST_F(TopicsCoreTest, AsksBeforeEveryChunkOfACompleteCall) {
+  std::vector<TextItem> items(
+      kClassifyChunk + 1, {"a", "Der Zug nach Berlin fährt ab.", "de"});
+  int asked = 0;
+  auto outcome = core_.ClassifyBatch(items, 1, [&asked] {
+    ++asked;
+    return false;
+  });
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->results.size(), kClassifyChunk + 1);
+  EXPECT_EQ(asked, 2);
+}
+
 TEST_F(TopicsCoreTest, BrokenModelIsRefusedAndTheOldOneServes) {
   auto broken = testing::MakeBrokenTopicModel();
   ASSERT_TRUE(broken.ok()) << broken.status();

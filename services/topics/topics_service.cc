@@ -13,13 +13,17 @@ namespace reachrank::topics_service {
 namespace {
 
 // Decodes, classifies and encodes one request message as `Response`
-// (ClassifyResponse or ClassifyStreamResponse: the same fields).
+// (ClassifyResponse or ClassifyStreamResponse: the same fields); stops
+// with CANCELLED between chunks once the call is cancelled or expired.
 template <typename Response>
 absl::StatusOr<grpc::ByteBuffer> Answer(TopicsCore& core,
+                                        grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer& request) {
   RR_ASSIGN_OR_RETURN(ClassifyCall call, DecodeClassifyCall(request));
-  RR_ASSIGN_OR_RETURN(ClassifyOutcome outcome,
-                      core.ClassifyBatch(call.items, call.top_k));
+  RR_ASSIGN_OR_RETURN(
+      ClassifyOutcome outcome,
+      core.ClassifyBatch(call.items, call.top_k,
+                         [context] { return context->IsCancelled(); }));
   Response response;
   AppendResults(outcome, response.mutable_results());
   response.set_model_version(std::move(outcome.model_version));
@@ -33,7 +37,7 @@ grpc::ServerUnaryReactor* TopicServiceImpl::Classify(
     grpc::ByteBuffer* response) {
   return services::RunUnary(context, limit_, [&] {
     absl::StatusOr<grpc::ByteBuffer> answer =
-        Answer<v1::ClassifyResponse>(core_, *request);
+        Answer<v1::ClassifyResponse>(core_, context, *request);
     if (answer.ok()) *response = std::move(*answer);
     return answer.status();
   });
@@ -43,9 +47,10 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 TopicServiceImpl::ClassifyStream(grpc::CallbackServerContext* context) {
   return services::StartOrderedBidi<grpc::ByteBuffer, grpc::ByteBuffer>(
       context, limit_,
-      [this](const grpc::ByteBuffer& request, grpc::ByteBuffer* response) {
+      [this, context](const grpc::ByteBuffer& request,
+                      grpc::ByteBuffer* response) {
         absl::StatusOr<grpc::ByteBuffer> answer =
-            Answer<v1::ClassifyStreamResponse>(core_, request);
+            Answer<v1::ClassifyStreamResponse>(core_, context, request);
         if (answer.ok()) *response = std::move(*answer);
         return answer.status();
       });
