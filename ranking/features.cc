@@ -156,7 +156,7 @@ EarlyCounts FoldEarlyCounts(const storage::Counters& c) {
 }  // namespace
 
 void FillEarlyFeatures(const storage::Counters& c, absl::Time created,
-                       absl::Time as_of, float* row) {
+                       absl::Time covered_until, float* row) {
   const EarlyCounts e = FoldEarlyCounts(c);
   auto surface_impr = [&e](v1::Surface s) { return e.impressions[s]; };
   auto by = [&e](v1::Relation r, v1::EventType t) { return e.by[r][t]; };
@@ -170,7 +170,7 @@ void FillEarlyFeatures(const storage::Counters& c, absl::Time created,
   };
   using v1::RELATION_STRANGER;
   row[kEarlyPostAgeHours] = static_cast<float>(
-      std::max(0.0, absl::ToDoubleHours(as_of - created)));
+      std::max(0.0, absl::ToDoubleHours(covered_until - created)));
   row[kEarlyImprFollowingLog] = Log1p(surface_impr(v1::SURFACE_FOLLOWING));
   row[kEarlyImprFriendsLog] = Log1p(surface_impr(v1::SURFACE_FRIENDS));
   row[kEarlyImprRecommendedLog] = Log1p(surface_impr(v1::SURFACE_RECOMMENDED));
@@ -240,15 +240,14 @@ absl::Status FeatureExtractor::FillEarlySignals(
       continue;
     }
     // Only hours that ended by as_of: the hour in progress may hold later
-    // events.
-    RR_ASSIGN_OR_RETURN(
-        storage::Counters counters,
-        store_.PostCountersAsOf(post.id,
-                                absl::Floor(requests[i].as_of - absl::UnixEpoch(),
-                                            absl::Hours(1)) +
-                                    absl::UnixEpoch()));
-    FillEarlyFeatures(counters, post.created_at, requests[i].as_of,
-                      batch->row(i));
+    // events. The counters then cover the post's life up to that hour's
+    // start, which is the age its features describe.
+    const absl::Time last_hour =
+        absl::Floor(requests[i].as_of - absl::UnixEpoch(), absl::Hours(1)) +
+        absl::UnixEpoch();
+    RR_ASSIGN_OR_RETURN(storage::Counters counters,
+                        store_.PostCountersAsOf(post.id, last_hour));
+    FillEarlyFeatures(counters, post.created_at, last_hour, batch->row(i));
   }
   if (latest_ids.empty()) return absl::OkStatus();
   RR_ASSIGN_OR_RETURN(std::vector<storage::Counters> totals,

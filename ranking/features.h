@@ -114,9 +114,11 @@ void FillContentFeatures(const PostInput& post, const TextFigures& text,
                          float* row);
 // The same, computing the text figures.
 void FillContentFeatures(const PostInput& post, float* row);
-// Early signals from `counters` as of `as_of` into row[kEarlyPostAgeHours..).
+// Early signals from `counters`, which hold the post's events up to
+// `covered_until`, into row[kEarlyPostAgeHours..); the post's age is the
+// time from `created` to `covered_until` (0 if before).
 void FillEarlyFeatures(const storage::Counters& counters, absl::Time created,
-                       absl::Time as_of, float* row);
+                       absl::Time covered_until, float* row);
 
 }  // namespace reachrank::ranking
 

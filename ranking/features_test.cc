@@ -180,6 +180,24 @@ TEST_F(FeaturesTest, EarlySignalsAsOfAnHour) {
   // With the latest counters, the 3:30 impressions count too.
   const std::vector<float> now = Row(H(4), /*latest=*/true);
   EXPECT_FLOAT_EQ(now[kEarlyImprStrangerLog], std::log1p(1050.0f));
+  EXPECT_FLOAT_EQ(now[kEarlyPostAgeHours], 2.0f);
+}
+
+// The age is the span the counters cover: as of 3:45 they end at 3:00 (the
+// hour in progress may hold later events), so the post is 1 hour old in
+// its row, and the 3:30 impressions are not in it.
+TEST_F(FeaturesTest, EarlySignalsWithinAnHourDescribeTheLastFullHour) {
+  const std::vector<float> row = Row(H(3.75));
+  EXPECT_FLOAT_EQ(row[kEarlyPostAgeHours], 1.0f);
+  EXPECT_FLOAT_EQ(row[kEarlyImprStrangerLog], std::log1p(50.0f));
+  // Within the creation hour nothing is covered yet.
+  const std::vector<float> first = Row(H(2.5));
+  EXPECT_FLOAT_EQ(first[kEarlyPostAgeHours], 0.0f);
+  EXPECT_FLOAT_EQ(first[kEarlyImprStrangerLog], 0.0f);
+  // The latest counters cover everything up to the moment scored.
+  const std::vector<float> latest = Row(H(3.75), /*latest=*/true);
+  EXPECT_FLOAT_EQ(latest[kEarlyPostAgeHours], 1.75f);
+  EXPECT_FLOAT_EQ(latest[kEarlyImprStrangerLog], std::log1p(1050.0f));
 }
 
 TEST(NicheFocusTest, EntropyBased) {
