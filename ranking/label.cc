@@ -1,5 +1,6 @@
 #include "ranking/label.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -104,6 +105,14 @@ absl::StatusOr<LabelConfigs> LabelConfigs::Load(const std::string& path) {
 const LabelConfig& LabelConfigs::For(absl::string_view platform) const {
   auto it = platforms_.find(platform);
   return it == platforms_.end() ? default_ : it->second;
+}
+
+absl::Duration LabelConfigs::ShortestHorizon() const {
+  absl::Duration shortest = default_.horizon;
+  for (const auto& [platform, config] : platforms_) {
+    shortest = std::min(shortest, config.horizon);
+  }
+  return shortest;
 }
 
 int64_t ReachValue(const storage::Counters& counters, ReachCounter counter) {

@@ -56,6 +56,8 @@ class LabelConfigs {
   // The config of `platform` (the default if it has none).
   const LabelConfig& For(absl::string_view platform) const;
   const LabelConfig& default_config() const { return default_; }
+  // The shortest horizon of the default and every platform's config.
+  absl::Duration ShortestHorizon() const;
 
  private:
   LabelConfig default_;

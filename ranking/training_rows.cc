@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "base/status_macros.h"
 #include "ranking/feature_names.h"
 #include "ranking/features.h"
@@ -19,6 +21,22 @@ struct Labeled {
   float label = 0;
 };
 
+// A live row must be taken after creation and before the label's horizon
+// ends (later, its counters would hold the label itself).
+absl::Status CheckLiveAges(absl::Span<const absl::Duration> ages,
+                           const LabelConfig& config, const PostInput& post) {
+  if (ages.empty()) return absl::InvalidArgumentError("live_ages: none given");
+  for (absl::Duration age : ages) {
+    if (age <= absl::ZeroDuration() || age >= config.horizon) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "live_ages: ", absl::FormatDuration(age),
+          " must be positive and shorter than the label horizon of platform '",
+          post.platform, "' (", absl::FormatDuration(config.horizon), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // The posts of `ids` whose horizon passed by the cutoff, with labels.
 absl::StatusOr<std::vector<Labeled>> LoadLabeled(
     storage::Store& store, absl::Span<const std::string> ids,
@@ -31,6 +49,7 @@ absl::StatusOr<std::vector<Labeled>> LoadLabeled(
     l.post = PostInputFromRecord(*record);
     const LabelConfig& config = options.labels.For(l.post.platform);
     if (l.post.created_at + config.horizon > options.cutoff) continue;
+    RR_RETURN_IF_ERROR(CheckLiveAges(options.live_ages, config, l.post));
     RR_ASSIGN_OR_RETURN(LabelValue label,
                         ComputeLabel(store, l.post.id, l.post.created_at,
                                      config));
@@ -55,24 +74,31 @@ absl::Status AddChunk(FeatureExtractor& extractor,
   }
   std::vector<FeatureRequest> draft_req, live_req;
   for (size_t i = 0; i < posts.size(); ++i) {
-    draft_req.push_back({&drafts[i], posts[i].post.created_at, false});
-    live_req.push_back(
-        {&posts[i].post, posts[i].post.created_at + options.live_age, false});
+    const absl::Time created = posts[i].post.created_at;
+    draft_req.push_back({&drafts[i], created, false});
+    for (absl::Duration age : options.live_ages) {
+      live_req.push_back({&posts[i].post, created + age, false});
+    }
   }
   RR_ASSIGN_OR_RETURN(FeatureBatch d, extractor.Extract(draft_req));
   RR_ASSIGN_OR_RETURN(FeatureBatch l, extractor.Extract(live_req));
+  const size_t k = options.live_ages.size();
   for (size_t i = 0; i < posts.size(); ++i) {
     const absl::Time t = posts[i].post.created_at;
     Append(d, i, kNumDraftFeatures, posts[i].label, t, &out->draft);
-    Append(l, i, kNumLiveFeatures, posts[i].label, t, &out->live);
+    for (size_t a = 0; a < k; ++a) {
+      Append(l, i * k + a, kNumLiveFeatures, posts[i].label, t, &out->live);
+    }
     out->post_ids.push_back(posts[i].post.id);
   }
   return absl::OkStatus();
 }
 
-// Reorders every row of `rows` by created_at (stable).
+// Reorders the posts of `rows` by created_at (stable), each post's live
+// rows staying together and in age order.
 void SortByTime(TrainingRows* rows) {
   const size_t n = rows->post_ids.size();
+  const size_t k = rows->live_ages.size();
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [rows](size_t a, size_t b) {
@@ -81,13 +107,16 @@ void SortByTime(TrainingRows* rows) {
   TrainingRows sorted;
   sorted.draft.feature_names = rows->draft.feature_names;
   sorted.live.feature_names = rows->live.feature_names;
+  sorted.live_ages = rows->live_ages;
   for (size_t i : order) {
     sorted.draft.AddRow(absl::MakeConstSpan(rows->draft.row(i),
                                             kNumDraftFeatures),
                         rows->draft.labels[i], rows->draft.times[i]);
-    sorted.live.AddRow(absl::MakeConstSpan(rows->live.row(i),
-                                           kNumLiveFeatures),
-                       rows->live.labels[i], rows->live.times[i]);
+    for (size_t r = i * k; r < i * k + k; ++r) {
+      sorted.live.AddRow(absl::MakeConstSpan(rows->live.row(r),
+                                             kNumLiveFeatures),
+                         rows->live.labels[r], rows->live.times[r]);
+    }
     sorted.post_ids.push_back(rows->post_ids[i]);
   }
   *rows = std::move(sorted);
@@ -95,12 +124,27 @@ void SortByTime(TrainingRows* rows) {
 
 }  // namespace
 
+std::vector<absl::Duration> DefaultLiveAges(const LabelConfigs& labels) {
+  std::vector<absl::Duration> ages;
+  for (int hours : {1, 2, 6, 24, 72}) {
+    if (absl::Hours(hours) < labels.ShortestHorizon()) {
+      ages.push_back(absl::Hours(hours));
+    }
+  }
+  return ages;
+}
+
 absl::StatusOr<TrainingRows> BuildTrainingRows(
     storage::Store& store, absl::Span<const std::string> post_ids,
-    const TrainingRowsOptions& options) {
+    const TrainingRowsOptions& given) {
+  TrainingRowsOptions options = given;
+  if (options.live_ages.empty()) {
+    options.live_ages = DefaultLiveAges(options.labels);
+  }
   TrainingRows out;
   out.draft.feature_names = DraftFeatureNames();
   out.live.feature_names = LiveFeatureNames();
+  out.live_ages = options.live_ages;
   // Contexts are keyed by day; caching them for the run spares re-reading
   // an account's rows for each of its posts of one day.
   FeatureExtractor extractor(store, {absl::Hours(1)});

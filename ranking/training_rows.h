@@ -1,6 +1,6 @@
 // Point-in-time training rows from the store: for every post whose label
 // horizon has passed by a cutoff, its draft row as of created_at and its
-// live row as of created_at + live_age, both from the one feature extractor
+// live rows as of created_at + each of live_ages, all from the one feature extractor
 // that serves, with the label of the post's platform (ranking/label.h).
 #ifndef REACHRANK_RANKING_TRAINING_ROWS_H_
 #define REACHRANK_RANKING_TRAINING_ROWS_H_
@@ -21,20 +21,30 @@ namespace reachrank::ranking {
 struct TrainingRowsOptions {
   // Posts with created_at + horizon <= cutoff are used.
   absl::Time cutoff;
-  // The live row is taken this long after created_at.
-  absl::Duration live_age = absl::Hours(2);
+  // A live row is taken this long after created_at, one per age (in this
+  // order); each must be positive and shorter than the label horizon.
+  // Empty: DefaultLiveAges(labels).
+  std::vector<absl::Duration> live_ages;
   LabelConfigs labels;
   // Posts read per author (newest first before the horizon cutoff).
   size_t max_posts_per_author = 100000;
 };
 
-// The rows of both feature sets; row i of `draft` and of `live` is the
-// same post (post_ids[i]). times = created_at; labels 0/1.
+// The rows of both feature sets, in created_at order: row i of `draft` is
+// post_ids[i]; `live` holds options.live_ages.size() rows per post, rows
+// k * i .. k * i + k - 1 for post i, one per age in order. times =
+// created_at; labels 0/1.
 struct TrainingRows {
   TrainingSet draft;
   TrainingSet live;
   std::vector<std::string> post_ids;
+  std::vector<absl::Duration> live_ages;  // the ages of each post's rows
 };
+
+// The live model scores posts of any age (Rank's candidates, Score of a
+// post id), so it learns from rows at several: 1, 2, 6, 24 and 72 hours
+// after creation, those shorter than labels.ShortestHorizon().
+std::vector<absl::Duration> DefaultLiveAges(const LabelConfigs& labels);
 
 // An account to read posts of.
 struct AuthorRef {

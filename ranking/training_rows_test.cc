@@ -63,6 +63,7 @@ class TrainingRowsTest : public ::testing::Test {
 TEST_F(TrainingRowsTest, OnlyPostsWhoseHorizonPassedWithHorizonLabels) {
   TrainingRowsOptions options;
   options.cutoff = D(9);  // p1's and p2's horizons ended; p3's did not
+  options.live_ages = {absl::Hours(2)};
   auto rows = BuildTrainingRows(*store_, {"p3", "p2", "p1", "nope"}, options);
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_THAT(rows->post_ids, ElementsAre("p1", "p2"));  // by created_at
@@ -74,6 +75,52 @@ TEST_F(TrainingRowsTest, OnlyPostsWhoseHorizonPassedWithHorizonLabels) {
   // The live row is as of created_at + 2 h: p1's day-6 events are unknown.
   EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyImprStrangerLog], std::log1p(600.0f));
   EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyPostAgeHours], 2.0f);
+}
+
+// By default each post has a live row at 1, 2, 6, 24 and 72 hours, in that
+// order and in the post's place; each row holds what was known then.
+TEST_F(TrainingRowsTest, LiveRowsAtEveryDefaultAge) {
+  TrainingRowsOptions options;
+  options.cutoff = D(9);
+  auto rows = BuildTrainingRows(*store_, {"p2", "p1"}, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(rows->live_ages,
+              ElementsAre(absl::Hours(1), absl::Hours(2), absl::Hours(6),
+                          absl::Hours(24), absl::Hours(72)));
+  ASSERT_EQ(rows->live.num_rows(), 10u);
+  EXPECT_THAT(rows->live.labels, ElementsAre(1, 1, 1, 1, 1, 0, 0, 0, 0, 0));
+  const float expected_age[] = {1, 2, 6, 24, 72};
+  for (size_t a = 0; a < 5; ++a) {
+    EXPECT_FLOAT_EQ(rows->live.row(a)[kEarlyPostAgeHours], expected_age[a]);
+    EXPECT_EQ(rows->live.times[a], D(0));
+    EXPECT_EQ(rows->live.times[5 + a], D(1));
+  }
+  // p1's 600 first-hour impressions are known from 1 h on. p2's 900 come
+  // at 24 h, in the hour that ends at 25 h: unknown at 24 h, known at 72 h.
+  EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyImprStrangerLog], std::log1p(600.0f));
+  EXPECT_FLOAT_EQ(rows->live.row(8)[kEarlyImprStrangerLog], 0.0f);
+  EXPECT_FLOAT_EQ(rows->live.row(9)[kEarlyImprStrangerLog], std::log1p(900.0f));
+}
+
+TEST_F(TrainingRowsTest, LiveAgesMustFallInsideTheHorizon) {
+  TrainingRowsOptions options;
+  options.cutoff = D(9);
+  options.live_ages = {absl::Hours(2), absl::Hours(24 * 7)};
+  absl::Status s = BuildTrainingRows(*store_, {"p1"}, options).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("live_ages: 168h"));
+  options.live_ages = {absl::ZeroDuration()};
+  EXPECT_EQ(BuildTrainingRows(*store_, {"p1"}, options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DefaultLiveAgesTest, ShorterThanTheShortestHorizon) {
+  EXPECT_EQ(DefaultLiveAges(LabelConfigs()).size(), 5u);
+  auto labels = LabelConfigs::Parse(
+      R"({"platforms": {"douyin": {"horizon_days": 1}}})");
+  ASSERT_TRUE(labels.ok()) << labels.status();
+  EXPECT_THAT(DefaultLiveAges(*labels),
+              ElementsAre(absl::Hours(1), absl::Hours(2), absl::Hours(6)));
 }
 
 TEST_F(TrainingRowsTest, ACutoffBeforeEveryHorizonGivesNoRows) {
@@ -100,7 +147,7 @@ TEST_F(TrainingRowsTest, AllAuthorsAreListedFromTheStore) {
   auto rows = BuildTrainingRowsForAuthors(*store_, *authors, options);
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_THAT(rows->post_ids, ElementsAre("p1", "p2", "p3"));
-  EXPECT_THAT(rows->live.labels, ElementsAre(1.0f, 0.0f, 1.0f));
+  EXPECT_THAT(rows->draft.labels, ElementsAre(1.0f, 0.0f, 1.0f));
 }
 
 }  // namespace

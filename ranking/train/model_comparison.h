@@ -27,10 +27,10 @@ struct HoldoutFigures {
   std::vector<CalibrationBucket> calibration;  // 10 buckets of p
 };
 
-// The rows TrainModelDirectory(set, {holdout_fraction}, ...) scores as its
-// holdout, in time order. Fails as SplitByTime() does.
+// The rows TrainModelDirectory(set, {.holdout_start = start}, ...) scores
+// as its holdout, in time order. Fails as SplitAtTime() does.
 absl::StatusOr<TrainingSet> HoldoutRows(const TrainingSet& set,
-                                        double holdout_fraction);
+                                        absl::Time start);
 
 // Scores `rows` with `model`. INVALID_ARGUMENT if the model's features are
 // not rows.feature_names (in order) or the rows lack a class.
@@ -40,8 +40,12 @@ absl::StatusOr<HoldoutFigures> EvaluateOnRows(const Model& model,
 
 // Figures for, in this order: <model_dir>/draft on the draft rows'
 // holdout, <model_dir>/live on the live rows' holdout, and the prior of
-// each feature set on the same holdouts. Row i of rows.draft and rows.live
-// is one post, so both holdouts are the same posts. Fails as HoldoutRows(),
+// each feature set on the same holdouts. Both holdouts start where the
+// latest holdout_fraction of the draft rows (of posts) does, as in
+// TrainModelSet, so they hold the same posts: one draft row each, a live
+// row per age each. With more than one live age, there follow, per age in
+// order, <model_dir>/live and the live prior on the holdout's rows of that
+// age ("live 2h", "prior live 2h"). Fails as HoldoutStart(), HoldoutRows(),
 // Model::Load() and EvaluateOnRows() do.
 absl::StatusOr<std::vector<HoldoutFigures>> CompareWithPrior(
     const TrainingRows& rows, double holdout_fraction,

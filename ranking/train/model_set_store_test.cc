@@ -41,7 +41,10 @@ TEST(ModelSetFromStoreTest, TrainsAModelSetTheScorerLoads) {
       "built-in default label"};
   auto report = TrainModelSet(*rows, train, description, dir + "/models");
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_EQ(report->draft.holdout.rows, report->live.holdout.rows);
+  // The same posts: one draft row each, a live row per age each.
+  const size_t ages = rows->live_ages.size();
+  ASSERT_EQ(ages, 5u);
+  EXPECT_EQ(report->live.holdout.rows, ages * report->draft.holdout.rows);
   EXPECT_GT(report->live.holdout.auc, 0.5);
 
   auto set = LoadModelSet(dir + "/models");
@@ -54,7 +57,7 @@ TEST(ModelSetFromStoreTest, TrainsAModelSetTheScorerLoads) {
   auto figures =
       CompareWithPrior(*rows, train.holdout_fraction, dir + "/models");
   ASSERT_TRUE(figures.ok()) << figures.status();
-  ASSERT_EQ(figures->size(), 4u);
+  ASSERT_EQ(figures->size(), 4 + 2 * ages);
   EXPECT_EQ((*figures)[0].name, "draft");
   EXPECT_EQ((*figures)[1].name, "live");
   EXPECT_EQ((*figures)[2].model_version, "prior-v1");
@@ -62,8 +65,16 @@ TEST(ModelSetFromStoreTest, TrainsAModelSetTheScorerLoads) {
   EXPECT_NEAR((*figures)[0].metrics.auc, report->draft.holdout.auc, 1e-3);
   EXPECT_NEAR((*figures)[1].metrics.log_loss, report->live.holdout.log_loss,
               1e-4);
-  for (const HoldoutFigures& f : *figures) {
-    EXPECT_EQ(f.metrics.rows, report->draft.holdout.rows) << f.name;
+  // Then the live model and the live prior on the rows of each age.
+  EXPECT_EQ((*figures)[4].name, "live 1h");
+  EXPECT_EQ((*figures)[5].name, "prior live 1h");
+  EXPECT_EQ((*figures)[12].name, "live 72h");
+  const size_t posts = report->draft.holdout.rows;
+  const std::vector<size_t> expected_rows = {posts, ages * posts, posts,
+                                             ages * posts};
+  for (size_t i = 0; i < figures->size(); ++i) {
+    const HoldoutFigures& f = (*figures)[i];
+    EXPECT_EQ(f.metrics.rows, i < 4 ? expected_rows[i] : posts) << f.name;
     EXPECT_EQ(f.calibration.size(), 10u) << f.name;
   }
 }

@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "ranking/train/time_split.h"
 
 namespace reachrank::ranking {
 namespace {
@@ -34,11 +35,16 @@ LabelDefinition ToLabelDefinition(const LabelConfig& config) {
 absl::StatusOr<ModelSetReport> TrainModelSet(
     const TrainingRows& rows, const TrainOptions& options,
     const ModelDescription& description, const std::string& out_dir) {
+  // One holdout of posts for both models (the live rows hold several
+  // rows per post).
+  TrainOptions both = options;
+  RR_ASSIGN_OR_RETURN(both.holdout_start,
+                      HoldoutStart(rows.draft, options.holdout_fraction));
   ModelSetReport report;
-  RR_ASSIGN_OR_RETURN(report.draft, TrainOne("draft", rows.draft, options,
-                                             description, out_dir));
+  RR_ASSIGN_OR_RETURN(report.draft,
+                      TrainOne("draft", rows.draft, both, description, out_dir));
   RR_ASSIGN_OR_RETURN(
-      report.live, TrainOne("live", rows.live, options, description, out_dir));
+      report.live, TrainOne("live", rows.live, both, description, out_dir));
   return report;
 }
 

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 
 namespace reachrank::ranking {
 
@@ -30,9 +31,57 @@ absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set, double fraction) {
       return set.times[a] < set.times[b];
     });
   }
+  auto first_later = order.end() - later;
+  // Rows of the cut's moment all go to the later part.
+  if (!set.times.empty()) {
+    while (first_later != order.begin() &&
+           set.times[*(first_later - 1)] == set.times[*first_later]) {
+      --first_later;
+    }
+    if (first_later == order.begin()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot split ", n, " rows with fraction ", fraction,
+          ": the latest rows share the earliest time"));
+    }
+  }
   TimeSplit split;
-  split.earlier.assign(order.begin(), order.end() - later);
-  split.later.assign(order.end() - later, order.end());
+  split.earlier.assign(order.begin(), first_later);
+  split.later.assign(first_later, order.end());
+  return split;
+}
+
+absl::StatusOr<absl::Time> HoldoutStart(const TrainingSet& set,
+                                        double fraction) {
+  if (set.times.empty()) {
+    return absl::InvalidArgumentError(
+        "a holdout start needs a time per row; the set has none");
+  }
+  RR_ASSIGN_OR_RETURN(TimeSplit split, SplitByTime(set, fraction));
+  return set.times[split.later.front()];
+}
+
+absl::StatusOr<TimeSplit> SplitAtTime(const TrainingSet& set,
+                                      absl::Time start) {
+  if (set.times.empty()) {
+    return absl::InvalidArgumentError(
+        "a split at a time needs a time per row; the set has none");
+  }
+  std::vector<size_t> order(set.num_rows());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return set.times[a] < set.times[b];
+  });
+  const auto first_later =
+      std::partition_point(order.begin(), order.end(),
+                           [&](size_t i) { return set.times[i] < start; });
+  if (first_later == order.begin() || first_later == order.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot split ", set.num_rows(), " rows at ",
+        absl::FormatTime(start), " so that both parts have rows"));
+  }
+  TimeSplit split;
+  split.earlier.assign(order.begin(), first_later);
+  split.later.assign(first_later, order.end());
   return split;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "ranking/train/training_set.h"
 
 namespace reachrank::ranking {
@@ -19,10 +20,25 @@ struct TimeSplit {
 };
 
 // Orders rows by set.times (or by row order when times is empty) and puts
-// the latest round(fraction * rows) into `later`. INVALID_ARGUMENT unless
-// 0 < fraction < 1 and both parts get at least one row; the set must be
-// valid (ValidateTrainingSet).
+// the latest round(fraction * rows) into `later`, and with them every row
+// of the same time as the earliest of those (rows of one moment, such as
+// one post's live rows at several ages, never straddle the split).
+// INVALID_ARGUMENT unless 0 < fraction < 1 and both parts get at least one
+// row; the set must be valid (ValidateTrainingSet).
 absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set, double fraction);
+
+// The time of the first row SplitByTime(set, fraction) puts into `later`:
+// where a holdout of the latest `fraction` starts. INVALID_ARGUMENT as
+// SplitByTime, or when the set has no times.
+absl::StatusOr<absl::Time> HoldoutStart(const TrainingSet& set,
+                                        double fraction);
+
+// Puts every row whose time is at or after `start` into `later` and the
+// rest into `earlier`, so rows of one moment (the live rows of one post at
+// several ages) never straddle the split. INVALID_ARGUMENT when the set
+// has no times or a part gets no row.
+absl::StatusOr<TimeSplit> SplitAtTime(const TrainingSet& set,
+                                      absl::Time start);
 
 // The rows `indices` of `set`, in that order, with their labels, times and
 // targets.

@@ -29,12 +29,15 @@ TEST(SplitByTimeTest, LatestRowsAreHeldOut) {
   EXPECT_THAT(split->later, ElementsAre(2, 0));
 }
 
-TEST(SplitByTimeTest, TiesKeepRowOrder) {
-  const TrainingSet set = Rows({5, 5, 5, 1});
-  absl::StatusOr<TimeSplit> split = SplitByTime(set, 0.5);
+TEST(SplitByTimeTest, TiesKeepRowOrderAndStayTogether) {
+  const TrainingSet set = Rows({5, 5, 5, 1, 3});
+  absl::StatusOr<TimeSplit> split = SplitByTime(set, 0.4);
   ASSERT_TRUE(split.ok()) << split.status();
-  EXPECT_THAT(split->earlier, ElementsAre(3, 0));
-  EXPECT_THAT(split->later, ElementsAre(1, 2));
+  EXPECT_THAT(split->earlier, ElementsAre(3, 4));
+  EXPECT_THAT(split->later, ElementsAre(0, 1, 2));  // 2 rows asked, 3 tied
+  // When the tie reaches the earliest row, nothing is left to fit.
+  EXPECT_EQ(SplitByTime(Rows({5, 5, 5}), 0.4).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(SplitByTimeTest, WithoutTimesRowOrderIsTime) {
@@ -55,6 +58,30 @@ TEST(SplitByTimeTest, RejectsFractionsThatEmptyAPart) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(SplitByTime(set, 0.1).status().code(),  // rounds to 0 rows
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST(HoldoutStartTest, TheTimeOfTheFirstHeldOutRow) {
+  absl::StatusOr<absl::Time> start = HoldoutStart(Rows({50, 10, 40, 20, 30}), 0.4);
+  ASSERT_TRUE(start.ok()) << start.status();
+  EXPECT_EQ(*start, absl::FromUnixSeconds(40));
+  TrainingSet no_times;
+  no_times.feature_names = {"x"};
+  for (int i = 0; i < 4; ++i) no_times.AddRow({1.0f * i}, i % 2);
+  EXPECT_EQ(HoldoutStart(no_times, 0.5).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// Rows of one moment stay on one side, whatever their number.
+TEST(SplitAtTimeTest, EveryRowFromTheStartIsHeldOut) {
+  const TrainingSet set = Rows({5, 5, 5, 1, 7});
+  absl::StatusOr<TimeSplit> split = SplitAtTime(set, absl::FromUnixSeconds(5));
+  ASSERT_TRUE(split.ok()) << split.status();
+  EXPECT_THAT(split->earlier, ElementsAre(3));
+  EXPECT_THAT(split->later, ElementsAre(0, 1, 2, 4));
+  EXPECT_EQ(SplitAtTime(set, absl::FromUnixSeconds(1)).status().code(),
+            absl::StatusCode::kInvalidArgument);  // nothing earlier
+  EXPECT_EQ(SplitAtTime(set, absl::FromUnixSeconds(8)).status().code(),
+            absl::StatusCode::kInvalidArgument);  // nothing later
 }
 
 TEST(SubsetRowsTest, CopiesRowsLabelsTimesAndTargets) {

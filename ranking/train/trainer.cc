@@ -28,7 +28,9 @@ struct Parts {
 absl::StatusOr<Parts> Split(const TrainingSet& set,
                             const TrainOptions& options) {
   RR_ASSIGN_OR_RETURN(TimeSplit outer,
-                      SplitByTime(set, options.holdout_fraction));
+                      options.holdout_start.has_value()
+                          ? SplitAtTime(set, *options.holdout_start)
+                          : SplitByTime(set, options.holdout_fraction));
   Parts parts;
   parts.holdout = SubsetRows(set, outer.later);
   TrainingSet earlier = SubsetRows(set, outer.earlier);

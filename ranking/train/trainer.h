@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "ranking/model/model_metadata.h"
 #include "ranking/train/metrics.h"
 #include "ranking/train/training_set.h"
@@ -31,6 +32,10 @@ namespace reachrank::ranking {
 struct TrainOptions {
   XGBoostParams xgboost;
   double holdout_fraction = 0.2;  // latest rows, scored, never trained on
+  // When set, the holdout is instead every row from this time on
+  // (SplitAtTime): a model set trains its draft and live models with the
+  // holdout start of its draft rows, so both hold out the same posts.
+  std::optional<absl::Time> holdout_start;
   // Of the rest, used for early stopping only (when
   // xgboost.early_stopping_rounds > 0); 0: no validation slice.
   double validation_fraction = 0.2;

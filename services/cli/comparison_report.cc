@@ -1,5 +1,6 @@
 #include "services/cli/comparison_report.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -30,10 +31,10 @@ void PrintHoldoutLine(const HoldoutFigures& first,
 
 void PrintMetricRows(const std::vector<HoldoutFigures>& figures,
                      std::ostream& out) {
-  out << absl::StrFormat("%-12s  %-24s  %6s  %8s  %6s\n", "model", "version",
+  out << absl::StrFormat("%-15s  %-24s  %6s  %8s  %6s\n", "model", "version",
                          "AUC", "log loss", "ECE");
   for (const HoldoutFigures& f : figures) {
-    out << absl::StrFormat("%-12s  %-24s  %6.4f  %8.4f  %6.4f\n", f.name,
+    out << absl::StrFormat("%-15s  %-24s  %6.4f  %8.4f  %6.4f\n", f.name,
                            f.model_version, f.metrics.auc, f.metrics.log_loss,
                            f.metrics.expected_calibration_error);
   }
@@ -71,7 +72,11 @@ void PrintComparison(const std::vector<HoldoutFigures>& figures,
   if (figures.empty()) return;
   PrintHoldoutLine(figures.front(), window, out);
   PrintMetricRows(figures, out);
-  PrintCalibration(figures, out);
+  // The four models on their whole holdouts; the rows by age after them
+  // would make the table too wide to read.
+  PrintCalibration({figures.begin(), figures.begin() + std::min<size_t>(
+                                                         4, figures.size())},
+                   out);
 }
 
 }  // namespace reachrank::cli

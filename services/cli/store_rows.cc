@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <memory>
 
@@ -81,6 +82,9 @@ absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
   ranking::TrainingRowsOptions options;
   RR_ASSIGN_OR_RETURN(options.cutoff, Cutoff(flags.cutoff));
   RR_ASSIGN_OR_RETURN(options.labels, LoadLabels(flags));
+  for (double hours : flags.live_ages_hours) {
+    options.live_ages.push_back(absl::Seconds(std::llround(hours * 3600)));
+  }
   TempDir secondary;
   storage::StoreOptions store_options;
   store_options.path = flags.db;

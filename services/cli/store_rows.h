@@ -20,6 +20,9 @@ struct StoreRowsFlags {
   std::string labels;   // label config JSON (ranking/label.h); empty: defaults
   std::string
       cutoff;  // RFC 3339; posts whose horizon ended by then; empty: now
+  // Hours after creation at which each post's live rows are taken; empty:
+  // ranking::DefaultLiveAges.
+  std::vector<double> live_ages_hours;
 };
 
 // Parses an authors file: per line a platform and an author id separated by

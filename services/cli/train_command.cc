@@ -151,6 +151,12 @@ void AddStoreOptions(CLI::App* cmd, StoreRowsFlags& s) {
   cmd->add_option(
       "--cutoff", s.cutoff,
       "with --db: RFC 3339; posts whose horizon ended (default now)");
+  cmd->add_option("--live-ages", s.live_ages_hours,
+                  "with --db: hours after creation at which each post's live "
+                  "rows are taken, one row per age, each > 0 and shorter "
+                  "than the label horizon (default 1,2,6,24,72: those "
+                  "shorter than the shortest horizon)")
+      ->delimiter(',');
 }
 
 void AddExportCommand(CLI::App& app, CommandSet& commands) {

@@ -172,15 +172,26 @@ TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
                     .ok());
     ASSERT_TRUE((*store)->Flush().ok());
   }
-  const Result r = RunCli(absl::StrCat(
+  auto count_lines = [](const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    int lines = 0;
+    while (std::getline(in, line)) ++lines;
+    return lines;
+  };
+  const std::string cmd = absl::StrCat(
       "export --db '", dir, "/db' --cutoff 2030-01-01T00:00:00Z --out '", dir,
-      "/rows.csv'"));
+      "/rows.csv'");
+  Result r = RunCli(cmd);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  std::ifstream in(dir + "/rows.csv");
-  std::string line;
-  int lines = 0;
-  while (std::getline(in, line)) ++lines;
-  EXPECT_EQ(lines, 3);  // header, p1 of a1, p2 of a2
+  // The header, then p1 of a1 and p2 of a2 at each of the 5 default ages.
+  EXPECT_EQ(count_lines(dir + "/rows.csv"), 11);
+  r = RunCli(cmd + " --live-ages 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(count_lines(dir + "/rows.csv"), 3);
+  r = RunCli(cmd + " --live-ages 1,200");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("live_ages: 200h"));
 }
 
 TEST(ParseAuthorsTest, ReadsPlatformAndIdPerLine) {
