@@ -173,12 +173,14 @@ absl::StatusOr<std::vector<ScoreResult>> Scorer::Results(
     r.p_reach = scored.p[i];
     r.topics = post.topics;
     r.model_version = model.version();
-    SurfaceMix mix = ComputeSurfaceMix(*scored.authors[i], r.p_reach,
-                                       options_.labels.For(post.platform));
+    const float* row = scored.rows.data() + i * width;
+    SurfaceMix mix = ComputeSurfaceMix(
+        *scored.authors[i], r.p_reach, options_.labels.For(post.platform),
+        width == kNumLiveFeatures ? ImpressionsFromLiveRow(row)
+                                  : ImpressionsSoFar{});
     r.expected_stranger_impressions = mix.expected_stranger_impressions;
     r.surface_mix = std::move(mix.shares);
     if (explain) {
-      const float* row = scored.rows.data() + i * width;
       RR_RETURN_IF_ERROR(
           model.PredictContributions(row, 1, width, contributions.data()));
       r.reasons = Explain(absl::MakeConstSpan(row, width), contributions,

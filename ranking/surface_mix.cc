@@ -1,6 +1,10 @@
 #include "ranking/surface_mix.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "ranking/feature_names.h"
 
 namespace reachrank::ranking {
 namespace {
@@ -11,42 +15,72 @@ double Surface(const AuthorContext& a, v1::Surface s) {
 
 }  // namespace
 
+ImpressionsSoFar ImpressionsFromLiveRow(const float* row) {
+  auto count = [row](size_t feature) {
+    return std::max(0.0, std::expm1(static_cast<double>(row[feature])));
+  };
+  ImpressionsSoFar so_far;
+  so_far.following = count(kEarlyImprFollowingLog);
+  so_far.friends = count(kEarlyImprFriendsLog);
+  so_far.recommended = count(kEarlyImprRecommendedLog);
+  so_far.other = count(kEarlyImprOtherLog);
+  so_far.known = count(kEarlyImprFollowerLog);
+  so_far.stranger = count(kEarlyImprStrangerLog);
+  return so_far;
+}
+
 SurfaceMix ComputeSurfaceMix(const AuthorContext& author, double p_reach,
-                             const LabelConfig& label) {
+                             const LabelConfig& label,
+                             const ImpressionsSoFar& so_far) {
   const double posts = author.posts + kMixPriorPosts;
   const double m = (author.stranger_impressions +
                     kMixPriorPosts * kMixPriorStranger) / posts;
-  const double known = (author.known_impressions +
-                        kMixPriorPosts * kMixPriorKnown) / posts;
+  const double known_usual = (author.known_impressions +
+                              kMixPriorPosts * kMixPriorKnown) / posts;
   const double t = static_cast<double>(label.threshold);
   const double p = std::clamp(p_reach, 0.0, 1.0);
   SurfaceMix mix;
   // A post that reaches strangers gets at least twice the threshold (the
   // mean above the threshold of a Pareto tail with alpha 2) or the
   // author's usual reach; one that does not stays below the threshold.
+  // Never less than it already has.
   mix.expected_stranger_impressions =
-      p * std::max(2 * t, m) + (1 - p) * std::min(m, t);
+      std::max(p * std::max(2 * t, m) + (1 - p) * std::min(m, t),
+               so_far.stranger);
+  const double known = std::max(known_usual, so_far.known);
 
-  // Known audiences split like the author's history (prior 4:1).
+  // What is still to come: known audiences split like the author's
+  // history (prior 4:1), stranger impressions too (prior: Recommended).
+  const double known_rest = known - so_far.known;
+  const double stranger_rest =
+      mix.expected_stranger_impressions - so_far.stranger;
   const double fol = Surface(author, v1::SURFACE_FOLLOWING) + 4;
   const double fri = Surface(author, v1::SURFACE_FRIENDS) + 1;
-  // Stranger impressions split like the history (prior: Recommended).
   const double rec = Surface(author, v1::SURFACE_RECOMMENDED) + 1;
   const double sea = Surface(author, v1::SURFACE_SEARCH);
   const double pro = Surface(author, v1::SURFACE_PROFILE);
   const double sha = Surface(author, v1::SURFACE_SHARE_LINK);
   const double strangers = rec + sea + pro + sha;
-  const double e = mix.expected_stranger_impressions;
-  const double total = known + e;
-  auto share = [&mix](v1::Surface s) -> double& {
-    return mix.shares[v1::Surface_Name(s)];
-  };
-  share(v1::SURFACE_FOLLOWING) = known * fol / (fol + fri) / total;
-  share(v1::SURFACE_FRIENDS) = known * fri / (fol + fri) / total;
-  share(v1::SURFACE_RECOMMENDED) = e * rec / strangers / total;
-  share(v1::SURFACE_SEARCH) = e * sea / strangers / total;
-  share(v1::SURFACE_PROFILE) = e * pro / strangers / total;
-  share(v1::SURFACE_SHARE_LINK) = e * sha / strangers / total;
+  // The post's own "other" impressions split like the history's (prior
+  // 1 each).
+  const double other = sea + pro + sha + 3;
+  std::map<v1::Surface, double> expected = {
+      {v1::SURFACE_FOLLOWING,
+       so_far.following + known_rest * fol / (fol + fri)},
+      {v1::SURFACE_FRIENDS, so_far.friends + known_rest * fri / (fol + fri)},
+      {v1::SURFACE_RECOMMENDED,
+       so_far.recommended + stranger_rest * rec / strangers},
+      {v1::SURFACE_SEARCH, so_far.other * (sea + 1) / other +
+                               stranger_rest * sea / strangers},
+      {v1::SURFACE_PROFILE, so_far.other * (pro + 1) / other +
+                                stranger_rest * pro / strangers},
+      {v1::SURFACE_SHARE_LINK, so_far.other * (sha + 1) / other +
+                                   stranger_rest * sha / strangers}};
+  double total = 0;
+  for (const auto& [surface, n] : expected) total += n;
+  for (const auto& [surface, n] : expected) {
+    mix.shares[v1::Surface_Name(surface)] = n / total;
+  }
   return mix;
 }
 

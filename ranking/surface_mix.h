@@ -27,8 +27,23 @@ inline constexpr double kMixPriorStranger = 200;
 inline constexpr double kMixPriorKnown = 50;
 inline constexpr double kMixPriorPosts = 2;
 
+// What a published post has gathered so far; all 0 for a draft.
+struct ImpressionsSoFar {
+  // By surface; other = search + profile + share link.
+  double following = 0, friends = 0, recommended = 0, other = 0;
+  double known = 0;     // by followers and friends
+  double stranger = 0;  // by strangers
+};
+
+// The counts of a live feature row (its kEarlyImpr* features).
+ImpressionsSoFar ImpressionsFromLiveRow(const float* row);
+
+// The expectations never fall below what `so_far` already holds, and the
+// shares add what the post has by surface to the history's split of what
+// is still expected (docs/model.md).
 SurfaceMix ComputeSurfaceMix(const AuthorContext& author, double p_reach,
-                             const LabelConfig& label);
+                             const LabelConfig& label,
+                             const ImpressionsSoFar& so_far = {});
 
 }  // namespace reachrank::ranking
 
