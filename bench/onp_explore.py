@@ -12,6 +12,10 @@ scores block k; the blocks are the latest three eighths of the rest.
   bench/onp_explore.py --ratio-search [--quick]
       every ratio and product of two non-binary columns, each added alone
       (--quick: eta 0.1 and 90 rounds, as most of docs/model.md's search)
+  bench/onp_explore.py --context
+      features of an article's time context, from the columns of the
+      articles before it (never their shares), each added to setting B
+      (soft labels 0.25, colsample_bynode 0.5)
 Needs numpy, scipy and xgboost. Prints one line per idea: block AUCs and
 their mean. Every idea uses the recency weights of --recency-half-life 0.2.
 """
@@ -166,14 +170,59 @@ def score(name, fit, x, shares):
           + f" | mean {np.mean(aucs):.4f}", flush=True)
 
 
+def context_features(names, x):
+    """Columns computed from the rows before each row (file order is
+    publication order): the weekday reconstructed from the runs of
+    is_weekend (a week starts at the first weekday row after a weekend;
+    position in the week's weekday rows, 0-1, weekend rows 1-2), the share
+    of the last 300 articles in the same channel (crowding), and each
+    non-binary column's percentile among the last 1,000 articles."""
+    n = len(x)
+    we = x[:, names.index("is_weekend")]
+    week = np.concatenate([[0], np.cumsum((we[1:] == 0) & (we[:-1] == 1))])
+    counts = np.bincount(week)
+    pos = np.arange(n) - np.concatenate([[0], np.cumsum(counts)[:-1]])[week]
+    weekdays = np.bincount(week, weights=(we == 0))[week]
+    weekpos = np.where(we == 0, pos / np.maximum(weekdays, 1),
+                       1 + (pos - weekdays) /
+                       np.maximum(counts[week] - weekdays, 1))
+    channel = sum((i + 1) * x[:, names.index(c)] for i, c in enumerate(
+        [c for c in names if c.startswith("data_channel")]))
+    idx = np.arange(n)
+    lo = np.maximum(idx - 300, 0)
+    crowding = np.zeros(n)
+    for c in np.unique(channel):
+        cs = np.concatenate([[0], np.cumsum(channel == c)])
+        crowding = np.where(channel == c, (cs[idx] - cs[lo]) /
+                            np.maximum(idx - lo, 1), crowding)
+    binary = [c for c in names if c.startswith("data_channel")] + [
+        "is_weekend"]
+    pct = np.full((n, len(names) - len(binary)), np.nan)
+    for j, c in enumerate(c for c in names if c not in binary):
+        v = x[:, names.index(c)]
+        for i in range(1, n):
+            w = v[max(0, i - 1000):i]
+            pct[i, j] = (w < v[i]).mean() + 0.5 * (w == v[i]).mean()
+    return {"weekday (from is_weekend runs)": weekpos[:, None],
+            "channel share of the last 300": crowding[:, None],
+            "percentiles among the last 1,000": pct}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="+", choices=sorted(IDEAS))
     parser.add_argument("--ratio-search", action="store_true")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--context", action="store_true")
     args = parser.parse_args()
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     names, x, shares = load()
+    if args.context:
+        b = soft(0.25, {"colsample_bynode": 0.5})
+        score("B", b, x, shares)
+        for name, cols in context_features(names, x).items():
+            score("B + " + name, b, np.column_stack([x, cols]), shares)
+        return
     if not args.ratio_search:
         for name in args.only or IDEAS:
             score(name, IDEAS[name], x, shares)
