@@ -10,6 +10,39 @@
 
 namespace reachrank::ranking {
 
+namespace {
+
+// Row indices by time (stable: ties keep row order); row order without
+// times.
+std::vector<size_t> TimeOrder(const TrainingSet& set) {
+  std::vector<size_t> order(set.num_rows());
+  std::iota(order.begin(), order.end(), 0);
+  if (!set.times.empty()) {
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return set.times[a] < set.times[b];
+    });
+  }
+  return order;
+}
+
+// Where the rows at or after `start` begin in `order` (a TimeOrder).
+size_t FirstAtOrAfter(const TrainingSet& set, const std::vector<size_t>& order,
+                      absl::Time start) {
+  return std::partition_point(
+             order.begin(), order.end(),
+             [&](size_t i) { return set.times[i] < start; }) -
+         order.begin();
+}
+
+TimeSplit SplitOrder(const std::vector<size_t>& order, size_t first_later) {
+  TimeSplit split;
+  split.earlier.assign(order.begin(), order.begin() + first_later);
+  split.later.assign(order.begin() + first_later, order.end());
+  return split;
+}
+
+}  // namespace
+
 absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set, double fraction) {
   if (!(fraction > 0.0 && fraction < 1.0)) {
     return absl::InvalidArgumentError(
@@ -24,30 +57,18 @@ absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set, double fraction) {
         absl::StrCat("cannot split ", n, " rows with fraction ", fraction,
                      " so that both parts have rows"));
   }
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  if (!set.times.empty()) {
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return set.times[a] < set.times[b];
-    });
-  }
-  auto first_later = order.end() - later;
+  const std::vector<size_t> order = TimeOrder(set);
+  size_t first_later = n - later;
   // Rows of the cut's moment all go to the later part.
   if (!set.times.empty()) {
-    while (first_later != order.begin() &&
-           set.times[*(first_later - 1)] == set.times[*first_later]) {
-      --first_later;
-    }
-    if (first_later == order.begin()) {
+    first_later = FirstAtOrAfter(set, order, set.times[order[first_later]]);
+    if (first_later == 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "cannot split ", n, " rows with fraction ", fraction,
           ": the latest rows share the earliest time"));
     }
   }
-  TimeSplit split;
-  split.earlier.assign(order.begin(), first_later);
-  split.later.assign(first_later, order.end());
-  return split;
+  return SplitOrder(order, first_later);
 }
 
 absl::StatusOr<absl::Time> HoldoutStart(const TrainingSet& set,
@@ -66,23 +87,14 @@ absl::StatusOr<TimeSplit> SplitAtTime(const TrainingSet& set,
     return absl::InvalidArgumentError(
         "a split at a time needs a time per row; the set has none");
   }
-  std::vector<size_t> order(set.num_rows());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return set.times[a] < set.times[b];
-  });
-  const auto first_later =
-      std::partition_point(order.begin(), order.end(),
-                           [&](size_t i) { return set.times[i] < start; });
-  if (first_later == order.begin() || first_later == order.end()) {
+  const std::vector<size_t> order = TimeOrder(set);
+  const size_t first_later = FirstAtOrAfter(set, order, start);
+  if (first_later == 0 || first_later == order.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "cannot split ", set.num_rows(), " rows at ",
         absl::FormatTime(start), " so that both parts have rows"));
   }
-  TimeSplit split;
-  split.earlier.assign(order.begin(), first_later);
-  split.later.assign(first_later, order.end());
-  return split;
+  return SplitOrder(order, first_later);
 }
 
 TrainingSet SubsetRows(const TrainingSet& set,
