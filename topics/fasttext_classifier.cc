@@ -130,11 +130,19 @@ absl::StatusOr<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(
 
 absl::StatusOr<std::vector<Classification>> FastTextClassifier::Classify(
     absl::Span<const TextItem> items, int top_k) {
+  return Classify(items, top_k, NeverStop);
+}
+
+absl::StatusOr<std::vector<Classification>> FastTextClassifier::Classify(
+    absl::Span<const TextItem> items, int top_k, ShouldStop should_stop) {
   RR_RETURN_IF_ERROR(ValidateBatch(items));
   std::vector<Classification> results;
   results.reserve(items.size());
-  for (const TextItem& item : items) {
-    RR_ASSIGN_OR_RETURN(Classification result, ClassifyOne(item, top_k));
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i % kClassifyChunk == 0 && should_stop()) {
+      return StoppedError(i, items.size(), "items");
+    }
+    RR_ASSIGN_OR_RETURN(Classification result, ClassifyOne(items[i], top_k));
     results.push_back(std::move(result));
   }
   return results;

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "base/should_stop.h"
 #include "topics/classifier.h"
 #include "topics/fasttext_model.h"
 #include "topics/language_detector.h"
@@ -22,6 +23,9 @@ namespace reachrank::topics {
 
 // Topics per item when the caller passes top_k <= 0.
 inline constexpr int kDefaultTopK = 3;
+// A batch is classified this many items between two should_stop checks (a
+// few milliseconds of work).
+inline constexpr size_t kClassifyChunk = 100;
 
 // Thread-safe: immutable after Load; segmentation and prediction keep their
 // per-call state on the caller's stack (or borrow from a guarded pool), so
@@ -40,6 +44,10 @@ class FastTextClassifier final : public TopicClassifier {
   // classified; the first bad one fails the call.
   absl::StatusOr<std::vector<Classification>> Classify(
       absl::Span<const TextItem> items, int top_k) override;
+  // The same, asking `should_stop` before each kClassifyChunk items:
+  // CANCELLED (and no results) when it says so.
+  absl::StatusOr<std::vector<Classification>> Classify(
+      absl::Span<const TextItem> items, int top_k, ShouldStop should_stop);
   std::string ModelVersion() const override;
 
   const Taxonomy& taxonomy() const { return taxonomy_; }

@@ -16,7 +16,7 @@ absl::StatusOr<std::shared_ptr<topics::FastTextClassifier>> LoadModel(
   return std::shared_ptr<topics::FastTextClassifier>(std::move(model));
 }
 
-// The checks the classifier (topics::ValidateBatch) leaves to the service.
+// The checks the classifier leaves to the service.
 absl::Status ValidateRequest(absl::Span<const topics::TextItem> items) {
   if (items.empty()) {
     return absl::InvalidArgumentError("items: at least 1 item per call");
@@ -68,20 +68,12 @@ absl::StatusOr<ClassifyOutcome> TopicsCore::ClassifyBatch(
     absl::Span<const topics::TextItem> items, int top_k,
     ShouldStop should_stop) {
   RR_RETURN_IF_ERROR(ValidateRequest(items));
-  RR_RETURN_IF_ERROR(topics::ValidateBatch(items));
   // Held for the whole call: a reload cannot free it under us.
   RR_ASSIGN_OR_RETURN(std::shared_ptr<topics::FastTextClassifier> model,
                       Serving());
   ClassifyOutcome outcome;
-  outcome.results.reserve(items.size());
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i % kClassifyChunk == 0 && should_stop()) {
-      return StoppedError(i, items.size(), "items");
-    }
-    RR_ASSIGN_OR_RETURN(topics::Classification result,
-                        model->ClassifyOne(items[i], top_k));
-    outcome.results.push_back(std::move(result));
-  }
+  RR_ASSIGN_OR_RETURN(outcome.results,
+                      model->Classify(items, top_k, should_stop));
   outcome.model_version = model->ModelVersion();
   metrics_.Classified(outcome.results);
   return outcome;

@@ -28,9 +28,6 @@ using TopicModelHolder = services::ModelHolder<topics::FastTextClassifier>;
 // At most this many bytes of a caller's item id and language tag.
 inline constexpr size_t kMaxItemIdBytes = 128;
 inline constexpr size_t kMaxLanguageBytes = 35;
-// ClassifyBatch classifies this many items between two should_stop checks
-// (a few milliseconds of work).
-inline constexpr size_t kClassifyChunk = 100;
 
 struct ClassifyOutcome {
   std::vector<topics::Classification> results;  // one per item, in order
@@ -60,7 +57,7 @@ class TopicsCore final : public topics::TopicClassifier {
   // topics::kMaxTextBytes, or invalid UTF-8 in any of them;
   // RESOURCE_EXHAUSTED for too many items; UNAVAILABLE before a model is
   // loaded; CANCELLED, with nothing answered or counted, when
-  // `should_stop` (asked before each kClassifyChunk items) says so.
+  // `should_stop` (asked before each topics::kClassifyChunk items) says so.
   // top_k <= 0 means 3; above the taxonomy size, all topics.
   absl::StatusOr<ClassifyOutcome> ClassifyBatch(
       absl::Span<const topics::TextItem> items, int top_k,

@@ -147,7 +147,7 @@ TEST_F(TopicsCoreTest, StopsBetweenChunksAndAnswersNothing) {
       core_.ClassifyBatch(items, 1, [&asked] { return ++asked == 3; });
   EXPECT_EQ(outcome.status().code(), absl::StatusCode::kCancelled);
   EXPECT_THAT(outcome.status().message(),
-              HasSubstr("stopped after " + std::to_string(2 * kClassifyChunk) +
+              HasSubstr("stopped after " + std::to_string(2 * topics::kClassifyChunk) +
                         " of 1000 items"));
   EXPECT_EQ(asked, 3);
   EXPECT_FALSE(MetricValue(Scrape(),
@@ -158,14 +158,14 @@ TEST_F(TopicsCoreTest, StopsBetweenChunksAndAnswersNothing) {
 
 TEST_F(TopicsCoreTest, AsksBeforeEveryChunkOfACompleteCall) {
   std::vector<TextItem> items(
-      kClassifyChunk + 1, {"a", "Der Zug nach Berlin fährt ab.", "de"});
+      topics::kClassifyChunk + 1, {"a", "Der Zug nach Berlin fährt ab.", "de"});
   int asked = 0;
   auto outcome = core_.ClassifyBatch(items, 1, [&asked] {
     ++asked;
     return false;
   });
   ASSERT_TRUE(outcome.ok()) << outcome.status();
-  EXPECT_EQ(outcome->results.size(), kClassifyChunk + 1);
+  EXPECT_EQ(outcome->results.size(), topics::kClassifyChunk + 1);
   EXPECT_EQ(asked, 2);
 }
 
