@@ -154,6 +154,7 @@ absl::StatusOr<TrainingRows> BuildTrainingRows(
                         LoadLabeled(store, post_ids.subspan(start, len),
                                     options));
     RR_RETURN_IF_ERROR(AddChunk(extractor, posts, options, &out));
+    if (options.progress) options.progress(start + len, post_ids.size());
   }
   SortByTime(&out);
   return out;

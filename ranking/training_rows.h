@@ -5,6 +5,7 @@
 #ifndef REACHRANK_RANKING_TRAINING_ROWS_H_
 #define REACHRANK_RANKING_TRAINING_ROWS_H_
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,9 @@ struct TrainingRowsOptions {
   LabelConfigs labels;
   // Posts read per author (newest first before the horizon cutoff).
   size_t max_posts_per_author = 100000;
+  // Called after each chunk of posts with the posts read so far and their
+  // total; may be empty.
+  std::function<void(size_t done, size_t total)> progress;
 };
 
 // The rows of both feature sets, in created_at order: row i of `draft` is

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -64,8 +65,13 @@ TEST_F(TrainingRowsTest, OnlyPostsWhoseHorizonPassedWithHorizonLabels) {
   TrainingRowsOptions options;
   options.cutoff = D(9);  // p1's and p2's horizons ended; p3's did not
   options.live_ages = {absl::Hours(2)};
+  std::vector<std::pair<size_t, size_t>> progress;
+  options.progress = [&progress](size_t done, size_t total) {
+    progress.emplace_back(done, total);
+  };
   auto rows = BuildTrainingRows(*store_, {"p3", "p2", "p1", "nope"}, options);
   ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(progress, ElementsAre(std::make_pair(size_t{4}, size_t{4})));
   EXPECT_THAT(rows->post_ids, ElementsAre("p1", "p2"));  // by created_at
   EXPECT_THAT(rows->draft.labels, ElementsAre(1.0f, 0.0f));
   EXPECT_THAT(rows->live.labels, ElementsAre(1.0f, 0.0f));

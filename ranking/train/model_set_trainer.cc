@@ -11,9 +11,16 @@ namespace {
 absl::StatusOr<TrainReport> TrainOne(const char* name, const TrainingSet& set,
                                      const TrainOptions& options,
                                      const ModelDescription& description,
-                                     const std::string& out_dir) {
+                                     const std::string& out_dir,
+                                     const ModelSetProgress& progress) {
+  TrainOptions one = options;
+  if (progress) {
+    one.on_round = [&progress, name](int round, int rounds) {
+      progress(name, round, rounds);
+    };
+  }
   absl::StatusOr<TrainReport> report = TrainModelDirectory(
-      set, options, description, absl::StrCat(out_dir, "/", name));
+      set, one, description, absl::StrCat(out_dir, "/", name));
   if (!report.ok()) {
     return absl::Status(report.status().code(),
                         absl::StrCat(name, ": ", report.status().message()));
@@ -34,17 +41,18 @@ LabelDefinition ToLabelDefinition(const LabelConfig& config) {
 
 absl::StatusOr<ModelSetReport> TrainModelSet(
     const TrainingRows& rows, const TrainOptions& options,
-    const ModelDescription& description, const std::string& out_dir) {
+    const ModelDescription& description, const std::string& out_dir,
+    const ModelSetProgress& progress) {
   // One holdout of posts for both models (the live rows hold several
   // rows per post).
   TrainOptions both = options;
   RR_ASSIGN_OR_RETURN(both.holdout_start,
                       HoldoutStart(rows.draft, options.holdout_fraction));
   ModelSetReport report;
-  RR_ASSIGN_OR_RETURN(report.draft,
-                      TrainOne("draft", rows.draft, both, description, out_dir));
-  RR_ASSIGN_OR_RETURN(
-      report.live, TrainOne("live", rows.live, both, description, out_dir));
+  RR_ASSIGN_OR_RETURN(report.draft, TrainOne("draft", rows.draft, both,
+                                             description, out_dir, progress));
+  RR_ASSIGN_OR_RETURN(report.live, TrainOne("live", rows.live, both,
+                                            description, out_dir, progress));
   return report;
 }
 

@@ -8,9 +8,11 @@
 #ifndef REACHRANK_RANKING_TRAIN_MODEL_SET_TRAINER_H_
 #define REACHRANK_RANKING_TRAIN_MODEL_SET_TRAINER_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "ranking/label.h"
 #include "ranking/train/trainer.h"
 #include "ranking/training_rows.h"
@@ -27,11 +29,19 @@ struct ModelSetReport {
 // whole days.
 LabelDefinition ToLabelDefinition(const LabelConfig& config);
 
-// Trains <out_dir>/draft and <out_dir>/live; fails as TrainModelDirectory
-// does, naming the model ("draft: ...").
+// Called after each boosting round of each model ("draft", then "live")
+// with the rounds done and the most rounds.
+using ModelSetProgress =
+    std::function<void(absl::string_view model, int round, int rounds)>;
+
+// Trains <out_dir>/draft and <out_dir>/live, both holding out the posts of
+// the latest options.holdout_fraction of the draft rows; fails as
+// TrainModelDirectory does, naming the model ("draft: ..."). `progress`
+// may be empty.
 absl::StatusOr<ModelSetReport> TrainModelSet(
     const TrainingRows& rows, const TrainOptions& options,
-    const ModelDescription& description, const std::string& out_dir);
+    const ModelDescription& description, const std::string& out_dir,
+    const ModelSetProgress& progress = {});
 
 }  // namespace reachrank::ranking
 

@@ -178,7 +178,7 @@ absl::StatusOr<TrainReport> TrainModelDirectory(
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<XGBoostBooster> booster,
       XGBoostBooster::Train(parts.fit, early ? &parts.validation : nullptr,
-                            options.xgboost, weights));
+                            options.xgboost, weights, options.on_round));
   TrainReport report;
   std::vector<float> holdout_p;
   RR_RETURN_IF_ERROR(Evaluate(*booster, parts, &report, &holdout_p));

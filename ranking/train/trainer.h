@@ -15,6 +15,7 @@
 #define REACHRANK_RANKING_TRAIN_TRAINER_H_
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ struct TrainOptions {
   // weighted rows, so weighting also regularises. 0 (the default): every
   // row weighs 1.
   double recency_half_life = 0.0;
+  // Called after each boosting round with the rounds done and the most
+  // rounds; may be empty.
+  std::function<void(int round, int rounds)> on_round;
 };
 
 // The weights described at TrainOptions::recency_half_life for `rows`

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <limits>
 #include <random>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -100,11 +102,18 @@ TEST(TrainerTest, WithoutEarlyStoppingTrainsAllRoundsOnAllEarlierRows) {
   TrainOptions options;
   options.xgboost.rounds = 7;
   options.xgboost.nthread = 1;
+  std::vector<std::pair<int, int>> progress;
+  options.on_round = [&progress](int round, int rounds) {
+    progress.emplace_back(round, rounds);
+  };
   ASSERT_EQ(options.xgboost.early_stopping_rounds, 0);
   absl::StatusOr<TrainReport> report = TrainModelDirectory(
       Synthetic(3), options, Description(), FreshDir("all_rounds"));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->rounds, 7);
+  ASSERT_EQ(progress.size(), 7u);  // once per round, in order
+  EXPECT_EQ(progress.front(), std::make_pair(1, 7));
+  EXPECT_EQ(progress.back(), std::make_pair(7, 7));
   EXPECT_EQ(report->validation_rows, 0u);
   EXPECT_EQ(report->fit.rows, 1600u);
 }

@@ -149,7 +149,8 @@ std::vector<std::pair<std::string, std::string>> XGBoostParams::ToXGBoost()
 
 absl::StatusOr<std::unique_ptr<XGBoostBooster>> XGBoostBooster::Train(
     const TrainingSet& train, const TrainingSet* validation,
-    const XGBoostParams& params, absl::Span<const float> weights) {
+    const XGBoostParams& params, absl::Span<const float> weights,
+    const std::function<void(int round, int rounds)>& on_round) {
   RR_RETURN_IF_ERROR(ValidateParams(params));
   RR_RETURN_IF_ERROR(ValidateTrainingSet(train));
   if (train.num_rows() == 0) {
@@ -177,19 +178,22 @@ absl::StatusOr<std::unique_ptr<XGBoostBooster>> XGBoostBooster::Train(
   static const std::vector<float> kNoLabels;
   RR_RETURN_IF_ERROR(
       booster->Boost(dtrain.get(), stop_early ? dvalid.get() : nullptr,
-                     stop_early ? validation->labels : kNoLabels, params));
+                     stop_early ? validation->labels : kNoLabels, params,
+                     on_round));
   return booster;
 }
 
 absl::Status XGBoostBooster::Boost(void* train, void* validation,
                                    const std::vector<float>& validation_labels,
-                                   const XGBoostParams& params) {
+                                   const XGBoostParams& params,
+                                   const std::function<void(int, int)>& on_round) {
   double best_loss = std::numeric_limits<double>::infinity();
   int best_rounds = 0;
   int round = 0;
   for (; round < params.rounds; ++round) {
     RR_RETURN_IF_ERROR(Check(XGBoosterUpdateOneIter(handle_, round, train),
                              "XGBoosterUpdateOneIter"));
+    if (on_round) on_round(round + 1, params.rounds);
     if (validation == nullptr) continue;
     RR_ASSIGN_OR_RETURN(std::vector<float> p, Predict(handle_, validation));
     RR_ASSIGN_OR_RETURN(double loss, LogLoss(p, validation_labels));

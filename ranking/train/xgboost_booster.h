@@ -6,6 +6,7 @@
 #define REACHRANK_RANKING_TRAIN_XGBOOST_BOOSTER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -54,11 +55,13 @@ class XGBoostBooster {
   // 1). With a
   // `validation` set and params.early_stopping_rounds > 0, rounds stop
   // early and the model keeps the rounds up to the lowest validation log
-  // loss. INVALID_ARGUMENT for bad parameters or sets, INTERNAL for an
-  // XGBoost failure (with its message).
+  // loss. `on_round` (may be empty) is called after each round with the
+  // rounds done and params.rounds. INVALID_ARGUMENT for bad parameters or
+  // sets, INTERNAL for an XGBoost failure (with its message).
   static absl::StatusOr<std::unique_ptr<XGBoostBooster>> Train(
       const TrainingSet& train, const TrainingSet* validation,
-      const XGBoostParams& params, absl::Span<const float> weights = {});
+      const XGBoostParams& params, absl::Span<const float> weights = {},
+      const std::function<void(int round, int rounds)>& on_round = {});
   ~XGBoostBooster();
   XGBoostBooster(const XGBoostBooster&) = delete;
   XGBoostBooster& operator=(const XGBoostBooster&) = delete;
@@ -78,7 +81,8 @@ class XGBoostBooster {
       : handle_(handle), feature_names_(std::move(feature_names)) {}
   absl::Status Boost(void* train, void* validation,
                      const std::vector<float>& validation_labels,
-                     const XGBoostParams& params);
+                     const XGBoostParams& params,
+                     const std::function<void(int, int)>& on_round);
   absl::Status KeepRounds(int rounds);
 
   void* handle_;  // BoosterHandle

@@ -1,10 +1,13 @@
 #include "services/batch/progress.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -53,9 +56,10 @@ std::string FormatProgress(int64_t done, std::optional<int64_t> total,
                          100 * fraction, rate, eta);
 }
 
-ProgressBar::ProgressBar(std::ostream& out, std::optional<int64_t> total,
-                         int64_t done_at_start)
+ProgressBar::ProgressBar(std::ostream& out, std::string label,
+                         std::optional<int64_t> total, int64_t done_at_start)
     : out_(out),
+      label_(std::move(label)),
       total_(total),
       done_at_start_(done_at_start),
       started_(absl::Now()) {}
@@ -64,7 +68,7 @@ void ProgressBar::Update(int64_t done) {
   const absl::Time now = absl::Now();
   if (now - last_draw_ < absl::Milliseconds(200)) return;
   last_draw_ = now;
-  out_ << "\rscore: "
+  out_ << "\r" << label_ << ": "
        << FormatProgress(done, total_, now - started_, done_at_start_)
        << "\x1b[K" << std::flush;
 }
@@ -73,6 +77,29 @@ void ProgressBar::Finish(int64_t done) {
   last_draw_ = absl::InfinitePast();
   Update(done);
   out_ << "\n" << std::flush;
+}
+
+TerminalProgress::TerminalProgress(std::string label)
+    : label_(std::move(label)), terminal_(isatty(STDERR_FILENO) == 1) {}
+
+void TerminalProgress::Update(int64_t done, int64_t total) {
+  if (!terminal_ || finished_) return;
+  if (bar_ == nullptr) {
+    bar_ = std::make_unique<ProgressBar>(std::cerr, label_, total, 0);
+  }
+  done_ = done;
+  if (done < total) {
+    bar_->Update(done);
+    return;
+  }
+  bar_->Finish(done);
+  finished_ = true;
+}
+
+void TerminalProgress::Finish() {
+  if (bar_ == nullptr || finished_) return;
+  bar_->Finish(done_);
+  finished_ = true;
 }
 
 }  // namespace reachrank::batch

@@ -4,6 +4,7 @@
 #define REACHRANK_SERVICES_BATCH_PROGRESS_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -21,22 +22,43 @@ std::optional<int64_t> CountNewlines(const std::string& path);
 std::string FormatProgress(int64_t done, std::optional<int64_t> total,
                            absl::Duration elapsed, int64_t done_at_start);
 
-// Redraws a progress line on `out` (a terminal) at most every 200 ms.
-// Not thread-safe; the pipeline calls it from under its writer lock.
+// Redraws a progress line "<label>: <FormatProgress>" on `out` (a
+// terminal) at most every 200 ms. Not thread-safe; the pipeline calls it
+// from under its writer lock.
 class ProgressBar {
  public:
-  ProgressBar(std::ostream& out, std::optional<int64_t> total,
-              int64_t done_at_start);
+  ProgressBar(std::ostream& out, std::string label,
+              std::optional<int64_t> total, int64_t done_at_start);
   void Update(int64_t done);
   // Draws the final state and ends the line.
   void Finish(int64_t done);
 
  private:
   std::ostream& out_;
+  const std::string label_;
   const std::optional<int64_t> total_;
   const int64_t done_at_start_;
   const absl::Time started_;
   absl::Time last_draw_ = absl::InfinitePast();
+};
+
+// A ProgressBar on stderr that is drawn only when stderr is a terminal
+// and whose total is known at the first update: for the steps of a long
+// command (training rows read, boosting rounds).
+class TerminalProgress {
+ public:
+  explicit TerminalProgress(std::string label);
+  // Draws done / total; ends the line once done reaches total.
+  void Update(int64_t done, int64_t total);
+  // Ends the line of a bar left short of its total (early stopping).
+  void Finish();
+
+ private:
+  const std::string label_;
+  const bool terminal_;
+  std::unique_ptr<ProgressBar> bar_;
+  int64_t done_ = 0;
+  bool finished_ = false;
 };
 
 }  // namespace reachrank::batch

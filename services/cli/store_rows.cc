@@ -72,7 +72,8 @@ absl::StatusOr<ranking::LabelConfigs> LoadLabels(const StoreRowsFlags& flags) {
 }
 
 absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
-    const StoreRowsFlags& flags) {
+    const StoreRowsFlags& flags,
+    std::function<void(size_t done, size_t total)> progress) {
   std::vector<ranking::AuthorRef> authors;
   if (!flags.authors.empty()) {
     RR_ASSIGN_OR_RETURN(std::string text,
@@ -82,6 +83,7 @@ absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
   ranking::TrainingRowsOptions options;
   RR_ASSIGN_OR_RETURN(options.cutoff, Cutoff(flags.cutoff));
   RR_ASSIGN_OR_RETURN(options.labels, LoadLabels(flags));
+  options.progress = std::move(progress);
   for (double hours : flags.live_ages_hours) {
     options.live_ages.push_back(absl::Seconds(std::llround(hours * 3600)));
   }

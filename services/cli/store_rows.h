@@ -3,6 +3,7 @@
 #ifndef REACHRANK_SERVICES_CLI_STORE_ROWS_H_
 #define REACHRANK_SERVICES_CLI_STORE_ROWS_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,9 +37,11 @@ absl::StatusOr<ranking::LabelConfigs> LoadLabels(const StoreRowsFlags& flags);
 
 // Opens flags.db as a secondary in a temporary directory (removed again)
 // and builds the draft and live rows of every post of the listed authors
-// (without an authors file: of every author with a record).
+// (without an authors file: of every author with a record), calling
+// `progress` (may be empty) as posts are read.
 absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
-    const StoreRowsFlags& flags);
+    const StoreRowsFlags& flags,
+    std::function<void(size_t done, size_t total)> progress = {});
 
 }  // namespace reachrank::cli
 

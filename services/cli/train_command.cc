@@ -19,6 +19,7 @@
 #include "ranking/train/model_comparison.h"
 #include "ranking/train/model_set_trainer.h"
 #include "ranking/train/trainer.h"
+#include "services/batch/progress.h"
 #include "services/cli/command.h"
 #include "services/cli/comparison_report.h"
 #include "services/cli/store_rows.h"
@@ -63,6 +64,18 @@ void PrintReport(const ranking::TrainReport& r, const std::string& out) {
       r.holdout.log_loss, r.holdout.expected_calibration_error, out);
 }
 
+// The store's rows, with a bar of the posts read on a terminal.
+absl::StatusOr<ranking::TrainingRows> ReadRowsShowingProgress(
+    const StoreRowsFlags& store, const std::string& label) {
+  batch::TerminalProgress bar(label);
+  absl::StatusOr<ranking::TrainingRows> rows =
+      ReadStoreRows(store, [&bar](size_t done, size_t total) {
+        bar.Update(static_cast<int64_t>(done), static_cast<int64_t>(total));
+      });
+  bar.Finish();
+  return rows;
+}
+
 // THE TRAINING ENTRY POINT for every source of rows: trains on `set`,
 // writes the model directory `out` and prints the holdout metrics. The
 // CSV path calls it; `train --db` (rows from the store, one model per
@@ -74,10 +87,16 @@ absl::Status TrainOnRows(const TrainingSet& set,
   std::cerr << absl::StrFormat("train: %d rows, %d features: %s\n",
                                set.num_rows(), set.num_features(),
                                absl::StrJoin(set.feature_names, ", "));
-  RR_ASSIGN_OR_RETURN(
-      ranking::TrainReport report,
-      ranking::TrainModelDirectory(set, options, description, out));
-  PrintReport(report, out);
+  batch::TerminalProgress bar("train: boosting");
+  ranking::TrainOptions with_bar = options;
+  with_bar.on_round = [&bar](int round, int rounds) {
+    bar.Update(round, rounds);
+  };
+  absl::StatusOr<ranking::TrainReport> report =
+      ranking::TrainModelDirectory(set, with_bar, description, out);
+  bar.Finish();
+  if (!report.ok()) return report.status();
+  PrintReport(*report, out);
   return absl::OkStatus();
 }
 
@@ -134,7 +153,8 @@ struct ExportFlags {
 };
 
 absl::Status RunExport(const ExportFlags& flags) {
-  RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows, ReadStoreRows(flags.store));
+  RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows,
+                      ReadRowsShowingProgress(flags.store, "export: posts"));
   const TrainingSet& set = flags.draft ? rows.draft : rows.live;
   RR_RETURN_IF_ERROR(ranking::WriteTrainingSetCsv(set, flags.out));
   std::cerr << absl::StrFormat("export: %d rows, %d features -> %s\n",
@@ -216,7 +236,8 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
                                  const ranking::TrainOptions& options,
                                  const std::string& model_version,
                                  const std::string& out, bool compare_prior) {
-  RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows, ReadStoreRows(store));
+  RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows,
+                      ReadRowsShowingProgress(store, "train: posts"));
   RR_ASSIGN_OR_RETURN(ranking::LabelConfigs labels, LoadLabels(store));
   ranking::ModelDescription description;
   description.model_version =
@@ -227,8 +248,18 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
           ? "built-in default label"
           : absl::StrCat("per-platform labels of ", store.labels);
   std::cerr << absl::StrFormat("train: %d posts\n", rows.post_ids.size());
-  RR_ASSIGN_OR_RETURN(ranking::ModelSetReport report,
-                      ranking::TrainModelSet(rows, options, description, out));
+  batch::TerminalProgress draft_bar("train: draft model");
+  batch::TerminalProgress live_bar("train: live model");
+  absl::StatusOr<ranking::ModelSetReport> trained = ranking::TrainModelSet(
+      rows, options, description, out,
+      [&](absl::string_view model, int round, int rounds) {
+        if (model == "draft") return draft_bar.Update(round, rounds);
+        draft_bar.Finish();  // stopped early
+        live_bar.Update(round, rounds);
+      });
+  draft_bar.Finish();
+  live_bar.Finish();
+  RR_ASSIGN_OR_RETURN(ranking::ModelSetReport report, std::move(trained));
   std::cout << "draft model\n";
   PrintReport(report.draft, out + "/draft");
   std::cout << "live model\n";
