@@ -1,8 +1,9 @@
 #include "ranking/surface_mix.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <map>
+#include <utility>
 
 #include "ranking/feature_names.h"
 
@@ -64,7 +65,7 @@ SurfaceMix ComputeSurfaceMix(const AuthorContext& author, double p_reach,
   // The post's own "other" impressions split like the history's (prior
   // 1 each).
   const double other = sea + pro + sha + 3;
-  std::map<v1::Surface, double> expected = {
+  const std::array<std::pair<v1::Surface, double>, 6> expected = {{
       {v1::SURFACE_FOLLOWING,
        so_far.following + known_rest * fol / (fol + fri)},
       {v1::SURFACE_FRIENDS, so_far.friends + known_rest * fri / (fol + fri)},
@@ -75,7 +76,7 @@ SurfaceMix ComputeSurfaceMix(const AuthorContext& author, double p_reach,
       {v1::SURFACE_PROFILE, so_far.other * (pro + 1) / other +
                                 stranger_rest * pro / strangers},
       {v1::SURFACE_SHARE_LINK, so_far.other * (sha + 1) / other +
-                                   stranger_rest * sha / strangers}};
+                                   stranger_rest * sha / strangers}}};
   double total = 0;
   for (const auto& [surface, n] : expected) total += n;
   for (const auto& [surface, n] : expected) {
