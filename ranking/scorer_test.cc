@@ -97,6 +97,26 @@ TEST_F(ScorerTest, RankOrdersByProbabilityAndListsUnknownIds) {
   EXPECT_TRUE(alone->reasons.empty());
 }
 
+// A published post is told to expect at least the strangers it has
+// already reached (ranking/surface_mix.h), however far past the threshold.
+TEST_F(ScorerTest, APublishedPostNeverExpectsFewerStrangersThanItHas) {
+  auto scorer = NewScorer();
+  int far_past_threshold = 0;
+  for (size_t i = 0; i < ids_->size(); i += 5) {
+    const std::string& id = (*ids_)[i];
+    auto counters = store_->PostCounters(id);
+    ASSERT_TRUE(counters.ok()) << counters.status();
+    const double has = static_cast<double>(
+        ReachValue(*counters, ReachCounter::kStrangerImpressions));
+    auto score = scorer->ScorePost(id, std::nullopt, false, "en");
+    ASSERT_TRUE(score.ok()) << score.status();
+    // The count travels as a float log1p in the feature row.
+    EXPECT_GE(score->expected_stranger_impressions, has * (1 - 1e-5)) << id;
+    if (has > 10000) ++far_past_threshold;
+  }
+  EXPECT_GT(far_past_threshold, 0);  // the check met posts it matters for
+}
+
 TEST_F(ScorerTest, RankLimitZeroReturnsAllBestFirst) {
   auto scorer = NewScorer();
   std::vector<std::string> ids(ids_->begin(), ids_->begin() + 30);
