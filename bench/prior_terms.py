@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Which terms of prior-v1 help or hurt its ranking, on exported rows.
 
-  reachrank export --db DB --cutoff T --out live.csv          # live rows
+  reachrank export --db DB --cutoff T --live-ages 2 --out live.csv
   bench/prior_terms.py live.csv [--holdout-share 0.5]
+
+(one age per file: the rows of a post at several ages share its time.)
 
 Reads the terms (feature, weight, center) from ranking/prior.cc, scores the
 latest rows of the CSV (oldest first; the last --holdout-share of them) with
