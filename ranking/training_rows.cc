@@ -94,8 +94,32 @@ absl::Status AddChunk(FeatureExtractor& extractor,
   return absl::OkStatus();
 }
 
+// Moves block order[j] of `v` (blocks of `width` elements) to position j,
+// for every j, in place: each cycle of the permutation is walked once with
+// one block held aside, so no second copy of `v` is made.
+template <typename T>
+void PermuteBlocks(const std::vector<size_t>& order, size_t width,
+                   std::vector<T>& v) {
+  std::vector<bool> placed(order.size(), false);
+  std::vector<T> held(width);
+  auto block = [&v, width](size_t i) { return v.begin() + i * width; };
+  for (size_t start = 0; start < order.size(); ++start) {
+    if (placed[start]) continue;
+    std::move(block(start), block(start) + width, held.begin());
+    size_t j = start;
+    while (order[j] != start) {
+      std::move(block(order[j]), block(order[j]) + width, block(j));
+      placed[j] = true;
+      j = order[j];
+    }
+    std::move(held.begin(), held.end(), block(j));
+    placed[j] = true;
+  }
+}
+
 // Reorders the posts of `rows` by created_at (stable), each post's live
-// rows staying together and in age order.
+// rows staying together and in age order. In place: the live rows are
+// most of a training run's memory.
 void SortByTime(TrainingRows* rows) {
   const size_t n = rows->post_ids.size();
   const size_t k = rows->live_ages.size();
@@ -104,22 +128,28 @@ void SortByTime(TrainingRows* rows) {
   std::stable_sort(order.begin(), order.end(), [rows](size_t a, size_t b) {
     return rows->draft.times[a] < rows->draft.times[b];
   });
-  TrainingRows sorted;
-  sorted.draft.feature_names = rows->draft.feature_names;
-  sorted.live.feature_names = rows->live.feature_names;
-  sorted.live_ages = rows->live_ages;
-  for (size_t i : order) {
-    sorted.draft.AddRow(absl::MakeConstSpan(rows->draft.row(i),
-                                            kNumDraftFeatures),
-                        rows->draft.labels[i], rows->draft.times[i]);
-    for (size_t r = i * k; r < i * k + k; ++r) {
-      sorted.live.AddRow(absl::MakeConstSpan(rows->live.row(r),
-                                             kNumLiveFeatures),
-                         rows->live.labels[r], rows->live.times[r]);
-    }
-    sorted.post_ids.push_back(rows->post_ids[i]);
-  }
-  *rows = std::move(sorted);
+  TrainingSet& draft = rows->draft;
+  TrainingSet& live = rows->live;
+  PermuteBlocks(order, kNumDraftFeatures, draft.rows);
+  PermuteBlocks(order, 1, draft.labels);
+  PermuteBlocks(order, 1, draft.times);
+  PermuteBlocks(order, k * kNumLiveFeatures, live.rows);
+  PermuteBlocks(order, k, live.labels);
+  PermuteBlocks(order, k, live.times);
+  PermuteBlocks(order, 1, rows->post_ids);
+}
+
+// Room for the rows of `posts` posts, so that the sets do not grow by
+// doubling (which holds up to three times their size at once).
+void Reserve(size_t posts, TrainingRows* rows) {
+  const size_t k = rows->live_ages.size();
+  rows->draft.rows.reserve(posts * kNumDraftFeatures);
+  rows->draft.labels.reserve(posts);
+  rows->draft.times.reserve(posts);
+  rows->live.rows.reserve(posts * k * kNumLiveFeatures);
+  rows->live.labels.reserve(posts * k);
+  rows->live.times.reserve(posts * k);
+  rows->post_ids.reserve(posts);
 }
 
 }  // namespace
@@ -145,6 +175,7 @@ absl::StatusOr<TrainingRows> BuildTrainingRows(
   out.draft.feature_names = DraftFeatureNames();
   out.live.feature_names = LiveFeatureNames();
   out.live_ages = options.live_ages;
+  Reserve(post_ids.size(), &out);  // at most one row set per post
   // Contexts are keyed by day; caching them for the run spares re-reading
   // an account's rows for each of its posts of one day.
   FeatureExtractor extractor(store, {absl::Hours(1)});

@@ -108,6 +108,36 @@ TEST_F(TrainingRowsTest, LiveRowsAtEveryDefaultAge) {
   EXPECT_FLOAT_EQ(rows->live.row(9)[kEarlyImprStrangerLog], std::log1p(900.0f));
 }
 
+// Rows are put in time order in place; each post's labels, times and live
+// rows move with it (here the input order is a cycle of three posts).
+TEST_F(TrainingRowsTest, PostsComeOutByTimeWithTheirOwnRows) {
+  TrainingRowsOptions options;
+  options.cutoff = D(14);  // every horizon has ended
+  auto rows = BuildTrainingRows(*store_, {"p3", "p1", "p2"}, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(rows->post_ids, ElementsAre("p1", "p2", "p3"));
+  EXPECT_THAT(rows->draft.labels, ElementsAre(1, 0, 1));
+  EXPECT_THAT(rows->draft.times, ElementsAre(D(0), D(1), D(6)));
+  ASSERT_EQ(rows->live.num_rows(), 15u);
+  const absl::Time created[] = {D(0), D(1), D(6)};
+  const float label[] = {1, 0, 1};
+  for (size_t p = 0; p < 3; ++p) {
+    for (size_t a = 0; a < 5; ++a) {
+      EXPECT_EQ(rows->live.times[5 * p + a], created[p]) << p << " " << a;
+      EXPECT_EQ(rows->live.labels[5 * p + a], label[p]) << p << " " << a;
+    }
+  }
+  // The ages stay in order within each post: 1, 2, 6, 24, 72 h.
+  EXPECT_FLOAT_EQ(rows->live.row(10)[kEarlyPostAgeHours], 1.0f);
+  EXPECT_FLOAT_EQ(rows->live.row(14)[kEarlyPostAgeHours], 72.0f);
+  // p3's 5,000 impressions (at 12 h) are in its 24-h row and not its 6-h
+  // row; p1's first-hour 600 are in its 1-h row.
+  EXPECT_FLOAT_EQ(rows->live.row(12)[kEarlyImprStrangerLog], 0.0f);
+  EXPECT_FLOAT_EQ(rows->live.row(13)[kEarlyImprStrangerLog],
+                  std::log1p(5000.0f));
+  EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyImprStrangerLog], std::log1p(600.0f));
+}
+
 TEST_F(TrainingRowsTest, LiveAgesMustFallInsideTheHorizon) {
   TrainingRowsOptions options;
   options.cutoff = D(9);

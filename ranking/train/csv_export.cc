@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <ostream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -24,13 +26,28 @@ void AppendRow(const TrainingSet& set, size_t i, std::string* out) {
   out->push_back('\n');
 }
 
+// Writes the CSV text of `set` to `out` a block of rows at a time, so that
+// the text of a large set is never held whole.
+void WriteCsv(const TrainingSet& set, std::ostream& out) {
+  constexpr size_t kBlockRows = 4096;
+  std::string text = set.times.empty() ? "label," : "time,label,";
+  absl::StrAppend(&text, absl::StrJoin(set.feature_names, ","), "\n");
+  for (size_t i = 0; i < set.num_rows(); ++i) {
+    AppendRow(set, i, &text);
+    if ((i + 1) % kBlockRows == 0) {
+      out << text;
+      text.clear();
+    }
+  }
+  out << text;
+}
+
 }  // namespace
 
 std::string TrainingSetCsv(const TrainingSet& set) {
-  std::string out = set.times.empty() ? "label," : "time,label,";
-  absl::StrAppend(&out, absl::StrJoin(set.feature_names, ","), "\n");
-  for (size_t i = 0; i < set.num_rows(); ++i) AppendRow(set, i, &out);
-  return out;
+  std::ostringstream out;
+  WriteCsv(set, out);
+  return out.str();
 }
 
 absl::Status WriteTrainingSetCsv(const TrainingSet& set,
@@ -43,7 +60,7 @@ absl::Status WriteTrainingSetCsv(const TrainingSet& set,
     }
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << TrainingSetCsv(set);
+  WriteCsv(set, out);
   out.close();
   if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
   return absl::OkStatus();

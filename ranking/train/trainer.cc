@@ -89,8 +89,7 @@ absl::StatusOr<double> ReloadDifference(const std::string& dir,
 // XGBoost's holdout probabilities.
 absl::Status Evaluate(const XGBoostBooster& booster, const Parts& parts,
                       TrainReport* report, std::vector<float>* holdout_p) {
-  RR_ASSIGN_OR_RETURN(std::vector<float> fit_p,
-                      booster.PredictProbability(parts.fit));
+  RR_ASSIGN_OR_RETURN(std::vector<float> fit_p, booster.PredictFitted());
   RR_ASSIGN_OR_RETURN(report->fit, EvaluateBinary(fit_p, parts.fit.labels));
   RR_ASSIGN_OR_RETURN(*holdout_p, booster.PredictProbability(parts.holdout));
   RR_ASSIGN_OR_RETURN(report->holdout,

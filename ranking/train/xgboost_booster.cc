@@ -1,7 +1,9 @@
 #include "ranking/train/xgboost_booster.h"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -17,7 +19,7 @@ absl::Status Check(int rc, const char* what) {
   return absl::InternalError(absl::StrCat(what, ": ", XGBGetLastError()));
 }
 
-// Owns a DMatrix for the duration of one call.
+// Owns a DMatrix handle (freed by the destructor unless Release()d).
 class DMatrix {
  public:
   DMatrix() = default;
@@ -26,35 +28,109 @@ class DMatrix {
   ~DMatrix() {
     if (handle_ != nullptr) XGDMatrixFree(handle_);
   }
-  // Copies the set's rows (NaN = missing), labels (its targets instead
-  // when it has them) and feature names.
+  // A plain (CSR) copy of the set's rows (NaN = missing), its labels (its
+  // targets instead when it has them) and feature names: for prediction.
   absl::Status Create(const TrainingSet& set) {
-    const std::vector<float>& fitted =
-        set.targets.empty() ? set.labels : set.targets;
     RR_RETURN_IF_ERROR(
         Check(XGDMatrixCreateFromMat(
                   set.rows.data(), set.num_rows(), set.num_features(),
                   std::numeric_limits<float>::quiet_NaN(), &handle_),
               "XGDMatrixCreateFromMat"));
-    RR_RETURN_IF_ERROR(Check(
-        XGDMatrixSetFloatInfo(handle_, "label", fitted.data(), fitted.size()),
-        "XGDMatrixSetFloatInfo"));
+    RR_RETURN_IF_ERROR(SetFloats(handle_, "label", Fitted(set)));
+    return SetFeatureNames(set);
+  }
+  // The same rows as a QuantileDMatrix: sketched and binned straight from
+  // `set`, without the CSR copy. The hist tree method trains on nothing
+  // else, so the model is the one Create() would give (XGBoost's default
+  // 256 bins on both sides), in a fraction of the memory. `weights`: one
+  // per row, or empty.
+  absl::Status CreateQuantile(const TrainingSet& set,
+                              absl::Span<const float> weights, int nthread);
+  // Hands the handle over to the caller, who frees it.
+  DMatrixHandle Release() { return std::exchange(handle_, nullptr); }
+  DMatrixHandle get() const { return handle_; }
+
+  static absl::Status SetFloats(DMatrixHandle h, const char* field,
+                                absl::Span<const float> values) {
+    return Check(XGDMatrixSetFloatInfo(h, field, values.data(), values.size()),
+                 "XGDMatrixSetFloatInfo");
+  }
+  static absl::Span<const float> Fitted(const TrainingSet& set) {
+    return set.targets.empty() ? set.labels : set.targets;
+  }
+
+ private:
+  absl::Status SetFeatureNames(const TrainingSet& set) {
     std::vector<const char*> names;
     for (const std::string& n : set.feature_names) names.push_back(n.c_str());
     return Check(XGDMatrixSetStrFeatureInfo(handle_, "feature_name",
                                             names.data(), names.size()),
                  "XGDMatrixSetStrFeatureInfo");
   }
-  absl::Status SetWeights(absl::Span<const float> weights) {
-    return Check(XGDMatrixSetFloatInfo(handle_, "weight", weights.data(),
-                                       weights.size()),
-                 "XGDMatrixSetFloatInfo");
-  }
-  DMatrixHandle get() const { return handle_; }
 
- private:
   DMatrixHandle handle_ = nullptr;
 };
+
+// XGBoost's data iterator over one in-memory batch: Next() hands the set's
+// dense rows, labels and weights to the proxy once, then reports the end.
+class OneBatch {
+ public:
+  OneBatch(const TrainingSet& set, absl::Span<const float> weights,
+           DMatrixHandle proxy)
+      : set_(set), weights_(weights), proxy_(proxy) {}
+
+  static void Reset(DataIterHandle self) {
+    static_cast<OneBatch*>(self)->given_ = false;
+  }
+  // 1: a batch was set on the proxy; 0: no more (or a failure, kept in
+  // status()).
+  static int Next(DataIterHandle self) {
+    auto* batch = static_cast<OneBatch*>(self);
+    if (batch->given_) return 0;
+    batch->status_ = batch->SetOnProxy();
+    batch->given_ = true;
+    return batch->status_.ok() ? 1 : 0;
+  }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  absl::Status SetOnProxy() const {
+    // NumPy's array interface (version 3) of the row-major float32 rows.
+    const std::string array = absl::StrCat(
+        "{\"data\": [", reinterpret_cast<uintptr_t>(set_.rows.data()),
+        ", true], \"shape\": [", set_.num_rows(), ", ", set_.num_features(),
+        "], \"typestr\": \"<f4\", \"version\": 3}");
+    RR_RETURN_IF_ERROR(Check(XGProxyDMatrixSetDataDense(proxy_, array.c_str()),
+                             "XGProxyDMatrixSetDataDense"));
+    RR_RETURN_IF_ERROR(
+        DMatrix::SetFloats(proxy_, "label", DMatrix::Fitted(set_)));
+    if (weights_.empty()) return absl::OkStatus();
+    return DMatrix::SetFloats(proxy_, "weight", weights_);
+  }
+
+  const TrainingSet& set_;
+  const absl::Span<const float> weights_;
+  const DMatrixHandle proxy_;
+  bool given_ = false;
+  absl::Status status_;
+};
+
+absl::Status DMatrix::CreateQuantile(const TrainingSet& set,
+                                     absl::Span<const float> weights,
+                                     int nthread) {
+  DMatrix proxy;
+  RR_RETURN_IF_ERROR(
+      Check(XGProxyDMatrixCreate(&proxy.handle_), "XGProxyDMatrixCreate"));
+  OneBatch batch(set, weights, proxy.get());
+  const std::string config =
+      absl::StrCat("{\"missing\": NaN, \"nthread\": ", nthread, "}");
+  const int rc = XGQuantileDMatrixCreateFromCallback(
+      &batch, proxy.get(), /*ref=*/nullptr, &OneBatch::Reset, &OneBatch::Next,
+      config.c_str(), &handle_);
+  RR_RETURN_IF_ERROR(batch.status());
+  RR_RETURN_IF_ERROR(Check(rc, "XGQuantileDMatrixCreateFromCallback"));
+  return SetFeatureNames(set);
+}
 
 absl::Status ValidateParams(const XGBoostParams& p) {
   auto bad = [](absl::string_view what) {
@@ -158,8 +234,7 @@ absl::StatusOr<std::unique_ptr<XGBoostBooster>> XGBoostBooster::Train(
   }
   RR_RETURN_IF_ERROR(ValidateWeights(weights, train.num_rows()));
   DMatrix dtrain, dvalid;
-  RR_RETURN_IF_ERROR(dtrain.Create(train));
-  if (!weights.empty()) RR_RETURN_IF_ERROR(dtrain.SetWeights(weights));
+  RR_RETURN_IF_ERROR(dtrain.CreateQuantile(train, weights, params.nthread));
   std::vector<DMatrixHandle> cached = {dtrain.get()};
   const bool stop_early = validation != nullptr && validation->num_rows() > 0 &&
                           params.early_stopping_rounds > 0;
@@ -172,12 +247,12 @@ absl::StatusOr<std::unique_ptr<XGBoostBooster>> XGBoostBooster::Train(
       Check(XGBoosterCreate(cached.data(), cached.size(), &handle),
             "XGBoosterCreate"));
   std::unique_ptr<XGBoostBooster> booster(
-      new XGBoostBooster(handle, train.feature_names));
+      new XGBoostBooster(handle, dtrain.Release(), train.feature_names));
   RR_RETURN_IF_ERROR(SetParams(handle, params));
   RR_RETURN_IF_ERROR(SetNames(handle, train.feature_names));
   static const std::vector<float> kNoLabels;
   RR_RETURN_IF_ERROR(
-      booster->Boost(dtrain.get(), stop_early ? dvalid.get() : nullptr,
+      booster->Boost(booster->fitted_, stop_early ? dvalid.get() : nullptr,
                      stop_early ? validation->labels : kNoLabels, params,
                      on_round));
   return booster;
@@ -223,7 +298,14 @@ absl::Status XGBoostBooster::KeepRounds(int rounds) {
   return SetNames(handle_, feature_names_);
 }
 
-XGBoostBooster::~XGBoostBooster() { XGBoosterFree(handle_); }
+XGBoostBooster::~XGBoostBooster() {
+  XGBoosterFree(handle_);
+  XGDMatrixFree(fitted_);
+}
+
+absl::StatusOr<std::vector<float>> XGBoostBooster::PredictFitted() const {
+  return Predict(handle_, fitted_);
+}
 
 absl::StatusOr<std::vector<float>> XGBoostBooster::PredictProbability(
     const TrainingSet& set) const {

@@ -70,6 +70,10 @@ class XGBoostBooster {
   // training features, in order), by XGBoost's own predictor.
   absl::StatusOr<std::vector<float>> PredictProbability(
       const TrainingSet& set) const;
+  // The same for the rows the booster was trained on, from the matrix it
+  // trained on (no copy of the rows; XGBoost answers from its prediction
+  // cache unless early stopping cut rounds off).
+  absl::StatusOr<std::vector<float>> PredictFitted() const;
   // Writes the model as XGBoost JSON (feature names included) to `path`.
   absl::Status SaveJson(const std::string& path) const;
 
@@ -77,8 +81,11 @@ class XGBoostBooster {
   int rounds() const { return rounds_; }
 
  private:
-  XGBoostBooster(void* handle, std::vector<std::string> feature_names)
-      : handle_(handle), feature_names_(std::move(feature_names)) {}
+  XGBoostBooster(void* handle, void* fitted,
+                 std::vector<std::string> feature_names)
+      : handle_(handle),
+        fitted_(fitted),
+        feature_names_(std::move(feature_names)) {}
   absl::Status Boost(void* train, void* validation,
                      const std::vector<float>& validation_labels,
                      const XGBoostParams& params,
@@ -86,6 +93,7 @@ class XGBoostBooster {
   absl::Status KeepRounds(int rounds);
 
   void* handle_;  // BoosterHandle
+  void* const fitted_;  // DMatrixHandle: the training rows, binned
   const std::vector<std::string> feature_names_;
   int rounds_ = 0;
 };
