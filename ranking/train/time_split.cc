@@ -14,23 +14,24 @@ namespace {
 
 // Row indices by time (stable: ties keep row order); row order without
 // times.
-std::vector<size_t> TimeOrder(const TrainingSet& set) {
-  std::vector<size_t> order(set.num_rows());
+std::vector<size_t> TimeOrder(const RowRange& rows) {
+  std::vector<size_t> order(rows.num_rows());
   std::iota(order.begin(), order.end(), 0);
-  if (!set.times.empty()) {
+  const absl::Span<const absl::Time> times = rows.times();
+  if (!times.empty() && !std::is_sorted(times.begin(), times.end())) {
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return set.times[a] < set.times[b];
+      return times[a] < times[b];
     });
   }
   return order;
 }
 
 // Where the rows at or after `start` begin in `order` (a TimeOrder).
-size_t FirstAtOrAfter(const TrainingSet& set, const std::vector<size_t>& order,
+size_t FirstAtOrAfter(const RowRange& rows, const std::vector<size_t>& order,
                       absl::Time start) {
-  return std::partition_point(
-             order.begin(), order.end(),
-             [&](size_t i) { return set.times[i] < start; }) -
+  const absl::Span<const absl::Time> times = rows.times();
+  return std::partition_point(order.begin(), order.end(),
+                              [&](size_t i) { return times[i] < start; }) -
          order.begin();
 }
 
@@ -43,7 +44,7 @@ TimeSplit SplitOrder(const std::vector<size_t>& order, size_t first_later) {
 
 }  // namespace
 
-absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set, double fraction) {
+absl::StatusOr<TimeSplit> SplitByTime(const RowRange& set, double fraction) {
   if (!(fraction > 0.0 && fraction < 1.0)) {
     return absl::InvalidArgumentError(
         absl::StrCat("holdout fraction is ", fraction,
@@ -60,8 +61,8 @@ absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set, double fraction) {
   const std::vector<size_t> order = TimeOrder(set);
   size_t first_later = n - later;
   // Rows of the cut's moment all go to the later part.
-  if (!set.times.empty()) {
-    first_later = FirstAtOrAfter(set, order, set.times[order[first_later]]);
+  if (!set.times().empty()) {
+    first_later = FirstAtOrAfter(set, order, set.times()[order[first_later]]);
     if (first_later == 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "cannot split ", n, " rows with fraction ", fraction,
@@ -71,19 +72,19 @@ absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set, double fraction) {
   return SplitOrder(order, first_later);
 }
 
-absl::StatusOr<absl::Time> HoldoutStart(const TrainingSet& set,
+absl::StatusOr<absl::Time> HoldoutStart(const RowRange& set,
                                         double fraction) {
-  if (set.times.empty()) {
+  if (set.times().empty()) {
     return absl::InvalidArgumentError(
         "a holdout start needs a time per row; the set has none");
   }
   RR_ASSIGN_OR_RETURN(TimeSplit split, SplitByTime(set, fraction));
-  return set.times[split.later.front()];
+  return set.times()[split.later.front()];
 }
 
-absl::StatusOr<TimeSplit> SplitAtTime(const TrainingSet& set,
+absl::StatusOr<TimeSplit> SplitAtTime(const RowRange& set,
                                       absl::Time start) {
-  if (set.times.empty()) {
+  if (set.times().empty()) {
     return absl::InvalidArgumentError(
         "a split at a time needs a time per row; the set has none");
   }

@@ -12,8 +12,9 @@
 
 namespace reachrank::ranking {
 
-// Row indices into a TrainingSet; each part is in time order (ties keep
-// row order). A plain value type.
+// Row indices into a TrainingSet (or a RowRange: then counted from its
+// first row); each part is in time order (ties keep row order), so rows
+// already in time order split into [0, e) and [e, n). A plain value type.
 struct TimeSplit {
   std::vector<size_t> earlier;  // the first (1 - fraction) of rows by time
   std::vector<size_t> later;    // the latest `fraction` of rows by time
@@ -25,19 +26,19 @@ struct TimeSplit {
 // one post's live rows at several ages, never straddle the split).
 // INVALID_ARGUMENT unless 0 < fraction < 1 and both parts get at least one
 // row; the set must be valid (ValidateTrainingSet).
-absl::StatusOr<TimeSplit> SplitByTime(const TrainingSet& set, double fraction);
+absl::StatusOr<TimeSplit> SplitByTime(const RowRange& set, double fraction);
 
 // The time of the first row SplitByTime(set, fraction) puts into `later`:
 // where a holdout of the latest `fraction` starts. INVALID_ARGUMENT as
 // SplitByTime, or when the set has no times.
-absl::StatusOr<absl::Time> HoldoutStart(const TrainingSet& set,
+absl::StatusOr<absl::Time> HoldoutStart(const RowRange& set,
                                         double fraction);
 
 // Puts every row whose time is at or after `start` into `later` and the
 // rest into `earlier`, so rows of one moment (the live rows of one post at
 // several ages) never straddle the split. INVALID_ARGUMENT when the set
 // has no times or a part gets no row.
-absl::StatusOr<TimeSplit> SplitAtTime(const TrainingSet& set,
+absl::StatusOr<TimeSplit> SplitAtTime(const RowRange& set,
                                       absl::Time start);
 
 // The rows `indices` of `set`, in that order, with their labels, times and

@@ -18,40 +18,64 @@
 namespace reachrank::ranking {
 namespace {
 
-// The three parts of a set, each in time order.
+// The three parts of a set, each in time order: consecutive rows of the
+// set itself when it is in time order (as `reachrank train --db` builds
+// it), else of a time-ordered copy. Nothing is copied for a set in order.
 struct Parts {
-  TrainingSet fit;
-  TrainingSet validation;  // empty without early stopping
-  TrainingSet holdout;
+  RowRange fit;
+  RowRange validation;  // empty without early stopping
+  RowRange holdout;
 };
 
-absl::StatusOr<Parts> Split(const TrainingSet& set,
-                            const TrainOptions& options) {
+// True when `split` takes the rows in their own order.
+bool InRowOrder(const TimeSplit& split) {
+  const size_t e = split.earlier.size();
+  for (size_t i = 0; i < e; ++i) {
+    if (split.earlier[i] != i) return false;
+  }
+  for (size_t j = 0; j < split.later.size(); ++j) {
+    if (split.later[j] != e + j) return false;
+  }
+  return true;
+}
+
+// The parts of `set`; `sorted` receives the time-ordered copy when one is
+// needed, and the parts point into it or into `set`.
+absl::StatusOr<Parts> Split(const TrainingSet& set, const TrainOptions& options,
+                            TrainingSet* sorted) {
   RR_ASSIGN_OR_RETURN(TimeSplit outer,
                       options.holdout_start.has_value()
                           ? SplitAtTime(set, *options.holdout_start)
                           : SplitByTime(set, options.holdout_fraction));
-  Parts parts;
-  parts.holdout = SubsetRows(set, outer.later);
-  TrainingSet earlier = SubsetRows(set, outer.earlier);
+  const size_t e = outer.earlier.size();
+  const size_t n = set.num_rows();
+  const TrainingSet* ordered = &set;
+  if (!InRowOrder(outer)) {
+    std::vector<size_t> order = std::move(outer.earlier);
+    order.insert(order.end(), outer.later.begin(), outer.later.end());
+    *sorted = SubsetRows(set, order);
+    ordered = sorted;
+  }
+  Parts parts{RowRange(*ordered, 0, e), RowRange(*ordered, e, e),
+              RowRange(*ordered, e, n)};
   if (options.validation_fraction == 0.0 ||
       options.xgboost.early_stopping_rounds == 0) {
-    parts.fit = std::move(earlier);
     return parts;
   }
+  // The fitted rows are in time order, so the inner split is a cut too.
   RR_ASSIGN_OR_RETURN(TimeSplit inner,
-                      SplitByTime(earlier, options.validation_fraction));
-  parts.fit = SubsetRows(earlier, inner.earlier);
-  parts.validation = SubsetRows(earlier, inner.later);
+                      SplitByTime(parts.fit, options.validation_fraction));
+  const size_t f = inner.earlier.size();
+  parts.fit = RowRange(*ordered, 0, f);
+  parts.validation = RowRange(*ordered, f, e);
   return parts;
 }
 
-std::optional<TrainingWindow> Window(const TrainingSet& a,
-                                     const TrainingSet& b) {
-  if (a.times.empty()) return std::nullopt;
-  TrainingWindow w{a.times.front(), a.times.back()};
-  for (const TrainingSet* s : {&a, &b}) {
-    for (absl::Time t : s->times) {
+std::optional<TrainingWindow> Window(const RowRange& a, const RowRange& b) {
+  if (a.times().empty()) return std::nullopt;
+  TrainingWindow w{a.times().front(), a.times().back()};
+  for (const RowRange* r : {&a, &b}) {
+    for (absl::Time t : r->times()) {
       w.start = std::min(w.start, t);
       w.end = std::max(w.end, t);
     }
@@ -70,13 +94,13 @@ absl::Status WriteFile(const std::string& path, const std::string& text) {
 // Loads `dir` as the server would and returns the largest difference
 // between its holdout probabilities and XGBoost's.
 absl::StatusOr<double> ReloadDifference(const std::string& dir,
-                                        const TrainingSet& holdout,
+                                        const RowRange& holdout,
                                         const std::vector<float>& expected) {
   RR_ASSIGN_OR_RETURN(std::unique_ptr<Model> model,
-                      Model::Load(dir, holdout.feature_names));
+                      Model::Load(dir, holdout.feature_names()));
   std::vector<float> got(holdout.num_rows());
   RR_RETURN_IF_ERROR(
-      model->PredictProbability(holdout.rows.data(), holdout.num_rows(),
+      model->PredictProbability(holdout.rows(), holdout.num_rows(),
                                 holdout.num_features(), got.data()));
   double max_diff = 0.0;
   for (size_t i = 0; i < got.size(); ++i) {
@@ -90,10 +114,10 @@ absl::StatusOr<double> ReloadDifference(const std::string& dir,
 absl::Status Evaluate(const XGBoostBooster& booster, const Parts& parts,
                       TrainReport* report, std::vector<float>* holdout_p) {
   RR_ASSIGN_OR_RETURN(std::vector<float> fit_p, booster.PredictFitted());
-  RR_ASSIGN_OR_RETURN(report->fit, EvaluateBinary(fit_p, parts.fit.labels));
+  RR_ASSIGN_OR_RETURN(report->fit, EvaluateBinary(fit_p, parts.fit.labels()));
   RR_ASSIGN_OR_RETURN(*holdout_p, booster.PredictProbability(parts.holdout));
   RR_ASSIGN_OR_RETURN(report->holdout,
-                      EvaluateBinary(*holdout_p, parts.holdout.labels));
+                      EvaluateBinary(*holdout_p, parts.holdout.labels()));
   return absl::OkStatus();
 }
 
@@ -136,7 +160,7 @@ absl::Status WriteDirectory(const std::string& dir,
 absl::Status WriteChecked(const std::string& dir,
                           const XGBoostBooster& booster,
                           const TrainedModelInfo& info,
-                          const TrainingSet& holdout,
+                          const RowRange& holdout,
                           const std::vector<float>& holdout_p,
                           TrainReport& report) {
   RR_RETURN_IF_ERROR(WriteDirectory(dir, booster, info));
@@ -170,7 +194,8 @@ absl::StatusOr<TrainReport> TrainModelDirectory(
   RR_RETURN_IF_ERROR(ValidateDescription(description));
   RR_RETURN_IF_ERROR(ValidateOptions(options));
   RR_RETURN_IF_ERROR(ValidateTrainingSet(set));
-  RR_ASSIGN_OR_RETURN(Parts parts, Split(set, options));
+  TrainingSet sorted;  // stays empty for a set in time order
+  RR_ASSIGN_OR_RETURN(Parts parts, Split(set, options, &sorted));
   const bool early = parts.validation.num_rows() > 0;
   const std::vector<float> weights =
       RecencyWeights(parts.fit.num_rows(), options.recency_half_life);

@@ -57,6 +57,46 @@ struct TrainingSet {
 // INVALID_ARGUMENT naming the first problem.
 absl::Status ValidateTrainingSet(const TrainingSet& set);
 
+// Consecutive rows [begin, end) of a TrainingSet, read in place: how the
+// trainer hands a time-ordered set's fitted rows and holdout to XGBoost
+// without copying them. Valid while the set lives unchanged. Implicitly
+// made from a set (all of its rows). A plain value type.
+class RowRange {
+ public:
+  RowRange(const TrainingSet& set)  // NOLINT: every row, by design implicit
+      : RowRange(set, 0, set.num_rows()) {}
+  // Requires begin <= end <= set.num_rows().
+  RowRange(const TrainingSet& set, size_t begin, size_t end)
+      : set_(&set), begin_(begin), end_(end) {}
+
+  const TrainingSet& set() const { return *set_; }
+  const std::vector<std::string>& feature_names() const {
+    return set_->feature_names;
+  }
+  size_t num_rows() const { return end_ - begin_; }
+  size_t num_features() const { return set_->num_features(); }
+  // num_rows() * num_features() floats, row-major.
+  const float* rows() const { return set_->row(begin_); }
+  absl::Span<const float> labels() const { return Part(set_->labels); }
+  // What a model fits: the targets when the set has them, else the labels.
+  absl::Span<const float> fitted() const {
+    return set_->targets.empty() ? labels() : Part(set_->targets);
+  }
+  // Empty when the set has no times.
+  absl::Span<const absl::Time> times() const { return Part(set_->times); }
+
+ private:
+  template <typename T>
+  absl::Span<const T> Part(const std::vector<T>& v) const {
+    if (v.empty()) return {};
+    return absl::MakeConstSpan(v).subspan(begin_, end_ - begin_);
+  }
+
+  const TrainingSet* set_;
+  size_t begin_;
+  size_t end_;
+};
+
 }  // namespace reachrank::ranking
 
 #endif  // REACHRANK_RANKING_TRAIN_TRAINING_SET_H_

@@ -30,13 +30,13 @@ class DMatrix {
   }
   // A plain (CSR) copy of the set's rows (NaN = missing), its labels (its
   // targets instead when it has them) and feature names: for prediction.
-  absl::Status Create(const TrainingSet& set) {
+  absl::Status Create(const RowRange& set) {
     RR_RETURN_IF_ERROR(
         Check(XGDMatrixCreateFromMat(
-                  set.rows.data(), set.num_rows(), set.num_features(),
+                  set.rows(), set.num_rows(), set.num_features(),
                   std::numeric_limits<float>::quiet_NaN(), &handle_),
               "XGDMatrixCreateFromMat"));
-    RR_RETURN_IF_ERROR(SetFloats(handle_, "label", Fitted(set)));
+    RR_RETURN_IF_ERROR(SetFloats(handle_, "label", set.fitted()));
     return SetFeatureNames(set);
   }
   // The same rows as a QuantileDMatrix: sketched and binned straight from
@@ -44,7 +44,7 @@ class DMatrix {
   // else, so the model is the one Create() would give (XGBoost's default
   // 256 bins on both sides), in a fraction of the memory. `weights`: one
   // per row, or empty.
-  absl::Status CreateQuantile(const TrainingSet& set,
+  absl::Status CreateQuantile(const RowRange& set,
                               absl::Span<const float> weights, int nthread);
   // Hands the handle over to the caller, who frees it.
   DMatrixHandle Release() { return std::exchange(handle_, nullptr); }
@@ -55,14 +55,10 @@ class DMatrix {
     return Check(XGDMatrixSetFloatInfo(h, field, values.data(), values.size()),
                  "XGDMatrixSetFloatInfo");
   }
-  static absl::Span<const float> Fitted(const TrainingSet& set) {
-    return set.targets.empty() ? set.labels : set.targets;
-  }
-
  private:
-  absl::Status SetFeatureNames(const TrainingSet& set) {
+  absl::Status SetFeatureNames(const RowRange& set) {
     std::vector<const char*> names;
-    for (const std::string& n : set.feature_names) names.push_back(n.c_str());
+    for (const std::string& n : set.feature_names()) names.push_back(n.c_str());
     return Check(XGDMatrixSetStrFeatureInfo(handle_, "feature_name",
                                             names.data(), names.size()),
                  "XGDMatrixSetStrFeatureInfo");
@@ -75,7 +71,7 @@ class DMatrix {
 // dense rows, labels and weights to the proxy once, then reports the end.
 class OneBatch {
  public:
-  OneBatch(const TrainingSet& set, absl::Span<const float> weights,
+  OneBatch(const RowRange& set, absl::Span<const float> weights,
            DMatrixHandle proxy)
       : set_(set), weights_(weights), proxy_(proxy) {}
 
@@ -97,25 +93,25 @@ class OneBatch {
   absl::Status SetOnProxy() const {
     // NumPy's array interface (version 3) of the row-major float32 rows.
     const std::string array = absl::StrCat(
-        "{\"data\": [", reinterpret_cast<uintptr_t>(set_.rows.data()),
+        "{\"data\": [", reinterpret_cast<uintptr_t>(set_.rows()),
         ", true], \"shape\": [", set_.num_rows(), ", ", set_.num_features(),
         "], \"typestr\": \"<f4\", \"version\": 3}");
     RR_RETURN_IF_ERROR(Check(XGProxyDMatrixSetDataDense(proxy_, array.c_str()),
                              "XGProxyDMatrixSetDataDense"));
     RR_RETURN_IF_ERROR(
-        DMatrix::SetFloats(proxy_, "label", DMatrix::Fitted(set_)));
+        DMatrix::SetFloats(proxy_, "label", set_.fitted()));
     if (weights_.empty()) return absl::OkStatus();
     return DMatrix::SetFloats(proxy_, "weight", weights_);
   }
 
-  const TrainingSet& set_;
+  const RowRange set_;
   const absl::Span<const float> weights_;
   const DMatrixHandle proxy_;
   bool given_ = false;
   absl::Status status_;
 };
 
-absl::Status DMatrix::CreateQuantile(const TrainingSet& set,
+absl::Status DMatrix::CreateQuantile(const RowRange& set,
                                      absl::Span<const float> weights,
                                      int nthread) {
   DMatrix proxy;
@@ -224,11 +220,11 @@ std::vector<std::pair<std::string, std::string>> XGBoostParams::ToXGBoost()
 }
 
 absl::StatusOr<std::unique_ptr<XGBoostBooster>> XGBoostBooster::Train(
-    const TrainingSet& train, const TrainingSet* validation,
+    const RowRange& train, const RowRange* validation,
     const XGBoostParams& params, absl::Span<const float> weights,
     const std::function<void(int round, int rounds)>& on_round) {
   RR_RETURN_IF_ERROR(ValidateParams(params));
-  RR_RETURN_IF_ERROR(ValidateTrainingSet(train));
+  RR_RETURN_IF_ERROR(ValidateTrainingSet(train.set()));
   if (train.num_rows() == 0) {
     return absl::InvalidArgumentError("xgboost: no training rows");
   }
@@ -247,19 +243,18 @@ absl::StatusOr<std::unique_ptr<XGBoostBooster>> XGBoostBooster::Train(
       Check(XGBoosterCreate(cached.data(), cached.size(), &handle),
             "XGBoosterCreate"));
   std::unique_ptr<XGBoostBooster> booster(
-      new XGBoostBooster(handle, dtrain.Release(), train.feature_names));
+      new XGBoostBooster(handle, dtrain.Release(), train.feature_names()));
   RR_RETURN_IF_ERROR(SetParams(handle, params));
-  RR_RETURN_IF_ERROR(SetNames(handle, train.feature_names));
-  static const std::vector<float> kNoLabels;
-  RR_RETURN_IF_ERROR(
-      booster->Boost(booster->fitted_, stop_early ? dvalid.get() : nullptr,
-                     stop_early ? validation->labels : kNoLabels, params,
-                     on_round));
+  RR_RETURN_IF_ERROR(SetNames(handle, train.feature_names()));
+  RR_RETURN_IF_ERROR(booster->Boost(
+      booster->fitted_, stop_early ? dvalid.get() : nullptr,
+      stop_early ? validation->labels() : absl::Span<const float>(), params,
+      on_round));
   return booster;
 }
 
 absl::Status XGBoostBooster::Boost(void* train, void* validation,
-                                   const std::vector<float>& validation_labels,
+                                   absl::Span<const float> validation_labels,
                                    const XGBoostParams& params,
                                    const std::function<void(int, int)>& on_round) {
   double best_loss = std::numeric_limits<double>::infinity();
@@ -308,12 +303,12 @@ absl::StatusOr<std::vector<float>> XGBoostBooster::PredictFitted() const {
 }
 
 absl::StatusOr<std::vector<float>> XGBoostBooster::PredictProbability(
-    const TrainingSet& set) const {
-  if (set.feature_names != feature_names_) {
+    const RowRange& set) const {
+  if (set.feature_names() != feature_names_) {
     return absl::InvalidArgumentError(
         "xgboost: rows do not have the training features");
   }
-  RR_RETURN_IF_ERROR(ValidateTrainingSet(set));
+  RR_RETURN_IF_ERROR(ValidateTrainingSet(set.set()));
   DMatrix m;
   RR_RETURN_IF_ERROR(m.Create(set));
   return Predict(handle_, m.get());

@@ -50,16 +50,16 @@ struct XGBoostParams {
 // crashes). Not thread-safe.
 class XGBoostBooster {
  public:
-  // Trains on `train` (must be valid and hold both labels), each row
-  // weighted by `weights` (one positive finite weight per row; empty: all
-  // 1). With a
-  // `validation` set and params.early_stopping_rounds > 0, rounds stop
+  // Trains on the rows `train` (of a valid set; both labels among them;
+  // read in place, not copied), each row weighted by `weights` (one
+  // positive finite weight per row; empty: all 1). With `validation` rows
+  // and params.early_stopping_rounds > 0, rounds stop
   // early and the model keeps the rounds up to the lowest validation log
   // loss. `on_round` (may be empty) is called after each round with the
   // rounds done and params.rounds. INVALID_ARGUMENT for bad parameters or
   // sets, INTERNAL for an XGBoost failure (with its message).
   static absl::StatusOr<std::unique_ptr<XGBoostBooster>> Train(
-      const TrainingSet& train, const TrainingSet* validation,
+      const RowRange& train, const RowRange* validation,
       const XGBoostParams& params, absl::Span<const float> weights = {},
       const std::function<void(int round, int rounds)>& on_round = {});
   ~XGBoostBooster();
@@ -69,7 +69,7 @@ class XGBoostBooster {
   // P(label = 1) for every row of `set` (whose features must be the
   // training features, in order), by XGBoost's own predictor.
   absl::StatusOr<std::vector<float>> PredictProbability(
-      const TrainingSet& set) const;
+      const RowRange& set) const;
   // The same for the rows the booster was trained on, from the matrix it
   // trained on (no copy of the rows; XGBoost answers from its prediction
   // cache unless early stopping cut rounds off).
@@ -87,7 +87,7 @@ class XGBoostBooster {
         fitted_(fitted),
         feature_names_(std::move(feature_names)) {}
   absl::Status Boost(void* train, void* validation,
-                     const std::vector<float>& validation_labels,
+                     absl::Span<const float> validation_labels,
                      const XGBoostParams& params,
                      const std::function<void(int, int)>& on_round);
   absl::Status KeepRounds(int rounds);

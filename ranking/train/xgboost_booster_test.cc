@@ -121,7 +121,8 @@ TEST(XGBoostBoosterTest, FittedPredictionsAfterEarlyStopping) {
   params.max_depth = 8;
   params.min_child_weight = 0;
   params.early_stopping_rounds = 5;
-  auto booster = XGBoostBooster::Train(fit, &validation, params);
+  const RowRange validation_rows(validation);
+  auto booster = XGBoostBooster::Train(fit, &validation_rows, params);
   ASSERT_TRUE(booster.ok()) << booster.status();
   ASSERT_LT((*booster)->rounds(), 300);  // it overfits quickly: stopped
   auto fitted = (*booster)->PredictFitted();
