@@ -55,6 +55,7 @@ class DMatrix {
     return Check(XGDMatrixSetFloatInfo(h, field, values.data(), values.size()),
                  "XGDMatrixSetFloatInfo");
   }
+
  private:
   absl::Status SetFeatureNames(const RowRange& set) {
     std::vector<const char*> names;
@@ -98,8 +99,7 @@ class OneBatch {
         "], \"typestr\": \"<f4\", \"version\": 3}");
     RR_RETURN_IF_ERROR(Check(XGProxyDMatrixSetDataDense(proxy_, array.c_str()),
                              "XGProxyDMatrixSetDataDense"));
-    RR_RETURN_IF_ERROR(
-        DMatrix::SetFloats(proxy_, "label", set_.fitted()));
+    RR_RETURN_IF_ERROR(DMatrix::SetFloats(proxy_, "label", set_.fitted()));
     if (weights_.empty()) return absl::OkStatus();
     return DMatrix::SetFloats(proxy_, "weight", weights_);
   }
