@@ -90,6 +90,8 @@ absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
   TempDir secondary;
   storage::StoreOptions store_options;
   store_options.path = flags.db;
+  store_options.block_cache_bytes = static_cast<size_t>(flags.block_cache_mb)
+                                    << 20;
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<storage::Store> store,
       storage::Store::OpenSecondary(store_options, secondary.path()));

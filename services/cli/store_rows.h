@@ -24,6 +24,9 @@ struct StoreRowsFlags {
   // Hours after creation at which each post's live rows are taken; empty:
   // ranking::DefaultLiveAges.
   std::vector<double> live_ages_hours;
+  // RocksDB block cache while the rows are read, MiB (> 0). A smaller one
+  // lowers peak memory and slows the read (docs/operations.md).
+  int block_cache_mb = 256;
 };
 
 // Parses an authors file: per line a platform and an author id separated by

@@ -177,6 +177,11 @@ void AddStoreOptions(CLI::App* cmd, StoreRowsFlags& s) {
                   "than the label horizon (default 1,2,6,24,72: those "
                   "shorter than the shortest horizon)")
       ->delimiter(',');
+  cmd->add_option("--block-cache-mb", s.block_cache_mb,
+                  "with --db: RocksDB block cache while reading, MiB (less "
+                  "memory, slower reads)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
 }
 
 void AddExportCommand(CLI::App& app, CommandSet& commands) {

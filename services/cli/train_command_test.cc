@@ -2,6 +2,7 @@
 // Popularity table and checks what it prints and the directory it writes.
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -192,6 +193,19 @@ TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
   r = RunCli(cmd + " --live-ages 1,200");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.output, HasSubstr("live_ages: 200h"));
+  // A 1-MiB block cache reads the same rows; 0 is refused.
+  auto read_all = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  ASSERT_EQ(RunCli(cmd).exit_code, 0);
+  const std::string rows = read_all(dir + "/rows.csv");
+  r = RunCli(cmd + " --block-cache-mb 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read_all(dir + "/rows.csv"), rows);
+  r = RunCli(cmd + " --block-cache-mb 0");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("--block-cache-mb"));
 }
 
 TEST(ParseAuthorsTest, ReadsPlatformAndIdPerLine) {
