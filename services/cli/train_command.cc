@@ -3,6 +3,8 @@
 // feature table (--csv) or from a database (--db: a draft and a live model,
 // see ranking/scorer.h). `reachrank export` writes the database's rows as
 // CSV. Both commands are registered here (AddTrainCommand).
+#include <malloc.h>
+
 #include <iostream>
 #include <memory>
 #include <string>
@@ -243,6 +245,11 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
                                  const std::string& out, bool compare_prior) {
   RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows,
                       ReadRowsShowingProgress(store, "train: posts"));
+  // The store is closed. Its block cache went back to malloc's free lists,
+  // where XGBoost's large (mmap-served) allocations would not reuse it:
+  // return it to the system before training (about 0.14 GB of peak memory
+  // on the model card's database).
+  malloc_trim(0);
   RR_ASSIGN_OR_RETURN(ranking::LabelConfigs labels, LoadLabels(store));
   ranking::ModelDescription description;
   description.model_version =
