@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <numeric>
+#include <iterator>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -94,6 +96,57 @@ absl::Status AddChunk(FeatureExtractor& extractor,
   return absl::OkStatus();
 }
 
+// The rows of the posts `ids` (one chunk), in the chunk's order.
+absl::StatusOr<TrainingRows> ChunkRows(storage::Store& store,
+                                       FeatureExtractor& extractor,
+                                       absl::Span<const std::string> ids,
+                                       const TrainingRowsOptions& options) {
+  RR_ASSIGN_OR_RETURN(std::vector<Labeled> posts,
+                      LoadLabeled(store, ids, options));
+  TrainingRows part;
+  RR_RETURN_IF_ERROR(AddChunk(extractor, posts, options, &part));
+  return part;
+}
+
+void AppendSet(const TrainingSet& part, TrainingSet& out) {
+  out.rows.insert(out.rows.end(), part.rows.begin(), part.rows.end());
+  out.labels.insert(out.labels.end(), part.labels.begin(), part.labels.end());
+  out.times.insert(out.times.end(), part.times.begin(), part.times.end());
+}
+
+void AppendRows(TrainingRows& part, TrainingRows* out) {
+  AppendSet(part.draft, out->draft);
+  AppendSet(part.live, out->live);
+  std::move(part.post_ids.begin(), part.post_ids.end(),
+            std::back_inserter(out->post_ids));
+}
+
+// Reads the chunks [first, first + n) of `post_ids` concurrently, one
+// thread each, and appends their rows to `out` in chunk order, so the
+// result does not depend on the number of threads.
+absl::Status ReadChunks(storage::Store& store, FeatureExtractor& extractor,
+                        absl::Span<const std::string> post_ids, size_t first,
+                        size_t n, const TrainingRowsOptions& options,
+                        TrainingRows* out) {
+  auto ids = [&](size_t chunk) {
+    return post_ids.subspan(chunk * kChunk, kChunk);
+  };
+  std::vector<absl::StatusOr<TrainingRows>> parts(
+      n, absl::UnknownError("not read"));
+  auto read = [&](size_t j) {
+    parts[j] = ChunkRows(store, extractor, ids(first + j), options);
+  };
+  std::vector<std::thread> workers;
+  for (size_t j = 1; j < n; ++j) workers.emplace_back(read, j);
+  read(0);
+  for (std::thread& w : workers) w.join();
+  for (absl::StatusOr<TrainingRows>& part : parts) {
+    RR_RETURN_IF_ERROR(part.status());
+    AppendRows(*part, out);
+  }
+  return absl::OkStatus();
+}
+
 // Moves block order[j] of `v` (blocks of `width` elements) to position j,
 // for every j, in place: each cycle of the permutation is walked once with
 // one block held aside, so no second copy of `v` is made.
@@ -179,13 +232,19 @@ absl::StatusOr<TrainingRows> BuildTrainingRows(
   // Contexts are keyed by day; caching them for the run spares re-reading
   // an account's rows for each of its posts of one day.
   FeatureExtractor extractor(store, {absl::Hours(1)});
-  for (size_t start = 0; start < post_ids.size(); start += kChunk) {
-    const size_t len = std::min(kChunk, post_ids.size() - start);
-    RR_ASSIGN_OR_RETURN(std::vector<Labeled> posts,
-                        LoadLabeled(store, post_ids.subspan(start, len),
-                                    options));
-    RR_RETURN_IF_ERROR(AddChunk(extractor, posts, options, &out));
-    if (options.progress) options.progress(start + len, post_ids.size());
+  const size_t chunks = (post_ids.size() + kChunk - 1) / kChunk;
+  const size_t threads =
+      options.threads > 0
+          ? options.threads
+          : std::max<size_t>(1, std::thread::hardware_concurrency());
+  for (size_t first = 0; first < chunks; first += threads) {
+    const size_t n = std::min(threads, chunks - first);
+    RR_RETURN_IF_ERROR(
+        ReadChunks(store, extractor, post_ids, first, n, options, &out));
+    if (options.progress) {
+      options.progress(std::min((first + n) * kChunk, post_ids.size()),
+                       post_ids.size());
+    }
   }
   SortByTime(&out);
   return out;

@@ -29,8 +29,11 @@ struct TrainingRowsOptions {
   LabelConfigs labels;
   // Posts read per author (newest first before the horizon cutoff).
   size_t max_posts_per_author = 100000;
-  // Called after each chunk of posts with the posts read so far and their
-  // total; may be empty.
+  // Threads reading posts, each a chunk of 512 at a time (0: one per
+  // core). The rows do not depend on it.
+  size_t threads = 1;
+  // Called (on the calling thread) after each round of chunks with the
+  // posts read so far and their total; may be empty.
   std::function<void(size_t done, size_t total)> progress;
 };
 

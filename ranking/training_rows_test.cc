@@ -4,6 +4,7 @@
 #include "ranking/training_rows.h"
 
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ranking/feature_names.h"
+#include "ranking/testing/sim_store.h"
 #include "storage/test_util.h"
 
 namespace reachrank::ranking {
@@ -136,6 +138,54 @@ TEST_F(TrainingRowsTest, PostsComeOutByTimeWithTheirOwnRows) {
   EXPECT_FLOAT_EQ(rows->live.row(13)[kEarlyImprStrangerLog],
                   std::log1p(5000.0f));
   EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyImprStrangerLog], std::log1p(600.0f));
+}
+
+// Posts are read a chunk of 512 per thread; with two threads (two rounds
+// here, the second with one chunk) the rows are those of one thread, bit
+// for bit.
+TEST(TrainingRowsThreadsTest, ThreadsDoNotChangeTheRows) {
+  storage::testing::ScopedTempDir dir;
+  auto store = storage::Store::Open(storage::testing::OptionsFor(dir.path()));
+  ASSERT_TRUE(store.ok()) << store.status();
+  sim::SimOptions sim;
+  sim.seed = 3;
+  sim.people = 60;
+  sim.days = 30;
+  auto filled = testing::FillStoreFromSim(sim, **store);
+  ASSERT_TRUE(filled.ok()) << filled.status();
+  ASSERT_GT(filled->post_ids.size(), 2u * 512);  // two rounds of chunks
+  TrainingRowsOptions options;
+  options.cutoff = sim.start + absl::Hours(24 * sim.days);
+  options.threads = 1;
+  size_t calls = 0, last_done = 0;
+  options.progress = [&](size_t done, size_t total) {
+    ++calls;
+    EXPECT_GT(done, last_done);
+    EXPECT_EQ(total, filled->post_ids.size());
+    last_done = done;
+  };
+  auto one = BuildTrainingRows(**store, filled->post_ids, options);
+  ASSERT_TRUE(one.ok()) << one.status();
+  options.threads = 2;
+  calls = 0;
+  last_done = 0;
+  auto two = BuildTrainingRows(**store, filled->post_ids, options);
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(last_done, filled->post_ids.size());
+  EXPECT_EQ(calls, (filled->post_ids.size() + 2 * 512 - 1) / (2 * 512));
+  ASSERT_GT(one->post_ids.size(), 1000u);
+  EXPECT_EQ(two->post_ids, one->post_ids);
+  EXPECT_EQ(two->draft.labels, one->draft.labels);
+  EXPECT_EQ(two->live.times, one->live.times);
+  // Bit for bit, NaNs included.
+  ASSERT_EQ(two->live.rows.size(), one->live.rows.size());
+  EXPECT_EQ(std::memcmp(two->live.rows.data(), one->live.rows.data(),
+                        one->live.rows.size() * sizeof(float)),
+            0);
+  ASSERT_EQ(two->draft.rows.size(), one->draft.rows.size());
+  EXPECT_EQ(std::memcmp(two->draft.rows.data(), one->draft.rows.data(),
+                        one->draft.rows.size() * sizeof(float)),
+            0);
 }
 
 TEST_F(TrainingRowsTest, LiveAgesMustFallInsideTheHorizon) {

@@ -84,6 +84,7 @@ absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
   RR_ASSIGN_OR_RETURN(options.cutoff, Cutoff(flags.cutoff));
   RR_ASSIGN_OR_RETURN(options.labels, LoadLabels(flags));
   options.progress = std::move(progress);
+  options.threads = static_cast<size_t>(flags.threads);
   for (double hours : flags.live_ages_hours) {
     options.live_ages.push_back(absl::Seconds(std::llround(hours * 3600)));
   }

@@ -27,6 +27,9 @@ struct StoreRowsFlags {
   // RocksDB block cache while the rows are read, MiB (> 0). A smaller one
   // lowers peak memory and slows the read (docs/operations.md).
   int block_cache_mb = 256;
+  // Threads reading the rows (0: one per core); the rows do not depend on
+  // it.
+  int threads = 0;
 };
 
 // Parses an authors file: per line a platform and an author id separated by

@@ -194,6 +194,10 @@ void AddExportCommand(CLI::App& app, CommandSet& commands) {
   cmd->get_option("--db")->required();
   cmd->add_option("--out", f->out, "CSV file to write")->required();
   cmd->add_flag("--draft", f->draft, "the draft rows (default: the live rows)");
+  cmd->add_option("--threads", f->store.threads,
+                  "threads reading the posts (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   commands.Add(cmd, [f] { return ExitCode(RunExport(*f)); });
 }
 
@@ -222,7 +226,9 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
   cmd->add_option("--seed", x.seed)->capture_default_str();
-  cmd->add_option("--nthread", x.nthread, "0: all cores")
+  cmd->add_option("--nthread", x.nthread,
+                  "threads for XGBoost and, with --db, for reading the posts "
+                  "(0: all cores)")
       ->capture_default_str();
   cmd->add_option("--holdout-fraction", o.holdout_fraction,
                   "latest share of rows held out and scored")
@@ -243,8 +249,10 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
                                  const ranking::TrainOptions& options,
                                  const std::string& model_version,
                                  const std::string& out, bool compare_prior) {
+  StoreRowsFlags read = store;
+  read.threads = options.xgboost.nthread;  // --nthread reads too
   RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows,
-                      ReadRowsShowingProgress(store, "train: posts"));
+                      ReadRowsShowingProgress(read, "train: posts"));
   // The store is closed. Its block cache went back to malloc's free lists,
   // where XGBoost's large (mmap-served) allocations would not reuse it:
   // return it to the system before training (about 0.14 GB of peak memory
