@@ -229,7 +229,8 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
   cmd->add_option("--nthread", x.nthread,
                   "threads for XGBoost and, with --db, for reading the posts "
                   "(0: all cores)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--holdout-fraction", o.holdout_fraction,
                   "latest share of rows held out and scored")
       ->capture_default_str();

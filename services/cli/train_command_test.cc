@@ -206,6 +206,18 @@ TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
   r = RunCli(cmd + " --block-cache-mb 0");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.output, HasSubstr("--block-cache-mb"));
+  // Reading threads: any count gives the same rows; a negative one is
+  // refused by export and by train.
+  r = RunCli(cmd + " --threads 3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read_all(dir + "/rows.csv"), rows);
+  r = RunCli(cmd + " --threads -1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("--threads"));
+  r = RunCli(absl::StrCat("train --db '", dir, "/db' --out '", dir,
+                          "/models' --nthread -1"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("--nthread"));
 }
 
 TEST(ParseAuthorsTest, ReadsPlatformAndIdPerLine) {
