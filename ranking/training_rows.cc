@@ -108,12 +108,14 @@ absl::StatusOr<TrainingRows> ChunkRows(storage::Store& store,
   return part;
 }
 
+// Appends the rows, labels and times of `part` to `out`.
 void AppendSet(const TrainingSet& part, TrainingSet& out) {
   out.rows.insert(out.rows.end(), part.rows.begin(), part.rows.end());
   out.labels.insert(out.labels.end(), part.labels.begin(), part.labels.end());
   out.times.insert(out.times.end(), part.times.begin(), part.times.end());
 }
 
+// Appends both sets of `part` to `out` and moves its post ids over.
 void AppendRows(TrainingRows& part, TrainingRows* out) {
   AppendSet(part.draft, out->draft);
   AppendSet(part.live, out->live);
