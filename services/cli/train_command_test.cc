@@ -193,31 +193,32 @@ TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
   r = RunCli(cmd + " --live-ages 1,200");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.output, HasSubstr("live_ages: 200h"));
-  // A 1-MiB block cache reads the same rows; 0 is refused.
+  // Read settings that must not change the rows, and values refused by
+  // the flag they name.
   auto read_all = [](const std::string& path) {
     std::ifstream in(path);
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
   ASSERT_EQ(RunCli(cmd).exit_code, 0);
   const std::string rows = read_all(dir + "/rows.csv");
-  r = RunCli(cmd + " --block-cache-mb 1");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(read_all(dir + "/rows.csv"), rows);
-  r = RunCli(cmd + " --block-cache-mb 0");
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_THAT(r.output, HasSubstr("--block-cache-mb"));
-  // Reading threads: any count gives the same rows; a negative one is
-  // refused by export and by train.
-  r = RunCli(cmd + " --threads 3");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(read_all(dir + "/rows.csv"), rows);
-  r = RunCli(cmd + " --threads -1");
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_THAT(r.output, HasSubstr("--threads"));
-  r = RunCli(absl::StrCat("train --db '", dir, "/db' --out '", dir,
-                          "/models' --nthread -1"));
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_THAT(r.output, HasSubstr("--nthread"));
+  auto expect_same_rows = [&](const std::string& flags) {
+    const Result same = RunCli(cmd + " " + flags);
+    ASSERT_EQ(same.exit_code, 0) << flags << ": " << same.output;
+    EXPECT_EQ(read_all(dir + "/rows.csv"), rows) << flags;
+  };
+  auto expect_refused = [](const std::string& command,
+                           const std::string& flag) {
+    const Result refused = RunCli(command);
+    EXPECT_NE(refused.exit_code, 0) << command;
+    EXPECT_THAT(refused.output, HasSubstr(flag)) << command;
+  };
+  expect_same_rows("--block-cache-mb 1");
+  expect_same_rows("--threads 3");
+  expect_refused(cmd + " --block-cache-mb 0", "--block-cache-mb");
+  expect_refused(cmd + " --threads -1", "--threads");
+  expect_refused(absl::StrCat("train --db '", dir, "/db' --out '", dir,
+                              "/models' --nthread -1"),
+                 "--nthread");
 }
 
 TEST(ParseAuthorsTest, ReadsPlatformAndIdPerLine) {
