@@ -29,6 +29,13 @@ Fixture* Shared() {
         (std::filesystem::temp_directory_path() / "ranking_bench_XXXXXX")
             .string();
     fx->dir = mkdtemp(pattern.data());
+    // The database goes when the benchmark exits.
+    std::atexit([] {
+      Fixture* f = Shared();
+      f->store.reset();
+      std::error_code ignored;
+      std::filesystem::remove_all(f->dir, ignored);
+    });
     storage::StoreOptions options;
     options.path = fx->dir;
     fx->store = *storage::Store::Open(options);

@@ -22,8 +22,12 @@ absl::StatusOr<int> PickFreePort();
 // "127.0.0.1:<port>".
 std::string Loopback(int port);
 
-// A fresh empty directory under the system temp directory; not removed.
+// A fresh empty directory under the system temp directory. The
+// directories a test process made are removed when it exits, unless one of
+// its tests failed: then they are kept for their logs and named on stderr.
 absl::StatusOr<std::string> MakeTempDir(const std::string& prefix);
+// Removes every directory MakeTempDir made in this process so far.
+void RemoveTempDirs();
 
 // A child process started with fork/exec. Not thread-safe.
 class ChildProcess {

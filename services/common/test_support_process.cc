@@ -9,13 +9,17 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "gtest/gtest.h"
 #include "services/common/test_support.h"
 
 namespace reachrank::testing {
@@ -23,6 +27,27 @@ namespace {
 
 absl::Status Errno(const std::string& what) {
   return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(errno)));
+}
+
+// The directories MakeTempDir made in this process and not yet removed.
+absl::Mutex temp_dirs_mu;
+std::vector<std::string>& TempDirs() ABSL_EXCLUSIVE_LOCKS_REQUIRED(temp_dirs_mu) {
+  static auto* dirs = new std::vector<std::string>;  // used until exit
+  return *dirs;
+}
+
+// At exit: removes the directories when no test of the process failed;
+// otherwise keeps them (their logs and databases) and names them.
+void RemoveTempDirsUnlessFailed() {
+  const ::testing::UnitTest& unit = *::testing::UnitTest::GetInstance();
+  if (unit.failed_test_count() == 0 && !unit.ad_hoc_test_result().Failed()) {
+    RemoveTempDirs();
+    return;
+  }
+  absl::MutexLock lock(&temp_dirs_mu);
+  for (const std::string& dir : TempDirs()) {
+    std::fprintf(stderr, "a test failed; kept %s\n", dir.c_str());
+  }
 }
 
 sockaddr_in LoopbackAddress(int port) {
@@ -58,7 +83,20 @@ absl::StatusOr<std::string> MakeTempDir(const std::string& prefix) {
   if (ec) return absl::InternalError("no temp directory: " + ec.message());
   std::string pattern = (base / (prefix + "XXXXXX")).string();
   if (mkdtemp(pattern.data()) == nullptr) return Errno("mkdtemp " + pattern);
+  static const bool at_exit = std::atexit(RemoveTempDirsUnlessFailed) == 0;
+  (void)at_exit;
+  absl::MutexLock lock(&temp_dirs_mu);
+  TempDirs().push_back(pattern);
   return pattern;
+}
+
+void RemoveTempDirs() {
+  absl::MutexLock lock(&temp_dirs_mu);
+  for (const std::string& dir : TempDirs()) {
+    std::error_code ignored;  // a child may still be writing: best effort
+    std::filesystem::remove_all(dir, ignored);
+  }
+  TempDirs().clear();
 }
 
 absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
