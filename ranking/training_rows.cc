@@ -39,7 +39,8 @@ absl::Status CheckLiveAges(absl::Span<const absl::Duration> ages,
   return absl::OkStatus();
 }
 
-// The posts of `ids` whose horizon passed by the cutoff, with labels.
+// The posts of `ids` created since options.since whose horizon passed by
+// the cutoff, with labels.
 absl::StatusOr<std::vector<Labeled>> LoadLabeled(
     storage::Store& store, absl::Span<const std::string> ids,
     const TrainingRowsOptions& options) {
@@ -50,7 +51,10 @@ absl::StatusOr<std::vector<Labeled>> LoadLabeled(
     Labeled l;
     l.post = PostInputFromRecord(*record);
     const LabelConfig& config = options.labels.For(l.post.platform);
-    if (l.post.created_at + config.horizon > options.cutoff) continue;
+    if (l.post.created_at < options.since ||
+        l.post.created_at + config.horizon > options.cutoff) {
+      continue;
+    }
     RR_RETURN_IF_ERROR(CheckLiveAges(options.live_ages, config, l.post));
     RR_ASSIGN_OR_RETURN(LabelValue label,
                         ComputeLabel(store, l.post.id, l.post.created_at,
@@ -278,7 +282,12 @@ absl::StatusOr<TrainingRows> BuildTrainingRowsForAuthors(
                         store.AuthorPosts(a.platform, a.author_id,
                                           options.cutoff - config.horizon,
                                           options.max_posts_per_author));
-    for (auto& p : posts) ids.push_back(std::move(p.post_id));
+    for (auto& p : posts) {
+      // Newest first, so the rest is older still. created_ms is rounded
+      // down; a post within that millisecond is left to LoadLabeled.
+      if (absl::FromUnixMillis(p.created_ms + 1) <= options.since) break;
+      ids.push_back(std::move(p.post_id));
+    }
   }
   return BuildTrainingRows(store, ids, options);
 }

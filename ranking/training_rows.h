@@ -22,6 +22,9 @@ namespace reachrank::ranking {
 struct TrainingRowsOptions {
   // Posts with created_at + horizon <= cutoff are used.
   absl::Time cutoff;
+  // Posts created before it are not used: the start of the training
+  // window, which bounds a run's rows (and memory) on a long history.
+  absl::Time since = absl::InfinitePast();
   // A live row is taken this long after created_at, one per age (in this
   // order); each must be positive and shorter than the label horizon.
   // Empty: DefaultLiveAges(labels).
@@ -59,8 +62,9 @@ struct AuthorRef {
   std::string author_id;
 };
 
-// Rows for the given posts (unknown ids and posts whose horizon has not
-// passed are skipped), ordered by created_at. Errors come from the store.
+// Rows for the given posts (unknown ids, posts created before
+// options.since and posts whose horizon has not passed are skipped),
+// ordered by created_at. Errors come from the store.
 // Not for concurrent use with the same `store` writes in flight expecting
 // a snapshot (the rows read what the store holds at the time).
 absl::StatusOr<TrainingRows> BuildTrainingRows(

@@ -218,6 +218,29 @@ TEST_F(TrainingRowsTest, ACutoffBeforeEveryHorizonGivesNoRows) {
   EXPECT_EQ(rows->live.num_rows(), 0u);
 }
 
+// `since` starts the window: a post created at it is used, one created
+// before it is not (also within the millisecond the post index keeps).
+TEST_F(TrainingRowsTest, SinceLeavesOutOlderPosts) {
+  TrainingRowsOptions options;
+  options.cutoff = D(20);
+  const std::vector<AuthorRef> a1 = {{"tiktok", "a1"}};
+  options.since = D(1);
+  auto rows = BuildTrainingRowsForAuthors(*store_, a1, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(rows->post_ids, ElementsAre("p2", "p3"));
+  EXPECT_THAT(rows->draft.times, ElementsAre(D(1), D(6)));
+  EXPECT_EQ(rows->live.num_rows(), 2u * rows->live_ages.size());
+
+  options.since = D(1) + absl::Nanoseconds(1);
+  rows = BuildTrainingRowsForAuthors(*store_, a1, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(rows->post_ids, ElementsAre("p3"));
+
+  rows = BuildTrainingRows(*store_, {"p1", "p2", "p3"}, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(rows->post_ids, ElementsAre("p3"));
+}
+
 TEST_F(TrainingRowsTest, AllAuthorsAreListedFromTheStore) {
   v1::Author b;
   b.set_platform("instagram");

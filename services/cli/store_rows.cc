@@ -9,7 +9,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "base/status_macros.h"
 #include "ranking/model/file_util.h"
 #include "storage/store.h"
@@ -34,13 +36,17 @@ class TempDir {
   const std::string path_;
 };
 
-absl::StatusOr<absl::Time> Cutoff(const std::string& text) {
-  if (text.empty()) return absl::Now();
+// The time `text` names (RFC 3339), or `otherwise` when it is empty;
+// INVALID_ARGUMENT naming `flag` when it is not a time.
+absl::StatusOr<absl::Time> TimeFlag(absl::string_view flag,
+                                    const std::string& text,
+                                    absl::Time otherwise) {
+  if (text.empty()) return otherwise;
   absl::Time t;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--cutoff: not an RFC 3339 time: ", error));
+        absl::StrCat(flag, ": not an RFC 3339 time: ", error));
   }
   return t;
 }
@@ -81,7 +87,17 @@ absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
     RR_ASSIGN_OR_RETURN(authors, ParseAuthors(text, flags.authors));
   }
   ranking::TrainingRowsOptions options;
-  RR_ASSIGN_OR_RETURN(options.cutoff, Cutoff(flags.cutoff));
+  RR_ASSIGN_OR_RETURN(options.cutoff,
+                      TimeFlag("--cutoff", flags.cutoff, absl::Now()));
+  RR_ASSIGN_OR_RETURN(
+      options.since, TimeFlag("--since", flags.since, absl::InfinitePast()));
+  if (options.since >= options.cutoff) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--since: must be before the cutoff (",
+                     absl::FormatTime(absl::RFC3339_sec, options.cutoff,
+                                      absl::UTCTimeZone()),
+                     ")"));
+  }
   RR_ASSIGN_OR_RETURN(options.labels, LoadLabels(flags));
   options.progress = std::move(progress);
   options.threads = static_cast<size_t>(flags.threads);

@@ -173,6 +173,10 @@ void AddStoreOptions(CLI::App* cmd, StoreRowsFlags& s) {
   cmd->add_option(
       "--cutoff", s.cutoff,
       "with --db: RFC 3339; posts whose horizon ended (default now)");
+  cmd->add_option("--since", s.since,
+                  "with --db: RFC 3339; leave out posts created before it "
+                  "(the training window's start: fewer rows, less memory; "
+                  "default: the whole history)");
   cmd->add_option("--live-ages", s.live_ages_hours,
                   "with --db: hours after creation at which each post's live "
                   "rows are taken, one row per age, each > 0 and shorter "

@@ -7,7 +7,9 @@
 #include <string>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ranking/model/model.h"
@@ -219,6 +221,51 @@ TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
   expect_refused(absl::StrCat("train --db '", dir, "/db' --out '", dir,
                               "/models' --nthread -1"),
                  "--nthread");
+}
+
+// --since starts the window of posts read; a value that is not a time, or
+// not before the cutoff, is refused naming the flag.
+TEST(TrainCommandTest, ExportSinceLeavesOutOlderPosts) {
+  const std::string dir = FreshDir("since");
+  const absl::Time t0 = storage::testing::T0();
+  {
+    auto store =
+        storage::Store::Open(storage::testing::OptionsFor(dir + "/db"));
+    ASSERT_TRUE(store.ok()) << store.status();
+    v1::Author a;
+    a.set_platform("tiktok");
+    a.set_author_id("a1");
+    ASSERT_TRUE((*store)->PutAuthors({a}).ok());
+    ASSERT_TRUE((*store)
+                    ->PutPosts({storage::testing::MakePost("p1", "a1", t0),
+                                storage::testing::MakePost(
+                                    "p2", "a1", t0 + absl::Hours(48))})
+                    .ok());
+    ASSERT_TRUE((*store)->Flush().ok());
+  }
+  auto rfc3339 = [](absl::Time t) {
+    return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
+  };
+  const std::string cmd = absl::StrCat(
+      "export --db '", dir, "/db' --cutoff 2030-01-01T00:00:00Z --out '", dir,
+      "/rows.csv' --live-ages 2 --since ");
+  Result r = RunCli(cmd + rfc3339(t0 + absl::Hours(24)));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(dir + "/rows.csv");
+  std::string header, row, more;
+  ASSERT_TRUE(std::getline(in, header));
+  ASSERT_TRUE(std::getline(in, row));  // p2's one live row
+  EXPECT_FALSE(std::getline(in, more)) << more;
+  EXPECT_TRUE(absl::StartsWith(
+      row, absl::StrCat(absl::ToUnixSeconds(t0 + absl::Hours(48)), ",")))
+      << header << "\n" << row;
+
+  r = RunCli(cmd + "yesterday");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("--since: not an RFC 3339 time"));
+  r = RunCli(cmd + "2030-01-01T00:00:00Z");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("--since: must be before the cutoff"));
 }
 
 TEST(ParseAuthorsTest, ReadsPlatformAndIdPerLine) {
