@@ -15,13 +15,30 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string FreshDir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) /
-                       ("dir-publish-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+// An empty directory of this process under the test temp dir, removed
+// with everything in it when the test ends.
+class FreshDir {
+ public:
+  explicit FreshDir(const std::string& name)
+      : path_(fs::path(::testing::TempDir()) /
+              ("dir-publish-" + name + "-" + std::to_string(getpid()))) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~FreshDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  FreshDir(const FreshDir&) = delete;
+  FreshDir& operator=(const FreshDir&) = delete;
+
+  std::string operator/(const std::string& child) const {
+    return (path_ / child).string();
+  }
+
+ private:
+  const fs::path path_;
+};
 
 void Write(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
@@ -33,7 +50,8 @@ std::string Read(const std::string& path) {
 }
 
 TEST(PublishDirectoryTest, CreatesTheTargetFromTheStagingDirectory) {
-  const std::string target = FreshDir("create") + "/model";
+  const FreshDir dir("create");
+  const std::string target = dir / "model";
   absl::StatusOr<std::string> staging = MakeStagingDirectory(target);
   ASSERT_TRUE(staging.ok()) << staging.status();
   Write(*staging + "/model.bin", "new");
@@ -43,7 +61,8 @@ TEST(PublishDirectoryTest, CreatesTheTargetFromTheStagingDirectory) {
 }
 
 TEST(PublishDirectoryTest, ReplacesAnOldDirectoryWhole) {
-  const std::string target = FreshDir("replace") + "/model";
+  const FreshDir dir("replace");
+  const std::string target = dir / "model";
   fs::create_directories(target);
   Write(target + "/model.bin", "old");
   Write(target + "/model.han.bin", "old han");
@@ -58,7 +77,8 @@ TEST(PublishDirectoryTest, ReplacesAnOldDirectoryWhole) {
 }
 
 TEST(PublishDirectoryTest, RefusesToDropFilesItDoesNotOwn) {
-  const std::string target = FreshDir("foreign") + "/model";
+  const FreshDir dir("foreign");
+  const std::string target = dir / "model";
   fs::create_directories(target);
   Write(target + "/notes.txt", "mine");
   absl::StatusOr<std::string> staging = MakeStagingDirectory(target);
@@ -71,7 +91,8 @@ TEST(PublishDirectoryTest, RefusesToDropFilesItDoesNotOwn) {
 }
 
 TEST(MakeStagingDirectoryTest, RemovesStagingOfProcessesThatAreGone) {
-  const std::string target = FreshDir("stale") + "/model";
+  const FreshDir dir("stale");
+  const std::string target = dir / "model";
   const pid_t child = fork();
   if (child == 0) _exit(0);
   ASSERT_GT(child, 0);
