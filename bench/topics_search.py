@@ -32,6 +32,10 @@ the library does.
     1..3, model.han.bin with loss ova; seed bags (mean of K models'
     probabilities), weighted means w*han + (1-w)*main and the geometric
     mean, each printed as zh accuracy of the mostly-Han held-out texts.
+  bench/topics_search.py BUILD_DIR han-augment
+    model.han.bin trained on its lines plus copies with words dropped at
+    random (a grid on fold seeds 1-3; no augmentation and the best two
+    again on fold seeds 4-8).
 Prints one line per setting: cross-validated accuracy per language and
 their mean, best last.
 """
@@ -101,10 +105,27 @@ def folds(rows, k, seed):
     return [fold_of[r[3]] for r in rows]
 
 
-def run_fold(rows, fold, f, han, flags, work):
-    """{language: (correct, total)} on fold f of the model of part `han`."""
+def augmented(lines, copies, dropout, seed):
+    """`lines` and, per line, `copies` more in which each word is dropped
+    with probability `dropout` (the label stays; at least one word does)."""
+    rng = random.Random(seed)
+    out = list(lines)
+    for line in lines:
+        label, rest = line.split(" ", 1)
+        words = rest.split(" ")
+        for _ in range(copies):
+            kept = [w for w in words if rng.random() >= dropout] or words[:1]
+            out.append(label + " " + " ".join(kept))
+    return out
+
+
+def run_fold(rows, fold, f, han, flags, work, augment=(0, 0.0)):
+    """{language: (correct, total)} on fold f of the model of part `han`,
+    its training lines augmented by `augment` = (copies, dropout)."""
     # model.bin trains on every text, model.han.bin on the mostly-Han ones.
     train = [r[2] for r, g in zip(rows, fold) if g != f and (r[1] or not han)]
+    if augment[0] > 0:
+        train = augmented(train, augment[0], augment[1], 1000 + f)
     held = [r for r, g in zip(rows, fold) if g == f and r[1] == han]
     random.Random(f).shuffle(train)
     prefix = os.path.join(work, f"m{f}_{os.getpid()}_{random.random()}")
@@ -348,12 +369,54 @@ def han_ensemble(binary, args, pool, work):
               f"{100 * correct[name] / total:.2f}", flush=True)
 
 
+# (copies, dropout, epoch) of the augmentation search; (0, 0, 100) = none.
+AUGMENT_GRID = [(0, 0.0, 100)] + [
+    (c, p, 100) for c, p in ((1, 0.1), (2, 0.05), (2, 0.1), (2, 0.15),
+                             (2, 0.2), (4, 0.05), (4, 0.1), (4, 0.15),
+                             (4, 0.3), (8, 0.1))] + [
+    (2, 0.1, 50), (4, 0.1, 50), (4, 0.2, 50), (8, 0.1, 25)]
+
+
+def han_augment(binary, args, pool, work):
+    """Token-dropout copies of model.han.bin's training lines (Han n-grams
+    2): the grid on fold seeds 1-3, then no augmentation and the best two
+    again on fresh fold seeds 4-8, which did not choose them."""
+    rows = load(binary, 2)
+
+    def score(copies, dropout, epoch, seeds):
+        accs = []
+        for seed in seeds:
+            fold = folds(rows, args.folds, seed)
+            flags = han_flags((0, 0, 1), 25, 0.5, epoch)
+            jobs = [pool.submit(run_fold, rows, fold, f, True, flags, work,
+                                (copies, dropout))
+                    for f in range(args.folds)]
+            c = n = 0
+            for job in jobs:
+                for cc, nn in job.result().values():
+                    c += cc
+                    n += nn
+            accs.append(100.0 * c / n)
+        mean = sum(accs) / len(accs)
+        print(f"copies {copies} dropout {dropout} epoch {epoch} | fold seeds "
+              f"{','.join(map(str, seeds))}: "
+              + " ".join(f"{a:.2f}" for a in accs) + f" | mean {mean:.2f}",
+              flush=True)
+        return mean
+
+    score(*AUGMENT_GRID[0], (1, 2, 3))
+    stage1 = sorted(((score(*g, (1, 2, 3)), g) for g in AUGMENT_GRID[1:]),
+                    reverse=True)
+    for g in [AUGMENT_GRID[0]] + [g for _, g in stage1[:2]]:
+        score(*g, (4, 5, 6, 7, 8))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build_dir")
     parser.add_argument("part",
                         choices=("han", "main", "han-wide", "han-routing",
-                                 "han-ensemble"))
+                                 "han-ensemble", "han-augment"))
     parser.add_argument("--fold-seed", type=int, default=1)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
@@ -375,6 +438,9 @@ def main():
             return
         if args.part == "han-ensemble":
             han_ensemble(binary, args, pool, work)
+            return
+        if args.part == "han-augment":
+            han_augment(binary, args, pool, work)
             return
         for cjk, flags in grid(args.part, args.cjk):
             if cjk not in data:
