@@ -12,6 +12,9 @@ scores block k; the blocks are the latest three eighths of the rest.
   bench/onp_explore.py --ratio-search [--quick]
       every ratio and product of two non-binary columns, each added alone
       (--quick: eta 0.1 and 90 rounds, as most of docs/model.md's search)
+  bench/onp_explore.py --forest-grid
+      XGBoost's random-forest mode (FOREST) over depth, min_child_weight
+      and columns per split, with and without the recency weights
   bench/onp_explore.py --context
       features of an article's time context, from the columns of the
       articles before it (never their shares), each added to setting B
@@ -225,9 +228,23 @@ def main():
     parser.add_argument("--ratio-search", action="store_true")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--context", action="store_true")
+    parser.add_argument("--forest-grid", action="store_true")
     args = parser.parse_args()
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     names, x, shares = load()
+    if args.forest_grid:
+        for depth, mcw, bynode, weighted in itertools.product(
+                (8, 12, 16), (1, 10, 40), (0.2, 0.35, 0.5), (False, True)):
+            params = dict(FOREST, max_depth=depth, min_child_weight=mcw,
+                          colsample_bynode=bynode)
+            fit = plain(params, 1) if weighted else (
+                lambda x, s, xt, p=params: margins(
+                    x, (s >= THRESHOLD) * 1.0, xt, p, 1,
+                    weight=np.ones(len(s))))
+            score(f"forest depth {depth}, mcw {mcw}, bynode {bynode}, "
+                  f"{'recency weights' if weighted else 'unweighted'}",
+                  fit, x, shares)
+        return
     if args.context:
         b = soft(0.25, {"colsample_bynode": 0.5})
         score("B", b, x, shares)
