@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""bench/report.py and bench/figures.py on a small made-up run: the table's
+ratios, and figures that are well-formed SVG with one row per target ratio,
+one mark per repetition and one curve per request log."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def gb_file(path, runs):
+    """A Google Benchmark JSON file: runs = {name: [(cpu µs, items/s)]}."""
+    benchmarks = []
+    for name, reps in runs.items():
+        for i, (cpu, rate) in enumerate(reps):
+            b = {"name": name, "run_name": name, "run_type": "iteration",
+                 "repetition_index": i, "time_unit": "us",
+                 "real_time": cpu, "cpu_time": cpu}
+            if rate is not None:
+                b["items_per_second"] = rate
+            benchmarks.append(b)
+    with open(path, "w") as f:
+        json.dump({"benchmarks": benchmarks}, f)
+
+
+def run(script, out):
+    return subprocess.run([sys.executable, os.path.join(HERE, script), out],
+                          check=True, capture_output=True, text=True).stdout
+
+
+class FiguresTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.out = self.tmp.name
+        raw = os.path.join(self.out, "raw")
+        os.makedirs(raw)
+        # P1 at batch 1: medians 3 µs (ours) and 30 µs (XGBoost): 10x.
+        gb_file(os.path.join(raw, "gb-model.json"), {
+            "BM_OursPredictMargin/1": [(2, None), (3, None), (4, None)],
+            "BM_XGBoostPredictFromDense/1": [(20, None), (30, None),
+                                             (40, None)]})
+        # P5: medians 750 and 1,000 texts/s: 75 %, below its 80 % target.
+        gb_file(os.path.join(raw, "gb-topics.json"), {
+            "BM_ClassifyBatch/256": [(1, 700), (1, 750), (1, 800)],
+            "BM_RawPredictLine": [(1, 1000), (1, 900), (1, 1100)]})
+        with open(os.path.join(raw, "p3-score-load.lat"), "w") as f:
+            for i in range(100):  # 100 requests of 100..199 µs
+                f.write(f"{1000 + i}\t200\t{100 + i}\n")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_table_then_figures(self):
+        run("report.py", self.out)
+        with open(os.path.join(self.out, "results.json")) as f:
+            rows = {r["ratio"].split(" (")[0]: r for r in json.load(f)["rows"]}
+        p1 = rows["P1 evaluator vs XGBoost, batch 1"]
+        self.assertAlmostEqual(p1["value"], 10.0)
+        self.assertTrue(p1["met"])
+        p5 = rows["P5 classifier"]
+        self.assertAlmostEqual(p5["value"], 75.0)
+        self.assertFalse(p5["met"])
+
+        printed = run("figures.py", self.out)
+        self.assertIn("targets.svg", printed)
+        figures = os.path.join(self.out, "figures")
+        targets = ET.parse(os.path.join(figures, "targets.svg")).getroot()
+        labels = [t.text for t in targets.iter(SVG + "text")]
+        self.assertEqual(sum(l.startswith("P1 ") for l in labels), 1)
+        self.assertEqual(sum(l.startswith("P5 ") for l in labels), 1)
+        self.assertIn("10x", labels)
+        self.assertIn("75.0%", labels)
+        # Two medians and three repetitions per ratio.
+        self.assertEqual(len(list(targets.iter(SVG + "circle"))), 2 + 3 + 3)
+
+        latency = ET.parse(os.path.join(figures, "latency.svg")).getroot()
+        self.assertEqual(len(list(latency.iter(SVG + "polyline"))), 1)
+        legend = [t.text for t in latency.iter(SVG + "text")
+                  if t.text.startswith("P3 Score")]
+        self.assertEqual(len(legend), 1)
+        self.assertIn("p50 150 µs, p99 199 µs (100 requests)", legend[0])
+
+
+if __name__ == "__main__":
+    unittest.main()
