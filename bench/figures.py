@@ -2,6 +2,7 @@
 """SVG figures of one bench/run, from the files report.py reads.
 
 Usage: bench/figures.py OUT_DIR [--to DIR]   (default DIR: OUT_DIR/figures)
+       bench/figures.py --calibration TRAIN_OUTPUT --to DIR
 
 - targets.svg: every ratio with a target as a share of its target (1 = the
   target; right of it is met), the median that the table reports and each
@@ -10,12 +11,17 @@ Usage: bench/figures.py OUT_DIR [--to DIR]   (default DIR: OUT_DIR/figures)
   share of requests slower than each latency (both axes log, so the tail
   reads off: 1 % is p99): P3's Score and empty RPC at the same offered
   load, P6's Score one call at a time per database size.
+- calibration.svg (--calibration): a reliability diagram from the
+  "calibration:" table that `reachrank train --compare-prior` prints
+  (scripts/model-card's output): observed rate against mean predicted
+  probability per bucket, one curve per model.
 Standard library only.
 """
 import glob
 import json
 import math
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -260,7 +266,68 @@ def latency_figure(raw, path):
     return True
 
 
+# --- calibration.svg -------------------------------------------------------
+
+def calibration_table(text):
+    """{model: [(mean p, observed rate, posts)]} from the lines after
+    "calibration:" in `reachrank train --compare-prior` output (a bucket
+    with no posts, printed "-", is left out)."""
+    lines = text.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith("calibration:"))
+    names = re.split(r"\s{2,}", lines[start + 1].strip())[1:]
+    table = {n: [] for n in names}
+    cell = re.compile(r"(\d+\.\d+) / (\d+\.\d+) \((\d+)\)|(?<!\S)-(?!\S)")
+    for line in lines[start + 2:]:
+        bucket, _, rest = line.strip().partition(" ")
+        if not re.fullmatch(r"\d\.\d-\d\.\d", bucket):
+            break
+        for name, m in zip(names, cell.finditer(rest)):
+            if m.group(1):
+                table[name].append((float(m.group(1)), float(m.group(2)),
+                                    int(m.group(3))))
+    return table
+
+
+def calibration_figure(table, path):
+    left, top, size = 60, 66, 340
+    svg = Svg(left + size + 250, top + size + 50)
+    x = lambda v: left + size * v  # noqa: E731
+    y = lambda v: top + size * (1 - v)  # noqa: E731
+    svg.text(10, 22, "Calibration on the holdout", 14, bold=True)
+    svg.text(10, 40, "observed rate against mean predicted p, per bucket "
+             "of p (0-0.1, 0.1-0.2, ...)", 11, color="#555")
+    svg.text(x(0) - 6, top - 10, "observed rate", 11)
+    for v in (0, 0.25, 0.5, 0.75, 1):
+        svg.line(x(v), y(0), x(v), y(1), GREY, 1, "3,3")
+        svg.line(x(0), y(v), x(1), y(v), GREY, 1, "3,3")
+        svg.text(x(v), y(0) + 16, f"{v:g}", 11, "middle")
+        svg.text(x(0) - 6, y(v) + 4, f"{v:g}", 11, "end")
+    svg.line(x(0), y(0), x(1), y(1), INK, 1.5)
+    svg.text(x(0.5), y(0) + 34, "mean predicted p", 11, "middle")
+    for k, (name, buckets) in enumerate(table.items()):
+        color = LINES[k % len(LINES)]
+        svg.polyline([(x(m), y(r)) for m, r, _ in buckets], color, 2)
+        for m, r, n in buckets:
+            svg.circle(x(m), y(r), 2 + math.log10(max(n, 1)), color)
+        ly = top + 20 + 22 * k
+        svg.line(x(1) + 20, ly, x(1) + 44, ly, color, 3)
+        svg.text(x(1) + 50, ly + 4, name, 12)
+    svg.text(x(1) + 20, top + 30 + 22 * len(table),
+             "dot size: posts in the bucket (log)", 10, color="#555")
+    svg.text(x(1) + 20, top + 46 + 22 * len(table),
+             "on the diagonal: calibrated", 10, color="#555")
+    svg.write(path)
+
+
 def main():
+    if "--calibration" in sys.argv:
+        to = sys.argv[sys.argv.index("--to") + 1]
+        with open(sys.argv[sys.argv.index("--calibration") + 1]) as f:
+            table = calibration_table(f.read())
+        os.makedirs(to, exist_ok=True)
+        calibration_figure(table, os.path.join(to, "calibration.svg"))
+        print(f"figures: {os.path.join(to, 'calibration.svg')}")
+        return
     out = sys.argv[1] if len(sys.argv) > 1 else "out/bench"
     to = sys.argv[sys.argv.index("--to") + 1] if "--to" in sys.argv else \
         os.path.join(out, "figures")

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""bench/report.py and bench/figures.py on a small made-up run: the table's
+"""bench/report.py and bench/figures.py on a small made-up run (and a
+made-up model-card output): the table's
 ratios, and figures that are well-formed SVG with one row per target ratio,
 one mark per repetition and one curve per request log."""
 import json
@@ -85,6 +86,39 @@ class FiguresTest(unittest.TestCase):
                   if t.text.startswith("P3 Score")]
         self.assertEqual(len(legend), 1)
         self.assertIn("p50 150 µs, p99 199 µs (100 requests)", legend[0])
+
+
+CARD_OUTPUT = """\
+model            version                      AUC  log loss     ECE
+calibration: mean p / observed rate (posts) per bucket of p
+p        draft                 prior draft
+0.0-0.1  0.05 / 0.04 (8153)    0.06 / 0.00 (759)
+0.5-0.6  -                     0.55 / 0.04 (1363)
+0.9-1.0  0.96 / 0.97 (3688)    0.97 / 0.51 (23431)
+"""
+
+
+class CalibrationTest(unittest.TestCase):
+    def test_one_curve_per_model_one_dot_per_bucket_with_posts(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            text = os.path.join(tmp, "card.txt")
+            with open(text, "w") as f:
+                f.write(CARD_OUTPUT)
+            subprocess.run([sys.executable, os.path.join(HERE, "figures.py"),
+                            "--calibration", text, "--to", tmp], check=True,
+                           capture_output=True)
+            svg = ET.parse(os.path.join(tmp, "calibration.svg")).getroot()
+        curves = [p.get("points") for p in svg.iter(SVG + "polyline")]
+        self.assertEqual(len(curves), 2)
+        # draft's buckets: (0.05, 0.04) and (0.96, 0.97) on a 340-unit
+        # square whose corner (0, 0) is at (60, 406); its empty 0.5-0.6
+        # bucket ("-") has no point.
+        self.assertEqual(curves[0], "77.0,392.4 386.4,76.2")
+        self.assertEqual(len(curves[1].split()), 3)
+        self.assertEqual(len(list(svg.iter(SVG + "circle"))), 2 + 3)
+        texts = [t.text for t in svg.iter(SVG + "text")]
+        self.assertIn("draft", texts)
+        self.assertIn("prior draft", texts)
 
 
 if __name__ == "__main__":
