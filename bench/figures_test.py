@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""bench/report.py and bench/figures.py on a small made-up run (and a
-made-up model-card output): the table's
-ratios, and figures that are well-formed SVG with one row per target ratio,
-one mark per repetition and one curve per request log."""
+"""bench/report.py and bench/figures.py on a small made-up run and a
+made-up model-card output: the table's ratios, and figures that are
+well-formed SVG with one row per target ratio, one mark per repetition,
+one curve per request log and one per model."""
 import json
 import os
 import subprocess
