@@ -36,19 +36,22 @@ class TempDir {
   const std::string path_;
 };
 
-// The time `text` names (RFC 3339), or `otherwise` when it is empty;
-// INVALID_ARGUMENT naming `flag` when it is not a time.
+// The time `text` names — RFC 3339, or a date YYYY-MM-DD meaning its
+// midnight UTC — or `otherwise` when it is empty; INVALID_ARGUMENT naming
+// `flag` when it is neither.
 absl::StatusOr<absl::Time> TimeFlag(absl::string_view flag,
                                     const std::string& text,
                                     absl::Time otherwise) {
   if (text.empty()) return otherwise;
   absl::Time t;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, ": not an RFC 3339 time: ", error));
+  std::string error, date_error;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &error) ||
+      absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t,
+                      &date_error)) {
+    return t;
   }
-  return t;
+  return absl::InvalidArgumentError(absl::StrCat(
+      flag, ": not an RFC 3339 time or a YYYY-MM-DD date: ", error));
 }
 
 }  // namespace

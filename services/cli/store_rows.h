@@ -19,10 +19,10 @@ struct StoreRowsFlags {
   std::string authors;  // file: one "platform author_id" per line; empty:
                         // every author with a record
   std::string labels;   // label config JSON (ranking/label.h); empty: defaults
-  std::string
-      cutoff;  // RFC 3339; posts whose horizon ended by then; empty: now
-  std::string since;  // RFC 3339; posts created before it are left out;
-                      // empty: no start (must be before the cutoff)
+  // RFC 3339, or YYYY-MM-DD for its midnight UTC (both below).
+  std::string cutoff;  // posts whose horizon ended by then; empty: now
+  std::string since;   // posts created before it are left out; empty: no
+                       // start (must be before the cutoff)
   // Hours after creation at which each post's live rows are taken; empty:
   // ranking::DefaultLiveAges.
   std::vector<double> live_ages_hours;

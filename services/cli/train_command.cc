@@ -172,9 +172,11 @@ void AddStoreOptions(CLI::App* cmd, StoreRowsFlags& s) {
   cmd->add_option("--labels", s.labels, "with --db: label config JSON");
   cmd->add_option(
       "--cutoff", s.cutoff,
-      "with --db: RFC 3339; posts whose horizon ended (default now)");
+      "with --db: RFC 3339 or YYYY-MM-DD (UTC); posts whose horizon ended "
+      "(default now)");
   cmd->add_option("--since", s.since,
-                  "with --db: RFC 3339; leave out posts created before it "
+                  "with --db: RFC 3339 or YYYY-MM-DD (UTC); leave out posts "
+                  "created before it "
                   "(the training window's start: fewer rows, less memory; "
                   "default: the whole history)");
   cmd->add_option("--live-ages", s.live_ages_hours,

@@ -260,9 +260,20 @@ TEST(TrainCommandTest, ExportSinceLeavesOutOlderPosts) {
       row, absl::StrCat(absl::ToUnixSeconds(t0 + absl::Hours(48)), ",")))
       << header << "\n" << row;
 
+  // A date is its midnight UTC: p2 (T0 + 48 h) is created after it.
+  r = RunCli(cmd + absl::FormatTime("%Y-%m-%d", t0 + absl::Hours(24),
+                                    absl::UTCTimeZone()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream again(dir + "/rows.csv");
+  std::string line;
+  int lines = 0;
+  while (std::getline(again, line)) ++lines;
+  EXPECT_EQ(lines, 2);  // the header and p2's row
+
   r = RunCli(cmd + "yesterday");
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_THAT(r.output, HasSubstr("--since: not an RFC 3339 time"));
+  EXPECT_THAT(r.output,
+              HasSubstr("--since: not an RFC 3339 time or a YYYY-MM-DD date"));
   r = RunCli(cmd + "2030-01-01T00:00:00Z");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.output, HasSubstr("--since: must be before the cutoff"));
