@@ -93,7 +93,7 @@ void AddServeCommand(CLI::App& app, CommandSet& commands) {
   auto flags = std::make_shared<ServeFlags>();
   CLI::App* cmd = app.add_subcommand(
       "serve",
-      "Run every service in one process on one embedded database: ingest, "
+      "run every service in one process on one embedded database: ingest, "
       "topics and ranking on one gRPC port, one /metrics endpoint");
   AddServeFlags(*cmd, *flags);
   commands.Add(cmd, [flags] { return RunServe(*flags); });
