@@ -1,6 +1,7 @@
 #include "topics/evaluation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -45,7 +46,28 @@ void Tabulate(const Example& example, const Classification& result,
   }
 }
 
+void AppendAccuracy(const std::string& name, const Tally& tally,
+                    std::string* out) {
+  const auto [low, high] = tally.Interval95();
+  absl::StrAppendFormat(
+      out, "accuracy %-5s %6.2f %%  (%d/%d)  95%% CI %.2f-%.2f %%\n", name,
+      100 * tally.accuracy(), tally.correct, tally.total, 100 * low,
+      100 * high);
+}
+
 }  // namespace
+
+std::pair<double, double> Tally::Interval95() const {
+  if (total <= 0) return {0.0, 1.0};
+  constexpr double kZ = 1.959963984540054;
+  const double n = total;
+  const double p = accuracy();
+  const double shrink = 1.0 + kZ * kZ / n;
+  const double center = (p + kZ * kZ / (2.0 * n)) / shrink;
+  const double half =
+      kZ / shrink * std::sqrt(p * (1.0 - p) / n + kZ * kZ / (4.0 * n * n));
+  return {std::max(0.0, center - half), std::min(1.0, center + half)};
+}
 
 absl::StatusOr<EvalReport> Evaluate(TopicClassifier& classifier,
                                     absl::Span<const Example> examples,
@@ -77,13 +99,9 @@ absl::StatusOr<EvalReport> Evaluate(TopicClassifier& classifier,
 std::string FormatReport(const EvalReport& report) {
   std::string out;
   for (const auto& [language, tally] : report.by_language) {
-    absl::StrAppendFormat(&out, "accuracy %-5s %6.2f %%  (%d/%d)\n",
-                          language, 100 * tally.accuracy(), tally.correct,
-                          tally.total);
+    AppendAccuracy(language, tally, &out);
   }
-  absl::StrAppendFormat(&out, "accuracy %-5s %6.2f %%  (%d/%d)\n", "all",
-                        100 * report.overall.accuracy(),
-                        report.overall.correct, report.overall.total);
+  AppendAccuracy("all", report.overall, &out);
   absl::StrAppendFormat(&out, "macro-F1       %6.2f %%\n\n",
                         100 * report.macro_f1);
   out += "confusion (rows: truth, columns: predicted; - = no topic)\n";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -41,34 +42,54 @@ absl::Status CheckProbabilities(absl::Span<const float> probabilities,
   return absl::OkStatus();
 }
 
-// Sum of the (1-based, tie-averaged) ranks of the positives when all rows
-// are sorted by score ascending.
-double PositiveRankSum(absl::Span<const float> scores,
-                       absl::Span<const float> labels) {
+// The rows that share one score: how many positives and negatives.
+struct TieGroup {
+  double positives = 0.0;
+  double negatives = 0.0;
+};
+
+// The rows grouped by equal score, lowest score first.
+std::vector<TieGroup> TieGroupsAscending(absl::Span<const float> scores,
+                                         absl::Span<const float> labels) {
   std::vector<size_t> order(scores.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
             [&](size_t a, size_t b) { return scores[a] < scores[b]; });
-  double sum = 0.0;
-  for (size_t start = 0; start < order.size();) {
-    size_t end = start;
-    size_t positives = 0;
-    while (end < order.size() && scores[order[end]] == scores[order[start]]) {
-      positives += labels[order[end]] == 1.0f ? 1 : 0;
-      ++end;
+  std::vector<TieGroup> groups;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i == 0 || scores[order[i]] != scores[order[i - 1]]) {
+      groups.emplace_back();
     }
-    // Ranks start+1 .. end share their mean.
-    const double midrank = 0.5 * static_cast<double>(start + 1 + end);
-    sum += midrank * static_cast<double>(positives);
-    start = end;
+    (labels[order[i]] == 1.0f ? groups.back().positives
+                              : groups.back().negatives) += 1.0;
   }
-  return sum;
+  return groups;
+}
+
+// Sample variance of values given as (value, count) pairs whose counts sum
+// to `n`, around `mean`; 0 when n < 2.
+double SampleVariance(const std::vector<std::pair<double, double>>& values,
+                      double mean, double n) {
+  if (n < 2.0) return 0.0;
+  double sum = 0.0;
+  for (const auto& [value, count] : values) {
+    sum += count * (value - mean) * (value - mean);
+  }
+  return sum / (n - 1.0);
 }
 
 }  // namespace
 
-absl::StatusOr<double> Auc(absl::Span<const float> scores,
-                           absl::Span<const float> labels) {
+double AucEstimate::Low95() const {
+  return std::max(0.0, auc - 1.959963984540054 * standard_error);
+}
+
+double AucEstimate::High95() const {
+  return std::min(1.0, auc + 1.959963984540054 * standard_error);
+}
+
+absl::StatusOr<AucEstimate> EstimateAuc(absl::Span<const float> scores,
+                                        absl::Span<const float> labels) {
   RR_RETURN_IF_ERROR(CheckLabels(scores.size(), labels));
   for (size_t i = 0; i < scores.size(); ++i) {
     if (std::isnan(scores[i])) {
@@ -81,9 +102,33 @@ absl::StatusOr<double> Auc(absl::Span<const float> scores,
     return absl::InvalidArgumentError(
         "AUC needs at least one positive and one negative label");
   }
-  const double u =
-      PositiveRankSum(scores, labels) - positives * (positives + 1.0) / 2.0;
-  return u / (positives * negatives);
+  // Each positive of a group outranks the negatives below it and half of
+  // those beside it; each negative is outranked by the positives above it
+  // and half of those beside it.
+  std::vector<std::pair<double, double>> of_positives, of_negatives;
+  double negatives_below = 0.0, positives_below = 0.0, sum = 0.0;
+  for (const TieGroup& g : TieGroupsAscending(scores, labels)) {
+    const double v10 = (negatives_below + 0.5 * g.negatives) / negatives;
+    const double v01 =
+        (positives - positives_below - 0.5 * g.positives) / positives;
+    of_positives.emplace_back(v10, g.positives);
+    of_negatives.emplace_back(v01, g.negatives);
+    sum += v10 * g.positives;
+    negatives_below += g.negatives;
+    positives_below += g.positives;
+  }
+  AucEstimate estimate;
+  estimate.auc = sum / positives;
+  estimate.standard_error = std::sqrt(
+      SampleVariance(of_positives, estimate.auc, positives) / positives +
+      SampleVariance(of_negatives, estimate.auc, negatives) / negatives);
+  return estimate;
+}
+
+absl::StatusOr<double> Auc(absl::Span<const float> scores,
+                           absl::Span<const float> labels) {
+  RR_ASSIGN_OR_RETURN(AucEstimate estimate, EstimateAuc(scores, labels));
+  return estimate.auc;
 }
 
 absl::StatusOr<double> LogLoss(absl::Span<const float> probabilities,
@@ -122,7 +167,9 @@ absl::StatusOr<double> ExpectedCalibrationError(
 absl::StatusOr<BinaryMetrics> EvaluateBinary(
     absl::Span<const float> probabilities, absl::Span<const float> labels) {
   BinaryMetrics m;
-  RR_ASSIGN_OR_RETURN(m.auc, Auc(probabilities, labels));
+  RR_ASSIGN_OR_RETURN(AucEstimate auc, EstimateAuc(probabilities, labels));
+  m.auc = auc.auc;
+  m.auc_standard_error = auc.standard_error;
   RR_ASSIGN_OR_RETURN(m.log_loss, LogLoss(probabilities, labels));
   RR_ASSIGN_OR_RETURN(m.expected_calibration_error,
                       ExpectedCalibrationError(probabilities, labels, 10));

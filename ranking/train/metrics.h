@@ -19,6 +19,29 @@ namespace reachrank::ranking {
 absl::StatusOr<double> Auc(absl::Span<const float> scores,
                            absl::Span<const float> labels);
 
+// An AUC with its standard error. The error is DeLong, DeLong and
+// Clarke-Pearson's (1988): each positive's share of negatives it outranks
+// and each negative's share of positives that outrank it (ties one half)
+// are the statistic's structural components, and
+//   se^2 = var(positive components) / positives
+//        + var(negative components) / negatives
+// (sample variances; a class with one row contributes 0). It treats the rows
+// as independent draws from one population: a time-ordered holdout's
+// drift between periods is not in it. A plain value type.
+struct AucEstimate {
+  double auc = 0.0;
+  double standard_error = 0.0;
+
+  // The two-sided 95 % normal interval auc -/+ 1.96 se, clipped to [0, 1].
+  double Low95() const;
+  double High95() const;
+};
+
+// Auc() and its standard error, from one sort of the rows (Sun and Xu's
+// 2014 form of DeLong's estimate); fails as Auc() does.
+absl::StatusOr<AucEstimate> EstimateAuc(absl::Span<const float> scores,
+                                        absl::Span<const float> labels);
+
 // Mean negative log-likelihood, -mean(y ln p + (1-y) ln(1-p)), with p
 // clipped to [1e-15, 1 - 1e-15]. INVALID_ARGUMENT if empty, the sizes
 // differ, a label is not 0/1 or a probability is outside [0, 1].
@@ -38,6 +61,7 @@ struct BinaryMetrics {
   size_t rows = 0;
   double positive_rate = 0.0;
   double auc = 0.0;
+  double auc_standard_error = 0.0;  // AucEstimate::standard_error
   double log_loss = 0.0;
   double expected_calibration_error = 0.0;  // 10 bins
 };

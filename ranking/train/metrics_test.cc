@@ -1,6 +1,7 @@
 #include "ranking/train/metrics.h"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -46,6 +47,82 @@ TEST(AucTest, RejectsBadInput) {
   EXPECT_EQ(Auc(V{std::numeric_limits<float>::quiet_NaN(), 0.2f}, V{1, 0})
                 .status()
                 .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+AucEstimate EstimateOf(const V& scores, const V& labels) {
+  absl::StatusOr<AucEstimate> e = EstimateAuc(scores, labels);
+  EXPECT_TRUE(e.ok()) << e.status();
+  return e.value_or(AucEstimate{-1.0, -1.0});
+}
+
+// DeLong's estimate straight from its definition, over every pair.
+AucEstimate DeLongByPairs(const V& scores, const V& labels) {
+  std::vector<double> v10, v01;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    double outranked = 0.0, n = 0.0;
+    for (size_t j = 0; j < scores.size(); ++j) {
+      if (labels[j] == labels[i]) continue;
+      const float pos = labels[i] == 1 ? scores[i] : scores[j];
+      const float neg = labels[i] == 1 ? scores[j] : scores[i];
+      outranked += pos > neg ? 1.0 : pos == neg ? 0.5 : 0.0;
+      n += 1.0;
+    }
+    (labels[i] == 1 ? v10 : v01).push_back(outranked / n);
+  }
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0.0;
+    for (double x : v) s += x;
+    return s / v.size();
+  };
+  auto var = [&](const std::vector<double>& v) {
+    double s = 0.0;
+    for (double x : v) s += (x - mean(v)) * (x - mean(v));
+    return s / (v.size() - 1);
+  };
+  return {mean(v10), std::sqrt(var(v10) / v10.size() + var(v01) / v01.size())};
+}
+
+TEST(EstimateAucTest, StandardErrorOfASmallExample) {
+  // Positives 0.9 (beats both negatives) and 0.4 (beats 0.1): components
+  // 1 and 0.5; negatives 0.5 (below 0.9 only) and 0.1 (below both): 0.5
+  // and 1. Each class's sample variance is 1/8, so se^2 = 1/16 + 1/16.
+  AucEstimate e = EstimateOf({0.9f, 0.5f, 0.4f, 0.1f}, {1, 0, 1, 0});
+  EXPECT_DOUBLE_EQ(e.auc, 0.75);
+  EXPECT_NEAR(e.standard_error, std::sqrt(0.125), 1e-12);
+  // One positive: only the negatives' components (0 and 1) vary.
+  e = EstimateOf({0.3f, 0.5f, 0.1f}, {1, 0, 0});
+  EXPECT_DOUBLE_EQ(e.auc, 0.5);
+  EXPECT_NEAR(e.standard_error, 0.5, 1e-12);
+}
+
+TEST(EstimateAucTest, EqualsTheDefinitionWithTies) {
+  // Scores on a coarse grid, so that many rows tie across the classes.
+  std::vector<float> scores, labels;
+  uint32_t state = 12345;
+  auto next = [&state] { return (state = state * 1664525u + 1013904223u) >> 8; };
+  for (int i = 0; i < 300; ++i) {
+    const bool positive = next() % 100 < 40;
+    const int grid = static_cast<int>(next() % 8) + (positive ? 2 : 0);
+    scores.push_back(0.1f * grid);
+    labels.push_back(positive ? 1.0f : 0.0f);
+  }
+  const AucEstimate want = DeLongByPairs(scores, labels);
+  const AucEstimate got = EstimateOf(scores, labels);
+  EXPECT_NEAR(got.auc, want.auc, 1e-12);
+  EXPECT_NEAR(got.standard_error, want.standard_error, 1e-12);
+  EXPECT_GT(got.auc, 0.6);  // the classes do separate
+  EXPECT_GT(got.standard_error, 0.01);
+  EXPECT_DOUBLE_EQ(got.auc, AucOf(scores, labels));
+}
+
+TEST(EstimateAucTest, IntervalIsClippedToZeroOne) {
+  const AucEstimate near_one{0.99, 0.01};
+  EXPECT_NEAR(near_one.Low95(), 0.99 - 0.0195996398454, 1e-12);
+  EXPECT_DOUBLE_EQ(near_one.High95(), 1.0);
+  const AucEstimate near_zero{0.01, 0.01};
+  EXPECT_DOUBLE_EQ(near_zero.Low95(), 0.0);
+  EXPECT_EQ(EstimateAuc(V{0.1f, 0.2f}, V{0, 0}).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
@@ -105,6 +182,9 @@ TEST(EvaluateBinaryTest, AllMetricsAndCounts) {
   EXPECT_DOUBLE_EQ(m->positive_rate, 0.75);
   // Positive 0.25 ties the negative (0.5); the 0.75s beat it: 2.5 / 3.
   EXPECT_DOUBLE_EQ(m->auc, 2.5 / 3.0);
+  // Positive components 0.5, 1, 1 (sample variance 1/12, over 3 rows); the
+  // single negative adds nothing: se = sqrt(1/36).
+  EXPECT_NEAR(m->auc_standard_error, 1.0 / 6.0, 1e-12);
   EXPECT_DOUBLE_EQ(m->expected_calibration_error, 0.25);
   EXPECT_NEAR(m->log_loss,
               -(std::log(0.75) + std::log(0.25) + 2 * std::log(0.75)) / 4,

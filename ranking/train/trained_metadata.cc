@@ -61,6 +61,7 @@ std::string TrainedMetadataJson(const TrainedModelInfo& info) {
   if (r.holdout_window) doc["holdout_window"] = Window(*r.holdout_window);
   doc["holdout_metrics"] = {
       {"auc", r.holdout.auc},
+      {"auc_standard_error", r.holdout.auc_standard_error},
       {"log_loss", r.holdout.log_loss},
       {"expected_calibration_error", r.holdout.expected_calibration_error}};
   doc["rows"] = Rows(r);

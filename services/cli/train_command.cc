@@ -18,6 +18,7 @@
 #include "ranking/train/csv_export.h"
 #include "ranking/train/csv_table.h"
 #include "ranking/train/csv_training.h"
+#include "ranking/train/metrics.h"
 #include "ranking/train/model_comparison.h"
 #include "ranking/train/model_set_trainer.h"
 #include "ranking/train/trainer.h"
@@ -54,16 +55,20 @@ std::string DefaultModelVersion() {
 }
 
 void PrintReport(const ranking::TrainReport& r, const std::string& out) {
+  // The interval is the holdout rows' sampling error (DeLong), not the
+  // drift between periods: docs/model.md "Metrics".
+  const ranking::AucEstimate auc{r.holdout.auc, r.holdout.auc_standard_error};
   std::cerr << absl::StrFormat(
       "train: fitted %d rows (positive rate %.3f), %d validation rows, "
       "%d boosting rounds kept\n",
       r.fit.rows, r.fit.positive_rate, r.validation_rows, r.rounds);
   std::cout << absl::StrFormat(
       "holdout: %d rows, positive rate %.3f\n"
-      "holdout AUC %.4f  log loss %.4f  ECE %.4f\n"
+      "holdout AUC %.4f (95%% CI %.4f-%.4f)  log loss %.4f  ECE %.4f\n"
       "model directory: %s\n",
-      r.holdout.rows, r.holdout.positive_rate, r.holdout.auc,
-      r.holdout.log_loss, r.holdout.expected_calibration_error, out);
+      r.holdout.rows, r.holdout.positive_rate, r.holdout.auc, auc.Low95(),
+      auc.High95(), r.holdout.log_loss, r.holdout.expected_calibration_error,
+      out);
 }
 
 // The store's rows, with a bar of the posts read on a terminal.

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -97,6 +98,15 @@ TEST(TrainCommandTest, OnlineNewsPopularityHoldoutAuc) {
   const double auc = meta.holdout_metrics.at("auc");
   EXPECT_GE(auc, kHoldoutAucFloor);
   EXPECT_NEAR(PrintedAuc(r.output), auc, 5e-5) << r.output;
+  // DeLong's standard error on 7,929 rows at this AUC is about 0.006; the
+  // printed interval is AUC -/+ 1.96 of it.
+  const double se = meta.holdout_metrics.at("auc_standard_error");
+  EXPECT_GT(se, 0.004);
+  EXPECT_LT(se, 0.008);
+  EXPECT_THAT(r.output,
+              HasSubstr(absl::StrFormat("(95%% CI %.4f-%.4f)",
+                                        auc - 1.959963984540054 * se,
+                                        auc + 1.959963984540054 * se)));
   EXPECT_GT(meta.holdout_metrics.at("log_loss"), 0.0);
   EXPECT_LT(meta.holdout_metrics.at("expected_calibration_error"), 0.2);
 }
