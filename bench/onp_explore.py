@@ -19,6 +19,11 @@ scores block k; the blocks are the latest three eighths of the rest.
       features of an article's time context, from the columns of the
       articles before it (never their shares), each added to setting B
       (soft labels 0.25, colsample_bynode 0.5)
+  bench/onp_explore.py --demand
+      the demand side: the mean log shares of the last W articles of the
+      same channel published at least L rows earlier (L 1,200 rows is
+      about three weeks: shares that had settled), alone and beside the
+      channel's lead over all channels, each added to setting C
 Needs numpy, scipy and xgboost. Prints one line per idea: block AUCs and
 their mean. Every idea uses the recency weights of --recency-half-life 0.2.
 """
@@ -222,6 +227,36 @@ def context_features(names, x):
             "percentiles among the last 1,000": pct}
 
 
+def lagged_mean(values, groups, window, lag):
+    """Per row i, the mean of `values` over the last `window` rows j of the
+    same group with j <= i - lag (NaN when there is none)."""
+    out = np.full(len(values), np.nan)
+    for g in np.unique(groups):
+        idx = np.where(groups == g)[0]
+        cs = np.concatenate([[0], np.cumsum(values[idx])])
+        end = np.searchsorted(idx, idx - lag, side="right")
+        start = np.maximum(end - window, 0)
+        with np.errstate(all="ignore"):
+            out[idx] = np.where(end > start, (cs[end] - cs[start]) /
+                                (end - start), np.nan)
+    return out
+
+
+def demand_features(names, x, shares):
+    """{name: columns} of earlier articles' shares, lagged (see --demand)."""
+    channel = sum((i + 1) * x[:, names.index(c)] for i, c in enumerate(
+        [c for c in names if c.startswith("data_channel")]))
+    everyone = np.zeros(len(shares))
+    out = {}
+    for lag, window in itertools.product((1200, 300), (300, 1000)):
+        mine = lagged_mean(np.log(shares), channel, window, lag)
+        lead = mine - lagged_mean(np.log(shares), everyone, 3 * window, lag)
+        out[f"channel mean log shares, W {window}, L {lag}"] = mine[:, None]
+        out[f"channel mean and lead, W {window}, L {lag}"] = np.column_stack(
+            [mine, lead])
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="+", choices=sorted(IDEAS))
@@ -229,6 +264,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--context", action="store_true")
     parser.add_argument("--forest-grid", action="store_true")
+    parser.add_argument("--demand", action="store_true")
     args = parser.parse_args()
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     names, x, shares = load()
@@ -250,6 +286,13 @@ def main():
         score("B", b, x, shares)
         for name, cols in context_features(names, x).items():
             score("B + " + name, b, np.column_stack([x, cols]), shares)
+        return
+    if args.demand:
+        c = np.column_stack([x, derive(names, x, "num_imgs/n_tokens_content")])
+        b = soft(0.25, {"colsample_bynode": 0.5})
+        score("C", b, c, shares)
+        for name, cols in demand_features(names, x, shares).items():
+            score("C + " + name, b, np.column_stack([c, cols]), shares)
         return
     if not args.ratio_search:
         for name in args.only or IDEAS:

@@ -36,6 +36,10 @@ the library does.
     model.han.bin trained on its lines plus copies with words dropped at
     random (a grid on fold seeds 1-3; no augmentation and the best two
     again on fold seeds 4-8).
+  bench/topics_search.py BUILD_DIR han-pretrain
+    model.han.bin started from word vectors that fastText's skipgram or
+    cbow learnt, without labels, from the same training lines of the fold
+    (-pretrainedVectors), against no pretraining, on fold seeds 1-3.
 Prints one line per setting: cross-validated accuracy per language and
 their mean, best last.
 """
@@ -119,9 +123,12 @@ def augmented(lines, copies, dropout, seed):
     return out
 
 
-def run_fold(rows, fold, f, han, flags, work, augment=(0, 0.0)):
+def run_fold(rows, fold, f, han, flags, work, augment=(0, 0.0),
+             pretrain=None):
     """{language: (correct, total)} on fold f of the model of part `han`,
-    its training lines augmented by `augment` = (copies, dropout)."""
+    its training lines augmented by `augment` = (copies, dropout), its word
+    vectors started from `pretrain` = (skipgram|cbow, epoch, ws) vectors of
+    the same lines (labels left out) when given."""
     # model.bin trains on every text, model.han.bin on the mostly-Han ones.
     train = [r[2] for r, g in zip(rows, fold) if g != f and (r[1] or not han)]
     if augment[0] > 0:
@@ -133,6 +140,8 @@ def run_fold(rows, fold, f, han, flags, work, augment=(0, 0.0)):
         out.write("".join(line + "\n" for line in train))
     with open(prefix + ".held", "w") as out:
         out.write("".join(r[2] + "\n" for r in held))
+    if pretrain:
+        flags = flags + pretrained_vectors(train, prefix, flags, *pretrain)
     subprocess.run(["fasttext", "supervised", "-input", prefix + ".train",
                     "-output", prefix, "-thread", "1", "-seed", "1",
                     "-verbose", "0"] + flags, check=True,
@@ -140,13 +149,52 @@ def run_fold(rows, fold, f, han, flags, work, augment=(0, 0.0)):
     pred = subprocess.run(["fasttext", "predict", prefix + ".bin",
                            prefix + ".held", "1"], check=True,
                           capture_output=True, text=True).stdout.splitlines()
-    for ext in (".train", ".held", ".bin", ".vec"):
-        os.remove(prefix + ext)
+    for ext in (".train", ".held", ".bin", ".vec", ".text", "u.bin",
+                "u.vec"):
+        if os.path.exists(prefix + ext):
+            os.remove(prefix + ext)
     score = collections.defaultdict(lambda: [0, 0])
     for r, p in zip(held, pred):
         score[r[0]][0] += r[2].split(" ", 1)[0] == p
         score[r[0]][1] += 1
     return score
+
+
+def pretrained_vectors(lines, prefix, flags, model, epoch, ws):
+    """Flags that start a supervised model from `model` (skipgram or cbow)
+    vectors learnt on `lines` without their labels, at the model's dim."""
+    with open(prefix + ".text", "w") as out:
+        out.write("".join(line.split(" ", 1)[1] + "\n" for line in lines))
+    dim = flags[flags.index("-dim") + 1]
+    subprocess.run(["fasttext", model, "-input", prefix + ".text", "-output",
+                    prefix + "u", "-dim", dim, "-minCount", "1", "-minn",
+                    "0", "-maxn", "0", "-epoch", str(epoch), "-ws", str(ws),
+                    "-thread", "1", "-seed", "1", "-verbose", "0"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return ["-pretrainedVectors", prefix + "u.vec"]
+
+
+def han_pretrain(binary, args, pool, work):
+    """model.han.bin (Han n-grams 2) with and without pretrained vectors."""
+    rows = load(binary, 2)
+    for pretrain in (None, ("skipgram", 50, 5), ("cbow", 50, 5),
+                     ("skipgram", 200, 10)):
+        accs = []
+        for seed in (1, 2, 3):
+            fold = folds(rows, args.folds, seed)
+            jobs = [pool.submit(run_fold, rows, fold, f, True,
+                                han_flags((0, 0, 1), 25, 0.5, 100), work,
+                                pretrain=pretrain)
+                    for f in range(args.folds)]
+            c = n = 0
+            for job in jobs:
+                for cc, nn in job.result().values():
+                    c += cc
+                    n += nn
+            accs.append(100.0 * c / n)
+        print(f"pretrained {pretrain or 'none'} | fold seeds 1,2,3: "
+              + " ".join(f"{a:.2f}" for a in accs)
+              + f" | mean {sum(accs) / len(accs):.2f}", flush=True)
 
 
 def grid(part, cjk_main):
@@ -416,7 +464,8 @@ def main():
     parser.add_argument("build_dir")
     parser.add_argument("part",
                         choices=("han", "main", "han-wide", "han-routing",
-                                 "han-ensemble", "han-augment"))
+                                 "han-ensemble", "han-augment",
+                                 "han-pretrain"))
     parser.add_argument("--fold-seed", type=int, default=1)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
@@ -441,6 +490,9 @@ def main():
             return
         if args.part == "han-augment":
             han_augment(binary, args, pool, work)
+            return
+        if args.part == "han-pretrain":
+            han_pretrain(binary, args, pool, work)
             return
         for cjk, flags in grid(args.part, args.cjk):
             if cjk not in data:
