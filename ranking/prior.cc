@@ -70,41 +70,6 @@ const std::vector<PriorTerm>& LiveTerms() {
   return *terms;
 }
 
-// Serves a LogisticModel whose missing values are the centers, and reports
-// contributions relative to them.
-class PriorModel final : public Model {
- public:
-  PriorModel(ModelMetadata meta, LogisticModel logistic)
-      : Model(std::move(meta)), logistic_(std::move(logistic)) {}
-
-  absl::Status PredictMargin(const float* rows, size_t n_rows, size_t n,
-                             float* out) const override {
-    return logistic_.PredictMargin(rows, n_rows, n, out);
-  }
-  absl::Status PredictProbability(const float* rows, size_t n_rows, size_t n,
-                                  float* out) const override {
-    return logistic_.PredictProbability(rows, n_rows, n, out);
-  }
-  absl::Status PredictContributions(const float* rows, size_t n_rows,
-                                    size_t n, float* out) const override {
-    RR_RETURN_IF_ERROR(logistic_.PredictContributions(rows, n_rows, n, out));
-    const std::vector<double>& w = logistic_.weights();
-    const std::vector<double>& centers = logistic_.missing_values();
-    for (size_t r = 0; r < n_rows; ++r) {
-      float* c = out + r * (n + 1);
-      for (size_t i = 0; i < n; ++i) {
-        const double shift = w[i] * centers[i];
-        c[i] = static_cast<float>(c[i] - shift);  // NaN: now exactly 0
-        c[n] = static_cast<float>(c[n] + shift);
-      }
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  const LogisticModel logistic_;
-};
-
 ModelMetadata PriorMetadata(FeatureSet set) {
   ModelMetadata meta;
   meta.model_version = kPriorVersion;
@@ -158,17 +123,35 @@ absl::StatusOr<std::unique_ptr<Model>> MakePriorModel(FeatureSet set) {
     return absl::InternalError(
         absl::StrCat("prior terms: ", logistic.status().message()));
   }
-  return std::make_unique<PriorModel>(PriorMetadata(set),
-                                      *std::move(logistic));
+  // The centers are the missing values, so LogisticModel measures each
+  // term from its center.
+  return MakeLogisticModel(PriorMetadata(set), *std::move(logistic));
+}
+
+std::string PriorModelJson(FeatureSet set, double scale, double offset) {
+  std::map<std::string, double> weights = WeightMap(set);
+  for (auto& [feature, weight] : weights) weight *= scale;
+  const nlohmann::json model = {{"intercept", scale * Intercept(set) + offset},
+                                {"weights", weights},
+                                {"missing", CenterMap(set)}};
+  return model.dump(2);
+}
+
+absl::StatusOr<FeatureSet> PriorFeatureSet(
+    const std::vector<std::string>& names) {
+  for (FeatureSet set : {FeatureSet::kDraft, FeatureSet::kLive}) {
+    if (names == FeatureNames(set)) return set;
+  }
+  return absl::InvalidArgumentError(
+      "the prior is defined on the draft and live feature sets only; these "
+      "rows have other features");
 }
 
 absl::Status WritePriorModelDir(FeatureSet set, const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir));
-  nlohmann::json model = {{"intercept", Intercept(set)},
-                          {"weights", WeightMap(set)},
-                          {"missing", CenterMap(set)}};
+
   nlohmann::json meta = {
       {"model_version", kPriorVersion},
       {"model_type", "logistic"},
@@ -177,7 +160,7 @@ absl::Status WritePriorModelDir(FeatureSet set, const std::string& dir) {
        {{"counter", "stranger_impressions"},
         {"threshold", 1000},
         {"horizon_days", 7}}}};
-  RR_RETURN_IF_ERROR(WriteFile(dir + "/model.json", model.dump(2)));
+  RR_RETURN_IF_ERROR(WriteFile(dir + "/model.json", PriorModelJson(set)));
   return WriteFile(dir + "/metadata.json", meta.dump(2));
 }
 

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -33,16 +34,29 @@ double PriorCenterMargin(FeatureSet set);
 
 // The prior for `set` as a Model (version kPriorVersion). Its
 // PredictContributions reports each feature relative to its center,
-// w * (x - center) (a missing feature: -w * center), and the bias absorbs
-// the rest, so contributions still sum to the margin. Never fails for the
+// w * (x - center) (a missing feature: 0), and the bias absorbs the
+// rest, so contributions still sum to the margin. Never fails for the
 // built-in terms; INTERNAL if they were inconsistent.
 absl::StatusOr<std::unique_ptr<Model>> MakePriorModel(FeatureSet set);
 
-// Writes the prior for `set` as a model directory (`dir`/model.json with
-// {"intercept", "weights"}, `dir`/metadata.json), creating `dir`. A model
-// loaded from it gives the same margins and probabilities (its
-// contributions are the plain terms w * x). INTERNAL on a write error.
+// The prior for `set` as the text of a logistic model.json
+// ({"intercept", "weights", "missing"}; missing = the centers), its margin
+// rescaled: margin' = scale * margin + offset (Platt scaling; 1 and 0 give
+// the prior itself). Loaded with the prior's feature names, it gives the
+// same margins, probabilities and contributions as the scaled prior.
+std::string PriorModelJson(FeatureSet set, double scale = 1.0,
+                           double offset = 0.0);
+
+// Writes the prior for `set` as a model directory (`dir`/model.json as
+// PriorModelJson(set), `dir`/metadata.json), creating `dir`. A model
+// loaded from it gives the same margins, probabilities and contributions.
+// INTERNAL on a write error.
 absl::Status WritePriorModelDir(FeatureSet set, const std::string& dir);
+
+// The feature set whose FeatureNames() are `names`, exactly; INVALID_ARGUMENT
+// for any other list (the prior has terms for those two sets only).
+absl::StatusOr<FeatureSet> PriorFeatureSet(
+    const std::vector<std::string>& names);
 
 }  // namespace reachrank::ranking
 

@@ -162,10 +162,13 @@ absl::Status LogisticModel::PredictContributions(const float* rows,
   for (size_t r = 0; r < n_rows; ++r) {
     const float* row = rows + r * n_features;
     float* dst = out + r * (n_features + 1);
+    double bias = intercept_;
     for (size_t f = 0; f < n_features; ++f) {
-      dst[f] = static_cast<float>(Term(f, row[f]));
+      const double neutral = weights_[f] * missing_[f];
+      dst[f] = static_cast<float>(Term(f, row[f]) - neutral);
+      bias += neutral;
     }
-    dst[n_features] = static_cast<float>(intercept_);
+    dst[n_features] = static_cast<float>(bias);
   }
   return absl::OkStatus();
 }

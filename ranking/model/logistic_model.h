@@ -45,8 +45,12 @@ class LogisticModel {
                              size_t n_features, float* out) const;
   absl::Status PredictProbability(const float* rows, size_t n_rows,
                                   size_t n_features, float* out) const;
-  // Per row: weight_i * x_i for each feature (x_i = its missing value where
-  // NaN), then the intercept; they sum to the margin.
+  // Per row: each feature's term measured from its missing value,
+  // weight_i * (x_i - missing_i) (exactly 0 where x_i is NaN), then the
+  // bias, intercept + sum_i weight_i * missing_i; they sum to the margin.
+  // The missing value is the neutral point: with the default 0 these are
+  // the plain terms weight_i * x_i and the intercept; the prior, whose
+  // missing values are its centers, explains a row against a typical one.
   absl::Status PredictContributions(const float* rows, size_t n_rows,
                                     size_t n_features, float* out) const;
 

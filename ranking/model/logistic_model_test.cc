@@ -49,8 +49,13 @@ TEST(LogisticModelTest, MissingValuesReplaceNaN) {
   float margin = 0, contribs[4];
   ASSERT_TRUE(model->PredictMargin(row, 1, 3, &margin).ok());
   EXPECT_FLOAT_EQ(margin, 1.5f);
+  // Terms are measured from the missing values: a missing feature adds 0,
+  // and the bias holds 1 + 2 * 0.25.
   ASSERT_TRUE(model->PredictContributions(row, 1, 3, contribs).ok());
-  EXPECT_THAT(contribs, ::testing::ElementsAre(0.5f, 0.0f, 0.0f, 1.0f));
+  EXPECT_THAT(contribs, ::testing::ElementsAre(0.0f, 0.0f, 0.0f, 1.5f));
+  const float present[3] = {0.75f, nan, 3.0f};  // 1 + 2 * 0.75 = 2.5
+  ASSERT_TRUE(model->PredictContributions(present, 1, 3, contribs).ok());
+  EXPECT_THAT(contribs, ::testing::ElementsAre(1.0f, 0.0f, 0.0f, 1.5f));
 
   auto parse = [](const std::string& json) {
     return std::string(LogisticModel::ParseJson(json, kOrder).status().message());

@@ -59,8 +59,7 @@ absl::StatusOr<std::unique_ptr<Model>> LoadLogistic(const std::string& path,
                                                     ModelMetadata meta) {
   RR_ASSIGN_OR_RETURN(LogisticModel logistic,
                       LogisticModel::LoadFile(path, meta.feature_names));
-  return std::make_unique<ModelAdapter<LogisticModel>>(std::move(meta),
-                                                       std::move(logistic));
+  return MakeLogisticModel(std::move(meta), std::move(logistic));
 }
 
 absl::StatusOr<ModelMetadata> LoadMetadata(const std::string& dir) {
@@ -84,6 +83,12 @@ absl::StatusOr<std::unique_ptr<Model>> LoadWithMetadata(const std::string& dir,
 }
 
 }  // namespace
+
+std::unique_ptr<Model> MakeLogisticModel(ModelMetadata metadata,
+                                         LogisticModel logistic) {
+  return std::make_unique<ModelAdapter<LogisticModel>>(std::move(metadata),
+                                                       std::move(logistic));
+}
 
 absl::Status CheckFeatureNames(const std::vector<std::string>& actual,
                                const std::vector<std::string>& expected,

@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "ranking/model/logistic_model.h"
 #include "ranking/model/model_metadata.h"
 
 namespace reachrank::ranking {
@@ -65,6 +66,11 @@ class Model {
  private:
   const ModelMetadata metadata_;
 };
+
+// Serves `logistic` as a Model described by `metadata` (whose feature
+// names must be the logistic model's).
+std::unique_ptr<Model> MakeLogisticModel(ModelMetadata metadata,
+                                         LogisticModel logistic);
 
 // OK if `actual` equals `expected` element by element; otherwise
 // INVALID_ARGUMENT naming the first difference. `what` names `actual`'s

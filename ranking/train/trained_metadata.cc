@@ -42,6 +42,14 @@ Json Parameters(const TrainOptions& options, int rounds_kept) {
           {"recency_half_life", options.recency_half_life}};
 }
 
+Json CalibrationParameters(const TrainOptions& options,
+                           const PlattScaling& scaling) {
+  return {{"model", "prior-v1, Platt-scaled"},
+          {"platt_scale", scaling.scale},
+          {"platt_offset", scaling.offset},
+          {"recency_half_life", options.recency_half_life}};
+}
+
 Json Rows(const TrainReport& r) {
   return {{"fit", r.fit.rows},
           {"validation", r.validation_rows},
@@ -54,7 +62,7 @@ std::string TrainedMetadataJson(const TrainedModelInfo& info) {
   const TrainReport& r = info.report;
   Json doc;
   doc["model_version"] = info.description.model_version;
-  doc["model_type"] = "xgboost";
+  doc["model_type"] = r.prior_calibration ? "logistic" : "xgboost";
   doc["feature_names"] = info.feature_names;
   doc["label"] = Label(info.description);
   if (r.training_window) doc["training_window"] = Window(*r.training_window);
@@ -70,7 +78,10 @@ std::string TrainedMetadataJson(const TrainedModelInfo& info) {
   doc["split"] = {{"order", info.split_by_row_order ? "row order" : "time"},
                   {"holdout_fraction", info.options.holdout_fraction},
                   {"validation_fraction", info.options.validation_fraction}};
-  doc["training_parameters"] = Parameters(info.options, r.rounds);
+  doc["training_parameters"] =
+      r.prior_calibration
+          ? CalibrationParameters(info.options, *r.prior_calibration)
+          : Parameters(info.options, r.rounds);
   return doc.dump(2) + "\n";
 }
 

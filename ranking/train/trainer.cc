@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -12,6 +13,7 @@
 #include "base/dir_publish.h"
 #include "base/status_macros.h"
 #include "ranking/model/model.h"
+#include "ranking/train/prior_calibration.h"
 #include "ranking/train/time_split.h"
 #include "ranking/train/trained_metadata.h"
 
@@ -92,7 +94,7 @@ absl::Status WriteFile(const std::string& path, const std::string& text) {
 }
 
 // Loads `dir` as the server would and returns the largest difference
-// between its holdout probabilities and XGBoost's.
+// between its holdout probabilities and `expected` (the fitted model's).
 absl::StatusOr<double> ReloadDifference(const std::string& dir,
                                         const RowRange& holdout,
                                         const std::vector<float>& expected) {
@@ -109,9 +111,14 @@ absl::StatusOr<double> ReloadDifference(const std::string& dir,
   return max_diff;
 }
 
+// What the trainer fits: an XGBoostBooster or a CalibratedPrior, each with
+// PredictFitted(), PredictProbability(const RowRange&), SaveJson(path) and
+// rounds().
+
 // Scores the fitted rows and the holdout into `report`; `holdout_p` gets
-// XGBoost's holdout probabilities.
-absl::Status Evaluate(const XGBoostBooster& booster, const Parts& parts,
+// the model's holdout probabilities.
+template <typename Fitted>
+absl::Status Evaluate(const Fitted& booster, const Parts& parts,
                       TrainReport* report, std::vector<float>* holdout_p) {
   RR_ASSIGN_OR_RETURN(std::vector<float> fit_p, booster.PredictFitted());
   RR_ASSIGN_OR_RETURN(report->fit, EvaluateBinary(fit_p, parts.fit.labels()));
@@ -142,8 +149,8 @@ absl::Status ValidateDescription(const ModelDescription& d) {
   return absl::OkStatus();
 }
 
-absl::Status WriteDirectory(const std::string& dir,
-                            const XGBoostBooster& booster,
+template <typename Fitted>
+absl::Status WriteDirectory(const std::string& dir, const Fitted& booster,
                             const TrainedModelInfo& info) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
@@ -157,8 +164,8 @@ absl::Status WriteDirectory(const std::string& dir,
 
 // Writes the model into `dir` and checks that it loads back with the
 // booster's predictions on the holdout (report.max_reload_difference).
-absl::Status WriteChecked(const std::string& dir,
-                          const XGBoostBooster& booster,
+template <typename Fitted>
+absl::Status WriteChecked(const std::string& dir, const Fitted& booster,
                           const TrainedModelInfo& info,
                           const RowRange& holdout,
                           const std::vector<float>& holdout_p,
@@ -168,7 +175,7 @@ absl::Status WriteChecked(const std::string& dir,
                       ReloadDifference(dir, holdout, holdout_p));
   if (report.max_reload_difference > 1e-5) {
     return absl::InternalError(absl::StrCat(
-        dir, ": the loaded model differs from XGBoost by up to ",
+        dir, ": the loaded model differs from the trained one by up to ",
         report.max_reload_difference, " on the holdout"));
   }
   return absl::OkStatus();
@@ -188,36 +195,33 @@ std::vector<float> RecencyWeights(size_t rows, double half_life) {
   return weights;
 }
 
-absl::StatusOr<TrainReport> TrainModelDirectory(
-    const TrainingSet& set, const TrainOptions& options,
-    const ModelDescription& description, const std::string& out_dir) {
-  RR_RETURN_IF_ERROR(ValidateDescription(description));
-  RR_RETURN_IF_ERROR(ValidateOptions(options));
-  RR_RETURN_IF_ERROR(ValidateTrainingSet(set));
-  TrainingSet sorted;  // stays empty for a set in time order
-  RR_ASSIGN_OR_RETURN(Parts parts, Split(set, options, &sorted));
-  const bool early = parts.validation.num_rows() > 0;
-  const std::vector<float> weights =
-      RecencyWeights(parts.fit.num_rows(), options.recency_half_life);
-  RR_ASSIGN_OR_RETURN(
-      std::unique_ptr<XGBoostBooster> booster,
-      XGBoostBooster::Train(parts.fit, early ? &parts.validation : nullptr,
-                            options.xgboost, weights, options.on_round));
+namespace {
+
+// Steps 3-5 for a fitted model: scores it, writes it beside out_dir with
+// its metadata, checks the written model and publishes it whole.
+template <typename Fitted>
+absl::StatusOr<TrainReport> Publish(const Fitted& model, const Parts& parts,
+                                    const TrainingSet& set,
+                                    const TrainOptions& options,
+                                    const ModelDescription& description,
+                                    const std::string& out_dir,
+                                    std::optional<PlattScaling> calibration) {
   TrainReport report;
+  report.prior_calibration = calibration;
   std::vector<float> holdout_p;
-  RR_RETURN_IF_ERROR(Evaluate(*booster, parts, &report, &holdout_p));
+  RR_RETURN_IF_ERROR(Evaluate(model, parts, &report, &holdout_p));
   report.validation_rows = parts.validation.num_rows();
-  report.rounds = booster->rounds();
+  report.rounds = model.rounds();
   report.training_window = Window(parts.fit, parts.validation);
   report.holdout_window = Window(parts.holdout, parts.holdout);
-  const TrainedModelInfo info{description, set.feature_names, options, report,
-                              set.times.empty()};
+  const TrainedModelInfo info{description, set.feature_names, options,
+                              report, set.times.empty()};
   // Written beside out_dir and published whole (base/dir_publish.h): a
   // failed or killed training leaves the previous model at out_dir.
   RR_ASSIGN_OR_RETURN(const std::string staging,
                       MakeStagingDirectory(out_dir));
   absl::Status status =
-      WriteChecked(staging, *booster, info, parts.holdout, holdout_p, report);
+      WriteChecked(staging, model, info, parts.holdout, holdout_p, report);
   if (status.ok()) {
     status =
         PublishDirectory(staging, out_dir, {"model.json", "metadata.json"});
@@ -228,6 +232,33 @@ absl::StatusOr<TrainReport> TrainModelDirectory(
     return status;
   }
   return report;
+}
+
+}  // namespace
+
+absl::StatusOr<TrainReport> TrainModelDirectory(
+    const TrainingSet& set, const TrainOptions& options,
+    const ModelDescription& description, const std::string& out_dir) {
+  RR_RETURN_IF_ERROR(ValidateDescription(description));
+  RR_RETURN_IF_ERROR(ValidateOptions(options));
+  RR_RETURN_IF_ERROR(ValidateTrainingSet(set));
+  TrainingSet sorted;  // stays empty for a set in time order
+  RR_ASSIGN_OR_RETURN(Parts parts, Split(set, options, &sorted));
+  const std::vector<float> weights =
+      RecencyWeights(parts.fit.num_rows(), options.recency_half_life);
+  if (options.calibrate_prior) {
+    RR_ASSIGN_OR_RETURN(CalibratedPrior prior,
+                        CalibratedPrior::Fit(parts.fit, weights));
+    return Publish(prior, parts, set, options, description, out_dir,
+                   prior.scaling());
+  }
+  const bool early = parts.validation.num_rows() > 0;
+  RR_ASSIGN_OR_RETURN(
+      std::unique_ptr<XGBoostBooster> booster,
+      XGBoostBooster::Train(parts.fit, early ? &parts.validation : nullptr,
+                            options.xgboost, weights, options.on_round));
+  return Publish(*booster, parts, set, options, description, out_dir,
+                 std::nullopt);
 }
 
 }  // namespace reachrank::ranking

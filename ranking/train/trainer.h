@@ -4,13 +4,15 @@
 //   1. split by time: the latest holdout_fraction of rows is the holdout;
 //      with early stopping, the latest validation_fraction of the rest is
 //      the validation slice; the remainder is fitted;
-//   2. train gradient-boosted trees with libxgboost (xgboost_booster.h);
+//   2. train gradient-boosted trees with libxgboost (xgboost_booster.h),
+//      or, with TrainOptions::calibrate_prior, fit prior-v1's Platt scaling
+//      (prior_calibration.h) and write it as a logistic model;
 //   3. score the holdout: AUC, log loss, expected calibration error;
 //   4. write <out>/model.json (XGBoost JSON) and <out>/metadata.json
 //      (model_metadata.h, plus row counts, positive rates, split and
 //      parameters);
 //   5. load the directory back with Model::Load and check that its holdout
-//      probabilities equal XGBoost's (|difference| <= 1e-5).
+//      probabilities equal the fitted model's (|difference| <= 1e-5).
 #ifndef REACHRANK_RANKING_TRAIN_TRAINER_H_
 #define REACHRANK_RANKING_TRAIN_TRAINER_H_
 
@@ -24,6 +26,7 @@
 #include "absl/time/time.h"
 #include "ranking/model/model_metadata.h"
 #include "ranking/train/metrics.h"
+#include "ranking/train/prior_calibration.h"
 #include "ranking/train/training_set.h"
 #include "ranking/train/xgboost_booster.h"
 
@@ -48,6 +51,11 @@ struct TrainOptions {
   // weighted rows, so weighting also regularises. 0 (the default): every
   // row weighs 1.
   double recency_half_life = 0.0;
+  // Instead of trees, calibrate prior-v1 to the labels (Platt scaling of
+  // its margin, recency weights applied; xgboost and soft targets unused):
+  // for histories too small for trees. The set's features must be the
+  // draft or the live feature set.
+  bool calibrate_prior = false;
   // Called after each boosting round with the rounds done and the most
   // rounds; may be empty.
   std::function<void(int round, int rounds)> on_round;
@@ -72,7 +80,10 @@ struct TrainReport {
   int rounds = 0;                                 // boosting rounds kept
   std::optional<TrainingWindow> training_window;  // when the set has times
   std::optional<TrainingWindow> holdout_window;
-  double max_reload_difference = 0.0;  // Model::Load vs XGBoost, holdout
+  double max_reload_difference = 0.0;  // Model::Load vs trained, holdout
+  // With TrainOptions::calibrate_prior: the fitted scaling (the model is
+  // then logistic, and rounds is 0).
+  std::optional<PlattScaling> prior_calibration;
 };
 
 // Trains on `set` and writes the model directory `out_dir` (created if

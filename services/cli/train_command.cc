@@ -49,19 +49,30 @@ struct TrainFlags {
   ranking::TrainOptions options;
 };
 
-std::string DefaultModelVersion() {
-  return absl::StrCat("trees-", absl::FormatTime("%Y%m%d-%H%M%S", absl::Now(),
-                                                 absl::UTCTimeZone()));
+// trees-<UTC time>, or prior-v1-calibrated-<UTC time> for a calibrated
+// prior.
+std::string DefaultModelVersion(const ranking::TrainOptions& options) {
+  return absl::StrCat(
+      options.calibrate_prior ? "prior-v1-calibrated-" : "trees-",
+      absl::FormatTime("%Y%m%d-%H%M%S", absl::Now(), absl::UTCTimeZone()));
 }
 
 void PrintReport(const ranking::TrainReport& r, const std::string& out) {
   // The interval is the holdout rows' sampling error (DeLong), not the
   // drift between periods: docs/model.md "Metrics".
   const ranking::AucEstimate auc{r.holdout.auc, r.holdout.auc_standard_error};
-  std::cerr << absl::StrFormat(
-      "train: fitted %d rows (positive rate %.3f), %d validation rows, "
-      "%d boosting rounds kept\n",
-      r.fit.rows, r.fit.positive_rate, r.validation_rows, r.rounds);
+  if (r.prior_calibration) {
+    std::cerr << absl::StrFormat(
+        "train: fitted %d rows (positive rate %.3f): prior-v1's margin "
+        "scaled by %.4f, offset %+.4f\n",
+        r.fit.rows, r.fit.positive_rate, r.prior_calibration->scale,
+        r.prior_calibration->offset);
+  } else {
+    std::cerr << absl::StrFormat(
+        "train: fitted %d rows (positive rate %.3f), %d validation rows, "
+        "%d boosting rounds kept\n",
+        r.fit.rows, r.fit.positive_rate, r.validation_rows, r.rounds);
+  }
   std::cout << absl::StrFormat(
       "holdout: %d rows, positive rate %.3f\n"
       "holdout AUC %.4f (95%% CI %.4f-%.4f)  log loss %.4f  ECE %.4f\n"
@@ -116,8 +127,9 @@ absl::Status RunTrainCsv(const TrainFlags& flags) {
   RR_ASSIGN_OR_RETURN(TrainingSet set,
                       ranking::TrainingSetFromCsv(table, spec));
   ranking::ModelDescription description;
-  description.model_version =
-      flags.model_version.empty() ? DefaultModelVersion() : flags.model_version;
+  description.model_version = flags.model_version.empty()
+                                  ? DefaultModelVersion(flags.options)
+                                  : flags.model_version;
   description.label = {flags.label, flags.threshold, flags.horizon_days};
   description.label_text = absl::StrCat(flags.label, " >= ", flags.threshold);
   if (flags.soft_label_scale > 0.0) {
@@ -142,6 +154,11 @@ absl::Status RunTrain(const TrainFlags& flags) {
         "--soft-labels needs --csv: it reads the outcome column's values");
   }
   if (!flags.store.db.empty()) return RunTrainDb(flags);
+  if (flags.options.calibrate_prior) {
+    return absl::InvalidArgumentError(
+        "--calibrate-prior needs --db: the prior is defined on the "
+        "database's features, not a CSV table's");
+  }
   if (flags.compare_prior) {
     return absl::InvalidArgumentError(
         "--compare-prior needs --db: the prior scores the database's "
@@ -273,7 +290,7 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
   RR_ASSIGN_OR_RETURN(ranking::LabelConfigs labels, LoadLabels(store));
   ranking::ModelDescription description;
   description.model_version =
-      model_version.empty() ? DefaultModelVersion() : model_version;
+      model_version.empty() ? DefaultModelVersion(options) : model_version;
   description.label = ranking::ToLabelDefinition(labels.default_config());
   description.label_text =
       store.labels.empty()
@@ -334,7 +351,13 @@ void AddTrainCommand(CLI::App& app, CommandSet& commands) {
                   "unix seconds per row; default: row order is time order");
   cmd->add_option("--out", f->out, "model directory to write")->required();
   cmd->add_option("--model-version", f->model_version,
-                  "default: trees-<UTC time of training>");
+                  "default: trees-<UTC time of training> (with "
+                  "--calibrate-prior: prior-v1-calibrated-<UTC time>)");
+  cmd->add_flag("--calibrate-prior", f->options.calibrate_prior,
+                "with --db: instead of trees, fit prior-v1's Platt scaling "
+                "(two numbers) to the labels and write it as a logistic "
+                "model set: calibrated probabilities from a history too "
+                "small for trees; the XGBoost options are unused");
   cmd->add_flag("--compare-prior", f->compare_prior,
                 "with --db: also score the trained models and prior-v1 on "
                 "the same holdout (AUC, log loss, ECE, calibration table)");

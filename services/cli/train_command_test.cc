@@ -4,7 +4,10 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
@@ -13,6 +16,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "ranking/feature_names.h"
 #include "ranking/model/model.h"
 #include "services/cli/cli_testing.h"
 #include "services/cli/store_rows.h"
@@ -287,6 +291,63 @@ TEST(TrainCommandTest, ExportSinceLeavesOutOlderPosts) {
   r = RunCli(cmd + "2030-01-01T00:00:00Z");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.output, HasSubstr("--since: must be before the cutoff"));
+}
+
+// The row `row` of --compare-prior's table: the four cells (version, AUC,
+// log loss, ECE) after the row's name, or none.
+std::vector<std::string> TableRow(const std::string& output,
+                                  const std::string& row) {
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (!absl::StartsWith(line, row + " ")) continue;
+    std::istringstream in(line.substr(row.size()));
+    std::vector<std::string> cells{std::istream_iterator<std::string>(in), {}};
+    if (cells.size() == 4) return cells;
+  }
+  return {};
+}
+
+// --calibrate-prior on a small simulated history: a logistic model set
+// whose holdout AUC is the prior's and whose log loss is far below it.
+TEST(TrainCommandTest, CalibratePriorWritesALogisticModelSet) {
+  const std::string dir = FreshDir("calibrate_prior");
+  Result r = RunCli(absl::StrCat("simulate --data '", dir,
+                                 "/db' --people 40 --days 40 --seed 3 "
+                                 "--start 2026-01-01"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = RunCli(absl::StrCat("train --db '", dir,
+                          "/db' --cutoff 2026-02-15 --calibrate-prior "
+                          "--compare-prior --out '",
+                          dir, "/models'"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("prior-v1's margin scaled by"));
+  for (const auto& [row, prior_row] :
+       {std::pair{"draft", "prior draft"}, std::pair{"live", "prior live"}}) {
+    const std::vector<std::string> cal = TableRow(r.output, row);
+    const std::vector<std::string> prior = TableRow(r.output, prior_row);
+    ASSERT_EQ(cal.size(), 4u) << r.output;
+    ASSERT_EQ(prior.size(), 4u) << r.output;
+    EXPECT_TRUE(absl::StartsWith(cal[0], "prior-v1-calibrated-")) << cal[0];
+    EXPECT_EQ(prior[0], "prior-v1");
+    EXPECT_EQ(cal[1], prior[1]) << row << ": the order is the prior's";
+    double cal_loss = 0, prior_loss = 0;
+    ASSERT_TRUE(absl::SimpleAtod(cal[2], &cal_loss));
+    ASSERT_TRUE(absl::SimpleAtod(prior[2], &prior_loss));
+    EXPECT_LT(cal_loss, 0.6 * prior_loss) << row;
+    const ranking::FeatureSet set = std::string(row) == "draft"
+                                        ? ranking::FeatureSet::kDraft
+                                        : ranking::FeatureSet::kLive;
+    absl::StatusOr<std::unique_ptr<ranking::Model>> model =
+        ranking::Model::Load(absl::StrCat(dir, "/models/", row),
+                             ranking::FeatureNames(set));
+    ASSERT_TRUE(model.ok()) << model.status();
+    EXPECT_EQ((*model)->metadata().model_type, ranking::ModelType::kLogistic);
+  }
+  r = RunCli(absl::StrCat("train --csv '", REACHRANK_ONP_CSV,
+                          "' --label shares --calibrate-prior --out '", dir,
+                          "/onp'"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("--calibrate-prior needs --db"));
 }
 
 TEST(ParseAuthorsTest, ReadsPlatformAndIdPerLine) {
