@@ -160,6 +160,22 @@ def run_fold(rows, fold, f, han, flags, work, augment=(0, 0.0),
     return score
 
 
+def han_accuracy(rows, seed, flags, args, pool, work, augment=(0, 0.0),
+                 pretrain=None):
+    """zh CV accuracy, %, of model.han.bin with `flags` over the folds of
+    fold seed `seed` (run_fold's `augment` and `pretrain`)."""
+    fold = folds(rows, args.folds, seed)
+    jobs = [pool.submit(run_fold, rows, fold, f, True, flags, work, augment,
+                        pretrain)
+            for f in range(args.folds)]
+    c = n = 0
+    for job in jobs:
+        for cc, nn in job.result().values():
+            c += cc
+            n += nn
+    return 100.0 * c / n
+
+
 def pretrained_vectors(lines, prefix, flags, model, epoch, ws):
     """Flags that start a supervised model from `model` (skipgram or cbow)
     vectors learnt on `lines` without their labels, at the model's dim."""
@@ -179,19 +195,9 @@ def han_pretrain(binary, args, pool, work):
     rows = load(binary, 2)
     for pretrain in (None, ("skipgram", 50, 5), ("cbow", 50, 5),
                      ("skipgram", 200, 10)):
-        accs = []
-        for seed in (1, 2, 3):
-            fold = folds(rows, args.folds, seed)
-            jobs = [pool.submit(run_fold, rows, fold, f, True,
-                                han_flags((0, 0, 1), 25, 0.5, 100), work,
-                                pretrain=pretrain)
-                    for f in range(args.folds)]
-            c = n = 0
-            for job in jobs:
-                for cc, nn in job.result().values():
-                    c += cc
-                    n += nn
-            accs.append(100.0 * c / n)
+        accs = [han_accuracy(rows, seed, han_flags((0, 0, 1), 25, 0.5, 100),
+                             args, pool, work, pretrain=pretrain)
+                for seed in (1, 2, 3)]
         print(f"pretrained {pretrain or 'none'} | fold seeds 1,2,3: "
               + " ".join(f"{a:.2f}" for a in accs)
               + f" | mean {sum(accs) / len(accs):.2f}", flush=True)
@@ -432,19 +438,9 @@ def han_augment(binary, args, pool, work):
     rows = load(binary, 2)
 
     def score(copies, dropout, epoch, seeds):
-        accs = []
-        for seed in seeds:
-            fold = folds(rows, args.folds, seed)
-            flags = han_flags((0, 0, 1), 25, 0.5, epoch)
-            jobs = [pool.submit(run_fold, rows, fold, f, True, flags, work,
-                                (copies, dropout))
-                    for f in range(args.folds)]
-            c = n = 0
-            for job in jobs:
-                for cc, nn in job.result().values():
-                    c += cc
-                    n += nn
-            accs.append(100.0 * c / n)
+        accs = [han_accuracy(rows, seed, han_flags((0, 0, 1), 25, 0.5, epoch),
+                             args, pool, work, augment=(copies, dropout))
+                for seed in seeds]
         mean = sum(accs) / len(accs)
         print(f"copies {copies} dropout {dropout} epoch {epoch} | fold seeds "
               f"{','.join(map(str, seeds))}: "

@@ -145,14 +145,13 @@ absl::StatusOr<CalibratedPrior> CalibratedPrior::Fit(
                                           margins.data()));
   RR_ASSIGN_OR_RETURN(PlattScaling scaling,
                       FitPlattScaling(margins, fitted.labels(), weights));
-  return CalibratedPrior(set, scaling, fitted);
+  return CalibratedPrior(set, std::move(prior), scaling, fitted);
 }
 
 absl::StatusOr<std::vector<float>> CalibratedPrior::PredictProbability(
     const RowRange& rows) const {
-  RR_ASSIGN_OR_RETURN(std::unique_ptr<Model> prior, MakePriorModel(set_));
   std::vector<float> out(rows.num_rows());
-  RR_RETURN_IF_ERROR(prior->PredictMargin(rows.rows(), rows.num_rows(),
+  RR_RETURN_IF_ERROR(prior_->PredictMargin(rows.rows(), rows.num_rows(),
                                           rows.num_features(), out.data()));
   for (float& p : out) {
     p = static_cast<float>(Sigmoid(scaling_.scale * p + scaling_.offset));

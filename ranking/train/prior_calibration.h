@@ -7,13 +7,16 @@
 #ifndef REACHRANK_RANKING_TRAIN_PRIOR_CALIBRATION_H_
 #define REACHRANK_RANKING_TRAIN_PRIOR_CALIBRATION_H_
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "ranking/feature_names.h"
+#include "ranking/model/model.h"
 #include "ranking/train/training_set.h"
 
 namespace reachrank::ranking {
@@ -37,7 +40,7 @@ absl::StatusOr<PlattScaling> FitPlattScaling(
 
 // prior-v1 for one feature set, Platt-scaled. The trainer
 // (ranking/train/trainer.h) fits, scores and writes it as it does an
-// XGBoostBooster. Immutable after Fit; thread-compatible.
+// XGBoostBooster. Immutable after Fit; thread-compatible; movable.
 class CalibratedPrior {
  public:
   // Fits the scaling on `fitted`'s rows (their fitted() targets' 0/1
@@ -59,10 +62,15 @@ class CalibratedPrior {
   const PlattScaling& scaling() const { return scaling_; }
 
  private:
-  CalibratedPrior(FeatureSet set, PlattScaling scaling, const RowRange& fitted)
-      : set_(set), scaling_(scaling), fitted_(fitted) {}
+  CalibratedPrior(FeatureSet set, std::unique_ptr<Model> prior,
+                  PlattScaling scaling, const RowRange& fitted)
+      : set_(set),
+        prior_(std::move(prior)),
+        scaling_(scaling),
+        fitted_(fitted) {}
 
   FeatureSet set_;
+  std::unique_ptr<Model> prior_;  // MakePriorModel(set_)
   PlattScaling scaling_;
   RowRange fitted_;  // borrowed: valid while the fitted set lives
 };
