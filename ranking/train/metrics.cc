@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -42,87 +41,139 @@ absl::Status CheckProbabilities(absl::Span<const float> probabilities,
   return absl::OkStatus();
 }
 
-// The rows that share one score: how many positives and negatives.
-struct TieGroup {
-  double positives = 0.0;
-  double negatives = 0.0;
+// Each row's structural component: for a positive, the share of the
+// negatives it outranks; for a negative, the share of the positives that
+// outrank it (ties count one half either way). Each class's components
+// are in row order, so two models' components of one row pair up.
+struct Components {
+  std::vector<double> of_positives;
+  std::vector<double> of_negatives;
 };
 
-// The rows grouped by equal score, lowest score first.
-std::vector<TieGroup> TieGroupsAscending(absl::Span<const float> scores,
-                                         absl::Span<const float> labels) {
+// From one sort of the rows (Sun and Xu, 2014). The labels must be 0/1
+// with both classes present, the scores free of NaN.
+Components StructuralComponents(absl::Span<const float> scores,
+                                absl::Span<const float> labels) {
   std::vector<size_t> order(scores.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
             [&](size_t a, size_t b) { return scores[a] < scores[b]; });
-  std::vector<TieGroup> groups;
-  for (size_t i = 0; i < order.size(); ++i) {
-    if (i == 0 || scores[order[i]] != scores[order[i - 1]]) {
-      groups.emplace_back();
+  const double positives = std::count(labels.begin(), labels.end(), 1.0f);
+  const double negatives = static_cast<double>(labels.size()) - positives;
+  std::vector<double> component(scores.size());
+  double positives_below = 0.0, negatives_below = 0.0;
+  for (size_t start = 0; start < order.size();) {
+    size_t end = start;
+    double p = 0.0, n = 0.0;  // the group of rows with this score
+    for (; end < order.size() && scores[order[end]] == scores[order[start]];
+         ++end) {
+      (labels[order[end]] == 1.0f ? p : n) += 1.0;
     }
-    (labels[order[i]] == 1.0f ? groups.back().positives
-                              : groups.back().negatives) += 1.0;
+    const double v10 = (negatives_below + 0.5 * n) / negatives;
+    const double v01 = (positives - positives_below - 0.5 * p) / positives;
+    for (size_t k = start; k < end; ++k) {
+      component[order[k]] = labels[order[k]] == 1.0f ? v10 : v01;
+    }
+    positives_below += p;
+    negatives_below += n;
+    start = end;
   }
-  return groups;
+  Components c;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    (labels[i] == 1.0f ? c.of_positives : c.of_negatives)
+        .push_back(component[i]);
+  }
+  return c;
 }
 
-// Sample variance of values given as (value, count) pairs whose counts sum
-// to `n`, around `mean`; 0 when n < 2.
-double SampleVariance(const std::vector<std::pair<double, double>>& values,
-                      double mean, double n) {
-  if (n < 2.0) return 0.0;
+double Mean(const std::vector<double>& v) {
+  return std::accumulate(v.begin(), v.end(), 0.0) /
+         static_cast<double>(v.size());
+}
+
+// Sample covariance of the pairs (a[i], b[i]); 0 for fewer than two.
+double Covariance(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() < 2) return 0.0;
+  const double mean_a = Mean(a), mean_b = Mean(b);
   double sum = 0.0;
-  for (const auto& [value, count] : values) {
-    sum += count * (value - mean) * (value - mean);
+  for (size_t i = 0; i < a.size(); ++i) {
+    sum += (a[i] - mean_a) * (b[i] - mean_b);
   }
-  return sum / (n - 1.0);
+  return sum / static_cast<double>(a.size() - 1);
 }
 
-}  // namespace
-
-double AucEstimate::Low95() const {
-  return std::max(0.0, auc - 1.959963984540054 * standard_error);
-}
-
-double AucEstimate::High95() const {
-  return std::min(1.0, auc + 1.959963984540054 * standard_error);
-}
-
-absl::StatusOr<AucEstimate> EstimateAuc(absl::Span<const float> scores,
-                                        absl::Span<const float> labels) {
+// The checks of Auc().
+absl::Status CheckScores(absl::Span<const float> scores,
+                         absl::Span<const float> labels) {
   RR_RETURN_IF_ERROR(CheckLabels(scores.size(), labels));
   for (size_t i = 0; i < scores.size(); ++i) {
     if (std::isnan(scores[i])) {
       return absl::InvalidArgumentError(absl::StrCat("score ", i, " is NaN"));
     }
   }
-  const double positives = std::count(labels.begin(), labels.end(), 1.0f);
-  const double negatives = static_cast<double>(labels.size()) - positives;
-  if (positives == 0 || negatives == 0) {
+  const size_t positives = std::count(labels.begin(), labels.end(), 1.0f);
+  if (positives == 0 || positives == labels.size()) {
     return absl::InvalidArgumentError(
         "AUC needs at least one positive and one negative label");
   }
-  // Each positive of a group outranks the negatives below it and half of
-  // those beside it; each negative is outranked by the positives above it
-  // and half of those beside it.
-  std::vector<std::pair<double, double>> of_positives, of_negatives;
-  double negatives_below = 0.0, positives_below = 0.0, sum = 0.0;
-  for (const TieGroup& g : TieGroupsAscending(scores, labels)) {
-    const double v10 = (negatives_below + 0.5 * g.negatives) / negatives;
-    const double v01 =
-        (positives - positives_below - 0.5 * g.positives) / positives;
-    of_positives.emplace_back(v10, g.positives);
-    of_negatives.emplace_back(v01, g.negatives);
-    sum += v10 * g.positives;
-    negatives_below += g.negatives;
-    positives_below += g.positives;
-  }
+  return absl::OkStatus();
+}
+
+constexpr double kZ95 = 1.959963984540054;
+
+}  // namespace
+
+double AucEstimate::Low95() const {
+  return std::max(0.0, auc - kZ95 * standard_error);
+}
+
+double AucEstimate::High95() const {
+  return std::min(1.0, auc + kZ95 * standard_error);
+}
+
+double AucDifference::Low95() const {
+  return std::max(-1.0, difference - kZ95 * standard_error);
+}
+
+double AucDifference::High95() const {
+  return std::min(1.0, difference + kZ95 * standard_error);
+}
+
+absl::StatusOr<AucEstimate> EstimateAuc(absl::Span<const float> scores,
+                                        absl::Span<const float> labels) {
+  RR_RETURN_IF_ERROR(CheckScores(scores, labels));
+  const Components c = StructuralComponents(scores, labels);
   AucEstimate estimate;
-  estimate.auc = sum / positives;
+  estimate.auc = Mean(c.of_positives);
   estimate.standard_error = std::sqrt(
-      SampleVariance(of_positives, estimate.auc, positives) / positives +
-      SampleVariance(of_negatives, estimate.auc, negatives) / negatives);
+      Covariance(c.of_positives, c.of_positives) / c.of_positives.size() +
+      Covariance(c.of_negatives, c.of_negatives) / c.of_negatives.size());
   return estimate;
+}
+
+absl::StatusOr<AucDifference> CompareAucs(absl::Span<const float> scores_a,
+                                          absl::Span<const float> scores_b,
+                                          absl::Span<const float> labels) {
+  if (scores_a.size() != scores_b.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(scores_a.size(), " scores of model a but ",
+                     scores_b.size(), " of model b"));
+  }
+  RR_RETURN_IF_ERROR(CheckScores(scores_a, labels));
+  RR_RETURN_IF_ERROR(CheckScores(scores_b, labels));
+  const Components a = StructuralComponents(scores_a, labels);
+  const Components b = StructuralComponents(scores_b, labels);
+  auto paired_variance = [](const std::vector<double>& x,
+                            const std::vector<double>& y) {
+    return (Covariance(x, x) + Covariance(y, y) - 2.0 * Covariance(x, y)) /
+           static_cast<double>(x.size());
+  };
+  AucDifference d;
+  d.difference = Mean(a.of_positives) - Mean(b.of_positives);
+  d.standard_error = std::sqrt(std::max(
+      0.0, paired_variance(a.of_positives, b.of_positives) +
+               paired_variance(a.of_negatives, b.of_negatives)));
+  return d;
 }
 
 absl::StatusOr<double> Auc(absl::Span<const float> scores,

@@ -42,6 +42,27 @@ struct AucEstimate {
 absl::StatusOr<AucEstimate> EstimateAuc(absl::Span<const float> scores,
                                         absl::Span<const float> labels);
 
+// Two models' AUCs on the same rows compared: AUC(a) - AUC(b) and its
+// standard error by DeLong's paired estimate, which takes in the
+// covariance of the two models' structural components (rows both find
+// hard count once, not twice):
+//   se^2 = var(a_pos - b_pos) / positives + var(a_neg - b_neg) / negatives.
+// A plain value type.
+struct AucDifference {
+  double difference = 0.0;
+  double standard_error = 0.0;
+
+  // The two-sided 95 % normal interval, clipped to [-1, 1].
+  double Low95() const;
+  double High95() const;
+};
+
+// Fails as Auc() does for either model, and with INVALID_ARGUMENT when the
+// two score arrays differ in length.
+absl::StatusOr<AucDifference> CompareAucs(absl::Span<const float> scores_a,
+                                          absl::Span<const float> scores_b,
+                                          absl::Span<const float> labels);
+
 // Mean negative log-likelihood, -mean(y ln p + (1-y) ln(1-p)), with p
 // clipped to [1e-15, 1 - 1e-15]. INVALID_ARGUMENT if empty, the sizes
 // differ, a label is not 0/1 or a probability is outside [0, 1].

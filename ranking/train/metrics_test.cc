@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -114,6 +115,80 @@ TEST(EstimateAucTest, EqualsTheDefinitionWithTies) {
   EXPECT_GT(got.auc, 0.6);  // the classes do separate
   EXPECT_GT(got.standard_error, 0.01);
   EXPECT_DOUBLE_EQ(got.auc, AucOf(scores, labels));
+}
+
+// Each row's structural component from its definition, over every pair:
+// {positives' components, negatives' components}, each in row order.
+std::pair<std::vector<double>, std::vector<double>> ComponentsByPairs(
+    const V& scores, const V& labels) {
+  std::vector<double> v10, v01;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    double outranked = 0.0, n = 0.0;
+    for (size_t j = 0; j < scores.size(); ++j) {
+      if (labels[j] == labels[i]) continue;
+      const float pos = labels[i] == 1 ? scores[i] : scores[j];
+      const float neg = labels[i] == 1 ? scores[j] : scores[i];
+      outranked += pos > neg ? 1.0 : pos == neg ? 0.5 : 0.0;
+      n += 1.0;
+    }
+    (labels[i] == 1 ? v10 : v01).push_back(outranked / n);
+  }
+  return {v10, v01};
+}
+
+// Sample variance of x - y.
+double VarianceOfDifference(const std::vector<double>& x,
+                            const std::vector<double>& y) {
+  std::vector<double> d;
+  for (size_t i = 0; i < x.size(); ++i) d.push_back(x[i] - y[i]);
+  double mean = 0.0;
+  for (double v : d) mean += v / d.size();
+  double sum = 0.0;
+  for (double v : d) sum += (v - mean) * (v - mean);
+  return sum / (d.size() - 1);
+}
+
+TEST(CompareAucsTest, EqualsThePairedDefinition) {
+  // Model b is model a plus noise, both on a coarse grid (ties).
+  V a, b, labels;
+  uint32_t state = 99;
+  auto next = [&state] { return (state = state * 1664525u + 1013904223u) >> 8; };
+  for (int i = 0; i < 400; ++i) {
+    const bool positive = next() % 100 < 35;
+    const int grid = static_cast<int>(next() % 8) + (positive ? 3 : 0);
+    a.push_back(0.1f * grid);
+    b.push_back(0.1f * (grid + static_cast<int>(next() % 7) - 3));
+    labels.push_back(positive ? 1.0f : 0.0f);
+  }
+  const auto [a_pos, a_neg] = ComponentsByPairs(a, labels);
+  const auto [b_pos, b_neg] = ComponentsByPairs(b, labels);
+  const double want_se =
+      std::sqrt(VarianceOfDifference(a_pos, b_pos) / a_pos.size() +
+                VarianceOfDifference(a_neg, b_neg) / a_neg.size());
+  absl::StatusOr<AucDifference> d = CompareAucs(a, b, labels);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_NEAR(d->difference, AucOf(a, labels) - AucOf(b, labels), 1e-12);
+  EXPECT_GT(d->difference, 0.02);  // the noise costs b
+  EXPECT_NEAR(d->standard_error, want_se, 1e-12);
+  // Pairing matters: the unpaired errors would add up to more.
+  const double unpaired = std::hypot(EstimateOf(a, labels).standard_error,
+                                     EstimateOf(b, labels).standard_error);
+  EXPECT_LT(d->standard_error, 0.8 * unpaired);
+  EXPECT_NEAR(d->Low95(), d->difference - 1.959963984540054 * want_se, 1e-9);
+}
+
+TEST(CompareAucsTest, AModelAgainstItselfAndBadInput) {
+  const V s = {0.9f, 0.5f, 0.4f, 0.1f}, labels = {1, 0, 1, 0};
+  absl::StatusOr<AucDifference> d = CompareAucs(s, s, labels);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->difference, 0.0);
+  EXPECT_EQ(d->standard_error, 0.0);
+  EXPECT_EQ(CompareAucs(s, V{0.1f}, labels).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CompareAucs(s, s, V{1, 1, 1, 1}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_DOUBLE_EQ((AucDifference{0.99, 0.1}.High95()), 1.0);
+  EXPECT_DOUBLE_EQ((AucDifference{-0.99, 0.1}.Low95()), -1.0);
 }
 
 TEST(EstimateAucTest, IntervalIsClippedToZeroOne) {

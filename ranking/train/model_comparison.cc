@@ -1,6 +1,8 @@
 #include "ranking/train/model_comparison.h"
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -10,21 +12,53 @@
 namespace reachrank::ranking {
 namespace {
 
-// Loads <model_dir>/<name> and scores its holdout of `set`.
-absl::StatusOr<HoldoutFigures> EvaluateTrained(const TrainingSet& holdout,
-                                               const std::string& model_dir,
-                                               const std::string& name) {
-  RR_ASSIGN_OR_RETURN(
-      std::unique_ptr<Model> model,
-      Model::Load(absl::StrCat(model_dir, "/", name), holdout.feature_names));
-  return EvaluateOnRows(*model, holdout, name);
+// `model`'s probabilities of `rows`, after checking that its features
+// are the rows'.
+absl::StatusOr<std::vector<float>> Probabilities(const Model& model,
+                                                 const TrainingSet& rows,
+                                                 const std::string& name) {
+  RR_RETURN_IF_ERROR(CheckFeatureNames(model.metadata().feature_names,
+                                       rows.feature_names,
+                                       absl::StrCat("model ", name)));
+  std::vector<float> p(rows.num_rows());
+  RR_RETURN_IF_ERROR(model.PredictProbability(
+      rows.rows.data(), rows.num_rows(), rows.num_features(), p.data()));
+  return p;
 }
 
-absl::StatusOr<HoldoutFigures> EvaluatePrior(const TrainingSet& holdout,
-                                             FeatureSet set,
-                                             const std::string& name) {
-  RR_ASSIGN_OR_RETURN(std::unique_ptr<Model> prior, MakePriorModel(set));
-  return EvaluateOnRows(*prior, holdout, name);
+absl::StatusOr<HoldoutFigures> FiguresOf(const std::string& name,
+                                         const Model& model,
+                                         const std::vector<float>& p,
+                                         const std::vector<float>& labels) {
+  HoldoutFigures figures;
+  figures.name = name;
+  figures.model_version = model.version();
+  RR_ASSIGN_OR_RETURN(figures.metrics, EvaluateBinary(p, labels));
+  RR_ASSIGN_OR_RETURN(figures.calibration, CalibrationTable(p, labels));
+  return figures;
+}
+
+// A trained model and the prior of its feature set on the same rows.
+struct Pair {
+  HoldoutFigures trained;  // with versus_prior
+  HoldoutFigures prior;
+};
+
+absl::StatusOr<Pair> EvaluatePair(const Model& trained, const Model& prior,
+                                  const TrainingSet& rows,
+                                  const std::string& name) {
+  const std::string prior_name = "prior " + name;
+  RR_ASSIGN_OR_RETURN(std::vector<float> pt,
+                      Probabilities(trained, rows, name));
+  RR_ASSIGN_OR_RETURN(std::vector<float> pp,
+                      Probabilities(prior, rows, prior_name));
+  Pair pair;
+  RR_ASSIGN_OR_RETURN(pair.trained, FiguresOf(name, trained, pt, rows.labels));
+  RR_ASSIGN_OR_RETURN(pair.prior,
+                      FiguresOf(prior_name, prior, pp, rows.labels));
+  RR_ASSIGN_OR_RETURN(pair.trained.versus_prior,
+                      CompareAucs(pt, pp, rows.labels));
+  return pair;
 }
 
 // Rows first, first + k, first + 2k, ... of `set`.
@@ -45,18 +79,8 @@ absl::StatusOr<TrainingSet> HoldoutRows(const TrainingSet& set,
 absl::StatusOr<HoldoutFigures> EvaluateOnRows(const Model& model,
                                               const TrainingSet& rows,
                                               const std::string& name) {
-  RR_RETURN_IF_ERROR(CheckFeatureNames(model.metadata().feature_names,
-                                       rows.feature_names,
-                                       absl::StrCat("model ", name)));
-  std::vector<float> p(rows.num_rows());
-  RR_RETURN_IF_ERROR(model.PredictProbability(
-      rows.rows.data(), rows.num_rows(), rows.num_features(), p.data()));
-  HoldoutFigures figures;
-  figures.name = name;
-  figures.model_version = model.version();
-  RR_ASSIGN_OR_RETURN(figures.metrics, EvaluateBinary(p, rows.labels));
-  RR_ASSIGN_OR_RETURN(figures.calibration, CalibrationTable(p, rows.labels));
-  return figures;
+  RR_ASSIGN_OR_RETURN(std::vector<float> p, Probabilities(model, rows, name));
+  return FiguresOf(name, model, p, rows.labels);
 }
 
 absl::StatusOr<std::vector<HoldoutFigures>> CompareWithPrior(
@@ -66,27 +90,31 @@ absl::StatusOr<std::vector<HoldoutFigures>> CompareWithPrior(
                       HoldoutStart(rows.draft, holdout_fraction));
   RR_ASSIGN_OR_RETURN(TrainingSet draft, HoldoutRows(rows.draft, start));
   RR_ASSIGN_OR_RETURN(TrainingSet live, HoldoutRows(rows.live, start));
-  std::vector<HoldoutFigures> figures(4);
-  RR_ASSIGN_OR_RETURN(figures[0], EvaluateTrained(draft, model_dir, "draft"));
-  RR_ASSIGN_OR_RETURN(figures[1], EvaluateTrained(live, model_dir, "live"));
-  RR_ASSIGN_OR_RETURN(figures[2],
-                      EvaluatePrior(draft, FeatureSet::kDraft, "prior draft"));
-  RR_ASSIGN_OR_RETURN(figures[3],
-                      EvaluatePrior(live, FeatureSet::kLive, "prior live"));
+  RR_ASSIGN_OR_RETURN(
+      std::unique_ptr<Model> draft_model,
+      Model::Load(absl::StrCat(model_dir, "/draft"), draft.feature_names));
+  RR_ASSIGN_OR_RETURN(
+      std::unique_ptr<Model> live_model,
+      Model::Load(absl::StrCat(model_dir, "/live"), live.feature_names));
+  RR_ASSIGN_OR_RETURN(std::unique_ptr<Model> draft_prior,
+                      MakePriorModel(FeatureSet::kDraft));
+  RR_ASSIGN_OR_RETURN(std::unique_ptr<Model> live_prior,
+                      MakePriorModel(FeatureSet::kLive));
+  RR_ASSIGN_OR_RETURN(Pair d,
+                      EvaluatePair(*draft_model, *draft_prior, draft, "draft"));
+  RR_ASSIGN_OR_RETURN(Pair l,
+                      EvaluatePair(*live_model, *live_prior, live, "live"));
+  std::vector<HoldoutFigures> figures = {d.trained, l.trained, d.prior,
+                                         l.prior};
   const size_t k = rows.live_ages.size();
   if (k < 2) return figures;
-  RR_ASSIGN_OR_RETURN(
-      std::unique_ptr<Model> trained,
-      Model::Load(absl::StrCat(model_dir, "/live"), live.feature_names));
-  RR_ASSIGN_OR_RETURN(std::unique_ptr<Model> prior,
-                      MakePriorModel(FeatureSet::kLive));
   for (size_t a = 0; a < k; ++a) {
-    const TrainingSet at_age = EveryKthRow(live, a, k);
     const std::string age = absl::FormatDuration(rows.live_ages[a]);
-    RR_ASSIGN_OR_RETURN(figures.emplace_back(),
-                        EvaluateOnRows(*trained, at_age, "live " + age));
-    RR_ASSIGN_OR_RETURN(figures.emplace_back(),
-                        EvaluateOnRows(*prior, at_age, "prior live " + age));
+    RR_ASSIGN_OR_RETURN(Pair at_age,
+                        EvaluatePair(*live_model, *live_prior,
+                                     EveryKthRow(live, a, k), "live " + age));
+    figures.push_back(std::move(at_age.trained));
+    figures.push_back(std::move(at_age.prior));
   }
   return figures;
 }

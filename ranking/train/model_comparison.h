@@ -8,6 +8,7 @@
 #ifndef REACHRANK_RANKING_TRAIN_MODEL_COMPARISON_H_
 #define REACHRANK_RANKING_TRAIN_MODEL_COMPARISON_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct HoldoutFigures {
   std::string model_version;  // e.g. "prior-v1"
   BinaryMetrics metrics;
   std::vector<CalibrationBucket> calibration;  // 10 buckets of p
+  // For a trained model: its AUC minus the prior's on the same rows, with
+  // the paired standard error (metrics.h CompareAucs). Empty for a prior.
+  std::optional<AucDifference> versus_prior;
 };
 
 // The rows TrainModelDirectory(set, {.holdout_start = start}, ...) scores
@@ -45,8 +49,10 @@ absl::StatusOr<HoldoutFigures> EvaluateOnRows(const Model& model,
 // TrainModelSet, so they hold the same posts: one draft row each, a live
 // row per age each. With more than one live age, there follow, per age in
 // order, <model_dir>/live and the live prior on the holdout's rows of that
-// age ("live 2h", "prior live 2h"). Fails as HoldoutStart(), HoldoutRows(),
-// Model::Load() and EvaluateOnRows() do.
+// age ("live 2h", "prior live 2h"). Each trained model's figures carry its
+// paired AUC difference over the prior listed with it. Fails as
+// HoldoutStart(), HoldoutRows(), Model::Load(), EvaluateOnRows() and
+// CompareAucs() do.
 absl::StatusOr<std::vector<HoldoutFigures>> CompareWithPrior(
     const TrainingRows& rows, double holdout_fraction,
     const std::string& model_dir);

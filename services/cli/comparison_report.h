@@ -15,9 +15,12 @@ namespace reachrank::cli {
 
 // Writes, for `figures` scored on one holdout (its time span `window`, if
 // known): a line on the holdout, one row per model "name version AUC
-// log-loss ECE", then a calibration table (mean p / observed rate (rows)
-// per bucket of p, one column for each of the first four models). The model rows start with the
-// model's name followed by two spaces, so scripts can pick them out.
+// log-loss ECE", a line per trained model with its AUC over the prior's
+// on the same rows ("live - prior live: +0.1315 (95% CI ... to ...)"), then
+// a calibration table (mean p / observed rate (rows) per bucket of p, one
+// column for each of the first four models). The model rows start with
+// the model's name padded to 15 and two spaces, so scripts can pick them
+// out.
 void PrintComparison(const std::vector<ranking::HoldoutFigures>& figures,
                      const std::optional<ranking::TrainingWindow>& window,
                      std::ostream& out);
