@@ -1,6 +1,7 @@
 #include "ranking/train/model_comparison.h"
 
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -38,27 +39,74 @@ absl::StatusOr<HoldoutFigures> FiguresOf(const std::string& name,
   return figures;
 }
 
-// A trained model and the prior of its feature set on the same rows.
+// A trained model and the model it is compared with, on the same rows.
 struct Pair {
-  HoldoutFigures trained;  // with versus_prior
-  HoldoutFigures prior;
+  HoldoutFigures trained;  // with baseline and versus_baseline
+  HoldoutFigures baseline;
 };
 
-absl::StatusOr<Pair> EvaluatePair(const Model& trained, const Model& prior,
+absl::StatusOr<Pair> EvaluatePair(const Model& trained, const Model& baseline,
                                   const TrainingSet& rows,
-                                  const std::string& name) {
-  const std::string prior_name = "prior " + name;
+                                  const std::string& name,
+                                  const std::string& baseline_name) {
   RR_ASSIGN_OR_RETURN(std::vector<float> pt,
                       Probabilities(trained, rows, name));
-  RR_ASSIGN_OR_RETURN(std::vector<float> pp,
-                      Probabilities(prior, rows, prior_name));
+  RR_ASSIGN_OR_RETURN(std::vector<float> pb,
+                      Probabilities(baseline, rows, baseline_name));
   Pair pair;
   RR_ASSIGN_OR_RETURN(pair.trained, FiguresOf(name, trained, pt, rows.labels));
-  RR_ASSIGN_OR_RETURN(pair.prior,
-                      FiguresOf(prior_name, prior, pp, rows.labels));
-  RR_ASSIGN_OR_RETURN(pair.trained.versus_prior,
-                      CompareAucs(pt, pp, rows.labels));
+  RR_ASSIGN_OR_RETURN(pair.baseline,
+                      FiguresOf(baseline_name, baseline, pb, rows.labels));
+  pair.trained.baseline = baseline_name;
+  RR_ASSIGN_OR_RETURN(pair.trained.versus_baseline,
+                      CompareAucs(pt, pb, rows.labels));
   return pair;
+}
+
+// What the trained models are compared with: prior-v1 of each feature
+// set, or the model set in `dir`.
+struct Baselines {
+  std::string prefix;  // "prior" or "baseline"
+  std::unique_ptr<Model> draft;
+  std::unique_ptr<Model> live;
+};
+
+// <dir>/<part>, refused when it was fitted on rows at or after `start`.
+absl::StatusOr<std::unique_ptr<Model>> LoadBaseline(
+    const std::string& dir, const std::string& part,
+    const std::vector<std::string>& feature_names, absl::Time start) {
+  const std::string path = absl::StrCat(dir, "/", part);
+  RR_ASSIGN_OR_RETURN(std::unique_ptr<Model> model,
+                      Model::Load(path, feature_names));
+  const std::optional<TrainingWindow>& window =
+      model->metadata().training_window;
+  if (window.has_value() && window->end >= start) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, " was trained on rows up to ", absl::FormatTime(window->end),
+        ", not before the holdout's start ", absl::FormatTime(start),
+        ": it would be scored on posts it was fitted on; compare with a "
+        "model set trained with an earlier --cutoff"));
+  }
+  return model;
+}
+
+absl::StatusOr<Baselines> MakeBaselines(const std::string& dir,
+                                        const TrainingSet& draft,
+                                        const TrainingSet& live,
+                                        absl::Time start) {
+  Baselines b;
+  if (dir.empty()) {
+    b.prefix = "prior";
+    RR_ASSIGN_OR_RETURN(b.draft, MakePriorModel(FeatureSet::kDraft));
+    RR_ASSIGN_OR_RETURN(b.live, MakePriorModel(FeatureSet::kLive));
+    return b;
+  }
+  b.prefix = "baseline";
+  RR_ASSIGN_OR_RETURN(b.draft,
+                      LoadBaseline(dir, "draft", draft.feature_names, start));
+  RR_ASSIGN_OR_RETURN(b.live,
+                      LoadBaseline(dir, "live", live.feature_names, start));
+  return b;
 }
 
 // Rows first, first + k, first + 2k, ... of `set`.
@@ -83,9 +131,13 @@ absl::StatusOr<HoldoutFigures> EvaluateOnRows(const Model& model,
   return FiguresOf(name, model, p, rows.labels);
 }
 
-absl::StatusOr<std::vector<HoldoutFigures>> CompareWithPrior(
+namespace {
+
+// CompareWithPrior with the priors, or CompareWithModelSet with the set in
+// `baseline_dir` (non-empty).
+absl::StatusOr<std::vector<HoldoutFigures>> Compare(
     const TrainingRows& rows, double holdout_fraction,
-    const std::string& model_dir) {
+    const std::string& model_dir, const std::string& baseline_dir) {
   RR_ASSIGN_OR_RETURN(absl::Time start,
                       HoldoutStart(rows.draft, holdout_fraction));
   RR_ASSIGN_OR_RETURN(TrainingSet draft, HoldoutRows(rows.draft, start));
@@ -96,27 +148,57 @@ absl::StatusOr<std::vector<HoldoutFigures>> CompareWithPrior(
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<Model> live_model,
       Model::Load(absl::StrCat(model_dir, "/live"), live.feature_names));
-  RR_ASSIGN_OR_RETURN(std::unique_ptr<Model> draft_prior,
-                      MakePriorModel(FeatureSet::kDraft));
-  RR_ASSIGN_OR_RETURN(std::unique_ptr<Model> live_prior,
-                      MakePriorModel(FeatureSet::kLive));
-  RR_ASSIGN_OR_RETURN(Pair d,
-                      EvaluatePair(*draft_model, *draft_prior, draft, "draft"));
-  RR_ASSIGN_OR_RETURN(Pair l,
-                      EvaluatePair(*live_model, *live_prior, live, "live"));
-  std::vector<HoldoutFigures> figures = {d.trained, l.trained, d.prior,
-                                         l.prior};
+  RR_ASSIGN_OR_RETURN(Baselines base,
+                      MakeBaselines(baseline_dir, draft, live, start));
+  auto pair = [&](const Model& trained, const Model& baseline,
+                  const TrainingSet& on, const std::string& name) {
+    return EvaluatePair(trained, baseline, on, name,
+                        absl::StrCat(base.prefix, " ", name));
+  };
+  RR_ASSIGN_OR_RETURN(Pair d, pair(*draft_model, *base.draft, draft, "draft"));
+  RR_ASSIGN_OR_RETURN(Pair l, pair(*live_model, *base.live, live, "live"));
+  std::vector<HoldoutFigures> figures = {d.trained, l.trained, d.baseline,
+                                         l.baseline};
   const size_t k = rows.live_ages.size();
   if (k < 2) return figures;
   for (size_t a = 0; a < k; ++a) {
     const std::string age = absl::FormatDuration(rows.live_ages[a]);
-    RR_ASSIGN_OR_RETURN(Pair at_age,
-                        EvaluatePair(*live_model, *live_prior,
-                                     EveryKthRow(live, a, k), "live " + age));
+    RR_ASSIGN_OR_RETURN(Pair at_age, pair(*live_model, *base.live,
+                                          EveryKthRow(live, a, k),
+                                          "live " + age));
     figures.push_back(std::move(at_age.trained));
-    figures.push_back(std::move(at_age.prior));
+    figures.push_back(std::move(at_age.baseline));
   }
   return figures;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<HoldoutFigures>> CompareWithPrior(
+    const TrainingRows& rows, double holdout_fraction,
+    const std::string& model_dir) {
+  return Compare(rows, holdout_fraction, model_dir, "");
+}
+
+absl::Status CheckBaselineModelSet(const TrainingRows& rows,
+                                   double holdout_fraction,
+                                   const std::string& baseline_dir) {
+  RR_ASSIGN_OR_RETURN(absl::Time start,
+                      HoldoutStart(rows.draft, holdout_fraction));
+  RR_RETURN_IF_ERROR(LoadBaseline(baseline_dir, "draft",
+                                  rows.draft.feature_names, start)
+                         .status());
+  return LoadBaseline(baseline_dir, "live", rows.live.feature_names, start)
+      .status();
+}
+
+absl::StatusOr<std::vector<HoldoutFigures>> CompareWithModelSet(
+    const TrainingRows& rows, double holdout_fraction,
+    const std::string& model_dir, const std::string& baseline_dir) {
+  if (baseline_dir.empty()) {
+    return absl::InvalidArgumentError("no baseline model set given");
+  }
+  return Compare(rows, holdout_fraction, model_dir, baseline_dir);
 }
 
 }  // namespace reachrank::ranking

@@ -1,6 +1,6 @@
 // Model comparison on one holdout: the trained draft and live models of a
 // model set (model_set_trainer.h) next to the prior (prior-v1) of each
-// feature set. Every model is scored through the serving Model interface on
+// feature set, or next to another model set. Every model is scored through the serving Model interface on
 // the same rows TrainModelDirectory held out — the latest holdout_fraction
 // of posts by time — so the figures are like for like. This is what
 // `reachrank train --db ... --compare-prior` prints and docs/model-card.md
@@ -26,9 +26,12 @@ struct HoldoutFigures {
   std::string model_version;  // e.g. "prior-v1"
   BinaryMetrics metrics;
   std::vector<CalibrationBucket> calibration;  // 10 buckets of p
-  // For a trained model: its AUC minus the prior's on the same rows, with
-  // the paired standard error (metrics.h CompareAucs). Empty for a prior.
-  std::optional<AucDifference> versus_prior;
+  // For a trained model: the name of the model it is compared with
+  // ("prior draft", "baseline live 2h") and its AUC minus that model's on
+  // the same rows, with the paired standard error (metrics.h
+  // CompareAucs). Empty for the models compared with.
+  std::string baseline;
+  std::optional<AucDifference> versus_baseline;
 };
 
 // The rows TrainModelDirectory(set, {.holdout_start = start}, ...) scores
@@ -56,6 +59,24 @@ absl::StatusOr<HoldoutFigures> EvaluateOnRows(const Model& model,
 absl::StatusOr<std::vector<HoldoutFigures>> CompareWithPrior(
     const TrainingRows& rows, double holdout_fraction,
     const std::string& model_dir);
+
+// As CompareWithPrior, with the model set in `baseline_dir` (its draft/
+// and live/, e.g. the set in service) in the priors' place, its rows named
+// "baseline draft", "baseline live", "baseline live 2h", ...: whether a
+// newly trained set beats the one it would replace, on posts neither was
+// trained on. FAILED_PRECONDITION when a baseline model's training window
+// (metadata.json) reaches the holdout's start, since it would have been
+// fitted on posts it is scored on. Fails as CompareWithPrior otherwise.
+absl::StatusOr<std::vector<HoldoutFigures>> CompareWithModelSet(
+    const TrainingRows& rows, double holdout_fraction,
+    const std::string& model_dir, const std::string& baseline_dir);
+
+// What CompareWithModelSet checks of `baseline_dir` before it scores
+// anything (it loads, has the rows' features, and was trained before the
+// holdout), so that a caller can refuse a comparison before training.
+absl::Status CheckBaselineModelSet(const TrainingRows& rows,
+                                   double holdout_fraction,
+                                   const std::string& baseline_dir);
 
 }  // namespace reachrank::ranking
 

@@ -2,6 +2,7 @@
 // a trained model set that the scorer's loader accepts.
 #include <filesystem>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ranking/scorer.h"
 #include "ranking/testing/sim_store.h"
@@ -77,6 +78,42 @@ TEST(ModelSetFromStoreTest, TrainsAModelSetTheScorerLoads) {
     EXPECT_EQ(f.metrics.rows, i < 4 ? expected_rows[i] : posts) << f.name;
     EXPECT_EQ(f.calibration.size(), 10u) << f.name;
   }
+  // Each trained model carries its paired lead over the prior.
+  ASSERT_TRUE((*figures)[0].versus_baseline.has_value());
+  EXPECT_EQ((*figures)[0].baseline, "prior draft");
+  EXPECT_NEAR((*figures)[0].versus_baseline->difference,
+              (*figures)[0].metrics.auc - (*figures)[2].metrics.auc, 1e-12);
+  EXPECT_FALSE((*figures)[2].versus_baseline.has_value());
+
+  // Against another model set: one trained on the earliest 60 % of posts
+  // may be compared on the latest 20 %; one trained on 95 % may not.
+  TrainOptions older = train;
+  older.holdout_fraction = 0.4;
+  ASSERT_TRUE(TrainModelSet(*rows, older, description, dir + "/older").ok());
+  auto versus = CompareWithModelSet(*rows, train.holdout_fraction,
+                                    dir + "/models", dir + "/older");
+  ASSERT_TRUE(versus.ok()) << versus.status();
+  ASSERT_EQ(versus->size(), 4 + 2 * ages);
+  EXPECT_EQ((*versus)[2].name, "baseline draft");
+  EXPECT_EQ((*versus)[5].name, "baseline live 1h");
+  EXPECT_EQ((*versus)[4].baseline, "baseline live 1h");
+  EXPECT_NEAR((*versus)[1].versus_baseline->difference,
+              (*versus)[1].metrics.auc - (*versus)[3].metrics.auc, 1e-12);
+  TrainOptions leaky = train;
+  leaky.holdout_fraction = 0.05;
+  ASSERT_TRUE(TrainModelSet(*rows, leaky, description, dir + "/leaky").ok());
+  for (const absl::Status& refused :
+       {CompareWithModelSet(*rows, train.holdout_fraction, dir + "/models",
+                            dir + "/leaky")
+            .status(),
+        CheckBaselineModelSet(*rows, train.holdout_fraction, dir + "/leaky")}) {
+    EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(refused.message(), ::testing::HasSubstr("leaky/draft was "
+                                                        "trained on rows up "
+                                                        "to"));
+  }
+  EXPECT_TRUE(
+      CheckBaselineModelSet(*rows, train.holdout_fraction, dir + "/older").ok());
 }
 
 }  // namespace

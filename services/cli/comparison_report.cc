@@ -31,25 +31,25 @@ void PrintHoldoutLine(const HoldoutFigures& first,
 
 void PrintMetricRows(const std::vector<HoldoutFigures>& figures,
                      std::ostream& out) {
-  out << absl::StrFormat("%-15s  %-24s  %6s  %8s  %6s\n", "model", "version",
+  out << absl::StrFormat("%-17s  %-24s  %6s  %8s  %6s\n", "model", "version",
                          "AUC", "log loss", "ECE");
   for (const HoldoutFigures& f : figures) {
-    out << absl::StrFormat("%-15s  %-24s  %6.4f  %8.4f  %6.4f\n", f.name,
+    out << absl::StrFormat("%-17s  %-24s  %6.4f  %8.4f  %6.4f\n", f.name,
                            f.model_version, f.metrics.auc, f.metrics.log_loss,
                            f.metrics.expected_calibration_error);
   }
 }
 
 // "draft - prior draft: +0.0536 (95% CI +0.0470 to +0.0602)" per trained
-// model: its AUC over the prior's on the same rows, paired.
+// model: its AUC over its baseline's on the same rows, paired.
 void PrintDifferences(const std::vector<HoldoutFigures>& figures,
                       std::ostream& out) {
-  out << "AUC over the prior on the same rows (paired, DeLong):\n";
+  out << "AUC differences on the same rows (paired, DeLong):\n";
   for (const HoldoutFigures& f : figures) {
-    if (!f.versus_prior.has_value()) continue;
-    const ranking::AucDifference& d = *f.versus_prior;
-    out << absl::StrFormat("%s - prior %s: %+.4f (95%% CI %+.4f to %+.4f)\n",
-                           f.name, f.name, d.difference, d.Low95(),
+    if (!f.versus_baseline.has_value()) continue;
+    const ranking::AucDifference& d = *f.versus_baseline;
+    out << absl::StrFormat("%s - %s: %+.4f (95%% CI %+.4f to %+.4f)\n",
+                           f.name, f.baseline, d.difference, d.Low95(),
                            d.High95());
   }
 }

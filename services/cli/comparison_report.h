@@ -19,7 +19,7 @@ namespace reachrank::cli {
 // on the same rows ("live - prior live: +0.1315 (95% CI ... to ...)"), then
 // a calibration table (mean p / observed rate (rows) per bucket of p, one
 // column for each of the first four models). The model rows start with
-// the model's name padded to 15 and two spaces, so scripts can pick them
+// the model's name padded to 17 and two spaces, so scripts can pick them
 // out.
 void PrintComparison(const std::vector<ranking::HoldoutFigures>& figures,
                      const std::optional<ranking::TrainingWindow>& window,

@@ -38,14 +38,14 @@ struct Figures {
 };
 
 // The model rows of the comparison table (comparison_report.h: the name
-// padded to 15, two spaces, version, AUC, log loss, ECE), by name: the four
+// padded to 17, two spaces, version, AUC, log loss, ECE), by name: the four
 // models on their whole holdouts, and the live ones on the 2-hour rows.
 std::map<std::string, Figures> FiguresByModel(const std::string& output) {
   std::map<std::string, Figures> figures;
   for (const std::string& line : Lines(output)) {
     for (const char* name : {"draft", "live", "prior draft", "prior live",
                              "live 2h", "prior live 2h"}) {
-      const std::string prefix = absl::StrFormat("%-15s  ", name);
+      const std::string prefix = absl::StrFormat("%-17s  ", name);
       if (line.rfind(prefix, 0) != 0) continue;
       const std::vector<std::string> cells = absl::StrSplit(
           line.substr(prefix.size()), ' ', absl::SkipEmpty());

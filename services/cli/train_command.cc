@@ -46,6 +46,7 @@ struct TrainFlags {
   std::string out;
   std::string model_version;
   bool compare_prior = false;
+  std::string compare_with;
   ranking::TrainOptions options;
 };
 
@@ -141,7 +142,8 @@ absl::Status RunTrainCsv(const TrainFlags& flags) {
 
 absl::Status RunTrainDb(const TrainFlags& flags) {
   return TrainModelSetFromDb(flags.store, flags.options, flags.model_version,
-                             flags.out, flags.compare_prior);
+                             flags.out, flags.compare_prior,
+                             flags.compare_with);
 }
 
 absl::Status RunTrain(const TrainFlags& flags) {
@@ -159,10 +161,10 @@ absl::Status RunTrain(const TrainFlags& flags) {
         "--calibrate-prior needs --db: the prior is defined on the "
         "database's features, not a CSV table's");
   }
-  if (flags.compare_prior) {
+  if (flags.compare_prior || !flags.compare_with.empty()) {
     return absl::InvalidArgumentError(
-        "--compare-prior needs --db: the prior scores the database's "
-        "features, not a CSV table's");
+        "--compare-prior and --compare-with need --db: they score the "
+        "database's features, not a CSV table's");
   }
   if (flags.label.empty()) {
     return absl::InvalidArgumentError("--csv needs --label COLUMN");
@@ -277,7 +279,8 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
 absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
                                  const ranking::TrainOptions& options,
                                  const std::string& model_version,
-                                 const std::string& out, bool compare_prior) {
+                                 const std::string& out, bool compare_prior,
+                                 const std::string& compare_with) {
   StoreRowsFlags read = store;
   read.threads = options.xgboost.nthread;  // --nthread reads too
   RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows,
@@ -287,6 +290,11 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
   // return it to the system before training (about 0.14 GB of peak memory
   // on the model card's database).
   malloc_trim(0);
+  if (!compare_with.empty()) {
+    // Before training: a comparison that cannot be made would waste it.
+    RR_RETURN_IF_ERROR(ranking::CheckBaselineModelSet(
+        rows, options.holdout_fraction, compare_with));
+  }
   RR_ASSIGN_OR_RETURN(ranking::LabelConfigs labels, LoadLabels(store));
   ranking::ModelDescription description;
   description.model_version =
@@ -313,12 +321,20 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
   PrintReport(report.draft, out + "/draft");
   std::cout << "live model\n";
   PrintReport(report.live, out + "/live");
-  if (!compare_prior) return absl::OkStatus();
-  RR_ASSIGN_OR_RETURN(
-      std::vector<ranking::HoldoutFigures> figures,
-      ranking::CompareWithPrior(rows, options.holdout_fraction, out));
-  std::cout << "\n";
-  PrintComparison(figures, report.draft.holdout_window, std::cout);
+  if (compare_prior) {
+    RR_ASSIGN_OR_RETURN(
+        std::vector<ranking::HoldoutFigures> figures,
+        ranking::CompareWithPrior(rows, options.holdout_fraction, out));
+    std::cout << "\n";
+    PrintComparison(figures, report.draft.holdout_window, std::cout);
+  }
+  if (!compare_with.empty()) {
+    RR_ASSIGN_OR_RETURN(std::vector<ranking::HoldoutFigures> figures,
+                        ranking::CompareWithModelSet(
+                            rows, options.holdout_fraction, out, compare_with));
+    std::cout << "\n";
+    PrintComparison(figures, report.draft.holdout_window, std::cout);
+  }
   return absl::OkStatus();
 }
 
@@ -358,6 +374,11 @@ void AddTrainCommand(CLI::App& app, CommandSet& commands) {
                 "(two numbers) to the labels and write it as a logistic "
                 "model set: calibrated probabilities from a history too "
                 "small for trees; the XGBoost options are unused");
+  cmd->add_option("--compare-with", f->compare_with,
+                  "with --db: also score the trained models and the model "
+                  "set in this directory (e.g. the one in service) on the "
+                  "same holdout, with paired AUC differences; refused if "
+                  "that set was trained on the holdout's posts");
   cmd->add_flag("--compare-prior", f->compare_prior,
                 "with --db: also score the trained models and prior-v1 on "
                 "the same holdout (AUC, log loss, ECE, calibration table)");

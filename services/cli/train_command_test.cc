@@ -350,6 +350,35 @@ TEST(TrainCommandTest, CalibratePriorWritesALogisticModelSet) {
   EXPECT_THAT(r.output, HasSubstr("--calibrate-prior needs --db"));
 }
 
+// --compare-with scores a new model set against an older one on the new
+// holdout, and refuses, before training, a set fitted on that holdout.
+TEST(TrainCommandTest, CompareWithAnOlderModelSet) {
+  const std::string dir = FreshDir("compare_with");
+  Result r = RunCli(absl::StrCat("simulate --data '", dir,
+                                 "/db' --people 40 --days 40 --seed 3 "
+                                 "--start 2026-01-01"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string train =
+      absl::StrCat("train --db '", dir, "/db' --cutoff 2026-02-15 --out '");
+  r = RunCli(absl::StrCat(train, dir, "/older' --holdout-fraction 0.4"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = RunCli(absl::StrCat(train, dir, "/newer' --compare-with '", dir,
+                          "/older'"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(TableRow(r.output, "baseline draft").size(), 4u) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("draft - baseline draft: "));
+  EXPECT_THAT(r.output, HasSubstr("live 2h - baseline live 2h: "));
+
+  r = RunCli(absl::StrCat(train, dir, "/leaky' --holdout-fraction 0.05"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = RunCli(absl::StrCat(train, dir, "/refused' --compare-with '", dir,
+                          "/leaky'"));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_THAT(r.output, HasSubstr("leaky/draft was trained on rows up to"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/refused"));
+}
+
 TEST(ParseAuthorsTest, ReadsPlatformAndIdPerLine) {
   absl::StatusOr<std::vector<ranking::AuthorRef>> authors = ParseAuthors(
       "# accounts\ntiktok,a1\n\n  youtube\tc2 \ninstagram   b3\n", "a.txt");

@@ -15,12 +15,15 @@ namespace reachrank::cli {
 // names and prints each model's holdout metrics (stdout) and progress
 // (stderr). An empty `model_version` means trees-<UTC time of training>.
 // With `compare_prior`, then prints both models and prior-v1 scored on the
-// same holdout (comparison_report.h).
+// same holdout (comparison_report.h); with a `compare_with` model set
+// directory, both models and that set's (ranking/train/model_comparison.h
+// CompareWithModelSet).
 absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
                                  const ranking::TrainOptions& options,
                                  const std::string& model_version,
                                  const std::string& out,
-                                 bool compare_prior = false);
+                                 bool compare_prior = false,
+                                 const std::string& compare_with = "");
 
 }  // namespace reachrank::cli
 
