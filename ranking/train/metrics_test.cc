@@ -57,8 +57,10 @@ AucEstimate EstimateOf(const V& scores, const V& labels) {
   return e.value_or(AucEstimate{-1.0, -1.0});
 }
 
-// DeLong's estimate straight from its definition, over every pair.
-AucEstimate DeLongByPairs(const V& scores, const V& labels) {
+// Each row's structural component from its definition, over every pair:
+// {positives' components, negatives' components}, each in row order.
+std::pair<std::vector<double>, std::vector<double>> ComponentsByPairs(
+    const V& scores, const V& labels) {
   std::vector<double> v10, v01;
   for (size_t i = 0; i < scores.size(); ++i) {
     double outranked = 0.0, n = 0.0;
@@ -71,17 +73,26 @@ AucEstimate DeLongByPairs(const V& scores, const V& labels) {
     }
     (labels[i] == 1 ? v10 : v01).push_back(outranked / n);
   }
-  auto mean = [](const std::vector<double>& v) {
-    double s = 0.0;
-    for (double x : v) s += x;
-    return s / v.size();
-  };
-  auto var = [&](const std::vector<double>& v) {
-    double s = 0.0;
-    for (double x : v) s += (x - mean(v)) * (x - mean(v));
-    return s / (v.size() - 1);
-  };
-  return {mean(v10), std::sqrt(var(v10) / v10.size() + var(v01) / v01.size())};
+  return {v10, v01};
+}
+
+double MeanOf(const std::vector<double>& v) {
+  double s = 0.0;
+  for (double x : v) s += x;
+  return s / v.size();
+}
+
+double VarianceOf(const std::vector<double>& v) {
+  double s = 0.0;
+  for (double x : v) s += (x - MeanOf(v)) * (x - MeanOf(v));
+  return s / (v.size() - 1);
+}
+
+// DeLong's estimate straight from its definition, over every pair.
+AucEstimate DeLongByPairs(const V& scores, const V& labels) {
+  const auto [v10, v01] = ComponentsByPairs(scores, labels);
+  return {MeanOf(v10),
+          std::sqrt(VarianceOf(v10) / v10.size() + VarianceOf(v01) / v01.size())};
 }
 
 TEST(EstimateAucTest, StandardErrorOfASmallExample) {
@@ -117,35 +128,12 @@ TEST(EstimateAucTest, EqualsTheDefinitionWithTies) {
   EXPECT_DOUBLE_EQ(got.auc, AucOf(scores, labels));
 }
 
-// Each row's structural component from its definition, over every pair:
-// {positives' components, negatives' components}, each in row order.
-std::pair<std::vector<double>, std::vector<double>> ComponentsByPairs(
-    const V& scores, const V& labels) {
-  std::vector<double> v10, v01;
-  for (size_t i = 0; i < scores.size(); ++i) {
-    double outranked = 0.0, n = 0.0;
-    for (size_t j = 0; j < scores.size(); ++j) {
-      if (labels[j] == labels[i]) continue;
-      const float pos = labels[i] == 1 ? scores[i] : scores[j];
-      const float neg = labels[i] == 1 ? scores[j] : scores[i];
-      outranked += pos > neg ? 1.0 : pos == neg ? 0.5 : 0.0;
-      n += 1.0;
-    }
-    (labels[i] == 1 ? v10 : v01).push_back(outranked / n);
-  }
-  return {v10, v01};
-}
-
 // Sample variance of x - y.
 double VarianceOfDifference(const std::vector<double>& x,
                             const std::vector<double>& y) {
   std::vector<double> d;
   for (size_t i = 0; i < x.size(); ++i) d.push_back(x[i] - y[i]);
-  double mean = 0.0;
-  for (double v : d) mean += v / d.size();
-  double sum = 0.0;
-  for (double v : d) sum += (v - mean) * (v - mean);
-  return sum / (d.size() - 1);
+  return VarianceOf(d);
 }
 
 TEST(CompareAucsTest, EqualsThePairedDefinition) {

@@ -307,13 +307,19 @@ std::vector<std::string> TableRow(const std::string& output,
   return {};
 }
 
+// 40 people over 40 days from 2026-01-01 (about 1,100 posts) into a new
+// database `db`: a history to train on in a few seconds.
+Result SimulateSmallHistory(const std::string& db) {
+  return RunCli(absl::StrCat("simulate --data '", db,
+                             "' --people 40 --days 40 --seed 3 "
+                             "--start 2026-01-01"));
+}
+
 // --calibrate-prior on a small simulated history: a logistic model set
 // whose holdout AUC is the prior's and whose log loss is far below it.
 TEST(TrainCommandTest, CalibratePriorWritesALogisticModelSet) {
   const std::string dir = FreshDir("calibrate_prior");
-  Result r = RunCli(absl::StrCat("simulate --data '", dir,
-                                 "/db' --people 40 --days 40 --seed 3 "
-                                 "--start 2026-01-01"));
+  Result r = SimulateSmallHistory(dir + "/db");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = RunCli(absl::StrCat("train --db '", dir,
                           "/db' --cutoff 2026-02-15 --calibrate-prior "
@@ -354,9 +360,7 @@ TEST(TrainCommandTest, CalibratePriorWritesALogisticModelSet) {
 // holdout, and refuses, before training, a set fitted on that holdout.
 TEST(TrainCommandTest, CompareWithAnOlderModelSet) {
   const std::string dir = FreshDir("compare_with");
-  Result r = RunCli(absl::StrCat("simulate --data '", dir,
-                                 "/db' --people 40 --days 40 --seed 3 "
-                                 "--start 2026-01-01"));
+  Result r = SimulateSmallHistory(dir + "/db");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string train =
       absl::StrCat("train --db '", dir, "/db' --cutoff 2026-02-15 --out '");
