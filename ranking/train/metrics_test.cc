@@ -83,16 +83,17 @@ double MeanOf(const std::vector<double>& v) {
 }
 
 double VarianceOf(const std::vector<double>& v) {
+  const double mean = MeanOf(v);
   double s = 0.0;
-  for (double x : v) s += (x - MeanOf(v)) * (x - MeanOf(v));
+  for (double x : v) s += (x - mean) * (x - mean);
   return s / (v.size() - 1);
 }
 
 // DeLong's estimate straight from its definition, over every pair.
 AucEstimate DeLongByPairs(const V& scores, const V& labels) {
   const auto [v10, v01] = ComponentsByPairs(scores, labels);
-  return {MeanOf(v10),
-          std::sqrt(VarianceOf(v10) / v10.size() + VarianceOf(v01) / v01.size())};
+  return {MeanOf(v10), std::sqrt(VarianceOf(v10) / v10.size() +
+                                  VarianceOf(v01) / v01.size())};
 }
 
 TEST(EstimateAucTest, StandardErrorOfASmallExample) {
