@@ -145,6 +145,12 @@ absl::StatusOr<CalibratedPrior> CalibratedPrior::Fit(
                                           margins.data()));
   RR_ASSIGN_OR_RETURN(PlattScaling scaling,
                       FitPlattScaling(margins, fitted.labels(), weights));
+  if (!(scaling.scale > 0.0)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "prior-v1's margin does not rise with reach on these rows (fitted "
+        "scale ", scaling.scale, "): a calibrated prior would turn its "
+        "order and its reasons around; train trees instead"));
+  }
   return CalibratedPrior(set, std::move(prior), scaling, fitted);
 }
 

@@ -46,7 +46,9 @@ class CalibratedPrior {
   // Fits the scaling on `fitted`'s rows (their fitted() targets' 0/1
   // labels; soft targets are not used) weighted by `weights` (one per row
   // or empty). INVALID_ARGUMENT when the rows' features are not a feature
-  // set of the prior's, or as FitPlattScaling.
+  // set of the prior's, or as FitPlattScaling; FAILED_PRECONDITION when
+  // the fitted scale is not positive (the labels rank the posts against
+  // the prior's order, which calibration must not reverse).
   static absl::StatusOr<CalibratedPrior> Fit(const RowRange& fitted,
                                              absl::Span<const float> weights);
 

@@ -48,6 +48,16 @@ TEST(FitPlattScalingTest, SeparatedClassesFitPlattsSmoothedTargets) {
   EXPECT_NEAR(s->offset, 0.0, 1e-8);
 }
 
+TEST(FitPlattScalingTest, EqualMarginsGiveTheSmoothedBaseRate) {
+  // Nothing to scale: every row gets the mean smoothed target,
+  // (2/3 + 3 * 1/5) / 4, and the scale stays small.
+  absl::StatusOr<PlattScaling> s =
+      FitPlattScaling(V{0.5f, 0.5f, 0.5f, 0.5f}, V{1, 0, 0, 0});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_NEAR(Sigmoid(s->scale * 0.5 + s->offset), (2.0 / 3 + 0.6) / 4, 1e-9);
+  EXPECT_LT(std::abs(s->scale), 10.0);
+}
+
 TEST(FitPlattScalingTest, AZeroWeightDropsTheRow) {
   const V margins = {-2, -1, 0, 0.5f, 1, 2, 3, -0.5f};
   const V labels = {0, 1, 0, 1, 1, 1, 0, 0};
@@ -144,6 +154,19 @@ TEST(CalibratedPriorTest, TrainerWritesALogisticModelThatKeepsThePriorsOrder) {
   const nlohmann::json& params = meta["training_parameters"];
   EXPECT_NEAR(params["platt_scale"].get<double>(), 0.4, 0.05);
   EXPECT_NEAR(params["platt_offset"].get<double>(), -1.5, 0.1);
+}
+
+TEST(CalibratedPriorTest, RefusesLabelsThatRunAgainstThePrior) {
+  TrainingSet set = OverconfidentPriorRows(2000);
+  for (float& y : set.labels) y = 1.0f - y;
+  TrainOptions options;
+  options.calibrate_prior = true;
+  absl::StatusOr<TrainReport> report = TrainModelDirectory(
+      set, options, {"v", {"stranger_impressions", 1000, 7}, "reach"},
+      ::testing::TempDir() + "/prior_calibration_reversed");
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(report.status().message(),
+              HasSubstr("does not rise with reach"));
 }
 
 TEST(CalibratedPriorTest, RefusesRowsThatAreNotAPriorFeatureSet) {
