@@ -55,7 +55,81 @@ void AppendAccuracy(const std::string& name, const Tally& tally,
       100 * high);
 }
 
+// Every example's top-1 classification, in batches of kMaxBatchItems.
+absl::StatusOr<std::vector<Classification>> ClassifyAll(
+    TopicClassifier& classifier, absl::Span<const Example> examples) {
+  std::vector<Classification> out;
+  out.reserve(examples.size());
+  for (size_t start = 0; start < examples.size(); start += kMaxBatchItems) {
+    const size_t end = std::min(examples.size(), start + kMaxBatchItems);
+    std::vector<TextItem> batch;
+    for (size_t i = start; i < end; ++i) {
+      batch.push_back({std::to_string(i), examples[i].text,
+                       examples[i].language});
+    }
+    RR_ASSIGN_OR_RETURN(std::vector<Classification> results,
+                        classifier.Classify(batch, 1));
+    for (Classification& c : results) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+bool Right(const Example& example, const Classification& result) {
+  return !result.topics.empty() && result.topics[0].topic_id == example.topic;
+}
+
+void AppendPaired(const std::string& name, const PairedTally& t,
+                  std::string* out) {
+  const auto [low, high] = t.Interval95();
+  absl::StrAppendFormat(
+      out,
+      "%-5s %+6.2f points  95%% CI %+.2f to %+.2f  (only a right: %d, only "
+      "b right: %d, of %d)\n",
+      name, 100 * t.difference(), 100 * low, 100 * high, t.only_a, t.only_b,
+      t.total);
+}
+
 }  // namespace
+
+std::pair<double, double> PairedTally::Interval95() const {
+  if (total <= 0) return {0.0, 0.0};
+  constexpr double kZ = 1.959963984540054;
+  const double n = total;
+  const double gap = only_a - only_b;
+  const double se =
+      std::sqrt(std::max(0.0, only_a + only_b - gap * gap / n)) / n;
+  return {std::max(-1.0, difference() - kZ * se),
+          std::min(1.0, difference() + kZ * se)};
+}
+
+absl::StatusOr<PairedReport> ComparePaired(TopicClassifier& a,
+                                           TopicClassifier& b,
+                                           absl::Span<const Example> examples) {
+  RR_ASSIGN_OR_RETURN(std::vector<Classification> ra, ClassifyAll(a, examples));
+  RR_ASSIGN_OR_RETURN(std::vector<Classification> rb, ClassifyAll(b, examples));
+  PairedReport report;
+  for (size_t i = 0; i < examples.size(); ++i) {
+    const bool right_a = Right(examples[i], ra[i]);
+    const bool right_b = Right(examples[i], rb[i]);
+    const std::string& language =
+        examples[i].language.empty() ? ra[i].language : examples[i].language;
+    for (PairedTally* t : {&report.overall, &report.by_language[language]}) {
+      ++t->total;
+      t->only_a += right_a && !right_b;
+      t->only_b += right_b && !right_a;
+    }
+  }
+  return report;
+}
+
+std::string FormatPaired(const PairedReport& report) {
+  std::string out;
+  for (const auto& [language, tally] : report.by_language) {
+    AppendPaired(language, tally, &out);
+  }
+  AppendPaired("all", report.overall, &out);
+  return out;
+}
 
 std::pair<double, double> Tally::Interval95() const {
   if (total <= 0) return {0.0, 1.0};
@@ -79,18 +153,10 @@ absl::StatusOr<EvalReport> Evaluate(TopicClassifier& classifier,
   report.topics = std::move(topics);
   report.confusion.assign(report.topics.size(),
                           std::vector<int>(report.topics.size() + 1, 0));
-  for (size_t start = 0; start < examples.size(); start += kMaxBatchItems) {
-    const size_t end = std::min(examples.size(), start + kMaxBatchItems);
-    std::vector<TextItem> batch;
-    for (size_t i = start; i < end; ++i) {
-      batch.push_back({std::to_string(i), examples[i].text,
-                       examples[i].language});
-    }
-    RR_ASSIGN_OR_RETURN(std::vector<Classification> results,
-                        classifier.Classify(batch, 1));
-    for (size_t i = start; i < end; ++i) {
-      Tabulate(examples[i], results[i - start], report);
-    }
+  RR_ASSIGN_OR_RETURN(std::vector<Classification> results,
+                      ClassifyAll(classifier, examples));
+  for (size_t i = 0; i < examples.size(); ++i) {
+    Tabulate(examples[i], results[i], report);
   }
   report.macro_f1 = MacroF1(report.confusion);
   return report;

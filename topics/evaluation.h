@@ -43,6 +43,39 @@ absl::StatusOr<EvalReport> Evaluate(TopicClassifier& classifier,
                                     absl::Span<const Example> examples,
                                     std::vector<std::string> topics);
 
+// Two classifiers on the same examples: how often each was right where the
+// other was not. A plain value type.
+struct PairedTally {
+  int total = 0;
+  int only_a = 0;  // a right, b wrong
+  int only_b = 0;  // b right, a wrong
+  // accuracy(a) - accuracy(b); 0 without examples.
+  double difference() const {
+    return total == 0 ? 0.0 : double(only_a - only_b) / total;
+  }
+  // The 95 % interval of difference() for paired proportions (Wald, from
+  // the discordant pairs: se = sqrt(only_a + only_b - (only_a -
+  // only_b)^2 / n) / n), clipped to [-1, 1]; {0, 0} without examples.
+  std::pair<double, double> Interval95() const;
+};
+
+struct PairedReport {
+  PairedTally overall;
+  std::map<std::string, PairedTally> by_language;  // as EvalReport's
+};
+
+// Classifies every example with `a` and with `b` (top-1, the example's
+// language passed through; an example without one counts under the
+// language `a` detected) and tallies where they differ. Fails with either
+// classifier's status.
+absl::StatusOr<PairedReport> ComparePaired(TopicClassifier& a,
+                                           TopicClassifier& b,
+                                           absl::Span<const Example> examples);
+
+// Per language, then all: "zh     +0.49 points  95% CI -1.90 to +2.88
+// (only a right: 5, only b right: 4, of 204)".
+std::string FormatPaired(const PairedReport& report);
+
 // A plain-text rendering: per-language accuracy (with its 95 % interval),
 // macro-F1, the matrix. Each accuracy line reads
 //   accuracy <language> <percent> %  (<correct>/<total>)  95% CI <low>-<high> %

@@ -1,5 +1,6 @@
 #include "topics/evaluation.h"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,52 @@ TEST(EvaluateTest, TalliesConfusionLanguagesAndMacroF1) {
   EXPECT_EQ(report->by_language.at("zh").total, 1);
   // F1: sports 2*1/(2+2), travel 2*2/(3+2), health 2*1/(1+1).
   EXPECT_NEAR(report->macro_f1, (0.5 + 0.8 + 1.0) / 3, 1e-12);
+}
+
+// Answers "travel" for every text.
+class AlwaysTravel : public TopicClassifier {
+ public:
+  absl::StatusOr<std::vector<Classification>> Classify(
+      absl::Span<const TextItem> items, int) override {
+    std::vector<Classification> out;
+    for (const TextItem& item : items) {
+      out.push_back({item.id, {{"travel", 1.0f}}, "de"});
+    }
+    return out;
+  }
+  std::string ModelVersion() const override { return "always-travel"; }
+};
+
+TEST(ComparePairedTest, CountsWhereOnlyOneIsRight) {
+  const std::vector<Example> examples = {
+      {"travel", "travel", "en"},  // both right
+      {"sports", "travel", "en"},  // only b
+      {"sports", "sports", "de"},  // only a
+      {"", "sports", "de"},        // neither
+      {"health", "health", ""},    // only a; a detects "zh"
+  };
+  TopicInTheText a;
+  AlwaysTravel b;
+  absl::StatusOr<PairedReport> report = ComparePaired(a, b, examples);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->overall.total, 5);
+  EXPECT_EQ(report->overall.only_a, 2);
+  EXPECT_EQ(report->overall.only_b, 1);
+  EXPECT_DOUBLE_EQ(report->overall.difference(), 0.2);
+  // se = sqrt(2 + 1 - 1 / 5) / 5
+  const double half = 1.959963984540054 * std::sqrt(2.8) / 5;
+  const auto [low, high] = report->overall.Interval95();
+  EXPECT_NEAR(low, 0.2 - half, 1e-12);
+  EXPECT_NEAR(high, std::min(1.0, 0.2 + half), 1e-12);
+  EXPECT_EQ(report->by_language.at("en").only_b, 1);
+  EXPECT_EQ(report->by_language.at("de").only_a, 1);
+  EXPECT_EQ(report->by_language.at("de").total, 2);
+  EXPECT_EQ(report->by_language.at("zh").only_a, 1);
+  EXPECT_THAT(FormatPaired(*report),
+              HasSubstr("en    -50.00 points  95% CI "));
+  EXPECT_THAT(FormatPaired(*report),
+              HasSubstr("(only a right: 2, only b right: 1, of 5)\n"));
+  EXPECT_EQ(PairedTally{}.Interval95(), std::make_pair(0.0, 0.0));
 }
 
 TEST(TallyTest, WilsonInterval) {

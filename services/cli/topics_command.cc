@@ -124,6 +124,7 @@ void AddTrainFlags(CLI::App& cmd, TrainFlags& f) {
 
 struct EvalFlags {
   std::string model = DefaultModelDir();
+  std::string baseline;  // a second model to compare with, or empty
   std::vector<std::string> data;
 };
 
@@ -139,6 +140,15 @@ absl::Status RunEval(const EvalFlags& flags) {
                       topics::Evaluate(*classifier, examples, ids));
   std::cout << "model " << classifier->ModelVersion() << "\n"
             << topics::FormatReport(report);
+  if (flags.baseline.empty()) return absl::OkStatus();
+  RR_ASSIGN_OR_RETURN(auto baseline,
+                      topics::FastTextClassifier::Load(flags.baseline));
+  RR_ASSIGN_OR_RETURN(topics::PairedReport paired,
+                      topics::ComparePaired(*classifier, *baseline, examples));
+  std::cout << "\naccuracy of a (" << classifier->ModelVersion()
+            << ") minus b (" << baseline->ModelVersion()
+            << "), the same texts, paired:\n"
+            << topics::FormatPaired(paired);
   return absl::OkStatus();
 }
 
@@ -213,6 +223,10 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
   CLI::App* eval = topics->add_subcommand(
       "eval", "accuracy per language, macro-F1 and confusion matrix");
   eval->add_option("--model", eval_flags->model)->capture_default_str();
+  eval->add_option("--baseline", eval_flags->baseline,
+                   "a second model directory: also print the accuracy "
+                   "difference per language, paired on the same texts, with "
+                   "its 95% interval");
   eval->add_option("--data", eval_flags->data, "SIB-200 TSV or JSONL files")
       ->required()->check(CLI::ExistingFile);
   commands.Add(eval, [eval_flags] { return ExitCode(RunEval(*eval_flags)); });
