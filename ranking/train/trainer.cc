@@ -111,18 +111,18 @@ absl::StatusOr<double> ReloadDifference(const std::string& dir,
   return max_diff;
 }
 
-// What the trainer fits: an XGBoostBooster or a CalibratedPrior, each with
-// PredictFitted(), PredictProbability(const RowRange&), SaveJson(path) and
-// rounds().
+// The templates below take what the trainer fits (`Fitted`): an
+// XGBoostBooster or a CalibratedPrior, each with PredictFitted(),
+// PredictProbability(const RowRange&), SaveJson(path) and rounds().
 
 // Scores the fitted rows and the holdout into `report`; `holdout_p` gets
 // the model's holdout probabilities.
 template <typename Fitted>
-absl::Status Evaluate(const Fitted& booster, const Parts& parts,
+absl::Status Evaluate(const Fitted& model, const Parts& parts,
                       TrainReport* report, std::vector<float>* holdout_p) {
-  RR_ASSIGN_OR_RETURN(std::vector<float> fit_p, booster.PredictFitted());
+  RR_ASSIGN_OR_RETURN(std::vector<float> fit_p, model.PredictFitted());
   RR_ASSIGN_OR_RETURN(report->fit, EvaluateBinary(fit_p, parts.fit.labels()));
-  RR_ASSIGN_OR_RETURN(*holdout_p, booster.PredictProbability(parts.holdout));
+  RR_ASSIGN_OR_RETURN(*holdout_p, model.PredictProbability(parts.holdout));
   RR_ASSIGN_OR_RETURN(report->holdout,
                       EvaluateBinary(*holdout_p, parts.holdout.labels()));
   return absl::OkStatus();
@@ -150,7 +150,7 @@ absl::Status ValidateDescription(const ModelDescription& d) {
 }
 
 template <typename Fitted>
-absl::Status WriteDirectory(const std::string& dir, const Fitted& booster,
+absl::Status WriteDirectory(const std::string& dir, const Fitted& model,
                             const TrainedModelInfo& info) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
@@ -158,19 +158,19 @@ absl::Status WriteDirectory(const std::string& dir, const Fitted& booster,
     return absl::InternalError(
         absl::StrCat("cannot create ", dir, ": ", error.message()));
   }
-  RR_RETURN_IF_ERROR(booster.SaveJson(dir + "/model.json"));
+  RR_RETURN_IF_ERROR(model.SaveJson(dir + "/model.json"));
   return WriteFile(dir + "/metadata.json", TrainedMetadataJson(info));
 }
 
 // Writes the model into `dir` and checks that it loads back with the
-// booster's predictions on the holdout (report.max_reload_difference).
+// model's predictions on the holdout (report.max_reload_difference).
 template <typename Fitted>
-absl::Status WriteChecked(const std::string& dir, const Fitted& booster,
+absl::Status WriteChecked(const std::string& dir, const Fitted& model,
                           const TrainedModelInfo& info,
                           const RowRange& holdout,
                           const std::vector<float>& holdout_p,
                           TrainReport& report) {
-  RR_RETURN_IF_ERROR(WriteDirectory(dir, booster, info));
+  RR_RETURN_IF_ERROR(WriteDirectory(dir, model, info));
   RR_ASSIGN_OR_RETURN(report.max_reload_difference,
                       ReloadDifference(dir, holdout, holdout_p));
   if (report.max_reload_difference > 1e-5) {
@@ -180,22 +180,6 @@ absl::Status WriteChecked(const std::string& dir, const Fitted& booster,
   }
   return absl::OkStatus();
 }
-
-}  // namespace
-
-std::vector<float> RecencyWeights(size_t rows, double half_life) {
-  std::vector<float> weights;
-  if (half_life == 0.0) return weights;
-  weights.reserve(rows);
-  const double scale = half_life * static_cast<double>(rows);
-  for (size_t i = 0; i < rows; ++i) {
-    weights.push_back(static_cast<float>(
-        std::exp2(-static_cast<double>(rows - 1 - i) / scale)));
-  }
-  return weights;
-}
-
-namespace {
 
 // Steps 3-5 for a fitted model: scores it, writes it beside out_dir with
 // its metadata, checks the written model and publishes it whole.
@@ -235,6 +219,18 @@ absl::StatusOr<TrainReport> Publish(const Fitted& model, const Parts& parts,
 }
 
 }  // namespace
+
+std::vector<float> RecencyWeights(size_t rows, double half_life) {
+  std::vector<float> weights;
+  if (half_life == 0.0) return weights;
+  weights.reserve(rows);
+  const double scale = half_life * static_cast<double>(rows);
+  for (size_t i = 0; i < rows; ++i) {
+    weights.push_back(static_cast<float>(
+        std::exp2(-static_cast<double>(rows - 1 - i) / scale)));
+  }
+  return weights;
+}
 
 absl::StatusOr<TrainReport> TrainModelDirectory(
     const TrainingSet& set, const TrainOptions& options,
