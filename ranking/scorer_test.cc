@@ -219,6 +219,38 @@ TEST_F(ScorerTest, ReloadSwapsAndRefusesAMismatchedModel) {
   EXPECT_EQ(scorer->model_version(), "prior-v1");
 }
 
+// A prior written to disk explains a post as the built-in prior does (its
+// terms are measured from the centers, its `missing` values), and a set
+// may mix directories of different versions.
+TEST_F(ScorerTest, AWrittenPriorExplainsLikeTheBuiltInOneAndSetsMayMix) {
+  auto scorer = NewScorer();
+  const auto built_in = scorer->ScorePost((*ids_)[7], std::nullopt, true, "en");
+  ASSERT_TRUE(built_in.ok()) << built_in.status();
+  ASSERT_FALSE(built_in->reasons.empty());
+
+  const std::string a = dir_->Sub("models-a");
+  const std::string b = dir_->Sub("models-b");
+  WriteModelSet(a, "a-v1");
+  WriteModelSet(b, "b-v2");
+  const std::string mixed = dir_->Sub("models-mixed");
+  std::filesystem::create_directories(mixed);
+  std::filesystem::copy(a + "/draft", mixed + "/draft");
+  std::filesystem::copy(b + "/live", mixed + "/live");
+  ASSERT_TRUE(scorer->Reload(mixed).ok());
+  EXPECT_EQ(scorer->model_version(), "a-v1,b-v2");
+  const auto loaded = scorer->ScorePost((*ids_)[7], std::nullopt, true, "en");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->model_version, "b-v2");  // a published post: live
+  EXPECT_NEAR(loaded->p_reach, built_in->p_reach, 1e-6);
+  ASSERT_EQ(loaded->reasons.size(), built_in->reasons.size());
+  for (size_t i = 0; i < loaded->reasons.size(); ++i) {
+    EXPECT_EQ(loaded->reasons[i].factor, built_in->reasons[i].factor) << i;
+    EXPECT_NEAR(loaded->reasons[i].contribution,
+                built_in->reasons[i].contribution, 1e-5)
+        << i;
+  }
+}
+
 TEST_F(ScorerTest, DraftsGetTopicsAndPerItemErrors) {
   testing::FakeClassifier classifier("travel");
   classifier.Set("Mein Tag: Kaffee", "entertainment");
