@@ -37,10 +37,13 @@ struct Figures {
   double log_loss = 0.0;
 };
 
-// The model rows of the comparison table (comparison_report.h: the name
-// padded to 17, two spaces, version, AUC, log loss, ECE), by name: the four
-// models on their whole holdouts, and the live ones on the 2-hour rows.
-std::map<std::string, Figures> FiguresByModel(const std::string& output) {
+// The model rows of the comparison tables (comparison_report.h: the name
+// padded to 17, two spaces, version, AUC, log loss, ECE) by name, for the
+// rows whose version is `version` or prior-v1 (the first of each name):
+// the four models on their whole holdouts, and the live ones on the
+// 2-hour rows.
+std::map<std::string, Figures> FiguresByModel(const std::string& output,
+                                              const std::string& version) {
   std::map<std::string, Figures> figures;
   for (const std::string& line : Lines(output)) {
     for (const char* name : {"draft", "live", "prior draft", "prior live",
@@ -50,9 +53,11 @@ std::map<std::string, Figures> FiguresByModel(const std::string& output) {
       const std::vector<std::string> cells = absl::StrSplit(
           line.substr(prefix.size()), ' ', absl::SkipEmpty());
       Figures f;
-      if (cells.size() == 4 && absl::SimpleAtod(cells[1], &f.auc) &&
+      if (cells.size() == 4 &&
+          (cells[0] == version || cells[0] == "prior-v1") &&
+          absl::SimpleAtod(cells[1], &f.auc) &&
           absl::SimpleAtod(cells[2], &f.log_loss)) {
-        figures[name] = f;
+        figures.emplace(name, f);
       }
     }
   }
@@ -83,7 +88,8 @@ TEST(ModelCardTest, TrainedModelsBeatThePriorOnTheSameHoldout) {
       ShellQuote(REACHRANK_CLI_BINARY), " --dir ", ShellQuote(dir),
       " --people ", kPeople, " --days ", kDays, " --seed 42"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::map<std::string, Figures> f = FiguresByModel(r.output);
+  const std::map<std::string, Figures> f =
+      FiguresByModel(r.output, "model-card");
   ASSERT_EQ(f.size(), 6u) << r.output;
   EXPECT_GE(f.at("live").auc, f.at("prior live").auc + kMargin) << r.output;
   // Two hours after creation, as for a fresh post: early signals help.
@@ -98,6 +104,18 @@ TEST(ModelCardTest, TrainedModelsBeatThePriorOnTheSameHoldout) {
   EXPECT_GT(f.at("draft").auc, f.at("prior draft").auc) << r.output;
   EXPECT_LT(f.at("draft").log_loss, 0.5 * f.at("prior draft").log_loss)
       << r.output;
+
+  // The card's second table: the prior calibrated on the same rows keeps
+  // the prior's AUC and loses most of its log loss.
+  const std::map<std::string, Figures> cal =
+      FiguresByModel(r.output, "model-card-calibrated");
+  ASSERT_EQ(cal.size(), 6u) << r.output;
+  for (const char* name : {"draft", "live", "live 2h"}) {
+    const std::string prior = absl::StrCat("prior ", name);
+    EXPECT_NEAR(cal.at(name).auc, cal.at(prior).auc, 2e-4) << name;
+    EXPECT_LT(cal.at(name).log_loss, 0.6 * cal.at(prior).log_loss) << name;
+    EXPECT_GT(cal.at(name).log_loss, f.at(name).log_loss) << name;
+  }
 }
 
 }  // namespace
