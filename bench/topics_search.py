@@ -455,13 +455,20 @@ def han_augment(binary, args, pool, work):
         score(*g, (4, 5, 6, 7, 8))
 
 
+# The searches that print their own results; "han" and "main" are grids.
+SEARCHES = {
+    "han-wide": lambda *a: print("best:", han_wide(*a)),
+    "han-routing": han_routing,
+    "han-ensemble": han_ensemble,
+    "han-augment": han_augment,
+    "han-pretrain": han_pretrain,
+}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build_dir")
-    parser.add_argument("part",
-                        choices=("han", "main", "han-wide", "han-routing",
-                                 "han-ensemble", "han-augment",
-                                 "han-pretrain"))
+    parser.add_argument("part", choices=("han", "main", *SEARCHES))
     parser.add_argument("--fold-seed", type=int, default=1)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
@@ -475,20 +482,8 @@ def main():
     results = []
     with tempfile.TemporaryDirectory() as work, \
             concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        if args.part == "han-wide":
-            print("best:", han_wide(binary, args, pool, work))
-            return
-        if args.part == "han-routing":
-            han_routing(binary, args, pool, work)
-            return
-        if args.part == "han-ensemble":
-            han_ensemble(binary, args, pool, work)
-            return
-        if args.part == "han-augment":
-            han_augment(binary, args, pool, work)
-            return
-        if args.part == "han-pretrain":
-            han_pretrain(binary, args, pool, work)
+        if args.part in SEARCHES:
+            SEARCHES[args.part](binary, args, pool, work)
             return
         for cjk, flags in grid(args.part, args.cjk):
             if cjk not in data:
