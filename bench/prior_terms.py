@@ -11,15 +11,13 @@ latest rows of the CSV (oldest first; the last --holdout-share of them) with
 the prior's margin as documented in docs/model.md (a missing feature takes
 its center), and prints the AUC of the draft terms, of all terms, and per
 live term: the feature alone, the draft terms plus it, and all terms
-without it. Needs numpy and scipy.
+without it. Plain Python, no packages.
 """
 import argparse
 import csv
 import os
+import math
 import re
-
-import numpy as np
-from scipy.stats import rankdata
 
 TERM = re.compile(r'\{"(\w+)",\s*(-?[\d.]+),\s*(-?[\d.]+)\}')
 
@@ -29,7 +27,7 @@ def prior_terms():
                        "ranking", "prior.cc")
     text = open(src).read()
     live_at = text.index("LiveTerms()")
-    end = text.index("class PriorModel")
+    end = text.index("PriorMetadata(")
     draft, live = [], []
     for m in TERM.finditer(text, 0, end):
         term = (m.group(1), float(m.group(2)), float(m.group(3)))
@@ -38,10 +36,21 @@ def prior_terms():
 
 
 def auc(y, p):
-    r = rankdata(p)
-    pos = y == 1
-    npos, nneg = pos.sum(), len(y) - pos.sum()
-    return (r[pos].sum() - npos * (npos + 1) / 2) / (npos * nneg)
+    """Mann-Whitney AUC of scores p for 0/1 labels y; ties count a half."""
+    order = sorted(range(len(p)), key=lambda i: p[i])
+    rank_sum, npos, i = 0.0, 0, 0
+    while i < len(order):
+        j = i
+        while j < len(order) and p[order[j]] == p[order[i]]:
+            j += 1
+        mid_rank = (i + 1 + j) / 2  # ranks i+1..j share their mean
+        for k in order[i:j]:
+            if y[k] == 1:
+                rank_sum += mid_rank
+                npos += 1
+        i = j
+    nneg = len(y) - npos
+    return (rank_sum - npos * (npos + 1) / 2) / (npos * nneg)
 
 
 def main():
@@ -53,25 +62,27 @@ def main():
         rows = list(csv.reader(f))
     header, rows = rows[0], rows[1:]
     rows = rows[int(len(rows) * (1 - args.holdout_share)):]
-    cols = {name: np.array([float(r[i]) if r[i] else np.nan for r in rows])
+    cols = {name: [float(r[i]) if r[i] else math.nan for r in rows]
             for i, name in enumerate(header)}
     y = cols["label"]
     draft, live = prior_terms()
 
     def margin(terms):
-        m = np.zeros(len(y))
+        m = [0.0] * len(y)
         for feature, w, center in terms:
-            x = cols[feature]
-            m += np.where(np.isnan(x), 0.0, w * (x - center))
+            for i, x in enumerate(cols[feature]):
+                if not math.isnan(x):
+                    m[i] += w * (x - center)
         return m
 
-    print(f"{len(y)} rows, positive rate {y.mean():.3f}")
+    print(f"{len(y)} rows, positive rate {sum(y) / len(y):.3f}")
     print(f"draft terms AUC {auc(y, margin(draft)):.4f}; "
           f"all terms {auc(y, margin(draft + live)):.4f}")
     print("live term | weight | center | alone | draft + it | all but it")
     for term in live:
         feature, w, center = term
-        alone = np.sign(w) * np.nan_to_num(cols[feature], nan=center)
+        alone = [math.copysign(1, w) * (center if math.isnan(x) else x)
+                 for x in cols[feature]]
         print(f"{feature} | {w:+g} | {center:g} | {auc(y, alone):.4f} | "
               f"{auc(y, margin(draft + [term])):.4f} | "
               f"{auc(y, margin(draft + [t for t in live if t != term])):.4f}")
