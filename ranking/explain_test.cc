@@ -1,13 +1,16 @@
 #include "ranking/explain.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "ranking/feature_names.h"
 #include "ranking/model/model.h"
+#include "ranking/model/segmented_logistic_model.h"
 #include "ranking/prior.h"
 
 namespace reachrank::ranking {
@@ -297,6 +300,80 @@ TEST(PriorTest, MissingFeaturesMoveNothing) {
     ASSERT_TRUE((*loaded)->PredictMargin(row.data(), 1, n, &loaded_margin).ok());
     EXPECT_NEAR(loaded_margin, margin, 1e-4);
   }
+}
+
+// A live row with every prior feature off its center and the age `age`.
+std::vector<float> OffCenterLiveRow(float age) {
+  const std::vector<std::string>& names = FeatureNames(FeatureSet::kLive);
+  std::vector<float> row(names.size(), 0.5f);
+  for (const PriorTerm& t : PriorTerms(FeatureSet::kLive)) {
+    const size_t f = std::find(names.begin(), names.end(), t.feature) -
+                     names.begin();
+    row[f] = static_cast<float>(t.center + 0.3);
+  }
+  row[kEarlyPostAgeHours] = age;
+  return row;
+}
+
+// The two parts add up to the margin; a scaled prior written as JSON
+// gives scaling.Margin(parts), with contributions summing to it.
+TEST(PriorTest, ScaledPartsAreWhatTheWrittenModelScores) {
+  const FeatureSet set = FeatureSet::kLive;
+  const std::vector<float> row = OffCenterLiveRow(4.0f);
+  const size_t n = row.size();
+  auto prior = MakePriorModel(set);
+  ASSERT_TRUE(prior.ok());
+  float margin = 0;
+  ASSERT_TRUE((*prior)->PredictMargin(row.data(), 1, n, &margin).ok());
+  const PriorParts parts = PriorPartsOf(set, row.data());
+  EXPECT_NEAR(kPriorCenterMargin + parts.draft + parts.early, margin, 1e-4);
+  double early = 0;  // the early terms by hand: each 0.3 off, the age 2
+  for (size_t t = PriorTerms(FeatureSet::kDraft).size();
+       t < PriorTerms(set).size(); ++t) {
+    const PriorTerm& term = PriorTerms(set)[t];
+    const bool age = std::string(term.feature) == "early_post_age_hours";
+    early += term.weight * (age ? 4.0 - term.center : 0.3);
+  }
+  EXPECT_NEAR(parts.early, early, 1e-5);
+
+  const PriorScaling scaling{0.5, 3.0, -2.0};
+  absl::StatusOr<SegmentedLogisticModel> scaled =
+      SegmentedLogisticModel::ParseJson(PriorModelJson(set, scaling),
+                                        FeatureNames(set));
+  ASSERT_TRUE(scaled.ok()) << scaled.status();
+  float scaled_margin = 0;
+  ASSERT_TRUE(scaled->PredictMargin(row.data(), 1, n, &scaled_margin).ok());
+  EXPECT_NEAR(scaled_margin, scaling.Margin(parts), 1e-4);
+  std::vector<float> c(n + 1);
+  ASSERT_TRUE(scaled->PredictContributions(row.data(), 1, n, c.data()).ok());
+  double sum = 0;
+  for (float v : c) sum += v;
+  EXPECT_NEAR(sum, scaled_margin, 1e-4);
+  // The bias is the offset: every term is measured from its center.
+  EXPECT_NEAR(c[n], -2.0, 1e-4);
+}
+
+TEST(PriorTest, SegmentedJsonPicksTheScalingByAge) {
+  const FeatureSet set = FeatureSet::kLive;
+  const std::vector<PriorSegment> segments = {
+      {2.0, {1.0, 0.0, -1.0}}, {24.0, {0.5, 2.0, -3.0}}, {0.0, {0.1, 5.0, 0.5}}};
+  absl::StatusOr<SegmentedLogisticModel> model =
+      SegmentedLogisticModel::ParseJson(SegmentedPriorModelJson(set, segments),
+                                        FeatureNames(set));
+  ASSERT_TRUE(model.ok()) << model.status();
+  ASSERT_EQ(model->num_segments(), 3u);
+  for (auto [age, s] : {std::pair{1.0f, 0}, std::pair{2.0f, 0},
+                        std::pair{6.0f, 1}, std::pair{72.0f, 2}}) {
+    const std::vector<float> row = OffCenterLiveRow(age);
+    float margin = 0;
+    ASSERT_TRUE(model->PredictMargin(row.data(), 1, row.size(), &margin).ok());
+    EXPECT_NEAR(margin, segments[s].scaling.Margin(PriorPartsOf(set, row.data())),
+                1e-4)
+        << age;
+  }
+  // One segment is the plain form.
+  EXPECT_EQ(SegmentedPriorModelJson(set, {segments[0]}),
+            PriorModelJson(set, segments[0].scaling));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "ranking/prior.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -14,10 +15,11 @@
 namespace reachrank::ranking {
 namespace {
 
-// The margin at the centers: a typical post of a typical account reaches
-// strangers with p = 1 / (1 + e^1.0) ~ 0.27, a little under the base rate
-// of the simulator (~37 %) because a typical post is not a hit.
-constexpr double kCenterMargin = -1.0;
+// The margin at the centers, kPriorCenterMargin: a typical post of a
+// typical account reaches strangers with p = 1 / (1 + e^1.0) ~ 0.27, a
+// little under the base rate of the simulator (~37 %) because a typical
+// post is not a hit.
+constexpr double kCenterMargin = kPriorCenterMargin;
 
 // Draft terms. Log features are natural logs (log1p); a weight of 0.12 on
 // acct_followers_log means x2.7 followers add 0.12 to the log-odds.
@@ -100,6 +102,42 @@ std::map<std::string, double> CenterMap(FeatureSet set) {
   return centers;
 }
 
+// The column in FeatureNames(set) of each of PriorTerms(set).
+const std::vector<size_t>& TermColumns(FeatureSet set) {
+  static const auto* columns = [] {
+    auto* c = new std::vector<size_t>[2];
+    for (FeatureSet s : {FeatureSet::kDraft, FeatureSet::kLive}) {
+      const std::vector<std::string>& names = FeatureNames(s);
+      for (const PriorTerm& t : PriorTerms(s)) {
+        c[s == FeatureSet::kLive].push_back(static_cast<size_t>(
+            std::find(names.begin(), names.end(), t.feature) - names.begin()));
+      }
+    }
+    return c;
+  }();
+  return columns[set == FeatureSet::kLive];
+}
+
+// {"intercept", "weights", "missing"} of the prior rescaled by `scaling`:
+// each draft term's weight times draft_scale, each early term's times
+// early_scale; the centers are the missing values, so the intercept is
+// offset - sum of scaled weight * center.
+nlohmann::json ScaledPriorJson(FeatureSet set, const PriorScaling& scaling) {
+  const size_t n_draft = DraftTerms().size();
+  const std::vector<PriorTerm>& terms = PriorTerms(set);
+  std::map<std::string, double> weights;
+  double intercept = scaling.offset;
+  for (size_t t = 0; t < terms.size(); ++t) {
+    const double w = terms[t].weight *
+                     (t < n_draft ? scaling.draft_scale : scaling.early_scale);
+    weights[terms[t].feature] = w;
+    intercept -= w * terms[t].center;
+  }
+  return {{"intercept", intercept},
+          {"weights", weights},
+          {"missing", CenterMap(set)}};
+}
+
 absl::Status WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
@@ -128,12 +166,35 @@ absl::StatusOr<std::unique_ptr<Model>> MakePriorModel(FeatureSet set) {
   return MakeLogisticModel(PriorMetadata(set), *std::move(logistic));
 }
 
-std::string PriorModelJson(FeatureSet set, double scale, double offset) {
-  std::map<std::string, double> weights = WeightMap(set);
-  for (auto& [feature, weight] : weights) weight *= scale;
-  const nlohmann::json model = {{"intercept", scale * Intercept(set) + offset},
-                                {"weights", weights},
-                                {"missing", CenterMap(set)}};
+PriorParts PriorPartsOf(FeatureSet set, const float* row) {
+  const size_t n_draft = DraftTerms().size();
+  const std::vector<PriorTerm>& terms = PriorTerms(set);
+  const std::vector<size_t>& columns = TermColumns(set);
+  PriorParts parts;
+  for (size_t t = 0; t < terms.size(); ++t) {
+    const float x = row[columns[t]];
+    if (std::isnan(x)) continue;
+    (t < n_draft ? parts.draft : parts.early) +=
+        terms[t].weight * (static_cast<double>(x) - terms[t].center);
+  }
+  return parts;
+}
+
+std::string PriorModelJson(FeatureSet set, const PriorScaling& scaling) {
+  return ScaledPriorJson(set, scaling).dump(2);
+}
+
+std::string SegmentedPriorModelJson(
+    FeatureSet set, const std::vector<PriorSegment>& segments) {
+  if (segments.size() == 1) return PriorModelJson(set, segments[0].scaling);
+  nlohmann::json array = nlohmann::json::array();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    nlohmann::json segment = ScaledPriorJson(set, segments[i].scaling);
+    if (i + 1 < segments.size()) segment["up_to"] = segments[i].up_to;
+    array.push_back(std::move(segment));
+  }
+  const nlohmann::json model = {{"segment_feature", kPriorSegmentFeature},
+                                {"segments", array}};
   return model.dump(2);
 }
 

@@ -7,6 +7,7 @@
 #include "base/status_macros.h"
 #include "ranking/model/file_util.h"
 #include "ranking/model/logistic_model.h"
+#include "ranking/model/segmented_logistic_model.h"
 #include "ranking/model/tree_ensemble.h"
 #include "ranking/model/xgboost_json.h"
 
@@ -57,9 +58,12 @@ absl::StatusOr<std::unique_ptr<Model>> LoadTrees(const std::string& path,
 
 absl::StatusOr<std::unique_ptr<Model>> LoadLogistic(const std::string& path,
                                                     ModelMetadata meta) {
-  RR_ASSIGN_OR_RETURN(LogisticModel logistic,
-                      LogisticModel::LoadFile(path, meta.feature_names));
-  return MakeLogisticModel(std::move(meta), std::move(logistic));
+  // Plain or segmented (segmented_logistic_model.h).
+  RR_ASSIGN_OR_RETURN(
+      SegmentedLogisticModel logistic,
+      SegmentedLogisticModel::LoadFile(path, meta.feature_names));
+  return std::make_unique<ModelAdapter<SegmentedLogisticModel>>(
+      std::move(meta), std::move(logistic));
 }
 
 absl::StatusOr<ModelMetadata> LoadMetadata(const std::string& dir) {

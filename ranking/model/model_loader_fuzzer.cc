@@ -1,5 +1,5 @@
-// Fuzz target: the model loaders (XGBoost JSON, logistic JSON, model
-// metadata). A model that loads is also evaluated and explained on a row of
+// Fuzz target: the model loaders (XGBoost JSON, logistic JSON plain or
+// segmented, model metadata). A model that loads is also evaluated and explained on a row of
 // missing values and a row of zeros, which must give finite margins.
 #include <cmath>
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "ranking/model/logistic_model.h"
+#include "ranking/model/segmented_logistic_model.h"
 #include "ranking/model/model_metadata.h"
 #include "ranking/model/xgboost_json.h"
 
@@ -35,8 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view json(reinterpret_cast<const char*>(data), size);
   absl::StatusOr<TreeEnsemble> trees = ParseXGBoostJson(json);
   if (trees.ok()) EvaluateTrees(*trees);
-  absl::StatusOr<LogisticModel> logistic =
-      LogisticModel::ParseJson(json, {"a", "b", "c"});
+  absl::StatusOr<SegmentedLogisticModel> logistic =
+      SegmentedLogisticModel::ParseJson(json, {"a", "b", "c"});
   if (logistic.ok()) {
     const float row[3] = {1, std::numeric_limits<float>::quiet_NaN(), -1};
     float out = 0;

@@ -1,5 +1,7 @@
 #include "ranking/train/model_set_trainer.h"
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -51,7 +53,17 @@ absl::StatusOr<ModelSetReport> TrainModelSet(
   ModelSetReport report;
   RR_ASSIGN_OR_RETURN(report.draft, TrainOne("draft", rows.draft, both,
                                              description, out_dir, progress));
-  RR_ASSIGN_OR_RETURN(report.live, TrainOne("live", rows.live, both,
+  // A calibrated live prior: one scaling per range of ages, each ending
+  // at a live age, the last open.
+  TrainOptions live = both;
+  for (absl::Duration age : rows.live_ages) {
+    live.calibration_age_bounds_hours.push_back(absl::ToDoubleHours(age));
+  }
+  std::vector<double>& bounds = live.calibration_age_bounds_hours;
+  std::sort(bounds.begin(), bounds.end());
+  bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+  if (!bounds.empty()) bounds.pop_back();
+  RR_ASSIGN_OR_RETURN(report.live, TrainOne("live", rows.live, live,
                                             description, out_dir, progress));
   return report;
 }

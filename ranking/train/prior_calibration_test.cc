@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "ranking/model/model.h"
+#include "ranking/model/segmented_logistic_model.h"
 #include "ranking/prior.h"
 #include "ranking/train/metrics.h"
 #include "ranking/train/trainer.h"
@@ -152,8 +153,14 @@ TEST(CalibratedPriorTest, TrainerWritesALogisticModelThatKeepsThePriorsOrder) {
   text << in.rdbuf();
   const nlohmann::json meta = nlohmann::json::parse(text.str());
   const nlohmann::json& params = meta["training_parameters"];
-  EXPECT_NEAR(params["platt_scale"].get<double>(), 0.4, 0.05);
-  EXPECT_NEAR(params["platt_offset"].get<double>(), -1.5, 0.1);
+  ASSERT_EQ(params["segments"].size(), 1u) << params;
+  const nlohmann::json& one = params["segments"][0];
+  // margin = -1 + D, labels at 0.4 * margin - 1.5 = 0.4 * D - 1.9.
+  EXPECT_NEAR(one["draft_scale"].get<double>(), 0.4, 0.05);
+  EXPECT_NEAR(one["offset"].get<double>(), -1.9, 0.1);
+  EXPECT_EQ(one["rows"].get<size_t>(), 16000u);
+  EXPECT_FALSE(one["pooled"].get<bool>());
+  EXPECT_FALSE(one.contains("up_to_hours"));
 }
 
 TEST(CalibratedPriorTest, RefusesLabelsThatRunAgainstThePrior) {
@@ -167,6 +174,147 @@ TEST(CalibratedPriorTest, RefusesLabelsThatRunAgainstThePrior) {
   EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(report.status().message(),
               HasSubstr("does not rise with reach"));
+}
+
+TEST(FitPlattTest, RecoversTwoScalesAndTheOffset) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> x(0.0, 2.0);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  V a, b, labels;
+  for (int i = 0; i < 40000; ++i) {
+    a.push_back(static_cast<float>(x(rng)));
+    b.push_back(static_cast<float>(x(rng)));
+    labels.push_back(u(rng) < Sigmoid(0.3 * a.back() + 1.2 * b.back() - 0.5));
+  }
+  absl::StatusOr<PlattFit> fit = FitPlatt({a, b}, labels);
+  ASSERT_TRUE(fit.ok()) << fit.status();
+  ASSERT_EQ(fit->scales.size(), 2u);
+  EXPECT_NEAR(fit->scales[0], 0.3, 0.03);
+  EXPECT_NEAR(fit->scales[1], 1.2, 0.05);
+  EXPECT_NEAR(fit->offset, -0.5, 0.05);
+  EXPECT_THAT(std::string(FitPlatt({}, labels).status().message()),
+              HasSubstr("no column"));
+}
+
+TEST(FitPlattTest, PositiveFitDropsAColumnThatRunsAgainstTheLabels) {
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> x(0.0, 2.0);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  V a, b, labels;
+  for (int i = 0; i < 20000; ++i) {
+    a.push_back(static_cast<float>(x(rng)));
+    b.push_back(static_cast<float>(x(rng)));
+    labels.push_back(u(rng) < Sigmoid(0.8 * a.back() - 0.6 * b.back()));
+  }
+  absl::StatusOr<PlattFit> free_fit = FitPlatt({a, b}, labels);
+  ASSERT_TRUE(free_fit.ok());
+  EXPECT_LT(free_fit->scales[1], -0.5);
+  absl::StatusOr<PlattFit> positive = FitPositivePlatt({a, b}, labels);
+  ASSERT_TRUE(positive.ok()) << positive.status();
+  EXPECT_EQ(positive->scales[1], 0.0);
+  EXPECT_GT(positive->scales[0], 0.5);
+  // The same as fitting `a` alone.
+  absl::StatusOr<PlattFit> alone = FitPlatt({a}, labels);
+  EXPECT_NEAR(positive->scales[0], alone->scales[0], 1e-9);
+  EXPECT_NEAR(positive->offset, alone->offset, 1e-9);
+  // Both columns against the labels: nothing positive fits.
+  for (float& y : labels) y = 1.0f - y;
+  for (float& v : b) v = -v;
+  EXPECT_EQ(FitPositivePlatt({a, b}, labels).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+// Live rows (draft features and early signals scattered around the
+// prior's centers) at the ages 1, 6 and 24 hours, labelled with one
+// scaling of the prior's parts per age; the last age has `last_age_rows`
+// rows, the others `rows_per_age`.
+TrainingSet LiveRowsScaledPerAge(int rows_per_age, int last_age_rows) {
+  const FeatureSet set = FeatureSet::kLive;
+  const std::vector<std::string>& names = FeatureNames(set);
+  std::mt19937_64 rng(13);
+  std::normal_distribution<float> noise(0.0f, 1.0f);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const float ages[] = {1.0f, 6.0f, 24.0f};
+  const PriorScaling truth[] = {{0.5, 0.0, -1.0}, {0.2, 2.0, -1.5},
+                                {0.1, 4.0, -2.0}};
+  TrainingSet rows;
+  rows.feature_names = names;
+  std::vector<float> row(names.size());
+  int64_t hour = 0;
+  for (int a = 0; a < 3; ++a) {
+    for (int i = 0; i < (a == 2 ? last_age_rows : rows_per_age); ++i) {
+      for (size_t f = 0; f < names.size(); ++f) row[f] = noise(rng);
+      for (const PriorTerm& t : PriorTerms(set)) {
+        const size_t f = std::find(names.begin(), names.end(), t.feature) -
+                         names.begin();
+        row[f] = static_cast<float>(
+            t.center + 1.5 * noise(rng) / std::max(0.1, std::abs(t.weight)));
+      }
+      row[kEarlyPostAgeHours] = ages[a] - 0.25f;
+      const PriorParts parts = PriorPartsOf(set, row.data());
+      const float y = u(rng) < Sigmoid(truth[a].Margin(parts)) ? 1.0f : 0.0f;
+      rows.AddRow(row, y, absl::FromUnixSeconds(3600 * hour++));
+    }
+  }
+  return rows;
+}
+
+TEST(CalibratedPriorTest, LiveRowsGetOneScalingPerAge) {
+  const TrainingSet set = LiveRowsScaledPerAge(6000, 6000);
+  const RowRange all(set, 0, set.num_rows());
+  absl::StatusOr<CalibratedPrior> prior =
+      CalibratedPrior::Fit(all, {}, {1.0, 6.0});
+  ASSERT_TRUE(prior.ok()) << prior.status();
+  const std::vector<CalibrationSegment>& s = prior->segments();
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[0].up_to_hours, 1.0);
+  EXPECT_EQ(s[1].up_to_hours, 6.0);
+  EXPECT_TRUE(std::isinf(s[2].up_to_hours));
+  const double draft[] = {0.5, 0.2, 0.1}, early[] = {0.0, 2.0, 4.0};
+  for (int a = 0; a < 3; ++a) {
+    EXPECT_EQ(s[a].rows, 6000u);
+    EXPECT_FALSE(s[a].pooled);
+    EXPECT_NEAR(s[a].scaling.draft_scale, draft[a], 0.06) << a;
+    EXPECT_NEAR(s[a].scaling.early_scale, early[a], 0.3) << a;
+  }
+  // Written and loaded, the model scores every row as the fit does.
+  const std::string path = ::testing::TempDir() + "/calibrated_live.json";
+  ASSERT_TRUE(prior->SaveJson(path).ok());
+  absl::StatusOr<SegmentedLogisticModel> loaded =
+      SegmentedLogisticModel::LoadFile(path, FeatureNames(FeatureSet::kLive));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->num_segments(), 3u);
+  absl::StatusOr<std::vector<float>> fitted = prior->PredictFitted();
+  ASSERT_TRUE(fitted.ok());
+  std::vector<float> reloaded(set.num_rows());
+  ASSERT_TRUE(loaded
+                  ->PredictProbability(set.rows.data(), set.num_rows(),
+                                       set.num_features(), reloaded.data())
+                  .ok());
+  for (size_t i = 0; i < reloaded.size(); i += 97) {
+    EXPECT_NEAR(reloaded[i], (*fitted)[i], 1e-5) << i;
+  }
+}
+
+TEST(CalibratedPriorTest, AnAgeWithTooFewRowsTakesThePooledScaling) {
+  const TrainingSet set = LiveRowsScaledPerAge(3000, 30);
+  const RowRange all(set, 0, set.num_rows());
+  absl::StatusOr<CalibratedPrior> prior =
+      CalibratedPrior::Fit(all, {}, {1.0, 6.0});
+  ASSERT_TRUE(prior.ok()) << prior.status();
+  const std::vector<CalibrationSegment>& s = prior->segments();
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_FALSE(s[0].pooled);
+  EXPECT_FALSE(s[1].pooled);
+  EXPECT_TRUE(s[2].pooled);
+  EXPECT_EQ(s[2].rows, 30u);
+  absl::StatusOr<CalibratedPrior> one = CalibratedPrior::Fit(all, {});
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->segments().size(), 1u);
+  EXPECT_EQ(s[2].scaling.draft_scale, one->segments()[0].scaling.draft_scale);
+  EXPECT_EQ(s[2].scaling.early_scale, one->segments()[0].scaling.early_scale);
+  EXPECT_EQ(CalibratedPrior::Fit(all, {}, {6.0, 1.0}).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(CalibratedPriorTest, RefusesRowsThatAreNotAPriorFeatureSet) {

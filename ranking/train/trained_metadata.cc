@@ -42,11 +42,25 @@ Json Parameters(const TrainOptions& options, int rounds_kept) {
           {"recency_half_life", options.recency_half_life}};
 }
 
+// One object per range of ages: its bound (none for the last), the
+// scales of the prior's draft and early-signal parts, the offset, the
+// fitted rows and whether it took the scaling fitted on all rows.
 Json CalibrationParameters(const TrainOptions& options,
-                           const PlattScaling& scaling) {
-  return {{"model", "prior-v1, Platt-scaled"},
-          {"platt_scale", scaling.scale},
-          {"platt_offset", scaling.offset},
+                           const std::vector<CalibrationSegment>& segments) {
+  Json array = Json::array();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const CalibrationSegment& s = segments[i];
+    Json one = {{"draft_scale", s.scaling.draft_scale},
+                {"early_scale", s.scaling.early_scale},
+                {"offset", s.scaling.offset},
+                {"rows", s.rows},
+                {"pooled", s.pooled}};
+    if (i + 1 < segments.size()) one["up_to_hours"] = s.up_to_hours;
+    array.push_back(std::move(one));
+  }
+  return {{"model", "prior-v1, Platt-scaled per part"},
+          {"segment_feature", kPriorSegmentFeature},
+          {"segments", array},
           {"recency_half_life", options.recency_half_life}};
 }
 
@@ -62,7 +76,8 @@ std::string TrainedMetadataJson(const TrainedModelInfo& info) {
   const TrainReport& r = info.report;
   Json doc;
   doc["model_version"] = info.description.model_version;
-  doc["model_type"] = r.prior_calibration ? "logistic" : "xgboost";
+  const bool calibrated = !r.prior_calibration.empty();
+  doc["model_type"] = calibrated ? "logistic" : "xgboost";
   doc["feature_names"] = info.feature_names;
   doc["label"] = Label(info.description);
   if (r.training_window) doc["training_window"] = Window(*r.training_window);
@@ -79,8 +94,8 @@ std::string TrainedMetadataJson(const TrainedModelInfo& info) {
                   {"holdout_fraction", info.options.holdout_fraction},
                   {"validation_fraction", info.options.validation_fraction}};
   doc["training_parameters"] =
-      r.prior_calibration
-          ? CalibrationParameters(info.options, *r.prior_calibration)
+      calibrated
+          ? CalibrationParameters(info.options, r.prior_calibration)
           : Parameters(info.options, r.rounds);
   return doc.dump(2) + "\n";
 }

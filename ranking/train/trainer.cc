@@ -189,9 +189,9 @@ absl::StatusOr<TrainReport> Publish(const Fitted& model, const Parts& parts,
                                     const TrainOptions& options,
                                     const ModelDescription& description,
                                     const std::string& out_dir,
-                                    std::optional<PlattScaling> calibration) {
+                                    std::vector<CalibrationSegment> calibration) {
   TrainReport report;
-  report.prior_calibration = calibration;
+  report.prior_calibration = std::move(calibration);
   std::vector<float> holdout_p;
   RR_RETURN_IF_ERROR(Evaluate(model, parts, &report, &holdout_p));
   report.validation_rows = parts.validation.num_rows();
@@ -243,18 +243,19 @@ absl::StatusOr<TrainReport> TrainModelDirectory(
   const std::vector<float> weights =
       RecencyWeights(parts.fit.num_rows(), options.recency_half_life);
   if (options.calibrate_prior) {
-    RR_ASSIGN_OR_RETURN(CalibratedPrior prior,
-                        CalibratedPrior::Fit(parts.fit, weights));
+    RR_ASSIGN_OR_RETURN(
+        CalibratedPrior prior,
+        CalibratedPrior::Fit(parts.fit, weights,
+                             options.calibration_age_bounds_hours));
     return Publish(prior, parts, set, options, description, out_dir,
-                   prior.scaling());
+                   prior.segments());
   }
   const bool early = parts.validation.num_rows() > 0;
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<XGBoostBooster> booster,
       XGBoostBooster::Train(parts.fit, early ? &parts.validation : nullptr,
                             options.xgboost, weights, options.on_round));
-  return Publish(*booster, parts, set, options, description, out_dir,
-                 std::nullopt);
+  return Publish(*booster, parts, set, options, description, out_dir, {});
 }
 
 }  // namespace reachrank::ranking

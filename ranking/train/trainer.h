@@ -56,6 +56,11 @@ struct TrainOptions {
   // for histories too small for trees. The set's features must be the
   // draft or the live feature set.
   bool calibrate_prior = false;
+  // With calibrate_prior on live rows: one scaling per range of
+  // early_post_age_hours ending at each bound (increasing) and one above
+  // the last (CalibratedPrior::Fit); empty: one for all rows. The model
+  // set trainer sets the live ages but the largest.
+  std::vector<double> calibration_age_bounds_hours;
   // Called after each boosting round with the rounds done and the most
   // rounds; may be empty.
   std::function<void(int round, int rounds)> on_round;
@@ -81,9 +86,10 @@ struct TrainReport {
   std::optional<TrainingWindow> training_window;  // when the set has times
   std::optional<TrainingWindow> holdout_window;
   double max_reload_difference = 0.0;  // Model::Load vs trained, holdout
-  // With TrainOptions::calibrate_prior: the fitted scaling (the model is
-  // then logistic, and rounds is 0).
-  std::optional<PlattScaling> prior_calibration;
+  // With TrainOptions::calibrate_prior: the fitted scalings, one per
+  // range of ages (the model is then logistic, and rounds is 0); empty
+  // for trees.
+  std::vector<CalibrationSegment> prior_calibration;
 };
 
 // Trains on `set` and writes the model directory `out_dir` (created if

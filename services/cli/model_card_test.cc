@@ -105,14 +105,20 @@ TEST(ModelCardTest, TrainedModelsBeatThePriorOnTheSameHoldout) {
   EXPECT_LT(f.at("draft").log_loss, 0.5 * f.at("prior draft").log_loss)
       << r.output;
 
-  // The card's second table: the prior calibrated on the same rows keeps
-  // the prior's AUC and loses most of its log loss.
+  // The card's second table: the prior calibrated on the same rows loses
+  // most of its log loss; the draft model keeps the prior's order, the
+  // live one (draft terms and early signals scaled apart per age) ranks
+  // better than the prior.
   const std::map<std::string, Figures> cal =
       FiguresByModel(r.output, "model-card-calibrated");
   ASSERT_EQ(cal.size(), 6u) << r.output;
   for (const char* name : {"draft", "live", "live 2h"}) {
     const std::string prior = absl::StrCat("prior ", name);
-    EXPECT_NEAR(cal.at(name).auc, cal.at(prior).auc, 2e-4) << name;
+    if (std::string(name) == "draft") {
+      EXPECT_NEAR(cal.at(name).auc, cal.at(prior).auc, 2e-4);
+    } else {
+      EXPECT_GT(cal.at(name).auc, cal.at(prior).auc) << name;
+    }
     EXPECT_LT(cal.at(name).log_loss, 0.6 * cal.at(prior).log_loss) << name;
     EXPECT_GT(cal.at(name).log_loss, f.at(name).log_loss) << name;
   }

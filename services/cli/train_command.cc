@@ -58,16 +58,42 @@ std::string DefaultModelVersion(const ranking::TrainOptions& options) {
       absl::FormatTime("%Y%m%d-%H%M%S", absl::Now(), absl::UTCTimeZone()));
 }
 
-void PrintReport(const ranking::TrainReport& r, const std::string& out) {
+// One line per range of ages: "  age <= 2 h (1234 rows): draft terms x
+// 0.4300, early signals x 0.1700, offset -2.0500" (draft rows: no early
+// signals).
+void PrintCalibration(const std::vector<ranking::CalibrationSegment>& segments,
+                      bool live) {
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const ranking::CalibrationSegment& s = segments[i];
+    std::string range = "all rows";
+    if (segments.size() > 1) {
+      range = i + 1 < segments.size()
+                  ? absl::StrFormat("age <= %g h", s.up_to_hours)
+                  : absl::StrFormat("age > %g h", segments[i - 1].up_to_hours);
+    }
+    const std::string early =
+        live ? absl::StrFormat(", early signals x %.4f", s.scaling.early_scale)
+             : "";
+    std::cerr << absl::StrFormat(
+        "  %s (%d rows): draft terms x %.4f%s, offset %+.4f%s\n", range,
+        s.rows, s.scaling.draft_scale, early, s.scaling.offset,
+        s.pooled ? " (the fit on all rows: too few rows of a class here, or "
+                   "no positive fit)"
+                 : "");
+  }
+}
+
+// `live`: the report is of live rows (early signals).
+void PrintReport(const ranking::TrainReport& r, const std::string& out,
+                 bool live = false) {
   // The interval is the holdout rows' sampling error (DeLong), not the
   // drift between periods: docs/model.md "Metrics".
   const ranking::AucEstimate auc{r.holdout.auc, r.holdout.auc_standard_error};
-  if (r.prior_calibration) {
+  if (!r.prior_calibration.empty()) {
     std::cerr << absl::StrFormat(
-        "train: fitted %d rows (positive rate %.3f): prior-v1's margin "
-        "scaled by %.4f, offset %+.4f\n",
-        r.fit.rows, r.fit.positive_rate, r.prior_calibration->scale,
-        r.prior_calibration->offset);
+        "train: fitted %d rows (positive rate %.3f) to prior-v1's parts:\n",
+        r.fit.rows, r.fit.positive_rate);
+    PrintCalibration(r.prior_calibration, live);
   } else {
     std::cerr << absl::StrFormat(
         "train: fitted %d rows (positive rate %.3f), %d validation rows, "
@@ -320,7 +346,7 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
   std::cout << "draft model\n";
   PrintReport(report.draft, out + "/draft");
   std::cout << "live model\n";
-  PrintReport(report.live, out + "/live");
+  PrintReport(report.live, out + "/live", /*live=*/true);
   if (compare_prior) {
     RR_ASSIGN_OR_RETURN(
         std::vector<ranking::HoldoutFigures> figures,

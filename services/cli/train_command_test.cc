@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "ranking/feature_names.h"
 #include "ranking/model/model.h"
 #include "services/cli/cli_testing.h"
@@ -316,7 +317,9 @@ Result SimulateSmallHistory(const std::string& db) {
 }
 
 // --calibrate-prior on a small simulated history: a logistic model set
-// whose holdout AUC is the prior's and whose log loss is far below it.
+// whose log loss is far below the prior's; the draft model keeps the
+// prior's order (one scaling), the live model scales the draft terms and
+// the early signals apart per age, which also ranks better.
 TEST(TrainCommandTest, CalibratePriorWritesALogisticModelSet) {
   const std::string dir = FreshDir("calibrate_prior");
   Result r = SimulateSmallHistory(dir + "/db");
@@ -326,7 +329,12 @@ TEST(TrainCommandTest, CalibratePriorWritesALogisticModelSet) {
                           "--compare-prior --out '",
                           dir, "/models'"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("prior-v1's margin scaled by"));
+  EXPECT_THAT(r.output, HasSubstr("to prior-v1's parts:\n  all rows (870 "
+                                  "rows): draft terms x "));
+  for (const char* range : {"age <= 1 h (870 rows)", "age <= 2 h",
+                            "age <= 6 h", "age <= 24 h", "age > 24 h"}) {
+    EXPECT_THAT(r.output, HasSubstr(range));
+  }
   for (const auto& [row, prior_row] :
        {std::pair{"draft", "prior draft"}, std::pair{"live", "prior live"}}) {
     const std::vector<std::string> cal = TableRow(r.output, row);
@@ -335,8 +343,14 @@ TEST(TrainCommandTest, CalibratePriorWritesALogisticModelSet) {
     ASSERT_EQ(prior.size(), 4u) << r.output;
     EXPECT_TRUE(absl::StartsWith(cal[0], "prior-v1-calibrated-")) << cal[0];
     EXPECT_EQ(prior[0], "prior-v1");
-    EXPECT_EQ(cal[1], prior[1]) << row << ": the order is the prior's";
-    double cal_loss = 0, prior_loss = 0;
+    double cal_auc = 0, prior_auc = 0, cal_loss = 0, prior_loss = 0;
+    ASSERT_TRUE(absl::SimpleAtod(cal[1], &cal_auc));
+    ASSERT_TRUE(absl::SimpleAtod(prior[1], &prior_auc));
+    if (std::string(row) == "draft") {
+      EXPECT_EQ(cal[1], prior[1]) << "the draft order is the prior's";
+    } else {
+      EXPECT_GT(cal_auc, prior_auc + 0.05) << r.output;
+    }
     ASSERT_TRUE(absl::SimpleAtod(cal[2], &cal_loss));
     ASSERT_TRUE(absl::SimpleAtod(prior[2], &prior_loss));
     EXPECT_LT(cal_loss, 0.6 * prior_loss) << row;
@@ -349,6 +363,16 @@ TEST(TrainCommandTest, CalibratePriorWritesALogisticModelSet) {
     ASSERT_TRUE(model.ok()) << model.status();
     EXPECT_EQ((*model)->metadata().model_type, ranking::ModelType::kLogistic);
   }
+  // The live model's ranges end at the live ages but the last.
+  std::ifstream in(dir + "/models/live/metadata.json");
+  const nlohmann::json meta = nlohmann::json::parse(in);
+  const nlohmann::json& segments = meta["training_parameters"]["segments"];
+  ASSERT_EQ(segments.size(), 5u) << meta;
+  const double bounds[] = {1, 2, 6, 24};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(segments[i]["up_to_hours"].get<double>(), bounds[i]);
+  }
+  EXPECT_FALSE(segments[4].contains("up_to_hours"));
   r = RunCli(absl::StrCat("train --csv '", REACHRANK_ONP_CSV,
                           "' --label shares --calibrate-prior --out '", dir,
                           "/onp'"));
