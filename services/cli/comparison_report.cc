@@ -29,12 +29,18 @@ void PrintHoldoutLine(const HoldoutFigures& first,
                          first.metrics.positive_rate);
 }
 
+// The version column is as wide as the longest version (at least 24),
+// so the figures stay aligned.
 void PrintMetricRows(const std::vector<HoldoutFigures>& figures,
                      std::ostream& out) {
-  out << absl::StrFormat("%-17s  %-24s  %6s  %8s  %6s\n", "model", "version",
-                         "AUC", "log loss", "ECE");
+  int width = 24;
   for (const HoldoutFigures& f : figures) {
-    out << absl::StrFormat("%-17s  %-24s  %6.4f  %8.4f  %6.4f\n", f.name,
+    width = std::max(width, static_cast<int>(f.model_version.size()));
+  }
+  out << absl::StrFormat("%-17s  %-*s  %6s  %8s  %6s\n", "model", width,
+                         "version", "AUC", "log loss", "ECE");
+  for (const HoldoutFigures& f : figures) {
+    out << absl::StrFormat("%-17s  %-*s  %6.4f  %8.4f  %6.4f\n", f.name, width,
                            f.model_version, f.metrics.auc, f.metrics.log_loss,
                            f.metrics.expected_calibration_error);
   }

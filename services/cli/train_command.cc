@@ -397,9 +397,11 @@ void AddTrainCommand(CLI::App& app, CommandSet& commands) {
                   "--calibrate-prior: prior-v1-calibrated-<UTC time>)");
   cmd->add_flag("--calibrate-prior", f->options.calibrate_prior,
                 "with --db: instead of trees, fit prior-v1's Platt scaling "
-                "(two numbers) to the labels and write it as a logistic "
-                "model set: calibrated probabilities from a history too "
-                "small for trees; the XGBoost options are unused");
+                "to the labels (draft: its margin; live: its draft terms "
+                "and early signals apart, per range of the post's age) and "
+                "write it as a logistic model set: calibrated "
+                "probabilities from a history too small for trees; the "
+                "XGBoost options are unused");
   cmd->add_option("--compare-with", f->compare_with,
                   "with --db: also score the trained models and the model "
                   "set in this directory (e.g. the one in service) on the "
