@@ -149,38 +149,40 @@ absl::Status SegmentedLogisticModel::CheckShape(size_t n_features) const {
   return absl::OkStatus();
 }
 
+template <typename Method>
+absl::Status SegmentedLogisticModel::EachRow(Method method, const float* rows,
+                                             size_t n_rows, size_t n_features,
+                                             float* out,
+                                             size_t out_width) const {
+  RR_RETURN_IF_ERROR(CheckShape(n_features));
+  for (size_t r = 0; r < n_rows; ++r) {
+    const float* row = rows + r * n_features;
+    RR_RETURN_IF_ERROR((segments_[SegmentOf(row)].model.*method)(
+        row, 1, n_features, out + r * out_width));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SegmentedLogisticModel::PredictMargin(const float* rows,
                                                    size_t n_rows,
                                                    size_t n_features,
                                                    float* out) const {
-  RR_RETURN_IF_ERROR(CheckShape(n_features));
-  for (size_t r = 0; r < n_rows; ++r) {
-    const float* row = rows + r * n_features;
-    RR_RETURN_IF_ERROR(segments_[SegmentOf(row)].model.PredictMargin(
-        row, 1, n_features, out + r));
-  }
-  return absl::OkStatus();
+  return EachRow(&LogisticModel::PredictMargin, rows, n_rows, n_features, out,
+                 1);
 }
 
 absl::Status SegmentedLogisticModel::PredictProbability(const float* rows,
                                                         size_t n_rows,
                                                         size_t n_features,
                                                         float* out) const {
-  RR_RETURN_IF_ERROR(PredictMargin(rows, n_rows, n_features, out));
-  for (size_t r = 0; r < n_rows; ++r)
-    out[r] = 1.0f / (1.0f + std::exp(-out[r]));
-  return absl::OkStatus();
+  return EachRow(&LogisticModel::PredictProbability, rows, n_rows, n_features,
+                 out, 1);
 }
 
 absl::Status SegmentedLogisticModel::PredictContributions(
     const float* rows, size_t n_rows, size_t n_features, float* out) const {
-  RR_RETURN_IF_ERROR(CheckShape(n_features));
-  for (size_t r = 0; r < n_rows; ++r) {
-    const float* row = rows + r * n_features;
-    RR_RETURN_IF_ERROR(segments_[SegmentOf(row)].model.PredictContributions(
-        row, 1, n_features, out + r * (n_features + 1)));
-  }
-  return absl::OkStatus();
+  return EachRow(&LogisticModel::PredictContributions, rows, n_rows,
+                 n_features, out, n_features + 1);
 }
 
 }  // namespace reachrank::ranking

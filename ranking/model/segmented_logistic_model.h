@@ -65,6 +65,11 @@ class SegmentedLogisticModel {
  private:
   SegmentedLogisticModel() = default;
   absl::Status CheckShape(size_t n_features) const;
+  // Calls (model.*method)(row, 1, n_features, out + r * out_width) with
+  // each row's segment's model.
+  template <typename Method>
+  absl::Status EachRow(Method method, const float* rows, size_t n_rows,
+                       size_t n_features, float* out, size_t out_width) const;
 
   // Constant after construction.
   std::vector<Segment> segments_;

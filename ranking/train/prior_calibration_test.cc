@@ -1,6 +1,7 @@
 #include "ranking/train/prior_calibration.h"
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -176,16 +177,29 @@ TEST(CalibratedPriorTest, RefusesLabelsThatRunAgainstThePrior) {
               HasSubstr("does not rise with reach"));
 }
 
-TEST(FitPlattTest, RecoversTwoScalesAndTheOffset) {
-  std::mt19937_64 rng(5);
+// Two columns of `n` normal values and labels drawn with
+// p = sigmoid(scale_a * a + scale_b * b + offset).
+struct TwoColumns {
+  V a, b, labels;
+};
+
+TwoColumns DrawTwoColumns(uint64_t seed, int n, double scale_a,
+                          double scale_b, double offset) {
+  std::mt19937_64 rng(seed);
   std::normal_distribution<double> x(0.0, 2.0);
   std::uniform_real_distribution<double> u(0.0, 1.0);
-  V a, b, labels;
-  for (int i = 0; i < 40000; ++i) {
-    a.push_back(static_cast<float>(x(rng)));
-    b.push_back(static_cast<float>(x(rng)));
-    labels.push_back(u(rng) < Sigmoid(0.3 * a.back() + 1.2 * b.back() - 0.5));
+  TwoColumns c;
+  for (int i = 0; i < n; ++i) {
+    c.a.push_back(static_cast<float>(x(rng)));
+    c.b.push_back(static_cast<float>(x(rng)));
+    c.labels.push_back(
+        u(rng) < Sigmoid(scale_a * c.a.back() + scale_b * c.b.back() + offset));
   }
+  return c;
+}
+
+TEST(FitPlattTest, RecoversTwoScalesAndTheOffset) {
+  const auto [a, b, labels] = DrawTwoColumns(5, 40000, 0.3, 1.2, -0.5);
   absl::StatusOr<PlattFit> fit = FitPlatt({a, b}, labels);
   ASSERT_TRUE(fit.ok()) << fit.status();
   ASSERT_EQ(fit->scales.size(), 2u);
@@ -197,15 +211,7 @@ TEST(FitPlattTest, RecoversTwoScalesAndTheOffset) {
 }
 
 TEST(FitPlattTest, PositiveFitDropsAColumnThatRunsAgainstTheLabels) {
-  std::mt19937_64 rng(9);
-  std::normal_distribution<double> x(0.0, 2.0);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  V a, b, labels;
-  for (int i = 0; i < 20000; ++i) {
-    a.push_back(static_cast<float>(x(rng)));
-    b.push_back(static_cast<float>(x(rng)));
-    labels.push_back(u(rng) < Sigmoid(0.8 * a.back() - 0.6 * b.back()));
-  }
+  auto [a, b, labels] = DrawTwoColumns(9, 20000, 0.8, -0.6, 0.0);
   absl::StatusOr<PlattFit> free_fit = FitPlatt({a, b}, labels);
   ASSERT_TRUE(free_fit.ok());
   EXPECT_LT(free_fit->scales[1], -0.5);
