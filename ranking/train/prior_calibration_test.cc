@@ -265,14 +265,19 @@ TrainingSet LiveRowsScaledPerAge(int rows_per_age, int last_age_rows) {
   return rows;
 }
 
+// The prior calibrated on all of `set` with ranges up to 1 h, 6 h, above.
+CalibratedPrior FitThreeAges(const TrainingSet& set) {
+  absl::StatusOr<CalibratedPrior> prior = CalibratedPrior::Fit(
+      RowRange(set, 0, set.num_rows()), {}, {1.0, 6.0});
+  EXPECT_TRUE(prior.ok()) << prior.status();
+  EXPECT_EQ(prior->segments().size(), 3u);
+  return *std::move(prior);
+}
+
 TEST(CalibratedPriorTest, LiveRowsGetOneScalingPerAge) {
   const TrainingSet set = LiveRowsScaledPerAge(6000, 6000);
-  const RowRange all(set, 0, set.num_rows());
-  absl::StatusOr<CalibratedPrior> prior =
-      CalibratedPrior::Fit(all, {}, {1.0, 6.0});
-  ASSERT_TRUE(prior.ok()) << prior.status();
-  const std::vector<CalibrationSegment>& s = prior->segments();
-  ASSERT_EQ(s.size(), 3u);
+  const CalibratedPrior prior = FitThreeAges(set);
+  const std::vector<CalibrationSegment>& s = prior.segments();
   EXPECT_EQ(s[0].up_to_hours, 1.0);
   EXPECT_EQ(s[1].up_to_hours, 6.0);
   EXPECT_TRUE(std::isinf(s[2].up_to_hours));
@@ -285,12 +290,12 @@ TEST(CalibratedPriorTest, LiveRowsGetOneScalingPerAge) {
   }
   // Written and loaded, the model scores every row as the fit does.
   const std::string path = ::testing::TempDir() + "/calibrated_live.json";
-  ASSERT_TRUE(prior->SaveJson(path).ok());
+  ASSERT_TRUE(prior.SaveJson(path).ok());
   absl::StatusOr<SegmentedLogisticModel> loaded =
       SegmentedLogisticModel::LoadFile(path, FeatureNames(FeatureSet::kLive));
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(loaded->num_segments(), 3u);
-  absl::StatusOr<std::vector<float>> fitted = prior->PredictFitted();
+  absl::StatusOr<std::vector<float>> fitted = prior.PredictFitted();
   ASSERT_TRUE(fitted.ok());
   std::vector<float> reloaded(set.num_rows());
   ASSERT_TRUE(loaded
@@ -305,11 +310,8 @@ TEST(CalibratedPriorTest, LiveRowsGetOneScalingPerAge) {
 TEST(CalibratedPriorTest, AnAgeWithTooFewRowsTakesThePooledScaling) {
   const TrainingSet set = LiveRowsScaledPerAge(3000, 30);
   const RowRange all(set, 0, set.num_rows());
-  absl::StatusOr<CalibratedPrior> prior =
-      CalibratedPrior::Fit(all, {}, {1.0, 6.0});
-  ASSERT_TRUE(prior.ok()) << prior.status();
-  const std::vector<CalibrationSegment>& s = prior->segments();
-  ASSERT_EQ(s.size(), 3u);
+  const CalibratedPrior prior = FitThreeAges(set);
+  const std::vector<CalibrationSegment>& s = prior.segments();
   EXPECT_FALSE(s[0].pooled);
   EXPECT_FALSE(s[1].pooled);
   EXPECT_TRUE(s[2].pooled);
