@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "ranking/prior.h"
@@ -248,6 +249,35 @@ TEST_F(ScorerTest, AWrittenPriorExplainsLikeTheBuiltInOneAndSetsMayMix) {
     EXPECT_NEAR(loaded->reasons[i].contribution,
                 built_in->reasons[i].contribution, 1e-5)
         << i;
+  }
+}
+
+// A live model in the segmented form (the calibrated prior's) is served
+// by the segment of the post's age: the prior's own scaling in that
+// segment gives the built-in prior's score, whatever the other says.
+TEST_F(ScorerTest, ASegmentedLiveModelScoresByThePostsAge) {
+  auto scorer = NewScorer();
+  const auto built_in = scorer->ScorePost((*ids_)[5], std::nullopt, true, "en");
+  ASSERT_TRUE(built_in.ok()) << built_in.status();
+  const PriorScaling prior;  // the prior itself
+  const PriorScaling other{3.0, 0.1, 2.0};
+  // Every simulated post is days old: past a 0-hour bound, inside a
+  // million-hour one.
+  for (const auto& segments :
+       {std::vector<PriorSegment>{{1e6, prior}, {0.0, other}},
+        std::vector<PriorSegment>{{0.0, other}, {0.0, prior}}}) {
+    const std::string dir = dir_->Sub(absl::StrCat(
+        "models-segmented-", segments[0].up_to > 0 ? "first" : "last"));
+    WriteModelSet(dir, "seg-v1");
+    std::ofstream(dir + "/live/model.json")
+        << SegmentedPriorModelJson(FeatureSet::kLive, segments);
+    ASSERT_TRUE(scorer->Reload(dir).ok());
+    const auto scored = scorer->ScorePost((*ids_)[5], std::nullopt, true, "en");
+    ASSERT_TRUE(scored.ok()) << scored.status();
+    EXPECT_EQ(scored->model_version, "seg-v1");
+    EXPECT_NEAR(scored->p_reach, built_in->p_reach, 1e-6) << dir;
+    ASSERT_FALSE(scored->reasons.empty());
+    EXPECT_EQ(scored->reasons[0].factor, built_in->reasons[0].factor);
   }
 }
 
