@@ -74,12 +74,13 @@ void PrintCalibration(const std::vector<ranking::CalibrationSegment>& segments,
     const std::string early =
         live ? absl::StrFormat(", early signals x %.4f", s.scaling.early_scale)
              : "";
+    const std::string pooled = absl::StrFormat(
+        " (pooled: under %d rows of a class here, or no positive fit)",
+        ranking::kMinCalibrationRowsPerClass);
     std::cerr << absl::StrFormat(
         "  %s (%d rows): draft terms x %.4f%s, offset %+.4f%s\n", range,
         s.rows, s.scaling.draft_scale, early, s.scaling.offset,
-        s.pooled ? " (the fit on all rows: too few rows of a class here, or "
-                   "no positive fit)"
-                 : "");
+        s.pooled ? pooled : "");
   }
 }
 
