@@ -36,6 +36,11 @@ the library does.
     model.han.bin trained on its lines plus copies with words dropped at
     random (a grid on fold seeds 1-3; no augmentation and the best two
     again on fold seeds 4-8).
+  bench/topics_search.py BUILD_DIR han-views
+    model.han.bin trained on other segmentations of the same sentences
+    (Han n-grams 1 or 3; ICU words with 1-2 character subwords), alone
+    and averaged with the shipped one, on fold seeds 1-3, then again on
+    fresh fold seeds 4-8.
   bench/topics_search.py BUILD_DIR han-pretrain
     model.han.bin started from word vectors that fastText's skipgram or
     cbow learnt, without labels, from the same training lines of the fold
@@ -455,6 +460,80 @@ def han_augment(binary, args, pool, work):
         score(*g, (4, 5, 6, 7, 8))
 
 
+# Views of a mostly-Han text for model.han.bin: (name, Han character
+# n-grams after each ICU word, fastText flags). "cjk2" is the shipped one.
+HAN_VIEWS = [
+    ("cjk2", 2, han_flags((0, 0, 1), 25, 0.5, 100)),
+    ("cjk1", 1, han_flags((0, 0, 1), 25, 0.5, 100)),
+    ("cjk3", 3, han_flags((0, 0, 1), 25, 0.5, 100)),
+    ("words+sub12", 0, han_flags((1, 2, 1), 25, 0.5, 100)),
+]
+VIEW_MIXES = [("cjk2",), ("cjk1", "cjk2"), ("cjk2", "cjk3"),
+              ("cjk1", "cjk2", "cjk3"), ("cjk2", "words+sub12"),
+              ("cjk1", "cjk2", "cjk3", "words+sub12")]
+
+
+def views_fold(rows_by_cjk, fold_of, f, work):
+    """{view: {index_id: {label: p}}} for fold f's mostly-Han held-out
+    rows, each view's model trained on its own segmentation of the same
+    training sentences; and {index_id: gold label}."""
+    dists, gold = {}, {}
+    for name, cjk, flags in HAN_VIEWS:
+        rows = [r for r in rows_by_cjk[cjk] if r[1]]
+        train = [r[2] for r in rows if fold_of[r[3]] != f]
+        held = sorted((r for r in rows if fold_of[r[3]] == f),
+                      key=lambda r: int(r[3]))
+        random.Random(f).shuffle(train)
+        prefix = os.path.join(work, f"v{f}_{name}")
+        with open(prefix + ".train", "w") as out:
+            out.write("".join(line + "\n" for line in train))
+        subprocess.run(["fasttext", "supervised", "-input", prefix + ".train",
+                        "-output", prefix, "-thread", "1", "-seed", "1",
+                        "-verbose", "0"] + flags, check=True,
+                       stdout=subprocess.DEVNULL)
+        dists[name] = dict(zip((r[3] for r in held),
+                               predict_prob(prefix + ".bin", held, prefix)))
+        gold.update((r[3], r[2].split(" ", 1)[0]) for r in held)
+        for ext in (".train", ".held", ".bin", ".vec"):
+            if os.path.exists(prefix + ext):
+                os.remove(prefix + ext)
+    return dists, gold
+
+
+def han_views(binary, args, pool, work):
+    """model.han.bin on other segmentations of the same sentences (Han
+    n-grams 1 or 3, or ICU words with fastText's 1-2 character subwords),
+    alone and averaged with the shipped one; fold seeds 1-3 choose, 4-8
+    (fresh) check the choice."""
+    rows_by_cjk = {cjk: load(binary, cjk) for cjk in {v[1] for v in HAN_VIEWS}}
+    best = lambda d: min(d, key=lambda label: (-d[label], label))
+    for seeds in ((1, 2, 3), (4, 5, 6, 7, 8)):
+        accs = collections.defaultdict(list)
+        for seed in seeds:
+            rows = rows_by_cjk[2]
+            fold_of = {r[3]: g for r, g in
+                       zip(rows, folds(rows, args.folds, seed))}
+            jobs = [pool.submit(views_fold, rows_by_cjk, fold_of, f, work)
+                    for f in range(args.folds)]
+            correct, total = collections.Counter(), 0
+            for job in jobs:
+                dists, gold = job.result()
+                total += len(gold)
+                for mix_ in [(v[0],) for v in HAN_VIEWS[1:]] + VIEW_MIXES:
+                    for index_id, label in gold.items():
+                        p = collections.Counter()
+                        for view in mix_:
+                            p.update(dists[view][index_id])
+                        correct[mix_] += best(p) == label
+            for mix_, c in correct.items():
+                accs[mix_].append(100.0 * c / total)
+        for mix_, a in sorted(accs.items(), key=lambda kv: sum(kv[1])):
+            print(f"{' + '.join(mix_)} | fold seeds "
+                  f"{','.join(map(str, seeds))}: "
+                  + " ".join(f"{x:.2f}" for x in a)
+                  + f" | mean {sum(a) / len(a):.2f}", flush=True)
+
+
 # The searches that print their own results; "han" and "main" are grids.
 SEARCHES = {
     "han-wide": lambda *a: print("best:", han_wide(*a)),
@@ -462,6 +541,7 @@ SEARCHES = {
     "han-ensemble": han_ensemble,
     "han-augment": han_augment,
     "han-pretrain": han_pretrain,
+    "han-views": han_views,
 }
 
 
