@@ -24,11 +24,17 @@ struct Labeled {
 };
 
 // A live row must be taken after creation and before the label's horizon
-// ends (later, its counters would hold the label itself).
+// ends (later, its counters would hold the label itself), and once per
+// age (a repeated age would count its rows twice).
 absl::Status CheckLiveAges(absl::Span<const absl::Duration> ages,
                            const LabelConfig& config, const PostInput& post) {
   if (ages.empty()) return absl::InvalidArgumentError("live_ages: none given");
-  for (absl::Duration age : ages) {
+  for (size_t i = 0; i < ages.size(); ++i) {
+    const absl::Duration age = ages[i];
+    if (std::find(ages.begin(), ages.begin() + i, age) != ages.begin() + i) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "live_ages: ", absl::FormatDuration(age), " is given twice"));
+    }
     if (age <= absl::ZeroDuration() || age >= config.horizon) {
       return absl::InvalidArgumentError(absl::StrCat(
           "live_ages: ", absl::FormatDuration(age),

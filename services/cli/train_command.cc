@@ -232,8 +232,8 @@ void AddStoreOptions(CLI::App* cmd, StoreRowsFlags& s) {
                   "default: the whole history)");
   cmd->add_option("--live-ages", s.live_ages_hours,
                   "with --db: hours after creation at which each post's live "
-                  "rows are taken, one row per age, each > 0 and shorter "
-                  "than the label horizon (default 1,2,6,24,72: those "
+                  "rows are taken, one row per age, each > 0, given once and "
+                  "shorter than the label horizon (default 1,2,6,24,72: those "
                   "shorter than the shortest horizon)")
       ->delimiter(',');
   cmd->add_option("--block-cache-mb", s.block_cache_mb,
