@@ -268,12 +268,17 @@ def latency_figure(raw, path):
 
 # --- calibration.svg -------------------------------------------------------
 
-def calibration_table(text):
-    """{model: [(mean p, observed rate, posts)]} from the lines after
-    "calibration:" in `reachrank train --compare-prior` output (a bucket
+def calibration_tables(text):
+    """One {model: [(mean p, observed rate, posts)]} per "calibration:"
+    block of `reachrank train --compare-prior` output, in order (a bucket
     with no posts, printed "-", is left out)."""
     lines = text.splitlines()
-    start = next(i for i, l in enumerate(lines) if l.startswith("calibration:"))
+    return [calibration_table(lines, i) for i, l in enumerate(lines)
+            if l.startswith("calibration:")]
+
+
+def calibration_table(lines, start):
+    """The table of the "calibration:" block at lines[start]."""
     names = re.split(r"\s{2,}", lines[start + 1].strip())[1:]
     table = {n: [] for n in names}
     cell = re.compile(r"(\d+\.\d+) / (\d+\.\d+) \((\d+)\)|(?<!\S)-(?!\S)")
@@ -288,12 +293,12 @@ def calibration_table(text):
     return table
 
 
-def calibration_figure(table, path):
+def calibration_figure(table, path, title="Calibration on the holdout"):
     left, top, size = 60, 66, 340
     svg = Svg(left + size + 250, top + size + 50)
     x = lambda v: left + size * v  # noqa: E731
     y = lambda v: top + size * (1 - v)  # noqa: E731
-    svg.text(10, 22, "Calibration on the holdout", 14, bold=True)
+    svg.text(10, 22, title, 14, bold=True)
     svg.text(10, 40, "observed rate against mean predicted p, per bucket "
              "of p (0-0.1, 0.1-0.2, ...)", 11, color="#555")
     svg.text(x(0) - 6, top - 10, "observed rate", 11)
@@ -323,10 +328,15 @@ def main():
     if "--calibration" in sys.argv:
         to = sys.argv[sys.argv.index("--to") + 1]
         with open(sys.argv[sys.argv.index("--calibration") + 1]) as f:
-            table = calibration_table(f.read())
+            tables = calibration_tables(f.read())
         os.makedirs(to, exist_ok=True)
-        calibration_figure(table, os.path.join(to, "calibration.svg"))
-        print(f"figures: {os.path.join(to, 'calibration.svg')}")
+        # scripts/model-card: the trained models, then the calibrated prior.
+        figures = [("calibration.svg", "Calibration on the holdout"),
+                   ("calibration-prior.svg",
+                    "Calibration on the holdout: the calibrated prior")]
+        for table, (name, title) in zip(tables, figures):
+            calibration_figure(table, os.path.join(to, name), title)
+            print(f"figures: {os.path.join(to, name)}")
         return
     out = sys.argv[1] if len(sys.argv) > 1 else "out/bench"
     to = sys.argv[sys.argv.index("--to") + 1] if "--to" in sys.argv else \

@@ -95,6 +95,11 @@ p        draft                 prior draft
 0.0-0.1  0.05 / 0.04 (8153)    0.06 / 0.00 (759)
 0.5-0.6  -                     0.55 / 0.04 (1363)
 0.9-1.0  0.96 / 0.97 (3688)    0.97 / 0.51 (23431)
+model            version                      AUC  log loss     ECE
+calibration: mean p / observed rate (posts) per bucket of p
+p        draft
+0.0-0.1  0.05 / 0.02 (4053)
+0.9-1.0  0.92 / 1.00 (21)
 """
 
 
@@ -119,6 +124,20 @@ class CalibrationTest(unittest.TestCase):
         texts = [t.text for t in svg.iter(SVG + "text")]
         self.assertIn("draft", texts)
         self.assertIn("prior draft", texts)
+
+    def test_the_second_block_is_the_calibrated_prior(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            text = os.path.join(tmp, "card.txt")
+            with open(text, "w") as f:
+                f.write(CARD_OUTPUT)
+            subprocess.run([sys.executable, os.path.join(HERE, "figures.py"),
+                            "--calibration", text, "--to", tmp], check=True,
+                           capture_output=True)
+            svg = ET.parse(os.path.join(tmp, "calibration-prior.svg")).getroot()
+        curves = [p.get("points") for p in svg.iter(SVG + "polyline")]
+        self.assertEqual(curves, ["77.0,399.2 372.8,66.0"])
+        texts = [t.text for t in svg.iter(SVG + "text")]
+        self.assertIn("Calibration on the holdout: the calibrated prior", texts)
 
 
 if __name__ == "__main__":
