@@ -356,7 +356,9 @@ TEST(PriorTest, ScaledPartsAreWhatTheWrittenModelScores) {
 TEST(PriorTest, SegmentedJsonPicksTheScalingByAge) {
   const FeatureSet set = FeatureSet::kLive;
   const std::vector<PriorSegment> segments = {
-      {2.0, {1.0, 0.0, -1.0}}, {24.0, {0.5, 2.0, -3.0}}, {0.0, {0.1, 5.0, 0.5}}};
+      {2.0, {1.0, 0.0, -1.0}},
+      {24.0, {0.5, 2.0, -3.0}},
+      {0.0, {0.1, 5.0, 0.5}}};
   absl::StatusOr<SegmentedLogisticModel> model =
       SegmentedLogisticModel::ParseJson(SegmentedPriorModelJson(set, segments),
                                         FeatureNames(set));
@@ -367,8 +369,8 @@ TEST(PriorTest, SegmentedJsonPicksTheScalingByAge) {
     const std::vector<float> row = OffCenterLiveRow(age);
     float margin = 0;
     ASSERT_TRUE(model->PredictMargin(row.data(), 1, row.size(), &margin).ok());
-    EXPECT_NEAR(margin, segments[s].scaling.Margin(PriorPartsOf(set, row.data())),
-                1e-4)
+    const PriorParts parts = PriorPartsOf(set, row.data());
+    EXPECT_NEAR(margin, segments[s].scaling.Margin(parts), 1e-4)
         << age;
   }
   // One segment is the plain form.

@@ -201,7 +201,8 @@ TEST_F(TrainingRowsTest, LiveAgesMustFallInsideTheHorizon) {
   options.live_ages = {absl::Hours(6), absl::Hours(2), absl::Hours(6)};
   s = BuildTrainingRows(*store_, {"p1"}, options).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), ::testing::HasSubstr("live_ages: 6h is given twice"));
+  EXPECT_THAT(s.message(),
+              ::testing::HasSubstr("live_ages: 6h is given twice"));
 }
 
 TEST(DefaultLiveAgesTest, ShorterThanTheShortestHorizon) {

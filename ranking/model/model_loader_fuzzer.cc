@@ -1,6 +1,7 @@
 // Fuzz target: the model loaders (XGBoost JSON, logistic JSON plain or
-// segmented, model metadata). A model that loads is also evaluated and explained on a row of
-// missing values and a row of zeros, which must give finite margins.
+// segmented, model metadata). A model that loads is also evaluated and
+// explained on a row of missing values and a row of zeros, which must give
+// finite margins.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>

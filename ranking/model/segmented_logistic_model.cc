@@ -27,14 +27,15 @@ absl::StatusOr<SegmentedLogisticModel::Segment> ParseSegment(
   const bool bounded = json_util::HasMember(element, "up_to");
   if (last && bounded) {
     return absl::InvalidArgumentError(absl::StrCat(
-        where, ".up_to: the last segment takes every larger value and has "
-               "no bound"));
+        where,
+        ".up_to: the last segment takes every larger value and has "
+        "no bound"));
   }
   if (!last) {
     RR_ASSIGN_OR_RETURN(const Json* bound,
                         json_util::Member(element, where, "up_to"));
-    RR_ASSIGN_OR_RETURN(up_to,
-                        json_util::Number(*bound, json_util::Path(where, "up_to")));
+    RR_ASSIGN_OR_RETURN(
+        up_to, json_util::Number(*bound, json_util::Path(where, "up_to")));
   }
   absl::StatusOr<LogisticModel> model =
       LogisticModel::ParseJson(element.dump(), feature_order);
@@ -71,7 +72,8 @@ absl::StatusOr<SegmentedLogisticModel> ParseImpl(
         ParseSegment(array[i], i, i + 1 == array.size(), feature_order));
     segments.push_back(std::move(segment));
   }
-  return SegmentedLogisticModel::Create(std::move(feature), std::move(segments));
+  return SegmentedLogisticModel::Create(std::move(feature),
+                                        std::move(segments));
 }
 
 }  // namespace
@@ -93,9 +95,10 @@ absl::StatusOr<SegmentedLogisticModel> SegmentedLogisticModel::Create(
       segments[i].up_to = std::numeric_limits<double>::infinity();
     } else if (!std::isfinite(segments[i].up_to) ||
                (i > 0 && !(segments[i].up_to > segments[i - 1].up_to))) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "segments[", i, "].up_to: must be finite and greater than the "
-          "previous segment's"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("segments[", i,
+                       "].up_to: must be finite and greater than the "
+                       "previous segment's"));
     }
   }
   if (segments.size() > 1) {
@@ -179,10 +182,12 @@ absl::Status SegmentedLogisticModel::PredictProbability(const float* rows,
                  out, 1);
 }
 
-absl::Status SegmentedLogisticModel::PredictContributions(
-    const float* rows, size_t n_rows, size_t n_features, float* out) const {
-  return EachRow(&LogisticModel::PredictContributions, rows, n_rows,
-                 n_features, out, n_features + 1);
+absl::Status SegmentedLogisticModel::PredictContributions(const float* rows,
+                                                          size_t n_rows,
+                                                          size_t n_features,
+                                                          float* out) const {
+  return EachRow(&LogisticModel::PredictContributions, rows, n_rows, n_features,
+                 out, n_features + 1);
 }
 
 }  // namespace reachrank::ranking

@@ -31,12 +31,12 @@ TEST(SegmentedLogisticModelTest, EachRowIsScoredByItsSegment) {
       SegmentedLogisticModel::ParseJson(kThree, kOrder);
   ASSERT_TRUE(model.ok()) << model.status();
   EXPECT_EQ(model->num_segments(), 3u);
-  const float rows[] = {1.0f, 2.0f, 0.5f,    // first: -1 + 2
-                        1.0f, 2.0f, 1.0f,    // bound inclusive: first
-                        1.0f, 2.0f, 1.01f,   // second: -2 + 6
-                        1.0f, kNaN, 6.0f,    // second, b missing = 1: 1
-                        1.0f, 2.0f, 6.5f,    // third: 0.5 + 3
-                        1.0f, 2.0f, kNaN};   // NaN age: third
+  const float rows[] = {1.0f, 2.0f, 0.5f,   // first: -1 + 2
+                        1.0f, 2.0f, 1.0f,   // bound inclusive: first
+                        1.0f, 2.0f, 1.01f,  // second: -2 + 6
+                        1.0f, kNaN, 6.0f,   // second, b missing = 1: 1
+                        1.0f, 2.0f, 6.5f,   // third: 0.5 + 3
+                        1.0f, 2.0f, kNaN};  // NaN age: third
   float margin[6];
   ASSERT_TRUE(model->PredictMargin(rows, 6, 3, margin).ok());
   EXPECT_THAT(margin, ElementsAre(1.0f, 1.0f, 4.0f, 1.0f, 3.5f, 3.5f));
@@ -90,8 +90,8 @@ TEST(SegmentedLogisticModelTest, RefusesMalformedSegmentsNamingTheField) {
                     model + R"(}, {"up_to": 2, )" + model + "}]}"),
               HasSubstr("segments[1].up_to: the last segment"));
   EXPECT_THAT(
-      error(R"({"segment_feature": "age", "segments": [{"up_to": 6, )" +
-            model + R"(}, {"up_to": 2, )" + model + "}, {" + model + "}]}"),
+      error(R"({"segment_feature": "age", "segments": [{"up_to": 6, )" + model +
+            R"(}, {"up_to": 2, )" + model + "}, {" + model + "}]}"),
       HasSubstr("segments[1].up_to: must be finite and greater"));
   EXPECT_THAT(error(R"({"segment_feature": "age", "segments": [{"up_to": 1,
                     "intercept": 0, "weights": {"q": 1}}, {)" +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -41,19 +42,13 @@ absl::Status CheckProbabilities(absl::Span<const float> probabilities,
   return absl::OkStatus();
 }
 
-// Each row's structural component: for a positive, the share of the
-// negatives it outranks; for a negative, the share of the positives that
-// outrank it (ties count one half either way). Each class's components
-// are in row order, so two models' components of one row pair up.
-struct Components {
-  std::vector<double> of_positives;
-  std::vector<double> of_negatives;
-};
-
-// From one sort of the rows (Sun and Xu, 2014). The labels must be 0/1
-// with both classes present, the scores free of NaN.
-Components StructuralComponents(absl::Span<const float> scores,
-                                absl::Span<const float> labels) {
+// Each row's structural component, in row order: for a positive, the
+// share of the negatives it outranks; for a negative, the share of the
+// positives that outrank it (ties count one half either way). From one
+// sort of the rows (Sun and Xu, 2014). The labels must be 0/1 with both
+// classes present, the scores free of NaN.
+std::vector<double> StructuralComponents(absl::Span<const float> scores,
+                                         absl::Span<const float> labels) {
   std::vector<size_t> order(scores.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
@@ -78,28 +73,77 @@ Components StructuralComponents(absl::Span<const float> scores,
     negatives_below += n;
     start = end;
   }
-  Components c;
+  return component;
+}
+
+// The mean of the positives' components: the AUC.
+double MeanOfPositives(const std::vector<double>& component,
+                       absl::Span<const float> labels) {
+  double sum = 0.0, count = 0.0;
   for (size_t i = 0; i < labels.size(); ++i) {
-    (labels[i] == 1.0f ? c.of_positives : c.of_negatives)
-        .push_back(component[i]);
+    if (labels[i] != 1.0f) continue;
+    sum += component[i];
+    count += 1.0;
   }
-  return c;
+  return sum / count;
 }
 
-double Mean(const std::vector<double>& v) {
-  return std::accumulate(v.begin(), v.end(), 0.0) /
-         static_cast<double>(v.size());
+// The squared standard error of a statistic `theta` whose per-row
+// structural components are `component`, by Obuchowski's clustered form
+// (metrics.h EstimateAuc); rows without a cluster are their own.
+double ClusteredVariance(const std::vector<double>& component,
+                         absl::Span<const float> labels,
+                         absl::Span<const size_t> clusters, double theta) {
+  struct Sums {
+    double positive = 0.0, negative = 0.0;  // component sums
+    double positives = 0.0, negatives = 0.0;
+  };
+  std::vector<Sums> sums;
+  std::unordered_map<size_t, size_t> index;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    size_t at = sums.size();
+    if (clusters.empty()) {
+      sums.emplace_back();
+    } else {
+      at = index.try_emplace(clusters[i], sums.size()).first->second;
+      if (at == sums.size()) sums.emplace_back();
+    }
+    Sums& s = sums[at];
+    if (labels[i] == 1.0f) {
+      s.positive += component[i];
+      s.positives += 1.0;
+    } else {
+      s.negative += component[i];
+      s.negatives += 1.0;
+    }
+  }
+  double m = 0, n = 0, clusters_1 = 0, clusters_0 = 0;
+  double s1 = 0, s0 = 0, s10 = 0;
+  for (const Sums& s : sums) {
+    const double d1 = s.positive - s.positives * theta;
+    const double d0 = s.negative - s.negatives * theta;
+    if (s.positives > 0) clusters_1 += 1;
+    if (s.negatives > 0) clusters_0 += 1;
+    s1 += d1 * d1;
+    s0 += d0 * d0;
+    s10 += d1 * d0;
+    m += s.positives;
+    n += s.negatives;
+  }
+  const double all = static_cast<double>(sums.size());
+  double variance = 0.0;
+  if (clusters_1 > 1) variance += s1 * clusters_1 / ((clusters_1 - 1) * m * m);
+  if (clusters_0 > 1) variance += s0 * clusters_0 / ((clusters_0 - 1) * n * n);
+  if (all > 1) variance += 2.0 * s10 * all / ((all - 1) * m * n);
+  return std::max(0.0, variance);
 }
 
-// Sample covariance of the pairs (a[i], b[i]); 0 for fewer than two.
-double Covariance(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() < 2) return 0.0;
-  const double mean_a = Mean(a), mean_b = Mean(b);
-  double sum = 0.0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    sum += (a[i] - mean_a) * (b[i] - mean_b);
+absl::Status CheckClusters(absl::Span<const size_t> clusters, size_t rows) {
+  if (!clusters.empty() && clusters.size() != rows) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(clusters.size(), " cluster ids for ", rows, " rows"));
   }
-  return sum / static_cast<double>(a.size() - 1);
+  return absl::OkStatus();
 }
 
 // The checks of Auc().
@@ -140,20 +184,22 @@ double AucDifference::High95() const {
 }
 
 absl::StatusOr<AucEstimate> EstimateAuc(absl::Span<const float> scores,
-                                        absl::Span<const float> labels) {
+                                        absl::Span<const float> labels,
+                                        absl::Span<const size_t> clusters) {
   RR_RETURN_IF_ERROR(CheckScores(scores, labels));
-  const Components c = StructuralComponents(scores, labels);
+  RR_RETURN_IF_ERROR(CheckClusters(clusters, labels.size()));
+  const std::vector<double> c = StructuralComponents(scores, labels);
   AucEstimate estimate;
-  estimate.auc = Mean(c.of_positives);
-  estimate.standard_error = std::sqrt(
-      Covariance(c.of_positives, c.of_positives) / c.of_positives.size() +
-      Covariance(c.of_negatives, c.of_negatives) / c.of_negatives.size());
+  estimate.auc = MeanOfPositives(c, labels);
+  estimate.standard_error =
+      std::sqrt(ClusteredVariance(c, labels, clusters, estimate.auc));
   return estimate;
 }
 
 absl::StatusOr<AucDifference> CompareAucs(absl::Span<const float> scores_a,
                                           absl::Span<const float> scores_b,
-                                          absl::Span<const float> labels) {
+                                          absl::Span<const float> labels,
+                                          absl::Span<const size_t> clusters) {
   if (scores_a.size() != scores_b.size()) {
     return absl::InvalidArgumentError(
         absl::StrCat(scores_a.size(), " scores of model a but ",
@@ -161,18 +207,16 @@ absl::StatusOr<AucDifference> CompareAucs(absl::Span<const float> scores_a,
   }
   RR_RETURN_IF_ERROR(CheckScores(scores_a, labels));
   RR_RETURN_IF_ERROR(CheckScores(scores_b, labels));
-  const Components a = StructuralComponents(scores_a, labels);
-  const Components b = StructuralComponents(scores_b, labels);
-  auto paired_variance = [](const std::vector<double>& x,
-                            const std::vector<double>& y) {
-    return (Covariance(x, x) + Covariance(y, y) - 2.0 * Covariance(x, y)) /
-           static_cast<double>(x.size());
-  };
+  RR_RETURN_IF_ERROR(CheckClusters(clusters, labels.size()));
+  // The difference's components are the rows' differences (paired: rows
+  // both models find hard cancel).
+  std::vector<double> d_component = StructuralComponents(scores_a, labels);
+  const std::vector<double> b = StructuralComponents(scores_b, labels);
+  for (size_t i = 0; i < b.size(); ++i) d_component[i] -= b[i];
   AucDifference d;
-  d.difference = Mean(a.of_positives) - Mean(b.of_positives);
-  d.standard_error = std::sqrt(std::max(
-      0.0, paired_variance(a.of_positives, b.of_positives) +
-               paired_variance(a.of_negatives, b.of_negatives)));
+  d.difference = MeanOfPositives(d_component, labels);
+  d.standard_error =
+      std::sqrt(ClusteredVariance(d_component, labels, clusters, d.difference));
   return d;
 }
 
@@ -216,9 +260,11 @@ absl::StatusOr<double> ExpectedCalibrationError(
 }
 
 absl::StatusOr<BinaryMetrics> EvaluateBinary(
-    absl::Span<const float> probabilities, absl::Span<const float> labels) {
+    absl::Span<const float> probabilities, absl::Span<const float> labels,
+    absl::Span<const size_t> clusters) {
   BinaryMetrics m;
-  RR_ASSIGN_OR_RETURN(AucEstimate auc, EstimateAuc(probabilities, labels));
+  RR_ASSIGN_OR_RETURN(AucEstimate auc,
+                      EstimateAuc(probabilities, labels, clusters));
   m.auc = auc.auc;
   m.auc_standard_error = auc.standard_error;
   RR_ASSIGN_OR_RETURN(m.log_loss, LogLoss(probabilities, labels));

@@ -39,8 +39,21 @@ struct AucEstimate {
 
 // Auc() and its standard error, from one sort of the rows (Sun and Xu's
 // 2014 form of DeLong's estimate); fails as Auc() does.
+//
+// `clusters` (one per row, or empty: every row its own) groups rows that
+// are not independent draws — the live rows of one post at several ages.
+// The error is then Obuchowski's (1997) clustered form: the components
+// are summed per cluster and their spread taken across clusters (with
+// I_c clusters holding M_c rows of class c, and S_c the sum over those
+// clusters of (component sum - rows * AUC)^2,
+//   se^2 = S_1 I_1 / ((I_1 - 1) M_1^2) + S_0 I_0 / ((I_0 - 1) M_0^2)
+//          + 2 I S_10 / ((I - 1) M_1 M_0),
+// S_10 the same cross products over all I clusters). One row per cluster
+// gives DeLong's figure exactly; k identical copies of every row, each
+// set of copies one cluster, give the original rows' figure.
 absl::StatusOr<AucEstimate> EstimateAuc(absl::Span<const float> scores,
-                                        absl::Span<const float> labels);
+                                        absl::Span<const float> labels,
+                                        absl::Span<const size_t> clusters = {});
 
 // Two models' AUCs on the same rows compared: AUC(a) - AUC(b) and its
 // standard error by DeLong's paired estimate, which takes in the
@@ -58,10 +71,11 @@ struct AucDifference {
 };
 
 // Fails as Auc() does for either model, and with INVALID_ARGUMENT when the
-// two score arrays differ in length.
-absl::StatusOr<AucDifference> CompareAucs(absl::Span<const float> scores_a,
-                                          absl::Span<const float> scores_b,
-                                          absl::Span<const float> labels);
+// two score arrays differ in length. `clusters` as for EstimateAuc (the
+// clustered form applied to the differences of the components).
+absl::StatusOr<AucDifference> CompareAucs(
+    absl::Span<const float> scores_a, absl::Span<const float> scores_b,
+    absl::Span<const float> labels, absl::Span<const size_t> clusters = {});
 
 // Mean negative log-likelihood, -mean(y ln p + (1-y) ln(1-p)), with p
 // clipped to [1e-15, 1 - 1e-15]. INVALID_ARGUMENT if empty, the sizes
@@ -87,9 +101,11 @@ struct BinaryMetrics {
   double expected_calibration_error = 0.0;  // 10 bins
 };
 
-// All of the above; fails as Auc() or LogLoss() do.
+// All of the above; fails as Auc() or LogLoss() do. `clusters` as for
+// EstimateAuc (only the AUC's standard error uses them).
 absl::StatusOr<BinaryMetrics> EvaluateBinary(
-    absl::Span<const float> probabilities, absl::Span<const float> labels);
+    absl::Span<const float> probabilities, absl::Span<const float> labels,
+    absl::Span<const size_t> clusters = {});
 
 // One bucket of a calibration table: the rows whose probability fell in
 // [low, high), their mean predicted probability and their observed

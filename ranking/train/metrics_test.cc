@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -178,6 +179,94 @@ TEST(CompareAucsTest, AModelAgainstItselfAndBadInput) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_DOUBLE_EQ((AucDifference{0.99, 0.1}.High95()), 1.0);
   EXPECT_DOUBLE_EQ((AucDifference{-0.99, 0.1}.Low95()), -1.0);
+}
+
+// Scores of two models on a coarse grid (ties), model b noisier.
+struct TwoModels {
+  V a, b, labels;
+};
+
+TwoModels GridScores(uint32_t state, int n) {
+  auto next = [&state] {
+    return (state = state * 1664525u + 1013904223u) >> 8;
+  };
+  TwoModels m;
+  for (int i = 0; i < n; ++i) {
+    const bool positive = next() % 100 < 40;
+    const int grid = static_cast<int>(next() % 8) + (positive ? 2 : 0);
+    m.a.push_back(0.1f * grid);
+    m.b.push_back(0.1f * (grid + static_cast<int>(next() % 7) - 3));
+    m.labels.push_back(positive ? 1.0f : 0.0f);
+  }
+  return m;
+}
+
+// The rows k times each, copies next to each other, and each copy's
+// cluster: the original row's index.
+std::vector<size_t> Copied(TwoModels& m, size_t k) {
+  TwoModels copies;
+  std::vector<size_t> clusters;
+  for (size_t i = 0; i < m.labels.size(); ++i) {
+    for (size_t c = 0; c < k; ++c) {
+      copies.a.push_back(m.a[i]);
+      copies.b.push_back(m.b[i]);
+      copies.labels.push_back(m.labels[i]);
+      clusters.push_back(i);
+    }
+  }
+  m = std::move(copies);
+  return clusters;
+}
+
+TEST(EstimateAucTest, ClustersOfCopiesGiveTheOriginalRowsError) {
+  TwoModels m = GridScores(777, 300);
+  const AucEstimate original = EstimateOf(m.a, m.labels);
+  absl::StatusOr<AucDifference> original_d = CompareAucs(m.a, m.b, m.labels);
+  ASSERT_TRUE(original_d.ok());
+  const std::vector<size_t> clusters = Copied(m, 5);
+  absl::StatusOr<AucEstimate> clustered = EstimateAuc(m.a, m.labels, clusters);
+  ASSERT_TRUE(clustered.ok()) << clustered.status();
+  EXPECT_NEAR(clustered->auc, original.auc, 1e-12);
+  EXPECT_NEAR(clustered->standard_error, original.standard_error, 1e-12);
+  // Taken as 1,500 independent rows, the copies look √5 times surer.
+  const AucEstimate naive = EstimateOf(m.a, m.labels);
+  EXPECT_NEAR(naive.standard_error * std::sqrt(5.0), original.standard_error,
+              0.05 * original.standard_error);
+  absl::StatusOr<AucDifference> d = CompareAucs(m.a, m.b, m.labels, clusters);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_NEAR(d->difference, original_d->difference, 1e-12);
+  EXPECT_NEAR(d->standard_error, original_d->standard_error, 1e-12);
+  EXPECT_GT(d->standard_error, 0.01);
+}
+
+TEST(EstimateAucTest, ClustersOfOneRowAreDeLongs) {
+  const TwoModels m = GridScores(4242, 200);
+  std::vector<size_t> own(m.labels.size());
+  for (size_t i = 0; i < own.size(); ++i) own[i] = 1000 - i;
+  absl::StatusOr<AucEstimate> clustered = EstimateAuc(m.a, m.labels, own);
+  ASSERT_TRUE(clustered.ok());
+  EXPECT_NEAR(clustered->standard_error,
+              DeLongByPairs(m.a, m.labels).standard_error, 1e-12);
+}
+
+TEST(EstimateAucTest, ClusteredErrorOfASmallExample) {
+  // Components as in StandardErrorOfASmallExample: positives 0.9 -> 1,
+  // 0.4 -> 0.5; negatives 0.5 -> 0.5, 0.1 -> 1; AUC 0.75. Clusters
+  // {0.9, 0.1} and {0.4, 0.5}: their deviations (component sum - rows *
+  // AUC) are +0.25 for both classes in the first and -0.25 in the second,
+  // so S_1 = S_0 = S_10 = 1/8 and
+  // se^2 = 1/8 * 2 / 4 + 1/8 * 2 / 4 + 2 * 1/8 * 2 / 4 = 1/4.
+  const V scores = {0.9f, 0.1f, 0.4f, 0.5f}, labels = {1, 0, 1, 0};
+  absl::StatusOr<AucEstimate> e =
+      EstimateAuc(scores, labels, std::vector<size_t>{7, 7, 3, 3});
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_DOUBLE_EQ(e->auc, 0.75);
+  EXPECT_NEAR(e->standard_error, 0.5, 1e-12);
+  EXPECT_THAT(std::string(EstimateAuc(scores, labels,
+                                      std::vector<size_t>{1, 2})
+                              .status()
+                              .message()),
+              ::testing::HasSubstr("2 cluster ids for 4 rows"));
 }
 
 TEST(EstimateAucTest, IntervalIsClippedToZeroOne) {

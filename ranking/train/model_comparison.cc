@@ -27,14 +27,14 @@ absl::StatusOr<std::vector<float>> Probabilities(const Model& model,
   return p;
 }
 
-absl::StatusOr<HoldoutFigures> FiguresOf(const std::string& name,
-                                         const Model& model,
-                                         const std::vector<float>& p,
-                                         const std::vector<float>& labels) {
+// `clusters`: metrics.h EstimateAuc's (empty: every row its own).
+absl::StatusOr<HoldoutFigures> FiguresOf(
+    const std::string& name, const Model& model, const std::vector<float>& p,
+    const std::vector<float>& labels, absl::Span<const size_t> clusters = {}) {
   HoldoutFigures figures;
   figures.name = name;
   figures.model_version = model.version();
-  RR_ASSIGN_OR_RETURN(figures.metrics, EvaluateBinary(p, labels));
+  RR_ASSIGN_OR_RETURN(figures.metrics, EvaluateBinary(p, labels, clusters));
   RR_ASSIGN_OR_RETURN(figures.calibration, CalibrationTable(p, labels));
   return figures;
 }
@@ -48,18 +48,21 @@ struct Pair {
 absl::StatusOr<Pair> EvaluatePair(const Model& trained, const Model& baseline,
                                   const TrainingSet& rows,
                                   const std::string& name,
-                                  const std::string& baseline_name) {
+                                  const std::string& baseline_name,
+                                  absl::Span<const size_t> clusters) {
   RR_ASSIGN_OR_RETURN(std::vector<float> pt,
                       Probabilities(trained, rows, name));
   RR_ASSIGN_OR_RETURN(std::vector<float> pb,
                       Probabilities(baseline, rows, baseline_name));
   Pair pair;
-  RR_ASSIGN_OR_RETURN(pair.trained, FiguresOf(name, trained, pt, rows.labels));
-  RR_ASSIGN_OR_RETURN(pair.baseline,
-                      FiguresOf(baseline_name, baseline, pb, rows.labels));
+  RR_ASSIGN_OR_RETURN(pair.trained,
+                      FiguresOf(name, trained, pt, rows.labels, clusters));
+  RR_ASSIGN_OR_RETURN(
+      pair.baseline,
+      FiguresOf(baseline_name, baseline, pb, rows.labels, clusters));
   pair.trained.baseline = baseline_name;
   RR_ASSIGN_OR_RETURN(pair.trained.versus_baseline,
-                      CompareAucs(pt, pb, rows.labels));
+                      CompareAucs(pt, pb, rows.labels, clusters));
   return pair;
 }
 
@@ -151,15 +154,22 @@ absl::StatusOr<std::vector<HoldoutFigures>> Compare(
   RR_ASSIGN_OR_RETURN(Baselines base,
                       MakeBaselines(baseline_dir, draft, live, start));
   auto pair = [&](const Model& trained, const Model& baseline,
-                  const TrainingSet& on, const std::string& name) {
+                  const TrainingSet& on, const std::string& name,
+                  absl::Span<const size_t> clusters = {}) {
     return EvaluatePair(trained, baseline, on, name,
-                        absl::StrCat(base.prefix, " ", name));
+                        absl::StrCat(base.prefix, " ", name), clusters);
   };
+  const size_t k = rows.live_ages.size();
+  // All ages pooled: a post's k rows are one draw, not k.
+  std::vector<size_t> posts(live.num_rows());
+  for (size_t i = 0; i < posts.size(); ++i) {
+    posts[i] = i / std::max<size_t>(k, 1);
+  }
   RR_ASSIGN_OR_RETURN(Pair d, pair(*draft_model, *base.draft, draft, "draft"));
-  RR_ASSIGN_OR_RETURN(Pair l, pair(*live_model, *base.live, live, "live"));
+  RR_ASSIGN_OR_RETURN(Pair l,
+                      pair(*live_model, *base.live, live, "live", posts));
   std::vector<HoldoutFigures> figures = {d.trained, l.trained, d.baseline,
                                          l.baseline};
-  const size_t k = rows.live_ages.size();
   if (k < 2) return figures;
   for (size_t a = 0; a < k; ++a) {
     const std::string age = absl::FormatDuration(rows.live_ages[a]);

@@ -53,9 +53,11 @@ absl::StatusOr<ModelSetReport> TrainModelSet(
   ModelSetReport report;
   RR_ASSIGN_OR_RETURN(report.draft, TrainOne("draft", rows.draft, both,
                                              description, out_dir, progress));
-  // A calibrated live prior: one scaling per range of ages, each ending
-  // at a live age, the last open.
+  // The live rows are one post at each live age: the holdout AUC's error
+  // counts posts; a calibrated live prior gets one scaling per range of
+  // ages, each ending at a live age, the last open.
   TrainOptions live = both;
+  live.rows_per_post = std::max<size_t>(1, rows.live_ages.size());
   for (absl::Duration age : rows.live_ages) {
     live.calibration_age_bounds_hours.push_back(absl::ToDoubleHours(age));
   }

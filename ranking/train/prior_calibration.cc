@@ -45,7 +45,8 @@ absl::Status CheckInputs(const std::vector<absl::Span<const float>>& columns,
       return absl::InvalidArgumentError(
           absl::StrCat("label ", i, " is ", labels[i], "; must be 0 or 1"));
     }
-    if (!weights.empty() && !(weights[i] >= 0.0f && std::isfinite(weights[i]))) {
+    if (!weights.empty() &&
+        !(weights[i] >= 0.0f && std::isfinite(weights[i]))) {
       return absl::InvalidArgumentError(
           absl::StrCat("weight ", i, " must be finite and >= 0"));
     }

@@ -115,16 +115,33 @@ absl::StatusOr<double> ReloadDifference(const std::string& dir,
 // XGBoostBooster or a CalibratedPrior, each with PredictFitted(),
 // PredictProbability(const RowRange&), SaveJson(path) and rounds().
 
+// The post of each row of `range` (TrainOptions::rows_per_post); empty,
+// every row its own, for one row per post.
+std::vector<size_t> PostClusters(const RowRange& range, size_t rows_per_post) {
+  std::vector<size_t> clusters;
+  if (rows_per_post <= 1) return clusters;
+  clusters.reserve(range.num_rows());
+  for (size_t i = 0; i < range.num_rows(); ++i) {
+    clusters.push_back((range.begin() + i) / rows_per_post);
+  }
+  return clusters;
+}
+
 // Scores the fitted rows and the holdout into `report`; `holdout_p` gets
 // the model's holdout probabilities.
 template <typename Fitted>
 absl::Status Evaluate(const Fitted& model, const Parts& parts,
-                      TrainReport* report, std::vector<float>* holdout_p) {
+                      size_t rows_per_post, TrainReport* report,
+                      std::vector<float>* holdout_p) {
   RR_ASSIGN_OR_RETURN(std::vector<float> fit_p, model.PredictFitted());
-  RR_ASSIGN_OR_RETURN(report->fit, EvaluateBinary(fit_p, parts.fit.labels()));
+  RR_ASSIGN_OR_RETURN(report->fit,
+                      EvaluateBinary(fit_p, parts.fit.labels(),
+                                     PostClusters(parts.fit, rows_per_post)));
   RR_ASSIGN_OR_RETURN(*holdout_p, model.PredictProbability(parts.holdout));
-  RR_ASSIGN_OR_RETURN(report->holdout,
-                      EvaluateBinary(*holdout_p, parts.holdout.labels()));
+  RR_ASSIGN_OR_RETURN(
+      report->holdout,
+      EvaluateBinary(*holdout_p, parts.holdout.labels(),
+                     PostClusters(parts.holdout, rows_per_post)));
   return absl::OkStatus();
 }
 
@@ -184,16 +201,15 @@ absl::Status WriteChecked(const std::string& dir, const Fitted& model,
 // Steps 3-5 for a fitted model: scores it, writes it beside out_dir with
 // its metadata, checks the written model and publishes it whole.
 template <typename Fitted>
-absl::StatusOr<TrainReport> Publish(const Fitted& model, const Parts& parts,
-                                    const TrainingSet& set,
-                                    const TrainOptions& options,
-                                    const ModelDescription& description,
-                                    const std::string& out_dir,
-                                    std::vector<CalibrationSegment> calibration) {
+absl::StatusOr<TrainReport> Publish(
+    const Fitted& model, const Parts& parts, const TrainingSet& set,
+    const TrainOptions& options, const ModelDescription& description,
+    const std::string& out_dir, std::vector<CalibrationSegment> calibration) {
   TrainReport report;
   report.prior_calibration = std::move(calibration);
   std::vector<float> holdout_p;
-  RR_RETURN_IF_ERROR(Evaluate(model, parts, &report, &holdout_p));
+  RR_RETURN_IF_ERROR(
+      Evaluate(model, parts, options.rows_per_post, &report, &holdout_p));
   report.validation_rows = parts.validation.num_rows();
   report.rounds = model.rounds();
   report.training_window = Window(parts.fit, parts.validation);

@@ -61,6 +61,11 @@ struct TrainOptions {
   // the last (CalibratedPrior::Fit); empty: one for all rows. The model
   // set trainer sets the live ages but the largest.
   std::vector<double> calibration_age_bounds_hours;
+  // Rows that are one post at several ages: each run of this many rows
+  // from the set's start (in time order) is one post. The AUC's standard
+  // error then counts posts, not rows (metrics.h EstimateAuc's clusters).
+  // The model set trainer sets the live ages' count for the live model.
+  size_t rows_per_post = 1;
   // Called after each boosting round with the rounds done and the most
   // rounds; may be empty.
   std::function<void(int round, int rounds)> on_round;

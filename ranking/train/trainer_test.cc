@@ -1,12 +1,15 @@
 #include "ranking/train/trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <numeric>
 #include <random>
 #include <utility>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ranking/model/model.h"
@@ -184,6 +187,46 @@ TEST(TrainerTest, ParallelTreesAndPerSplitColumnsLoadBackExactly) {
   EXPECT_GT(report->holdout.auc, 0.85);
   EXPECT_LE(report->max_reload_difference, 1e-5);
   EXPECT_EQ(report->rounds, 30);
+}
+
+// Each row of Synthetic() three times, the copies next to each other with
+// the same time: one post seen at three ages, say.
+TrainingSet ThreeRowsPerPost() {
+  const TrainingSet once = Synthetic(3);
+  std::vector<size_t> order(once.num_rows());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return once.times[a] < once.times[b];
+  });
+  TrainingSet set;
+  set.feature_names = once.feature_names;
+  for (size_t i : order) {
+    const float* row = once.row(i);
+    for (int copy = 0; copy < 3; ++copy) {
+      set.AddRow(absl::MakeConstSpan(row, once.num_features()), once.labels[i],
+                 once.times[i]);
+    }
+  }
+  return set;
+}
+
+TEST(TrainerTest, RowsOfOnePostCountOnceInTheHoldoutError) {
+  const TrainingSet set = ThreeRowsPerPost();
+  TrainOptions options;
+  options.xgboost.rounds = 40;
+  options.xgboost.nthread = 1;
+  absl::StatusOr<TrainReport> rows =
+      TrainModelDirectory(set, options, Description(), FreshDir("per_row"));
+  options.rows_per_post = 3;
+  absl::StatusOr<TrainReport> posts =
+      TrainModelDirectory(set, options, Description(), FreshDir("per_post"));
+  ASSERT_TRUE(rows.ok() && posts.ok());
+  EXPECT_EQ(posts->holdout.rows, 1200u);
+  EXPECT_EQ(posts->holdout.auc, rows->holdout.auc);  // the same model
+  // 400 posts, not 1,200 independent rows: sqrt(3) times the error.
+  EXPECT_NEAR(posts->holdout.auc_standard_error,
+              std::sqrt(3.0) * rows->holdout.auc_standard_error,
+              0.02 * posts->holdout.auc_standard_error);
 }
 
 TEST(TrainerTest, RefusesBadInput) {

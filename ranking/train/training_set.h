@@ -70,6 +70,8 @@ class RowRange {
       : set_(&set), begin_(begin), end_(end) {}
 
   const TrainingSet& set() const { return *set_; }
+  // The index in set() of the range's first row.
+  size_t begin() const { return begin_; }
   const std::vector<std::string>& feature_names() const {
     return set_->feature_names;
   }
