@@ -103,16 +103,22 @@ p        draft
 """
 
 
+def draw_calibration(figure):
+    """The root of `figure` as figures.py --calibration draws it from
+    CARD_OUTPUT."""
+    with tempfile.TemporaryDirectory() as tmp:
+        text = os.path.join(tmp, "card.txt")
+        with open(text, "w") as f:
+            f.write(CARD_OUTPUT)
+        subprocess.run([sys.executable, os.path.join(HERE, "figures.py"),
+                        "--calibration", text, "--to", tmp], check=True,
+                       capture_output=True)
+        return ET.parse(os.path.join(tmp, figure)).getroot()
+
+
 class CalibrationTest(unittest.TestCase):
     def test_one_curve_per_model_one_dot_per_bucket_with_posts(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            text = os.path.join(tmp, "card.txt")
-            with open(text, "w") as f:
-                f.write(CARD_OUTPUT)
-            subprocess.run([sys.executable, os.path.join(HERE, "figures.py"),
-                            "--calibration", text, "--to", tmp], check=True,
-                           capture_output=True)
-            svg = ET.parse(os.path.join(tmp, "calibration.svg")).getroot()
+        svg = draw_calibration("calibration.svg")
         curves = [p.get("points") for p in svg.iter(SVG + "polyline")]
         self.assertEqual(len(curves), 2)
         # draft's buckets: (0.05, 0.04) and (0.96, 0.97) on a 340-unit
@@ -126,14 +132,7 @@ class CalibrationTest(unittest.TestCase):
         self.assertIn("prior draft", texts)
 
     def test_the_second_block_is_the_calibrated_prior(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            text = os.path.join(tmp, "card.txt")
-            with open(text, "w") as f:
-                f.write(CARD_OUTPUT)
-            subprocess.run([sys.executable, os.path.join(HERE, "figures.py"),
-                            "--calibration", text, "--to", tmp], check=True,
-                           capture_output=True)
-            svg = ET.parse(os.path.join(tmp, "calibration-prior.svg")).getroot()
+        svg = draw_calibration("calibration-prior.svg")
         curves = [p.get("points") for p in svg.iter(SVG + "polyline")]
         self.assertEqual(curves, ["77.0,399.2 372.8,66.0"])
         texts = [t.text for t in svg.iter(SVG + "text")]

@@ -293,6 +293,22 @@ def predict_prob(model, held, prefix):
     return dists
 
 
+def train_and_predict(lines, held, prefix, flags, seed=1):
+    """{label: p} per row of `held` from a model that fastText's CLI trains
+    on `lines` (one thread, `seed`); its files are removed afterwards."""
+    with open(prefix + ".train", "w") as out:
+        out.write("".join(line + "\n" for line in lines))
+    subprocess.run(["fasttext", "supervised", "-input", prefix + ".train",
+                    "-output", prefix, "-thread", "1", "-seed", str(seed),
+                    "-verbose", "0"] + flags, check=True,
+                   stdout=subprocess.DEVNULL)
+    dists = predict_prob(prefix + ".bin", held, prefix)
+    for ext in (".train", ".held", ".bin", ".vec"):
+        if os.path.exists(prefix + ext):
+            os.remove(prefix + ext)
+    return dists
+
+
 def routing_fold(rows, fold, f, work):
     """Correct mostly-Han rows of fold f per routing, and their count."""
     main_flags = ["-minn", "3", "-maxn", "6", "-dim", "25", "-lr", "0.5",
@@ -306,14 +322,8 @@ def routing_fold(rows, fold, f, work):
             ("han-model", han_flags_, [r[2] for r in train if r[1]]),
             ("main-model", main_flags, [r[2] for r in train])):
         random.Random(f).shuffle(lines)
-        prefix = os.path.join(work, f"r{f}_{name}")
-        with open(prefix + ".train", "w") as out:
-            out.write("".join(line + "\n" for line in lines))
-        subprocess.run(["fasttext", "supervised", "-input", prefix + ".train",
-                        "-output", prefix, "-thread", "1", "-seed", "1",
-                        "-verbose", "0"] + flags, check=True,
-                       stdout=subprocess.DEVNULL)
-        dists[name] = predict_prob(prefix + ".bin", held, prefix)
+        dists[name] = train_and_predict(
+            lines, held, os.path.join(work, f"r{f}_{name}"), flags)
     dists["average"] = [
         {k: (a.get(k, 0) + b.get(k, 0)) / 2 for k in set(a) | set(b)}
         for a, b in zip(dists["han-model"], dists["main-model"])]
@@ -355,17 +365,8 @@ def ensemble_fold(rows, fold, f, work):
     for name, flags, han, seed in members:
         lines = [r[2] for r in train if r[1] or not han]
         random.Random(f).shuffle(lines)
-        prefix = os.path.join(work, f"e{f}_{name}")
-        with open(prefix + ".train", "w") as out:
-            out.write("".join(line + "\n" for line in lines))
-        subprocess.run(["fasttext", "supervised", "-input", prefix + ".train",
-                        "-output", prefix, "-thread", "1", "-seed", str(seed),
-                        "-verbose", "0"] + flags, check=True,
-                       stdout=subprocess.DEVNULL)
-        dists[name] = predict_prob(prefix + ".bin", held, prefix)
-        for ext in (".train", ".held", ".bin", ".vec"):
-            if os.path.exists(prefix + ext):
-                os.remove(prefix + ext)
+        dists[name] = train_and_predict(
+            lines, held, os.path.join(work, f"e{f}_{name}"), flags, seed)
     return dists, gold
 
 
@@ -484,19 +485,10 @@ def views_fold(rows_by_cjk, fold_of, f, work):
         held = sorted((r for r in rows if fold_of[r[3]] == f),
                       key=lambda r: int(r[3]))
         random.Random(f).shuffle(train)
-        prefix = os.path.join(work, f"v{f}_{name}")
-        with open(prefix + ".train", "w") as out:
-            out.write("".join(line + "\n" for line in train))
-        subprocess.run(["fasttext", "supervised", "-input", prefix + ".train",
-                        "-output", prefix, "-thread", "1", "-seed", "1",
-                        "-verbose", "0"] + flags, check=True,
-                       stdout=subprocess.DEVNULL)
-        dists[name] = dict(zip((r[3] for r in held),
-                               predict_prob(prefix + ".bin", held, prefix)))
+        predicted = train_and_predict(
+            train, held, os.path.join(work, f"v{f}_{name}"), flags)
+        dists[name] = dict(zip((r[3] for r in held), predicted))
         gold.update((r[3], r[2].split(" ", 1)[0]) for r in held)
-        for ext in (".train", ".held", ".bin", ".vec"):
-            if os.path.exists(prefix + ext):
-                os.remove(prefix + ext)
     return dists, gold
 
 

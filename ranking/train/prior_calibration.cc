@@ -241,6 +241,36 @@ Subset Select(const std::vector<absl::Span<const float>>& columns,
   return s;
 }
 
+// One range of ages per bound and one above the last, each fitted on its
+// own rows (FitPositivePlatt) or, with too few rows of a class or no
+// positive fit, given `pooled`.
+std::vector<CalibrationSegment> FitAgeRanges(
+    const std::vector<absl::Span<const float>>& columns,
+    const std::vector<float>& ages, absl::Span<const float> labels,
+    absl::Span<const float> weights, const std::vector<double>& bounds,
+    const PlattFit& pooled) {
+  std::vector<CalibrationSegment> segments(bounds.size() + 1);
+  for (size_t s = 0; s < bounds.size(); ++s) {
+    segments[s].up_to_hours = bounds[s];
+  }
+  for (size_t s = 0; s < segments.size(); ++s) {
+    std::vector<bool> keep(labels.size());
+    for (size_t i = 0; i < keep.size(); ++i) {
+      keep[i] = SegmentOf(segments, ages[i]) == s;
+    }
+    const Subset rows = Select(columns, labels, weights, keep);
+    absl::StatusOr<PlattFit> own = absl::FailedPreconditionError("too few");
+    if (rows.positives >= kMinCalibrationRowsPerClass &&
+        rows.negatives >= kMinCalibrationRowsPerClass) {
+      own = FitPositivePlatt(rows.Spans(), rows.labels, rows.weights);
+    }
+    segments[s].rows = rows.labels.size();
+    segments[s].pooled = !own.ok();
+    segments[s].scaling = ToScaling(own.ok() ? *own : pooled);
+  }
+  return segments;
+}
+
 }  // namespace
 
 absl::StatusOr<PlattFit> FitPlatt(
@@ -323,29 +353,9 @@ absl::StatusOr<CalibratedPrior> CalibratedPrior::Fit(
   if (set == FeatureSet::kDraft || age_bounds_hours.empty()) {
     segments[0].rows = fitted.num_rows();
     segments[0].scaling = ToScaling(*pooled);
-    return CalibratedPrior(set, std::move(segments), fitted);
-  }
-  {
-    for (double bound : age_bounds_hours) {
-      segments.back().up_to_hours = bound;
-      segments.emplace_back();
-    }
-  }
-  for (size_t s = 0; s < segments.size(); ++s) {
-    std::vector<bool> keep(fitted.num_rows());
-    for (size_t i = 0; i < keep.size(); ++i) {
-      keep[i] = SegmentOf(segments, parts.age[i]) == s;
-    }
-    const Subset rows = Select(columns, fitted.labels(), weights, keep);
-    CalibrationSegment& segment = segments[s];
-    segment.rows = rows.labels.size();
-    absl::StatusOr<PlattFit> own = absl::FailedPreconditionError("too few");
-    if (rows.positives >= kMinCalibrationRowsPerClass &&
-        rows.negatives >= kMinCalibrationRowsPerClass) {
-      own = FitPositivePlatt(rows.Spans(), rows.labels, rows.weights);
-    }
-    segment.pooled = !own.ok();
-    segment.scaling = ToScaling(own.ok() ? *own : *pooled);
+  } else {
+    segments = FitAgeRanges(columns, parts.age, fitted.labels(), weights,
+                            age_bounds_hours, *pooled);
   }
   return CalibratedPrior(set, std::move(segments), fitted);
 }
