@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -138,6 +139,16 @@ double ClusteredVariance(const std::vector<double>& component,
   return std::max(0.0, variance);
 }
 
+// The statistic whose per-row components are `component` (the mean of
+// the positives') and its clustered standard error.
+std::pair<double, double> MeanAndError(const std::vector<double>& component,
+                                       absl::Span<const float> labels,
+                                       absl::Span<const size_t> clusters) {
+  const double mean = MeanOfPositives(component, labels);
+  return {mean,
+          std::sqrt(ClusteredVariance(component, labels, clusters, mean))};
+}
+
 absl::Status CheckClusters(absl::Span<const size_t> clusters, size_t rows) {
   if (!clusters.empty() && clusters.size() != rows) {
     return absl::InvalidArgumentError(
@@ -188,12 +199,9 @@ absl::StatusOr<AucEstimate> EstimateAuc(absl::Span<const float> scores,
                                         absl::Span<const size_t> clusters) {
   RR_RETURN_IF_ERROR(CheckScores(scores, labels));
   RR_RETURN_IF_ERROR(CheckClusters(clusters, labels.size()));
-  const std::vector<double> c = StructuralComponents(scores, labels);
-  AucEstimate estimate;
-  estimate.auc = MeanOfPositives(c, labels);
-  estimate.standard_error =
-      std::sqrt(ClusteredVariance(c, labels, clusters, estimate.auc));
-  return estimate;
+  const auto [auc, error] =
+      MeanAndError(StructuralComponents(scores, labels), labels, clusters);
+  return AucEstimate{auc, error};
 }
 
 absl::StatusOr<AucDifference> CompareAucs(absl::Span<const float> scores_a,
@@ -213,11 +221,9 @@ absl::StatusOr<AucDifference> CompareAucs(absl::Span<const float> scores_a,
   std::vector<double> d_component = StructuralComponents(scores_a, labels);
   const std::vector<double> b = StructuralComponents(scores_b, labels);
   for (size_t i = 0; i < b.size(); ++i) d_component[i] -= b[i];
-  AucDifference d;
-  d.difference = MeanOfPositives(d_component, labels);
-  d.standard_error =
-      std::sqrt(ClusteredVariance(d_component, labels, clusters, d.difference));
-  return d;
+  const auto [difference, error] =
+      MeanAndError(d_component, labels, clusters);
+  return AucDifference{difference, error};
 }
 
 absl::StatusOr<double> Auc(absl::Span<const float> scores,

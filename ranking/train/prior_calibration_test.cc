@@ -7,6 +7,7 @@
 #include <memory>
 #include <random>
 #include <sstream>
+#include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -164,14 +165,21 @@ TEST(CalibratedPriorTest, TrainerWritesALogisticModelThatKeepsThePriorsOrder) {
   EXPECT_FALSE(one.contains("up_to_hours"));
 }
 
+// `train --calibrate-prior` on `set`, into a directory named `name`.
+absl::StatusOr<TrainReport> TrainCalibrated(const TrainingSet& set,
+                                            const std::string& name) {
+  TrainOptions options;
+  options.calibrate_prior = true;
+  return TrainModelDirectory(
+      set, options, {"v", {"stranger_impressions", 1000, 7}, "reach"},
+      ::testing::TempDir() + "/" + name);
+}
+
 TEST(CalibratedPriorTest, RefusesLabelsThatRunAgainstThePrior) {
   TrainingSet set = OverconfidentPriorRows(2000);
   for (float& y : set.labels) y = 1.0f - y;
-  TrainOptions options;
-  options.calibrate_prior = true;
-  absl::StatusOr<TrainReport> report = TrainModelDirectory(
-      set, options, {"v", {"stranger_impressions", 1000, 7}, "reach"},
-      ::testing::TempDir() + "/prior_calibration_reversed");
+  absl::StatusOr<TrainReport> report =
+      TrainCalibrated(set, "prior_calibration_reversed");
   EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(report.status().message(),
               HasSubstr("does not rise with reach"));
@@ -331,11 +339,8 @@ TEST(CalibratedPriorTest, RefusesRowsThatAreNotAPriorFeatureSet) {
   for (int i = 0; i < 10; ++i) {
     set.AddRow({1.0f * i, 0.0f}, i % 2, absl::FromUnixSeconds(i));
   }
-  TrainOptions options;
-  options.calibrate_prior = true;
-  absl::StatusOr<TrainReport> report = TrainModelDirectory(
-      set, options, {"v", {"stranger_impressions", 1000, 7}, "reach"},
-      ::testing::TempDir() + "/prior_calibration_refused");
+  absl::StatusOr<TrainReport> report =
+      TrainCalibrated(set, "prior_calibration_refused");
   EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(report.status().message(),
               HasSubstr("draft and live feature sets"));
