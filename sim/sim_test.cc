@@ -4,7 +4,9 @@
 #include <set>
 #include <sstream>
 
+#include "base/shard.h"
 #include "gtest/gtest.h"
+#include "sim/sharded_sink.h"
 #include "sim/jsonl_sink.h"
 #include "sim/rng.h"
 #include "sim/simulator.h"
@@ -102,6 +104,60 @@ TEST(SimulatorTest, SameSeedGivesByteIdenticalOutput) {
   for (const char* s : {"_a", "_b", "_c"}) {
     std::filesystem::remove_all(base + s);
   }
+}
+
+// Three shards get every author, post and event of a simulation exactly
+// once, each on the shard that owns its author, in the simulator's order.
+TEST(ShardedSinkTest, EveryRecordLandsOnceOnItsAuthorsShard) {
+  CaptureSink all;
+  ASSERT_TRUE(Simulate(Small(3), TestCorpus(), all).ok());
+  std::vector<CaptureSink> shards(3);
+  ShardedSink sharded({&shards[0], &shards[1], &shards[2]});
+  ASSERT_TRUE(Simulate(Small(3), TestCorpus(), sharded).ok());
+
+  std::map<std::string, int32_t> post_shard;
+  size_t authors = 0, posts = 0, events = 0;
+  for (int32_t i = 0; i < 3; ++i) {
+    EXPECT_FALSE(shards[i].posts.empty()) << "shard " << i;
+    for (const v1::Author& a : shards[i].authors) {
+      EXPECT_EQ(ShardOf(a.platform(), a.author_id(), 3), i) << a.author_id();
+    }
+    for (const v1::Post& p : shards[i].posts) {
+      EXPECT_EQ(ShardOf(p.platform(), p.author_id(), 3), i) << p.post_id();
+      post_shard[p.post_id()] = i;
+    }
+    authors += shards[i].authors.size();
+    posts += shards[i].posts.size();
+    events += shards[i].events.size();
+  }
+  EXPECT_EQ(authors, all.authors.size());
+  EXPECT_EQ(posts, all.posts.size());
+  EXPECT_EQ(post_shard.size(), all.posts.size());
+  ASSERT_EQ(events, all.events.size());
+  // Each shard's events are the simulator's events of its posts, in order.
+  std::vector<size_t> next(3, 0);
+  for (const v1::EngagementEvent& e : all.events) {
+    const int32_t shard = post_shard.at(e.post_id());
+    ASSERT_LT(next[shard], shards[shard].events.size());
+    EXPECT_EQ(shards[shard].events[next[shard]++].event_id(), e.event_id());
+  }
+}
+
+TEST(ShardedSinkTest, AnEventBeforeItsPostIsRefused) {
+  CaptureSink a, b;
+  ShardedSink sharded({&a, &b});
+  v1::EngagementEvent e;
+  e.set_event_id("e1");
+  e.set_post_id("p-unknown");
+  const absl::Status s = sharded.Events({e});
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("event e1: its post p-unknown was not sent"),
+            std::string::npos)
+      << s;
+  EXPECT_TRUE(a.events.empty() && b.events.empty());
+  ShardedSink none({});
+  EXPECT_EQ(none.Authors({v1::Author()}).code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 class DynamicsTest : public testing::Test {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/fnv.h"
 #include "nlohmann/json.hpp"
 #include "topics/file_util.h"
 
@@ -142,12 +143,7 @@ std::string HanTopicModelFile(int index) {
 }
 
 std::string Fingerprint(absl::string_view bytes) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return absl::StrFormat("%016x", hash);
+  return absl::StrFormat("%016x", Fnv1a64(bytes));
 }
 
 absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata) {

@@ -5,16 +5,20 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "reachrank/v1/ingest.grpc.pb.h"
+#include "base/shard.h"
 #include "services/batch/batch_testing.h"
 #include "services/common/test_support.h"
 
@@ -29,11 +33,7 @@ class BatchCliTest : public ::testing::Test {
     auto dir = reachrank::testing::MakeTempDir("batch-cli");
     ASSERT_TRUE(dir.ok());
     dir_ = new std::string(*dir);
-    sim::SimOptions options;
-    options.seed = 9;
-    options.people = 40;
-    options.days = 30;
-    auto data = testing::Simulate(options);
+    auto data = testing::Simulate(HistoryOptions());
     ASSERT_TRUE(data.ok()) << data.status();
     Write("history.jsonl",
           absl::StrJoin(testing::ImportLines(*data), "\n") + "\n");
@@ -46,6 +46,15 @@ class BatchCliTest : public ::testing::Test {
       absl::StrAppend(&authors, a.platform(), " ", a.author_id(), "\n");
     }
     Write("authors.txt", authors);
+  }
+  // The simulated history of every test: `reachrank simulate --seed 9
+  // --people 40 --days 30` gives the same.
+  static sim::SimOptions HistoryOptions() {
+    sim::SimOptions options;
+    options.seed = 9;
+    options.people = 40;
+    options.days = 30;
+    return options;
   }
   // kModesDrafts lines: the simulated posts as drafts planned when they
   // were posted (cycled, ids d0, d1...), except two bad lines: broken JSON
@@ -90,11 +99,12 @@ class BatchCliTest : public ::testing::Test {
     if (!status.ok() || !WIFEXITED(*status)) return -1;
     return WEXITSTATUS(*status);
   }
-  // `reachrank serve` over `db` with the model set `models` on free
-  // loopback ports; its address, or an error after three attempts.
+  // `reachrank serve` over `db` with the model set `models` (empty: the
+  // priors) on free loopback ports, logging to `log`; its address, or an
+  // error after three attempts.
   static absl::StatusOr<std::unique_ptr<reachrank::testing::ChildProcess>>
   StartServe(const std::string& db, const std::string& models,
-             std::string* address) {
+             std::string* address, const std::string& log = "serve.log") {
     absl::Status last;
     for (int attempt = 0; attempt < 3; ++attempt) {
       auto port = reachrank::testing::PickFreePort();
@@ -102,18 +112,27 @@ class BatchCliTest : public ::testing::Test {
       if (!port.ok()) return port.status();
       if (!metrics_port.ok()) return metrics_port.status();
       *address = reachrank::testing::Loopback(*port);
+      std::vector<std::string> args = {
+          "serve", "--data", db, "--listen", *address, "--metrics-listen",
+          reachrank::testing::Loopback(*metrics_port), "--insecure"};
+      if (!models.empty()) {
+        args.insert(args.end(), {"--rank-model", models});
+      }
       auto child = reachrank::testing::ChildProcess::Spawn(
-          REACHRANK_CLI_BINARY,
-          {"serve", "--data", db, "--rank-model", models, "--listen",
-           *address, "--metrics-listen",
-           reachrank::testing::Loopback(*metrics_port), "--insecure"},
-          Path("serve.log"));
+          REACHRANK_CLI_BINARY, args, Path(log));
       if (!child.ok()) return child.status();
       last = reachrank::testing::WaitForServing(*address, absl::Seconds(60),
                                                 "reachrank.v1.RankingService");
       if (last.ok()) return child;
     }
     return last;
+  }
+  // Stops a `reachrank serve` by SIGTERM; expects a clean exit.
+  static void Stop(reachrank::testing::ChildProcess& serve) {
+    ASSERT_TRUE(serve.Signal(SIGTERM).ok());
+    auto stopped = serve.Wait(absl::Seconds(30));
+    ASSERT_TRUE(stopped.ok()) << stopped.status();
+    EXPECT_TRUE(WIFEXITED(*stopped) && WEXITSTATUS(*stopped) == 0);
   }
   static std::string* dir_;
 };
@@ -179,10 +198,7 @@ TEST_F(BatchCliTest, RemoteAndLocalOutputsAreByteIdentical) {
               3)
         << Read("cli.log");
     EXPECT_THAT(Read("cli.log"), HasSubstr("score: 1998 scored, 2 failed"));
-    ASSERT_TRUE((*serve)->Signal(SIGTERM).ok());
-    auto stopped = (*serve)->Wait(absl::Seconds(30));
-    ASSERT_TRUE(stopped.ok()) << stopped.status();
-    EXPECT_TRUE(WIFEXITED(*stopped) && WEXITSTATUS(*stopped) == 0);
+    Stop(**serve);
   }
   const std::string local = Read("local.jsonl");
   const std::vector<std::string> lines =
@@ -211,6 +227,130 @@ TEST_F(BatchCliTest, RemoteAndLocalOutputsAreByteIdentical) {
   EXPECT_EQ(scores_with_reasons, 1998);
 }
 
+// The drafts' score lines of a JSONL output by draft id.
+std::map<std::string, std::string> ScoreLinesById(const std::string& jsonl) {
+  std::map<std::string, std::string> out;
+  for (absl::string_view line : absl::StrSplit(jsonl, '\n', absl::SkipEmpty())) {
+    constexpr absl::string_view kPrefix = "{\"id\":\"";
+    if (!absl::StartsWith(line, kPrefix)) continue;
+    const size_t end = line.find('"', kPrefix.size());
+    out[std::string(line.substr(kPrefix.size(), end - kPrefix.size()))] =
+        std::string(line);
+  }
+  return out;
+}
+
+// Two shards, each a real `reachrank serve` over its own database. The
+// history streamed by `simulate --server A,B` lands on the shard that owns
+// each author, and `score --server A,B` scores each draft on its author's
+// shard: the same line as scoring it against that shard alone, where one
+// server for everything reads half the authors as new accounts.
+TEST_F(BatchCliTest, TwoShardsRouteEachAuthorToItsShard) {
+  std::string address[2];
+  std::unique_ptr<reachrank::testing::ChildProcess> serve[2];
+  for (int i = 0; i < 2; ++i) {
+    auto started = StartServe(Path(absl::StrCat("shard-", i)), "", &address[i],
+                              absl::StrCat("serve-", i, ".log"));
+    ASSERT_TRUE(started.ok()) << started.status();
+    serve[i] = *std::move(started);
+  }
+  const std::string both = absl::StrCat(address[0], ",", address[1]);
+  ASSERT_EQ(Run({"simulate", "--server", both, "--seed", "9", "--people", "40",
+                 "--days", "30"}),
+            0)
+      << Read("cli.log");
+
+  auto data = testing::Simulate(HistoryOptions());
+  ASSERT_TRUE(data.ok()) << data.status();
+  std::unique_ptr<v1::IngestService::Stub> stubs[2];
+  for (int i = 0; i < 2; ++i) {
+    stubs[i] = v1::IngestService::NewStub(grpc::CreateChannel(
+        address[i], grpc::InsecureChannelCredentials()));
+  }
+  int owned[2] = {0, 0};
+  for (size_t p = 0; p < data->posts.size() && p < 200; ++p) {
+    const v1::Post& post = data->posts[p];
+    const int owner = ShardOf(post.platform(), post.author_id(), 2);
+    ++owned[owner];
+    for (int i = 0; i < 2; ++i) {
+      grpc::ClientContext context;
+      v1::GetPostStatsRequest request;
+      request.set_post_id(post.post_id());
+      v1::GetPostStatsResponse response;
+      const grpc::Status s = stubs[i]->GetPostStats(&context, request, &response);
+      EXPECT_EQ(s.error_code(),
+                i == owner ? grpc::StatusCode::OK : grpc::StatusCode::NOT_FOUND)
+          << post.post_id() << " on shard " << i << ": " << s.error_message();
+    }
+  }
+  EXPECT_GT(owned[0], 0);
+  EXPECT_GT(owned[1], 0);
+
+  // Drafts planned when the posts were posted, so the authors' histories
+  // count; split by owner for the one-shard runs.
+  std::vector<v1::Draft> drafts = testing::DraftsFromPosts(data->posts, 300);
+  std::vector<v1::Draft> parts[2];
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    *drafts[i].mutable_planned_at() = data->posts[i].created_at();
+    parts[ShardOf(drafts[i].platform(), drafts[i].author_id(), 2)].push_back(
+        drafts[i]);
+  }
+  Write("shard-drafts.jsonl", testing::DraftsJsonl(drafts));
+  // --server repeated this time, and before the input (which it must not
+  // take for an address).
+  ASSERT_EQ(Run({"score", "--server", address[0], "--server", address[1],
+                 Path("shard-drafts.jsonl"), "--explain", "-o",
+                 Path("sharded.jsonl")}),
+            0)
+      << Read("cli.log");
+  ASSERT_EQ(Run({"score", "--server", address[0], Path("shard-drafts.jsonl"),
+                 "--explain", "-o", Path("one-server.jsonl")}),
+            0)
+      << Read("cli.log");
+  std::map<std::string, std::string> alone;
+  for (int i = 0; i < 2; ++i) {
+    const std::string in = absl::StrCat("part-", i, ".jsonl");
+    const std::string out = absl::StrCat("part-", i, ".out");
+    Write(in, testing::DraftsJsonl(parts[i]));
+    ASSERT_EQ(Run({"score", Path(in), "--server", address[i], "--explain",
+                   "-o", Path(out)}),
+              0)
+        << Read("cli.log");
+    alone.merge(ScoreLinesById(Read(out)));
+  }
+  for (auto& s : serve) Stop(*s);
+
+  const std::map<std::string, std::string> sharded =
+      ScoreLinesById(Read("sharded.jsonl"));
+  const std::map<std::string, std::string> one_server =
+      ScoreLinesById(Read("one-server.jsonl"));
+  ASSERT_EQ(sharded.size(), drafts.size());
+  // Not EXPECT_EQ on the maps: 300 long lines.
+  for (const auto& [id, line] : sharded) {
+    ASSERT_EQ(alone.count(id), 1u) << id;
+    ASSERT_TRUE(line == alone.at(id)) << "first difference: " << id;
+  }
+  int differ_on_one_server = 0;
+  for (const v1::Draft& d : parts[1]) {
+    differ_on_one_server += sharded.at(d.draft_id()) != one_server.at(d.draft_id());
+  }
+  EXPECT_GT(differ_on_one_server, 0)
+      << "shard 1's authors scored the same without their history";
+}
+
+// The documented table's last row (docs/operations.md "Routing").
+TEST_F(BatchCliTest, AdminShardPrintsTheAuthorsShard) {
+  ASSERT_EQ(Run({"admin", "shard", "--shards", "16", "wechat_channels",
+                 "张三"}),
+            0);
+  // cli.log collects every run of the suite: its last line is this one's.
+  const std::vector<std::string> log =
+      absl::StrSplit(Read("cli.log"), '\n', absl::SkipEmpty());
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.back(), "11");
+  EXPECT_EQ(Run({"admin", "shard", "--shards", "0", "tiktok", "a"}), 2);
+}
+
 TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(Run({"score", Path("drafts.jsonl"), "--no-such-flag"}), 2);
   EXPECT_EQ(Run({"score", Path("drafts.jsonl"), "--format", "xml"}), 2);
@@ -221,6 +361,12 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(Run({"score", Path("drafts.jsonl"), "--server", "127.0.0.1:1",
                  "--db", Path("db")}),
             2);
+  // Each address is one shard: the same one twice is a mistake.
+  EXPECT_EQ(Run({"score", Path("drafts.jsonl"), "--server",
+                 "127.0.0.1:1,127.0.0.1:2,127.0.0.1:1"}),
+            2);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("--server: 127.0.0.1:1 is given twice"));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // `reachrank admin checkpoint`: a consistent copy of a shard's database for
-// backups (docs/operations.md, "Backup and restore").
+// backups (docs/operations.md, "Backup and restore"); `reachrank admin
+// shard`: which shard owns an author (docs/operations.md, "Routing").
 #include <unistd.h>
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/shard.h"
 #include "services/cli/command.h"
 #include "storage/store.h"
 
@@ -55,6 +57,30 @@ int RunCheckpoint(const CheckpointFlags& f) {
   return ExitCode(status);
 }
 
+struct ShardFlags {
+  int32_t shards = 1;
+  std::string platform;
+  std::string author_id;
+};
+
+void AddShardCommand(CLI::App& admin, CommandSet& commands) {
+  auto flags = std::make_shared<ShardFlags>();
+  CLI::App* shard = admin.add_subcommand(
+      "shard",
+      "Print the shard (0 .. N-1) that owns an author among N shards: the "
+      "one its posts, events and drafts go to");
+  shard->add_option("--shards", flags->shards, "Number of shards")
+      ->required()->check(CLI::Range(1, 1 << 20));
+  shard->add_option("platform", flags->platform, "Platform id")->required();
+  shard->add_option("author_id", flags->author_id, "Author id on it")
+      ->required();
+  commands.Add(shard, [flags] {
+    std::cout << ShardOf(flags->platform, flags->author_id, flags->shards)
+              << "\n";
+    return 0;
+  });
+}
+
 }  // namespace
 
 void AddAdminCommands(CLI::App& app, CommandSet& commands) {
@@ -73,6 +99,7 @@ void AddAdminCommands(CLI::App& app, CommandSet& commands) {
                    "filesystem hard-links the SST files)")
       ->required();
   commands.Add(checkpoint, [flags] { return RunCheckpoint(*flags); });
+  AddShardCommand(*admin, commands);
 }
 
 }  // namespace reachrank::cli

@@ -2,6 +2,9 @@
 
 #include <filesystem>
 #include <iostream>
+#include <set>
+
+#include "absl/strings/str_cat.h"
 
 namespace reachrank::cli {
 
@@ -17,6 +20,21 @@ int ExitCode(const absl::Status& status) {
   if (status.ok()) return 0;
   std::cerr << "reachrank: " << status << "\n";
   return 1;
+}
+
+absl::Status CheckShardAddresses(const std::vector<std::string>& servers) {
+  std::set<std::string> seen;
+  for (const std::string& server : servers) {
+    if (server.empty()) {
+      return absl::InvalidArgumentError("--server: an address is empty");
+    }
+    if (!seen.insert(server).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--server: ", server,
+          " is given twice (each address is one shard, in shard order)"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::string BesideBinary(const std::string& relative) {

@@ -35,6 +35,10 @@ class CommandSet {
 // Prints "reachrank: <status>" on stderr; returns 0 for OK, 1 otherwise.
 int ExitCode(const absl::Status& status);
 
+// The addresses of --server when each is one shard (shard i = the i-th):
+// INVALID_ARGUMENT naming an address given twice, or an empty one.
+absl::Status CheckShardAddresses(const std::vector<std::string>& servers);
+
 // <directory of the running binary>/../<relative>: where a build (build/bin)
 // or an install (bin/) keeps its data and models.
 std::string BesideBinary(const std::string& relative);
@@ -48,7 +52,7 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands);
 // `reachrank simulate` (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, CommandSet& commands);
 
-// `reachrank admin checkpoint` (admin_command.cc).
+// `reachrank admin checkpoint|shard` (admin_command.cc).
 void AddAdminCommands(CLI::App& app, CommandSet& commands);
 
 // `reachrank serve`: every service in one process (serve_command.cc).

@@ -7,12 +7,15 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_format.h"
+#include "base/status_macros.h"
 #include "grpcpp/create_channel.h"
 #include "services/batch/local_scorer.h"
 #include "services/batch/remote_scorer.h"
 #include "services/batch/score_job.h"
+#include "services/batch/sharded_scorer.h"
 #include "services/cli/command.h"
 #include "services/common/serving_flags.h"
 #include "services/topics/default_model.h"
@@ -25,7 +28,7 @@ struct ScoreFlags {
   std::string input_format = "auto";
   std::string format = "jsonl";
   batch::LocalEngineOptions local;
-  std::string server;
+  std::vector<std::string> servers;  // one per shard, in shard order
   services::ClientTlsOptions security;  // of --server
   int deadline_s = 60;
   int attempts = 5;
@@ -62,7 +65,11 @@ void AddScoreFlags(CLI::App& cmd, ScoreFlags& f) {
   cmd.add_option("--topics-model", f.local.topics_model,
                  "topic model directory (local)")->capture_default_str();
   cmd.add_option("--labels", f.local.labels, "label config JSON (local)");
-  cmd.add_option("--server", f.server, "rank service host:port (remote)")
+  cmd.add_option("--server", f.servers,
+                 "rank service host:port (remote); several (comma-separated "
+                 "or repeated) are shards 0, 1, ... and each draft goes to "
+                 "the shard that owns its author")
+      ->delimiter(',')->allow_extra_args(false)  // one address per --server
       ->excludes(db)->excludes(model);
   services::AddClientSecurityFlags(cmd, f.security, "",
                                    "the --server rank service");
@@ -85,6 +92,25 @@ void PrintSummary(const batch::ScoreJobSummary& s, const std::string& model) {
       model.empty() ? "" : ", model " + model);
 }
 
+// The rank service of --server, or with several the shards behind them.
+absl::StatusOr<std::unique_ptr<batch::DraftScorer>> MakeRemoteScorer(
+    const ScoreFlags& f) {
+  batch::RemoteOptions options;
+  options.deadline = absl::Seconds(f.deadline_s);
+  options.max_attempts = f.attempts;
+  RR_ASSIGN_OR_RETURN(auto credentials,
+                      services::MakeChannelCredentials(f.security));
+  RR_RETURN_IF_ERROR(CheckShardAddresses(f.servers));
+  std::vector<batch::Shard> shards;
+  for (const std::string& server : f.servers) {
+    shards.push_back({server, std::make_unique<batch::RemoteDraftScorer>(
+                                  grpc::CreateChannel(server, credentials),
+                                  options)});
+  }
+  if (shards.size() == 1) return std::move(shards[0].scorer);
+  return std::make_unique<batch::ShardedDraftScorer>(std::move(shards));
+}
+
 int RunScore(ScoreFlags& f) {
   if (f.job.resume && f.job.output == "-") {
     std::cerr << "reachrank score: --resume needs an output file (-o FILE)\n";
@@ -98,18 +124,18 @@ int RunScore(ScoreFlags& f) {
       f.format == "csv" ? batch::OutputFormat::kCsv : batch::OutputFormat::kJsonl;
   std::unique_ptr<batch::LocalEngine> engine;
   std::unique_ptr<batch::DraftScorer> remote;
-  if (f.server.empty()) {
+  if (f.servers.empty()) {
     auto opened = batch::LocalEngine::Open(f.local);
     if (!opened.ok()) return ExitCode(opened.status());
     engine = *std::move(opened);
   } else {
-    batch::RemoteOptions options;
-    options.deadline = absl::Seconds(f.deadline_s);
-    options.max_attempts = f.attempts;
-    auto credentials = services::MakeChannelCredentials(f.security);
-    if (!credentials.ok()) return ExitCode(credentials.status());
-    remote = std::make_unique<batch::RemoteDraftScorer>(
-        grpc::CreateChannel(f.server, *credentials), options);
+    auto made = MakeRemoteScorer(f);
+    if (!made.ok()) {
+      ExitCode(made.status());
+      return made.status().code() == absl::StatusCode::kInvalidArgument ? 2
+                                                                         : 1;
+    }
+    remote = *std::move(made);
   }
   batch::DraftScorer& scorer = engine ? engine->scorer() : *remote;
   std::ios::sync_with_stdio(false);

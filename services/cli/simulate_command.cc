@@ -7,8 +7,10 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
 #include "grpcpp/create_channel.h"
@@ -17,6 +19,7 @@
 #include "services/cli/ingest_sink.h"
 #include "services/common/serving_flags.h"
 #include "sim/jsonl_sink.h"
+#include "sim/sharded_sink.h"
 #include "sim/simulator.h"
 
 namespace reachrank::cli {
@@ -26,7 +29,7 @@ struct SimulateFlags {
   sim::SimOptions options;
   std::string start = "2026-01-01";
   std::string out = "sim-data";
-  std::string server;
+  std::vector<std::string> servers;  // one per shard, in shard order
   services::ClientTlsOptions security;  // of --server
   std::string data;
   std::string sib200 = DefaultSib200Dir();
@@ -45,12 +48,23 @@ void PrintProgress(int64_t done, int64_t total) {
 absl::StatusOr<sim::SimSummary> RunInto(const SimulateFlags& flags,
                                         const sim::Corpus& corpus,
                                         sim::SimOptions options) {
-  if (!flags.server.empty()) {
+  if (!flags.servers.empty()) {
+    RR_RETURN_IF_ERROR(CheckShardAddresses(flags.servers));
     RR_ASSIGN_OR_RETURN(auto credentials,
                         services::MakeChannelCredentials(flags.security));
-    IngestSink sink(grpc::CreateChannel(flags.server, credentials),
-                    absl::Seconds(flags.deadline_s));
-    return sim::Simulate(options, corpus, sink, PrintProgress);
+    std::vector<std::unique_ptr<IngestSink>> sinks;
+    std::vector<sim::SimSink*> shards;
+    for (const std::string& server : flags.servers) {
+      sinks.push_back(std::make_unique<IngestSink>(
+          grpc::CreateChannel(server, credentials),
+          absl::Seconds(flags.deadline_s)));
+      shards.push_back(sinks.back().get());
+    }
+    if (shards.size() == 1) {
+      return sim::Simulate(options, corpus, *shards[0], PrintProgress);
+    }
+    sim::ShardedSink sharded(std::move(shards));
+    return sim::Simulate(options, corpus, sharded, PrintProgress);
   }
   if (!flags.data.empty()) {
     sim::SimSummary summary;
@@ -70,7 +84,7 @@ absl::StatusOr<sim::SimSummary> RunInto(const SimulateFlags& flags,
 }
 
 absl::Status RunSimulate(const SimulateFlags& flags) {
-  if (!flags.server.empty() && !flags.data.empty()) {
+  if (!flags.servers.empty() && !flags.data.empty()) {
     return absl::InvalidArgumentError(
         "--server and --data exclude each other: stream into a running "
         "service or into a database directory, not both");
@@ -89,7 +103,7 @@ absl::Status RunSimulate(const SimulateFlags& flags) {
       s.authors, s.posts, s.event_records, s.events,
       100.0 * s.reached / std::max<int64_t>(s.posts, 1),
       absl::ToDoubleSeconds(absl::Now() - began),
-      !flags.server.empty() ? flags.server
+      !flags.servers.empty() ? absl::StrJoin(flags.servers, ",")
       : !flags.data.empty() ? flags.data
                             : flags.out);
   return absl::OkStatus();
@@ -103,8 +117,12 @@ void AddSimulateCommand(CLI::App& app, CommandSet& commands) {
       "simulate", "simulate a platform's authors, posts and engagement");
   cmd->add_option("--out", f->out, "directory for authors/posts/events.jsonl")
       ->capture_default_str();
-  cmd->add_option("--server", f->server,
-                  "stream into the ingest service at host:port instead");
+  cmd->add_option("--server", f->servers,
+                  "stream into the ingest service at host:port instead; "
+                  "several (comma-separated or repeated) are shards 0, 1, "
+                  "... and each author's data goes to the shard that owns "
+                  "the author")
+      ->delimiter(',')->allow_extra_args(false);
   services::AddClientSecurityFlags(*cmd, f->security, "",
                                    "the --server ingest service");
   cmd->add_option("--data", f->data,

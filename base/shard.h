@@ -1,0 +1,32 @@
+// shard: which shard owns an author. One database is one shard; every post
+// and event of an author lives on the shard that owns the author, and every
+// client that writes or scores routes by this function (docs/operations.md
+// "Routing"). A client in another language reproduces it from the two
+// published algorithms below; the test vectors in shard_test.cc and in
+// docs/operations.md pin it.
+#ifndef REACHRANK_BASE_SHARD_H_
+#define REACHRANK_BASE_SHARD_H_
+
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+#include "base/fnv.h"  // Fnv1a64
+
+namespace reachrank {
+
+// Lamping and Veach's jump consistent hash (2014): a bucket in
+// [0, buckets) for `key`. Growing `buckets` from n to n + 1 moves a key
+// only to the new bucket n, and about 1/(n + 1) of the keys do. `buckets`
+// must be >= 1 (0 is returned for less).
+int32_t JumpConsistentHash(uint64_t key, int32_t buckets);
+
+// The shard in [0, shards) that owns `author_id` on `platform`:
+// JumpConsistentHash(Fnv1a64(platform + "/" + author_id), shards).
+// An empty author id (a draft by an unknown author) is routed like any
+// other string. `shards` must be >= 1.
+int32_t ShardOf(absl::string_view platform, absl::string_view author_id,
+                int32_t shards);
+
+}  // namespace reachrank
+
+#endif  // REACHRANK_BASE_SHARD_H_
