@@ -1,5 +1,11 @@
 #include "base/shard.h"
 
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
 namespace reachrank {
 
 // The paper's code: a linear congruential step per jump; the next bucket
@@ -22,6 +28,18 @@ int32_t ShardOf(absl::string_view platform, absl::string_view author_id,
   uint64_t hash = Fnv1a64Continue(Fnv1a64(platform), "/");
   hash = Fnv1a64Continue(hash, author_id);
   return JumpConsistentHash(hash, shards);
+}
+
+absl::StatusOr<ShardSlice> ParseShardSlice(absl::string_view text) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, '/');
+  ShardSlice slice;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &slice.index) ||
+      !absl::SimpleAtoi(parts[1], &slice.count) || slice.count < 1 ||
+      slice.index < 0 || slice.index >= slice.count) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shard \"", text, "\": expected I/N with 0 <= I < N (e.g. 0/4)"));
+  }
+  return slice;
 }
 
 }  // namespace reachrank

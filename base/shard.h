@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "base/fnv.h"  // Fnv1a64
 
@@ -26,6 +27,20 @@ int32_t JumpConsistentHash(uint64_t key, int32_t buckets);
 // other string. `shards` must be >= 1.
 int32_t ShardOf(absl::string_view platform, absl::string_view author_id,
                 int32_t shards);
+
+// Shard `index` of `count`, as a flag writes it ("2/4"); the default, 0/1,
+// owns everything.
+struct ShardSlice {
+  int32_t index = 0;
+  int32_t count = 1;
+
+  bool Owns(absl::string_view platform, absl::string_view author_id) const {
+    return count <= 1 || ShardOf(platform, author_id, count) == index;
+  }
+};
+
+// Parses "I/N" with 0 <= I < N: INVALID_ARGUMENT naming the rule otherwise.
+absl::StatusOr<ShardSlice> ParseShardSlice(absl::string_view text);
 
 }  // namespace reachrank
 

@@ -82,5 +82,22 @@ TEST(ShardOfTest, HashesPlatformSlashAuthor) {
   EXPECT_EQ(Fnv1a64("tiktok/acct-000001"), 0x3e50a46b29c161edull);
 }
 
+TEST(ShardSliceTest, ParsesIndexOfCount) {
+  auto slice = ParseShardSlice("2/4");
+  ASSERT_TRUE(slice.ok()) << slice.status();
+  EXPECT_EQ(slice->index, 2);
+  EXPECT_EQ(slice->count, 4);
+  EXPECT_EQ(slice->Owns("tiktok", "acct-000001"), true);   // shard 2 of 4
+  EXPECT_EQ(slice->Owns("youtube", "UC-xyz"), false);      // shard 3 of 4
+  EXPECT_TRUE(ShardSlice().Owns("youtube", "UC-xyz"));     // 0/1: all
+  for (const char* bad : {"4/4", "-1/4", "1/0", "1", "1/2/3", "a/4", ""}) {
+    const auto parsed = ParseShardSlice(bad);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_NE(parsed.status().message().find("0 <= I < N"), std::string::npos)
+        << parsed.status();
+  }
+}
+
 }  // namespace
 }  // namespace reachrank

@@ -361,6 +361,11 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(Run({"score", Path("drafts.jsonl"), "--server", "127.0.0.1:1",
                  "--db", Path("db")}),
             2);
+  EXPECT_EQ(Run({"import", Path("history.jsonl"), "--db", Path("never"),
+                 "--shard", "2/2"}),
+            2);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("expected I/N with 0 <= I < N"));
+  EXPECT_FALSE(std::filesystem::exists(Path("never")));
   // Each address is one shard: the same one twice is a mistake.
   EXPECT_EQ(Run({"score", Path("drafts.jsonl"), "--server",
                  "127.0.0.1:1,127.0.0.1:2,127.0.0.1:1"}),

@@ -2,7 +2,9 @@
 
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/shard.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ranking/testing/sim_store.h"
@@ -156,6 +158,51 @@ TEST(ImportPostsTest, ASecondRunIsAllDuplicatesAndLeavesCountersUnchanged) {
   for (size_t i = 0; i < ids.size(); ++i) {
     EXPECT_EQ((*after)[i].Encode(), (*before)[i].Encode()) << ids[i];
   }
+}
+
+// Importing one history file into two shards with --shard 0/2 and 1/2 puts
+// each post (and its counters) on the shard that owns its author, only there.
+TEST(ImportPostsTest, AShardImportsOnlyItsAuthorsPosts) {
+  auto dir = reachrank::testing::MakeTempDir("batch-import-shards");
+  ASSERT_TRUE(dir.ok());
+  sim::SimOptions sim_options;
+  sim_options.seed = 4;
+  sim_options.people = 30;
+  sim_options.days = 10;
+  auto data = testing::Simulate(sim_options);
+  ASSERT_TRUE(data.ok()) << data.status();
+  const std::string input = absl::StrJoin(testing::ImportLines(*data), "\n");
+  ranking::testing::FakeClassifier classifier("travel");
+  std::vector<std::string> ids;
+  for (const v1::Post& p : data->posts) ids.push_back(p.post_id());
+
+  int64_t created = 0;
+  for (int32_t shard = 0; shard < 2; ++shard) {
+    storage::StoreOptions options;
+    options.path = absl::StrCat(*dir, "/shard-", shard);
+    options.dedup_window = kImportDedupWindow;
+    auto store = storage::Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ImportOptions import;
+    import.now = kNow;
+    import.shard = ShardSlice{shard, 2};
+    std::istringstream in(input);
+    auto summary = ImportPosts(in, **store, &classifier, import, nullptr);
+    ASSERT_TRUE(summary.ok()) << summary.status();
+    EXPECT_GT(summary->posts_created, 0) << "shard " << shard;
+    EXPECT_EQ(summary->posts_created + summary->other_shards,
+              static_cast<int64_t>(ids.size()));
+    created += summary->posts_created;
+    auto stored = (*store)->MultiGetPosts(ids);
+    ASSERT_TRUE(stored.ok()) << stored.status();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const v1::Post& post = data->posts[i];
+      EXPECT_EQ((*stored)[i].has_value(),
+                ShardOf(post.platform(), post.author_id(), 2) == shard)
+          << ids[i] << " on shard " << shard;
+    }
+  }
+  EXPECT_EQ(created, static_cast<int64_t>(ids.size()));
 }
 
 }  // namespace

@@ -29,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/shard.h"
 #include "reachrank/v1/common.pb.h"
 #include "storage/store.h"
 #include "topics/classifier.h"
@@ -59,6 +60,9 @@ std::string ImportEventId(absl::string_view post_id, const v1::EngagementEvent& 
 struct ImportOptions {
   size_t batch_posts = 500;  // lines per write
   absl::Time now = absl::InfinitePast();  // InfinitePast: the clock
+  // Only posts whose author this shard owns are written (base/shard.h);
+  // the default owns all.
+  ShardSlice shard;
 };
 
 struct ImportSummary {
@@ -68,6 +72,7 @@ struct ImportSummary {
   int64_t events_accepted = 0;
   int64_t events_duplicate = 0;
   int64_t rejected_lines = 0;
+  int64_t other_shards = 0;  // valid lines skipped: another shard's author
 };
 
 // Reports a rejected line: its number and reason.
@@ -85,9 +90,11 @@ absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
                                           const RejectFn& reject);
 
 // Reads `in` (one v1.Author per line, JSON mapping), validates and writes
-// the authors. Returns how many were written; bad lines go to `reject`.
+// the authors that `shard` owns. Returns how many were written; bad lines
+// go to `reject`.
 absl::StatusOr<int64_t> ImportAuthors(std::istream& in, storage::Store& store,
-                                      absl::Time now, const RejectFn& reject);
+                                      absl::Time now, const RejectFn& reject,
+                                      const ShardSlice& shard = {});
 
 }  // namespace reachrank::batch
 

@@ -100,6 +100,10 @@ absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
       if (reject) reject(line.line, record.status());
       continue;
     }
+    if (!options.shard.Owns(record->post.platform(), record->post.author_id())) {
+      ++summary.other_shards;
+      continue;
+    }
     batch.push_back(*std::move(record));
     if (batch.size() < batch_posts) continue;
     RR_RETURN_IF_ERROR(
@@ -113,7 +117,8 @@ absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
 }
 
 absl::StatusOr<int64_t> ImportAuthors(std::istream& in, storage::Store& store,
-                                      absl::Time now, const RejectFn& reject) {
+                                      absl::Time now, const RejectFn& reject,
+                                      const ShardSlice& shard) {
   LineReader reader(in);
   std::vector<v1::Author> batch;
   int64_t written = 0;
@@ -130,6 +135,7 @@ absl::StatusOr<int64_t> ImportAuthors(std::istream& in, storage::Store& store,
       if (reject) reject(line.line, status);
       continue;
     }
+    if (!shard.Owns(author.platform(), author.author_id())) continue;
     batch.push_back(std::move(author));
     if (batch.size() < 1000) continue;
     RR_RETURN_IF_ERROR(store.PutAuthors(batch));

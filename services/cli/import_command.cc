@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "base/shard.h"
 #include "services/batch/importer.h"
 #include "services/cli/command.h"
 #include "services/topics/default_model.h"
@@ -26,6 +27,7 @@ struct ImportFlags {
   std::string topics_model = topics_service::DefaultTopicModelDir();
   bool no_classify = false;
   size_t batch_posts = 500;
+  std::string shard;  // "I/N", empty: everything
 };
 
 batch::RejectFn Reporter(const std::string& file, int64_t* shown) {
@@ -37,14 +39,14 @@ batch::RejectFn Reporter(const std::string& file, int64_t* shown) {
   };
 }
 
-absl::Status ImportAuthorsFile(const ImportFlags& f, storage::Store& store,
-                               int64_t* rejected) {
+absl::Status ImportAuthorsFile(const ImportFlags& f, const ShardSlice& shard,
+                               storage::Store& store, int64_t* rejected) {
   if (f.authors.empty()) return absl::OkStatus();
   std::ifstream in(f.authors, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot read " + f.authors);
   int64_t shown = 0;
   auto written = batch::ImportAuthors(in, store, absl::Now(),
-                                      Reporter(f.authors, &shown));
+                                      Reporter(f.authors, &shown), shard);
   if (!written.ok()) return written.status();
   *rejected += shown;
   std::cerr << absl::StrFormat("import: %d authors written, %d rejected\n",
@@ -54,6 +56,16 @@ absl::Status ImportAuthorsFile(const ImportFlags& f, storage::Store& store,
 
 int RunImport(const ImportFlags& f) {
   const absl::Time started = absl::Now();
+  batch::ImportOptions import;
+  import.batch_posts = f.batch_posts;
+  if (!f.shard.empty()) {
+    auto shard = ParseShardSlice(f.shard);
+    if (!shard.ok()) {
+      ExitCode(shard.status());
+      return 2;
+    }
+    import.shard = *shard;
+  }
   storage::StoreOptions options;
   options.path = f.db;
   options.dedup_window = batch::kImportDedupWindow;
@@ -66,7 +78,8 @@ int RunImport(const ImportFlags& f) {
     classifier = *std::move(loaded);
   }
   int64_t rejected = 0;
-  if (absl::Status s = ImportAuthorsFile(f, **store, &rejected); !s.ok()) {
+  if (absl::Status s = ImportAuthorsFile(f, import.shard, **store, &rejected);
+      !s.ok()) {
     return ExitCode(s);
   }
   std::ifstream file;
@@ -75,8 +88,6 @@ int RunImport(const ImportFlags& f) {
     if (!file) return ExitCode(absl::NotFoundError("cannot read " + f.input));
   }
   int64_t shown = 0;
-  batch::ImportOptions import;
-  import.batch_posts = f.batch_posts;
   auto s = batch::ImportPosts(f.input == "-" ? std::cin : file, **store,
                               classifier.get(), import,
                               Reporter(f.input, &shown));
@@ -86,9 +97,13 @@ int RunImport(const ImportFlags& f) {
   }
   std::cerr << absl::StrFormat(
       "import: %d lines: %d posts new, %d updated; events %d counted, %d "
-      "duplicates; %d lines rejected; %.1f s\n",
+      "duplicates; %d lines rejected%s; %.1f s\n",
       s->lines, s->posts_created, s->posts_updated, s->events_accepted,
       s->events_duplicate, s->rejected_lines,
+      import.shard.count > 1
+          ? absl::StrFormat("; %d lines of other shards skipped",
+                            s->other_shards)
+          : "",
       absl::ToDoubleSeconds(absl::Now() - started));
   return s->rejected_lines + rejected > 0 ? 3 : 0;
 }
@@ -110,6 +125,10 @@ void AddImportCommand(CLI::App& app, CommandSet& commands) {
                 "store posts unclassified (the ingest service classifies them)");
   cmd->add_option("--batch-size", f->batch_posts, "posts per write")
       ->capture_default_str()->check(CLI::Range(1, 10000));
+  cmd->add_option("--shard", f->shard,
+                  "I/N: import only what shard I of N owns (authors, and "
+                  "posts by their author; docs/operations.md \"Routing\"), "
+                  "skipping the rest");
   commands.Add(cmd, [f] { return RunImport(*f); });
 }
 
