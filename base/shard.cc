@@ -42,4 +42,15 @@ absl::StatusOr<ShardSlice> ParseShardSlice(absl::string_view text) {
   return slice;
 }
 
+absl::Status CheckShard(const ShardSlice& shard, absl::string_view platform,
+                        absl::string_view author_id, absl::string_view field) {
+  if (author_id.empty() || shard.Owns(platform, author_id)) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      field, ": owned by shard ", ShardOf(platform, author_id, shard.count),
+      " of ", shard.count, ", not this one (", shard.index,
+      "): route by platform and author_id (docs/operations.md \"Routing\")"));
+}
+
 }  // namespace reachrank

@@ -42,6 +42,14 @@ struct ShardSlice {
 // Parses "I/N" with 0 <= I < N: INVALID_ARGUMENT naming the rule otherwise.
 absl::StatusOr<ShardSlice> ParseShardSlice(absl::string_view text);
 
+// OK when `shard` owns the author; an empty author_id (a draft by no known
+// author) belongs to every shard. Otherwise FAILED_PRECONDITION
+// "<field>: owned by shard S of N, not this one (I): route by platform and
+// author_id (...)": the item was sent to the wrong shard.
+absl::Status CheckShard(const ShardSlice& shard, absl::string_view platform,
+                        absl::string_view author_id,
+                        absl::string_view field = "author_id");
+
 }  // namespace reachrank
 
 #endif  // REACHRANK_BASE_SHARD_H_

@@ -99,5 +99,21 @@ TEST(ShardSliceTest, ParsesIndexOfCount) {
   }
 }
 
+TEST(ShardSliceTest, CheckShardNamesTheOwner) {
+  const ShardSlice one_of_four{1, 4};
+  const absl::Status s = CheckShard(one_of_four, "tiktok", "acct-000001");
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("author_id: owned by shard 2 of 4, not this one "
+                             "(1): route by platform and author_id"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(CheckShard(one_of_four, "tiktok", "acct-000001", "draft.author_id")
+                .message()
+                .find("draft.author_id: owned by shard 2"),
+            std::string::npos);
+  EXPECT_TRUE(CheckShard(ShardSlice{2, 4}, "tiktok", "acct-000001").ok());
+  EXPECT_TRUE(CheckShard(one_of_four, "tiktok", "").ok());  // no author
+}
+
 }  // namespace
 }  // namespace reachrank

@@ -91,6 +91,22 @@ function checkWorkload(obj, names) {
   }
 }
 
+// Each shard refuses the authors that the routing gives to another, so a
+// shard's SHARDS (from its ConfigMaps) must equal the StatefulSet's replicas.
+function checkShardCount(obj, configMaps) {
+  const replicas = obj.spec.replicas ?? 1;
+  for (const c of obj.spec.template.spec.containers || []) {
+    if (!(c.args || []).some((a) => a.includes('$(SHARDS)'))) continue;
+    const values = (c.envFrom || [])
+      .map((e) => e.configMapRef && configMaps.get(e.configMapRef.name))
+      .filter((data) => data && data.SHARDS !== undefined)
+      .map((data) => data.SHARDS);
+    if (values.length !== 1 || Number(values[0]) !== replicas) {
+      problems.push(`${where(obj)}: container ${c.name}: SHARDS ${values.join(',') || 'unset'} is not the ${replicas} replicas`);
+    }
+  }
+}
+
 function checkLabels(obj) {
   const labels = (obj.metadata || {}).labels || {};
   if (labels['app.kubernetes.io/part-of'] !== 'reachrank') {
@@ -114,8 +130,11 @@ for (const file of process.argv.slice(2)) {
 }
 if (objects.length === 0) problems.push('no objects to validate');
 const names = new Set(objects.map(({ obj }) => `${obj.kind}/${obj.metadata.name}`));
+const configMaps = new Map(objects.filter(({ obj }) => obj.kind === 'ConfigMap')
+  .map(({ obj }) => [obj.metadata.name, obj.data || {}]));
 const kinds = {};
 for (const { obj } of objects) {
+  if (obj.kind === 'StatefulSet') checkShardCount(obj, configMaps);
   checkSchema(obj);
   checkLabels(obj);
   if (WORKLOADS.has(obj.kind)) checkWorkload(obj, names);

@@ -100,11 +100,12 @@ class BatchCliTest : public ::testing::Test {
     return WEXITSTATUS(*status);
   }
   // `reachrank serve` over `db` with the model set `models` (empty: the
-  // priors) on free loopback ports, logging to `log`; its address, or an
-  // error after three attempts.
+  // priors) and `extra` flags on free loopback ports, logging to `log`; its
+  // address, or an error after three attempts.
   static absl::StatusOr<std::unique_ptr<reachrank::testing::ChildProcess>>
   StartServe(const std::string& db, const std::string& models,
-             std::string* address, const std::string& log = "serve.log") {
+             std::string* address, const std::string& log = "serve.log",
+             const std::vector<std::string>& extra = {}) {
     absl::Status last;
     for (int attempt = 0; attempt < 3; ++attempt) {
       auto port = reachrank::testing::PickFreePort();
@@ -118,6 +119,7 @@ class BatchCliTest : public ::testing::Test {
       if (!models.empty()) {
         args.insert(args.end(), {"--rank-model", models});
       }
+      args.insert(args.end(), extra.begin(), extra.end());
       auto child = reachrank::testing::ChildProcess::Spawn(
           REACHRANK_CLI_BINARY, args, Path(log));
       if (!child.ok()) return child.status();
@@ -240,21 +242,28 @@ std::map<std::string, std::string> ScoreLinesById(const std::string& jsonl) {
   return out;
 }
 
-// Two shards, each a real `reachrank serve` over its own database. The
-// history streamed by `simulate --server A,B` lands on the shard that owns
-// each author, and `score --server A,B` scores each draft on its author's
-// shard: the same line as scoring it against that shard alone, where one
-// server for everything reads half the authors as new accounts.
+// Two shards, each a real `reachrank serve --shard i/2` over its own
+// database. The history streamed by `simulate --server A,B` lands on the
+// shard that owns each author (in the wrong order every author is refused),
+// and `score --server A,B` scores each draft on its author's shard: the
+// same line as scoring it against that shard alone, where the other shard
+// refuses it naming the owner.
 TEST_F(BatchCliTest, TwoShardsRouteEachAuthorToItsShard) {
   std::string address[2];
   std::unique_ptr<reachrank::testing::ChildProcess> serve[2];
   for (int i = 0; i < 2; ++i) {
     auto started = StartServe(Path(absl::StrCat("shard-", i)), "", &address[i],
-                              absl::StrCat("serve-", i, ".log"));
+                              absl::StrCat("serve-", i, ".log"),
+                              {"--shard", absl::StrCat(i, "/2")});
     ASSERT_TRUE(started.ok()) << started.status();
     serve[i] = *std::move(started);
   }
   const std::string both = absl::StrCat(address[0], ",", address[1]);
+  ASSERT_EQ(Run({"simulate", "--server", absl::StrCat(address[1], ",",
+                                                      address[0]),
+                 "--seed", "9", "--people", "40", "--days", "30"}),
+            1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("author_id: owned by shard"));
   ASSERT_EQ(Run({"simulate", "--server", both, "--seed", "9", "--people", "40",
                  "--days", "30"}),
             0)
@@ -305,7 +314,7 @@ TEST_F(BatchCliTest, TwoShardsRouteEachAuthorToItsShard) {
       << Read("cli.log");
   ASSERT_EQ(Run({"score", "--server", address[0], Path("shard-drafts.jsonl"),
                  "--explain", "-o", Path("one-server.jsonl")}),
-            0)
+            3)
       << Read("cli.log");
   std::map<std::string, std::string> alone;
   for (int i = 0; i < 2; ++i) {
@@ -322,23 +331,29 @@ TEST_F(BatchCliTest, TwoShardsRouteEachAuthorToItsShard) {
 
   const std::map<std::string, std::string> sharded =
       ScoreLinesById(Read("sharded.jsonl"));
-  const std::map<std::string, std::string> one_server =
-      ScoreLinesById(Read("one-server.jsonl"));
   ASSERT_EQ(sharded.size(), drafts.size());
   // Not EXPECT_EQ on the maps: 300 long lines.
   for (const auto& [id, line] : sharded) {
     ASSERT_EQ(alone.count(id), 1u) << id;
     ASSERT_TRUE(line == alone.at(id)) << "first difference: " << id;
   }
-  int differ_on_one_server = 0;
-  for (const v1::Draft& d : parts[1]) {
-    differ_on_one_server += sharded.at(d.draft_id()) != one_server.at(d.draft_id());
+  // On shard 0 alone: its own drafts as before, shard 1's refused.
+  const std::vector<std::string> one_server =
+      absl::StrSplit(Read("one-server.jsonl"), '\n', absl::SkipEmpty());
+  ASSERT_EQ(one_server.size(), drafts.size());
+  size_t refused = 0;
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    const std::string& id = drafts[i].draft_id();
+    if (ShardOf(drafts[i].platform(), drafts[i].author_id(), 2) == 0) {
+      EXPECT_EQ(one_server[i], sharded.at(id));
+      continue;
+    }
+    EXPECT_THAT(one_server[i], HasSubstr("owned by shard 1 of 2")) << id;
+    ++refused;
   }
-  EXPECT_GT(differ_on_one_server, 0)
-      << "shard 1's authors scored the same without their history";
+  EXPECT_EQ(refused, parts[1].size());
 }
 
-// The documented table's last row (docs/operations.md "Routing").
 TEST_F(BatchCliTest, AdminShardPrintsTheAuthorsShard) {
   ASSERT_EQ(Run({"admin", "shard", "--shards", "16", "wechat_channels",
                  "张三"}),

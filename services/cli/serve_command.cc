@@ -38,6 +38,8 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& f) {
                  "serves the priors. SIGHUP reloads it");
   cmd.add_flag("--sync", f.options.sync,
                "fsync the write-ahead log on every write");
+  services::AddShardFlag(cmd, f.options.shard,
+                         "posts, authors and drafts");
   cmd.add_option("--block-cache-mb", f.block_cache_mb,
                  "RocksDB block cache size, MiB")
       ->capture_default_str()

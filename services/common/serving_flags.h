@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "base/shard.h"
 #include "services/common/auth.h"
 #include "services/common/in_flight_limit.h"
 #include "services/common/server_runner.h"
@@ -36,6 +37,26 @@ struct ServingFlags {
   int max_concurrent_streams = 100;
   int max_in_flight = kDefaultMaxInFlight;  // per service; 0: unlimited
 };
+
+// Adds --shard I/N (base/shard.h), parsed into `shard`: this server's
+// database is shard I of N, and it refuses `what` of authors another shard
+// owns. Without the flag `shard` keeps its value (0/1: owns every author).
+inline void AddShardFlag(CLI::App& app, ShardSlice& shard,
+                         const std::string& what) {
+  app.add_option_function<std::string>(
+         "--shard",
+         [&shard](const std::string& v) { shard = *ParseShardSlice(v); },
+         "I/N: this database is shard I of N (docs/operations.md "
+         "\"Routing\"); " + what + " of authors another shard owns are "
+         "refused with FAILED_PRECONDITION")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            auto parsed = ParseShardSlice(v);
+            return parsed.ok() ? std::string()
+                               : std::string(parsed.status().message());
+          },
+          "I/N"));
+}
 
 // Adds --listen, --metrics-listen, --grace-period (and its deprecated
 // alias --shutdown-grace-ms), --tls-cert, --tls-key, --tls-client-ca and

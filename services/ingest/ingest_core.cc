@@ -3,6 +3,7 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/ingest/validation.h"
@@ -33,12 +34,10 @@ absl::StatusOr<UpsertOutcome> IngestCore::UpsertPosts(
   UpsertOutcome out;
   std::vector<storage::PostRecord> records;
   for (uint32_t i = 0; i < posts.size(); ++i) {
-    absl::Status status = ValidatePost(posts[i], now);
+    absl::Status status = Admit(ValidatePost(posts[i], now),
+                                posts[i].platform(), posts[i].author_id());
     out.items.push_back({i, posts[i].post_id(), status});
-    if (!status.ok()) {
-      metrics_.Rejected(RejectReason(status));
-      continue;
-    }
+    if (!status.ok()) continue;
     storage::PostRecord& record = records.emplace_back();
     *record.mutable_post() = posts[i];
     record.set_language(posts[i].language());
@@ -68,13 +67,10 @@ absl::StatusOr<UpsertOutcome> IngestCore::UpsertAuthors(
   UpsertOutcome out;
   std::vector<v1::Author> valid;
   for (uint32_t i = 0; i < authors.size(); ++i) {
-    absl::Status status = ValidateAuthor(authors[i], now);
+    absl::Status status = Admit(ValidateAuthor(authors[i], now),
+                                authors[i].platform(), authors[i].author_id());
     out.items.push_back({i, authors[i].author_id(), status});
-    if (status.ok()) {
-      valid.push_back(authors[i]);
-    } else {
-      metrics_.Rejected(RejectReason(status));
-    }
+    if (status.ok()) valid.push_back(authors[i]);
   }
   out.upserted = valid.size();
   out.rejected = authors.size() - valid.size();
@@ -105,6 +101,17 @@ absl::StatusOr<EventsOutcome> IngestCore::RecordEvents(
   }
   out.rejected = out.rejections.size();
   return out;
+}
+
+absl::Status IngestCore::Admit(absl::Status valid, absl::string_view platform,
+                               absl::string_view author_id) {
+  if (!valid.ok()) {
+    metrics_.Rejected(RejectReason(valid));
+    return valid;
+  }
+  absl::Status owned = CheckShard(options_.shard, platform, author_id);
+  if (!owned.ok()) metrics_.Rejected("wrong_shard");
+  return owned;
 }
 
 // Writes the valid events (one WriteBatch) and sorts their outcomes;

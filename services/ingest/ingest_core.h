@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "base/shard.h"
 #include "reachrank/v1/ingest.pb.h"
 #include "services/ingest/ingest_metrics.h"
 #include "services/ingest/post_classifier.h"
@@ -46,6 +47,11 @@ struct EventsOutcome {
 
 struct IngestCoreOptions {
   PostClassifierOptions classification;
+  // The shard this database is (base/shard.h): posts and authors of an
+  // author another shard owns are refused, FAILED_PRECONDITION items, so a
+  // misrouted client cannot split an author's history over two shards.
+  // The default, 0/1, owns every author.
+  ShardSlice shard;
   // The clock for timestamp limits and event dedup.
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
@@ -62,7 +68,9 @@ class IngestCore {
   // classified; a classifier failure leaves them pending. Errors: storage
   // failures.
   absl::StatusOr<UpsertOutcome> UpsertPosts(absl::Span<const v1::Post> posts);
-  // A batch of 1..10,000 authors; same error model.
+  // A batch of 1..10,000 authors; same error model. Posts and authors of
+  // another shard's author are FAILED_PRECONDITION items (metrics reason
+  // "wrong_shard").
   absl::StatusOr<UpsertOutcome> UpsertAuthors(
       absl::Span<const v1::Author> authors);
   // Counts a batch of 1..10,000 events atomically (all valid events of the
@@ -86,6 +94,10 @@ class IngestCore {
   absl::Status CheckBatch(size_t size, absl::string_view field);
   void Reject(uint32_t index, const std::string& id, absl::Status status,
               std::vector<ItemOutcome>& out);
+  // `valid` (an item's validation status), or when it is OK and another
+  // shard owns the author, FAILED_PRECONDITION; counts a rejection.
+  absl::Status Admit(absl::Status valid, absl::string_view platform,
+                     absl::string_view author_id);
 
   storage::Store& store_;
   IngestMetrics& metrics_;

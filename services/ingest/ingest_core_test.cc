@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+#include "base/shard.h"
 #include "prometheus/text_serializer.h"
 #include "services/common/test_support.h"
 #include "services/ingest/fake_classifier.h"
@@ -199,6 +201,53 @@ TEST_F(IngestCoreTest, UpsertAuthorsReportsPerItem) {
   EXPECT_TRUE(store_->GetAuthor("douyin", "a0").ok());
   EXPECT_EQ(store_->GetAuthor("douyin", "a1").status().code(),
             absl::StatusCode::kNotFound);
+}
+
+// Shard 1 of 2 writes its own authors' posts and authors and refuses the
+// others', naming the owner.
+TEST_F(IngestCoreTest, AShardRefusesAnotherShardsAuthors) {
+  IngestCoreOptions options;
+  options.now = [] { return kNow; };
+  options.shard = ShardSlice{1, 2};
+  IngestCore shard(*store_, &classifier_, metrics_, options);
+  std::string mine, theirs;  // an author of shard 1 and one of shard 0
+  for (int i = 0; mine.empty() || theirs.empty(); ++i) {
+    const std::string id = absl::StrCat("au", i);
+    std::string& slot = ShardOf("douyin", id, 2) == 1 ? mine : theirs;
+    if (slot.empty()) slot = id;
+  }
+  std::vector<v1::Post> posts = {Post("p-mine"), Post("p-theirs")};
+  posts[0].set_author_id(mine);
+  posts[1].set_author_id(theirs);
+  auto out = shard.UpsertPosts(posts);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->upserted, 1u);
+  EXPECT_TRUE(out->items[0].status.ok());
+  EXPECT_EQ(out->items[1].status,
+            absl::FailedPreconditionError(
+                "author_id: owned by shard 0 of 2, not this one (1): route by "
+                "platform and author_id (docs/operations.md \"Routing\")"));
+  EXPECT_TRUE(shard.GetPostStats("p-mine").ok());
+  EXPECT_EQ(shard.GetPostStats("p-theirs").status().code(),
+            absl::StatusCode::kNotFound);
+
+  std::vector<v1::Author> authors(2);
+  authors[0].set_platform("douyin");
+  authors[0].set_author_id(mine);
+  authors[1].set_platform("douyin");
+  authors[1].set_author_id(theirs);
+  auto written = shard.UpsertAuthors(authors);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->upserted, 1u);
+  EXPECT_EQ(written->items[1].status.code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(store_->GetAuthor("douyin", mine).ok());
+  EXPECT_EQ(store_->GetAuthor("douyin", theirs).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_NE(
+      Scrape().find("reachrank_ingest_rejected_total{reason=\"wrong_shard\"} 2"),
+      std::string::npos)
+      << Scrape();
 }
 
 TEST_F(IngestCoreTest, GetPostStatsChecksTheId) {

@@ -4,7 +4,8 @@
 //       (an aggregate record adds its `count`)
 //   reachrank_ingest_duplicates_total   event records already counted
 //   reachrank_ingest_rejected_total{reason}  rejected items, e.g.
-//       reason="invalid_platform", "unknown_post", "batch_too_large"
+//       reason="invalid_platform", "unknown_post", "batch_too_large",
+//       "wrong_shard"
 //   reachrank_unclassified_posts        posts waiting for classification
 #ifndef REACHRANK_SERVICES_INGEST_INGEST_METRICS_H_
 #define REACHRANK_SERVICES_INGEST_INGEST_METRICS_H_

@@ -29,12 +29,14 @@ struct Flags {
   int reclassify_interval_ms = 5000;
   int topics_deadline_ms = 2000;
   int topics_attempts = 3;
+  ShardSlice shard;
 };
 
 void AddFlags(CLI::App& app, Flags& f) {
   services::AddServingFlags(app, f.serving);
   app.add_option("--db", f.db, "Database directory (created if missing)")
       ->capture_default_str();
+  services::AddShardFlag(app, f.shard, "posts and authors");
   app.add_option("--topics", f.topics,
                  "Topic service address, host:port; without it new posts "
                  "stay unclassified (pending)");
@@ -125,6 +127,7 @@ int Run(const Flags& f) {
   IngestCoreOptions core_options;
   core_options.classification.interval =
       absl::Milliseconds(f.reclassify_interval_ms);
+  core_options.shard = f.shard;
   int rc;
   {
     IngestCore core(**store, classifier->get(), ingest_metrics, core_options);

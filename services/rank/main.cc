@@ -35,10 +35,12 @@ struct Flags {
       static_cast<int>(absl::ToInt64Seconds(ranking::kServingContextTtl));
   int block_cache_mb = 256;
   int topics_deadline_ms = 2000;
+  ShardSlice shard;
 };
 
 void AddFlags(CLI::App& app, Flags& f) {
   services::AddServingFlags(app, f.serving);
+  services::AddShardFlag(app, f.shard, "drafts");
   app.add_option("--db", f.db,
                  "The ingest service's database directory (opened read-only "
                  "as a RocksDB secondary; it must exist)")
@@ -119,6 +121,7 @@ int Serve(const Flags& f, const services::ServerOptions& options,
   RankMetrics rank_metrics(process.registry());
   RankCoreOptions core_options;
   core_options.model_dir = f.model;
+  core_options.shard = f.shard;
   services::InFlightLimit limit(f.serving.max_in_flight,
                                 v1::RankingService::service_full_name(),
                                 &process.registry());

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "base/status_macros.h"
 #include "absl/types/span.h"
 #include "services/rank/convert.h"
 
@@ -33,12 +34,15 @@ struct ValidDrafts {
 // The drafts of `request` that pass validation; an ItemStatus in `response`
 // for each other one.
 ValidDrafts SplitValidDrafts(const v1::ScoreDraftsRequest& request,
+                             const ShardSlice& shard,
                              v1::ScoreDraftsResponse* response) {
   const absl::Time now = absl::Now();
   ValidDrafts valid;
   for (int i = 0; i < request.drafts_size(); ++i) {
     const v1::Draft& d = request.drafts(i);
-    if (absl::Status s = ValidateDraft(d, now, ""); !s.ok()) {
+    absl::Status s = ValidateDraft(d, now, "");
+    if (s.ok()) s = CheckShard(shard, d.platform(), d.author_id());
+    if (!s.ok()) {
       *response->add_errors() = ToItemStatus(i, d.draft_id(), s);
       continue;
     }
@@ -62,7 +66,12 @@ absl::Status RankCore::Score(const v1::ScoreRequest& request,
     return s;
   }
   v1::ReachScore* out = response->mutable_score();
-  if (request.has_draft()) return ScoreDraft(request, out);
+  if (request.has_draft()) {
+    RR_RETURN_IF_ERROR(CheckShard(options_.shard, request.draft().platform(),
+                                  request.draft().author_id(),
+                                  "draft.author_id"));
+    return ScoreDraft(request, out);
+  }
   absl::StatusOr<ranking::ScoreResult> score = scorer_.ScorePost(
       request.post_id(), ToAsOf(request.has_as_of(), request.as_of()),
       request.explain(), ReasonLanguage(request.language()));
@@ -96,7 +105,7 @@ absl::Status RankCore::ScoreDrafts(const v1::ScoreDraftsRequest& request,
                                    v1::ScoreDraftsResponse* response,
                                    ShouldStop should_stop) {
   if (absl::Status s = ValidateScoreDraftsRequest(request); !s.ok()) return s;
-  ValidDrafts valid = SplitValidDrafts(request, response);
+  ValidDrafts valid = SplitValidDrafts(request, options_.shard, response);
   if (valid.drafts.empty()) return absl::OkStatus();
   auto scored =
       scorer_.ScoreDrafts(valid.drafts, request.explain(),

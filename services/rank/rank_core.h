@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "base/shard.h"
 #include "base/should_stop.h"
 #include "ranking/scorer.h"
 #include "reachrank/v1/ranking.pb.h"
@@ -23,6 +24,10 @@ namespace reachrank::rank {
 struct RankCoreOptions {
   // The model set directory that Reload("") loads; "" means the priors.
   std::string model_dir;
+  // The shard this database is (base/shard.h): a draft of an author another
+  // shard owns is refused (FAILED_PRECONDITION), as its history is there.
+  // The default, 0/1, owns every author.
+  ShardSlice shard;
 };
 
 struct ReloadOutcome {
@@ -41,7 +46,8 @@ class RankCore {
   // Scores a stored post or a draft. INVALID_ARGUMENT naming the field for
   // a bad request, NOT_FOUND for an unknown post_id, the classifier's
   // error (e.g. UNAVAILABLE) when a draft cannot be classified,
-  // FAILED_PRECONDITION when drafts have no classifier.
+  // FAILED_PRECONDITION when drafts have no classifier or the draft's
+  // author belongs to another shard.
   absl::Status Score(const v1::ScoreRequest& request,
                      v1::ScoreResponse* response);
   // Scores one message of drafts: a score per valid draft (in request

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "base/shard.h"
 #include "services/common/test_support.h"
 #include "services/rank/rank_test_fixture.h"
 
@@ -118,6 +120,41 @@ TEST_F(RankCoreTest, ScoreDraftsReportsRefusedItemsByRequestIndex) {
   EXPECT_EQ(response.errors(0).id(), "d1");
   EXPECT_EQ(response.errors(0).code(), 3);
   EXPECT_EQ(response.errors(0).field(), "platform");
+}
+
+// A shard refuses the drafts of authors another shard owns (their history
+// is there) and scores its own and author-less ones.
+TEST_F(RankCoreTest, AShardRefusesDraftsOfAnotherShardsAuthors) {
+  const int32_t owner = ShardOf("tiktok", "a1", 2);
+  RankCoreOptions options;
+  options.shard = ShardSlice{1 - owner, 2};
+  RankCore other(*scorer_, *metrics_, options);
+  v1::ScoreDraftsRequest request;
+  *request.add_drafts() = Draft("d0");
+  *request.add_drafts() = Draft("d1");
+  request.mutable_drafts(1)->clear_author_id();
+  v1::ScoreDraftsResponse response;
+  ASSERT_TRUE(other.ScoreDrafts(request, &response).ok());
+  ASSERT_EQ(response.scores_size(), 1);
+  EXPECT_EQ(response.scores(0).id(), "d1");
+  ASSERT_EQ(response.errors_size(), 1);
+  EXPECT_EQ(response.errors(0).id(), "d0");
+  EXPECT_EQ(response.errors(0).code(), 9);  // FAILED_PRECONDITION
+  EXPECT_EQ(response.errors(0).field(), "author_id");
+  EXPECT_THAT(response.errors(0).message(),
+              ::testing::HasSubstr(absl::StrCat("owned by shard ", owner,
+                                                " of 2")));
+
+  v1::ScoreRequest one;
+  *one.mutable_draft() = Draft("d0");
+  v1::ScoreResponse answer;
+  const absl::Status s = other.Score(one, &answer);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), ::testing::StartsWith("draft.author_id: owned by"));
+
+  options.shard = ShardSlice{owner, 2};
+  RankCore mine(*scorer_, *metrics_, options);
+  EXPECT_TRUE(mine.Score(one, &answer).ok());
 }
 
 TEST_F(RankCoreTest, ScoreDraftsWithoutClassifierIsFailedPrecondition) {

@@ -52,6 +52,7 @@ absl::Status AllInOne::OpenParts() {
 
   ingest::IngestCoreOptions ingest_options;
   ingest_options.classification.interval = options_.reclassify_interval;
+  ingest_options.shard = options_.shard;
   ingest_ = std::make_unique<ingest::IngestCore>(
       *store_, topics_.get(), ingest_metrics_, ingest_options);
   ingest_service_ =
@@ -72,6 +73,7 @@ absl::Status AllInOne::OpenRanking() {
   scorer_ = std::move(*scorer);
   rank::RankCoreOptions rank_options;
   rank_options.model_dir = options_.rank_model;
+  rank_options.shard = options_.shard;
   rank_service_ = std::make_unique<rank::RankingServiceImpl>(
       *scorer_, rank_metrics_, rank_options, &rank_limit_);
   return absl::OkStatus();

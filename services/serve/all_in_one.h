@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "base/shard.h"
 #include "ranking/scorer.h"
 #include "services/common/grpc_server_metrics.h"
 #include "services/common/in_flight_limit.h"
@@ -51,6 +52,9 @@ struct AllInOneOptions {
   std::string rank_model;
   // fsync the write-ahead log on every write.
   bool sync = false;
+  // The shard this database is: posts, authors and drafts of authors
+  // another shard owns are refused (base/shard.h). 0/1: owns all.
+  ShardSlice shard;
   size_t block_cache_bytes = 256ull << 20;
   // Pause between background passes over posts waiting for topics.
   absl::Duration reclassify_interval = absl::Seconds(5);
