@@ -96,19 +96,30 @@ TEST(ParseImportLineTest, HugeCountsAndWatchTimesAreRejected) {
   EXPECT_EQ(largest->events.size(), 10000u);
 }
 
+// A new database at `path`, opened as `reachrank import` opens it.
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenImportStore(
+    const std::string& path) {
+  storage::StoreOptions options;
+  options.path = path;
+  options.dedup_window = kImportDedupWindow;
+  return storage::Store::Open(options);
+}
+
+// A small simulated history: 30 people over `days` days.
+absl::StatusOr<testing::SimData> History(uint64_t seed, int days) {
+  sim::SimOptions options;
+  options.seed = seed;
+  options.people = 30;
+  options.days = days;
+  return testing::Simulate(options);
+}
+
 TEST(ImportPostsTest, ASecondRunIsAllDuplicatesAndLeavesCountersUnchanged) {
   auto dir = reachrank::testing::MakeTempDir("batch-import");
   ASSERT_TRUE(dir.ok());
-  storage::StoreOptions options;
-  options.path = *dir + "/db";
-  options.dedup_window = kImportDedupWindow;
-  auto store = storage::Store::Open(options);
+  auto store = OpenImportStore(*dir + "/db");
   ASSERT_TRUE(store.ok()) << store.status();
-  sim::SimOptions sim_options;
-  sim_options.seed = 3;
-  sim_options.people = 30;
-  sim_options.days = 20;
-  auto data = testing::Simulate(sim_options);
+  auto data = History(/*seed=*/3, /*days=*/20);
   ASSERT_TRUE(data.ok()) << data.status();
   std::vector<std::string> lines = testing::ImportLines(*data);
   lines.insert(lines.begin() + 2, "{\"post\": 7}");
@@ -165,11 +176,7 @@ TEST(ImportPostsTest, ASecondRunIsAllDuplicatesAndLeavesCountersUnchanged) {
 TEST(ImportPostsTest, AShardImportsOnlyItsAuthorsPosts) {
   auto dir = reachrank::testing::MakeTempDir("batch-import-shards");
   ASSERT_TRUE(dir.ok());
-  sim::SimOptions sim_options;
-  sim_options.seed = 4;
-  sim_options.people = 30;
-  sim_options.days = 10;
-  auto data = testing::Simulate(sim_options);
+  auto data = History(/*seed=*/4, /*days=*/10);
   ASSERT_TRUE(data.ok()) << data.status();
   const std::string input = absl::StrJoin(testing::ImportLines(*data), "\n");
   ranking::testing::FakeClassifier classifier("travel");
@@ -178,10 +185,7 @@ TEST(ImportPostsTest, AShardImportsOnlyItsAuthorsPosts) {
 
   int64_t created = 0;
   for (int32_t shard = 0; shard < 2; ++shard) {
-    storage::StoreOptions options;
-    options.path = absl::StrCat(*dir, "/shard-", shard);
-    options.dedup_window = kImportDedupWindow;
-    auto store = storage::Store::Open(options);
+    auto store = OpenImportStore(absl::StrCat(*dir, "/shard-", shard));
     ASSERT_TRUE(store.ok()) << store.status();
     ImportOptions import;
     import.now = kNow;
