@@ -5,8 +5,10 @@
 #include <iterator>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/status_macros.h"
@@ -256,6 +258,53 @@ absl::StatusOr<TrainingRows> BuildTrainingRows(
     if (options.progress) {
       options.progress(std::min((first + n) * kChunk, post_ids.size()),
                        post_ids.size());
+    }
+  }
+  SortByTime(&out);
+  return out;
+}
+
+namespace {
+
+// Moves `from`'s rows to the end of `to` (same features) and frees them.
+void AppendSet(TrainingSet& from, TrainingSet& to) {
+  auto append = [](auto& src, auto& dst) {
+    dst.insert(dst.end(), std::make_move_iterator(src.begin()),
+               std::make_move_iterator(src.end()));
+    std::decay_t<decltype(src)>().swap(src);
+  };
+  append(from.rows, to.rows);
+  append(from.labels, to.labels);
+  append(from.times, to.times);
+  append(from.targets, to.targets);
+}
+
+}  // namespace
+
+absl::StatusOr<TrainingRows> MergeTrainingRows(std::vector<TrainingRows> parts) {
+  if (parts.empty()) return absl::InvalidArgumentError("no rows to merge");
+  TrainingRows out = std::move(parts[0]);
+  for (size_t i = 1; i < parts.size(); ++i) {
+    TrainingRows& part = parts[i];
+    if (part.live_ages != out.live_ages ||
+        part.draft.feature_names != out.draft.feature_names ||
+        part.live.feature_names != out.live.feature_names) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "rows of part ", i, " have other features or live ages than part 0"));
+    }
+    AppendSet(part.draft, out.draft);
+    AppendSet(part.live, out.live);
+    out.post_ids.insert(out.post_ids.end(),
+                        std::make_move_iterator(part.post_ids.begin()),
+                        std::make_move_iterator(part.post_ids.end()));
+    std::vector<std::string>().swap(part.post_ids);
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  seen.reserve(out.post_ids.size());
+  for (const std::string& id : out.post_ids) {
+    if (!seen.insert(id).second) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "post ", id, " is in two of the databases (one database per shard)"));
     }
   }
   SortByTime(&out);

@@ -77,6 +77,14 @@ absl::StatusOr<TrainingRows> BuildTrainingRowsForAuthors(
     storage::Store& store, absl::Span<const AuthorRef> authors,
     const TrainingRowsOptions& options);
 
+// The rows of several databases (one per shard) as one set: every part's
+// posts, ordered by created_at (posts of the same moment in part order),
+// each post with its own live rows. The parts are consumed. INVALID_ARGUMENT
+// when there is no part or their feature names or live ages differ;
+// FAILED_PRECONDITION naming a post that two parts hold (the same database
+// given twice, or copies that overlap).
+absl::StatusOr<TrainingRows> MergeTrainingRows(std::vector<TrainingRows> parts);
+
 // Every author with a record (Store::ListAuthors, in key order). Authors
 // whose posts were stored without a record are not listed. Errors come from
 // the store.

@@ -140,6 +140,71 @@ TEST_F(TrainingRowsTest, PostsComeOutByTimeWithTheirOwnRows) {
   EXPECT_FLOAT_EQ(rows->live.row(0)[kEarlyImprStrangerLog], std::log1p(600.0f));
 }
 
+// A second database (another shard) with p4 on day 0.5 and p5 at p2's
+// moment: merged, the posts come out by time, p5 after p2 (part order),
+// each with its own rows.
+TEST_F(TrainingRowsTest, RowsOfSeveralDatabasesMergeByTime) {
+  storage::testing::ScopedTempDir other_dir;
+  auto other = storage::Store::Open(storage::testing::OptionsFor(other_dir.path()));
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE((*other)
+                  ->PutPosts({MakePost("p4", "b1", D(0.5)),
+                              MakePost("p5", "b1", D(1))})
+                  .ok());
+  auto recorded = (*other)->RecordEvents(
+      {MakeEvent("f1", "p5", v1::EVENT_TYPE_IMPRESSION, D(1.5), 2000)}, T0());
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  TrainingRowsOptions options;
+  options.cutoff = D(14);
+  auto mine = BuildTrainingRows(*store_, {"p1", "p2", "p3"}, options);
+  auto theirs = BuildTrainingRows(**other, {"p4", "p5"}, options);
+  ASSERT_TRUE(mine.ok() && theirs.ok());
+  const TrainingSet p5_alone = theirs->live;  // rows 5..9 are p5's
+  std::vector<TrainingRows> parts;
+  parts.push_back(*std::move(mine));
+  parts.push_back(*std::move(theirs));
+  auto merged = MergeTrainingRows(std::move(parts));
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_THAT(merged->post_ids, ElementsAre("p1", "p4", "p2", "p5", "p3"));
+  EXPECT_THAT(merged->draft.labels, ElementsAre(1, 0, 0, 1, 1));
+  EXPECT_THAT(merged->draft.times,
+              ElementsAre(D(0), D(0.5), D(1), D(1), D(6)));
+  ASSERT_EQ(merged->live.num_rows(), 25u);
+  ASSERT_EQ(merged->live.rows.size(), 25 * merged->live.num_features());
+  for (size_t r = 0; r < 5; ++r) {  // p5's rows moved whole, ages in order
+    EXPECT_EQ(std::memcmp(merged->live.row(15 + r), p5_alone.row(5 + r),
+                          sizeof(float) * p5_alone.num_features()),
+              0)
+        << r;
+    EXPECT_EQ(merged->live.labels[15 + r], 1);
+  }
+  EXPECT_TRUE(ValidateTrainingSet(merged->live).ok());
+}
+
+TEST_F(TrainingRowsTest, MergingRefusesAPostTwiceAndDifferentAges) {
+  TrainingRowsOptions options;
+  options.cutoff = D(14);
+  std::vector<TrainingRows> twice;
+  for (int i = 0; i < 2; ++i) {
+    auto rows = BuildTrainingRows(*store_, {"p1", "p2"}, options);
+    ASSERT_TRUE(rows.ok());
+    twice.push_back(*std::move(rows));
+  }
+  auto merged = MergeTrainingRows(std::move(twice));
+  EXPECT_EQ(merged.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(merged.status().message()),
+              ::testing::HasSubstr("post p1 is in two of the databases"));
+
+  std::vector<TrainingRows> ages;
+  ages.push_back(*BuildTrainingRows(*store_, {"p1"}, options));
+  options.live_ages = {absl::Hours(2)};
+  ages.push_back(*BuildTrainingRows(*store_, {"p2"}, options));
+  EXPECT_EQ(MergeTrainingRows(std::move(ages)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(MergeTrainingRows({}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 // Posts are read a chunk of 512 per thread; with two threads (two rounds
 // here, the second with one chunk) the rows are those of one thread, bit
 // for bit.

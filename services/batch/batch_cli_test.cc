@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -352,6 +353,35 @@ TEST_F(BatchCliTest, TwoShardsRouteEachAuthorToItsShard) {
     ++refused;
   }
   EXPECT_EQ(refused, parts[1].size());
+
+  // Training rows of both shards at once are the rows of each, merged.
+  const std::string s0 = Path("shard-0"), s1 = Path("shard-1");
+  std::vector<std::string> rows[3];
+  const std::vector<std::string> dbs = {s0, s1, s0 + "," + s1};
+  for (int i = 0; i < 3; ++i) {
+    const std::string out = Path(absl::StrCat("rows-", i, ".csv"));
+    ASSERT_EQ(Run({"export", "--db", dbs[i], "--cutoff", "2026-03-01",
+                   "--out", out}),
+              0)
+        << Read("cli.log");
+    rows[i] = absl::StrSplit(Read(absl::StrCat("rows-", i, ".csv")), '\n',
+                             absl::SkipEmpty());
+    ASSERT_GT(rows[i].size(), 1u);
+    rows[i].erase(rows[i].begin());  // the header
+  }
+  std::vector<std::string> each = rows[0];
+  each.insert(each.end(), rows[1].begin(), rows[1].end());
+  std::sort(each.begin(), each.end());
+  std::sort(rows[2].begin(), rows[2].end());
+  EXPECT_EQ(rows[2].size(), each.size());
+  EXPECT_TRUE(rows[2] == each);  // not printed: thousands of rows
+  ASSERT_EQ(Run({"train", "--db", dbs[2], "--cutoff", "2026-03-01", "--out",
+                 Path("both-models"), "--rounds", "20", "--nthread", "1"}),
+            0)
+      << Read("cli.log");
+  EXPECT_EQ(Run({"export", "--db", s0, "--db", s0, "--out", Path("x.csv")}),
+            1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("is given twice"));
 }
 
 TEST_F(BatchCliTest, AdminShardPrintsTheAuthorsShard) {

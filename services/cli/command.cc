@@ -22,16 +22,14 @@ int ExitCode(const absl::Status& status) {
   return 1;
 }
 
-absl::Status CheckShardAddresses(const std::vector<std::string>& servers) {
+absl::Status CheckShardList(const std::string& flag,
+                            const std::vector<std::string>& values) {
   std::set<std::string> seen;
-  for (const std::string& server : servers) {
-    if (server.empty()) {
-      return absl::InvalidArgumentError("--server: an address is empty");
-    }
-    if (!seen.insert(server).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--server: ", server,
-          " is given twice (each address is one shard, in shard order)"));
+  for (const std::string& value : values) {
+    if (value.empty()) return absl::InvalidArgumentError(flag + ": empty");
+    if (!seen.insert(value).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, ": ", value, " is given twice (each names one shard)"));
     }
   }
   return absl::OkStatus();

@@ -35,9 +35,10 @@ class CommandSet {
 // Prints "reachrank: <status>" on stderr; returns 0 for OK, 1 otherwise.
 int ExitCode(const absl::Status& status);
 
-// The addresses of --server when each is one shard (shard i = the i-th):
-// INVALID_ARGUMENT naming an address given twice, or an empty one.
-absl::Status CheckShardAddresses(const std::vector<std::string>& servers);
+// The values of `flag` when each names one shard (--server: shard i is the
+// i-th; --db): INVALID_ARGUMENT naming a value given twice, or an empty one.
+absl::Status CheckShardList(const std::string& flag,
+                            const std::vector<std::string>& values);
 
 // <directory of the running binary>/../<relative>: where a build (build/bin)
 // or an install (bin/) keeps its data and models.

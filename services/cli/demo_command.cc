@@ -237,7 +237,7 @@ absl::Status RunDemo(const DemoFlags& flags) {
   Progress("2/3 training draft + live models into " + flags.data + "/models",
            began);
   StoreRowsFlags store;
-  store.db = flags.data;
+  store.dbs = {flags.data};
   // Posts whose horizon ended inside the simulated period; later ones
   // would be censored (the simulator emits no event after it).
   store.cutoff = absl::FormatTime(absl::RFC3339_sec, PlannedAt(flags.sim),

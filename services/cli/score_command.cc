@@ -100,7 +100,7 @@ absl::StatusOr<std::unique_ptr<batch::DraftScorer>> MakeRemoteScorer(
   options.max_attempts = f.attempts;
   RR_ASSIGN_OR_RETURN(auto credentials,
                       services::MakeChannelCredentials(f.security));
-  RR_RETURN_IF_ERROR(CheckShardAddresses(f.servers));
+  RR_RETURN_IF_ERROR(CheckShardList("--server", f.servers));
   std::vector<batch::Shard> shards;
   for (const std::string& server : f.servers) {
     shards.push_back({server, std::make_unique<batch::RemoteDraftScorer>(

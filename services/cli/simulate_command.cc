@@ -49,7 +49,7 @@ absl::StatusOr<sim::SimSummary> RunInto(const SimulateFlags& flags,
                                         const sim::Corpus& corpus,
                                         sim::SimOptions options) {
   if (!flags.servers.empty()) {
-    RR_RETURN_IF_ERROR(CheckShardAddresses(flags.servers));
+    RR_RETURN_IF_ERROR(CheckShardList("--server", flags.servers));
     RR_ASSIGN_OR_RETURN(auto credentials,
                         services::MakeChannelCredentials(flags.security));
     std::vector<std::unique_ptr<IngestSink>> sinks;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -22,9 +23,9 @@ namespace {
 // A secondary's private directory, removed when this goes out of scope.
 class TempDir {
  public:
-  TempDir()
+  explicit TempDir(size_t index)
       : path_((std::filesystem::temp_directory_path() /
-               absl::StrCat("reachrank-rows-", getpid()))
+               absl::StrCat("reachrank-rows-", getpid(), "-", index))
                   .string()) {}
   ~TempDir() {
     std::error_code ignored;
@@ -80,6 +81,30 @@ absl::StatusOr<ranking::LabelConfigs> LoadLabels(const StoreRowsFlags& flags) {
   return ranking::LabelConfigs::Load(flags.labels);
 }
 
+namespace {
+
+// The rows of database `db` (the index-th of the flags'), for `authors`
+// or, when the flags name no authors file, every author it has a record of.
+absl::StatusOr<ranking::TrainingRows> ReadOneStore(
+    const StoreRowsFlags& flags, const std::string& db, size_t index,
+    std::vector<ranking::AuthorRef> authors,
+    const ranking::TrainingRowsOptions& options) {
+  TempDir secondary(index);
+  storage::StoreOptions store_options;
+  store_options.path = db;
+  store_options.block_cache_bytes = static_cast<size_t>(flags.block_cache_mb)
+                                    << 20;
+  RR_ASSIGN_OR_RETURN(
+      std::unique_ptr<storage::Store> store,
+      storage::Store::OpenSecondary(store_options, secondary.path()));
+  if (flags.authors.empty()) {
+    RR_ASSIGN_OR_RETURN(authors, ranking::ListAllAuthors(*store));
+  }
+  return ranking::BuildTrainingRowsForAuthors(*store, authors, options);
+}
+
+}  // namespace
+
 absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
     const StoreRowsFlags& flags,
     std::function<void(size_t done, size_t total)> progress) {
@@ -102,23 +127,26 @@ absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
                      ")"));
   }
   RR_ASSIGN_OR_RETURN(options.labels, LoadLabels(flags));
-  options.progress = std::move(progress);
   options.threads = static_cast<size_t>(flags.threads);
   for (double hours : flags.live_ages_hours) {
     options.live_ages.push_back(absl::Seconds(std::llround(hours * 3600)));
   }
-  TempDir secondary;
-  storage::StoreOptions store_options;
-  store_options.path = flags.db;
-  store_options.block_cache_bytes = static_cast<size_t>(flags.block_cache_mb)
-                                    << 20;
-  RR_ASSIGN_OR_RETURN(
-      std::unique_ptr<storage::Store> store,
-      storage::Store::OpenSecondary(store_options, secondary.path()));
-  if (flags.authors.empty()) {
-    RR_ASSIGN_OR_RETURN(authors, ranking::ListAllAuthors(*store));
+  std::vector<ranking::TrainingRows> parts;
+  size_t before = 0;  // posts of the databases read already
+  size_t total = 0;   // posts of the one being read
+  options.progress = [&](size_t done, size_t of) {
+    total = of;
+    if (progress) progress(before + done, before + of);
+  };
+  for (size_t i = 0; i < flags.dbs.size(); ++i) {
+    RR_ASSIGN_OR_RETURN(
+        ranking::TrainingRows rows,
+        ReadOneStore(flags, flags.dbs[i], i, authors, options));
+    before += std::exchange(total, 0);
+    parts.push_back(std::move(rows));
   }
-  return ranking::BuildTrainingRowsForAuthors(*store, authors, options);
+  if (parts.size() == 1) return std::move(parts[0]);
+  return ranking::MergeTrainingRows(std::move(parts));
 }
 
 }  // namespace reachrank::cli

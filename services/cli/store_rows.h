@@ -15,7 +15,9 @@ namespace reachrank::cli {
 
 // Where the rows come from. A plain value type.
 struct StoreRowsFlags {
-  std::string db;       // database directory (opened as a read-only secondary)
+  // Database directories, one per shard (each opened as a read-only
+  // secondary); their rows are merged by time.
+  std::vector<std::string> dbs;
   std::string authors;  // file: one "platform author_id" per line; empty:
                         // every author with a record
   std::string labels;   // label config JSON (ranking/label.h); empty: defaults
@@ -43,10 +45,12 @@ absl::StatusOr<std::vector<ranking::AuthorRef>> ParseAuthors(
 // The label configs the flags name (built-in defaults without --labels).
 absl::StatusOr<ranking::LabelConfigs> LoadLabels(const StoreRowsFlags& flags);
 
-// Opens flags.db as a secondary in a temporary directory (removed again)
-// and builds the draft and live rows of every post of the listed authors
-// (without an authors file: of every author with a record), calling
-// `progress` (may be empty) as posts are read.
+// Opens each of flags.dbs as a secondary in a temporary directory (removed
+// again) and builds the draft and live rows of every post of the listed
+// authors (without an authors file: of every author with a record) that it
+// holds; several databases' rows are merged by time (MergeTrainingRows).
+// Calls `progress` (may be empty) as posts are read, counting over the
+// databases read so far.
 absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
     const StoreRowsFlags& flags,
     std::function<void(size_t done, size_t total)> progress = {});

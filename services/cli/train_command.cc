@@ -174,15 +174,18 @@ absl::Status RunTrainDb(const TrainFlags& flags) {
 }
 
 absl::Status RunTrain(const TrainFlags& flags) {
-  if (flags.csv.empty() == flags.store.db.empty()) {
+  if (flags.csv.empty() == flags.store.dbs.empty()) {
     return absl::InvalidArgumentError(
         "give the rows to train on: --csv FILE or --db DIR");
   }
-  if (!flags.store.db.empty() && flags.soft_label_scale > 0.0) {
+  if (!flags.store.dbs.empty() && flags.soft_label_scale > 0.0) {
     return absl::InvalidArgumentError(
         "--soft-labels needs --csv: it reads the outcome column's values");
   }
-  if (!flags.store.db.empty()) return RunTrainDb(flags);
+  if (!flags.store.dbs.empty()) {
+    RR_RETURN_IF_ERROR(CheckShardList("--db", flags.store.dbs));
+    return RunTrainDb(flags);
+  }
   if (flags.options.calibrate_prior) {
     return absl::InvalidArgumentError(
         "--calibrate-prior needs --db: the prior is defined on the "
@@ -206,6 +209,7 @@ struct ExportFlags {
 };
 
 absl::Status RunExport(const ExportFlags& flags) {
+  RR_RETURN_IF_ERROR(CheckShardList("--db", flags.store.dbs));
   RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows,
                       ReadRowsShowingProgress(flags.store, "export: posts"));
   const TrainingSet& set = flags.draft ? rows.draft : rows.live;
@@ -216,7 +220,11 @@ absl::Status RunExport(const ExportFlags& flags) {
 }
 
 void AddStoreOptions(CLI::App* cmd, StoreRowsFlags& s) {
-  cmd->add_option("--db", s.db, "database directory (read as a secondary)");
+  cmd->add_option("--db", s.dbs,
+                  "database directory (read as a secondary); several "
+                  "(comma-separated or repeated), one per shard: their rows "
+                  "are merged by time")
+      ->delimiter(',')->allow_extra_args(false);
   cmd->add_option("--authors", s.authors,
                   "with --db: file of 'platform author_id' lines (default: "
                   "every author with a record)");
