@@ -91,6 +91,12 @@ struct DayCounters {
   Counters counters;
 };
 
+// An hour-bucketed counter row of a post: hours since the Unix epoch.
+struct HourCounters {
+  int32_t hour = 0;
+  Counters counters;
+};
+
 // Point-in-time figures for metrics (RocksDB statistics and properties).
 struct StoreStats {
   uint64_t block_cache_hit = 0;
@@ -141,6 +147,10 @@ class Store {
       absl::Span<const PostRecord> records) = 0;
   // NOT_FOUND when the post is unknown.
   virtual absl::StatusOr<PostRecord> GetPost(absl::string_view post_id) = 0;
+  // Up to `limit` post ids in key order, after `start_after` (exclusive)
+  // when given: every stored post, a page at a time.
+  virtual absl::StatusOr<std::vector<std::string>> ListPostIds(
+      size_t limit, const std::optional<std::string>& start_after) = 0;
   // One entry per id (std::nullopt for unknown ids), via MultiGet.
   virtual absl::StatusOr<std::vector<std::optional<PostRecord>>> MultiGetPosts(
       absl::Span<const std::string> post_ids) = 0;
@@ -189,6 +199,10 @@ class Store {
   // Sum of a post's hourly buckets whose hour starts before `as_of`.
   virtual absl::StatusOr<Counters> PostCountersAsOf(absl::string_view post_id,
                                                     absl::Time as_of) = 0;
+  // Every hourly bucket of a post, ascending (empty without events): what
+  // PostCountersAsOf sums, for copying a post's history elsewhere.
+  virtual absl::StatusOr<std::vector<HourCounters>> PostHours(
+      absl::string_view post_id) = 0;
   // Day rows of an author in [first_day, last_day], ascending.
   virtual absl::StatusOr<std::vector<DayCounters>> AuthorDays(
       absl::string_view platform, absl::string_view author_id,

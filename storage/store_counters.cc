@@ -57,6 +57,33 @@ absl::StatusOr<Counters> RocksStore::PostCountersAsOf(absl::string_view post_id,
   return sum;
 }
 
+absl::StatusOr<std::vector<HourCounters>> RocksStore::PostHours(
+    absl::string_view post_id) {
+  const std::string prefix = keys::PostHourPrefix(post_id);
+  const std::string upper_key = keys::PostHourKey(post_id, INT32_MAX);
+  rocksdb::Slice lower(prefix), upper(upper_key);
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower;
+  read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read, cf(kCfPostHourCounters)));
+  std::vector<HourCounters> out;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    keys::PostHourKeyParts parts;
+    if (!keys::DecodePostHourKey(ToView(it->key()), &parts)) {
+      return absl::DataLossError(
+          absl::StrCat("post '", post_id, "': malformed hour key"));
+    }
+    HourCounters& row = out.emplace_back();
+    row.hour = parts.hour;
+    RR_ASSIGN_OR_RETURN(row.counters,
+                        ParseCounters(absl::StrCat("post '", post_id, "' hour"),
+                                      ToView(it->value())));
+  }
+  RR_RETURN_IF_ERROR(FromRocks(it->status(), "read post hours"));
+  return out;
+}
+
 absl::StatusOr<std::vector<DayCounters>> RocksStore::ReadDays(
     Cf c, absl::string_view platform, absl::string_view owner,
     int32_t first_day, int32_t last_day) {

@@ -161,6 +161,28 @@ TEST_F(StoreEventsTest, AsOfExcludesLaterHours) {
   EXPECT_EQ(Totals("p1").Get(kStrangerImpression), 15);
 }
 
+TEST_F(StoreEventsTest, PostHoursListsEachBucketInOrder) {
+  Record({MakeEvent("e1", "p1", v1::EVENT_TYPE_IMPRESSION, T0(), 1),
+          MakeEvent("e2", "p1", v1::EVENT_TYPE_IMPRESSION,
+                    T0() + absl::Minutes(59), 2),
+          MakeEvent("e3", "p1", v1::EVENT_TYPE_IMPRESSION,
+                    T0() + absl::Hours(5) + absl::Minutes(30), 8),
+          MakeEvent("e4", "p2", v1::EVENT_TYPE_IMPRESSION, T0(), 16)},
+         T0());
+  auto hours = store_->PostHours("p1");
+  ASSERT_TRUE(hours.ok()) << hours.status();
+  const int32_t hour0 =
+      static_cast<int32_t>(absl::ToInt64Hours(T0() - absl::UnixEpoch()));
+  ASSERT_EQ(hours->size(), 2u);
+  EXPECT_EQ((*hours)[0].hour, hour0);
+  EXPECT_EQ((*hours)[0].counters.Get(kStrangerImpression), 3);
+  EXPECT_EQ((*hours)[1].hour, hour0 + 5);
+  EXPECT_EQ((*hours)[1].counters.Get(kStrangerImpression), 8);
+  auto none = store_->PostHours("p3");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_F(StoreEventsTest, AuthorAndTopicDayRows) {
   const int32_t day0 = DayOf(T0());
   Record({MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0(), 2),

@@ -51,6 +51,8 @@ class RocksStore final : public Store {
                                  absl::Span<const v1::TopicScore> topics,
                                  absl::string_view language) override;
   absl::StatusOr<std::vector<std::string>> ListPending(size_t limit) override;
+  absl::StatusOr<std::vector<std::string>> ListPostIds(
+      size_t limit, const std::optional<std::string>& start_after) override;
 
   absl::Status PutAuthors(absl::Span<const v1::Author> authors) override;
   absl::StatusOr<v1::Author> GetAuthor(absl::string_view platform,
@@ -69,6 +71,8 @@ class RocksStore final : public Store {
       absl::Span<const std::string> post_ids) override;
   absl::StatusOr<Counters> PostCountersAsOf(absl::string_view post_id,
                                             absl::Time as_of) override;
+  absl::StatusOr<std::vector<HourCounters>> PostHours(
+      absl::string_view post_id) override;
   absl::StatusOr<std::vector<DayCounters>> AuthorDays(
       absl::string_view platform, absl::string_view author_id,
       int32_t first_day, int32_t last_day) override;

@@ -193,4 +193,22 @@ absl::StatusOr<std::vector<std::string>> RocksStore::ListPending(size_t limit) {
   return out;
 }
 
+absl::StatusOr<std::vector<std::string>> RocksStore::ListPostIds(
+    size_t limit, const std::optional<std::string>& start_after) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(kCfPosts)));
+  if (start_after.has_value()) {
+    it->Seek(ToSlice(*start_after));
+    if (it->Valid() && it->key() == ToSlice(*start_after)) it->Next();
+  } else {
+    it->SeekToFirst();
+  }
+  std::vector<std::string> out;
+  for (; it->Valid() && out.size() < limit; it->Next()) {
+    out.emplace_back(it->key().data(), it->key().size());
+  }
+  RR_RETURN_IF_ERROR(FromRocks(it->status(), "list posts"));
+  return out;
+}
+
 }  // namespace reachrank::storage

@@ -140,6 +140,26 @@ TEST_F(StorePostsTest, ClassifiedOnArrivalAndTextChange) {
   EXPECT_EQ(AuthorPublished("bob"), 1);
 }
 
+TEST_F(StorePostsTest, ListPostIdsPagesInKeyOrder) {
+  std::vector<PostRecord> records;
+  for (const char* id : {"p3", "p1", "p20", "p2"}) {
+    records.push_back(MakePost(id, "alice", T0()));
+  }
+  ASSERT_TRUE(store_->PutPosts(records).ok());
+  auto first = store_->ListPostIds(3, std::nullopt);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_THAT(*first, ElementsAre("p1", "p2", "p20"));
+  auto rest = store_->ListPostIds(3, std::string("p20"));
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_THAT(*rest, ElementsAre("p3"));
+  auto between = store_->ListPostIds(3, std::string("p10"));  // no such post
+  ASSERT_TRUE(between.ok());
+  EXPECT_THAT(*between, ElementsAre("p2", "p20", "p3"));
+  auto end = store_->ListPostIds(3, std::string("p3"));
+  ASSERT_TRUE(end.ok());
+  EXPECT_TRUE(end->empty());
+}
+
 TEST_F(StorePostsTest, ListAuthorsPagesInKeyOrder) {
   std::vector<v1::Author> authors;
   for (const auto& [platform, id] :

@@ -382,6 +382,34 @@ TEST_F(BatchCliTest, TwoShardsRouteEachAuthorToItsShard) {
   EXPECT_EQ(Run({"export", "--db", s0, "--db", s0, "--out", Path("x.csv")}),
             1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("is given twice"));
+  // A third shard: the authors that move to it (shard 2 of 3) come out of
+  // both old shards as import files and go into its new database.
+  size_t moving = 0;
+  for (const v1::Post& p : data->posts) {
+    moving += ShardOf(p.platform(), p.author_id(), 3) == 2;
+  }
+  ASSERT_GT(moving, 0u);
+  size_t exported = 0;
+  for (int i = 0; i < 2; ++i) {
+    const std::string out = absl::StrCat("moving-", i, ".jsonl");
+    ASSERT_EQ(Run({"admin", "export-history", "--db", i == 0 ? s0 : s1,
+                   "--shard", "2/3", "--out", Path(out), "--authors-out",
+                   Path(absl::StrCat("moving-authors-", i, ".jsonl"))}),
+              0)
+        << Read("cli.log");
+    const std::vector<std::string> lines =
+        absl::StrSplit(Read(out), '\n', absl::SkipEmpty());
+    exported += lines.size();
+    ASSERT_EQ(Run({"import", Path(out), "--db", Path("shard-2"), "--shard",
+                   "2/3", "--authors",
+                   Path(absl::StrCat("moving-authors-", i, ".jsonl"))}),
+              0)
+        << Read("cli.log");
+    EXPECT_THAT(Read("cli.log"),
+                HasSubstr(absl::StrCat("import: ", lines.size(), " lines: ",
+                                       lines.size(), " posts new")));
+  }
+  EXPECT_EQ(exported, moving);
 }
 
 TEST_F(BatchCliTest, AdminShardPrintsTheAuthorsShard) {

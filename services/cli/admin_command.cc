@@ -1,16 +1,22 @@
 // `reachrank admin checkpoint`: a consistent copy of a shard's database for
 // backups (docs/operations.md, "Backup and restore"); `reachrank admin
-// shard`: which shard owns an author (docs/operations.md, "Routing").
+// shard`: which shard owns an author; `reachrank admin export-history`: a
+// shard slice's posts and authors as import files, to move authors to
+// another shard (docs/operations.md, "Routing").
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/shard.h"
+#include "base/status_macros.h"
+#include "services/batch/history_export.h"
 #include "services/cli/command.h"
 #include "storage/store.h"
 
@@ -81,6 +87,73 @@ void AddShardCommand(CLI::App& admin, CommandSet& commands) {
   });
 }
 
+struct ExportHistoryFlags {
+  std::string db = "./reachrank-data";
+  std::string shard;
+  std::string out;
+  std::string authors_out;
+};
+
+// Reads the database through a secondary instance (a running writer keeps
+// running), whose scratch directory is removed afterwards.
+absl::Status RunExportHistory(const ExportHistoryFlags& f) {
+  RR_ASSIGN_OR_RETURN(ShardSlice slice, ParseShardSlice(f.shard));
+  std::ofstream posts(f.out, std::ios::binary | std::ios::trunc);
+  if (!posts) return absl::NotFoundError("cannot write " + f.out);
+  std::ofstream authors;
+  if (!f.authors_out.empty()) {
+    authors.open(f.authors_out, std::ios::binary | std::ios::trunc);
+    if (!authors) return absl::NotFoundError("cannot write " + f.authors_out);
+  }
+  const std::filesystem::path scratch =
+      std::filesystem::temp_directory_path() /
+      absl::StrCat("reachrank-export-history-", getpid());
+  storage::StoreOptions options;
+  options.path = f.db;
+  absl::StatusOr<batch::HistoryExportSummary> summary;
+  {
+    auto store = storage::Store::OpenSecondary(options, scratch.string());
+    summary = store.ok() ? batch::ExportHistory(
+                               **store, slice, posts,
+                               f.authors_out.empty() ? nullptr : &authors)
+                         : store.status();
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch, ignored);
+  RR_RETURN_IF_ERROR(summary.status());
+  posts.close();
+  if (!posts) return absl::InternalError("cannot write " + f.out);
+  std::cerr << absl::StrFormat(
+      "reachrank admin export-history: shard %s: %d posts (%d counts) -> %s, "
+      "%d authors%s\n",
+      f.shard, summary->posts, summary->cells, f.out, summary->authors,
+      f.authors_out.empty() ? "" : " -> " + f.authors_out);
+  return absl::OkStatus();
+}
+
+void AddExportHistoryCommand(CLI::App& admin, CommandSet& commands) {
+  auto flags = std::make_shared<ExportHistoryFlags>();
+  CLI::App* cmd = admin.add_subcommand(
+      "export-history",
+      "Write the posts (with their hourly counters) and authors that shard "
+      "I of N owns as `reachrank import` files: how authors move to a new "
+      "shard");
+  cmd->add_option("--db", flags->db, "Database directory (live or stopped)")
+      ->capture_default_str();
+  cmd->add_option("--shard", flags->shard,
+                  "I/N: export the authors shard I of N owns")
+      ->required();
+  cmd->add_option("--out", flags->out, "Posts file (import lines) to write")
+      ->required();
+  cmd->add_option("--authors-out", flags->authors_out,
+                  "Authors file (Author lines, `import --authors`) to write");
+  commands.Add(cmd, [flags] {
+    const absl::Status s = RunExportHistory(*flags);
+    ExitCode(s);
+    return s.ok() ? 0 : s.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+  });
+}
+
 }  // namespace
 
 void AddAdminCommands(CLI::App& app, CommandSet& commands) {
@@ -100,6 +173,7 @@ void AddAdminCommands(CLI::App& app, CommandSet& commands) {
       ->required();
   commands.Add(checkpoint, [flags] { return RunCheckpoint(*flags); });
   AddShardCommand(*admin, commands);
+  AddExportHistoryCommand(*admin, commands);
 }
 
 }  // namespace reachrank::cli

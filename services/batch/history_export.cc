@@ -1,0 +1,116 @@
+#include "services/batch/history_export.h"
+
+#include <optional>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "base/status_macros.h"
+#include "google/protobuf/util/json_util.h"
+#include "storage/counters.h"
+
+namespace reachrank::batch {
+namespace {
+
+constexpr size_t kPage = 1000;
+
+std::string ToJson(const google::protobuf::Message& m) {
+  std::string out;
+  // Serialising a valid message cannot fail.
+  (void)google::protobuf::util::MessageToJsonString(m, &out);
+  return out;
+}
+
+// The counts of one hour, as import cells.
+void AppendHour(const storage::HourCounters& row, std::string& cells,
+                int64_t* count) {
+  const std::string at = absl::FormatTime(
+      "%Y-%m-%dT%H:00:00Z", absl::FromUnixSeconds(int64_t{row.hour} * 3600),
+      absl::UTCTimeZone());
+  for (const auto& [cell, value] : row.counters.cells()) {
+    if (cell >= storage::kWatchBase || value <= 0) continue;
+    const auto type = static_cast<v1::EventType>(cell % storage::kEventTypes);
+    const uint32_t sr = cell / storage::kEventTypes;
+    const auto relation = static_cast<v1::Relation>(sr % storage::kRelations);
+    const auto surface = static_cast<v1::Surface>(sr / storage::kRelations);
+    absl::StrAppend(&cells, cells.empty() ? "" : ",", "{\"surface\":\"",
+                    v1::Surface_Name(surface), "\",\"relation\":\"",
+                    v1::Relation_Name(relation), "\",\"type\":\"",
+                    v1::EventType_Name(type), "\",\"count\":", value);
+    if (type == v1::EVENT_TYPE_VIEW) {
+      const int64_t watch =
+          row.counters.Get(storage::WatchCell(surface, relation));
+      if (watch > 0) absl::StrAppend(&cells, ",\"watch_ms\":", watch);
+    }
+    absl::StrAppend(&cells, ",\"at\":\"", at, "\"}");
+    ++*count;
+  }
+}
+
+absl::Status CheckStream(const std::ostream& out, const char* what) {
+  if (out) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat("cannot write the ", what));
+}
+
+absl::StatusOr<int64_t> ExportAuthors(storage::Store& store,
+                                      const ShardSlice& shard,
+                                      std::ostream& out) {
+  int64_t written = 0;
+  std::optional<storage::AuthorId> after;
+  for (;;) {
+    RR_ASSIGN_OR_RETURN(std::vector<v1::Author> page,
+                        store.ListAuthors(kPage, after));
+    for (const v1::Author& a : page) {
+      if (!shard.Owns(a.platform(), a.author_id())) continue;
+      out << ToJson(a) << "\n";
+      ++written;
+    }
+    RR_RETURN_IF_ERROR(CheckStream(out, "authors"));
+    if (page.size() < kPage) return written;
+    after = storage::AuthorId{page.back().platform(), page.back().author_id()};
+  }
+}
+
+}  // namespace
+
+std::string HistoryLine(const v1::Post& post,
+                        const std::vector<storage::HourCounters>& hours,
+                        int64_t* cells) {
+  std::string counts;
+  for (const storage::HourCounters& row : hours) {
+    AppendHour(row, counts, cells);
+  }
+  return absl::StrCat("{\"post\":", ToJson(post), ",\"counts\":[", counts,
+                      "]}");
+}
+
+absl::StatusOr<HistoryExportSummary> ExportHistory(storage::Store& store,
+                                                   const ShardSlice& shard,
+                                                   std::ostream& posts,
+                                                   std::ostream* authors) {
+  HistoryExportSummary summary;
+  std::optional<std::string> after;
+  for (;;) {
+    RR_ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                        store.ListPostIds(kPage, after));
+    RR_ASSIGN_OR_RETURN(auto records, store.MultiGetPosts(ids));
+    for (const std::optional<storage::PostRecord>& record : records) {
+      if (!record.has_value()) continue;  // removed since the listing
+      const v1::Post& post = record->post();
+      if (!shard.Owns(post.platform(), post.author_id())) continue;
+      RR_ASSIGN_OR_RETURN(std::vector<storage::HourCounters> hours,
+                          store.PostHours(post.post_id()));
+      posts << HistoryLine(post, hours, &summary.cells) << "\n";
+      ++summary.posts;
+    }
+    RR_RETURN_IF_ERROR(CheckStream(posts, "posts"));
+    if (ids.size() < kPage) break;
+    after = ids.back();
+  }
+  if (authors != nullptr) {
+    RR_ASSIGN_OR_RETURN(summary.authors, ExportAuthors(store, shard, *authors));
+  }
+  return summary;
+}
+
+}  // namespace reachrank::batch

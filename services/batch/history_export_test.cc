@@ -1,0 +1,156 @@
+#include "services/batch/history_export.h"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "base/shard.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ranking/testing/sim_store.h"
+#include "services/batch/batch_testing.h"
+#include "services/batch/importer.h"
+#include "services/common/test_support.h"
+
+namespace reachrank::batch {
+namespace {
+
+using ::testing::HasSubstr;
+
+const absl::Time kNow = absl::FromUnixSeconds(1800000000);
+
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenStore(
+    const std::string& path) {
+  storage::StoreOptions options;
+  options.path = path;
+  options.dedup_window = kImportDedupWindow;
+  return storage::Store::Open(options);
+}
+
+// A simulated history written through the storage layer as ingest writes
+// it: events at their own times, so posts have many hourly buckets.
+absl::Status Fill(const testing::SimData& data, storage::Store& store) {
+  if (absl::Status s = store.PutAuthors(data.authors); !s.ok()) return s;
+  std::vector<storage::PostRecord> records;
+  for (const v1::Post& p : data.posts) {
+    storage::PostRecord& r = records.emplace_back();
+    *r.mutable_post() = p;
+    r.set_language(p.language());
+  }
+  if (auto s = store.PutPosts(records); !s.ok()) return s.status();
+  return store.RecordEvents(data.events, kNow).status();
+}
+
+TEST(HistoryLineTest, OneCellPerCountAtTheHourWithWatchTimeOnViews) {
+  v1::Post post;
+  post.set_post_id("p1");
+  storage::HourCounters hour;
+  hour.hour = 491000;  // 2026-01-05T08:00:00Z
+  hour.counters.Add(storage::EventCell(v1::SURFACE_RECOMMENDED,
+                                       v1::RELATION_STRANGER,
+                                       v1::EVENT_TYPE_VIEW),
+                    3);
+  hour.counters.Add(storage::WatchCell(v1::SURFACE_RECOMMENDED,
+                                       v1::RELATION_STRANGER),
+                    4500);
+  hour.counters.Add(storage::EventCell(v1::SURFACE_FOLLOWING,
+                                       v1::RELATION_FOLLOWER,
+                                       v1::EVENT_TYPE_LIKE),
+                    2);
+  int64_t cells = 0;
+  EXPECT_EQ(HistoryLine(post, {hour}, &cells),
+            "{\"post\":{\"postId\":\"p1\"},\"counts\":["
+            "{\"surface\":\"SURFACE_FOLLOWING\",\"relation\":"
+            "\"RELATION_FOLLOWER\",\"type\":\"EVENT_TYPE_LIKE\",\"count\":2,"
+            "\"at\":\"2026-01-05T08:00:00Z\"},"
+            "{\"surface\":\"SURFACE_RECOMMENDED\",\"relation\":"
+            "\"RELATION_STRANGER\",\"type\":\"EVENT_TYPE_VIEW\",\"count\":3,"
+            "\"watch_ms\":4500,\"at\":\"2026-01-05T08:00:00Z\"}]}");
+  EXPECT_EQ(cells, 2);
+}
+
+// Shard 1 of 2's part of a database, exported and imported into an empty
+// one, has the same posts with the same hourly counters and the same
+// author records and day rows; nothing of shard 0 comes along.
+TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
+  auto dir = reachrank::testing::MakeTempDir("history-export");
+  ASSERT_TRUE(dir.ok());
+  sim::SimOptions options;
+  options.seed = 6;
+  options.people = 30;
+  options.days = 12;
+  auto data = testing::Simulate(options);
+  ASSERT_TRUE(data.ok()) << data.status();
+  auto source = OpenStore(*dir + "/source");
+  ASSERT_TRUE(source.ok()) << source.status();
+  ASSERT_TRUE(Fill(*data, **source).ok());
+
+  const ShardSlice slice{1, 2};
+  std::ostringstream posts, authors;
+  auto exported = ExportHistory(**source, slice, posts, &authors);
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  size_t owned_posts = 0, owned_authors = 0;
+  for (const v1::Post& p : data->posts) {
+    owned_posts += slice.Owns(p.platform(), p.author_id());
+  }
+  for (const v1::Author& a : data->authors) {
+    owned_authors += slice.Owns(a.platform(), a.author_id());
+  }
+  ASSERT_GT(owned_posts, 0u);
+  EXPECT_EQ(exported->posts, static_cast<int64_t>(owned_posts));
+  EXPECT_EQ(exported->authors, static_cast<int64_t>(owned_authors));
+  EXPECT_GT(exported->cells, exported->posts);
+
+  auto target = OpenStore(*dir + "/target");
+  ASSERT_TRUE(target.ok()) << target.status();
+  ranking::testing::FakeClassifier classifier("travel");
+  ImportOptions import;
+  import.now = kNow;
+  std::istringstream posts_in(posts.str()), authors_in(authors.str());
+  ASSERT_TRUE(ImportAuthors(authors_in, **target, kNow, nullptr).ok());
+  auto imported = ImportPosts(posts_in, **target, &classifier, import,
+                              [](int64_t line, const absl::Status& s) {
+                                ADD_FAILURE() << line << ": " << s;
+                              });
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->posts_created, exported->posts);
+
+  for (const v1::Post& p : data->posts) {
+    auto there = (*target)->PostHours(p.post_id());
+    ASSERT_TRUE(there.ok()) << there.status();
+    if (!slice.Owns(p.platform(), p.author_id())) {
+      EXPECT_TRUE(there->empty()) << p.post_id();
+      EXPECT_EQ((*target)->GetPost(p.post_id()).status().code(),
+                absl::StatusCode::kNotFound);
+      continue;
+    }
+    auto here = (*source)->PostHours(p.post_id());
+    ASSERT_TRUE(here.ok());
+    ASSERT_EQ(there->size(), here->size()) << p.post_id();
+    for (size_t h = 0; h < here->size(); ++h) {
+      EXPECT_EQ((*there)[h].hour, (*here)[h].hour) << p.post_id();
+      EXPECT_TRUE((*there)[h].counters == (*here)[h].counters) << p.post_id();
+    }
+  }
+  const int32_t first_day = 0, last_day = 1 << 20;
+  for (const v1::Author& a : data->authors) {
+    if (!slice.Owns(a.platform(), a.author_id())) continue;
+    auto here = (*source)->AuthorDays(a.platform(), a.author_id(), first_day,
+                                      last_day);
+    auto there = (*target)->AuthorDays(a.platform(), a.author_id(), first_day,
+                                       last_day);
+    ASSERT_TRUE(here.ok() && there.ok());
+    ASSERT_EQ(there->size(), here->size()) << a.author_id();
+    for (size_t d = 0; d < here->size(); ++d) {
+      EXPECT_EQ((*there)[d].day, (*here)[d].day);
+      EXPECT_TRUE((*there)[d].counters == (*here)[d].counters)
+          << a.author_id() << " day " << (*here)[d].day;
+    }
+    auto record = (*target)->GetAuthor(a.platform(), a.author_id());
+    ASSERT_TRUE(record.ok()) << record.status();
+    EXPECT_EQ(record->followers(), a.followers());
+  }
+}
+
+}  // namespace
+}  // namespace reachrank::batch
