@@ -1,6 +1,9 @@
 // Counter reads: post totals, hourly as-of sums, day rows.
 #include <algorithm>
+#include <memory>
+#include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "storage/keys.h"
@@ -31,56 +34,62 @@ absl::StatusOr<std::vector<Counters>> RocksStore::MultiGetPostCounters(
   return out;
 }
 
-absl::StatusOr<Counters> RocksStore::PostCountersAsOf(absl::string_view post_id,
-                                                      absl::Time as_of) {
-  // Hours [.., end_hour) start before as_of: end_hour = ceil(as_of / 1h).
-  const int64_t end_hour = std::clamp<int64_t>(
-      absl::ToInt64Hours(absl::Ceil(as_of - absl::UnixEpoch(), absl::Hours(1))),
-      INT32_MIN, INT32_MAX);
+namespace {
+
+// Calls `each` with every hourly bucket of `post_id` whose hour is below
+// `end_hour`, ascending; stops at its first error.
+absl::Status ForEachPostHour(
+    rocksdb::DB& db, rocksdb::ColumnFamilyHandle* hours,
+    absl::string_view post_id, int32_t end_hour,
+    absl::FunctionRef<absl::Status(int32_t hour, Counters counters)> each) {
   const std::string lower_key = keys::PostHourPrefix(post_id);
-  const std::string upper_key =
-      keys::PostHourKey(post_id, static_cast<int32_t>(end_hour));
+  const std::string upper_key = keys::PostHourKey(post_id, end_hour);
   rocksdb::Slice lower(lower_key), upper(upper_key);
   rocksdb::ReadOptions read;
   read.iterate_lower_bound = &lower;
   read.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(read, cf(kCfPostHourCounters)));
-  Counters sum;
-  for (it->Seek(lower); it->Valid(); it->Next()) {
-    RR_ASSIGN_OR_RETURN(Counters hour,
-                        ParseCounters(absl::StrCat("post '", post_id, "' hour"),
-                                      ToView(it->value())));
-    sum.AddAll(hour);
-  }
-  RR_RETURN_IF_ERROR(FromRocks(it->status(), "read post hours"));
-  return sum;
-}
-
-absl::StatusOr<std::vector<HourCounters>> RocksStore::PostHours(
-    absl::string_view post_id) {
-  const std::string prefix = keys::PostHourPrefix(post_id);
-  const std::string upper_key = keys::PostHourKey(post_id, INT32_MAX);
-  rocksdb::Slice lower(prefix), upper(upper_key);
-  rocksdb::ReadOptions read;
-  read.iterate_lower_bound = &lower;
-  read.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(read, cf(kCfPostHourCounters)));
-  std::vector<HourCounters> out;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(read, hours));
   for (it->Seek(lower); it->Valid(); it->Next()) {
     keys::PostHourKeyParts parts;
     if (!keys::DecodePostHourKey(ToView(it->key()), &parts)) {
       return absl::DataLossError(
           absl::StrCat("post '", post_id, "': malformed hour key"));
     }
-    HourCounters& row = out.emplace_back();
-    row.hour = parts.hour;
-    RR_ASSIGN_OR_RETURN(row.counters,
+    RR_ASSIGN_OR_RETURN(Counters counters,
                         ParseCounters(absl::StrCat("post '", post_id, "' hour"),
                                       ToView(it->value())));
+    RR_RETURN_IF_ERROR(each(parts.hour, std::move(counters)));
   }
-  RR_RETURN_IF_ERROR(FromRocks(it->status(), "read post hours"));
+  return FromRocks(it->status(), "read post hours");
+}
+
+}  // namespace
+
+absl::StatusOr<Counters> RocksStore::PostCountersAsOf(absl::string_view post_id,
+                                                      absl::Time as_of) {
+  // Hours [.., end_hour) start before as_of: end_hour = ceil(as_of / 1h).
+  const int64_t end_hour = std::clamp<int64_t>(
+      absl::ToInt64Hours(absl::Ceil(as_of - absl::UnixEpoch(), absl::Hours(1))),
+      INT32_MIN, INT32_MAX);
+  Counters sum;
+  RR_RETURN_IF_ERROR(ForEachPostHour(
+      *db_, cf(kCfPostHourCounters), post_id, static_cast<int32_t>(end_hour),
+      [&sum](int32_t, Counters hour) {
+        sum.AddAll(hour);
+        return absl::OkStatus();
+      }));
+  return sum;
+}
+
+absl::StatusOr<std::vector<HourCounters>> RocksStore::PostHours(
+    absl::string_view post_id) {
+  std::vector<HourCounters> out;
+  RR_RETURN_IF_ERROR(ForEachPostHour(
+      *db_, cf(kCfPostHourCounters), post_id, INT32_MAX,
+      [&out](int32_t hour, Counters counters) {
+        out.push_back({hour, std::move(counters)});
+        return absl::OkStatus();
+      }));
   return out;
 }
 

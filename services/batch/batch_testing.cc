@@ -8,6 +8,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/server_builder.h"
 #include "ranking/testing/sim_store.h"
+#include "services/batch/importer.h"
 
 namespace reachrank::batch::testing {
 namespace {
@@ -40,6 +41,14 @@ std::string ToJson(const google::protobuf::Message& m) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenImportStore(
+    const std::string& path) {
+  storage::StoreOptions options;
+  options.path = path;
+  options.dedup_window = kImportDedupWindow;
+  return storage::Store::Open(options);
+}
 
 absl::StatusOr<SimData> Simulate(const sim::SimOptions& options) {
   RR_ASSIGN_OR_RETURN(const sim::Corpus* corpus,

@@ -12,6 +12,7 @@
 #include "grpcpp/server.h"
 #include "reachrank/v1/ranking.grpc.pb.h"
 #include "services/batch/draft_scorer.h"
+#include "storage/store.h"
 #include "sim/simulator.h"
 
 namespace reachrank::batch::testing {
@@ -22,6 +23,11 @@ struct SimData {
   std::vector<v1::Post> posts;
   std::vector<v1::EngagementEvent> events;
 };
+
+// A new database at `path`, opened as `reachrank import` opens it (dedup
+// markers kept for the import window).
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenImportStore(
+    const std::string& path);
 
 // Runs the simulator on the bundled corpus and keeps everything.
 absl::StatusOr<SimData> Simulate(const sim::SimOptions& options);

@@ -19,14 +19,6 @@ using ::testing::HasSubstr;
 
 const absl::Time kNow = absl::FromUnixSeconds(1800000000);
 
-absl::StatusOr<std::unique_ptr<storage::Store>> OpenStore(
-    const std::string& path) {
-  storage::StoreOptions options;
-  options.path = path;
-  options.dedup_window = kImportDedupWindow;
-  return storage::Store::Open(options);
-}
-
 // A simulated history written through the storage layer as ingest writes
 // it: events at their own times, so posts have many hourly buckets.
 absl::Status Fill(const testing::SimData& data, storage::Store& store) {
@@ -81,7 +73,7 @@ TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
   options.days = 12;
   auto data = testing::Simulate(options);
   ASSERT_TRUE(data.ok()) << data.status();
-  auto source = OpenStore(*dir + "/source");
+  auto source = testing::OpenImportStore(*dir + "/source");
   ASSERT_TRUE(source.ok()) << source.status();
   ASSERT_TRUE(Fill(*data, **source).ok());
 
@@ -101,7 +93,7 @@ TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
   EXPECT_EQ(exported->authors, static_cast<int64_t>(owned_authors));
   EXPECT_GT(exported->cells, exported->posts);
 
-  auto target = OpenStore(*dir + "/target");
+  auto target = testing::OpenImportStore(*dir + "/target");
   ASSERT_TRUE(target.ok()) << target.status();
   ranking::testing::FakeClassifier classifier("travel");
   ImportOptions import;

@@ -96,15 +96,6 @@ TEST(ParseImportLineTest, HugeCountsAndWatchTimesAreRejected) {
   EXPECT_EQ(largest->events.size(), 10000u);
 }
 
-// A new database at `path`, opened as `reachrank import` opens it.
-absl::StatusOr<std::unique_ptr<storage::Store>> OpenImportStore(
-    const std::string& path) {
-  storage::StoreOptions options;
-  options.path = path;
-  options.dedup_window = kImportDedupWindow;
-  return storage::Store::Open(options);
-}
-
 // A small simulated history: 30 people over `days` days.
 absl::StatusOr<testing::SimData> History(uint64_t seed, int days) {
   sim::SimOptions options;
@@ -117,7 +108,7 @@ absl::StatusOr<testing::SimData> History(uint64_t seed, int days) {
 TEST(ImportPostsTest, ASecondRunIsAllDuplicatesAndLeavesCountersUnchanged) {
   auto dir = reachrank::testing::MakeTempDir("batch-import");
   ASSERT_TRUE(dir.ok());
-  auto store = OpenImportStore(*dir + "/db");
+  auto store = testing::OpenImportStore(*dir + "/db");
   ASSERT_TRUE(store.ok()) << store.status();
   auto data = History(/*seed=*/3, /*days=*/20);
   ASSERT_TRUE(data.ok()) << data.status();
@@ -185,7 +176,7 @@ TEST(ImportPostsTest, AShardImportsOnlyItsAuthorsPosts) {
 
   int64_t created = 0;
   for (int32_t shard = 0; shard < 2; ++shard) {
-    auto store = OpenImportStore(absl::StrCat(*dir, "/shard-", shard));
+    auto store = testing::OpenImportStore(absl::StrCat(*dir, "/shard-", shard));
     ASSERT_TRUE(store.ok()) << store.status();
     ImportOptions import;
     import.now = kNow;

@@ -147,11 +147,8 @@ void AddExportHistoryCommand(CLI::App& admin, CommandSet& commands) {
       ->required();
   cmd->add_option("--authors-out", flags->authors_out,
                   "Authors file (Author lines, `import --authors`) to write");
-  commands.Add(cmd, [flags] {
-    const absl::Status s = RunExportHistory(*flags);
-    ExitCode(s);
-    return s.ok() ? 0 : s.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
-  });
+  commands.Add(cmd,
+               [flags] { return UsageExitCode(RunExportHistory(*flags)); });
 }
 
 }  // namespace

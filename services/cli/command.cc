@@ -22,6 +22,11 @@ int ExitCode(const absl::Status& status) {
   return 1;
 }
 
+int UsageExitCode(const absl::Status& status) {
+  const int code = ExitCode(status);
+  return status.code() == absl::StatusCode::kInvalidArgument ? 2 : code;
+}
+
 absl::Status CheckShardList(const std::string& flag,
                             const std::vector<std::string>& values) {
   std::set<std::string> seen;

@@ -34,6 +34,8 @@ class CommandSet {
 
 // Prints "reachrank: <status>" on stderr; returns 0 for OK, 1 otherwise.
 int ExitCode(const absl::Status& status);
+// As ExitCode, but 2 for INVALID_ARGUMENT: a usage error (bad flag value).
+int UsageExitCode(const absl::Status& status);
 
 // The values of `flag` when each names one shard (--server: shard i is the
 // i-th; --db): INVALID_ARGUMENT naming a value given twice, or an empty one.

@@ -60,10 +60,7 @@ int RunImport(const ImportFlags& f) {
   import.batch_posts = f.batch_posts;
   if (!f.shard.empty()) {
     auto shard = ParseShardSlice(f.shard);
-    if (!shard.ok()) {
-      ExitCode(shard.status());
-      return 2;
-    }
+    if (!shard.ok()) return UsageExitCode(shard.status());
     import.shard = *shard;
   }
   storage::StoreOptions options;

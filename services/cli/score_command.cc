@@ -130,22 +130,14 @@ int RunScore(ScoreFlags& f) {
     engine = *std::move(opened);
   } else {
     auto made = MakeRemoteScorer(f);
-    if (!made.ok()) {
-      ExitCode(made.status());
-      return made.status().code() == absl::StatusCode::kInvalidArgument ? 2
-                                                                         : 1;
-    }
+    if (!made.ok()) return UsageExitCode(made.status());
     remote = *std::move(made);
   }
   batch::DraftScorer& scorer = engine ? engine->scorer() : *remote;
   std::ios::sync_with_stdio(false);
   auto summary = batch::RunScoreJob(f.job, scorer,
                                     isatty(STDERR_FILENO) ? &std::cerr : nullptr);
-  if (!summary.ok()) {
-    ExitCode(summary.status());
-    return summary.status().code() == absl::StatusCode::kInvalidArgument ? 2
-                                                                          : 1;
-  }
+  if (!summary.ok()) return UsageExitCode(summary.status());
   PrintSummary(*summary, engine ? engine->model_version() : "");
   return summary->failed > 0 ? 3 : 0;
 }
