@@ -130,6 +130,30 @@ class BatchCliTest : public ::testing::Test {
     }
     return last;
   }
+  // Two shard databases, filled-0 and filled-1, holding the simulated
+  // history (HistoryOptions) routed by author through two `reachrank serve
+  // --shard i/2`; filled once per test binary.
+  static void FillShards() {
+    static bool filled = false;
+    if (filled) return;
+    std::string address[2];
+    std::unique_ptr<reachrank::testing::ChildProcess> serve[2];
+    for (int i = 0; i < 2; ++i) {
+      auto started =
+          StartServe(Path(absl::StrCat("filled-", i)), "", &address[i],
+                     absl::StrCat("filled-", i, ".log"),
+                     {"--shard", absl::StrCat(i, "/2")});
+      ASSERT_TRUE(started.ok()) << started.status();
+      serve[i] = *std::move(started);
+    }
+    ASSERT_EQ(Run({"simulate", "--server",
+                   absl::StrCat(address[0], ",", address[1]), "--seed", "9",
+                   "--people", "40", "--days", "30"}),
+              0)
+        << Read("cli.log");
+    for (auto& s : serve) Stop(*s);
+    filled = true;
+  }
   // Stops a `reachrank serve` by SIGTERM; expects a clean exit.
   static void Stop(reachrank::testing::ChildProcess& serve) {
     ASSERT_TRUE(serve.Signal(SIGTERM).ok());
@@ -353,9 +377,13 @@ TEST_F(BatchCliTest, TwoShardsRouteEachAuthorToItsShard) {
     ++refused;
   }
   EXPECT_EQ(refused, parts[1].size());
+}
 
-  // Training rows of both shards at once are the rows of each, merged.
-  const std::string s0 = Path("shard-0"), s1 = Path("shard-1");
+// Training rows of both shards at once are the rows of each, merged; a
+// model set trains on them.
+TEST_F(BatchCliTest, TrainingReadsEveryShard) {
+  ASSERT_NO_FATAL_FAILURE(FillShards());
+  const std::string s0 = Path("filled-0"), s1 = Path("filled-1");
   std::vector<std::string> rows[3];
   const std::vector<std::string> dbs = {s0, s1, s0 + "," + s1};
   for (int i = 0; i < 3; ++i) {
@@ -382,6 +410,16 @@ TEST_F(BatchCliTest, TwoShardsRouteEachAuthorToItsShard) {
   EXPECT_EQ(Run({"export", "--db", s0, "--db", s0, "--out", Path("x.csv")}),
             1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("is given twice"));
+}
+
+// Authors move to a new shard through export-history and import, from the
+// databases themselves: what moves is exactly the new shard's share, and a
+// whole database copied this way gives byte-identical training rows.
+TEST_F(BatchCliTest, AuthorsMoveToANewShard) {
+  ASSERT_NO_FATAL_FAILURE(FillShards());
+  const std::string s0 = Path("filled-0"), s1 = Path("filled-1");
+  auto data = testing::Simulate(HistoryOptions());
+  ASSERT_TRUE(data.ok()) << data.status();
   // A third shard: the authors that move to it (shard 2 of 3) come out of
   // both old shards as import files and go into its new database.
   size_t moving = 0;
@@ -410,8 +448,30 @@ TEST_F(BatchCliTest, TwoShardsRouteEachAuthorToItsShard) {
                                        lines.size(), " posts new")));
   }
   EXPECT_EQ(exported, moving);
+
+  // All of shard 0 (slice 0/1), exported and imported into a new database,
+  // gives byte-identical training rows: nothing a feature reads is lost.
+  ASSERT_EQ(Run({"admin", "export-history", "--db", s0, "--shard", "0/1",
+                 "--out", Path("all-0.jsonl"), "--authors-out",
+                 Path("all-0-authors.jsonl")}),
+            0)
+      << Read("cli.log");
+  ASSERT_EQ(Run({"import", Path("all-0.jsonl"), "--authors",
+                 Path("all-0-authors.jsonl"), "--db", Path("copy-0")}),
+            0)
+      << Read("cli.log");
+  for (const std::string& db : {s0, Path("copy-0")}) {
+    ASSERT_EQ(Run({"export", "--db", db, "--cutoff", "2026-03-01", "--out",
+                   db + ".rows.csv"}),
+              0)
+        << Read("cli.log");
+  }
+  const std::string original = Read("filled-0.rows.csv");
+  EXPECT_GT(std::count(original.begin(), original.end(), '\n'), 100);
+  EXPECT_TRUE(original == Read("copy-0.rows.csv"));
 }
 
+// The documented routing table's last row (docs/operations.md "Routing").
 TEST_F(BatchCliTest, AdminShardPrintsTheAuthorsShard) {
   ASSERT_EQ(Run({"admin", "shard", "--shards", "16", "wechat_channels",
                  "张三"}),
