@@ -10,6 +10,7 @@
 #include "nlohmann/json.hpp"
 #include "ranking/model/file_util.h"
 #include "ranking/model/json_util.h"
+#include "ranking/model/row_width.h"
 
 namespace reachrank::ranking {
 namespace {
@@ -125,12 +126,7 @@ absl::StatusOr<LogisticModel> LogisticModel::LoadFile(
 }
 
 absl::Status LogisticModel::CheckShape(size_t n_features) const {
-  if (n_features != feature_order_.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("rows have ", n_features, " features; the model expects ",
-                     feature_order_.size()));
-  }
-  return absl::OkStatus();
+  return CheckRowWidth(n_features, feature_order_.size());
 }
 
 absl::Status LogisticModel::PredictMargin(const float* rows, size_t n_rows,

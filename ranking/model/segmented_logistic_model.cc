@@ -11,6 +11,7 @@
 #include "nlohmann/json.hpp"
 #include "ranking/model/file_util.h"
 #include "ranking/model/json_util.h"
+#include "ranking/model/row_width.h"
 
 namespace reachrank::ranking {
 namespace {
@@ -144,12 +145,7 @@ size_t SegmentedLogisticModel::SegmentOf(const float* row) const {
 }
 
 absl::Status SegmentedLogisticModel::CheckShape(size_t n_features) const {
-  if (n_features != num_features_) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("rows have ", n_features, " features; the model expects ",
-                     num_features_));
-  }
-  return absl::OkStatus();
+  return CheckRowWidth(n_features, num_features_);
 }
 
 template <typename Method>

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "ranking/model/row_width.h"
 #include "ranking/model/tree_shap.h"
 
 namespace reachrank::ranking {
@@ -222,12 +223,7 @@ void TreeEnsemble::PredictBlock(const float* rows, size_t n_rows,
 }
 
 absl::Status TreeEnsemble::CheckShape(size_t n_features) const {
-  if (n_features != num_features_) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("rows have ", n_features, " features; the model expects ",
-                     num_features_));
-  }
-  return absl::OkStatus();
+  return CheckRowWidth(n_features, num_features_);
 }
 
 absl::Status TreeEnsemble::PredictMargin(const float* rows, size_t n_rows,
