@@ -304,7 +304,10 @@ absl::StatusOr<TrainingRows> MergeTrainingRows(std::vector<TrainingRows> parts) 
   for (const std::string& id : out.post_ids) {
     if (!seen.insert(id).second) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "post ", id, " is in two of the databases (one database per shard)"));
+          "post ", id,
+          " is in two of the databases (one database per shard; after "
+          "authors moved to a new shard, `reachrank admin prune` removes "
+          "them from their old one)"));
     }
   }
   SortByTime(&out);

@@ -175,11 +175,25 @@ class Store {
   // DATA_LOSS for a malformed record.
   virtual absl::StatusOr<std::vector<v1::Author>> ListAuthors(
       size_t limit, const std::optional<AuthorId>& start_after) = 0;
-  // The author's posts created at or before `until`, newest first, at most
-  // `limit`.
+  // The author's posts created at or before `until` (InfiniteFuture: all),
+  // newest first, at most `limit`.
   virtual absl::StatusOr<std::vector<AuthorPostEntry>> AuthorPosts(
       absl::string_view platform, absl::string_view author_id,
       absl::Time until, size_t limit) = 0;
+  // Up to `limit` authors the store holds anything of (a record or a post),
+  // each once, in the order of ListAuthors, after `start_after` (exclusive)
+  // when given. Fewer than `limit` means the end.
+  virtual absl::StatusOr<std::vector<AuthorId>> ListAuthorIds(
+      size_t limit, const std::optional<AuthorId>& start_after) = 0;
+  // Deletes, in one atomic write, what the store holds of one author: the
+  // record, the day rows, and every post with its pending mark, totals and
+  // hourly counters; returns the number of posts deleted (0 for an unknown
+  // author). Topic day rows keep the deleted posts' share: they are the
+  // market as this database saw it, and the features already computed
+  // from them for the posts that stay must not change. The posts' event
+  // ids stay in the dedup set until its window expires them. For authors
+  // who moved to another shard (docs/operations.md "Routing").
+  virtual absl::StatusOr<int64_t> DeleteAuthor(const AuthorId& author) = 0;
 
   // --- events --------------------------------------------------------------
   // Counts `events` (already validated) in one WriteBatch together with

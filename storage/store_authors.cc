@@ -1,4 +1,5 @@
 // Authors and the per-author post index.
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,7 +80,10 @@ absl::StatusOr<std::vector<AuthorPostEntry>> RocksStore::AuthorPosts(
   const int64_t until_ms = absl::ToUnixMillis(until);
   // Every key of a post created at or before `until` sorts below `seek`.
   std::string seek = prefix;
-  keys::AppendOrdered64(until_ms + 1, &seek);
+  // ToUnixMillis saturates (InfiniteFuture: every post); so does this.
+  keys::AppendOrdered64(
+      until_ms == std::numeric_limits<int64_t>::max() ? until_ms : until_ms + 1,
+      &seek);
   rocksdb::Slice lower(prefix);
   rocksdb::ReadOptions read;
   read.iterate_lower_bound = &lower;

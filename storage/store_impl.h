@@ -62,6 +62,9 @@ class RocksStore final : public Store {
   absl::StatusOr<std::vector<AuthorPostEntry>> AuthorPosts(
       absl::string_view platform, absl::string_view author_id, absl::Time until,
       size_t limit) override;
+  absl::StatusOr<std::vector<AuthorId>> ListAuthorIds(
+      size_t limit, const std::optional<AuthorId>& start_after) override;
+  absl::StatusOr<int64_t> DeleteAuthor(const AuthorId& author) override;
 
   absl::StatusOr<RecordResult> RecordEvents(
       absl::Span<const v1::EngagementEvent> events, absl::Time now) override;
@@ -100,6 +103,11 @@ class RocksStore final : public Store {
   // classified leave no tombstones for the pending scans to skip).
   void StageRecord(const PostRecord& record, bool was_pending,
                    rocksdb::WriteBatch* batch);
+  // Adds the deletion of a post's row, totals, hourly counters and (when
+  // `pending`) pending mark to `batch`; the author index entry is the
+  // caller's.
+  void StageDeletePost(absl::string_view post_id, bool pending,
+                       rocksdb::WriteBatch* batch);
   // Reads and decodes one PostRecord; nullopt when absent.
   absl::StatusOr<std::optional<PostRecord>> ReadPost(absl::string_view id);
   // Day rows of `c` between the two days (inclusive), ascending.

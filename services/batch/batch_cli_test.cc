@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -80,6 +81,8 @@ class BatchCliTest : public ::testing::Test {
   static void TearDownTestSuite() {
     std::filesystem::remove_all(*dir_);
     delete dir_;
+    delete moved_;
+    moved_ = nullptr;
   }
   static std::string Path(const std::string& name) {
     return *dir_ + "/" + name;
@@ -154,6 +157,34 @@ class BatchCliTest : public ::testing::Test {
     for (auto& s : serve) Stop(*s);
     filled = true;
   }
+  // The authors of a third shard (shard 2 of 3) moved out of both filled
+  // shards into a new database, shard-2 (export-history of each, imported
+  // there); moved_[i] is the posts that left filled-i. Once per binary.
+  static void MoveToAThirdShard() {
+    ASSERT_NO_FATAL_FAILURE(FillShards());
+    if (moved_ != nullptr) return;
+    auto moved = std::make_unique<std::array<size_t, 2>>();
+    for (int i = 0; i < 2; ++i) {
+      const std::string out = absl::StrCat("moving-", i, ".jsonl");
+      const std::string authors = absl::StrCat("moving-authors-", i, ".jsonl");
+      ASSERT_EQ(Run({"admin", "export-history", "--db",
+                     Path(absl::StrCat("filled-", i)), "--shard", "2/3",
+                     "--out", Path(out), "--authors-out", Path(authors)}),
+                0)
+          << Read("cli.log");
+      const std::vector<std::string> lines =
+          absl::StrSplit(Read(out), '\n', absl::SkipEmpty());
+      ASSERT_EQ(Run({"import", Path(out), "--db", Path("shard-2"), "--shard",
+                     "2/3", "--authors", Path(authors)}),
+                0)
+          << Read("cli.log");
+      ASSERT_THAT(Read("cli.log"),
+                  HasSubstr(absl::StrCat("import: ", lines.size(), " lines: ",
+                                         lines.size(), " posts new")));
+      (*moved)[i] = lines.size();
+    }
+    moved_ = moved.release();
+  }
   // Stops a `reachrank serve` by SIGTERM; expects a clean exit.
   static void Stop(reachrank::testing::ChildProcess& serve) {
     ASSERT_TRUE(serve.Signal(SIGTERM).ok());
@@ -162,9 +193,11 @@ class BatchCliTest : public ::testing::Test {
     EXPECT_TRUE(WIFEXITED(*stopped) && WEXITSTATUS(*stopped) == 0);
   }
   static std::string* dir_;
+  static std::array<size_t, 2>* moved_;
 };
 
 std::string* BatchCliTest::dir_ = nullptr;
+std::array<size_t, 2>* BatchCliTest::moved_ = nullptr;
 
 TEST_F(BatchCliTest, ImportThenScoreWithExitCodes) {
   const std::string db = Path("db");
@@ -416,41 +449,19 @@ TEST_F(BatchCliTest, TrainingReadsEveryShard) {
 // databases themselves: what moves is exactly the new shard's share, and a
 // whole database copied this way gives byte-identical training rows.
 TEST_F(BatchCliTest, AuthorsMoveToANewShard) {
-  ASSERT_NO_FATAL_FAILURE(FillShards());
-  const std::string s0 = Path("filled-0"), s1 = Path("filled-1");
+  ASSERT_NO_FATAL_FAILURE(MoveToAThirdShard());
   auto data = testing::Simulate(HistoryOptions());
   ASSERT_TRUE(data.ok()) << data.status();
-  // A third shard: the authors that move to it (shard 2 of 3) come out of
-  // both old shards as import files and go into its new database.
   size_t moving = 0;
   for (const v1::Post& p : data->posts) {
     moving += ShardOf(p.platform(), p.author_id(), 3) == 2;
   }
   ASSERT_GT(moving, 0u);
-  size_t exported = 0;
-  for (int i = 0; i < 2; ++i) {
-    const std::string out = absl::StrCat("moving-", i, ".jsonl");
-    ASSERT_EQ(Run({"admin", "export-history", "--db", i == 0 ? s0 : s1,
-                   "--shard", "2/3", "--out", Path(out), "--authors-out",
-                   Path(absl::StrCat("moving-authors-", i, ".jsonl"))}),
-              0)
-        << Read("cli.log");
-    const std::vector<std::string> lines =
-        absl::StrSplit(Read(out), '\n', absl::SkipEmpty());
-    exported += lines.size();
-    ASSERT_EQ(Run({"import", Path(out), "--db", Path("shard-2"), "--shard",
-                   "2/3", "--authors",
-                   Path(absl::StrCat("moving-authors-", i, ".jsonl"))}),
-              0)
-        << Read("cli.log");
-    EXPECT_THAT(Read("cli.log"),
-                HasSubstr(absl::StrCat("import: ", lines.size(), " lines: ",
-                                       lines.size(), " posts new")));
-  }
-  EXPECT_EQ(exported, moving);
+  EXPECT_EQ((*moved_)[0] + (*moved_)[1], moving);
 
   // All of shard 0 (slice 0/1), exported and imported into a new database,
   // gives byte-identical training rows: nothing a feature reads is lost.
+  const std::string s0 = Path("filled-0");
   ASSERT_EQ(Run({"admin", "export-history", "--db", s0, "--shard", "0/1",
                  "--out", Path("all-0.jsonl"), "--authors-out",
                  Path("all-0-authors.jsonl")}),
@@ -469,6 +480,81 @@ TEST_F(BatchCliTest, AuthorsMoveToANewShard) {
   const std::string original = Read("filled-0.rows.csv");
   EXPECT_GT(std::count(original.begin(), original.end(), '\n'), 100);
   EXPECT_TRUE(original == Read("copy-0.rows.csv"));
+}
+
+// After the move the old shards still hold the moved authors, so training
+// over all three shards refuses; `admin prune` (a dry run, then --apply)
+// removes exactly the moved posts from copies of the old shards, the posts
+// that stay keep byte-identical training rows, and training reads all three.
+TEST_F(BatchCliTest, OldShardsShedTheMovedAuthors) {
+  ASSERT_NO_FATAL_FAILURE(MoveToAThirdShard());
+  const std::string shard2 = Path("shard-2");
+  EXPECT_EQ(Run({"export", "--db",
+                 absl::StrCat(Path("filled-0"), ",", Path("filled-1"), ",",
+                              shard2),
+                 "--cutoff", "2026-03-01", "--out", Path("x.csv")}),
+            1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("reachrank admin prune"));
+
+  // Rows of one export (header dropped), sorted.
+  auto rows = [](const std::string& name) {
+    std::vector<std::string> out =
+        absl::StrSplit(Read(name), '\n', absl::SkipEmpty());
+    if (!out.empty()) out.erase(out.begin());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  size_t before = 0, after = 0;
+  for (int i = 0; i < 2; ++i) {
+    const std::string old_db = Path(absl::StrCat("filled-", i));
+    const std::string db = Path(absl::StrCat("pruned-", i));
+    ASSERT_EQ(Run({"admin", "checkpoint", "--db", old_db, "--out", db}), 0)
+        << Read("cli.log");
+    const std::string what = absl::StrCat("shard ", i, "/3: ");
+    ASSERT_EQ(Run({"admin", "prune", "--db", db, "--shard",
+                   absl::StrCat(i, "/3")}),
+              0)
+        << Read("cli.log");
+    EXPECT_THAT(Read("cli.log"),
+                HasSubstr(absl::StrCat(what, "would delete ")));
+    EXPECT_THAT(Read("cli.log"),
+                HasSubstr(absl::StrCat("(", (*moved_)[i], " posts)")));
+    ASSERT_EQ(Run({"admin", "prune", "--db", db, "--shard",
+                   absl::StrCat(i, "/3"), "--apply"}),
+              0)
+        << Read("cli.log");
+    EXPECT_THAT(Read("cli.log"), HasSubstr(absl::StrCat(what, "deleted ")));
+    EXPECT_THAT(Read("cli.log"),
+                HasSubstr(absl::StrCat("(", (*moved_)[i], " posts)")));
+    for (const std::string& d : {old_db, db}) {
+      ASSERT_EQ(Run({"export", "--db", d, "--cutoff", "2026-03-01", "--out",
+                     d + ".draft.csv", "--draft"}),
+                0)
+          << Read("cli.log");
+    }
+    const std::vector<std::string> old_rows =
+        rows(absl::StrCat("filled-", i, ".draft.csv"));
+    const std::vector<std::string> new_rows =
+        rows(absl::StrCat("pruned-", i, ".draft.csv"));
+    EXPECT_LT(new_rows.size(), old_rows.size());
+    EXPECT_TRUE(std::includes(old_rows.begin(), old_rows.end(),
+                              new_rows.begin(), new_rows.end()));
+    before += old_rows.size();
+    after += new_rows.size();
+  }
+  ASSERT_EQ(Run({"export", "--db", shard2, "--cutoff", "2026-03-01", "--out",
+                 Path("shard-2.draft.csv"), "--draft"}),
+            0)
+      << Read("cli.log");
+  EXPECT_EQ(after + rows("shard-2.draft.csv").size(), before);
+  ASSERT_EQ(Run({"export", "--db",
+                 absl::StrCat(Path("pruned-0"), ",", Path("pruned-1"), ",",
+                              shard2),
+                 "--cutoff", "2026-03-01", "--out", Path("all-3.csv"),
+                 "--draft"}),
+            0)
+      << Read("cli.log");
+  EXPECT_EQ(rows("all-3.csv").size(), before);
 }
 
 // The documented routing table's last row (docs/operations.md "Routing").

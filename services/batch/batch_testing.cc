@@ -50,6 +50,19 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenImportStore(
   return storage::Store::Open(options);
 }
 
+absl::Status WriteAsIngest(const SimData& data, storage::Store& store,
+                           absl::Time now) {
+  RR_RETURN_IF_ERROR(store.PutAuthors(data.authors));
+  std::vector<storage::PostRecord> records;
+  for (const v1::Post& p : data.posts) {
+    storage::PostRecord& r = records.emplace_back();
+    *r.mutable_post() = p;
+    r.set_language(p.language());
+  }
+  RR_RETURN_IF_ERROR(store.PutPosts(records).status());
+  return store.RecordEvents(data.events, now).status();
+}
+
 absl::StatusOr<SimData> Simulate(const sim::SimOptions& options) {
   RR_ASSIGN_OR_RETURN(const sim::Corpus* corpus,
                       ranking::testing::TestCorpus());

@@ -19,20 +19,6 @@ using ::testing::HasSubstr;
 
 const absl::Time kNow = absl::FromUnixSeconds(1800000000);
 
-// A simulated history written through the storage layer as ingest writes
-// it: events at their own times, so posts have many hourly buckets.
-absl::Status Fill(const testing::SimData& data, storage::Store& store) {
-  if (absl::Status s = store.PutAuthors(data.authors); !s.ok()) return s;
-  std::vector<storage::PostRecord> records;
-  for (const v1::Post& p : data.posts) {
-    storage::PostRecord& r = records.emplace_back();
-    *r.mutable_post() = p;
-    r.set_language(p.language());
-  }
-  if (auto s = store.PutPosts(records); !s.ok()) return s.status();
-  return store.RecordEvents(data.events, kNow).status();
-}
-
 TEST(HistoryLineTest, OneCellPerCountAtTheHourWithWatchTimeOnViews) {
   v1::Post post;
   post.set_post_id("p1");
@@ -75,7 +61,7 @@ TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
   ASSERT_TRUE(data.ok()) << data.status();
   auto source = testing::OpenImportStore(*dir + "/source");
   ASSERT_TRUE(source.ok()) << source.status();
-  ASSERT_TRUE(Fill(*data, **source).ok());
+  ASSERT_TRUE(testing::WriteAsIngest(*data, **source, kNow).ok());
 
   const ShardSlice slice{1, 2};
   std::ostringstream posts, authors;

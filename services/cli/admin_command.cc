@@ -2,7 +2,8 @@
 // backups (docs/operations.md, "Backup and restore"); `reachrank admin
 // shard`: which shard owns an author; `reachrank admin export-history`: a
 // shard slice's posts and authors as import files, to move authors to
-// another shard (docs/operations.md, "Routing").
+// another shard, and `reachrank admin prune`: deleting the moved authors
+// from their old shard (docs/operations.md, "Routing").
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,6 +18,8 @@
 #include "base/shard.h"
 #include "base/status_macros.h"
 #include "services/batch/history_export.h"
+#include "services/batch/progress.h"
+#include "services/batch/shard_prune.h"
 #include "services/cli/command.h"
 #include "storage/store.h"
 
@@ -28,6 +31,12 @@ struct CheckpointFlags {
   std::string out;
 };
 
+// True when opening the database failed because a running service (its
+// writer) holds the database's lock.
+bool HeldByAService(const absl::Status& open) {
+  return !open.ok() && absl::StrContains(open.message(), "lock");
+}
+
 // The database of a running service is locked by its writer; a checkpoint
 // is then taken through a secondary instance, whose scratch directory is
 // removed afterwards.
@@ -35,7 +44,7 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenForCheckpoint(
     const storage::StoreOptions& options, const std::string& scratch,
     bool* live) {
   auto primary = storage::Store::Open(options);
-  *live = !primary.ok() && absl::StrContains(primary.status().message(), "lock");
+  *live = HeldByAService(primary.status());
   if (!*live) return primary;
   return storage::Store::OpenSecondary(options, scratch);
 }
@@ -151,6 +160,65 @@ void AddExportHistoryCommand(CLI::App& admin, CommandSet& commands) {
                [flags] { return UsageExitCode(RunExportHistory(*flags)); });
 }
 
+struct PruneFlags {
+  std::string db = "./reachrank-data";
+  std::string shard;
+  bool apply = false;
+};
+
+// Writes the database itself, so its services must be stopped: a running
+// writer's lock is reported as such.
+absl::Status RunPrune(const PruneFlags& f) {
+  RR_ASSIGN_OR_RETURN(ShardSlice slice, ParseShardSlice(f.shard));
+  if (!std::filesystem::exists(f.db)) {
+    return absl::NotFoundError(absl::StrCat("--db: no database at ", f.db));
+  }
+  storage::StoreOptions options;
+  options.path = f.db;
+  auto store = storage::Store::Open(options);
+  if (HeldByAService(store.status())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--db: ", f.db,
+        " is open in a running service; stop the shard's services first "
+        "(prune writes the database itself): ",
+        store.status().message()));
+  }
+  RR_RETURN_IF_ERROR(store.status());
+  batch::TerminalProgress bar(f.apply ? "deleting authors" : "counting posts");
+  RR_ASSIGN_OR_RETURN(
+      batch::PruneSummary summary,
+      batch::PruneShard(**store, slice, f.apply,
+                        [&bar](int64_t done, int64_t total) {
+                          bar.Update(done, total);
+                        }));
+  RR_RETURN_IF_ERROR((*store)->Flush());
+  std::cerr << absl::StrFormat(
+      "reachrank admin prune: shard %s: %s %d authors of other shards (%d "
+      "posts); %d authors stay%s\n",
+      f.shard, f.apply ? "deleted" : "would delete", summary.authors,
+      summary.posts, summary.kept,
+      f.apply || summary.authors == 0 ? "" : "; --apply deletes them");
+  return absl::OkStatus();
+}
+
+void AddPruneCommand(CLI::App& admin, CommandSet& commands) {
+  auto flags = std::make_shared<PruneFlags>();
+  CLI::App* cmd = admin.add_subcommand(
+      "prune",
+      "Delete from a stopped shard's database the authors shard I of N does "
+      "not own (after they moved to a new shard): their posts, counters and "
+      "records. Without --apply, only counts them");
+  cmd->add_option("--db", flags->db,
+                  "Database directory (its services stopped)")
+      ->capture_default_str();
+  cmd->add_option("--shard", flags->shard,
+                  "I/N: keep the authors shard I of N owns")
+      ->required();
+  cmd->add_flag("--apply", flags->apply,
+                "Delete (without it: print what would be deleted)");
+  commands.Add(cmd, [flags] { return UsageExitCode(RunPrune(*flags)); });
+}
+
 }  // namespace
 
 void AddAdminCommands(CLI::App& app, CommandSet& commands) {
@@ -171,6 +239,7 @@ void AddAdminCommands(CLI::App& app, CommandSet& commands) {
   commands.Add(checkpoint, [flags] { return RunCheckpoint(*flags); });
   AddShardCommand(*admin, commands);
   AddExportHistoryCommand(*admin, commands);
+  AddPruneCommand(*admin, commands);
 }
 
 }  // namespace reachrank::cli

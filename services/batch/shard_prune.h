@@ -1,0 +1,47 @@
+// shard_prune: removing from a shard's database the authors another shard
+// now owns, after they moved there (export-history + import; docs/
+// operations.md "Routing"). Until then their old copies split nothing —
+// no client routes to them — but they answer Rank with stale figures and
+// make `train --db` over every shard refuse a post held twice.
+#ifndef REACHRANK_SERVICES_BATCH_SHARD_PRUNE_H_
+#define REACHRANK_SERVICES_BATCH_SHARD_PRUNE_H_
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "base/shard.h"
+#include "storage/store.h"
+
+namespace reachrank::batch {
+
+// The authors `store` holds (a record or a post) that `shard` does not
+// own, in ListAuthorIds order, and how many it owns.
+struct Unowned {
+  std::vector<storage::AuthorId> authors;
+  int64_t owned = 0;
+};
+absl::StatusOr<Unowned> FindUnowned(storage::Store& store,
+                                    const ShardSlice& shard);
+
+struct PruneSummary {
+  int64_t authors = 0;  // unowned authors deleted (or to delete)
+  int64_t posts = 0;    // their posts
+  int64_t kept = 0;     // authors the shard owns, untouched
+};
+
+// Called after each unowned author with (done, total).
+using PruneProgress = std::function<void(int64_t, int64_t)>;
+
+// With `apply`, deletes every unowned author's data (Store::DeleteAuthor,
+// one atomic write per author, so an interrupted run leaves whole authors
+// and a second run finishes the job); without, only counts it. Errors: the
+// store's, with the authors before the failing one deleted.
+absl::StatusOr<PruneSummary> PruneShard(storage::Store& store,
+                                        const ShardSlice& shard, bool apply,
+                                        const PruneProgress& progress);
+
+}  // namespace reachrank::batch
+
+#endif  // REACHRANK_SERVICES_BATCH_SHARD_PRUNE_H_
