@@ -1,8 +1,9 @@
 // sharded_sink: a SimSink that sends each author's data to the sink of the
 // shard that owns the author (base/shard.h ShardOf): authors and posts by
 // their platform and author id, events by their post's author. Events only
-// name their post, so the sink remembers each post's shard; the simulator
-// sends a post before its events.
+// name their post, so the sink remembers each post's shard (memory grows
+// with the posts sent); the simulator and `reachrank import --server` send
+// a post before its events.
 #ifndef REACHRANK_SIM_SHARDED_SINK_H_
 #define REACHRANK_SIM_SHARDED_SINK_H_
 

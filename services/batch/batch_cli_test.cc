@@ -557,6 +557,65 @@ TEST_F(BatchCliTest, OldShardsShedTheMovedAuthors) {
   EXPECT_EQ(rows("all-3.csv").size(), before);
 }
 
+// `import --server A,B` sends each author's lines to its shard's running
+// ingest service: the shards end with the training rows an offline import
+// of each shard's part gives; a re-run counts nothing new; one shard alone
+// refuses the other's authors.
+TEST_F(BatchCliTest, ImportThroughTheIngestServices) {
+  std::string address[2];
+  std::unique_ptr<reachrank::testing::ChildProcess> serve[2];
+  for (int i = 0; i < 2; ++i) {
+    auto started = StartServe(Path(absl::StrCat("served-", i)), "",
+                              &address[i], absl::StrCat("served-", i, ".log"),
+                              {"--shard", absl::StrCat(i, "/2")});
+    ASSERT_TRUE(started.ok()) << started.status();
+    serve[i] = *std::move(started);
+  }
+  const std::string both = absl::StrCat(address[0], ",", address[1]);
+  const std::vector<std::string> lines =
+      absl::StrSplit(Read("history.jsonl"), '\n', absl::SkipEmpty());
+  ASSERT_EQ(Run({"import", Path("history.jsonl"), "--server", both}), 0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr(absl::StrCat("import: ", lines.size(), " lines: ",
+                                     lines.size(), " posts sent; events ")));
+  EXPECT_THAT(Read("cli.log"), HasSubstr(" 0 duplicates"));
+  ASSERT_EQ(Run({"import", Path("history.jsonl"), "--server", both}), 0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"), HasSubstr("events 0 counted"));
+  EXPECT_EQ(Run({"import", Path("history.jsonl"), "--server", address[0]}), 1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("owned by shard 1 of 2"));
+  EXPECT_EQ(Run({"import", Path("history.jsonl"), "--server", both, "--db",
+                 Path("x")}),
+            2);
+  for (auto& s : serve) Stop(*s);
+
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(Run({"import", Path("history.jsonl"), "--db",
+                   Path(absl::StrCat("offline-", i)), "--shard",
+                   absl::StrCat(i, "/2")}),
+              0)
+        << Read("cli.log");
+  }
+  for (const std::string name : {"served", "offline"}) {
+    ASSERT_EQ(Run({"export", "--db",
+                   absl::StrCat(Path(name + "-0"), ",", Path(name + "-1")),
+                   "--authors", Path("authors.txt"), "--cutoff", "2026-03-01",
+                   "--draft", "--out", Path(name + ".csv")}),
+              0)
+        << Read("cli.log");
+  }
+  std::vector<std::string> served =
+      absl::StrSplit(Read("served.csv"), '\n', absl::SkipEmpty());
+  std::vector<std::string> offline =
+      absl::StrSplit(Read("offline.csv"), '\n', absl::SkipEmpty());
+  std::sort(served.begin(), served.end());
+  std::sort(offline.begin(), offline.end());
+  EXPECT_GT(served.size(), 100u);
+  EXPECT_EQ(served.size(), offline.size());
+  EXPECT_TRUE(served == offline);  // not printed: hundreds of rows
+}
+
 // The documented routing table's last row (docs/operations.md "Routing").
 TEST_F(BatchCliTest, AdminShardPrintsTheAuthorsShard) {
   ASSERT_EQ(Run({"admin", "shard", "--shards", "16", "wechat_channels",
@@ -591,6 +650,21 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
             2);
   EXPECT_THAT(Read("cli.log"),
               HasSubstr("--server: 127.0.0.1:1 is given twice"));
+  // A two-part move splits at the start of an hour.
+  EXPECT_EQ(Run({"admin", "export-history", "--db", Path("never"), "--shard",
+                 "0/1", "--out", Path("part.jsonl"), "--from",
+                 "2026-03-01T10:30:00Z"}),
+            2);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("--from: must be the start of an hour"));
+  EXPECT_EQ(Run({"admin", "export-history", "--db", Path("never"), "--shard",
+                 "0/1", "--out", Path("part.jsonl"), "--from",
+                 "2026-03-01T10:00:00Z", "--before", "2026-03-01T10:00:00Z"}),
+            2);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("--from: must be before --before"));
+  EXPECT_EQ(Run({"admin", "prune", "--db", Path("never"), "--shard", "0/1"}),
+            1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("no database at"));
+  EXPECT_FALSE(std::filesystem::exists(Path("never")));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "services/batch/history_export.h"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -84,10 +85,9 @@ std::string HistoryLine(const v1::Post& post,
                       "]}");
 }
 
-absl::StatusOr<HistoryExportSummary> ExportHistory(storage::Store& store,
-                                                   const ShardSlice& shard,
-                                                   std::ostream& posts,
-                                                   std::ostream* authors) {
+absl::StatusOr<HistoryExportSummary> ExportHistory(
+    storage::Store& store, const ShardSlice& shard, std::ostream& posts,
+    std::ostream* authors, const HourRange& range) {
   HistoryExportSummary summary;
   std::optional<std::string> after;
   for (;;) {
@@ -100,6 +100,11 @@ absl::StatusOr<HistoryExportSummary> ExportHistory(storage::Store& store,
       if (!shard.Owns(post.platform(), post.author_id())) continue;
       RR_ASSIGN_OR_RETURN(std::vector<storage::HourCounters> hours,
                           store.PostHours(post.post_id()));
+      hours.erase(std::remove_if(hours.begin(), hours.end(),
+                                 [&range](const storage::HourCounters& h) {
+                                   return !range.Contains(h.hour);
+                                 }),
+                  hours.end());
       posts << HistoryLine(post, hours, &summary.cells) << "\n";
       ++summary.posts;
     }

@@ -8,6 +8,7 @@
 #define REACHRANK_SERVICES_BATCH_HISTORY_EXPORT_H_
 
 #include <cstdint>
+#include <limits>
 #include <ostream>
 #include <string>
 
@@ -30,13 +31,24 @@ std::string HistoryLine(const v1::Post& post,
                         const std::vector<storage::HourCounters>& hours,
                         int64_t* cells);
 
+// The hours (since the Unix epoch) whose counts an export writes:
+// [from, before). Two exports split at one hour carry each count once, so
+// authors can move while their old shard still takes events: export the
+// closed hours first, switch, then export the rest (docs/operations.md
+// "Routing").
+struct HourRange {
+  int32_t from = std::numeric_limits<int32_t>::min();
+  int32_t before = std::numeric_limits<int32_t>::max();
+  bool Contains(int32_t hour) const { return from <= hour && hour < before; }
+};
+
 // Writes the import lines of every post whose author `shard` owns to
-// `posts`, and when `authors` is not null the records of those authors to
-// it. Posts in key order. Errors: the store's, or the streams' (INTERNAL).
-absl::StatusOr<HistoryExportSummary> ExportHistory(storage::Store& store,
-                                                   const ShardSlice& shard,
-                                                   std::ostream& posts,
-                                                   std::ostream* authors);
+// `posts` (each with its counts of the hours in `hours`), and when
+// `authors` is not null the records of those authors to it. Posts in key
+// order. Errors: the store's, or the streams' (INTERNAL).
+absl::StatusOr<HistoryExportSummary> ExportHistory(
+    storage::Store& store, const ShardSlice& shard, std::ostream& posts,
+    std::ostream* authors, const HourRange& hours = {});
 
 }  // namespace reachrank::batch
 

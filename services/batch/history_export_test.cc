@@ -130,5 +130,67 @@ TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
   }
 }
 
+// A move in two parts: the hours before H, then H on (each export carries
+// every owned post). Imported one after the other they rebuild every
+// post's hourly counters, each count once, and importing a part again
+// counts nothing.
+TEST(ExportHistoryTest, TwoExportsSplitAtAnHourCarryEachCountOnce) {
+  auto dir = reachrank::testing::MakeTempDir("history-split");
+  ASSERT_TRUE(dir.ok());
+  sim::SimOptions options;
+  options.seed = 7;
+  options.people = 20;
+  options.days = 10;
+  auto data = testing::Simulate(options);
+  ASSERT_TRUE(data.ok()) << data.status();
+  auto source = testing::OpenImportStore(*dir + "/source");
+  ASSERT_TRUE(source.ok()) << source.status();
+  ASSERT_TRUE(testing::WriteAsIngest(*data, **source, kNow).ok());
+
+  const v1::Post& middle = data->posts[data->posts.size() / 2];
+  const int32_t split =
+      static_cast<int32_t>(middle.created_at().seconds() / 3600) + 24;
+  const ShardSlice all{0, 1};
+  HourRange before_split, from_split;
+  before_split.before = split;
+  from_split.from = split;
+  std::ostringstream whole, first, second;
+  auto w = ExportHistory(**source, all, whole, nullptr);
+  auto a = ExportHistory(**source, all, first, nullptr, before_split);
+  auto b = ExportHistory(**source, all, second, nullptr, from_split);
+  ASSERT_TRUE(w.ok() && a.ok() && b.ok());
+  EXPECT_EQ(a->posts, w->posts);
+  EXPECT_EQ(b->posts, w->posts);
+  EXPECT_GT(a->cells, 0);
+  EXPECT_GT(b->cells, 0);
+  EXPECT_EQ(a->cells + b->cells, w->cells);
+
+  auto target = testing::OpenImportStore(*dir + "/target");
+  ASSERT_TRUE(target.ok()) << target.status();
+  ImportOptions import;
+  import.now = kNow;
+  std::vector<ImportSummary> runs;
+  for (const std::string& part : {first.str(), second.str(), second.str()}) {
+    std::istringstream in(part);
+    auto imported = ImportPosts(in, **target, nullptr, import, nullptr);
+    ASSERT_TRUE(imported.ok()) << imported.status();
+    EXPECT_EQ(imported->rejected_lines, 0);
+    runs.push_back(*imported);
+  }
+  EXPECT_GT(runs[1].events_accepted, 0);
+  EXPECT_EQ(runs[2].events_accepted, 0);  // the second part again
+  EXPECT_EQ(runs[2].events_duplicate, runs[1].events_accepted);
+  for (const v1::Post& p : data->posts) {
+    auto here = (*source)->PostHours(p.post_id());
+    auto there = (*target)->PostHours(p.post_id());
+    ASSERT_TRUE(here.ok() && there.ok());
+    ASSERT_EQ(there->size(), here->size()) << p.post_id();
+    for (size_t h = 0; h < here->size(); ++h) {
+      EXPECT_EQ((*there)[h].hour, (*here)[h].hour) << p.post_id();
+      EXPECT_TRUE((*there)[h].counters == (*here)[h].counters) << p.post_id();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace reachrank::batch

@@ -67,22 +67,54 @@ struct ImportOptions {
 
 struct ImportSummary {
   int64_t lines = 0;       // records read
-  int64_t posts_created = 0;
+  int64_t posts_created = 0;  // (a database; the ingest services do not say)
   int64_t posts_updated = 0;
+  int64_t posts_sent = 0;  // (the ingest services)
   int64_t events_accepted = 0;
   int64_t events_duplicate = 0;
   int64_t rejected_lines = 0;
   int64_t other_shards = 0;  // valid lines skipped: another shard's author
 };
 
+// Where an import writes. Implementations: a database (StoreImportWriter),
+// the ingest services (`reachrank import --server`).
+class ImportWriter {
+ public:
+  virtual ~ImportWriter() = default;
+  // Writes one batch's posts, then their events; counts what it learns in
+  // `summary`.
+  virtual absl::Status WritePosts(const std::vector<ImportRecord>& batch,
+                                  absl::Time now, ImportSummary& summary) = 0;
+  virtual absl::Status WriteAuthors(absl::Span<const v1::Author> authors) = 0;
+};
+
+// Writes straight into `store` (borrowed, writable), posts classified with
+// `classifier` (borrowed) when not null, else left pending.
+class StoreImportWriter final : public ImportWriter {
+ public:
+  StoreImportWriter(storage::Store& store, topics::TopicClassifier* classifier)
+      : store_(store), classifier_(classifier) {}
+  absl::Status WritePosts(const std::vector<ImportRecord>& batch,
+                          absl::Time now, ImportSummary& summary) override;
+  absl::Status WriteAuthors(absl::Span<const v1::Author> authors) override;
+
+ private:
+  storage::Store& store_;
+  topics::TopicClassifier* const classifier_;
+};
+
 // Reports a rejected line: its number and reason.
 using RejectFn = std::function<void(int64_t line, const absl::Status&)>;
 
-// Reads `in` to the end and writes each batch's posts (classified with
-// `classifier` when not null, else left pending) and then their events.
-// Bad lines go to `reject` and are skipped. Fails on a store or classifier
-// error, after the batches before it were written.
-// Not thread-safe; `store` must be writable.
+// Reads `in` to the end and hands each batch of lines (the posts with
+// their events) to `writer`. Bad lines go to `reject` and are skipped.
+// Fails on the writer's error, after the batches before it were written.
+// Not thread-safe.
+absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
+                                          ImportWriter& writer,
+                                          const ImportOptions& options,
+                                          const RejectFn& reject);
+// The same into `store` through a StoreImportWriter.
 absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
                                           storage::Store& store,
                                           topics::TopicClassifier* classifier,
@@ -92,6 +124,9 @@ absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
 // Reads `in` (one v1.Author per line, JSON mapping), validates and writes
 // the authors that `shard` owns. Returns how many were written; bad lines
 // go to `reject`.
+absl::StatusOr<int64_t> ImportAuthors(std::istream& in, ImportWriter& writer,
+                                      absl::Time now, const RejectFn& reject,
+                                      const ShardSlice& shard = {});
 absl::StatusOr<int64_t> ImportAuthors(std::istream& in, storage::Store& store,
                                       absl::Time now, const RejectFn& reject,
                                       const ShardSlice& shard = {});

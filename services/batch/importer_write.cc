@@ -51,13 +51,18 @@ absl::StatusOr<std::vector<storage::PostRecord>> ToRecords(
   return records;
 }
 
-absl::Status WriteBatch(const std::vector<ImportRecord>& batch,
-                        storage::Store& store,
-                        topics::TopicClassifier* classifier, absl::Time now,
-                        ImportSummary& summary) {
+absl::Time Clock(const ImportOptions& options) {
+  return options.now == absl::InfinitePast() ? absl::Now() : options.now;
+}
+
+}  // namespace
+
+absl::Status StoreImportWriter::WritePosts(
+    const std::vector<ImportRecord>& batch, absl::Time now,
+    ImportSummary& summary) {
   if (batch.empty()) return absl::OkStatus();
-  RR_ASSIGN_OR_RETURN(auto records, ToRecords(batch, classifier, now));
-  RR_ASSIGN_OR_RETURN(auto put, store.PutPosts(records));
+  RR_ASSIGN_OR_RETURN(auto records, ToRecords(batch, classifier_, now));
+  RR_ASSIGN_OR_RETURN(auto put, store_.PutPosts(records));
   for (const storage::PutPostResult& r : put) {
     ++(r.created ? summary.posts_created : summary.posts_updated);
   }
@@ -69,22 +74,36 @@ absl::Status WriteBatch(const std::vector<ImportRecord>& batch,
     const size_t n = std::min(kEventsPerWrite, events.size() - start);
     RR_ASSIGN_OR_RETURN(
         storage::RecordResult result,
-        store.RecordEvents(absl::MakeConstSpan(events).subspan(start, n), now));
+        store_.RecordEvents(absl::MakeConstSpan(events).subspan(start, n), now));
     summary.events_accepted += result.accepted;
     summary.events_duplicate += result.duplicates;
   }
   return absl::OkStatus();
 }
 
-absl::Time Clock(const ImportOptions& options) {
-  return options.now == absl::InfinitePast() ? absl::Now() : options.now;
+absl::Status StoreImportWriter::WriteAuthors(
+    absl::Span<const v1::Author> authors) {
+  return store_.PutAuthors(authors);
 }
-
-}  // namespace
 
 absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
                                           storage::Store& store,
                                           topics::TopicClassifier* classifier,
+                                          const ImportOptions& options,
+                                          const RejectFn& reject) {
+  StoreImportWriter writer(store, classifier);
+  return ImportPosts(in, writer, options, reject);
+}
+
+absl::StatusOr<int64_t> ImportAuthors(std::istream& in, storage::Store& store,
+                                      absl::Time now, const RejectFn& reject,
+                                      const ShardSlice& shard) {
+  StoreImportWriter writer(store, nullptr);
+  return ImportAuthors(in, writer, now, reject, shard);
+}
+
+absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
+                                          ImportWriter& writer,
                                           const ImportOptions& options,
                                           const RejectFn& reject) {
   ImportSummary summary;
@@ -106,17 +125,17 @@ absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
     }
     batch.push_back(*std::move(record));
     if (batch.size() < batch_posts) continue;
-    RR_RETURN_IF_ERROR(
-        WriteBatch(batch, store, classifier, Clock(options), summary));
+    RR_RETURN_IF_ERROR(writer.WritePosts(batch, Clock(options), summary));
     batch.clear();
   }
   RR_RETURN_IF_ERROR(reader.status());
-  RR_RETURN_IF_ERROR(
-      WriteBatch(batch, store, classifier, Clock(options), summary));
+  if (!batch.empty()) {
+    RR_RETURN_IF_ERROR(writer.WritePosts(batch, Clock(options), summary));
+  }
   return summary;
 }
 
-absl::StatusOr<int64_t> ImportAuthors(std::istream& in, storage::Store& store,
+absl::StatusOr<int64_t> ImportAuthors(std::istream& in, ImportWriter& writer,
                                       absl::Time now, const RejectFn& reject,
                                       const ShardSlice& shard) {
   LineReader reader(in);
@@ -138,12 +157,12 @@ absl::StatusOr<int64_t> ImportAuthors(std::istream& in, storage::Store& store,
     if (!shard.Owns(author.platform(), author.author_id())) continue;
     batch.push_back(std::move(author));
     if (batch.size() < 1000) continue;
-    RR_RETURN_IF_ERROR(store.PutAuthors(batch));
+    RR_RETURN_IF_ERROR(writer.WriteAuthors(batch));
     written += static_cast<int64_t>(batch.size());
     batch.clear();
   }
   RR_RETURN_IF_ERROR(reader.status());
-  if (!batch.empty()) RR_RETURN_IF_ERROR(store.PutAuthors(batch));
+  if (!batch.empty()) RR_RETURN_IF_ERROR(writer.WriteAuthors(batch));
   return written + static_cast<int64_t>(batch.size());
 }
 

@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "base/shard.h"
 #include "base/status_macros.h"
 #include "services/batch/history_export.h"
@@ -101,12 +102,46 @@ struct ExportHistoryFlags {
   std::string shard;
   std::string out;
   std::string authors_out;
+  std::string from;    // RFC 3339 hour, empty: no bound
+  std::string before;  // RFC 3339 hour, empty: no bound
 };
+
+// `value` of `flag` as hours since the epoch: an RFC 3339 time on an hour
+// boundary; `unset` when empty. INVALID_ARGUMENT naming the flag otherwise.
+absl::StatusOr<int32_t> ParseHour(const char* flag, const std::string& value,
+                                  int32_t unset) {
+  if (value.empty()) return unset;
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, value, &t, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, ": expected an RFC 3339 time such as 2026-03-01T10:00:00Z, ",
+        error));
+  }
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  if (seconds % 3600 != 0 || absl::FromUnixSeconds(seconds) != t) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": must be the start of an hour, not ", value));
+  }
+  return static_cast<int32_t>(seconds / 3600);
+}
+
+absl::StatusOr<batch::HourRange> ParseHourRange(const ExportHistoryFlags& f) {
+  batch::HourRange range;
+  RR_ASSIGN_OR_RETURN(range.from, ParseHour("--from", f.from, range.from));
+  RR_ASSIGN_OR_RETURN(range.before,
+                      ParseHour("--before", f.before, range.before));
+  if (range.from >= range.before) {
+    return absl::InvalidArgumentError("--from: must be before --before");
+  }
+  return range;
+}
 
 // Reads the database through a secondary instance (a running writer keeps
 // running), whose scratch directory is removed afterwards.
 absl::Status RunExportHistory(const ExportHistoryFlags& f) {
   RR_ASSIGN_OR_RETURN(ShardSlice slice, ParseShardSlice(f.shard));
+  RR_ASSIGN_OR_RETURN(batch::HourRange range, ParseHourRange(f));
   std::ofstream posts(f.out, std::ios::binary | std::ios::trunc);
   if (!posts) return absl::NotFoundError("cannot write " + f.out);
   std::ofstream authors;
@@ -124,7 +159,8 @@ absl::Status RunExportHistory(const ExportHistoryFlags& f) {
     auto store = storage::Store::OpenSecondary(options, scratch.string());
     summary = store.ok() ? batch::ExportHistory(
                                **store, slice, posts,
-                               f.authors_out.empty() ? nullptr : &authors)
+                               f.authors_out.empty() ? nullptr : &authors,
+                               range)
                          : store.status();
   }
   std::error_code ignored;
@@ -156,6 +192,13 @@ void AddExportHistoryCommand(CLI::App& admin, CommandSet& commands) {
       ->required();
   cmd->add_option("--authors-out", flags->authors_out,
                   "Authors file (Author lines, `import --authors`) to write");
+  cmd->add_option("--from", flags->from,
+                  "Write only the counts of hours from this one on (RFC "
+                  "3339, on the hour): the second part of a move");
+  cmd->add_option("--before", flags->before,
+                  "Write only the counts of hours before this one (RFC 3339, "
+                  "on the hour): the first part of a move, while the old "
+                  "shard still takes events");
   commands.Add(cmd,
                [flags] { return UsageExitCode(RunExportHistory(*flags)); });
 }

@@ -1,16 +1,23 @@
 // `reachrank import`: historical posts with aggregated outcomes (and
-// optionally their authors) written straight into a database; see
-// services/batch/importer.h for the format. Idempotent on re-run.
+// optionally their authors) written straight into a database, or sent to
+// running ingest services (--server); see services/batch/importer.h for the
+// format. Idempotent on re-run (through the services: within their dedup
+// window).
 #include <fstream>
 #include <iostream>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_format.h"
+#include "base/status_macros.h"
 #include "absl/time/clock.h"
 #include "base/shard.h"
 #include "services/batch/importer.h"
 #include "services/cli/command.h"
+#include "services/cli/ingest_sink.h"
+#include "services/common/serving_flags.h"
 #include "services/topics/default_model.h"
 #include "storage/store.h"
 #include "topics/fasttext_classifier.h"
@@ -19,6 +26,7 @@ namespace reachrank::cli {
 namespace {
 
 constexpr int64_t kRejectionsShown = 20;
+constexpr size_t kEventsPerCall = 50000;  // one RecordEvents stream each
 
 struct ImportFlags {
   std::string input;
@@ -28,6 +36,41 @@ struct ImportFlags {
   bool no_classify = false;
   size_t batch_posts = 500;
   std::string shard;  // "I/N", empty: everything
+  std::vector<std::string> servers;  // ingest services, shard i the i-th
+  services::ClientTlsOptions security;  // of --server
+  int deadline_s = 60;
+  bool db_given = false;
+};
+
+// Sends each batch to the ingest services: posts (each to its author's
+// shard), then their events. The services classify the posts.
+class ServiceImportWriter final : public batch::ImportWriter {
+ public:
+  explicit ServiceImportWriter(sim::SimSink& sink) : sink_(sink) {}
+  absl::Status WritePosts(const std::vector<batch::ImportRecord>& batch,
+                          absl::Time, batch::ImportSummary& summary) override {
+    std::vector<v1::Post> posts;
+    std::vector<v1::EngagementEvent> events;
+    for (const batch::ImportRecord& r : batch) {
+      posts.push_back(r.post);
+      events.insert(events.end(), r.events.begin(), r.events.end());
+    }
+    if (!posts.empty()) RR_RETURN_IF_ERROR(sink_.Posts(posts));
+    summary.posts_sent += static_cast<int64_t>(posts.size());
+    for (size_t i = 0; i < events.size(); i += kEventsPerCall) {
+      const size_t n = std::min(kEventsPerCall, events.size() - i);
+      RR_RETURN_IF_ERROR(
+          sink_.Events(absl::MakeConstSpan(events).subspan(i, n)));
+      summary.events_accepted += static_cast<int64_t>(n);  // less duplicates
+    }
+    return absl::OkStatus();
+  }
+  absl::Status WriteAuthors(absl::Span<const v1::Author> authors) override {
+    return sink_.Authors(authors);
+  }
+
+ private:
+  sim::SimSink& sink_;
 };
 
 batch::RejectFn Reporter(const std::string& file, int64_t* shown) {
@@ -40,12 +83,12 @@ batch::RejectFn Reporter(const std::string& file, int64_t* shown) {
 }
 
 absl::Status ImportAuthorsFile(const ImportFlags& f, const ShardSlice& shard,
-                               storage::Store& store, int64_t* rejected) {
+                               batch::ImportWriter& writer, int64_t* rejected) {
   if (f.authors.empty()) return absl::OkStatus();
   std::ifstream in(f.authors, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot read " + f.authors);
   int64_t shown = 0;
-  auto written = batch::ImportAuthors(in, store, absl::Now(),
+  auto written = batch::ImportAuthors(in, writer, absl::Now(),
                                       Reporter(f.authors, &shown), shard);
   if (!written.ok()) return written.status();
   *rejected += shown;
@@ -54,8 +97,75 @@ absl::Status ImportAuthorsFile(const ImportFlags& f, const ShardSlice& shard,
   return absl::OkStatus();
 }
 
-int RunImport(const ImportFlags& f) {
+// Reads the authors file, then the posts file, into `writer`; prints the
+// summary. 0, or 3 when lines were rejected.
+absl::StatusOr<int> ImportFiles(const ImportFlags& f,
+                                const batch::ImportOptions& import,
+                                batch::ImportWriter& writer,
+                                const std::function<void(batch::ImportSummary&)>&
+                                    finish) {
   const absl::Time started = absl::Now();
+  int64_t rejected = 0;
+  RR_RETURN_IF_ERROR(ImportAuthorsFile(f, import.shard, writer, &rejected));
+  std::ifstream file;
+  if (f.input != "-") {
+    file.open(f.input, std::ios::binary);
+    if (!file) return absl::NotFoundError("cannot read " + f.input);
+  }
+  int64_t shown = 0;
+  RR_ASSIGN_OR_RETURN(
+      batch::ImportSummary s,
+      batch::ImportPosts(f.input == "-" ? std::cin : file, writer, import,
+                         Reporter(f.input, &shown)));
+  finish(s);
+  const std::string posts =
+      f.servers.empty()
+          ? absl::StrFormat("%d posts new, %d updated", s.posts_created,
+                            s.posts_updated)
+          : absl::StrFormat("%d posts sent", s.posts_sent);
+  std::cerr << absl::StrFormat(
+      "import: %d lines: %s; events %d counted, %d duplicates; %d lines "
+      "rejected%s; %.1f s\n",
+      s.lines, posts, s.events_accepted, s.events_duplicate, s.rejected_lines,
+      import.shard.count > 1
+          ? absl::StrFormat("; %d lines of other shards skipped",
+                            s.other_shards)
+          : "",
+      absl::ToDoubleSeconds(absl::Now() - started));
+  return s.rejected_lines + rejected > 0 ? 3 : 0;
+}
+
+absl::StatusOr<int> ImportIntoDb(const ImportFlags& f,
+                                 const batch::ImportOptions& import) {
+  storage::StoreOptions options;
+  options.path = f.db;
+  options.dedup_window = batch::kImportDedupWindow;
+  RR_ASSIGN_OR_RETURN(auto store, storage::Store::Open(options));
+  std::unique_ptr<topics::FastTextClassifier> classifier;
+  if (!f.no_classify) {
+    RR_ASSIGN_OR_RETURN(classifier,
+                        topics::FastTextClassifier::Load(f.topics_model));
+  }
+  batch::StoreImportWriter writer(*store, classifier.get());
+  RR_ASSIGN_OR_RETURN(int code,
+                      ImportFiles(f, import, writer, [](auto&) {}));
+  RR_RETURN_IF_ERROR(store->Flush());
+  return code;
+}
+
+absl::StatusOr<int> ImportThroughServices(const ImportFlags& f,
+                                          const batch::ImportOptions& import) {
+  RR_ASSIGN_OR_RETURN(
+      auto ingest, ShardedIngest::Connect(f.servers, f.security,
+                                          absl::Seconds(f.deadline_s)));
+  ServiceImportWriter writer(ingest->sink());
+  return ImportFiles(f, import, writer, [&](batch::ImportSummary& s) {
+    s.events_duplicate = static_cast<int64_t>(ingest->duplicates());
+    s.events_accepted -= s.events_duplicate;
+  });
+}
+
+int RunImport(const ImportFlags& f) {
   batch::ImportOptions import;
   import.batch_posts = f.batch_posts;
   if (!f.shard.empty()) {
@@ -63,46 +173,16 @@ int RunImport(const ImportFlags& f) {
     if (!shard.ok()) return UsageExitCode(shard.status());
     import.shard = *shard;
   }
-  storage::StoreOptions options;
-  options.path = f.db;
-  options.dedup_window = batch::kImportDedupWindow;
-  auto store = storage::Store::Open(options);
-  if (!store.ok()) return ExitCode(store.status());
-  std::unique_ptr<topics::FastTextClassifier> classifier;
-  if (!f.no_classify) {
-    auto loaded = topics::FastTextClassifier::Load(f.topics_model);
-    if (!loaded.ok()) return ExitCode(loaded.status());
-    classifier = *std::move(loaded);
+  if (!f.servers.empty() && (f.db_given || !f.shard.empty())) {
+    return UsageExitCode(absl::InvalidArgumentError(
+        "--server excludes --db and --shard: the services write their own "
+        "databases, and each author's lines go to the shard that owns it"));
   }
-  int64_t rejected = 0;
-  if (absl::Status s = ImportAuthorsFile(f, import.shard, **store, &rejected);
-      !s.ok()) {
-    return ExitCode(s);
-  }
-  std::ifstream file;
-  if (f.input != "-") {
-    file.open(f.input, std::ios::binary);
-    if (!file) return ExitCode(absl::NotFoundError("cannot read " + f.input));
-  }
-  int64_t shown = 0;
-  auto s = batch::ImportPosts(f.input == "-" ? std::cin : file, **store,
-                              classifier.get(), import,
-                              Reporter(f.input, &shown));
-  if (!s.ok()) return ExitCode(s.status());
-  if (absl::Status flushed = (*store)->Flush(); !flushed.ok()) {
-    return ExitCode(flushed);
-  }
-  std::cerr << absl::StrFormat(
-      "import: %d lines: %d posts new, %d updated; events %d counted, %d "
-      "duplicates; %d lines rejected%s; %.1f s\n",
-      s->lines, s->posts_created, s->posts_updated, s->events_accepted,
-      s->events_duplicate, s->rejected_lines,
-      import.shard.count > 1
-          ? absl::StrFormat("; %d lines of other shards skipped",
-                            s->other_shards)
-          : "",
-      absl::ToDoubleSeconds(absl::Now() - started));
-  return s->rejected_lines + rejected > 0 ? 3 : 0;
+  absl::StatusOr<int> code = f.servers.empty()
+                                 ? ImportIntoDb(f, import)
+                                 : ImportThroughServices(f, import);
+  if (!code.ok()) return ExitCode(code.status());
+  return *code;
 }
 
 }  // namespace
@@ -113,8 +193,9 @@ void AddImportCommand(CLI::App& app, CommandSet& commands) {
       "import", "import historical posts with aggregated outcomes (JSONL)");
   cmd->add_option("input", f->input, "posts with counts, JSONL; - = stdin")
       ->required();
-  cmd->add_option("--db", f->db, "database directory (created if missing)")
-      ->capture_default_str();
+  CLI::Option* db =
+      cmd->add_option("--db", f->db, "database directory (created if missing)")
+          ->capture_default_str();
   cmd->add_option("--authors", f->authors, "authors JSONL (v1.Author per line)");
   cmd->add_option("--topics-model", f->topics_model, "topic model directory")
       ->capture_default_str();
@@ -126,7 +207,21 @@ void AddImportCommand(CLI::App& app, CommandSet& commands) {
                   "I/N: import only what shard I of N owns (authors, and "
                   "posts by their author; docs/operations.md \"Routing\"), "
                   "skipping the rest");
-  commands.Add(cmd, [f] { return RunImport(*f); });
+  cmd->add_option("--server", f->servers,
+                  "send to the running ingest service at host:port instead "
+                  "of writing a database (it classifies the posts); several "
+                  "(comma-separated or repeated) are shards 0, 1, ... and "
+                  "each author's lines go to its shard")
+      ->delimiter(',')->allow_extra_args(false);
+  services::AddClientSecurityFlags(*cmd, f->security, "",
+                                   "the --server ingest service");
+  cmd->add_option("--deadline-s", f->deadline_s,
+                  "per-call deadline with --server")
+      ->capture_default_str();
+  commands.Add(cmd, [f, db] {
+    f->db_given = db->count() > 0;
+    return RunImport(*f);
+  });
 }
 
 }  // namespace reachrank::cli

@@ -3,11 +3,15 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "grpcpp/create_channel.h"
+#include "services/cli/command.h"
 
 namespace reachrank::cli {
 namespace {
 
 constexpr size_t kUpsertBatch = 1000;
+constexpr size_t kEventsPerRequest = 10000;  // the service's limit
 
 void SetDeadline(grpc::ClientContext& context, absl::Duration d) {
   context.set_deadline(std::chrono::system_clock::now() +
@@ -25,7 +29,8 @@ absl::Status FirstRejection(
     const google::protobuf::RepeatedPtrField<v1::ItemStatus>& statuses) {
   for (const v1::ItemStatus& s : statuses) {
     if (s.code() != 0) {
-      return absl::InvalidArgumentError(
+      return absl::Status(
+          static_cast<absl::StatusCode>(s.code()),
           absl::StrCat("item ", s.index(), " (", s.id(), ") ", s.field(), ": ",
                        s.message()));
     }
@@ -74,13 +79,18 @@ absl::Status IngestSink::Posts(absl::Span<const v1::Post> posts) {
 }
 
 absl::Status IngestSink::Events(absl::Span<const v1::EngagementEvent> events) {
-  v1::RecordEventsRequest request;
-  for (const v1::EngagementEvent& e : events) *request.add_events() = e;
   v1::RecordEventsResponse response;
   grpc::ClientContext context;
   SetDeadline(context, deadline_);
   auto writer = stub_->RecordEvents(&context, &response);
-  writer->Write(request);
+  for (size_t i = 0; i < events.size(); i += kEventsPerRequest) {
+    v1::RecordEventsRequest request;
+    for (size_t j = i; j < std::min(events.size(), i + kEventsPerRequest);
+         ++j) {
+      *request.add_events() = events[j];
+    }
+    if (!writer->Write(request)) break;  // Finish says why
+  }
   writer->WritesDone();
   absl::Status s = FromGrpc(writer->Finish(), "RecordEvents");
   if (!s.ok()) return s;
@@ -92,6 +102,36 @@ absl::Status IngestSink::Events(absl::Span<const v1::EngagementEvent> events) {
                      first.id(), " ", first.field(), ": ", first.message()));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<ShardedIngest>> ShardedIngest::Connect(
+    const std::vector<std::string>& servers,
+    const services::ClientTlsOptions& security, absl::Duration deadline) {
+  RR_RETURN_IF_ERROR(CheckShardList("--server", servers));
+  RR_ASSIGN_OR_RETURN(auto credentials,
+                      services::MakeChannelCredentials(security));
+  std::unique_ptr<ShardedIngest> out(new ShardedIngest());
+  std::vector<sim::SimSink*> shards;
+  for (const std::string& server : servers) {
+    out->shards_.push_back(std::make_unique<IngestSink>(
+        grpc::CreateChannel(server, credentials), deadline));
+    shards.push_back(out->shards_.back().get());
+  }
+  if (shards.size() > 1) {
+    out->sharded_ = std::make_unique<sim::ShardedSink>(std::move(shards));
+  }
+  return out;
+}
+
+sim::SimSink& ShardedIngest::sink() {
+  if (sharded_ != nullptr) return *sharded_;
+  return *shards_.front();
+}
+
+uint64_t ShardedIngest::duplicates() const {
+  uint64_t sum = 0;
+  for (const auto& shard : shards_) sum += shard->duplicates();
+  return sum;
 }
 
 }  // namespace reachrank::cli

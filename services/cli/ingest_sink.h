@@ -1,20 +1,26 @@
-// A SimSink that streams simulated data into a running ingest service over
-// gRPC: UpsertAuthors, UpsertPosts, then one RecordEvents call per batch.
+// A SimSink that streams data into a running ingest service over gRPC
+// (UpsertAuthors, UpsertPosts, then one RecordEvents stream per batch), and
+// the sinks of every shard's ingest service with author routing.
 #ifndef REACHRANK_SERVICES_CLI_INGEST_SINK_H_
 #define REACHRANK_SERVICES_CLI_INGEST_SINK_H_
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "reachrank/v1/ingest.grpc.pb.h"
+#include "services/common/tls_options.h"
+#include "sim/sharded_sink.h"
 #include "sim/simulator.h"
 
 namespace reachrank::cli {
 
 // Not thread-safe (a SimSink is called from one thread). Any rejected item
-// fails the run with the server's first reason: simulated data must be valid.
+// fails the run with the server's first reason: the data was validated
+// before it was sent. Events go in requests of at most 10,000 on one
+// RecordEvents stream per call.
 class IngestSink final : public sim::SimSink {
  public:
   // `deadline` bounds each call.
@@ -30,6 +36,27 @@ class IngestSink final : public sim::SimSink {
   std::unique_ptr<v1::IngestService::Stub> stub_;
   absl::Duration deadline_;
   uint64_t duplicates_ = 0;
+};
+
+// The ingest services of every shard (`--server A,B,...`, shard i the i-th)
+// as one sink: the only one, or each author's data to its shard's.
+class ShardedIngest {
+ public:
+  // INVALID_ARGUMENT for an empty or repeated address (CheckShardList), or
+  // the credentials' error. `deadline` bounds each call.
+  static absl::StatusOr<std::unique_ptr<ShardedIngest>> Connect(
+      const std::vector<std::string>& servers,
+      const services::ClientTlsOptions& security, absl::Duration deadline);
+
+  sim::SimSink& sink();
+  // Events the services counted as duplicates, over all shards.
+  uint64_t duplicates() const;
+
+ private:
+  ShardedIngest() = default;
+
+  std::vector<std::unique_ptr<IngestSink>> shards_;
+  std::unique_ptr<sim::ShardedSink> sharded_;  // with two or more shards
 };
 
 }  // namespace reachrank::cli

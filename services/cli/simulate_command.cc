@@ -13,13 +13,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
-#include "grpcpp/create_channel.h"
 #include "services/cli/command.h"
 #include "services/cli/in_process_ingest.h"
 #include "services/cli/ingest_sink.h"
 #include "services/common/serving_flags.h"
 #include "sim/jsonl_sink.h"
-#include "sim/sharded_sink.h"
 #include "sim/simulator.h"
 
 namespace reachrank::cli {
@@ -49,22 +47,10 @@ absl::StatusOr<sim::SimSummary> RunInto(const SimulateFlags& flags,
                                         const sim::Corpus& corpus,
                                         sim::SimOptions options) {
   if (!flags.servers.empty()) {
-    RR_RETURN_IF_ERROR(CheckShardList("--server", flags.servers));
-    RR_ASSIGN_OR_RETURN(auto credentials,
-                        services::MakeChannelCredentials(flags.security));
-    std::vector<std::unique_ptr<IngestSink>> sinks;
-    std::vector<sim::SimSink*> shards;
-    for (const std::string& server : flags.servers) {
-      sinks.push_back(std::make_unique<IngestSink>(
-          grpc::CreateChannel(server, credentials),
-          absl::Seconds(flags.deadline_s)));
-      shards.push_back(sinks.back().get());
-    }
-    if (shards.size() == 1) {
-      return sim::Simulate(options, corpus, *shards[0], PrintProgress);
-    }
-    sim::ShardedSink sharded(std::move(shards));
-    return sim::Simulate(options, corpus, sharded, PrintProgress);
+    RR_ASSIGN_OR_RETURN(
+        auto ingest, ShardedIngest::Connect(flags.servers, flags.security,
+                                            absl::Seconds(flags.deadline_s)));
+    return sim::Simulate(options, corpus, ingest->sink(), PrintProgress);
   }
   if (!flags.data.empty()) {
     sim::SimSummary summary;
