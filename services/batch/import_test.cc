@@ -125,9 +125,17 @@ TEST(ImportPostsTest, ASecondRunIsAllDuplicatesAndLeavesCountersUnchanged) {
   ImportOptions import;
   import.batch_posts = 64;
   import.now = kNow;
+  std::vector<int64_t> progress;
+  import.progress = [&progress](int64_t lines) { progress.push_back(lines); };
   std::istringstream first_in(input);
   auto first = ImportPosts(first_in, **store, &classifier, import, reject);
   ASSERT_TRUE(first.ok()) << first.status();
+  // After each full batch of 64 posts (65 lines read with the bad one
+  // first), then at the end.
+  ASSERT_EQ(progress.size(), static_cast<size_t>(posts / 64 + 1));
+  EXPECT_EQ(progress.front(), 65);
+  EXPECT_EQ(progress.back(), static_cast<int64_t>(lines.size()));
+  import.progress = nullptr;
   EXPECT_EQ(first->posts_created, posts);
   EXPECT_GT(first->events_accepted, 0);
   EXPECT_EQ(first->events_duplicate, 0);

@@ -63,6 +63,8 @@ struct ImportOptions {
   // Only posts whose author this shard owns are written (base/shard.h);
   // the default owns all.
   ShardSlice shard;
+  // Called with the lines read so far after each batch is written.
+  std::function<void(int64_t)> progress;
 };
 
 struct ImportSummary {

@@ -127,11 +127,13 @@ absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
     if (batch.size() < batch_posts) continue;
     RR_RETURN_IF_ERROR(writer.WritePosts(batch, Clock(options), summary));
     batch.clear();
+    if (options.progress) options.progress(summary.lines);
   }
   RR_RETURN_IF_ERROR(reader.status());
   if (!batch.empty()) {
     RR_RETURN_IF_ERROR(writer.WritePosts(batch, Clock(options), summary));
   }
+  if (options.progress) options.progress(summary.lines);
   return summary;
 }
 

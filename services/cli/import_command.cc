@@ -7,6 +7,7 @@
 #include <iostream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "base/shard.h"
 #include "services/batch/importer.h"
+#include "services/batch/progress.h"
 #include "services/cli/command.h"
 #include "services/cli/ingest_sink.h"
 #include "services/common/serving_flags.h"
@@ -113,10 +115,19 @@ absl::StatusOr<int> ImportFiles(const ImportFlags& f,
     if (!file) return absl::NotFoundError("cannot read " + f.input);
   }
   int64_t shown = 0;
+  // A bar on a terminal, when the file's line count is known.
+  batch::ImportOptions with_bar = import;
+  batch::TerminalProgress bar("import");
+  if (const std::optional<int64_t> total = batch::CountNewlines(f.input)) {
+    with_bar.progress = [&bar, total](int64_t lines) {
+      bar.Update(lines, *total);
+    };
+  }
   RR_ASSIGN_OR_RETURN(
       batch::ImportSummary s,
-      batch::ImportPosts(f.input == "-" ? std::cin : file, writer, import,
+      batch::ImportPosts(f.input == "-" ? std::cin : file, writer, with_bar,
                          Reporter(f.input, &shown)));
+  bar.Finish();
   finish(s);
   const std::string posts =
       f.servers.empty()
