@@ -50,19 +50,6 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenImportStore(
   return storage::Store::Open(options);
 }
 
-absl::Status WriteAsIngest(const SimData& data, storage::Store& store,
-                           absl::Time now) {
-  RR_RETURN_IF_ERROR(store.PutAuthors(data.authors));
-  std::vector<storage::PostRecord> records;
-  for (const v1::Post& p : data.posts) {
-    storage::PostRecord& r = records.emplace_back();
-    *r.mutable_post() = p;
-    r.set_language(p.language());
-  }
-  RR_RETURN_IF_ERROR(store.PutPosts(records).status());
-  return store.RecordEvents(data.events, now).status();
-}
-
 absl::StatusOr<SimData> Simulate(const sim::SimOptions& options) {
   RR_ASSIGN_OR_RETURN(const sim::Corpus* corpus,
                       ranking::testing::TestCorpus());
@@ -70,6 +57,28 @@ absl::StatusOr<SimData> Simulate(const sim::SimOptions& options) {
   CollectSink sink(&data);
   RR_RETURN_IF_ERROR(sim::Simulate(options, *corpus, sink).status());
   return data;
+}
+
+absl::StatusOr<SimulatedStore> SimulateIntoStore(const std::string& path,
+                                                 uint64_t seed, int people,
+                                                 int days, absl::Time now) {
+  sim::SimOptions options;
+  options.seed = seed;
+  options.people = people;
+  options.days = days;
+  SimulatedStore out;
+  RR_ASSIGN_OR_RETURN(out.data, Simulate(options));
+  RR_ASSIGN_OR_RETURN(out.store, OpenImportStore(path));
+  RR_RETURN_IF_ERROR(out.store->PutAuthors(out.data.authors));
+  std::vector<storage::PostRecord> records;
+  for (const v1::Post& p : out.data.posts) {
+    storage::PostRecord& r = records.emplace_back();
+    *r.mutable_post() = p;
+    r.set_language(p.language());
+  }
+  RR_RETURN_IF_ERROR(out.store->PutPosts(records).status());
+  RR_RETURN_IF_ERROR(out.store->RecordEvents(out.data.events, now).status());
+  return out;
 }
 
 std::vector<v1::Draft> DraftsFromPosts(const std::vector<v1::Post>& posts,

@@ -32,11 +32,17 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenImportStore(
 // Runs the simulator on the bundled corpus and keeps everything.
 absl::StatusOr<SimData> Simulate(const sim::SimOptions& options);
 
-// Writes `data` to `store` through the storage layer as ingest writes it:
-// authors, posts (unclassified), then the events at their own times, so
-// posts have many hourly buckets. `now` is the dedup clock.
-absl::Status WriteAsIngest(const SimData& data, storage::Store& store,
-                           absl::Time now);
+// A history simulated with `seed`, `people` and `days`, written into a new
+// database at `path` (OpenImportStore) as ingest writes it: authors, posts
+// (unclassified), then the events at their own times, so posts have many
+// hourly buckets. `now` is the dedup clock.
+struct SimulatedStore {
+  SimData data;
+  std::unique_ptr<storage::Store> store;
+};
+absl::StatusOr<SimulatedStore> SimulateIntoStore(const std::string& path,
+                                                 uint64_t seed, int people,
+                                                 int days, absl::Time now);
 
 // The posts as drafts (draft_id = post_id), at most `n`.
 std::vector<v1::Draft> DraftsFromPosts(const std::vector<v1::Post>& posts,

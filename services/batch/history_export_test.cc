@@ -53,25 +53,21 @@ TEST(HistoryLineTest, OneCellPerCountAtTheHourWithWatchTimeOnViews) {
 TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
   auto dir = reachrank::testing::MakeTempDir("history-export");
   ASSERT_TRUE(dir.ok());
-  sim::SimOptions options;
-  options.seed = 6;
-  options.people = 30;
-  options.days = 12;
-  auto data = testing::Simulate(options);
-  ASSERT_TRUE(data.ok()) << data.status();
-  auto source = testing::OpenImportStore(*dir + "/source");
-  ASSERT_TRUE(source.ok()) << source.status();
-  ASSERT_TRUE(testing::WriteAsIngest(*data, **source, kNow).ok());
+  auto simulated = testing::SimulateIntoStore(*dir + "/source", /*seed=*/6,
+                                              /*people=*/30, /*days=*/12, kNow);
+  ASSERT_TRUE(simulated.ok()) << simulated.status();
+  const testing::SimData& data = simulated->data;
+  storage::Store& source = *simulated->store;
 
   const ShardSlice slice{1, 2};
   std::ostringstream posts, authors;
-  auto exported = ExportHistory(**source, slice, posts, &authors);
+  auto exported = ExportHistory(source, slice, posts, &authors);
   ASSERT_TRUE(exported.ok()) << exported.status();
   size_t owned_posts = 0, owned_authors = 0;
-  for (const v1::Post& p : data->posts) {
+  for (const v1::Post& p : data.posts) {
     owned_posts += slice.Owns(p.platform(), p.author_id());
   }
-  for (const v1::Author& a : data->authors) {
+  for (const v1::Author& a : data.authors) {
     owned_authors += slice.Owns(a.platform(), a.author_id());
   }
   ASSERT_GT(owned_posts, 0u);
@@ -93,7 +89,7 @@ TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
   ASSERT_TRUE(imported.ok()) << imported.status();
   EXPECT_EQ(imported->posts_created, exported->posts);
 
-  for (const v1::Post& p : data->posts) {
+  for (const v1::Post& p : data.posts) {
     auto there = (*target)->PostHours(p.post_id());
     ASSERT_TRUE(there.ok()) << there.status();
     if (!slice.Owns(p.platform(), p.author_id())) {
@@ -102,7 +98,7 @@ TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
                 absl::StatusCode::kNotFound);
       continue;
     }
-    auto here = (*source)->PostHours(p.post_id());
+    auto here = source.PostHours(p.post_id());
     ASSERT_TRUE(here.ok());
     ASSERT_EQ(there->size(), here->size()) << p.post_id();
     for (size_t h = 0; h < here->size(); ++h) {
@@ -111,9 +107,9 @@ TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
     }
   }
   const int32_t first_day = 0, last_day = 1 << 20;
-  for (const v1::Author& a : data->authors) {
+  for (const v1::Author& a : data.authors) {
     if (!slice.Owns(a.platform(), a.author_id())) continue;
-    auto here = (*source)->AuthorDays(a.platform(), a.author_id(), first_day,
+    auto here = source.AuthorDays(a.platform(), a.author_id(), first_day,
                                       last_day);
     auto there = (*target)->AuthorDays(a.platform(), a.author_id(), first_day,
                                        last_day);
@@ -137,17 +133,13 @@ TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
 TEST(ExportHistoryTest, TwoExportsSplitAtAnHourCarryEachCountOnce) {
   auto dir = reachrank::testing::MakeTempDir("history-split");
   ASSERT_TRUE(dir.ok());
-  sim::SimOptions options;
-  options.seed = 7;
-  options.people = 20;
-  options.days = 10;
-  auto data = testing::Simulate(options);
-  ASSERT_TRUE(data.ok()) << data.status();
-  auto source = testing::OpenImportStore(*dir + "/source");
-  ASSERT_TRUE(source.ok()) << source.status();
-  ASSERT_TRUE(testing::WriteAsIngest(*data, **source, kNow).ok());
+  auto simulated = testing::SimulateIntoStore(*dir + "/source", /*seed=*/7,
+                                              /*people=*/20, /*days=*/10, kNow);
+  ASSERT_TRUE(simulated.ok()) << simulated.status();
+  const testing::SimData& data = simulated->data;
+  storage::Store& source = *simulated->store;
 
-  const v1::Post& middle = data->posts[data->posts.size() / 2];
+  const v1::Post& middle = data.posts[data.posts.size() / 2];
   const int32_t split =
       static_cast<int32_t>(middle.created_at().seconds() / 3600) + 24;
   const ShardSlice all{0, 1};
@@ -155,9 +147,9 @@ TEST(ExportHistoryTest, TwoExportsSplitAtAnHourCarryEachCountOnce) {
   before_split.before = split;
   from_split.from = split;
   std::ostringstream whole, first, second;
-  auto w = ExportHistory(**source, all, whole, nullptr);
-  auto a = ExportHistory(**source, all, first, nullptr, before_split);
-  auto b = ExportHistory(**source, all, second, nullptr, from_split);
+  auto w = ExportHistory(source, all, whole, nullptr);
+  auto a = ExportHistory(source, all, first, nullptr, before_split);
+  auto b = ExportHistory(source, all, second, nullptr, from_split);
   ASSERT_TRUE(w.ok() && a.ok() && b.ok());
   EXPECT_EQ(a->posts, w->posts);
   EXPECT_EQ(b->posts, w->posts);
@@ -180,8 +172,8 @@ TEST(ExportHistoryTest, TwoExportsSplitAtAnHourCarryEachCountOnce) {
   EXPECT_GT(runs[1].events_accepted, 0);
   EXPECT_EQ(runs[2].events_accepted, 0);  // the second part again
   EXPECT_EQ(runs[2].events_duplicate, runs[1].events_accepted);
-  for (const v1::Post& p : data->posts) {
-    auto here = (*source)->PostHours(p.post_id());
+  for (const v1::Post& p : data.posts) {
+    auto here = source.PostHours(p.post_id());
     auto there = (*target)->PostHours(p.post_id());
     ASSERT_TRUE(here.ok() && there.ok());
     ASSERT_EQ(there->size(), here->size()) << p.post_id();

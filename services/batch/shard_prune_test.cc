@@ -24,15 +24,11 @@ const absl::Time kNow = absl::FromUnixSeconds(1800000000);
 TEST(PruneShardTest, DeletesExactlyTheAuthorsOfOtherShards) {
   auto dir = reachrank::testing::MakeTempDir("shard-prune");
   ASSERT_TRUE(dir.ok());
-  sim::SimOptions options;
-  options.seed = 8;
-  options.people = 30;
-  options.days = 12;
-  auto data = testing::Simulate(options);
-  ASSERT_TRUE(data.ok()) << data.status();
-  auto store = testing::OpenImportStore(*dir + "/db");
-  ASSERT_TRUE(store.ok()) << store.status();
-  ASSERT_TRUE(testing::WriteAsIngest(*data, **store, kNow).ok());
+  auto simulated = testing::SimulateIntoStore(*dir + "/db", /*seed=*/8,
+                                              /*people=*/30, /*days=*/12, kNow);
+  ASSERT_TRUE(simulated.ok()) << simulated.status();
+  const testing::SimData& data = simulated->data;
+  storage::Store& store = *simulated->store;
 
   const ShardSlice keep{0, 2};
   std::set<std::pair<std::string, std::string>> owned, unowned;
@@ -40,33 +36,33 @@ TEST(PruneShardTest, DeletesExactlyTheAuthorsOfOtherShards) {
   auto note = [&](const std::string& platform, const std::string& author) {
     (keep.Owns(platform, author) ? owned : unowned).emplace(platform, author);
   };
-  for (const v1::Author& a : data->authors) note(a.platform(), a.author_id());
-  for (const v1::Post& p : data->posts) {
+  for (const v1::Author& a : data.authors) note(a.platform(), a.author_id());
+  for (const v1::Post& p : data.posts) {
     note(p.platform(), p.author_id());
     unowned_posts += !keep.Owns(p.platform(), p.author_id());
   }
   ASSERT_GT(unowned.size(), 0u);
   ASSERT_GT(owned.size(), 0u);
   std::ostringstream kept_posts;
-  ASSERT_TRUE(ExportHistory(**store, keep, kept_posts, nullptr).ok());
-  auto records = (*store)->ListAuthors(1000, std::nullopt);
+  ASSERT_TRUE(ExportHistory(store, keep, kept_posts, nullptr).ok());
+  auto records = store.ListAuthors(1000, std::nullopt);
   ASSERT_TRUE(records.ok()) << records.status();
   std::vector<v1::Author> kept_records;
   for (const v1::Author& a : *records) {
     if (keep.Owns(a.platform(), a.author_id())) kept_records.push_back(a);
   }
 
-  auto dry = PruneShard(**store, keep, /*apply=*/false, nullptr);
+  auto dry = PruneShard(store, keep, /*apply=*/false, nullptr);
   ASSERT_TRUE(dry.ok()) << dry.status();
   EXPECT_EQ(dry->authors, static_cast<int64_t>(unowned.size()));
   EXPECT_EQ(dry->posts, unowned_posts);
   EXPECT_EQ(dry->kept, static_cast<int64_t>(owned.size()));
-  auto still = FindUnowned(**store, keep);
+  auto still = FindUnowned(store, keep);
   ASSERT_TRUE(still.ok()) << still.status();
   EXPECT_EQ(still->authors.size(), unowned.size());
 
   std::vector<std::pair<int64_t, int64_t>> calls;
-  auto applied = PruneShard(**store, keep, /*apply=*/true,
+  auto applied = PruneShard(store, keep, /*apply=*/true,
                             [&](int64_t done, int64_t total) {
                               calls.emplace_back(done, total);
                             });
@@ -79,14 +75,14 @@ TEST(PruneShardTest, DeletesExactlyTheAuthorsOfOtherShards) {
 
   std::ostringstream gone_posts, gone_authors;
   auto gone =
-      ExportHistory(**store, ShardSlice{1, 2}, gone_posts, &gone_authors);
+      ExportHistory(store, ShardSlice{1, 2}, gone_posts, &gone_authors);
   ASSERT_TRUE(gone.ok()) << gone.status();
   EXPECT_EQ(gone->posts, 0);
   EXPECT_EQ(gone->authors, 0);
   std::ostringstream posts_after;
-  ASSERT_TRUE(ExportHistory(**store, keep, posts_after, nullptr).ok());
+  ASSERT_TRUE(ExportHistory(store, keep, posts_after, nullptr).ok());
   EXPECT_TRUE(posts_after.str() == kept_posts.str());  // not printed: long
-  auto records_after = (*store)->ListAuthors(1000, std::nullopt);
+  auto records_after = store.ListAuthors(1000, std::nullopt);
   ASSERT_TRUE(records_after.ok()) << records_after.status();
   ASSERT_EQ(records_after->size(), kept_records.size());
   for (size_t i = 0; i < kept_records.size(); ++i) {
@@ -95,7 +91,7 @@ TEST(PruneShardTest, DeletesExactlyTheAuthorsOfOtherShards) {
         << kept_records[i].author_id();
   }
 
-  auto again = PruneShard(**store, keep, /*apply=*/true, nullptr);
+  auto again = PruneShard(store, keep, /*apply=*/true, nullptr);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->authors, 0);
   EXPECT_EQ(again->posts, 0);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -123,7 +124,13 @@ absl::StatusOr<int32_t> ParseHour(const char* flag, const std::string& value,
     return absl::InvalidArgumentError(
         absl::StrCat(flag, ": must be the start of an hour, not ", value));
   }
-  return static_cast<int32_t>(seconds / 3600);
+  const int64_t hour = seconds / 3600;
+  if (hour <= std::numeric_limits<int32_t>::min() ||
+      hour >= std::numeric_limits<int32_t>::max()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": out of range: ", value));
+  }
+  return static_cast<int32_t>(hour);
 }
 
 absl::StatusOr<batch::HourRange> ParseHourRange(const ExportHistoryFlags& f) {

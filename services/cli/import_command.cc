@@ -5,16 +5,15 @@
 // window).
 #include <fstream>
 #include <iostream>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_format.h"
-#include "base/status_macros.h"
 #include "absl/time/clock.h"
 #include "base/shard.h"
+#include "base/status_macros.h"
 #include "services/batch/importer.h"
 #include "services/batch/progress.h"
 #include "services/cli/command.h"
@@ -48,7 +47,7 @@ struct ImportFlags {
 // shard), then their events. The services classify the posts.
 class ServiceImportWriter final : public batch::ImportWriter {
  public:
-  explicit ServiceImportWriter(sim::SimSink& sink) : sink_(sink) {}
+  explicit ServiceImportWriter(ShardedIngest& ingest) : ingest_(ingest) {}
   absl::Status WritePosts(const std::vector<batch::ImportRecord>& batch,
                           absl::Time, batch::ImportSummary& summary) override {
     std::vector<v1::Post> posts;
@@ -57,22 +56,26 @@ class ServiceImportWriter final : public batch::ImportWriter {
       posts.push_back(r.post);
       events.insert(events.end(), r.events.begin(), r.events.end());
     }
-    if (!posts.empty()) RR_RETURN_IF_ERROR(sink_.Posts(posts));
+    if (!posts.empty()) RR_RETURN_IF_ERROR(ingest_.sink().Posts(posts));
     summary.posts_sent += static_cast<int64_t>(posts.size());
     for (size_t i = 0; i < events.size(); i += kEventsPerCall) {
       const size_t n = std::min(kEventsPerCall, events.size() - i);
+      const uint64_t duplicates_before = ingest_.duplicates();
       RR_RETURN_IF_ERROR(
-          sink_.Events(absl::MakeConstSpan(events).subspan(i, n)));
-      summary.events_accepted += static_cast<int64_t>(n);  // less duplicates
+          ingest_.sink().Events(absl::MakeConstSpan(events).subspan(i, n)));
+      const auto duplicates =
+          static_cast<int64_t>(ingest_.duplicates() - duplicates_before);
+      summary.events_duplicate += duplicates;
+      summary.events_accepted += static_cast<int64_t>(n) - duplicates;
     }
     return absl::OkStatus();
   }
   absl::Status WriteAuthors(absl::Span<const v1::Author> authors) override {
-    return sink_.Authors(authors);
+    return ingest_.sink().Authors(authors);
   }
 
  private:
-  sim::SimSink& sink_;
+  ShardedIngest& ingest_;
 };
 
 batch::RejectFn Reporter(const std::string& file, int64_t* shown) {
@@ -103,9 +106,7 @@ absl::Status ImportAuthorsFile(const ImportFlags& f, const ShardSlice& shard,
 // summary. 0, or 3 when lines were rejected.
 absl::StatusOr<int> ImportFiles(const ImportFlags& f,
                                 const batch::ImportOptions& import,
-                                batch::ImportWriter& writer,
-                                const std::function<void(batch::ImportSummary&)>&
-                                    finish) {
+                                batch::ImportWriter& writer) {
   const absl::Time started = absl::Now();
   int64_t rejected = 0;
   RR_RETURN_IF_ERROR(ImportAuthorsFile(f, import.shard, writer, &rejected));
@@ -128,7 +129,6 @@ absl::StatusOr<int> ImportFiles(const ImportFlags& f,
       batch::ImportPosts(f.input == "-" ? std::cin : file, writer, with_bar,
                          Reporter(f.input, &shown)));
   bar.Finish();
-  finish(s);
   const std::string posts =
       f.servers.empty()
           ? absl::StrFormat("%d posts new, %d updated", s.posts_created,
@@ -158,8 +158,7 @@ absl::StatusOr<int> ImportIntoDb(const ImportFlags& f,
                         topics::FastTextClassifier::Load(f.topics_model));
   }
   batch::StoreImportWriter writer(*store, classifier.get());
-  RR_ASSIGN_OR_RETURN(int code,
-                      ImportFiles(f, import, writer, [](auto&) {}));
+  RR_ASSIGN_OR_RETURN(int code, ImportFiles(f, import, writer));
   RR_RETURN_IF_ERROR(store->Flush());
   return code;
 }
@@ -169,11 +168,8 @@ absl::StatusOr<int> ImportThroughServices(const ImportFlags& f,
   RR_ASSIGN_OR_RETURN(
       auto ingest, ShardedIngest::Connect(f.servers, f.security,
                                           absl::Seconds(f.deadline_s)));
-  ServiceImportWriter writer(ingest->sink());
-  return ImportFiles(f, import, writer, [&](batch::ImportSummary& s) {
-    s.events_duplicate = static_cast<int64_t>(ingest->duplicates());
-    s.events_accepted -= s.events_duplicate;
-  });
+  ServiceImportWriter writer(*ingest);
+  return ImportFiles(f, import, writer);
 }
 
 int RunImport(const ImportFlags& f) {
