@@ -26,8 +26,13 @@ class ShardedSink final : public SimSink {
   // first; the first failing shard's error is returned.
   absl::Status Authors(absl::Span<const v1::Author> authors) override;
   absl::Status Posts(absl::Span<const v1::Post> posts) override;
-  // FAILED_PRECONDITION naming the event when its post was not sent first.
+  // FAILED_PRECONDITION naming the event when its post was not sent first
+  // (or was forgotten since).
   absl::Status Events(absl::Span<const v1::EngagementEvent> events) override;
+
+  // Forgets the posts sent so far, for a caller that never sends events of
+  // earlier batches' posts (an import): memory then stays that of a batch.
+  void ForgetPosts() { post_shard_.clear(); }
 
  private:
   int32_t ShardOfAuthor(const std::string& platform,

@@ -155,6 +155,18 @@ TEST(ShardedSinkTest, AnEventBeforeItsPostIsRefused) {
             std::string::npos)
       << s;
   EXPECT_TRUE(a.events.empty() && b.events.empty());
+
+  // A post sent, then forgotten: its events are refused again.
+  v1::Post p;
+  p.set_post_id("p1");
+  p.set_platform("tiktok");
+  p.set_author_id("acct-000001");
+  e.set_post_id("p1");
+  ASSERT_TRUE(sharded.Posts({p}).ok());
+  EXPECT_TRUE(sharded.Events({e}).ok());
+  sharded.ForgetPosts();
+  EXPECT_EQ(sharded.Events({e}).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(a.events.size() + b.events.size(), 1u);
   ShardedSink none({});
   EXPECT_EQ(none.Authors({v1::Author()}).code(),
             absl::StatusCode::kFailedPrecondition);

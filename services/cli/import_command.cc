@@ -68,6 +68,7 @@ class ServiceImportWriter final : public batch::ImportWriter {
       summary.events_duplicate += duplicates;
       summary.events_accepted += static_cast<int64_t>(n) - duplicates;
     }
+    ingest_.ForgetPosts();  // later batches name only their own posts
     return absl::OkStatus();
   }
   absl::Status WriteAuthors(absl::Span<const v1::Author> authors) override {

@@ -128,6 +128,10 @@ sim::SimSink& ShardedIngest::sink() {
   return *shards_.front();
 }
 
+void ShardedIngest::ForgetPosts() {
+  if (sharded_ != nullptr) sharded_->ForgetPosts();
+}
+
 uint64_t ShardedIngest::duplicates() const {
   uint64_t sum = 0;
   for (const auto& shard : shards_) sum += shard->duplicates();

@@ -51,6 +51,9 @@ class ShardedIngest {
   sim::SimSink& sink();
   // Events the services counted as duplicates, over all shards.
   uint64_t duplicates() const;
+  // Forgets which shard the posts sent so far went to (ShardedSink): for
+  // a caller that sends each post's events right after it.
+  void ForgetPosts();
 
  private:
   ShardedIngest() = default;
