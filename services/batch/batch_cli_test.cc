@@ -185,6 +185,14 @@ class BatchCliTest : public ::testing::Test {
     }
     moved_ = moved.release();
   }
+  // The rows of the CSV `name` (header dropped), sorted.
+  static std::vector<std::string> SortedRows(const std::string& name) {
+    std::vector<std::string> out =
+        absl::StrSplit(Read(name), '\n', absl::SkipEmpty());
+    if (!out.empty()) out.erase(out.begin());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
   // Stops a `reachrank serve` by SIGTERM; expects a clean exit.
   static void Stop(reachrank::testing::ChildProcess& serve) {
     ASSERT_TRUE(serve.Signal(SIGTERM).ok());
@@ -496,14 +504,7 @@ TEST_F(BatchCliTest, OldShardsShedTheMovedAuthors) {
             1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("reachrank admin prune"));
 
-  // Rows of one export (header dropped), sorted.
-  auto rows = [](const std::string& name) {
-    std::vector<std::string> out =
-        absl::StrSplit(Read(name), '\n', absl::SkipEmpty());
-    if (!out.empty()) out.erase(out.begin());
-    std::sort(out.begin(), out.end());
-    return out;
-  };
+  auto rows = SortedRows;
   size_t before = 0, after = 0;
   for (int i = 0; i < 2; ++i) {
     const std::string old_db = Path(absl::StrCat("filled-", i));
@@ -555,6 +556,85 @@ TEST_F(BatchCliTest, OldShardsShedTheMovedAuthors) {
             0)
       << Read("cli.log");
   EXPECT_EQ(rows("all-3.csv").size(), before);
+}
+
+// The same pruning and one account's deletion, once through a running
+// shard's ingest service (DeleteAuthors) and once on a stopped copy, leave
+// identical databases; the running one's database cannot be pruned behind
+// its back.
+TEST_F(BatchCliTest, PruneAndDeleteThroughARunningService) {
+  ASSERT_NO_FATAL_FAILURE(MoveToAThirdShard());
+  auto data = testing::Simulate(HistoryOptions());
+  ASSERT_TRUE(data.ok()) << data.status();
+  // An author who stays on shard 0 (of 2 and of 3), and its posts.
+  std::string platform, author;
+  int64_t posts = 0;
+  for (const v1::Post& p : data->posts) {
+    if (author.empty() && ShardOf(p.platform(), p.author_id(), 2) == 0 &&
+        ShardOf(p.platform(), p.author_id(), 3) == 0) {
+      platform = p.platform();
+      author = p.author_id();
+    }
+    posts += p.platform() == platform && p.author_id() == author;
+  }
+  ASSERT_GT(posts, 0);
+  const std::string stopped = Path("stopped-0"), live = Path("live-0");
+  for (const std::string& copy : {stopped, live}) {
+    ASSERT_EQ(Run({"admin", "checkpoint", "--db", Path("filled-0"), "--out",
+                   copy}),
+              0)
+        << Read("cli.log");
+  }
+  const std::string moved = absl::StrCat("(", (*moved_)[0], " posts)");
+  const std::string deleted =
+      absl::StrCat("/", author, ": deleted, with ", posts, " posts");
+  ASSERT_EQ(Run({"admin", "prune", "--db", stopped, "--shard", "0/3",
+                 "--apply"}),
+            0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"), HasSubstr(moved));
+  ASSERT_EQ(Run({"admin", "delete-author", "--db", stopped, platform, author}),
+            0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"), HasSubstr(deleted));
+
+  std::string address;
+  auto serve = StartServe(live, "", &address, "live.log", {"--shard", "0/3"});
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  EXPECT_EQ(Run({"admin", "prune", "--db", live, "--shard", "0/3", "--apply"}),
+            1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("is open in a running service"));
+  ASSERT_EQ(Run({"admin", "prune", "--db", live, "--server", address,
+                 "--shard", "0/3"}),
+            0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"), HasSubstr("would delete "));
+  EXPECT_THAT(Read("cli.log"), HasSubstr(moved));
+  ASSERT_EQ(Run({"admin", "prune", "--db", live, "--server", address,
+                 "--shard", "0/3", "--apply"}),
+            0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"), HasSubstr(moved));
+  ASSERT_EQ(Run({"admin", "delete-author", "--server", address, platform,
+                 author}),
+            0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"), HasSubstr(deleted));
+  EXPECT_EQ(Run({"admin", "delete-author", "--server", address, platform,
+                 ""}),
+            2);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("author_id: "));
+  ASSERT_NO_FATAL_FAILURE(Stop(**serve));
+
+  for (const std::string& db : {stopped, live}) {
+    ASSERT_EQ(Run({"export", "--db", db, "--cutoff", "2026-03-01", "--out",
+                   db + ".csv", "--draft"}),
+              0)
+        << Read("cli.log");
+  }
+  const std::vector<std::string> a = SortedRows("stopped-0.csv");
+  EXPECT_GT(a.size(), 100u);
+  EXPECT_TRUE(a == SortedRows("live-0.csv"));  // not printed: long
 }
 
 // `import --server A,B` sends each author's lines to its shard's running

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "base/shard.h"
 #include "storage/store.h"
 
@@ -31,15 +32,26 @@ struct PruneSummary {
   int64_t kept = 0;     // authors the shard owns, untouched
 };
 
-// Called after each unowned author with (done, total).
+// Called after each batch of unowned authors with (done, total).
 using PruneProgress = std::function<void(int64_t, int64_t)>;
 
-// With `apply`, deletes every unowned author's data (Store::DeleteAuthor,
-// one atomic write per author, so an interrupted run leaves whole authors
-// and a second run finishes the job); without, only counts it. Errors: the
-// store's, with the authors before the failing one deleted.
+// Deletes a batch of authors (at most 1,000); returns their posts deleted.
+using DeleteAuthorsFn = std::function<absl::StatusOr<int64_t>(
+    absl::Span<const storage::AuthorId>)>;
+
+// Deletes through `store` itself (Store::DeleteAuthor), for a database no
+// service holds. `store` is borrowed.
+DeleteAuthorsFn DeleteFromStore(storage::Store& store);
+
+// Lists the unowned authors of `store` and, with `delete_authors`, deletes
+// them (one atomic write per author, so an interrupted run leaves whole
+// authors and a second run finishes the job); without it (a dry run) only
+// counts their posts. `store` may be a secondary when the deletion goes
+// through the ingest service. Errors: the store's or the deleter's, with
+// the batches before the failing one deleted.
 absl::StatusOr<PruneSummary> PruneShard(storage::Store& store,
-                                        const ShardSlice& shard, bool apply,
+                                        const ShardSlice& shard,
+                                        const DeleteAuthorsFn& delete_authors,
                                         const PruneProgress& progress);
 
 }  // namespace reachrank::batch

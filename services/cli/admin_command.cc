@@ -22,7 +22,10 @@
 #include "services/batch/history_export.h"
 #include "services/batch/progress.h"
 #include "services/batch/shard_prune.h"
+#include "grpcpp/create_channel.h"
 #include "services/cli/command.h"
+#include "services/cli/ingest_sink.h"
+#include "services/common/serving_flags.h"
 #include "storage/store.h"
 
 namespace reachrank::cli {
@@ -214,40 +217,87 @@ struct PruneFlags {
   std::string db = "./reachrank-data";
   std::string shard;
   bool apply = false;
+  std::string server;  // delete through this ingest service
+  services::ClientTlsOptions security;  // of --server
+  int deadline_s = 60;
 };
 
-// Writes the database itself, so its services must be stopped: a running
-// writer's lock is reported as such.
-absl::Status RunPrune(const PruneFlags& f) {
-  RR_ASSIGN_OR_RETURN(ShardSlice slice, ParseShardSlice(f.shard));
-  if (!std::filesystem::exists(f.db)) {
-    return absl::NotFoundError(absl::StrCat("--db: no database at ", f.db));
+// The existing database `db` opened for writing, or — when the deletion
+// goes through a running service — read through a secondary instance
+// under `scratch` (removed by the caller). A database held by a running
+// service is otherwise FAILED_PRECONDITION saying so.
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenForDeletion(
+    const std::string& db, const std::string& scratch) {
+  if (!std::filesystem::exists(db)) {
+    return absl::NotFoundError(absl::StrCat("--db: no database at ", db));
   }
   storage::StoreOptions options;
-  options.path = f.db;
+  options.path = db;
+  if (!scratch.empty()) return storage::Store::OpenSecondary(options, scratch);
   auto store = storage::Store::Open(options);
   if (HeldByAService(store.status())) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "--db: ", f.db,
-        " is open in a running service; stop the shard's services first "
-        "(prune writes the database itself): ",
-        store.status().message()));
+        "--db: ", db,
+        " is open in a running service: stop it, or pass its ingest address "
+        "as --server to delete through it (",
+        store.status().message(), ")"));
   }
-  RR_RETURN_IF_ERROR(store.status());
+  return store;
+}
+
+// Counts, or with --apply deletes, through `ingest` when given, else
+// through `store` itself.
+absl::StatusOr<batch::PruneSummary> Prune(const PruneFlags& f,
+                                          const ShardSlice& slice,
+                                          storage::Store& store,
+                                          IngestSink* ingest) {
+  batch::DeleteAuthorsFn deleter;
+  if (f.apply && ingest != nullptr) {
+    deleter = [ingest](absl::Span<const storage::AuthorId> authors) {
+      return ingest->DeleteAuthors(authors);
+    };
+  } else if (f.apply) {
+    deleter = batch::DeleteFromStore(store);
+  }
   batch::TerminalProgress bar(f.apply ? "deleting authors" : "counting posts");
-  RR_ASSIGN_OR_RETURN(
-      batch::PruneSummary summary,
-      batch::PruneShard(**store, slice, f.apply,
-                        [&bar](int64_t done, int64_t total) {
-                          bar.Update(done, total);
-                        }));
-  RR_RETURN_IF_ERROR((*store)->Flush());
+  RR_ASSIGN_OR_RETURN(batch::PruneSummary summary,
+                      batch::PruneShard(store, slice, deleter,
+                                        [&bar](int64_t done, int64_t total) {
+                                          bar.Update(done, total);
+                                        }));
+  if (ingest == nullptr) RR_RETURN_IF_ERROR(store.Flush());
+  return summary;
+}
+
+absl::Status RunPrune(const PruneFlags& f) {
+  RR_ASSIGN_OR_RETURN(ShardSlice slice, ParseShardSlice(f.shard));
+  std::unique_ptr<IngestSink> ingest;
+  if (!f.server.empty()) {
+    RR_ASSIGN_OR_RETURN(auto credentials,
+                        services::MakeChannelCredentials(f.security));
+    ingest = std::make_unique<IngestSink>(
+        grpc::CreateChannel(f.server, credentials),
+        absl::Seconds(f.deadline_s));
+  }
+  const std::filesystem::path scratch =
+      std::filesystem::temp_directory_path() /
+      absl::StrCat("reachrank-prune-", getpid());
+  absl::StatusOr<batch::PruneSummary> summary;
+  {
+    auto store =
+        OpenForDeletion(f.db, f.server.empty() ? "" : scratch.string());
+    summary = store.ok() ? Prune(f, slice, **store, ingest.get())
+                         : store.status();
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch, ignored);
+  RR_RETURN_IF_ERROR(summary.status());
   std::cerr << absl::StrFormat(
       "reachrank admin prune: shard %s: %s %d authors of other shards (%d "
       "posts); %d authors stay%s\n",
-      f.shard, f.apply ? "deleted" : "would delete", summary.authors,
-      summary.posts, summary.kept,
-      f.apply || summary.authors == 0 ? "" : "; --apply deletes them");
+      f.shard, f.apply ? "deleted" : "would delete", summary->authors,
+      summary->posts, summary->kept,
+      f.apply || summary->authors == 0 ? "" : "; --apply deletes them");
   return absl::OkStatus();
 }
 
@@ -255,18 +305,84 @@ void AddPruneCommand(CLI::App& admin, CommandSet& commands) {
   auto flags = std::make_shared<PruneFlags>();
   CLI::App* cmd = admin.add_subcommand(
       "prune",
-      "Delete from a stopped shard's database the authors shard I of N does "
-      "not own (after they moved to a new shard): their posts, counters and "
+      "Delete from a shard's database the authors shard I of N does not own "
+      "(after they moved to a new shard): their posts, counters and "
       "records. Without --apply, only counts them");
   cmd->add_option("--db", flags->db,
-                  "Database directory (its services stopped)")
+                  "Database directory: stopped, or with --server the running "
+                  "service's (read through a secondary instance)")
       ->capture_default_str();
   cmd->add_option("--shard", flags->shard,
                   "I/N: keep the authors shard I of N owns")
       ->required();
   cmd->add_flag("--apply", flags->apply,
                 "Delete (without it: print what would be deleted)");
+  cmd->add_option("--server", flags->server,
+                  "Delete through the ingest service at host:port that runs "
+                  "on --db (DeleteAuthors, admin scope) instead of writing "
+                  "the stopped database");
+  services::AddClientSecurityFlags(*cmd, flags->security, "",
+                                   "the --server ingest service");
+  cmd->add_option("--deadline-s", flags->deadline_s,
+                  "per-call deadline with --server")
+      ->capture_default_str();
   commands.Add(cmd, [flags] { return UsageExitCode(RunPrune(*flags)); });
+}
+
+struct DeleteAuthorFlags {
+  std::string db;
+  std::string server;
+  services::ClientTlsOptions security;  // of --server
+  int deadline_s = 60;
+  std::string platform;
+  std::string author_id;
+};
+
+// One author's data, deleted through a running ingest service (--server)
+// or straight from a stopped database (--db).
+absl::Status RunDeleteAuthor(const DeleteAuthorFlags& f) {
+  if (f.db.empty() == f.server.empty()) {
+    return absl::InvalidArgumentError(
+        "--server or --db: give exactly one (the running ingest service, or "
+        "a stopped database)");
+  }
+  const storage::AuthorId author{f.platform, f.author_id};
+  int64_t posts = 0;
+  if (!f.server.empty()) {
+    RR_ASSIGN_OR_RETURN(auto credentials,
+                        services::MakeChannelCredentials(f.security));
+    IngestSink ingest(grpc::CreateChannel(f.server, credentials),
+                      absl::Seconds(f.deadline_s));
+    RR_ASSIGN_OR_RETURN(posts, ingest.DeleteAuthors({author}));
+  } else {
+    RR_ASSIGN_OR_RETURN(auto store, OpenForDeletion(f.db, ""));
+    RR_ASSIGN_OR_RETURN(posts, store->DeleteAuthor(author));
+    RR_RETURN_IF_ERROR(store->Flush());
+  }
+  std::cerr << absl::StrFormat(
+      "reachrank admin delete-author: %s/%s: deleted, with %d posts\n",
+      f.platform, f.author_id, posts);
+  return absl::OkStatus();
+}
+
+void AddDeleteAuthorCommand(CLI::App& admin, CommandSet& commands) {
+  auto flags = std::make_shared<DeleteAuthorFlags>();
+  CLI::App* cmd = admin.add_subcommand(
+      "delete-author",
+      "Delete everything stored of one author (record, counters, posts): "
+      "through the running ingest service (--server; DeleteAuthors, admin "
+      "scope) or from a stopped database (--db)");
+  cmd->add_option("--server", flags->server, "Ingest service host:port");
+  services::AddClientSecurityFlags(*cmd, flags->security, "",
+                                   "the --server ingest service");
+  cmd->add_option("--deadline-s", flags->deadline_s, "per-call deadline")
+      ->capture_default_str();
+  cmd->add_option("--db", flags->db, "Stopped database directory");
+  cmd->add_option("platform", flags->platform, "Platform id")->required();
+  cmd->add_option("author_id", flags->author_id, "Author id on it")
+      ->required();
+  commands.Add(cmd,
+               [flags] { return UsageExitCode(RunDeleteAuthor(*flags)); });
 }
 
 }  // namespace
@@ -290,6 +406,7 @@ void AddAdminCommands(CLI::App& app, CommandSet& commands) {
   AddShardCommand(*admin, commands);
   AddExportHistoryCommand(*admin, commands);
   AddPruneCommand(*admin, commands);
+  AddDeleteAuthorCommand(*admin, commands);
 }
 
 }  // namespace reachrank::cli

@@ -104,6 +104,23 @@ absl::Status IngestSink::Events(absl::Span<const v1::EngagementEvent> events) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<int64_t> IngestSink::DeleteAuthors(
+    absl::Span<const storage::AuthorId> authors) {
+  v1::DeleteAuthorsRequest request;
+  for (const storage::AuthorId& id : authors) {
+    v1::AuthorRef* ref = request.add_authors();
+    ref->set_platform(id.platform);
+    ref->set_author_id(id.author_id);
+  }
+  v1::DeleteAuthorsResponse response;
+  grpc::ClientContext context;
+  SetDeadline(context, deadline_);
+  RR_RETURN_IF_ERROR(FromGrpc(
+      stub_->DeleteAuthors(&context, request, &response), "DeleteAuthors"));
+  RR_RETURN_IF_ERROR(FirstRejection(response.statuses()));
+  return static_cast<int64_t>(response.posts_deleted());
+}
+
 absl::StatusOr<std::unique_ptr<ShardedIngest>> ShardedIngest::Connect(
     const std::vector<std::string>& servers,
     const services::ClientTlsOptions& security, absl::Duration deadline) {

@@ -14,6 +14,7 @@
 #include "services/common/tls_options.h"
 #include "sim/sharded_sink.h"
 #include "sim/simulator.h"
+#include "storage/store.h"
 
 namespace reachrank::cli {
 
@@ -31,6 +32,11 @@ class IngestSink final : public sim::SimSink {
   absl::Status Events(absl::Span<const v1::EngagementEvent> events) override;
 
   uint64_t duplicates() const { return duplicates_; }
+
+  // DeleteAuthors, 1..10,000 at a time: the posts deleted. A rejected item
+  // fails with its own code and reason.
+  absl::StatusOr<int64_t> DeleteAuthors(
+      absl::Span<const storage::AuthorId> authors);
 
  private:
   std::unique_ptr<v1::IngestService::Stub> stub_;

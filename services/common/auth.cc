@@ -26,6 +26,7 @@ constexpr MethodRule kRules[] = {
     {"/reachrank.v1.IngestService/UpsertAuthors", kScopeIngestWrite},
     {"/reachrank.v1.IngestService/RecordEvents", kScopeIngestWrite},
     {"/reachrank.v1.IngestService/GetPostStats", kScopeRankRead},
+    {"/reachrank.v1.IngestService/DeleteAuthors", kScopeAdmin},
     {"/reachrank.v1.TopicService/Classify", kScopeTopicsRead},
     {"/reachrank.v1.TopicService/ClassifyStream", kScopeTopicsRead},
     {"/reachrank.v1.TopicService/ListTopics", kScopeTopicsRead},

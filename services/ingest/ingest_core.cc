@@ -78,6 +78,29 @@ absl::StatusOr<UpsertOutcome> IngestCore::UpsertAuthors(
   return out;
 }
 
+absl::StatusOr<DeleteOutcome> IngestCore::DeleteAuthors(
+    absl::Span<const v1::AuthorRef> authors) {
+  RR_RETURN_IF_ERROR(CheckBatch(authors.size(), "authors"));
+  DeleteOutcome out;
+  for (uint32_t i = 0; i < authors.size(); ++i) {
+    const v1::AuthorRef& ref = authors[i];
+    absl::Status status = ValidateAuthorRef(ref);
+    if (!status.ok()) {
+      metrics_.Rejected(RejectReason(status));
+      out.items.push_back({i, ref.author_id(), std::move(status)});
+      ++out.rejected;
+      continue;
+    }
+    RR_ASSIGN_OR_RETURN(int64_t posts,
+                        store_.DeleteAuthor({ref.platform(), ref.author_id()}));
+    metrics_.Deleted(1, static_cast<uint64_t>(posts));
+    out.items.push_back({i, ref.author_id(), absl::OkStatus()});
+    ++out.deleted;
+    out.posts_deleted += static_cast<uint64_t>(posts);
+  }
+  return out;
+}
+
 absl::StatusOr<EventsOutcome> IngestCore::RecordEvents(
     absl::Span<const v1::EngagementEvent> events) {
   RR_RETURN_IF_ERROR(CheckBatch(events.size(), "events"));

@@ -38,6 +38,13 @@ struct UpsertOutcome {
   uint32_t rejected = 0;
 };
 
+struct DeleteOutcome {
+  std::vector<ItemOutcome> items;  // one per input item, in order
+  uint32_t deleted = 0;
+  uint32_t rejected = 0;
+  uint64_t posts_deleted = 0;
+};
+
 struct EventsOutcome {
   uint64_t accepted = 0;
   uint64_t duplicates = 0;
@@ -82,6 +89,15 @@ class IngestCore {
   // NOT_FOUND for an unknown post.
   absl::StatusOr<v1::GetPostStatsResponse> GetPostStats(
       absl::string_view post_id);
+
+  // A batch of 1..10,000 authors (same batch errors as the upserts):
+  // deletes what is stored of each (storage::Store::DeleteAuthor), whether
+  // this shard owns the author or not — that is how a shard sheds the
+  // authors that moved away. Invalid ids are INVALID_ARGUMENT items; an
+  // unknown author is OK. Errors: storage failures, after the items before
+  // the failing one were deleted.
+  absl::StatusOr<DeleteOutcome> DeleteAuthors(
+      absl::Span<const v1::AuthorRef> authors);
 
   // The background classification of pending posts.
   PostClassifier& classifier() { return classifier_; }

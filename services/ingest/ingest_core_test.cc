@@ -250,6 +250,62 @@ TEST_F(IngestCoreTest, AShardRefusesAnotherShardsAuthors) {
       << Scrape();
 }
 
+// Deleting an author removes its posts and their counters, whichever
+// shard owns it; bad ids are items, an unknown author is fine; another
+// author's post stays.
+TEST_F(IngestCoreTest, DeleteAuthorsRemovesTheirPostsAndCounters) {
+  std::vector<v1::Post> posts = {Post("p0"), Post("p1"), Post("other")};
+  posts[2].set_author_id("someone-else");
+  ASSERT_TRUE(core_->UpsertPosts(posts).ok());
+  auto counted = core_->RecordEvents(
+      {Event("e0", "p0", v1::EVENT_TYPE_IMPRESSION, 40),
+       Event("e1", "other", v1::EVENT_TYPE_IMPRESSION, 7)});
+  ASSERT_TRUE(counted.ok()) << counted.status();
+
+  IngestCoreOptions options;
+  options.now = [] { return kNow; };
+  options.shard = ShardSlice{ShardOf("douyin", "au", 2) == 0 ? 1 : 0, 2};
+  IngestCore not_the_owner(*store_, &classifier_, metrics_, options);
+  std::vector<v1::AuthorRef> refs(3);
+  refs[0].set_platform("douyin");
+  refs[0].set_author_id("au");
+  refs[1].set_platform("douyin");  // no author_id
+  refs[2].set_platform("douyin");
+  refs[2].set_author_id("nobody");
+  auto out = not_the_owner.DeleteAuthors(refs);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->deleted, 2u);
+  EXPECT_EQ(out->rejected, 1u);
+  EXPECT_EQ(out->posts_deleted, 2u);
+  ASSERT_EQ(out->items.size(), 3u);
+  EXPECT_TRUE(out->items[0].status.ok());
+  EXPECT_EQ(out->items[1].status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(out->items[1].status.message(),
+              ::testing::StartsWith("author_id: "));
+  EXPECT_TRUE(out->items[2].status.ok());
+  EXPECT_EQ(core_->GetPostStats("p0").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(core_->GetPostStats("p1").status().code(),
+            absl::StatusCode::kNotFound);
+  auto other = core_->GetPostStats("other");
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->total_events(), 7u);
+  // Events of a deleted post are refused like any unknown post's.
+  auto late = core_->RecordEvents(
+      {Event("e2", "p0", v1::EVENT_TYPE_IMPRESSION, 1)});
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->rejected, 1u);
+  const std::string metrics = Scrape();
+  EXPECT_NE(metrics.find("reachrank_ingest_deleted_total{kind=\"authors\"} 2"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("reachrank_ingest_deleted_total{kind=\"posts\"} 2"),
+            std::string::npos)
+      << metrics;
+  EXPECT_EQ(core_->DeleteAuthors({}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(IngestCoreTest, GetPostStatsChecksTheId) {
   EXPECT_EQ(core_->GetPostStats("").status(),
             absl::InvalidArgumentError(

@@ -42,7 +42,14 @@ IngestMetrics::IngestMetrics(prometheus::Registry& registry)
                         .Name("reachrank_unclassified_posts")
                         .Help("Posts stored but waiting for classification.")
                         .Register(registry)
-                        .Add({})) {
+                        .Add({})),
+      deleted_(prometheus::BuildCounter()
+                   .Name("reachrank_ingest_deleted_total")
+                   .Help("Authors and their posts deleted (DeleteAuthors), "
+                         "by kind.")
+                   .Register(registry)),
+      deleted_authors_(deleted_.Add({{"kind", "authors"}})),
+      deleted_posts_(deleted_.Add({{"kind", "posts"}})) {
   for (int t = 1; t < storage::kEventTypes; ++t) {
     for (int s = 1; s < storage::kSurfaces; ++s) {
       for (int r = 1; r < storage::kRelations; ++r) {
@@ -73,6 +80,11 @@ void IngestMetrics::Rejected(absl::string_view reason, uint64_t items) {
 }
 
 void IngestMetrics::SetUnclassified(double posts) { unclassified_.Set(posts); }
+
+void IngestMetrics::Deleted(uint64_t authors, uint64_t posts) {
+  deleted_authors_.Increment(static_cast<double>(authors));
+  deleted_posts_.Increment(static_cast<double>(posts));
+}
 
 std::string RejectReason(const absl::Status& status) {
   switch (status.code()) {

@@ -6,6 +6,8 @@
 //   reachrank_ingest_rejected_total{reason}  rejected items, e.g.
 //       reason="invalid_platform", "unknown_post", "batch_too_large",
 //       "wrong_shard"
+//   reachrank_ingest_deleted_total{kind}  authors and posts deleted
+//       (DeleteAuthors), kind="authors" or "posts"
 //   reachrank_unclassified_posts        posts waiting for classification
 #ifndef REACHRANK_SERVICES_INGEST_INGEST_METRICS_H_
 #define REACHRANK_SERVICES_INGEST_INGEST_METRICS_H_
@@ -37,12 +39,16 @@ class IngestMetrics {
   // `items` were rejected for `reason` (a short snake_case word).
   void Rejected(absl::string_view reason, uint64_t items = 1);
   void SetUnclassified(double posts);
+  void Deleted(uint64_t authors, uint64_t posts);
 
  private:
   prometheus::Family<prometheus::Counter>& events_;
   prometheus::Family<prometheus::Counter>& rejected_;
   prometheus::Counter& duplicates_;
   prometheus::Gauge& unclassified_;
+  prometheus::Family<prometheus::Counter>& deleted_;
+  prometheus::Counter& deleted_authors_;
+  prometheus::Counter& deleted_posts_;
   // Children of events_ by enum value, created up front so that counting
   // takes no lock.
   std::array<prometheus::Counter*,

@@ -116,6 +116,19 @@ IngestServiceImpl::RecordEvents(grpc::CallbackServerContext* context,
   return new RecordEventsReactor(core_, context, response, *std::move(ticket));
 }
 
+grpc::ServerUnaryReactor* IngestServiceImpl::DeleteAuthors(
+    grpc::CallbackServerContext* context,
+    const v1::DeleteAuthorsRequest* request,
+    v1::DeleteAuthorsResponse* response) {
+  return services::RunUnary(context, limit_, [&] {
+    std::vector<v1::AuthorRef> authors(request->authors().begin(),
+                                       request->authors().end());
+    absl::StatusOr<DeleteOutcome> outcome = core_.DeleteAuthors(authors);
+    if (outcome.ok()) FillDeleteResponse(*outcome, response);
+    return outcome.status();
+  });
+}
+
 grpc::ServerUnaryReactor* IngestServiceImpl::GetPostStats(
     grpc::CallbackServerContext* context,
     const v1::GetPostStatsRequest* request,

@@ -37,6 +37,10 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetPostStatsRequest* request,
       v1::GetPostStatsResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteAuthors(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteAuthorsRequest* request,
+      v1::DeleteAuthorsResponse* response) override;
 
  private:
   IngestCore& core_;

@@ -17,6 +17,16 @@ v1::ItemStatus ToItemStatus(const ItemOutcome& outcome, uint64_t index) {
   return status;
 }
 
+void FillDeleteResponse(const DeleteOutcome& outcome,
+                        v1::DeleteAuthorsResponse* response) {
+  for (const ItemOutcome& item : outcome.items) {
+    *response->add_statuses() = ToItemStatus(item, item.index);
+  }
+  response->set_deleted(outcome.deleted);
+  response->set_rejected(outcome.rejected);
+  response->set_posts_deleted(outcome.posts_deleted);
+}
+
 void EventStreamTally::Add(const EventsOutcome& outcome, size_t batch_size) {
   response_.set_accepted(response_.accepted() + outcome.accepted);
   response_.set_duplicates(response_.duplicates() + outcome.duplicates);

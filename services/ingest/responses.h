@@ -23,6 +23,9 @@ void FillUpsertResponse(const UpsertOutcome& outcome, Response* response) {
   response->set_rejected(outcome.rejected);
 }
 
+void FillDeleteResponse(const DeleteOutcome& outcome,
+                        v1::DeleteAuthorsResponse* response);
+
 // Sums the batches of one RecordEvents stream and keeps the first
 // kMaxRejections rejections, indexed from the start of the stream. Not
 // thread-safe (one per stream).

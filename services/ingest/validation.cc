@@ -163,6 +163,14 @@ absl::Status ValidateAuthor(const v1::Author& author, absl::Time now,
   return c.status();
 }
 
+absl::Status ValidateAuthorRef(const v1::AuthorRef& ref,
+                               absl::string_view path) {
+  FieldChecker c(path);
+  c.Check("platform", PlatformRule(ref.platform()));
+  c.Check("author_id", IdRule(ref.author_id()));
+  return c.status();
+}
+
 absl::Status ValidateEvent(const v1::EngagementEvent& event, absl::Time now,
                            absl::string_view path) {
   FieldChecker c(path);

@@ -42,6 +42,9 @@ absl::Status ValidateAuthor(const v1::Author& author, absl::Time now,
                             absl::string_view path = "");
 absl::Status ValidateEvent(const v1::EngagementEvent& event, absl::Time now,
                            absl::string_view path = "");
+// An author named for deletion: platform and author_id as in Author.
+absl::Status ValidateAuthorRef(const v1::AuthorRef& ref,
+                               absl::string_view path = "");
 
 // An id field (post_id, author_id, event_id) on its own, e.g. a lookup key.
 absl::Status ValidateId(absl::string_view id, absl::string_view field);
