@@ -19,10 +19,10 @@
 #include "absl/time/time.h"
 #include "base/shard.h"
 #include "base/status_macros.h"
+#include "grpcpp/create_channel.h"
 #include "services/batch/history_export.h"
 #include "services/batch/progress.h"
 #include "services/batch/shard_prune.h"
-#include "grpcpp/create_channel.h"
 #include "services/cli/command.h"
 #include "services/cli/ingest_sink.h"
 #include "services/common/serving_flags.h"
@@ -42,6 +42,26 @@ bool HeldByAService(const absl::Status& open) {
   return !open.ok() && absl::StrContains(open.message(), "lock");
 }
 
+// A secondary instance's scratch directory under the system's temporary
+// directory, removed on destruction: declare it before the store that uses
+// it, so that the store closes first.
+class ScratchDir {
+ public:
+  explicit ScratchDir(absl::string_view purpose)
+      : path_(std::filesystem::temp_directory_path() /
+              absl::StrCat("reachrank-", purpose, "-", getpid())) {}
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  std::string path() const { return path_.string(); }
+
+ private:
+  const std::filesystem::path path_;
+};
+
 // The database of a running service is locked by its writer; a checkpoint
 // is then taken through a secondary instance, whose scratch directory is
 // removed afterwards.
@@ -57,18 +77,11 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenForCheckpoint(
 int RunCheckpoint(const CheckpointFlags& f) {
   storage::StoreOptions options;
   options.path = f.db;
-  const std::filesystem::path scratch =
-      std::filesystem::temp_directory_path() /
-      absl::StrCat("reachrank-checkpoint-", getpid());
+  const ScratchDir scratch("checkpoint");
   bool live = false;
-  auto store = OpenForCheckpoint(options, scratch.string(), &live);
-  absl::Status status = store.status();
-  if (store.ok()) {
-    status = (*store)->Checkpoint(f.out);
-    store->reset();
-  }
-  std::error_code ignored;
-  std::filesystem::remove_all(scratch, ignored);
+  auto store = OpenForCheckpoint(options, scratch.path(), &live);
+  const absl::Status status =
+      store.ok() ? (*store)->Checkpoint(f.out) : store.status();
   if (status.ok()) {
     std::cerr << "reachrank admin checkpoint: " << f.db << " -> " << f.out
               << (live ? " (live, through a secondary instance)" : "")
@@ -159,29 +172,21 @@ absl::Status RunExportHistory(const ExportHistoryFlags& f) {
     authors.open(f.authors_out, std::ios::binary | std::ios::trunc);
     if (!authors) return absl::NotFoundError("cannot write " + f.authors_out);
   }
-  const std::filesystem::path scratch =
-      std::filesystem::temp_directory_path() /
-      absl::StrCat("reachrank-export-history-", getpid());
   storage::StoreOptions options;
   options.path = f.db;
-  absl::StatusOr<batch::HistoryExportSummary> summary;
-  {
-    auto store = storage::Store::OpenSecondary(options, scratch.string());
-    summary = store.ok() ? batch::ExportHistory(
-                               **store, slice, posts,
-                               f.authors_out.empty() ? nullptr : &authors,
-                               range)
-                         : store.status();
-  }
-  std::error_code ignored;
-  std::filesystem::remove_all(scratch, ignored);
-  RR_RETURN_IF_ERROR(summary.status());
+  const ScratchDir scratch("export-history");
+  RR_ASSIGN_OR_RETURN(auto store,
+                      storage::Store::OpenSecondary(options, scratch.path()));
+  RR_ASSIGN_OR_RETURN(
+      batch::HistoryExportSummary summary,
+      batch::ExportHistory(*store, slice, posts,
+                           f.authors_out.empty() ? nullptr : &authors, range));
   posts.close();
   if (!posts) return absl::InternalError("cannot write " + f.out);
   std::cerr << absl::StrFormat(
       "reachrank admin export-history: shard %s: %d posts (%d counts) -> %s, "
       "%d authors%s\n",
-      f.shard, summary->posts, summary->cells, f.out, summary->authors,
+      f.shard, summary.posts, summary.cells, f.out, summary.authors,
       f.authors_out.empty() ? "" : " -> " + f.authors_out);
   return absl::OkStatus();
 }
@@ -279,25 +284,17 @@ absl::Status RunPrune(const PruneFlags& f) {
         grpc::CreateChannel(f.server, credentials),
         absl::Seconds(f.deadline_s));
   }
-  const std::filesystem::path scratch =
-      std::filesystem::temp_directory_path() /
-      absl::StrCat("reachrank-prune-", getpid());
-  absl::StatusOr<batch::PruneSummary> summary;
-  {
-    auto store =
-        OpenForDeletion(f.db, f.server.empty() ? "" : scratch.string());
-    summary = store.ok() ? Prune(f, slice, **store, ingest.get())
-                         : store.status();
-  }
-  std::error_code ignored;
-  std::filesystem::remove_all(scratch, ignored);
-  RR_RETURN_IF_ERROR(summary.status());
+  const ScratchDir scratch("prune");
+  RR_ASSIGN_OR_RETURN(
+      auto store, OpenForDeletion(f.db, f.server.empty() ? "" : scratch.path()));
+  RR_ASSIGN_OR_RETURN(batch::PruneSummary summary,
+                      Prune(f, slice, *store, ingest.get()));
   std::cerr << absl::StrFormat(
       "reachrank admin prune: shard %s: %s %d authors of other shards (%d "
       "posts); %d authors stay%s\n",
-      f.shard, f.apply ? "deleted" : "would delete", summary->authors,
-      summary->posts, summary->kept,
-      f.apply || summary->authors == 0 ? "" : "; --apply deletes them");
+      f.shard, f.apply ? "deleted" : "would delete", summary.authors,
+      summary.posts, summary.kept,
+      f.apply || summary.authors == 0 ? "" : "; --apply deletes them");
   return absl::OkStatus();
 }
 
