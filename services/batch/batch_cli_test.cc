@@ -604,6 +604,13 @@ TEST_F(BatchCliTest, PruneAndDeleteThroughARunningService) {
   EXPECT_EQ(Run({"admin", "prune", "--db", live, "--shard", "0/3", "--apply"}),
             1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("is open in a running service"));
+  // What a backup before a live prune takes.
+  ASSERT_EQ(Run({"admin", "checkpoint", "--db", live, "--out",
+                 Path("live-0-before-prune")}),
+            0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("(live, through a secondary instance)"));
   ASSERT_EQ(Run({"admin", "prune", "--db", live, "--server", address,
                  "--shard", "0/3"}),
             0)

@@ -55,7 +55,8 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands);
 // `reachrank simulate` (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, CommandSet& commands);
 
-// `reachrank admin checkpoint|shard|export-history` (admin_command.cc).
+// `reachrank admin checkpoint|shard|export-history|prune|delete-author`
+// (admin_command.cc).
 void AddAdminCommands(CLI::App& app, CommandSet& commands);
 
 // `reachrank serve`: every service in one process (serve_command.cc).
