@@ -136,6 +136,7 @@ const MethodCase kMethods[] = {
     {"/reachrank.v1.IngestService/UpsertAuthors", kIngestToken},
     {"/reachrank.v1.IngestService/RecordEvents", kIngestToken},
     {"/reachrank.v1.IngestService/GetPostStats", kRankToken},
+    {"/reachrank.v1.IngestService/DeleteAuthors", kAdminToken},
     {"/reachrank.v1.TopicService/Classify", kTopicsToken},
     {"/reachrank.v1.TopicService/ClassifyStream", kTopicsToken},
     {"/reachrank.v1.TopicService/ListTopics", kTopicsToken},
