@@ -10,6 +10,12 @@
 namespace reachrank::ingest {
 namespace {
 
+// A post deleted (DeleteAuthors) while its batch was being classified has
+// nothing left to classify: its NOT_FOUND is not a failure of the pass.
+absl::Status SkipDeleted(absl::Status status) {
+  return absl::IsNotFound(status) ? absl::OkStatus() : status;
+}
+
 // The pending gauge counts at most this many posts per refresh.
 constexpr size_t kPendingGaugeLimit = 100'000;
 
@@ -133,8 +139,8 @@ absl::Status PostClassifier::Save(
     const std::string& language = results[i].language.empty()
                                       ? records[i].post().language()
                                       : results[i].language;
-    RR_RETURN_IF_ERROR(store_.SetClassification(
-        records[i].post().post_id(), ToScores(results[i]), language));
+    RR_RETURN_IF_ERROR(SkipDeleted(store_.SetClassification(
+        records[i].post().post_id(), ToScores(results[i]), language)));
   }
   return absl::OkStatus();
 }
@@ -149,7 +155,7 @@ absl::StatusOr<size_t> PostClassifier::ClassifyOneByOne(
     auto result = classifier_->Classify(item, options_.top_k);
     if (result.status().code() == absl::StatusCode::kInvalidArgument) {
       RR_RETURN_IF_ERROR(
-          store_.SetClassification(r.post().post_id(), {}, "und"));
+          SkipDeleted(store_.SetClassification(r.post().post_id(), {}, "und")));
       continue;
     }
     if (!result.ok()) return result.status();

@@ -77,6 +77,42 @@ TEST_F(PostClassifierTest, FailureKeepsPostsPendingAndSkipsInlineCalls) {
   EXPECT_EQ(Pending(), 0u);
 }
 
+// Deletes the posts' author (as DeleteAuthors would) while their batch is
+// being classified, then answers as `inner`.
+class DeletingClassifier final : public topics::TopicClassifier {
+ public:
+  DeletingClassifier(storage::Store& store, topics::TopicClassifier& inner)
+      : store_(store), inner_(inner) {}
+  absl::StatusOr<std::vector<topics::Classification>> Classify(
+      absl::Span<const topics::TextItem> items, int top_k) override {
+    if (!store_.DeleteAuthor({"douyin", "au"}).ok()) {
+      return absl::InternalError("delete failed");
+    }
+    return inner_.Classify(items, top_k);
+  }
+  std::string ModelVersion() const override { return "deleting"; }
+
+ private:
+  storage::Store& store_;
+  topics::TopicClassifier& inner_;
+};
+
+TEST_F(PostClassifierTest, PostsDeletedWhileClassifiedDoNotFailThePass) {
+  DeletingClassifier deleting(*store_, fake_);
+  PostClassifier classifier(*store_, &deleting, metrics_, {});
+  Put({{"a", "x"}, {"b", "y"}});
+  auto done = classifier.DrainPending();
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(Pending(), 0u);
+  EXPECT_EQ(store_->GetPost("a").status().code(), absl::StatusCode::kNotFound);
+  // Not taken for an outage: a new post is sent to the classifier at once.
+  Put({{"c", "code"}});
+  const int calls = fake_.calls();
+  std::vector<std::string> ids = {"c"};
+  ASSERT_TRUE(classifier.ClassifyNew(ids).ok());
+  EXPECT_EQ(fake_.calls(), calls + 1);
+}
+
 TEST_F(PostClassifierTest, RefusedTextIsStoredWithoutTopics) {
   PostClassifier classifier(*store_, &fake_, metrics_, {});
   Put({{"a", "fine"}, {"b", "reject-me"}});
