@@ -52,14 +52,7 @@ absl::StatusOr<std::vector<v1::Author>> RocksStore::ListAuthors(
     size_t limit, const std::optional<AuthorId>& start_after) {
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), cf(kCfAuthors)));
-  if (start_after.has_value()) {
-    const std::string after =
-        keys::AuthorKey(start_after->platform, start_after->author_id);
-    it->Seek(after);
-    if (it->Valid() && it->key() == rocksdb::Slice(after)) it->Next();
-  } else {
-    it->SeekToFirst();
-  }
+  SeekPast(it.get(), AuthorKeyOf(start_after));
   std::vector<v1::Author> out;
   for (; it->Valid() && out.size() < limit; it->Next()) {
     v1::Author& author = out.emplace_back();

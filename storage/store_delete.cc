@@ -54,14 +54,11 @@ absl::StatusOr<std::vector<AuthorId>> RocksStore::ListAuthorIds(
       db_->NewIterator(rocksdb::ReadOptions(), cf(kCfAuthors)));
   std::unique_ptr<rocksdb::Iterator> posts(
       db_->NewIterator(rocksdb::ReadOptions(), cf(kCfAuthorPosts)));
-  if (start_after.has_value()) {
-    const std::string after =
-        keys::AuthorKey(start_after->platform, start_after->author_id);
-    records->Seek(after);
-    if (records->Valid() && records->key() == ToSlice(after)) records->Next();
-    posts->Seek(PrefixEnd(after + '\0'));
+  const std::optional<std::string> after = AuthorKeyOf(start_after);
+  SeekPast(records.get(), after);
+  if (after.has_value()) {
+    posts->Seek(PrefixEnd(*after + '\0'));
   } else {
-    records->SeekToFirst();
     posts->SeekToFirst();
   }
   std::vector<AuthorId> out;

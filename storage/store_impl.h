@@ -3,6 +3,7 @@
 #define REACHRANK_STORAGE_STORE_IMPL_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+#include "storage/keys.h"
 #include "storage/rocks_options.h"
 #include "storage/store.h"
 
@@ -20,6 +22,25 @@ inline rocksdb::Slice ToSlice(absl::string_view s) {
 }
 inline absl::string_view ToView(const rocksdb::Slice& s) {
   return absl::string_view(s.data(), s.size());
+}
+
+// Positions `it` at the first key after `after` (exclusive), or at the
+// first key when there is none: where a paged listing resumes.
+inline void SeekPast(rocksdb::Iterator* it,
+                     const std::optional<std::string>& after) {
+  if (!after.has_value()) {
+    it->SeekToFirst();
+    return;
+  }
+  it->Seek(ToSlice(*after));
+  if (it->Valid() && it->key() == ToSlice(*after)) it->Next();
+}
+
+// The authors-family key of an optional author (a listing's resume point).
+inline std::optional<std::string> AuthorKeyOf(
+    const std::optional<AuthorId>& author) {
+  if (!author.has_value()) return std::nullopt;
+  return keys::AuthorKey(author->platform, author->author_id);
 }
 
 // One value per key of family `cf` of `db` through one MultiGet (nullopt when

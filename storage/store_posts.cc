@@ -197,12 +197,7 @@ absl::StatusOr<std::vector<std::string>> RocksStore::ListPostIds(
     size_t limit, const std::optional<std::string>& start_after) {
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), cf(kCfPosts)));
-  if (start_after.has_value()) {
-    it->Seek(ToSlice(*start_after));
-    if (it->Valid() && it->key() == ToSlice(*start_after)) it->Next();
-  } else {
-    it->SeekToFirst();
-  }
+  SeekPast(it.get(), start_after);
   std::vector<std::string> out;
   for (; it->Valid() && out.size() < limit; it->Next()) {
     out.emplace_back(it->key().data(), it->key().size());
