@@ -521,6 +521,63 @@ TEST(HanSeedsTest, MetadataWithoutThemMeansOneSeedEqualWeights) {
   EXPECT_EQ(metadata->han_weight, 0.5);
 }
 
+// A model trained with simplify_han (the default) gives a text in
+// Traditional characters exactly what it gives the Simplified form, topics
+// and language alike; one trained without it does not map them.
+TEST(SimplifyHanTest, TraditionalTextScoresAsItsSimplifiedForm) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TinyOptions().segmenter.simplify_han);
+  ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
+  auto classifier = FastTextClassifier::Load(dir);
+  ASSERT_TRUE(classifier.ok()) << classifier.status();
+  EXPECT_TRUE((*classifier)->metadata().segmenter.simplify_han);
+
+  const TextItem items[] = {{"hans", "前锋两次进球，球队赢了", ""},
+                            {"hant", "前鋒兩次進球，球隊贏了", ""}};
+  auto result = (*classifier)->Classify(items, 2);
+  ASSERT_TRUE(result.ok()) << result.status();
+  const Classification& hans = (*result)[0];
+  const Classification& hant = (*result)[1];
+  EXPECT_EQ(hant.language, hans.language);  // detected the same way
+  ASSERT_EQ(hans.topics.size(), 2u);
+  ASSERT_EQ(hant.topics.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(hant.topics[i].topic_id, hans.topics[i].topic_id);
+    EXPECT_EQ(hant.topics[i].probability, hans.topics[i].probability);
+  }
+
+  TrainOptions without = TinyOptions();
+  without.segmenter.simplify_han = false;
+  const std::string plain = scratch.path() + "/plain";
+  ASSERT_TRUE(TrainModelDir(WithChinese(), without, plain).ok());
+  auto unmapped = FastTextClassifier::Load(plain);
+  ASSERT_TRUE(unmapped.ok()) << unmapped.status();
+  auto plain_result = (*unmapped)->Classify(items, 2);
+  ASSERT_TRUE(plain_result.ok()) << plain_result.status();
+  EXPECT_NE((*plain_result)[1].topics[0].probability,
+            (*plain_result)[0].topics[0].probability);
+}
+
+// Directories written before the option existed have no simplify_han key
+// and were trained without it.
+TEST(SimplifyHanTest, MetadataWithoutItMeansOff) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
+  absl::StatusOr<std::string> text = ReadFile(dir + "/metadata.json");
+  ASSERT_TRUE(text.ok());
+  const std::string key = ",\n    \"simplify_han\": true";
+  const size_t at = text->find(key);
+  ASSERT_NE(at, std::string::npos) << *text;
+  std::string without = *text;
+  without.erase(at, key.size());
+  ASSERT_TRUE(WriteFile(dir + "/metadata.json", without).ok());
+  absl::StatusOr<ModelMetadata> metadata = OpenModelDir(dir);
+  ASSERT_TRUE(metadata.ok()) << metadata.status();
+  EXPECT_FALSE(metadata->segmenter.simplify_han);
+}
+
 TEST(HanSeedsTest, TrainingRefusesOutOfRangeOptions) {
   ScratchDir scratch;
   TrainOptions options = TinyOptions();

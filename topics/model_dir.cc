@@ -67,7 +67,8 @@ json ToJson(const ModelMetadata& m) {
           {"model_version", m.model_version},
           {"segmenter",
            {{"cjk_char_ngrams", m.segmenter.cjk_char_ngrams},
-            {"replace_numbers", m.segmenter.replace_numbers}}},
+            {"replace_numbers", m.segmenter.replace_numbers},
+            {"simplify_han", m.segmenter.simplify_han}}},
           {"fasttext", OptionsToJson(m.fasttext)},
           {"han_fasttext", m.han_fasttext.has_value()
                                ? OptionsToJson(*m.han_fasttext)
@@ -89,6 +90,9 @@ ModelMetadata FromJson(const json& j) {
       j.at("segmenter").at("cjk_char_ngrams").get<int>();
   m.segmenter.replace_numbers =
       j.at("segmenter").at("replace_numbers").get<bool>();
+  // Absent in directories written before the option existed: off.
+  m.segmenter.simplify_han =
+      j.at("segmenter").value("simplify_han", false);
   m.fasttext = OptionsFromJson(j.at("fasttext"));
   if (j.contains("han_fasttext") && !j.at("han_fasttext").is_null()) {
     m.han_fasttext = OptionsFromJson(j.at("han_fasttext"));

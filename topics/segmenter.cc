@@ -8,6 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "unicode/brkiter.h"
 #include "unicode/normalizer2.h"
+#include "unicode/translit.h"
+#include "unicode/uniset.h"
 #include "unicode/uchar.h"
 #include "unicode/uscript.h"
 #include "unicode/utf8.h"
@@ -250,6 +252,22 @@ std::string JoinTokens(const std::vector<std::string>& tokens) {
   return absl::StrJoin(tokens, " ");
 }
 
+struct Segmenter::IcuTools {
+  std::unique_ptr<icu::BreakIterator> words;
+  std::unique_ptr<icu::Transliterator> simplify;  // null without simplify_han
+
+  std::unique_ptr<IcuTools> Clone() const {
+    auto copy = std::make_unique<IcuTools>();
+    copy->words.reset(words->clone());
+    if (copy->words == nullptr) return nullptr;
+    if (simplify != nullptr) {
+      copy->simplify.reset(simplify->clone());
+      if (copy->simplify == nullptr) return nullptr;
+    }
+    return copy;
+  }
+};
+
 absl::StatusOr<std::unique_ptr<Segmenter>> Segmenter::Create(
     const SegmenterOptions& options) {
   UErrorCode status = U_ZERO_ERROR;
@@ -259,41 +277,57 @@ absl::StatusOr<std::unique_ptr<Segmenter>> Segmenter::Create(
     return absl::InternalError(std::string("ICU NFKC_Casefold data: ") +
                                u_errorName(status));
   }
-  std::unique_ptr<icu::BreakIterator> words(
+  auto tools = std::make_unique<IcuTools>();
+  tools->words.reset(
       icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
-  if (U_FAILURE(status) || words == nullptr) {
+  if (U_FAILURE(status) || tools->words == nullptr) {
     return absl::InternalError(std::string("ICU word break iterator: ") +
                                u_errorName(status));
   }
-  return std::unique_ptr<Segmenter>(
-      new Segmenter(options, normalizer, std::move(words)));
+  std::unique_ptr<icu::UnicodeSet> traditional;
+  if (options.simplify_han) {
+    tools->simplify.reset(icu::Transliterator::createInstance(
+        "Traditional-Simplified", UTRANS_FORWARD, status));
+    if (U_FAILURE(status) || tools->simplify == nullptr) {
+      return absl::InternalError(
+          std::string("ICU Traditional-Simplified transform: ") +
+          u_errorName(status));
+    }
+    traditional = std::make_unique<icu::UnicodeSet>();
+    tools->simplify->getSourceSet(*traditional);
+    traditional->freeze();  // read-only from here on: safe to share
+  }
+  return std::unique_ptr<Segmenter>(new Segmenter(
+      options, normalizer, std::move(tools), std::move(traditional)));
 }
 
 Segmenter::Segmenter(const SegmenterOptions& options,
                      const icu::Normalizer2* normalizer,
-                     std::unique_ptr<icu::BreakIterator> prototype)
+                     std::unique_ptr<IcuTools> prototype,
+                     std::unique_ptr<icu::UnicodeSet> traditional)
     : options_(options),
       normalizer_(normalizer),
-      prototype_(std::move(prototype)) {}
+      prototype_(std::move(prototype)),
+      traditional_(std::move(traditional)) {}
 
 Segmenter::~Segmenter() = default;
 
-std::unique_ptr<icu::BreakIterator> Segmenter::Borrow() const {
+std::unique_ptr<Segmenter::IcuTools> Segmenter::Borrow() const {
   {
     absl::MutexLock lock(&mu_);
     if (!pool_.empty()) {
-      std::unique_ptr<icu::BreakIterator> it = std::move(pool_.back());
+      std::unique_ptr<IcuTools> tools = std::move(pool_.back());
       pool_.pop_back();
-      return it;
+      return tools;
     }
   }
-  return std::unique_ptr<icu::BreakIterator>(prototype_->clone());
+  return prototype_->Clone();
 }
 
-void Segmenter::Return(std::unique_ptr<icu::BreakIterator> it) const {
-  if (it == nullptr) return;
+void Segmenter::Return(std::unique_ptr<IcuTools> tools) const {
+  if (tools == nullptr) return;
   absl::MutexLock lock(&mu_);
-  pool_.push_back(std::move(it));
+  pool_.push_back(std::move(tools));
 }
 
 absl::StatusOr<Segmentation> Segmenter::Segment(absl::string_view text) const {
@@ -302,26 +336,26 @@ absl::StatusOr<Segmentation> Segmenter::Segment(absl::string_view text) const {
   }
   Segmentation out;
   out.tokens.reserve(text.size() / 4);  // about one token per 4-6 bytes
-  std::unique_ptr<icu::BreakIterator> words = Borrow();
-  if (words == nullptr) return absl::InternalError("ICU clone failed");
+  std::unique_ptr<IcuTools> tools = Borrow();
+  if (tools == nullptr) return absl::InternalError("ICU clone failed");
   size_t plain_start = 0;
   for (size_t pos = 0; pos < text.size(); ++pos) {
     const size_t url = UrlLength(text, pos);
     if (url == 0) continue;
-    SegmentPlain(text.substr(plain_start, pos - plain_start), *words, out);
+    SegmentPlain(text.substr(plain_start, pos - plain_start), *tools, out);
     out.tokens.emplace_back(kUrlToken);
     pos += url - 1;
     plain_start = pos + 1;
   }
-  SegmentPlain(text.substr(plain_start), *words, out);
-  Return(std::move(words));
+  SegmentPlain(text.substr(plain_start), *tools, out);
+  Return(std::move(tools));
   return out;
 }
 
-void Segmenter::SegmentPlain(absl::string_view text, icu::BreakIterator& words,
+void Segmenter::SegmentPlain(absl::string_view text, IcuTools& tools,
                              Segmentation& out) const {
   if (!options_.ascii_fast_path) {
-    SegmentIcu(text, words, out);
+    SegmentIcu(text, tools, out);
     return;
   }
   // Regions end after ASCII whitespace that an ASCII byte follows. ICU
@@ -347,13 +381,13 @@ void Segmenter::SegmentPlain(absl::string_view text, icu::BreakIterator& words,
       }
     }
     if (ascii) {
-      SegmentIcu(text.substr(pending, begin - pending), words, out);
+      SegmentIcu(text.substr(pending, begin - pending), tools, out);
       SegmentAscii(absl::string_view(lower).substr(begin, end - begin), out);
       pending = end;
     }
     begin = end;
   }
-  SegmentIcu(text.substr(pending), words, out);
+  SegmentIcu(text.substr(pending), tools, out);
 }
 
 void Segmenter::SegmentAscii(absl::string_view lower,
@@ -386,14 +420,22 @@ void Segmenter::SegmentAscii(absl::string_view lower,
   }
 }
 
-void Segmenter::SegmentIcu(absl::string_view text, icu::BreakIterator& words,
+void Segmenter::SegmentIcu(absl::string_view text, IcuTools& tools,
                            Segmentation& out) const {
   if (text.empty()) return;
   UErrorCode status = U_ZERO_ERROR;
   const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  const icu::UnicodeString normal = normalizer_->normalize(source, status);
+  icu::UnicodeString normal = normalizer_->normalize(source, status);
   if (U_FAILURE(status)) return;  // only on allocation failure
+  // Most texts hold no character the transform changes (Simplified
+  // Chinese included): one scan of the frozen set, no transliteration.
+  if (tools.simplify != nullptr &&
+      traditional_->span(normal, 0, USET_SPAN_NOT_CONTAINED) <
+          normal.length()) {
+    tools.simplify->transliterate(normal);
+  }
+  icu::BreakIterator& words = *tools.words;
   words.setText(normal);
   const Utf8Text utf8 = ToUtf8(normal);
   int32_t start = words.first();

@@ -7,6 +7,10 @@
 //     "https://" or "www.", any case) become the token "<url>".
 //  2. The rest is normalised with ICU's NFKC_Casefold (NFKC, then Unicode
 //     case folding: "Straße" -> "strasse", full-width "ＡＢＣ" -> "abc").
+//     With `simplify_han`, Traditional Han characters then become
+//     Simplified (ICU's Traditional-Simplified transform: 臺灣網路 ->
+//     台湾网路), so a model sees one script of written Chinese. (Japanese
+//     kanji are mapped too: 日本語 -> 日本语; other scripts are untouched.)
 //  3. ICU's word BreakIterator (root locale) splits it into words; Chinese
 //     and Japanese are split by ICU's dictionary (我们今天去北京 ->
 //     我们/今天/去/北京). Punctuation and spaces are dropped.
@@ -35,6 +39,8 @@
 U_NAMESPACE_BEGIN
 class BreakIterator;
 class Normalizer2;
+class Transliterator;
+class UnicodeSet;
 U_NAMESPACE_END
 
 namespace reachrank::topics {
@@ -44,6 +50,9 @@ struct SegmenterOptions {
   int cjk_char_ngrams = 0;
   // Numbers become "<num>".
   bool replace_numbers = true;
+  // Traditional Han characters become Simplified (step 2). Off by default:
+  // a model directory without the key was trained without it.
+  bool simplify_han = false;
   // Parts of a text that are plain ASCII skip ICU and are split by the same
   // rules in a direct loop. The tokens are identical either way (the tests
   // compare both); false is for those tests.
@@ -75,7 +84,8 @@ std::string JoinTokens(const std::vector<std::string>& tokens);
 // not, so each call borrows one from a mutex-guarded pool.
 class Segmenter {
  public:
-  // INTERNAL when ICU's normaliser or break iterator data cannot be loaded.
+  // INTERNAL when ICU's normaliser, break iterator or (with
+  // `simplify_han`) transliterator data cannot be loaded.
   static absl::StatusOr<std::unique_ptr<Segmenter>> Create(
       const SegmenterOptions& options);
   ~Segmenter();
@@ -86,16 +96,22 @@ class Segmenter {
   const SegmenterOptions& options() const { return options_; }
 
  private:
+  // One caller's ICU objects, which are not thread-safe: a word break
+  // iterator and, with `simplify_han`, the Traditional-Simplified transform.
+  struct IcuTools;
+
   Segmenter(const SegmenterOptions& options,
             const icu::Normalizer2* normalizer,
-            std::unique_ptr<icu::BreakIterator> prototype);
-  std::unique_ptr<icu::BreakIterator> Borrow() const;
-  void Return(std::unique_ptr<icu::BreakIterator> it) const;
+            std::unique_ptr<IcuTools> prototype,
+            std::unique_ptr<icu::UnicodeSet> traditional);
+  // A pooled IcuTools, or a clone of the prototype; nullptr if ICU fails.
+  std::unique_ptr<IcuTools> Borrow() const;
+  void Return(std::unique_ptr<IcuTools> tools) const;
   // Segments `text`, which holds no URL.
-  void SegmentPlain(absl::string_view text, icu::BreakIterator& words,
+  void SegmentPlain(absl::string_view text, IcuTools& tools,
                     Segmentation& out) const;
   // ICU's normalisation and word breaks, for any valid text.
-  void SegmentIcu(absl::string_view text, icu::BreakIterator& words,
+  void SegmentIcu(absl::string_view text, IcuTools& tools,
                   Segmentation& out) const;
   // The same for case-folded ASCII text, without ICU.
   void SegmentAscii(absl::string_view lower, Segmentation& out) const;
@@ -105,11 +121,13 @@ class Segmenter {
   // Constant after construction.
   const SegmenterOptions options_;
   const icu::Normalizer2* const normalizer_;  // owned by ICU
-  const std::unique_ptr<icu::BreakIterator> prototype_;
+  const std::unique_ptr<IcuTools> prototype_;
+  // The characters the Traditional-Simplified transform may change
+  // (frozen); null without simplify_han.
+  const std::unique_ptr<icu::UnicodeSet> traditional_;
 
   mutable absl::Mutex mu_;
-  mutable std::vector<std::unique_ptr<icu::BreakIterator>> pool_
-      ABSL_GUARDED_BY(mu_);
+  mutable std::vector<std::unique_ptr<IcuTools>> pool_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace reachrank::topics

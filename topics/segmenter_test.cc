@@ -43,6 +43,35 @@ TEST(SegmenterTest, ChineseCharacterNgramsFollowEachWord) {
                           "北", "京"));
 }
 
+std::vector<std::string> TokensSimplified(absl::string_view text,
+                                          bool simplify_han) {
+  SegmenterOptions options;
+  options.simplify_han = simplify_han;
+  auto segmenter = Segmenter::Create(options);
+  EXPECT_TRUE(segmenter.ok()) << segmenter.status();
+  auto result = (*segmenter)->Segment(text);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? result->tokens : std::vector<std::string>{};
+}
+
+TEST(SegmenterTest, TraditionalHanBecomesSimplifiedWhenAsked) {
+  EXPECT_THAT(TokensSimplified("臺灣的網路很快。", true),
+              ElementsAre("台湾", "的", "网路", "很快"));
+  EXPECT_THAT(TokensSimplified("這些飯店提供高級的餐點", true),
+              ElementsAre("这些", "饭店", "提供", "高级", "的", "餐点"));
+  EXPECT_THAT(TokensSimplified("臺灣的網路很快。", false),
+              ElementsAre("臺灣", "的", "網路", "很快"));
+}
+
+TEST(SegmenterTest, SimplifyHanLeavesOtherTextAsItWas) {
+  for (const char* text :
+       {"我们今天去北京。", "Die Straße in München – ＦＵＬＬ 3.5",
+        "Hello https://example.com/x 😀 Привет"}) {
+    EXPECT_EQ(TokensSimplified(text, true), TokensSimplified(text, false))
+        << text;
+  }
+}
+
 TEST(SegmenterTest, EmojiKeptWithoutVariationSelectors) {
   EXPECT_THAT(Tokens("Great game \xE2\x9A\xBD\xEF\xB8\x8F!! \xF0\x9F\x91\x8D"
                      "\xF0\x9F\x8F\xBD"),

@@ -119,6 +119,10 @@ void AddTrainFlags(CLI::App& cmd, TrainFlags& f) {
   cmd.add_option("--cjk-char-ngrams", f.options.segmenter.cjk_char_ngrams,
                  "Han character n-grams 1..N after each Han word (0: off)")
       ->capture_default_str();
+  cmd.add_flag("--simplify-han,!--no-simplify-han",
+               f.options.segmenter.simplify_han,
+               "map Traditional Han characters to Simplified before "
+               "segmenting (default: on)");
   AddHanFlags(cmd, f);
 }
 
@@ -249,6 +253,10 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
   segment->add_option("--cjk-char-ngrams",
                       segment_flags->options.segmenter.cjk_char_ngrams)
       ->capture_default_str();
+  segment->add_flag("--simplify-han,!--no-simplify-han",
+                    segment_flags->options.segmenter.simplify_han,
+                    "map Traditional Han characters to Simplified "
+                    "(default: on)");
   segment->add_flag("--han-only", segment_flags->han_only,
                     "only the mostly-Han texts (model.han.bin's input)");
   commands.Add(segment,
