@@ -41,6 +41,13 @@ the library does.
     (Han n-grams 1 or 3; ICU words with 1-2 character subwords), alone
     and averaged with the shipped one, on fold seeds 1-3, then again on
     fresh fold seeds 4-8.
+  bench/topics_search.py BUILD_DIR han-traditional
+    model.han.bin trained on the Simplified Chinese sentences alone or with
+    the same sentences' Traditional-script translation (zho_Hant; the
+    segmenter maps it to Simplified), and with Cantonese (yue_Hant) when
+    data/sib200/yue_Hant is present (not bundled); scored on held-out
+    zho_Hans sentences only, fold seeds 1-3 then fresh 4-8; then model.bin's
+    en/de with and without zho_Hant, fold seeds 1-3.
   bench/topics_search.py BUILD_DIR han-pretrain
     model.han.bin started from word vectors that fastText's skipgram or
     cbow learnt, without labels, from the same training lines of the fold
@@ -69,7 +76,7 @@ def segment(binary, cjk, path, han_only=False):
     return out.stdout.splitlines()
 
 
-def load(binary, cjk):
+def load(binary, cjk, langs=None):
     """(language, is_han, line, index_id) for every train and dev sentence.
 
     `reachrank topics segment` shuffles its lines, so each sentence's label
@@ -77,7 +84,7 @@ def load(binary, cjk):
     on the way out."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for directory, lang in LANGS.items():
+        for directory, lang in (langs or LANGS).items():
             for split in ("train", "dev"):
                 tagged = os.path.join(tmp, f"{directory}.{split}.tsv")
                 with open(f"{DATA}/{directory}/{split}.tsv") as src, \
@@ -165,20 +172,29 @@ def run_fold(rows, fold, f, han, flags, work, augment=(0, 0.0),
     return score
 
 
+def cv_accuracy(rows, seed, flags, args, pool, work, han=True,
+                augment=(0, 0.0), pretrain=None):
+    """{language: CV accuracy, %} of model.han.bin (`han`) or model.bin with
+    `flags` over the folds of fold seed `seed` (run_fold's `augment` and
+    `pretrain`)."""
+    fold = folds(rows, args.folds, seed)
+    jobs = [pool.submit(run_fold, rows, fold, f, han, flags, work, augment,
+                        pretrain)
+            for f in range(args.folds)]
+    total = collections.defaultdict(lambda: [0, 0])
+    for job in jobs:
+        for lang, (c, n) in job.result().items():
+            total[lang][0] += c
+            total[lang][1] += n
+    return {lang: 100.0 * c / n for lang, (c, n) in total.items()}
+
+
 def han_accuracy(rows, seed, flags, args, pool, work, augment=(0, 0.0),
                  pretrain=None):
     """zh CV accuracy, %, of model.han.bin with `flags` over the folds of
     fold seed `seed` (run_fold's `augment` and `pretrain`)."""
-    fold = folds(rows, args.folds, seed)
-    jobs = [pool.submit(run_fold, rows, fold, f, True, flags, work, augment,
-                        pretrain)
-            for f in range(args.folds)]
-    c = n = 0
-    for job in jobs:
-        for cc, nn in job.result().values():
-            c += cc
-            n += nn
-    return 100.0 * c / n
+    return cv_accuracy(rows, seed, flags, args, pool, work, True, augment,
+                       pretrain)["zh"]
 
 
 def pretrained_vectors(lines, prefix, flags, model, epoch, ws):
@@ -526,6 +542,37 @@ def han_views(binary, args, pool, work):
                   + f" | mean {sum(a) / len(a):.2f}", flush=True)
 
 
+def han_traditional(binary, args, pool, work):
+    """Chinese training sentences in Simplified script alone or with their
+    Traditional-script translations (see the module's docstring)."""
+    han_sets = [("zho_Hans", {"zho_Hans": "zh"}),
+                ("zho_Hans + zho_Hant", {"zho_Hans": "zh", "zho_Hant": "zt"})]
+    if os.path.isdir(f"{DATA}/yue_Hant"):
+        han_sets.append(("zho_Hans + zho_Hant + yue_Hant",
+                         {"zho_Hans": "zh", "zho_Hant": "zt",
+                          "yue_Hant": "yue"}))
+    flags = han_flags((0, 0, 1), 25, 0.5, 100)
+    for name, langs in han_sets:
+        rows = load(binary, 2, langs)  # zh accuracy: zho_Hans rows only
+        for seeds in ((1, 2, 3), (4, 5, 6, 7, 8)):
+            accs = [han_accuracy(rows, s, flags, args, pool, work)
+                    for s in seeds]
+            print(f"model.han.bin on {name} | fold seeds "
+                  f"{','.join(map(str, seeds))}: "
+                  + " ".join(f"{a:.2f}" for a in accs)
+                  + f" | mean {sum(accs) / len(accs):.2f}", flush=True)
+    main_flags = ["-minn", "3", "-maxn", "6", "-dim", "25", "-lr", "0.5",
+                  "-epoch", "100", "-wordNgrams", "1", "-bucket", "50000"]
+    for name, langs in (("en + de + zho_Hans", LANGS),
+                        ("+ zho_Hant", dict(LANGS, zho_Hant="zt"))):
+        rows = load(binary, 2, langs)
+        accs = [cv_accuracy(rows, s, main_flags, args, pool, work, han=False)
+                for s in (1, 2, 3)]
+        print(f"model.bin on {name} | fold seeds 1,2,3: "
+              + " ".join(f"en {a['en']:.2f} de {a['de']:.2f}" for a in accs),
+              flush=True)
+
+
 # The searches that print their own results; "han" and "main" are grids.
 SEARCHES = {
     "han-wide": lambda *a: print("best:", han_wide(*a)),
@@ -534,6 +581,7 @@ SEARCHES = {
     "han-augment": han_augment,
     "han-pretrain": han_pretrain,
     "han-views": han_views,
+    "han-traditional": han_traditional,
 }
 
 
