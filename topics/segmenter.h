@@ -7,10 +7,13 @@
 //     "https://" or "www.", any case) become the token "<url>".
 //  2. The rest is normalised with ICU's NFKC_Casefold (NFKC, then Unicode
 //     case folding: "Straße" -> "strasse", full-width "ＡＢＣ" -> "abc").
-//     With `simplify_han`, Traditional Han characters then become
+//     With `simplify_han`, a text that reads as Traditional Chinese (two
+//     or more characters that only Traditional writing uses) then becomes
 //     Simplified (ICU's Traditional-Simplified transform: 臺灣網路 ->
-//     台湾网路), so a model sees one script of written Chinese. (Japanese
-//     kanji are mapped too: 日本語 -> 日本语; other scripts are untouched.)
+//     台湾网路), so a model sees one script of written Chinese. Other
+//     texts are left as they are: the transform would spoil some current
+//     Simplified words (俱乐部 -> 具乐部). Japanese with two such kanji is
+//     mapped too (國語 -> 国语).
 //  3. ICU's word BreakIterator (root locale) splits it into words; Chinese
 //     and Japanese are split by ICU's dictionary (我们今天去北京 ->
 //     我们/今天/去/北京). Punctuation and spaces are dropped.
@@ -50,8 +53,8 @@ struct SegmenterOptions {
   int cjk_char_ngrams = 0;
   // Numbers become "<num>".
   bool replace_numbers = true;
-  // Traditional Han characters become Simplified (step 2). Off by default:
-  // a model directory without the key was trained without it.
+  // Texts in Traditional Han characters become Simplified (step 2). Off by
+  // default: a model directory without the key was trained without it.
   bool simplify_han = false;
   // Parts of a text that are plain ASCII skip ICU and are split by the same
   // rules in a direct loop. The tokens are identical either way (the tests
@@ -103,7 +106,7 @@ class Segmenter {
   Segmenter(const SegmenterOptions& options,
             const icu::Normalizer2* normalizer,
             std::unique_ptr<IcuTools> prototype,
-            std::unique_ptr<icu::UnicodeSet> traditional);
+            const icu::UnicodeSet* traditional);
   // A pooled IcuTools, or a clone of the prototype; nullptr if ICU fails.
   std::unique_ptr<IcuTools> Borrow() const;
   void Return(std::unique_ptr<IcuTools> tools) const;
@@ -122,9 +125,9 @@ class Segmenter {
   const SegmenterOptions options_;
   const icu::Normalizer2* const normalizer_;  // owned by ICU
   const std::unique_ptr<IcuTools> prototype_;
-  // The characters the Traditional-Simplified transform may change
-  // (frozen); null without simplify_han.
-  const std::unique_ptr<icu::UnicodeSet> traditional_;
+  // The characters the Traditional-Simplified transform changes on their
+  // own (frozen, process-wide); null without simplify_han.
+  const icu::UnicodeSet* const traditional_;
 
   mutable absl::Mutex mu_;
   mutable std::vector<std::unique_ptr<IcuTools>> pool_ ABSL_GUARDED_BY(mu_);

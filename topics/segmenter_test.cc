@@ -66,7 +66,10 @@ TEST(SegmenterTest, TraditionalHanBecomesSimplifiedWhenAsked) {
 TEST(SegmenterTest, SimplifyHanLeavesOtherTextAsItWas) {
   for (const char* text :
        {"我们今天去北京。", "Die Straße in München – ＦＵＬＬ 3.5",
-        "Hello https://example.com/x 😀 Привет"}) {
+        "Hello https://example.com/x 😀 Привет", "日本語のテキスト",
+        // One character the transform changes is not enough: 俱 is
+        // current Simplified too (it would read 具乐部).
+        "他为俱乐部踢了十年球。"}) {
     EXPECT_EQ(TokensSimplified(text, true), TokensSimplified(text, false))
         << text;
   }
