@@ -82,8 +82,8 @@ std::string EmojiToken(absl::string_view segment) {
   return kept;
 }
 
-// The characters that ICU's Traditional-Simplified transform changes on
-// their own: 2,855 of the 3,464 it may touch in ICU 72. Built once per
+// The Han characters that ICU's Traditional-Simplified transform changes
+// on their own: 2,853 of the 3,464 characters it may touch in ICU 72. Built once per
 // process (about 70 ms) and frozen, so shared by every thread; null if ICU
 // cannot create the transform.
 const icu::UnicodeSet* TraditionalOnly() {
@@ -100,7 +100,11 @@ const icu::UnicodeSet* TraditionalOnly() {
       const UChar32 c = source.charAt(i);
       icu::UnicodeString alone(c);
       simplify->transliterate(alone);
-      if (alone != icu::UnicodeString(c)) changed->add(c);
+      UErrorCode script_status = U_ZERO_ERROR;
+      if (alone != icu::UnicodeString(c) &&
+          uscript_getScript(c, &script_status) == USCRIPT_HAN) {
+        changed->add(c);  // not 「」, which Japanese and some zh-Hans use
+      }
     }
     changed->freeze();
     return changed;  // leaked: used until exit
@@ -108,20 +112,21 @@ const icu::UnicodeSet* TraditionalOnly() {
   return set;
 }
 
-// True when `text` reads as Traditional Chinese: it holds at least two
-// characters of `traditional` (TraditionalOnly). One is not enough: a few
-// of them are current Simplified too, which the transform would spoil
-// (俱乐部 -> 具乐部, 显著 -> 显着). On SIB-200 every zho_Hant sentence
-// but one of 1,004 has two or more, and one zho_Hans sentence of 1,004.
-// Texts with none, most of them, are scanned once and not transformed.
-bool LooksTraditional(const icu::UnicodeString& text,
+// True when `text` (well-formed UTF-8) reads as Traditional Chinese: it
+// holds at least two characters of `traditional` (TraditionalOnly). One is
+// not enough: a few of them are current Simplified too, which the transform
+// would spoil (俱乐部 -> 具乐部, 显著 -> 显着). On SIB-200 every zho_Hant
+// sentence but one of 1,004 has two or more, and one zho_Hans sentence of
+// 1,004.
+bool LooksTraditional(absl::string_view text,
                       const icu::UnicodeSet& traditional) {
+  const char* s = text.data();
+  const auto n = static_cast<int32_t>(text.size());
   int found = 0;
-  for (int32_t i = traditional.span(text, 0, USET_SPAN_NOT_CONTAINED);
-       i < text.length();
-       i = traditional.span(text, i, USET_SPAN_NOT_CONTAINED)) {
+  for (int32_t i = traditional.spanUTF8(s, n, USET_SPAN_NOT_CONTAINED); i < n;
+       i += traditional.spanUTF8(s + i, n - i, USET_SPAN_NOT_CONTAINED)) {
     if (++found == 2) return true;
-    i = text.moveIndex32(i, 1);
+    U8_FWD_1(s, i, n);  // past the character found
   }
   return false;
 }
@@ -383,24 +388,28 @@ absl::StatusOr<Segmentation> Segmenter::Segment(absl::string_view text) const {
   out.tokens.reserve(text.size() / 4);  // about one token per 4-6 bytes
   std::unique_ptr<IcuTools> tools = Borrow();
   if (tools == nullptr) return absl::InternalError("ICU clone failed");
+  // Decided once for the whole text, so that all of its parts are alike.
+  const bool simplify =
+      traditional_ != nullptr && LooksTraditional(text, *traditional_);
   size_t plain_start = 0;
   for (size_t pos = 0; pos < text.size(); ++pos) {
     const size_t url = UrlLength(text, pos);
     if (url == 0) continue;
-    SegmentPlain(text.substr(plain_start, pos - plain_start), *tools, out);
+    SegmentPlain(text.substr(plain_start, pos - plain_start), *tools,
+                 simplify, out);
     out.tokens.emplace_back(kUrlToken);
     pos += url - 1;
     plain_start = pos + 1;
   }
-  SegmentPlain(text.substr(plain_start), *tools, out);
+  SegmentPlain(text.substr(plain_start), *tools, simplify, out);
   Return(std::move(tools));
   return out;
 }
 
 void Segmenter::SegmentPlain(absl::string_view text, IcuTools& tools,
-                             Segmentation& out) const {
+                             bool simplify, Segmentation& out) const {
   if (!options_.ascii_fast_path) {
-    SegmentIcu(text, tools, out);
+    SegmentIcu(text, tools, simplify, out);
     return;
   }
   // Regions end after ASCII whitespace that an ASCII byte follows. ICU
@@ -426,13 +435,13 @@ void Segmenter::SegmentPlain(absl::string_view text, IcuTools& tools,
       }
     }
     if (ascii) {
-      SegmentIcu(text.substr(pending, begin - pending), tools, out);
+      SegmentIcu(text.substr(pending, begin - pending), tools, simplify, out);
       SegmentAscii(absl::string_view(lower).substr(begin, end - begin), out);
       pending = end;
     }
     begin = end;
   }
-  SegmentIcu(text.substr(pending), tools, out);
+  SegmentIcu(text.substr(pending), tools, simplify, out);
 }
 
 void Segmenter::SegmentAscii(absl::string_view lower,
@@ -466,16 +475,14 @@ void Segmenter::SegmentAscii(absl::string_view lower,
 }
 
 void Segmenter::SegmentIcu(absl::string_view text, IcuTools& tools,
-                           Segmentation& out) const {
+                           bool simplify, Segmentation& out) const {
   if (text.empty()) return;
   UErrorCode status = U_ZERO_ERROR;
   const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   icu::UnicodeString normal = normalizer_->normalize(source, status);
   if (U_FAILURE(status)) return;  // only on allocation failure
-  if (tools.simplify != nullptr && LooksTraditional(normal, *traditional_)) {
-    tools.simplify->transliterate(normal);
-  }
+  if (simplify) tools.simplify->transliterate(normal);
   icu::BreakIterator& words = *tools.words;
   words.setText(normal);
   const Utf8Text utf8 = ToUtf8(normal);

@@ -8,7 +8,8 @@
 //  2. The rest is normalised with ICU's NFKC_Casefold (NFKC, then Unicode
 //     case folding: "Straße" -> "strasse", full-width "ＡＢＣ" -> "abc").
 //     With `simplify_han`, a text that reads as Traditional Chinese (two
-//     or more characters that only Traditional writing uses) then becomes
+//     or more characters, anywhere in it, that the transform changes on
+//     their own) then becomes
 //     Simplified (ICU's Traditional-Simplified transform: 臺灣網路 ->
 //     台湾网路), so a model sees one script of written Chinese. Other
 //     texts are left as they are: the transform would spoil some current
@@ -110,11 +111,12 @@ class Segmenter {
   // A pooled IcuTools, or a clone of the prototype; nullptr if ICU fails.
   std::unique_ptr<IcuTools> Borrow() const;
   void Return(std::unique_ptr<IcuTools> tools) const;
-  // Segments `text`, which holds no URL.
-  void SegmentPlain(absl::string_view text, IcuTools& tools,
+  // Segments `text`, which holds no URL; `simplify`: map it from
+  // Traditional to Simplified (the whole text read as Traditional).
+  void SegmentPlain(absl::string_view text, IcuTools& tools, bool simplify,
                     Segmentation& out) const;
   // ICU's normalisation and word breaks, for any valid text.
-  void SegmentIcu(absl::string_view text, IcuTools& tools,
+  void SegmentIcu(absl::string_view text, IcuTools& tools, bool simplify,
                   Segmentation& out) const;
   // The same for case-folded ASCII text, without ICU.
   void SegmentAscii(absl::string_view lower, Segmentation& out) const;

@@ -69,7 +69,9 @@ TEST(SegmenterTest, SimplifyHanLeavesOtherTextAsItWas) {
         "Hello https://example.com/x 😀 Привет", "日本語のテキスト",
         // One character the transform changes is not enough: 俱 is
         // current Simplified too (it would read 具乐部).
-        "他为俱乐部踢了十年球。"}) {
+        "他为俱乐部踢了十年球。",
+        // 「」 become “” under the transform but are no sign of Traditional.
+        "他说「俱乐部很好」。"}) {
     EXPECT_EQ(TokensSimplified(text, true), TokensSimplified(text, false))
         << text;
   }

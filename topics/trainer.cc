@@ -106,7 +106,7 @@ TrainOptions DefaultTrainOptions() {
   options.segmenter.cjk_char_ngrams = 2;
   options.segmenter.replace_numbers = true;
   // Traditional-script training lines (zho_Hant) teach the Simplified
-  // vocabulary too; +1.5 to +2 points zh in CV (docs/topics.md).
+  // vocabulary too; +1.6 points zh in CV (docs/topics.md).
   options.segmenter.simplify_han = true;
   options.fasttext.epoch = 100;
   options.fasttext.lr = 0.5;

@@ -121,8 +121,8 @@ void AddTrainFlags(CLI::App& cmd, TrainFlags& f) {
       ->capture_default_str();
   cmd.add_flag("--simplify-han,!--no-simplify-han",
                f.options.segmenter.simplify_han,
-               "map Traditional Han characters to Simplified before "
-               "segmenting (default: on)");
+               "map texts in Traditional Han characters to Simplified "
+               "before segmenting (default: on)");
   AddHanFlags(cmd, f);
 }
 
@@ -255,8 +255,8 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
       ->capture_default_str();
   segment->add_flag("--simplify-han,!--no-simplify-han",
                     segment_flags->options.segmenter.simplify_han,
-                    "map Traditional Han characters to Simplified "
-                    "(default: on)");
+                    "map texts in Traditional Han characters to "
+                    "Simplified (default: on)");
   segment->add_flag("--han-only", segment_flags->han_only,
                     "only the mostly-Han texts (model.han.bin's input)");
   commands.Add(segment,
