@@ -241,6 +241,28 @@ TEST(AverageTopKTest, MeansProbabilitiesMostProbableFirst) {
 }
 
 // TinySet plus Chinese examples, so that training writes model.han.bin.
+// Rewrites the metadata.json of model directory `dir` without each of
+// `entries` (their exact text, e.g. "\"han_seeds\": 1,"), as written before
+// those keys existed; `original` (if given) receives the text before.
+::testing::AssertionResult EraseFromMetadata(
+    const std::string& dir, const std::vector<std::string>& entries,
+    std::string* original = nullptr) {
+  absl::StatusOr<std::string> text = ReadFile(dir + "/metadata.json");
+  if (!text.ok()) return ::testing::AssertionFailure() << text.status();
+  if (original != nullptr) *original = *text;
+  std::string edited = *text;
+  for (const std::string& entry : entries) {
+    const size_t at = edited.find(entry);
+    if (at == std::string::npos) {
+      return ::testing::AssertionFailure() << entry << " not in " << *text;
+    }
+    edited.erase(at, entry.size());
+  }
+  absl::Status written = WriteFile(dir + "/metadata.json", edited);
+  if (!written.ok()) return ::testing::AssertionFailure() << written;
+  return ::testing::AssertionSuccess();
+}
+
 std::vector<Example> WithChinese() {
   std::vector<Example> set = TinySet();
   for (const char* text : {"球队在足球比赛中进了一个球", "前锋两次进球，球队赢了"}) {
@@ -334,20 +356,15 @@ TEST(HanRoutingTest, MetadataWithoutItMeansHanModelAlone) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";
   ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
-  absl::StatusOr<std::string> text = ReadFile(dir + "/metadata.json");
-  ASSERT_TRUE(text.ok());
   const std::string key = "\"han_routing\": \"average\",";
-  const size_t at = text->find(key);
-  ASSERT_NE(at, std::string::npos) << *text;
-  std::string without = *text;
-  without.erase(at, key.size());
-  ASSERT_TRUE(WriteFile(dir + "/metadata.json", without).ok());
+  std::string text;
+  ASSERT_TRUE(EraseFromMetadata(dir, {key}, &text));
   absl::StatusOr<ModelMetadata> metadata = OpenModelDir(dir);
   ASSERT_TRUE(metadata.ok()) << metadata.status();
   EXPECT_EQ(metadata->han_routing, kHanRoutingHanModel);
 
-  std::string bogus = *text;
-  bogus.replace(at, key.size(), "\"han_routing\": \"bogus\",");
+  std::string bogus = text;
+  bogus.replace(text.find(key), key.size(), "\"han_routing\": \"bogus\",");
   ASSERT_TRUE(WriteFile(dir + "/metadata.json", bogus).ok());
   auto loaded = FastTextClassifier::Load(dir);
   EXPECT_EQ(loaded.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -505,16 +522,8 @@ TEST(HanSeedsTest, MetadataWithoutThemMeansOneSeedEqualWeights) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";
   ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
-  absl::StatusOr<std::string> text = ReadFile(dir + "/metadata.json");
-  ASSERT_TRUE(text.ok());
-  std::string without = *text;
-  for (const std::string key :
-       {"\"han_seeds\": 1,", "\"han_weight\": 0.5,"}) {
-    const size_t at = without.find(key);
-    ASSERT_NE(at, std::string::npos) << *text;
-    without.erase(at, key.size());
-  }
-  ASSERT_TRUE(WriteFile(dir + "/metadata.json", without).ok());
+  ASSERT_TRUE(EraseFromMetadata(
+      dir, {"\"han_seeds\": 1,", "\"han_weight\": 0.5,"}));
   absl::StatusOr<ModelMetadata> metadata = OpenModelDir(dir);
   ASSERT_TRUE(metadata.ok()) << metadata.status();
   EXPECT_EQ(metadata->han_seeds, 1);
@@ -565,14 +574,7 @@ TEST(SimplifyHanTest, MetadataWithoutItMeansOff) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";
   ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
-  absl::StatusOr<std::string> text = ReadFile(dir + "/metadata.json");
-  ASSERT_TRUE(text.ok());
-  const std::string key = ",\n    \"simplify_han\": true";
-  const size_t at = text->find(key);
-  ASSERT_NE(at, std::string::npos) << *text;
-  std::string without = *text;
-  without.erase(at, key.size());
-  ASSERT_TRUE(WriteFile(dir + "/metadata.json", without).ok());
+  ASSERT_TRUE(EraseFromMetadata(dir, {",\n    \"simplify_han\": true"}));
   absl::StatusOr<ModelMetadata> metadata = OpenModelDir(dir);
   ASSERT_TRUE(metadata.ok()) << metadata.status();
   EXPECT_FALSE(metadata->segmenter.simplify_han);
