@@ -24,6 +24,9 @@ scores block k; the blocks are the latest three eighths of the rest.
       same channel published at least L rows earlier (L 1,200 rows is
       about three weeks: shares that had settled), alone and beside the
       channel's lead over all channels, each added to setting C
+  bench/onp_explore.py --row-index
+      the row's position in the file (publication order) as a feature, so
+      that trees can tell periods apart, added to settings C and D
 Needs numpy, scipy and xgboost. Prints one line per idea: block AUCs and
 their mean. Every idea uses the recency weights of --recency-half-life 0.2.
 """
@@ -265,6 +268,7 @@ def main():
     parser.add_argument("--context", action="store_true")
     parser.add_argument("--forest-grid", action="store_true")
     parser.add_argument("--demand", action="store_true")
+    parser.add_argument("--row-index", action="store_true")
     args = parser.parse_args()
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     names, x, shares = load()
@@ -293,6 +297,18 @@ def main():
         score("C", b, c, shares)
         for name, cols in demand_features(names, x, shares).items():
             score("C + " + name, b, np.column_stack([c, cols]), shares)
+        return
+    if args.row_index:
+        c = np.column_stack([x, derive(names, x, "num_imgs/n_tokens_content")])
+        row = np.arange(len(x), dtype=float)
+        for name, params in (("C", {"colsample_bynode": 0.5}),
+                             ("D", {"colsample_bynode": 0.5,
+                                    "num_parallel_tree": 4,
+                                    "subsample": 0.5})):
+            fit = soft(0.25, params)
+            score(name, fit, c, shares)
+            score(name + " + row index", fit, np.column_stack([c, row]),
+                  shares)
         return
     if not args.ratio_search:
         for name in args.only or IDEAS:
