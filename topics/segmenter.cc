@@ -1,5 +1,6 @@
 #include "topics/segmenter.h"
 
+#include <bitset>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
@@ -82,12 +83,39 @@ std::string EmojiToken(absl::string_view segment) {
   return kept;
 }
 
+}  // namespace
+
 // The Han characters that ICU's Traditional-Simplified transform changes
-// on their own: 2,853 of the 3,464 characters it may touch in ICU 72. Built once per
-// process (about 70 ms) and frozen, so shared by every thread; null if ICU
-// cannot create the transform.
-const icu::UnicodeSet* TraditionalOnly() {
-  static const icu::UnicodeSet* const set = []() -> icu::UnicodeSet* {
+// on their own (2,853 of the 3,464 characters it may touch in ICU 72, all
+// in the Basic Multilingual Plane), as one bit per BMP code point: 8 KiB,
+// constant once built, so shared by every thread.
+struct Segmenter::TraditionalChars {
+  std::bitset<0x10000> bits;
+
+  // True when `text` (well-formed UTF-8) reads as Traditional Chinese: it
+  // holds at least two of these characters. One is not enough: a few of
+  // them are current Simplified too, which the transform would spoil
+  // (俱乐部 -> 具乐部, 显著 -> 显着). On SIB-200 every zho_Hant sentence but
+  // one of 1,004 has two or more, and one zho_Hans sentence of 1,004.
+  bool Reads(absl::string_view text) const {
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    const auto n = static_cast<int32_t>(text.size());
+    int found = 0;
+    for (int32_t i = 0; i < n;) {
+      if (s[i] < 0xE0) {  // below U+0800 (or inside such a character)
+        ++i;
+        continue;
+      }
+      UChar32 c;
+      U8_NEXT(s, i, n, c);
+      if (c >= 0 && c < 0x10000 && bits[c] && ++found == 2) return true;
+    }
+    return false;
+  }
+};
+
+const Segmenter::TraditionalChars* Segmenter::TraditionalOnly() {
+  static const auto* const chars = []() -> TraditionalChars* {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::Transliterator> simplify(
         icu::Transliterator::createInstance("Traditional-Simplified",
@@ -95,41 +123,23 @@ const icu::UnicodeSet* TraditionalOnly() {
     if (U_FAILURE(status) || simplify == nullptr) return nullptr;
     icu::UnicodeSet source;
     simplify->getSourceSet(source);
-    auto* changed = new icu::UnicodeSet();
+    auto* changed = new TraditionalChars();
     for (int32_t i = 0; i < source.size(); ++i) {
       const UChar32 c = source.charAt(i);
       icu::UnicodeString alone(c);
       simplify->transliterate(alone);
       UErrorCode script_status = U_ZERO_ERROR;
-      if (alone != icu::UnicodeString(c) &&
+      if (c < 0x10000 && alone != icu::UnicodeString(c) &&
           uscript_getScript(c, &script_status) == USCRIPT_HAN) {
-        changed->add(c);  // not 「」, which Japanese and some zh-Hans use
+        changed->bits[c] = true;  // not 「」, which Japanese and zh-Hans use
       }
     }
-    changed->freeze();
     return changed;  // leaked: used until exit
   }();
-  return set;
+  return chars;
 }
 
-// True when `text` (well-formed UTF-8) reads as Traditional Chinese: it
-// holds at least two characters of `traditional` (TraditionalOnly). One is
-// not enough: a few of them are current Simplified too, which the transform
-// would spoil (俱乐部 -> 具乐部, 显著 -> 显着). On SIB-200 every zho_Hant
-// sentence but one of 1,004 has two or more, and one zho_Hans sentence of
-// 1,004.
-bool LooksTraditional(absl::string_view text,
-                      const icu::UnicodeSet& traditional) {
-  const char* s = text.data();
-  const auto n = static_cast<int32_t>(text.size());
-  int found = 0;
-  for (int32_t i = traditional.spanUTF8(s, n, USET_SPAN_NOT_CONTAINED); i < n;
-       i += traditional.spanUTF8(s + i, n - i, USET_SPAN_NOT_CONTAINED)) {
-    if (++found == 2) return true;
-    U8_FWD_1(s, i, n);  // past the character found
-  }
-  return false;
-}
+namespace {
 
 // Counts the letters of `word` by script; returns true when all of its
 // letters are Han.
@@ -333,7 +343,7 @@ absl::StatusOr<std::unique_ptr<Segmenter>> Segmenter::Create(
     return absl::InternalError(std::string("ICU word break iterator: ") +
                                u_errorName(status));
   }
-  const icu::UnicodeSet* traditional = nullptr;
+  const TraditionalChars* traditional = nullptr;
   if (options.simplify_han) {
     tools->simplify.reset(icu::Transliterator::createInstance(
         "Traditional-Simplified", UTRANS_FORWARD, status));
@@ -354,7 +364,7 @@ absl::StatusOr<std::unique_ptr<Segmenter>> Segmenter::Create(
 Segmenter::Segmenter(const SegmenterOptions& options,
                      const icu::Normalizer2* normalizer,
                      std::unique_ptr<IcuTools> prototype,
-                     const icu::UnicodeSet* traditional)
+                     const TraditionalChars* traditional)
     : options_(options),
       normalizer_(normalizer),
       prototype_(std::move(prototype)),
@@ -390,7 +400,7 @@ absl::StatusOr<Segmentation> Segmenter::Segment(absl::string_view text) const {
   if (tools == nullptr) return absl::InternalError("ICU clone failed");
   // Decided once for the whole text, so that all of its parts are alike.
   const bool simplify =
-      traditional_ != nullptr && LooksTraditional(text, *traditional_);
+      traditional_ != nullptr && traditional_->Reads(text);
   size_t plain_start = 0;
   for (size_t pos = 0; pos < text.size(); ++pos) {
     const size_t url = UrlLength(text, pos);

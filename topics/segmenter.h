@@ -44,7 +44,6 @@ U_NAMESPACE_BEGIN
 class BreakIterator;
 class Normalizer2;
 class Transliterator;
-class UnicodeSet;
 U_NAMESPACE_END
 
 namespace reachrank::topics {
@@ -100,6 +99,12 @@ class Segmenter {
   const SegmenterOptions& options() const { return options_; }
 
  private:
+  // The characters that mark a text as Traditional Chinese.
+  struct TraditionalChars;
+  // Those of ICU's Traditional-Simplified transform, built once per
+  // process (about 70 ms); null if ICU cannot create the transform.
+  static const TraditionalChars* TraditionalOnly();
+
   // One caller's ICU objects, which are not thread-safe: a word break
   // iterator and, with `simplify_han`, the Traditional-Simplified transform.
   struct IcuTools;
@@ -107,7 +112,7 @@ class Segmenter {
   Segmenter(const SegmenterOptions& options,
             const icu::Normalizer2* normalizer,
             std::unique_ptr<IcuTools> prototype,
-            const icu::UnicodeSet* traditional);
+            const TraditionalChars* traditional);
   // A pooled IcuTools, or a clone of the prototype; nullptr if ICU fails.
   std::unique_ptr<IcuTools> Borrow() const;
   void Return(std::unique_ptr<IcuTools> tools) const;
@@ -127,9 +132,8 @@ class Segmenter {
   const SegmenterOptions options_;
   const icu::Normalizer2* const normalizer_;  // owned by ICU
   const std::unique_ptr<IcuTools> prototype_;
-  // The characters the Traditional-Simplified transform changes on their
-  // own (frozen, process-wide); null without simplify_han.
-  const icu::UnicodeSet* const traditional_;
+  // Process-wide; null without simplify_han.
+  const TraditionalChars* const traditional_;
 
   mutable absl::Mutex mu_;
   mutable std::vector<std::unique_ptr<IcuTools>> pool_ ABSL_GUARDED_BY(mu_);

@@ -63,6 +63,13 @@ TEST(SegmenterTest, TraditionalHanBecomesSimplifiedWhenAsked) {
               ElementsAre("臺灣", "的", "網路", "很快"));
 }
 
+// The two characters may be anywhere: here in two stretches that the
+// ASCII fast path segments apart.
+TEST(SegmenterTest, TraditionalCharactersCountAcrossTheWholeText) {
+  EXPECT_THAT(TokensSimplified("這 2009 個", true),
+              ElementsAre("这", "<num>", "个"));
+}
+
 TEST(SegmenterTest, SimplifyHanLeavesOtherTextAsItWas) {
   for (const char* text :
        {"我们今天去北京。", "Die Straße in München – ＦＵＬＬ 3.5",
