@@ -1,6 +1,7 @@
 // Fuzz target: the segmenter's ASCII fast path. For every valid UTF-8
 // input, segmenting with and without it must give the same tokens and
-// letter counts (with Han n-grams and numbers replaced, and with neither).
+// letter counts (with Han n-grams and numbers replaced, with neither, and
+// with Traditional texts mapped to Simplified).
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -14,9 +15,11 @@ using reachrank::topics::Segmentation;
 using reachrank::topics::Segmenter;
 using reachrank::topics::SegmenterOptions;
 
-std::unique_ptr<Segmenter> Make(int ngrams, bool numbers, bool fast) {
+std::unique_ptr<Segmenter> Make(int ngrams, bool numbers, bool fast,
+                                bool simplify = false) {
   SegmenterOptions options{ngrams, numbers};
   options.ascii_fast_path = fast;
+  options.simplify_han = simplify;
   return std::move(*Segmenter::Create(options));
 }
 
@@ -28,12 +31,14 @@ bool Same(const Segmentation& a, const Segmentation& b) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const Segmenter* const fast[2] = {Make(2, true, true).release(),
-                                           Make(0, false, true).release()};
-  static const Segmenter* const icu[2] = {Make(2, true, false).release(),
-                                          Make(0, false, false).release()};
+  static const Segmenter* const fast[3] = {
+      Make(2, true, true).release(), Make(0, false, true).release(),
+      Make(2, true, true, true).release()};
+  static const Segmenter* const icu[3] = {
+      Make(2, true, false).release(), Make(0, false, false).release(),
+      Make(2, true, false, true).release()};
   const absl::string_view text(reinterpret_cast<const char*>(data), size);
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < 3; ++i) {
     auto a = fast[i]->Segment(text);
     auto b = icu[i]->Segment(text);
     if (a.ok() != b.ok()) std::abort();
