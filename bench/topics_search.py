@@ -607,18 +607,10 @@ def main():
             return
         for cjk, flags in grid(args.part, args.cjk):
             if cjk not in data:
-                rows = load(binary, cjk)
-                data[cjk] = (rows, folds(rows, args.folds, seed=1))
-            rows, fold = data[cjk]
-            jobs = [pool.submit(run_fold, rows, fold, f, han, flags, work)
-                    for f in range(args.folds)]
-            total = collections.defaultdict(lambda: [0, 0])
-            for job in jobs:
-                for lang, (c, n) in job.result().items():
-                    total[lang][0] += c
-                    total[lang][1] += n
+                data[cjk] = load(binary, cjk)
+            by_lang = cv_accuracy(data[cjk], 1, flags, args, pool, work, han)
             langs = ["zh"] if han else ["en", "de"]
-            acc = {l: 100.0 * total[l][0] / total[l][1] for l in langs}
+            acc = {l: by_lang[l] for l in langs}
             mean = sum(acc.values()) / len(acc)
             line = f"cjk {cjk} {' '.join(flags)} | " + " ".join(
                 f"{l} {acc[l]:.2f}" for l in langs) + f" | mean {mean:.2f}"
