@@ -1,5 +1,6 @@
 #include "topics/fasttext_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <istream>
@@ -36,6 +37,15 @@ absl::Status CheckOptions(const FastTextOptions& o) {
   if (o.bucket < 0) return absl::InvalidArgumentError("bucket: must be >= 0");
   if (o.thread < 1) return absl::InvalidArgumentError("thread: must be >= 1");
   return absl::OkStatus();
+}
+
+// fastText's predictions carry log(p + 1e-5) (its std_log keeps log(0) away),
+// so exp() of them, as `fasttext predict-prob` prints, is p + 1e-5: a sure
+// label gets more than 1 and the k labels sum to 1 + k·1e-5. This undoes the
+// offset, clamped to [0, 1] against float rounding.
+float Probability(float exp_of_log_probability) {
+  constexpr float kLogOffset = 1e-5f;
+  return std::clamp(exp_of_log_probability - kLogOffset, 0.0f, 1.0f);
 }
 
 // Serves `line` and then one '\n', without copying. The newline matters:
@@ -155,7 +165,7 @@ absl::StatusOr<std::vector<LabelProbability>> FastTextModel::Predict(
     model_->predictLine(in, predictions, k, 0.0);
     out.reserve(predictions.size());
     for (auto& [probability, label] : predictions) {
-      out.push_back({StripLabel(label), probability});
+      out.push_back({StripLabel(label), Probability(probability)});
     }
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("fastText predict: ", e.what()));
@@ -176,8 +186,8 @@ absl::StatusOr<std::vector<LabelProbability>> FastTextModel::PredictTokens(
     model_->predict(k, rows, predictions, 0.0);
     out.reserve(predictions.size());
     for (const auto& [log_probability, label] : predictions) {
-      // predictLine's conversion, so both paths give the same floats.
-      out.push_back({labels_[label], std::exp(log_probability)});
+      // predictLine's exp(), so both paths give the same floats.
+      out.push_back({labels_[label], Probability(std::exp(log_probability))});
     }
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("fastText predict: ", e.what()));

@@ -8,11 +8,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace fasttext {
@@ -64,8 +64,10 @@ class FastTextModel {
   // The k most probable labels for a line of space-separated tokens (no
   // newline), most probable first. Like `fasttext predict`, it reads the
   // line with the end-of-sentence token every training line had, so a
-  // model scores the same here as under fastText's CLI. Empty for a line
-  // without tokens.
+  // model scores the same here as under fastText's CLI. Probabilities are
+  // in [0, 1] and those of all labels sum to 1 (within float rounding):
+  // the CLI's less the 1e-5 that fastText adds before taking the log.
+  // Empty for a line without tokens.
   absl::StatusOr<std::vector<LabelProbability>> Predict(absl::string_view line,
                                                         int k) const;
 

@@ -1,5 +1,6 @@
 #include "topics/fasttext_model.h"
 
+#include <algorithm>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -60,13 +61,15 @@ class FastTextModelTest : public ::testing::TestWithParam<Case> {
   std::unique_ptr<FastTextModel> model_;
 };
 
+// The CLI prints exp(log(p + 1e-5)); ours is that less 1e-5, in [0, 1].
 void ExpectSame(const std::vector<std::pair<float, std::string>>& cli,
                 const std::vector<LabelProbability>& ours,
                 const std::string& line) {
   ASSERT_EQ(ours.size(), cli.size()) << line;
   for (size_t i = 0; i < cli.size(); ++i) {
     EXPECT_EQ(absl::StrCat(kLabelPrefix, ours[i].label), cli[i].second) << line;
-    EXPECT_EQ(ours[i].probability, cli[i].first) << line;  // bit-identical
+    const float want = std::clamp(cli[i].first - 1e-5f, 0.0f, 1.0f);
+    EXPECT_EQ(ours[i].probability, want) << line;  // bit-identical
   }
 }
 
@@ -80,6 +83,28 @@ TEST_P(FastTextModelTest, PredictionsEqualTheClisOnEveryTestText) {
     ASSERT_EQ(cli.size(), 3u);
     ExpectSame(cli, model_->Predict(line, 3).value(), line);
     ExpectSame(cli, model_->PredictTokens(tokens, 3).value(), line);
+  }
+}
+
+// A probability never exceeds 1 (the CLI's does for a sure label), and
+// those of all labels sum to 1.
+TEST_P(FastTextModelTest, ProbabilitiesOfAllLabelsSumToOne) {
+  const int labels = static_cast<int>(model_->Labels().size());
+  ASSERT_EQ(labels, 7);
+  for (const Example& e : testing::Sib200("test")) {
+    const std::vector<std::string> tokens = segmenter_->Segment(e.text)->tokens;
+    for (const auto& predicted :
+         {model_->Predict(JoinTokens(tokens), labels).value(),
+          model_->PredictTokens(tokens, labels).value()}) {
+      ASSERT_EQ(predicted.size(), 7u) << e.text;
+      double sum = 0;
+      for (const LabelProbability& l : predicted) {
+        EXPECT_GE(l.probability, 0.0f) << e.text;
+        EXPECT_LE(l.probability, 1.0f) << e.text;
+        sum += l.probability;
+      }
+      EXPECT_NEAR(sum, 1.0, 1e-5) << e.text;
+    }
   }
 }
 
