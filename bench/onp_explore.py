@@ -27,6 +27,10 @@ scores block k; the blocks are the latest three eighths of the rest.
   bench/onp_explore.py --row-index
       the row's position in the file (publication order) as a feature, so
       that trees can tell periods apart, added to settings C and D
+  bench/onp_explore.py --more
+      around setting C: each column dropped in turn, soft labels around a
+      rolling local threshold, the dart booster, and a rank blend with the
+      random forest
 Needs numpy, scipy and xgboost. Prints one line per idea: block AUCs and
 their mean. Every idea uses the recency weights of --recency-half-life 0.2.
 """
@@ -175,6 +179,45 @@ IDEAS = {
 }
 
 
+def local_soft(scale, params, window):
+    """Soft labels around the rolling quantile of `shares` (over `window`
+    rows, at the fitted negative rate) instead of the fixed threshold."""
+    def fit(x, s, xt):
+        q = 1 - (s >= THRESHOLD).mean()
+        pad = np.concatenate([np.full(window // 2, np.nan), s,
+                              np.full(window - 1 - window // 2, np.nan)])
+        local = np.nanquantile(sliding_window_view(pad, window), q, axis=1)
+        return margins(x, 1 / (1 + np.exp(-np.log(s / local) / scale)), xt,
+                       params)
+    return fit
+
+
+def rank_blend(a, b, w):
+    """w x the ranks of fit a's margins + (1 - w) x fit b's."""
+    return lambda x, s, xt: (w * rankdata(a(x, s, xt)) +
+                             (1 - w) * rankdata(b(x, s, xt)))
+
+
+def more(names, x, shares):
+    """The --more ideas, each against setting C."""
+    c = np.column_stack([x, derive(names, x, "num_imgs/n_tokens_content")])
+    columns = names + ["num_imgs/n_tokens_content"]
+    bynode = {"colsample_bynode": 0.5}
+    score("C", soft(0.25, bynode), c, shares)
+    for j, name in enumerate(columns):
+        score("C without " + name, soft(0.25, bynode), np.delete(c, j, 1),
+              shares)
+    for window in (3000, 6000, 12000):
+        score(f"C, soft labels around the rolling threshold over {window}",
+              local_soft(0.25, bynode, window), c, shares)
+    score("C, dart (rate_drop 0.1, skip_drop 0.5)", soft(0.25, dict(
+        bynode, booster="dart", rate_drop=0.1, skip_drop=0.5)), c, shares)
+    for w in (0.5, 0.7):
+        score(f"C ranks x {w} + forest (soft labels 0.25) x {1 - w:.1f}",
+              rank_blend(soft(0.25, bynode), soft(0.25, FOREST, 1), w), c,
+              shares)
+
+
 def derive(names, x, expr):
     op = "/" if "/" in expr else "*"
     a, b = (x[:, names.index(c)] for c in expr.split(op))
@@ -269,9 +312,13 @@ def main():
     parser.add_argument("--forest-grid", action="store_true")
     parser.add_argument("--demand", action="store_true")
     parser.add_argument("--row-index", action="store_true")
+    parser.add_argument("--more", action="store_true")
     args = parser.parse_args()
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     names, x, shares = load()
+    if args.more:
+        more(names, x, shares)
+        return
     if args.forest_grid:
         for depth, mcw, bynode, weighted in itertools.product(
                 (8, 12, 16), (1, 10, 40), (0.2, 0.35, 0.5), (False, True)):
