@@ -5,7 +5,9 @@
 #include <numeric>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
 #include "ranking/feature_names.h"
@@ -24,6 +26,22 @@ absl::StatusOr<std::shared_ptr<const Model>> LoadOne(const std::string& dir,
                         absl::StrCat(dir, ": ", model.status().message()));
   }
   return std::shared_ptr<const Model>(*std::move(model));
+}
+
+// `ids` with each repeated id left out after its first place; `ids` itself
+// (no copy) when none repeats, else a copy kept in *kept.
+absl::Span<const std::string> FirstOfEach(absl::Span<const std::string> ids,
+                                          std::vector<std::string>* kept) {
+  absl::flat_hash_set<absl::string_view> seen;
+  seen.reserve(ids.size());
+  for (const std::string& id : ids) seen.insert(id);
+  if (seen.size() == ids.size()) return ids;
+  kept->reserve(seen.size());
+  seen.clear();
+  for (const std::string& id : ids) {
+    if (seen.insert(id).second) kept->push_back(id);
+  }
+  return *kept;
 }
 
 // Appends the `n` rows of `batch` narrowed to their first `width` columns
@@ -272,17 +290,19 @@ absl::Status Scorer::ScoreDraftBatch(
   return absl::OkStatus();
 }
 
-absl::StatusOr<RankResult> Scorer::Rank(absl::Span<const std::string> post_ids,
+absl::StatusOr<RankResult> Scorer::Rank(absl::Span<const std::string> given,
                                         size_t limit,
                                         std::optional<absl::Time> as_of,
                                         bool explain,
                                         absl::string_view language,
                                         ShouldStop should_stop) {
-  if (post_ids.size() > options_.max_candidates) {
+  if (given.size() > options_.max_candidates) {
     return absl::ResourceExhaustedError(
         absl::StrCat("post_ids: at most ", options_.max_candidates,
-                     " candidates per request, got ", post_ids.size()));
+                     " candidates per request, got ", given.size()));
   }
+  std::vector<std::string> kept;
+  const absl::Span<const std::string> post_ids = FirstOfEach(given, &kept);
   // One model set and one moment for every batch.
   const std::shared_ptr<const ModelSet> set = models();
   const absl::Time at = as_of.value_or(absl::Now());

@@ -46,8 +46,8 @@ struct ScoreResult {
 
 struct RankResult {
   std::vector<ScoreResult> top;          // by p_reach, highest first
-  std::vector<std::string> unknown_ids;  // in input order
-  size_t scored = 0;                     // candidates found and scored
+  std::vector<std::string> unknown_ids;  // in input order, each once
+  size_t scored = 0;                     // distinct candidates found
 };
 
 // The two models that serve together. Immutable.
@@ -119,10 +119,12 @@ class Scorer {
       absl::Span<const v1::Draft> drafts, bool explain,
       absl::string_view language, ShouldStop should_stop = NeverStop);
   // Scores the candidates found and returns the top `limit` (0: all), best
-  // first; unknown ids are listed. Candidates are fetched and scored
-  // kRankBatch at a time (one MultiGet for posts, one for counters when
-  // as_of is nullopt); `should_stop` is asked before each batch (CANCELLED).
-  // RESOURCE_EXHAUSTED for more than max_candidates ids.
+  // first; unknown ids are listed. An id given more than once counts once
+  // (a feed merging several candidate sources should not show a post
+  // twice). Candidates are fetched and scored kRankBatch distinct ids at a
+  // time (one MultiGet for posts, one for counters when as_of is nullopt);
+  // `should_stop` is asked before each batch (CANCELLED).
+  // RESOURCE_EXHAUSTED for more than max_candidates ids, repeats included.
   absl::StatusOr<RankResult> Rank(absl::Span<const std::string> post_ids,
                                   size_t limit, std::optional<absl::Time> as_of,
                                   bool explain, absl::string_view language,

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -144,34 +144,70 @@ TEST_F(ScorerTest, RankRefusesTooManyCandidates) {
             absl::StatusCode::kNotFound);
 }
 
+// `n` >= posts.size() distinct candidate ids: every stored post, spread
+// evenly among ids of posts that do not exist, so that every batch of
+// kRankBatch holds some.
+std::vector<std::string> SpreadCandidates(const std::vector<std::string>& posts,
+                                          size_t n) {
+  std::vector<std::string> ids;
+  const size_t every = n / posts.size();
+  for (size_t i = 0; i < n; ++i) {
+    const size_t k = i / every;
+    ids.push_back(i % every == 0 && k < posts.size()
+                      ? posts[k]
+                      : absl::StrCat("missing-", i));
+  }
+  return ids;
+}
+
 TEST_F(ScorerTest, RankAcrossBatchesScoresEachPostAsAlone) {
   auto scorer = NewScorer();
-  std::vector<std::string> ids;
-  while (ids.size() < 2 * kRankBatch + 500) {
-    ids.push_back((*ids_)[ids.size() % ids_->size()]);
-  }
+  const std::vector<std::string> ids =
+      SpreadCandidates(*ids_, 2 * kRankBatch + 500);
   const absl::Time as_of = absl::Now();
   auto ranked = scorer->Rank(ids, 0, as_of, false, "en");
   ASSERT_TRUE(ranked.ok()) << ranked.status();
-  EXPECT_EQ(ranked->scored, ids.size());
-  ASSERT_EQ(ranked->top.size(), ids.size());
-  std::map<std::string, double> alone;  // post id -> p_reach scored alone
+  EXPECT_EQ(ranked->scored, ids_->size());
+  EXPECT_EQ(ranked->unknown_ids.size(), ids.size() - ids_->size());
+  ASSERT_EQ(ranked->top.size(), ids_->size());
+  std::set<std::string> seen;
   for (const ScoreResult& r : ranked->top) {
-    auto [it, first] = alone.try_emplace(r.id, 0.0);
-    if (first) {
-      auto score = scorer->ScorePost(r.id, as_of, false, "en");
-      ASSERT_TRUE(score.ok()) << score.status();
-      it->second = score->p_reach;
-    }
-    EXPECT_EQ(r.p_reach, it->second) << r.id;
+    EXPECT_TRUE(seen.insert(r.id).second) << r.id;
+    auto alone = scorer->ScorePost(r.id, as_of, false, "en");
+    ASSERT_TRUE(alone.ok()) << alone.status();
+    EXPECT_EQ(r.p_reach, alone->p_reach) << r.id;
   }
-  EXPECT_EQ(alone.size(), std::min(ids.size(), ids_->size()));
+}
+
+TEST_F(ScorerTest, RankCountsARepeatedIdOnceInItsFirstPlace) {
+  auto scorer = NewScorer();
+  const std::vector<std::string>& posts = *ids_;
+  const std::vector<std::string> ids = {posts[0], posts[1], "ghost", posts[0],
+                                        "ghost",  posts[2], posts[1]};
+  const absl::Time as_of = absl::Now();
+  auto ranked = scorer->Rank(ids, 0, as_of, false, "en");
+  ASSERT_TRUE(ranked.ok()) << ranked.status();
+  EXPECT_EQ(ranked->scored, 3u);
+  EXPECT_EQ(ranked->unknown_ids, std::vector<std::string>{"ghost"});
+  std::set<std::string> top;
+  for (const ScoreResult& r : ranked->top) top.insert(r.id);
+  EXPECT_EQ(top, (std::set<std::string>{posts[0], posts[1], posts[2]}));
+  EXPECT_EQ(ranked->top.size(), 3u);
+  // The same as the list without repeats.
+  auto distinct =
+      scorer->Rank({posts[0], posts[1], "ghost", posts[2]}, 0, as_of, false,
+                   "en");
+  ASSERT_TRUE(distinct.ok()) << distinct.status();
+  ASSERT_EQ(distinct->top.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(ranked->top[i].id, distinct->top[i].id);
+    EXPECT_EQ(ranked->top[i].p_reach, distinct->top[i].p_reach);
+  }
 }
 
 TEST_F(ScorerTest, RankAsksBeforeEachBatchAndStopsWhenTold) {
   auto scorer = NewScorer();
-  std::vector<std::string> ids;
-  while (ids.size() < 10000) ids.push_back((*ids_)[ids.size() % ids_->size()]);
+  const std::vector<std::string> ids = SpreadCandidates(*ids_, 10000);
   int asked = 0;
   auto ranked = scorer->Rank(ids, 10, std::nullopt, false, "en", [&asked] {
     ++asked;
