@@ -194,9 +194,8 @@ TEST_F(ScorerTest, RankCountsARepeatedIdOnceInItsFirstPlace) {
   EXPECT_EQ(top, (std::set<std::string>{posts[0], posts[1], posts[2]}));
   EXPECT_EQ(ranked->top.size(), 3u);
   // The same as the list without repeats.
-  auto distinct =
-      scorer->Rank({posts[0], posts[1], "ghost", posts[2]}, 0, as_of, false,
-                   "en");
+  auto distinct = scorer->Rank({posts[0], posts[1], "ghost", posts[2]}, 0,
+                               as_of, false, "en");
   ASSERT_TRUE(distinct.ok()) << distinct.status();
   ASSERT_EQ(distinct->top.size(), 3u);
   for (size_t i = 0; i < 3; ++i) {
