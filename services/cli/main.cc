@@ -2,10 +2,13 @@
 // (command.h); this file only wires them up, parses and dispatches.
 #include "CLI/CLI.hpp"
 #include "services/cli/command.h"
+#include "services/common/build_info.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"reachrank: how likely a post is to reach strangers"};
   app.require_subcommand(1);
+  app.set_version_flag("--version",
+                       reachrank::services::VersionLine("reachrank"));
   reachrank::cli::CommandSet commands;
   reachrank::cli::AddTopicsCommands(app, commands);
   reachrank::cli::AddSimulateCommand(app, commands);

@@ -14,13 +14,7 @@
 
 #include "prometheus/exposer.h"
 #include "prometheus/gauge.h"
-
-#ifndef REACHRANK_BUILD_VERSION
-#define REACHRANK_BUILD_VERSION "unknown"
-#endif
-#ifndef REACHRANK_BUILD_REVISION
-#define REACHRANK_BUILD_REVISION "unknown"
-#endif
+#include "services/common/build_info.h"
 
 namespace reachrank::services {
 namespace {
@@ -124,8 +118,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       .Name("reachrank_build_info")
       .Help("Build of the running binary; the value is always 1.")
       .Register(*registry_)
-      .Add({{"version", REACHRANK_BUILD_VERSION},
-            {"revision", REACHRANK_BUILD_REVISION}})
+      .Add({{"version", std::string(BuildVersion())},
+            {"revision", std::string(BuildRevision())}})
       .Set(1);
   extra_.push_back(std::make_shared<ProcessCollector>());
 }

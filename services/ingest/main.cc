@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "services/common/build_info.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
 #include "services/common/service_process.h"
@@ -153,6 +154,8 @@ int main(int argc, char** argv) {
       "the reachrank database and serves reachrank.v1.IngestService."};
   reachrank::ingest::Flags flags;
   reachrank::ingest::AddFlags(app, flags);
+  app.set_version_flag("--version",
+                       reachrank::services::VersionLine("reachrank-ingest"));
   CLI11_PARSE(app, argc, argv);
   return reachrank::ingest::Run(flags);
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ranking/scorer.h"
+#include "services/common/build_info.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
 #include "services/common/service_process.h"
@@ -187,6 +188,8 @@ int main(int argc, char** argv) {
       "ingest service's database and serves reachrank.v1.RankingService."};
   reachrank::rank::Flags flags;
   reachrank::rank::AddFlags(app, flags);
+  app.set_version_flag("--version",
+                       reachrank::services::VersionLine("reachrank-rank"));
   CLI11_PARSE(app, argc, argv);
   return reachrank::rank::Run(flags);
 }

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "services/common/build_info.h"
 #include "services/common/server_runner.h"
 #include "services/common/service_process.h"
 #include "services/common/serving_flags.h"
@@ -68,6 +69,8 @@ int main(int argc, char** argv) {
       "reachrank.v1.TopicService."};
   reachrank::topics_service::Flags flags;
   reachrank::topics_service::AddFlags(app, flags);
+  app.set_version_flag("--version",
+                       reachrank::services::VersionLine("reachrank-topics"));
   CLI11_PARSE(app, argc, argv);
   return reachrank::topics_service::Run(flags);
 }
