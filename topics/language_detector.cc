@@ -4,12 +4,34 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace reachrank::topics {
 namespace {
 
 // Below this probability the best language is not trusted.
 constexpr float kMinConfidence = 0.5f;
+
+// Whether `language` (a BCP-47 tag) is written in Han characters: the
+// Chinese languages. Every other language a detector knows is taken to be
+// written in Latin letters (texts mostly in other scripts never reach the
+// model).
+bool WrittenInHan(absl::string_view language) {
+  const absl::string_view primary = language.substr(0, language.find('-'));
+  for (absl::string_view chinese :
+       {"zh", "yue", "cmn", "wuu", "hak", "nan", "gan", "lzh"}) {
+    if (primary == chinese) return true;
+  }
+  return false;
+}
+
+// Whether a text with these letters can be in `language`: a language
+// written in Han needs a Han character, one written in Latin letters a
+// Latin letter.
+bool ScriptFits(absl::string_view language, const Segmentation& text) {
+  return WrittenInHan(language) ? text.han_letters > 0
+                                : text.latin_letters > 0;
+}
 
 }  // namespace
 
@@ -26,7 +48,8 @@ FastTextOptions LanguageModelOptions() {
 }
 
 LanguageDetector::LanguageDetector(std::unique_ptr<FastTextModel> model)
-    : model_(std::move(model)) {}
+    : model_(std::move(model)),
+      languages_(static_cast<int>(model_->Labels().size())) {}
 
 absl::StatusOr<std::unique_ptr<LanguageDetector>> LanguageDetector::Load(
     const std::string& path) {
@@ -42,13 +65,23 @@ absl::StatusOr<std::string> LanguageDetector::Detect(
   const int known = text.latin_letters + text.han_letters;
   if (known + text.other_letters == 0) return std::string(kLanguageUndetermined);
   if (text.other_letters > known) return std::string(kLanguageOther);
-  absl::StatusOr<std::vector<LabelProbability>> best =
-      model_->PredictTokens(text.tokens, 1);
-  if (!best.ok()) return best.status();
-  if (best->empty() || (*best)[0].probability < kMinConfidence) {
+  absl::StatusOr<std::vector<LabelProbability>> all =
+      model_->PredictTokens(text.tokens, languages_);
+  if (!all.ok()) return all.status();
+  // The most probable language whose script the text has, its probability
+  // taken among those languages only: a few Latin letters the model has
+  // rarely seen ("gym", "Öl") must not read as Chinese.
+  const LabelProbability* best = nullptr;
+  float fitting = 0;
+  for (const LabelProbability& l : *all) {
+    if (!ScriptFits(l.label, text)) continue;
+    fitting += l.probability;
+    if (best == nullptr) best = &l;  // `all` is most probable first
+  }
+  if (best == nullptr || !(best->probability >= kMinConfidence * fitting)) {
     return std::string(kLanguageOther);
   }
-  return (*best)[0].label;
+  return best->label;
 }
 
 absl::Status TrainLanguageModel(

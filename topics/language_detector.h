@@ -3,6 +3,7 @@
 // small fastText model over words and character n-grams (1..3), trained on
 // the same segmented text the topic model sees; texts mostly in scripts
 // other than Latin and Han, and low-confidence predictions, are "other".
+// A text is never given a language of a script it does not contain.
 #ifndef REACHRANK_TOPICS_LANGUAGE_DETECTOR_H_
 #define REACHRANK_TOPICS_LANGUAGE_DETECTOR_H_
 
@@ -34,12 +35,15 @@ class LanguageDetector {
       const std::string& path);
 
   // "en", "de", "zh"... as trained, "other", or "und" when `text` has no
-  // letters.
+  // letters. Only languages whose script the text has compete: a Chinese
+  // language (zh, yue...) needs a Han character, any other a Latin letter;
+  // the best of them must hold at least half of their probability.
   absl::StatusOr<std::string> Detect(const Segmentation& text) const;
 
  private:
   explicit LanguageDetector(std::unique_ptr<FastTextModel> model);
   const std::unique_ptr<FastTextModel> model_;  // constant
+  const int languages_;                         // the model's label count
 };
 
 // Trains a language model on (language, segmented text) pairs and saves it

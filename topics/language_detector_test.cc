@@ -69,6 +69,29 @@ TEST_F(LanguageDetectorTest, ShortTexts) {
   EXPECT_EQ(Detect("今天天气很好"), "zh");
 }
 
+// A text without Han characters is never Chinese, and one without Latin
+// letters never English or German, however few letters it has.
+TEST_F(LanguageDetectorTest, NeverALanguageOfAScriptTheTextLacks) {
+  for (const char* latin :
+       {"gym", "Öl", "ÄÖÜ", "üüüü", "Schöööön!", "xq", "zz", "Müsli", "OMG",
+        "Grüße", "wow", "Ähm", "Oh là là", "ß"}) {
+    const std::string language = Detect(latin);
+    EXPECT_TRUE(language == "en" || language == "de") << latin << ": "
+                                                      << language;
+  }
+  for (const char* han : {"北京", "我", "好", "中文", "的了"}) {
+    EXPECT_EQ(Detect(han), "zh") << han;
+  }
+  for (const Example& e : Sib200("test")) {
+    const Segmentation text = *segmenter_->Segment(e.text);
+    const std::string language = Detect(e.text);
+    if (text.han_letters == 0) EXPECT_NE(language, "zh") << e.text;
+    if (text.latin_letters == 0) {
+      EXPECT_TRUE(language == "zh" || language == kLanguageOther) << e.text;
+    }
+  }
+}
+
 TEST_F(LanguageDetectorTest, OtherScriptsAreOther) {
   EXPECT_EQ(Detect("Привет, как дела?"), kLanguageOther);
   EXPECT_EQ(Detect("مرحبا كيف حالك"), kLanguageOther);

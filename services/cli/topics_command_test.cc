@@ -137,6 +137,25 @@ TEST(TopicsClassifyTest, TraditionalScriptIsDetectedAsChinese) {
   EXPECT_GE(chinese, 0.95 * 204);
 }
 
+// Short captions in Latin letters that the default model's language
+// detector once read as Chinese (it has few n-grams to go on) are English or
+// German now: a text without Han characters is never "zh".
+TEST(TopicsClassifyTest, ShortLatinCaptionsAreNeverChinese) {
+  const testing::CommandResult r = RunShell(
+      absl::StrCat("printf 'gym\\nÖl\\nSchöööön!\\n' | ",
+                   ShellQuote(REACHRANK_CLI_BINARY), " topics classify --model ",
+                   ShellQuote(REACHRANK_TOPICS_MODEL)),
+      /*stderr_too=*/false);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::vector<std::string> lines = Lines(r.output);
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  ASSERT_EQ(lines.size(), 3u) << r.output;
+  for (const std::string& line : lines) {
+    EXPECT_THAT(line, ::testing::AnyOf(HasSubstr("\"language\":\"en\""),
+                                       HasSubstr("\"language\":\"de\"")));
+  }
+}
+
 TEST(TopicsEvalTest, AModelAgainstItselfDiffersNowhere) {
   const testing::CommandResult r =
       Eval(absl::StrCat("--baseline ", ShellQuote(REACHRANK_TOPICS_MODEL)));
