@@ -29,8 +29,7 @@ bool WrittenInHan(absl::string_view language) {
 // written in Han needs a Han character, one written in Latin letters a
 // Latin letter.
 bool ScriptFits(absl::string_view language, const Segmentation& text) {
-  return WrittenInHan(language) ? text.han_letters > 0
-                                : text.latin_letters > 0;
+  return WrittenInHan(language) ? text.han_letters > 0 : text.latin_letters > 0;
 }
 
 }  // namespace

@@ -76,8 +76,8 @@ TEST_F(LanguageDetectorTest, NeverALanguageOfAScriptTheTextLacks) {
        {"gym", "Öl", "ÄÖÜ", "üüüü", "Schöööön!", "xq", "zz", "Müsli", "OMG",
         "Grüße", "wow", "Ähm", "Oh là là", "ß"}) {
     const std::string language = Detect(latin);
-    EXPECT_TRUE(language == "en" || language == "de") << latin << ": "
-                                                      << language;
+    EXPECT_TRUE(language == "en" || language == "de")
+        << latin << ": " << language;
   }
   for (const char* han : {"北京", "我", "好", "中文", "的了"}) {
     EXPECT_EQ(Detect(han), "zh") << han;

@@ -141,11 +141,12 @@ TEST(TopicsClassifyTest, TraditionalScriptIsDetectedAsChinese) {
 // detector once read as Chinese (it has few n-grams to go on) are English or
 // German now: a text without Han characters is never "zh".
 TEST(TopicsClassifyTest, ShortLatinCaptionsAreNeverChinese) {
-  const testing::CommandResult r = RunShell(
-      absl::StrCat("printf 'gym\\nÖl\\nSchöööön!\\n' | ",
-                   ShellQuote(REACHRANK_CLI_BINARY), " topics classify --model ",
-                   ShellQuote(REACHRANK_TOPICS_MODEL)),
-      /*stderr_too=*/false);
+  const testing::CommandResult r =
+      RunShell(absl::StrCat("printf 'gym\\nÖl\\nSchöööön!\\n' | ",
+                            ShellQuote(REACHRANK_CLI_BINARY),
+                            " topics classify --model ",
+                            ShellQuote(REACHRANK_TOPICS_MODEL)),
+               /*stderr_too=*/false);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   std::vector<std::string> lines = Lines(r.output);
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
