@@ -1,18 +1,17 @@
 #include "services/common/build_info.h"
 
 #include "absl/strings/str_cat.h"
+#include "reachrank_revision.h"  // generated: REACHRANK_BUILD_REVISION
 
 #ifndef REACHRANK_BUILD_VERSION
 #define REACHRANK_BUILD_VERSION "unknown"
 #endif
-#ifndef REACHRANK_BUILD_REVISION
-#define REACHRANK_BUILD_REVISION "unknown"
-#endif
 
 namespace reachrank::services {
 
-// REACHRANK_BUILD_VERSION and REACHRANK_BUILD_REVISION come from CMake
-// (services/common/CMakeLists.txt), for this file only.
+// REACHRANK_BUILD_VERSION comes from CMake (services/common/CMakeLists.txt,
+// for this file only); REACHRANK_BUILD_REVISION from the header that
+// cmake/WriteRevision.cmake writes at every build.
 absl::string_view BuildVersion() { return REACHRANK_BUILD_VERSION; }
 absl::string_view BuildRevision() { return REACHRANK_BUILD_REVISION; }
 

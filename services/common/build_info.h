@@ -1,5 +1,5 @@
 // Which build a binary is: the project version and the git revision of the
-// source tree when CMake configured it ("unknown" outside a git checkout).
+// source tree it was built from ("unknown" outside a git checkout).
 // The same values label `reachrank_build_info` and answer `--version`.
 #ifndef REACHRANK_SERVICES_COMMON_BUILD_INFO_H_
 #define REACHRANK_SERVICES_COMMON_BUILD_INFO_H_
