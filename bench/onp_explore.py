@@ -124,14 +124,18 @@ def single_pairwise(x, s, xt):
                    {"objective": "rank:pairwise"})
 
 
+def rolling_threshold(s, window):
+    """Per row, the quantile of `s` over the `window` rows around it at the
+    negative rate of THRESHOLD over all of `s`."""
+    q = 1 - (s >= THRESHOLD).mean()
+    pad = np.concatenate([np.full(window // 2, np.nan), s,
+                          np.full(window - 1 - window // 2, np.nan)])
+    return np.nanquantile(sliding_window_view(pad, window), q, axis=1)
+
+
 def rolling_quantile_label(window):
-    def fit(x, s, xt):
-        q = 1 - (s >= THRESHOLD).mean()
-        pad = np.concatenate([np.full(window // 2, np.nan), s,
-                              np.full(window - 1 - window // 2, np.nan)])
-        local = np.nanquantile(sliding_window_view(pad, window), q, axis=1)
-        return margins(x, (s >= local) * 1.0, xt)
-    return fit
+    return lambda x, s, xt: margins(
+        x, (s >= rolling_threshold(s, window)) * 1.0, xt)
 
 
 def thresholds_mean(thresholds):
@@ -180,13 +184,9 @@ IDEAS = {
 
 
 def local_soft(scale, params, window):
-    """Soft labels around the rolling quantile of `shares` (over `window`
-    rows, at the fitted negative rate) instead of the fixed threshold."""
+    """Soft labels around rolling_threshold instead of the fixed one."""
     def fit(x, s, xt):
-        q = 1 - (s >= THRESHOLD).mean()
-        pad = np.concatenate([np.full(window // 2, np.nan), s,
-                              np.full(window - 1 - window // 2, np.nan)])
-        local = np.nanquantile(sliding_window_view(pad, window), q, axis=1)
+        local = rolling_threshold(s, window)
         return margins(x, 1 / (1 + np.exp(-np.log(s / local) / scale)), xt,
                        params)
     return fit
