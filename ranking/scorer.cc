@@ -262,7 +262,10 @@ absl::Status Scorer::ScoreDraftBatch(
       continue;
     }
     valid.push_back(i);
-    items.push_back({d.draft_id(), d.text(), d.language()});
+    items.push_back({d.draft_id(),
+                     d.text(),
+                     d.language(),
+                     {d.hashtags().begin(), d.hashtags().end()}});
   }
   if (items.empty()) return absl::OkStatus();
   RR_ASSIGN_OR_RETURN(std::vector<topics::Classification> classes,

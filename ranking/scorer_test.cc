@@ -345,6 +345,16 @@ TEST_F(ScorerTest, DraftsGetTopicsAndPerItemErrors) {
   // A useful draft beats a daily-life one of the same account.
   EXPECT_GT((*scored)[0]->p_reach, (*scored)[2]->p_reach);
 
+  // The hashtags go to the classifier with the text.
+  classifier.Set("#coding", "science/technology");
+  drafts.resize(1);
+  drafts[0].add_hashtags("weekend");
+  drafts[0].add_hashtags("coding");
+  auto tagged = scorer->ScoreDrafts(drafts, false, "en");
+  ASSERT_TRUE(tagged.ok()) << tagged.status();
+  ASSERT_TRUE((*tagged)[0].ok()) << (*tagged)[0].status();
+  EXPECT_EQ((*tagged)[0]->topics[0].topic_id, "science/technology");
+
   auto no_classifier = NewScorer();
   EXPECT_EQ(no_classifier->ScoreDrafts(drafts, false, "en").status().code(),
             absl::StatusCode::kFailedPrecondition);

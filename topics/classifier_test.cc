@@ -128,6 +128,65 @@ TEST_F(ClassifierTest, BlankTextHasNoTopicsAndUndeterminedLanguage) {
   }
 }
 
+// The topics of `items`, in order, as (id, probability) pairs.
+std::vector<std::vector<std::pair<std::string, float>>> TopicsOf(
+    FastTextClassifier& classifier, const std::vector<TextItem>& items) {
+  auto results = classifier.Classify(items, 2);
+  EXPECT_TRUE(results.ok()) << results.status();
+  std::vector<std::vector<std::pair<std::string, float>>> out;
+  if (!results.ok()) return out;
+  for (const Classification& c : *results) {
+    out.emplace_back();
+    for (const TopicProbability& t : c.topics) {
+      out.back().emplace_back(t.topic_id, t.probability);
+    }
+  }
+  return out;
+}
+
+TEST_F(ClassifierTest, HashtagsAreReadAsTheWordsTheyJoin) {
+  TextItem tags_only{"t", "", "en", {"footballMatch", "the_team"}};
+  TextItem as_text{"w", "football match the team", "en"};
+  TextItem both{"b", "the minister", "en", {"election_law"}};
+  TextItem both_as_text{"bw", "the minister election law", "en"};
+  const auto topics =
+      TopicsOf(*classifier_, {tags_only, as_text, both, both_as_text});
+  ASSERT_EQ(topics.size(), 4u);
+  ASSERT_FALSE(topics[0].empty());
+  EXPECT_EQ(topics[0][0].first, "sports");
+  EXPECT_EQ(topics[0], topics[1]);  // same tokens, same probabilities
+  ASSERT_FALSE(topics[2].empty());
+  EXPECT_EQ(topics[2][0].first, "politics");
+  EXPECT_EQ(topics[2], topics[3]);
+}
+
+TEST_F(ClassifierTest, HashtagsOutsideTheirLimitsNameTheField) {
+  TextItem at_limits{"max", "", "", std::vector<std::string>(kMaxHashtags)};
+  for (std::string& tag : at_limits.hashtags) {
+    tag = std::string(kMaxHashtagBytes, 'a');
+  }
+  EXPECT_TRUE(classifier_->Classify({&at_limits, 1}, 1).ok());
+  struct Case {
+    std::vector<std::string> hashtags;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {std::vector<std::string>(kMaxHashtags + 1, "goal"),
+       "items[0] (id \"x\").hashtags: 65 hashtags, at most 64"},
+      {{"goal", ""},
+       "items[0] (id \"x\").hashtags[1]: must be 1-128 bytes of valid UTF-8"},
+      {{std::string(kMaxHashtagBytes + 1, 'a')}, ".hashtags[0]: must be 1-128"},
+      {{"ok", "ok", "bad\xFF"}, ".hashtags[2]: must be 1-128 bytes of valid"},
+  };
+  for (const Case& c : cases) {
+    TextItem item{"x", "goal", "en", c.hashtags};
+    auto results = classifier_->Classify({&item, 1}, 1);
+    EXPECT_EQ(results.status().code(), absl::StatusCode::kInvalidArgument)
+        << c.message;
+    EXPECT_THAT(std::string(results.status().message()), HasSubstr(c.message));
+  }
+}
+
 TEST_F(ClassifierTest, InvalidUtf8NamesTheItem) {
   std::vector<TextItem> items = {{"ok", "fine", ""}, {"p7", "bad \xFF", ""}};
   auto results = classifier_->Classify(items, 1);

@@ -1,12 +1,14 @@
 #include "topics/fasttext_classifier.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "topics/hashtags.h"
 
 namespace reachrank::topics {
 namespace {
@@ -17,6 +19,40 @@ std::string ItemName(size_t index, const TextItem& item) {
 
 bool IsBlank(absl::string_view text) {
   return absl::StripAsciiWhitespace(text).empty();
+}
+
+absl::Status ValidateHashtags(size_t index, const TextItem& item) {
+  if (item.hashtags.size() > kMaxHashtags) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ItemName(index, item), ".hashtags: ", item.hashtags.size(),
+                     " hashtags, at most ", kMaxHashtags));
+  }
+  for (size_t j = 0; j < item.hashtags.size(); ++j) {
+    const std::string& tag = item.hashtags[j];
+    if (tag.empty() || tag.size() > kMaxHashtagBytes || !IsValidUtf8(tag)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ItemName(index, item), ".hashtags[", j, "]: must be 1-",
+                       kMaxHashtagBytes, " bytes of valid UTF-8"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The words of `text`; none for blank text.
+absl::StatusOr<Segmentation> SegmentWords(const Segmenter& segmenter,
+                                          absl::string_view text) {
+  if (IsBlank(text)) return Segmentation{};
+  return segmenter.Segment(text);
+}
+
+// `tail`'s tokens after `head`'s, and the letters of both.
+void Append(Segmentation tail, Segmentation& head) {
+  head.tokens.insert(head.tokens.end(),
+                     std::make_move_iterator(tail.tokens.begin()),
+                     std::make_move_iterator(tail.tokens.end()));
+  head.latin_letters += tail.latin_letters;
+  head.han_letters += tail.han_letters;
+  head.other_letters += tail.other_letters;
 }
 
 // Loads a topic model whose labels must all be in `taxonomy`.
@@ -82,6 +118,7 @@ absl::Status ValidateBatch(absl::Span<const TextItem> items) {
       return absl::InvalidArgumentError(
           absl::StrCat(ItemName(i, item), ".text: not valid UTF-8"));
     }
+    RR_RETURN_IF_ERROR(ValidateHashtags(i, item));
   }
   return absl::OkStatus();
 }
@@ -153,19 +190,23 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
   Classification result;
   result.id = item.id;
   result.language = kLanguageUndetermined;
-  if (IsBlank(item.text)) return result;
-  RR_ASSIGN_OR_RETURN(Segmentation segmentation,
-                      segmenter_->Segment(item.text));
-  if (segmentation.tokens.empty()) return result;
+  RR_ASSIGN_OR_RETURN(Segmentation words, SegmentWords(*segmenter_, item.text));
+  RR_ASSIGN_OR_RETURN(Segmentation tags,
+                      SegmentWords(*segmenter_, HashtagText(item.hashtags)));
+  if (words.tokens.empty() && tags.tokens.empty()) return result;
   if (!item.language.empty()) {
     result.language = item.language;
   } else {
-    RR_ASSIGN_OR_RETURN(result.language, languages_->Detect(segmentation));
+    // English hashtags under a German caption leave it German.
+    RR_ASSIGN_OR_RETURN(
+        result.language,
+        languages_->Detect(words.tokens.empty() ? tags : words));
   }
+  Append(std::move(tags), words);
   const int k = top_k <= 0 ? kDefaultTopK
                            : std::min<int>(top_k, taxonomy_.topics().size());
   RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> labels,
-                      PredictTopics(segmentation, k));
+                      PredictTopics(words, k));
   for (LabelProbability& label : labels) {
     result.topics.push_back({std::move(label.label), label.probability});
   }

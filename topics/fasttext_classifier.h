@@ -39,9 +39,12 @@ class FastTextClassifier final : public TopicClassifier {
       const std::string& dir);
 
   // See TopicClassifier. top_k <= 0 means kDefaultTopK; larger than the
-  // taxonomy means all topics. Texts without letters, digits or emoji get no
-  // topics and language "und". Items are validated before any is
-  // classified; the first bad one fails the call.
+  // taxonomy means all topics. The topics are predicted from the words of
+  // the text and of the hashtags together (routed by the script most of
+  // their letters are in); the language is detected from the text, or
+  // from the hashtags when the text has no words. An item without letters,
+  // digits or emoji in either gets no topics and language "und". Items are
+  // validated before any is classified; the first bad one fails the call.
   absl::StatusOr<std::vector<Classification>> Classify(
       absl::Span<const TextItem> items, int top_k) override;
   // The same, asking `should_stop` before each kClassifyChunk items:
@@ -99,8 +102,10 @@ std::vector<LabelProbability> AverageTopK(absl::Span<const LabelProbability> a,
                                           absl::Span<const LabelProbability> b,
                                           int k);
 
-// INVALID_ARGUMENT naming item `index` (and its id) for invalid UTF-8 or
-// text over kMaxTextBytes; RESOURCE_EXHAUSTED for more than kMaxBatchItems.
+// INVALID_ARGUMENT naming item `index` (and its id) for invalid UTF-8,
+// text over kMaxTextBytes, more than kMaxHashtags hashtags or a hashtag
+// that is empty or over kMaxHashtagBytes; RESOURCE_EXHAUSTED for more than
+// kMaxBatchItems.
 absl::Status ValidateBatch(absl::Span<const TextItem> items);
 
 }  // namespace reachrank::topics

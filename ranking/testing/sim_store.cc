@@ -104,6 +104,9 @@ absl::StatusOr<std::vector<topics::Classification>> FakeClassifier::Classify(
   std::vector<topics::Classification> out;
   for (const topics::TextItem& item : items) {
     auto it = topics_.find(item.text);
+    for (size_t i = 0; it == topics_.end() && i < item.hashtags.size(); ++i) {
+      it = topics_.find("#" + item.hashtags[i]);
+    }
     topics::Classification c;
     c.id = item.id;
     c.language = item.language.empty() ? "en" : item.language;

@@ -45,7 +45,8 @@ absl::StatusOr<SimStoreSummary> FillStoreFromSim(
     absl::Time events_before = absl::InfiniteFuture());
 
 // A classifier that returns one fixed topic per text, looked up by exact
-// text (else `fallback`), with probability 0.9. Thread-safe.
+// text, else by "#" + each hashtag in order, else `fallback`, with
+// probability 0.9. Thread-safe.
 class FakeClassifier : public topics::TopicClassifier {
  public:
   explicit FakeClassifier(std::string fallback) : fallback_(std::move(fallback)) {}

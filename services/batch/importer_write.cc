@@ -26,8 +26,11 @@ absl::StatusOr<std::vector<storage::PostRecord>> ToRecords(
     *records[i].mutable_post() = batch[i].post;
     records[i].set_language(batch[i].post.language());
     records[i].set_updated_ms(absl::ToUnixMillis(now));
-    items.push_back({batch[i].post.post_id(), batch[i].post.text(),
-                     batch[i].post.language()});
+    const v1::Post& post = batch[i].post;
+    items.push_back({post.post_id(),
+                     post.text(),
+                     post.language(),
+                     {post.hashtags().begin(), post.hashtags().end()}});
   }
   if (classifier == nullptr) return records;
   for (size_t start = 0; start < items.size();

@@ -1,5 +1,6 @@
 // A TopicService for tests: classifies every text as topic "travel" with
-// probability 0.9 (or "science/technology" when it mentions "code"),
+// probability 0.9 (or "science/technology" when its text or a hashtag
+// mentions "code"),
 // answers model version "fake-v1", and sleeps before answering a text that
 // starts with "sleep:<ms>". Thread-safe. Test-only.
 #ifndef REACHRANK_SERVICES_COMMON_FAKE_TOPIC_SERVICE_H_
@@ -27,9 +28,7 @@ class FakeTopicService final : public v1::TopicService::CallbackService {
       result->set_id(item.id());
       result->set_language(item.language().empty() ? "en" : item.language());
       v1::TopicScore* topic = result->add_topics();
-      topic->set_topic_id(absl::StrContains(item.text(), "code")
-                              ? "science/technology"
-                              : "travel");
+      topic->set_topic_id(MentionsCode(item) ? "science/technology" : "travel");
       topic->set_probability(0.9f);
     }
     response->set_model_version("fake-v1");
@@ -41,6 +40,14 @@ class FakeTopicService final : public v1::TopicService::CallbackService {
   int calls() const { return calls_.load(); }
 
  private:
+  static bool MentionsCode(const v1::ClassifyItem& item) {
+    if (absl::StrContains(item.text(), "code")) return true;
+    for (const std::string& tag : item.hashtags()) {
+      if (absl::StrContains(tag, "code")) return true;
+    }
+    return false;
+  }
+
   static void MaybeSleep(const std::string& text) {
     int ms = 0;
     if (absl::StartsWith(text, "sleep:") &&

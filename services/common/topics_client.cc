@@ -74,6 +74,7 @@ GrpcTopicClassifier::Classify(absl::Span<const topics::TextItem> items,
     out->set_id(item.id);
     out->set_text(item.text);
     out->set_language(item.language);
+    out->mutable_hashtags()->Assign(item.hashtags.begin(), item.hashtags.end());
   }
   absl::StatusOr<v1::ClassifyResponse> response = CallWithRetries(request);
   if (!response.ok()) return response.status();

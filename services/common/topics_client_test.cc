@@ -27,11 +27,14 @@ class TopicsClientTest : public ::testing::Test {
 TEST_F(TopicsClientTest, ClassifiesThroughTheService) {
   auto client = GrpcTopicClassifier::Create(options_);
   ASSERT_TRUE(client.ok());
-  std::vector<topics::TextItem> items = {{"a", "a trip to Rome", "en"},
-                                         {"b", "how to code in C++", ""}};
+  std::vector<topics::TextItem> items = {
+      {"a", "a trip to Rome", "en"},
+      {"b", "how to code in C++", ""},
+      {"c", "my weekend", "", {"weekend", "coder_life"}}};
   auto result = (*client)->Classify(items, 3);
   ASSERT_TRUE(result.ok()) << result.status();
-  ASSERT_EQ(result->size(), 2u);
+  ASSERT_EQ(result->size(), 3u);
+  EXPECT_EQ((*result)[2].topics.at(0).topic_id, "science/technology");
   EXPECT_EQ((*result)[0].id, "a");
   EXPECT_EQ((*result)[0].topics.at(0).topic_id, "travel");
   EXPECT_EQ((*result)[1].topics.at(0).topic_id, "science/technology");

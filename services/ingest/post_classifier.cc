@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/status_macros.h"
+#include "services/ingest/validation.h"
 
 namespace reachrank::ingest {
 namespace {
@@ -31,8 +32,15 @@ std::vector<v1::TopicScore> ToScores(const topics::Classification& c) {
   return scores;
 }
 
+static_assert(kMaxHashtags == topics::kMaxHashtags,
+              "a post that ingest accepts is an item the classifier accepts");
+
 topics::TextItem ToItem(const storage::PostRecord& r) {
-  return {r.post().post_id(), r.post().text(), r.post().language()};
+  const v1::Post& p = r.post();
+  return {p.post_id(),
+          p.text(),
+          p.language(),
+          {p.hashtags().begin(), p.hashtags().end()}};
 }
 
 }  // namespace

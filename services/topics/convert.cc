@@ -3,6 +3,7 @@
 #include <grpcpp/impl/codegen/proto_utils.h>
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 #include "services/topics/lenient_request.pb.h"
@@ -23,9 +24,12 @@ absl::StatusOr<ClassifyCall> DecodeClassifyCall(const grpc::ByteBuffer& bytes) {
   call.top_k = ToTopK(request.top_k());
   call.items.reserve(request.items_size());
   for (LenientClassifyItem& item : *request.mutable_items()) {
-    call.items.push_back({std::move(*item.mutable_id()),
-                          std::move(*item.mutable_text()),
-                          std::move(*item.mutable_language())});
+    call.items.push_back(
+        {std::move(*item.mutable_id()),
+         std::move(*item.mutable_text()),
+         std::move(*item.mutable_language()),
+         {std::make_move_iterator(item.mutable_hashtags()->begin()),
+          std::make_move_iterator(item.mutable_hashtags()->end())}});
   }
   return call;
 }

@@ -70,6 +70,29 @@ TEST_F(TopicsCoreTest, ClassifiesOnTheServingModelAndNamesIt) {
   EXPECT_EQ(outcome->results[1].language, "de");  // given, not detected
 }
 
+// A caption says little about its topic; its hashtags say more, in
+// another language than the caption's. (Caption and hashtags read as one
+// text, "Was für ein Abend! football match ...", would be detected as
+// English.)
+TEST_F(TopicsCoreTest, HashtagsMoveTheTopicsButNotTheLanguage) {
+  const std::string caption = "Was für ein Abend!";
+  const std::vector<std::string> tags = {"FootballMatch", "ChampionsLeague",
+                                         "goal"};
+  std::vector<TextItem> items = {{"caption", caption, ""},
+                                 {"both", caption, "", tags},
+                                 {"tags", "", "", tags}};
+  auto outcome = core_.ClassifyBatch(items, 7);
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  const auto& results = outcome->results;
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].language, "de");
+  EXPECT_NE(results[0].topics[0].topic_id, "sports");
+  EXPECT_EQ(results[1].language, "de");  // from the caption alone
+  EXPECT_EQ(results[1].topics[0].topic_id, "sports");
+  EXPECT_EQ(results[2].language, "en");  // no caption: from the hashtags
+  EXPECT_EQ(results[2].topics[0].topic_id, "sports");
+}
+
 TEST_F(TopicsCoreTest, BlankTextHasNoTopicsAndLanguageUnd) {
   std::vector<TextItem> items = {{"blank", " \t\n ", ""}, {"empty", "", ""}};
   auto outcome = core_.ClassifyBatch(items, 3);

@@ -369,7 +369,7 @@ TEST(TopicsStartTest, BrokenModelAtStartExitsWithAnError) {
 
 // A post ingested while the topic service is down ends up classified once
 // reachrank-topics starts on the configured address, with no client action.
-TEST(IngestTopicsEndToEndTest, PendingPostIsClassifiedWhenTopicsStarts) {
+TEST(IngestTopicsEndToEndTest, PendingPostsAreClassifiedWhenTopicsStarts) {
   std::string dir = NewDir("ingest_topics_e2e");
   auto topics_port = PickFreePort();
   ASSERT_TRUE(topics_port.ok());
@@ -382,14 +382,21 @@ TEST(IngestTopicsEndToEndTest, PendingPostIsClassifiedWhenTopicsStarts) {
   v1::UpsertPostsRequest request;
   *request.add_posts() =
       MakePost("e2e-1", "The national team won the football world cup final.");
+  // The caption alone is no sports post; its hashtags make it one.
+  v1::Post tagged = MakePost("e2e-2", "Was für ein Abend!");
+  tagged.clear_language();  // detected, from the caption
+  tagged.add_hashtags("FootballMatch");
+  tagged.add_hashtags("champions_league");
+  *request.add_posts() = tagged;
   v1::UpsertPostsResponse response;
   grpc::ClientContext context;
   ASSERT_TRUE((*ingest)->stub().UpsertPosts(&context, request, &response).ok());
-  ASSERT_EQ(response.upserted(), 1u);
+  ASSERT_EQ(response.upserted(), 2u);
 
-  auto stats = [&](v1::GetPostStatsResponse* out) {
+  auto stats = [&](v1::GetPostStatsResponse* out,
+                   const std::string& id = "e2e-1") {
     v1::GetPostStatsRequest get;
-    get.set_post_id("e2e-1");
+    get.set_post_id(id);
     grpc::ClientContext c;
     return (*ingest)->stub().GetPostStats(&c, get, out);
   };
@@ -401,10 +408,14 @@ TEST(IngestTopicsEndToEndTest, PendingPostIsClassifiedWhenTopicsStarts) {
                                      topics_address);
   ASSERT_TRUE(topics.ok()) << topics.status();
   v1::GetPostStatsResponse after;
+  v1::GetPostStatsResponse tagged_stats;
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
   for (int i = 0; i < 1200 && absl::Now() < deadline; ++i) {
     ASSERT_TRUE(stats(&after).ok());
-    if (after.classification_state() == v1::CLASSIFICATION_STATE_CLASSIFIED) {
+    ASSERT_TRUE(stats(&tagged_stats, "e2e-2").ok());
+    if (after.classification_state() == v1::CLASSIFICATION_STATE_CLASSIFIED &&
+        tagged_stats.classification_state() ==
+            v1::CLASSIFICATION_STATE_CLASSIFIED) {
       break;
     }
     absl::SleepFor(absl::Milliseconds(50));
@@ -413,6 +424,11 @@ TEST(IngestTopicsEndToEndTest, PendingPostIsClassifiedWhenTopicsStarts) {
   ASSERT_GE(after.topics_size(), 1);
   EXPECT_EQ(after.topics(0).topic_id(), "sports");
   EXPECT_EQ(after.language(), "en");
+  EXPECT_EQ(tagged_stats.classification_state(),
+            v1::CLASSIFICATION_STATE_CLASSIFIED);
+  ASSERT_GE(tagged_stats.topics_size(), 1);
+  EXPECT_EQ(tagged_stats.topics(0).topic_id(), "sports");
+  EXPECT_EQ(tagged_stats.language(), "de");  // the caption's
 }
 
 }  // namespace

@@ -89,6 +89,29 @@ TEST_F(TopicServiceTest, BadStreamMessageEndsTheStreamNamingIt) {
   EXPECT_THAT(status.error_message(), HasSubstr("\"bad\""));
 }
 
+TEST_F(TopicServiceTest, HashtagsReachTheModelAndAreValidated) {
+  v1::ClassifyRequest request;
+  v1::ClassifyItem* item = request.add_items();
+  item->set_id("tags");
+  item->add_hashtags("FootballMatch");
+  item->add_hashtags("champions_league");
+  v1::ClassifyResponse response;
+  grpc::ClientContext c1;
+  grpc::Status status = stub_->Classify(&c1, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.results_size(), 1);
+  EXPECT_EQ(response.results(0).language(), "en");
+  ASSERT_GT(response.results(0).topics_size(), 0);
+  EXPECT_EQ(response.results(0).topics(0).topic_id(), "sports");
+
+  item->add_hashtags("\xff");  // parsed as bytes, refused by name
+  grpc::ClientContext c2;
+  status = stub_->Classify(&c2, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("items[0] (id \"tags\").hashtags[2]: must be 1-128"));
+}
+
 TEST_F(TopicServiceTest, UnaryCallsMapCoreErrors) {
   v1::ClassifyRequest request;
   for (int i = 0; i < 1001; ++i) request.add_items()->set_text("x");
