@@ -76,6 +76,16 @@ absl::Status ParseRow(absl::string_view line, absl::string_view source,
   return absl::OkStatus();
 }
 
+absl::Status CheckHeader(const CsvHeaderCheck& check,
+                         const std::vector<std::string>& columns,
+                         absl::string_view source) {
+  if (check == nullptr) return absl::OkStatus();
+  absl::Status status = check(columns);
+  if (status.ok()) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat(source, ": ", status.message()));
+}
+
 }  // namespace
 
 std::optional<size_t> CsvTable::Find(absl::string_view name) const {
@@ -86,7 +96,8 @@ std::optional<size_t> CsvTable::Find(absl::string_view name) const {
 }
 
 absl::StatusOr<CsvTable> ParseCsvTable(absl::string_view text,
-                                       absl::string_view source) {
+                                       absl::string_view source,
+                                       const CsvHeaderCheck& check_header) {
   CsvTable table;
   bool have_header = false;
   int line_number = 0;
@@ -98,6 +109,7 @@ absl::StatusOr<CsvTable> ParseCsvTable(absl::string_view text,
       RR_ASSIGN_OR_RETURN(table.columns,
                           ParseHeader(line, source, line_number));
       have_header = true;
+      RR_RETURN_IF_ERROR(CheckHeader(check_header, table.columns, source));
       continue;
     }
     RR_RETURN_IF_ERROR(ParseRow(line, source, line_number, &table));
@@ -108,9 +120,10 @@ absl::StatusOr<CsvTable> ParseCsvTable(absl::string_view text,
   return table;
 }
 
-absl::StatusOr<CsvTable> ReadCsvTable(const std::string& path) {
+absl::StatusOr<CsvTable> ReadCsvTable(const std::string& path,
+                                      const CsvHeaderCheck& check_header) {
   RR_ASSIGN_OR_RETURN(std::string text, ReadModelFile(path));
-  return ParseCsvTable(text, path);
+  return ParseCsvTable(text, path, check_header);
 }
 
 }  // namespace reachrank::ranking

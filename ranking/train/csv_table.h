@@ -11,10 +11,12 @@
 #define REACHRANK_RANKING_TRAIN_CSV_TABLE_H_
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -35,16 +37,25 @@ struct CsvTable {
   std::optional<size_t> Find(absl::string_view name) const;
 };
 
+// Checks a table's column names (CsvTable::columns) before its rows are read.
+using CsvHeaderCheck =
+    std::function<absl::Status(const std::vector<std::string>& columns)>;
+
 // Parses CSV text. `source` names it in errors, which are INVALID_ARGUMENT
 // of the form "<source>:<line>: column '<name>' (<n>): '<cell>' is not a
 // number" (n is 1-based); also for a missing or bad header (empty or
 // repeated names) and for a row with the wrong number of cells.
-absl::StatusOr<CsvTable> ParseCsvTable(absl::string_view text,
-                                       absl::string_view source);
+// `check_header`, when given, sees the column names before any row is
+// parsed; its error, prefixed with "<source>: ", ends the parse, so a
+// misspelt column name is reported before a bad cell further down.
+absl::StatusOr<CsvTable> ParseCsvTable(
+    absl::string_view text, absl::string_view source,
+    const CsvHeaderCheck& check_header = nullptr);
 
 // Reads and parses the file at `path` (errors name the path). NOT_FOUND if
 // it cannot be opened.
-absl::StatusOr<CsvTable> ReadCsvTable(const std::string& path);
+absl::StatusOr<CsvTable> ReadCsvTable(
+    const std::string& path, const CsvHeaderCheck& check_header = nullptr);
 
 }  // namespace reachrank::ranking
 

@@ -1,6 +1,8 @@
 #include "ranking/train/csv_table.h"
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -35,6 +37,25 @@ TEST(CsvTableTest, BadCellNamesLineAndColumn) {
             "t.csv:3: column 'b' (2): 'x7' is not a number");
   EXPECT_THAT(ParseCsvTable("a\ninf\n", "t.csv").status().message(),
               HasSubstr("t.csv:2: column 'a' (1): 'inf' is not a number"));
+}
+
+TEST(CsvTableTest, HeaderCheckRunsBeforeAnyRow) {
+  std::vector<std::string> seen;
+  const auto refuse = [&seen](const std::vector<std::string>& columns) {
+    seen = columns;
+    return absl::InvalidArgumentError("label column 'c' is not in the table");
+  };
+  absl::StatusOr<CsvTable> t = ParseCsvTable("a,b\n1,x\n", "t.csv", refuse);
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(t.status().message(),
+            "t.csv: label column 'c' is not in the table");
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
+  const auto accept = [](const std::vector<std::string>&) {
+    return absl::OkStatus();
+  };
+  t = ParseCsvTable("a,b\n1,2\n", "t.csv", accept);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->num_rows(), 1u);
 }
 
 TEST(CsvTableTest, RejectsBadShape) {

@@ -99,6 +99,17 @@ absl::Status MissingCell(const CsvTable& table, size_t row,
 
 }  // namespace
 
+absl::Status CheckCsvColumns(const std::vector<std::string>& columns,
+                             const CsvTrainingSpec& spec) {
+  CsvTable header;
+  header.columns = columns;
+  RR_RETURN_IF_ERROR(FeatureColumns(header, spec).status());
+  for (const std::string& expr : spec.derive) {
+    RR_RETURN_IF_ERROR(ParseDerived(header, spec, expr).status());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
                                                const CsvTrainingSpec& spec) {
   if (!(spec.soft_label_scale >= 0.0)) {

@@ -43,6 +43,13 @@ struct CsvTrainingSpec {
 absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
                                                const CsvTrainingSpec& spec);
 
+// The checks of TrainingSetFromCsv that need only the column names: every
+// named column exists, the derived expressions are well formed, a feature
+// is left. For ParseCsvTable's `check_header`, so that a misspelt name is
+// reported before the rows are read.
+absl::Status CheckCsvColumns(const std::vector<std::string>& columns,
+                             const CsvTrainingSpec& spec);
+
 }  // namespace reachrank::ranking
 
 #endif  // REACHRANK_RANKING_TRAIN_CSV_TRAINING_H_

@@ -147,11 +147,15 @@ absl::Status TrainOnRows(const TrainingSet& set,
 }
 
 absl::Status RunTrainCsv(const TrainFlags& flags) {
-  RR_ASSIGN_OR_RETURN(ranking::CsvTable table,
-                      ranking::ReadCsvTable(flags.csv));
   const ranking::CsvTrainingSpec spec{flags.label, flags.threshold,
                                       flags.drop, flags.time_column,
                                       flags.derive, flags.soft_label_scale};
+  RR_ASSIGN_OR_RETURN(
+      ranking::CsvTable table,
+      ranking::ReadCsvTable(flags.csv,
+                            [&spec](const std::vector<std::string>& columns) {
+                              return ranking::CheckCsvColumns(columns, spec);
+                            }));
   RR_ASSIGN_OR_RETURN(TrainingSet set,
                       ranking::TrainingSetFromCsv(table, spec));
   ranking::ModelDescription description;

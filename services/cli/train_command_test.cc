@@ -139,6 +139,27 @@ TEST(TrainCommandTest, UnknownLabelColumnFailsWithItsName) {
   EXPECT_THAT(r.output, HasSubstr("label column 'likes' is not in the table"));
 }
 
+// A misspelt column is named before the rows are read: the bad cell on
+// line 3 is never reached.
+TEST(TrainCommandTest, AMisspeltColumnIsReportedBeforeABadCell) {
+  const std::string dir = FreshDir("misspelt");
+  std::filesystem::create_directories(dir);
+  const std::string csv = dir + "/table.csv";
+  std::ofstream(csv) << "views,shares\n10,2\n11,not-a-number\n";
+  for (const auto& [flags, message] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"--label shres", "table.csv: label column 'shres' is not in"},
+           {"--label shares --derive views/view",
+            "table.csv: derived feature 'views/view': column 'view' is not"}}) {
+    const Result r =
+        RunCli(absl::StrCat("train --csv '", csv, "' ", flags,
+                            " --threshold 1 --out '", dir, "/out'"));
+    EXPECT_EQ(r.exit_code, 1) << flags;
+    EXPECT_THAT(r.output, HasSubstr(message)) << flags;
+    EXPECT_THAT(r.output, Not(HasSubstr("is not a number"))) << flags;
+  }
+}
+
 TEST(TrainCommandTest, NoRowSourceIsAnError) {
   const Result r = RunCli(absl::StrCat("train --out '", FreshDir("none"), "'"));
   EXPECT_EQ(r.exit_code, 1);
