@@ -1,9 +1,11 @@
 #include "topics/hashtags.h"
 
+#include <random>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "topics/segmenter.h"
 
 namespace reachrank::topics {
 namespace {
@@ -28,6 +30,36 @@ TEST(HashtagWordsTest, SplitsAtSeparatorsAndCaseChanges) {
   };
   for (const auto& [tag, words] : cases) {
     EXPECT_EQ(HashtagWords(tag), words) << tag;
+  }
+}
+
+// Random tags over letters of both cases, digits, separators and
+// multi-byte characters: the words keep every other byte in order, are
+// valid UTF-8 when the tag is, and are separated by single spaces.
+TEST(HashtagWordsTest, KeepsEveryCharacterButSeparatorsInOrder) {
+  const std::vector<std::string> alphabet = {"a", "z", "A", "Z", "7",  "_", "-",
+                                             ".", "#", "ö", "Ö", "美", "😀"};
+  std::mt19937 rng(7);
+  for (int n = 0; n < 10000; ++n) {
+    std::string tag;
+    const int length = static_cast<int>(rng() % 12);
+    for (int i = 0; i < length; ++i) tag += alphabet[rng() % alphabet.size()];
+    const std::string words = HashtagWords(tag);
+    std::string kept;
+    for (char c : tag) {
+      if (c != '_' && c != '-' && c != '.' && c != '#') kept.push_back(c);
+    }
+    std::string unspaced;
+    for (char c : words) {
+      if (c != ' ') unspaced.push_back(c);
+    }
+    ASSERT_EQ(unspaced, kept) << tag;
+    ASSERT_TRUE(IsValidUtf8(words)) << tag;
+    ASSERT_EQ(words.find("  "), std::string::npos) << tag;
+    if (!words.empty()) {
+      ASSERT_NE(words.front(), ' ') << tag;
+      ASSERT_NE(words.back(), ' ') << tag;
+    }
   }
 }
 
