@@ -69,7 +69,7 @@ struct RecordResult {
 // The outcome of one post of a PutPosts call.
 struct PutPostResult {
   bool created = false;         // false: replaced an existing post
-  bool needs_classification = false;  // stored pending (new or text changed)
+  bool needs_classification = false;  // stored pending (new or content changed)
 };
 
 // One entry of an author's post history.
@@ -138,9 +138,9 @@ class Store {
   virtual bool is_secondary() const = 0;
 
   // --- posts ---------------------------------------------------------------
-  // Writes `records` in one WriteBatch. A new post (or one whose text or
-  // language changed) is stored with classified=false and added to the
-  // pending set, unless its record already carries topics
+  // Writes `records` in one WriteBatch. A new post (or one whose text,
+  // language or hashtags changed) is stored with classified=false and added to
+  // the pending set, unless its record already carries topics
   // (classified=true), in which case topic supply counters are updated.
   // Posts published counters of the author are bumped once per new post.
   virtual absl::StatusOr<std::vector<PutPostResult>> PutPosts(

@@ -1,5 +1,6 @@
 // Posts and authors: PutPosts, SetClassification, the pending set, the
 // author index.
+#include <algorithm>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -42,9 +43,17 @@ absl::Status CheckRecord(const PostRecord& r, size_t index) {
   return CheckTopics(r.topics(), where);
 }
 
+// True when `a` and `b` classify alike: same text, language and hashtags
+// (in order), the inputs of topic classification.
+bool SameClassifiedContent(const v1::Post& a, const v1::Post& b) {
+  return a.text() == b.text() && a.language() == b.language() &&
+         std::equal(a.hashtags().begin(), a.hashtags().end(),
+                    b.hashtags().begin(), b.hashtags().end());
+}
+
 // The record to store for `incoming`, given the stored one (if any). An
 // unclassified upsert of an unchanged post keeps its classification; a
-// changed text or language makes it pending again.
+// changed text, language or hashtags make it pending again.
 PostRecord Reconcile(const std::optional<PostRecord>& old,
                      const PostRecord& incoming, int64_t now_ms) {
   PostRecord out = incoming;
@@ -53,8 +62,7 @@ PostRecord Reconcile(const std::optional<PostRecord>& old,
   if (incoming.classified()) return out;
   out.clear_topics();
   const bool same_content =
-      old.has_value() && old->post().text() == incoming.post().text() &&
-      old->post().language() == incoming.post().language();
+      old.has_value() && SameClassifiedContent(old->post(), incoming.post());
   if (same_content && old->classified()) {
     *out.mutable_topics() = old->topics();
     out.set_classified(true);

@@ -140,6 +140,25 @@ TEST_F(StorePostsTest, ClassifiedOnArrivalAndTextChange) {
   EXPECT_EQ(AuthorPublished("bob"), 1);
 }
 
+// Hashtags are classified with the text: new hashtags, new topics.
+TEST_F(StorePostsTest, ChangedHashtagsMakeAPostPendingAgain) {
+  PostRecord tagged = MakePost("p1", "bob", T0());
+  tagged.mutable_post()->add_hashtags("travel");
+  ASSERT_TRUE(store_->PutPosts({Classified(tagged, "news")}).ok());
+
+  auto r = store_->PutPosts({tagged});  // same hashtags: kept
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE((*r)[0].needs_classification);
+  EXPECT_EQ(TopicCell("news", kPostsPublished), 1);
+
+  tagged.mutable_post()->add_hashtags("food");
+  r = store_->PutPosts({tagged});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE((*r)[0].needs_classification);
+  EXPECT_THAT(Pending(), ElementsAre("p1"));
+  EXPECT_EQ(TopicCell("news", kPostsPublished), 0);
+}
+
 TEST_F(StorePostsTest, ListPostIdsPagesInKeyOrder) {
   std::vector<PostRecord> records;
   for (const char* id : {"p3", "p1", "p20", "p2"}) {
