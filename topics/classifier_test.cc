@@ -160,6 +160,23 @@ TEST_F(ClassifierTest, HashtagsAreReadAsTheWordsTheyJoin) {
   EXPECT_EQ(topics[2], topics[3]);
 }
 
+TEST_F(ClassifierTest, InlineHashtagsAreHashtags) {
+  TextItem given{"g", "the minister", "", {"election_law", "TheTeam"}};
+  TextItem inline_tags{"i", "the #election_law minister #TheTeam", ""};
+  TextItem closed{"c", "the minister #election_law##TheTeam#", ""};
+  auto results = classifier_->Classify({given, inline_tags, closed}, 2);
+  ASSERT_TRUE(results.ok()) << results.status();
+  for (const Classification& c : *results) {
+    EXPECT_EQ(c.language, (*results)[0].language) << c.id;
+    ASSERT_EQ(c.topics.size(), 2u) << c.id;
+    for (size_t t = 0; t < 2; ++t) {
+      EXPECT_EQ(c.topics[t].topic_id, (*results)[0].topics[t].topic_id);
+      EXPECT_EQ(c.topics[t].probability, (*results)[0].topics[t].probability)
+          << c.id;
+    }
+  }
+}
+
 TEST_F(ClassifierTest, HashtagsOutsideTheirLimitsNameTheField) {
   TextItem at_limits{"max", "", "", std::vector<std::string>(kMaxHashtags)};
   for (std::string& tag : at_limits.hashtags) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -43,6 +45,30 @@ absl::StatusOr<Segmentation> SegmentWords(const Segmenter& segmenter,
                                           absl::string_view text) {
   if (IsBlank(text)) return Segmentation{};
   return segmenter.Segment(text);
+}
+
+// The words of an item's caption and of its hashtags, given and inline.
+struct ItemWords {
+  Segmentation caption;
+  Segmentation tags;
+};
+
+absl::StatusOr<ItemWords> SegmentItem(const Segmenter& segmenter,
+                                      const TextItem& item) {
+  // Inline hashtags ("Was für ein Abend! #FootballMatch") count as hashtags.
+  std::optional<InlineHashtags> split;
+  if (item.text.find('#') != std::string::npos) {
+    split = SplitInlineHashtags(item.text);
+  }
+  std::string tag_text = HashtagText(item.hashtags);
+  if (split.has_value())
+    absl::StrAppend(&tag_text, " ", HashtagText(split->tags));
+  const absl::string_view caption =
+      split.has_value() ? absl::string_view(split->rest) : item.text;
+  ItemWords words;
+  RR_ASSIGN_OR_RETURN(words.caption, SegmentWords(segmenter, caption));
+  RR_ASSIGN_OR_RETURN(words.tags, SegmentWords(segmenter, tag_text));
+  return words;
 }
 
 // `tail`'s tokens after `head`'s, and the letters of both.
@@ -190,9 +216,9 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
   Classification result;
   result.id = item.id;
   result.language = kLanguageUndetermined;
-  RR_ASSIGN_OR_RETURN(Segmentation words, SegmentWords(*segmenter_, item.text));
-  RR_ASSIGN_OR_RETURN(Segmentation tags,
-                      SegmentWords(*segmenter_, HashtagText(item.hashtags)));
+  RR_ASSIGN_OR_RETURN(ItemWords parts, SegmentItem(*segmenter_, item));
+  Segmentation& words = parts.caption;
+  Segmentation& tags = parts.tags;
   if (words.tokens.empty() && tags.tokens.empty()) return result;
   if (!item.language.empty()) {
     result.language = item.language;

@@ -42,9 +42,11 @@ class FastTextClassifier final : public TopicClassifier {
   // taxonomy means all topics. The topics are predicted from the words of
   // the text and of the hashtags together (routed by the script most of
   // their letters are in); the language is detected from the text, or
-  // from the hashtags when the text has no words. An item without letters,
-  // digits or emoji in either gets no topics and language "und". Items are
-  // validated before any is classified; the first bad one fails the call.
+  // from the hashtags when the text has no words. Inline hashtags of the
+  // text ("... #FootballMatch", SplitInlineHashtags) count as hashtags. An item
+  // without letters, digits or emoji in either gets no topics and language
+  // "und". Items are validated before any is classified; the first bad one
+  // fails the call.
   absl::StatusOr<std::vector<Classification>> Classify(
       absl::Span<const TextItem> items, int top_k) override;
   // The same, asking `should_stop` before each kClassifyChunk items:

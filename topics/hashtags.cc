@@ -50,4 +50,31 @@ std::string HashtagText(absl::Span<const std::string> tags) {
   return out;
 }
 
+InlineHashtags SplitInlineHashtags(absl::string_view text) {
+  InlineHashtags out;
+  out.rest.reserve(text.size());
+  bool boundary = true;  // at the start, after whitespace or a closed tag
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '#' && boundary) {
+      size_t end = i + 1;
+      while (end < text.size() && text[end] != '#' &&
+             !absl::ascii_isspace(text[end])) {
+        ++end;
+      }
+      if (end > i + 1) {
+        out.tags.emplace_back(text.substr(i + 1, end - i - 1));
+        out.rest.push_back(' ');
+        const bool closed = end < text.size() && text[end] == '#';
+        i = closed ? end + 1 : end;
+        boundary = closed;
+        continue;
+      }
+    }
+    boundary = absl::ascii_isspace(text[i]);
+    out.rest.push_back(text[i++]);
+  }
+  return out;
+}
+
 }  // namespace reachrank::topics

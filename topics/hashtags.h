@@ -6,6 +6,7 @@
 #define REACHRANK_TOPICS_HASHTAGS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -23,6 +24,19 @@ std::string HashtagWords(absl::string_view tag);
 
 // HashtagWords of each tag, joined by single spaces.
 std::string HashtagText(absl::Span<const std::string> tags);
+
+// A caption with its inline hashtags taken out.
+struct InlineHashtags {
+  std::string rest;               // the text without them
+  std::vector<std::string> tags;  // without '#', in order of appearance
+};
+
+// Takes the inline hashtags out of `text`: a '#' at the start or after
+// whitespace begins one, which runs to the next whitespace or '#'; a '#'
+// right after a tag closes it and is dropped (Weibo's "#话题#"). A lone '#'
+// and a '#' inside a word ("C#", "a#b", a URL's fragment) stay in `rest`.
+// Each tag is replaced by one space, so the words around it stay apart.
+InlineHashtags SplitInlineHashtags(absl::string_view text);
 
 }  // namespace reachrank::topics
 

@@ -63,6 +63,35 @@ TEST(HashtagWordsTest, KeepsEveryCharacterButSeparatorsInOrder) {
   }
 }
 
+TEST(SplitInlineHashtagsTest, TakesOutTagsAfterWhitespace) {
+  struct Case {
+    std::string text;
+    std::string rest;
+    std::vector<std::string> tags;
+  };
+  const std::vector<Case> cases = {
+      {"no tags here", "no tags here", {}},
+      {"Was für ein Abend! #FootballMatch #goal",
+       "Was für ein Abend!    ",
+       {"FootballMatch", "goal"}},
+      {"#first word", "  word", {"first"}},
+      {"a\t#tab\nnext", "a\t \nnext", {"tab"}},
+      {"今天#美食#好吃", "今天#美食#好吃", {}},     // no whitespace before '#'
+      {"今天 #美食#好吃", "今天  好吃", {"美食"}},  // closed, as on Weibo
+      {"#话题##另一个#", "  ", {"话题", "另一个"}},
+      {"C# and F#", "C# and F#", {}},
+      {"https://x.org/a#b", "https://x.org/a#b", {}},
+      {"a # b #", "a # b #", {}},  // lone '#'
+      {"#travel!", " ", {"travel!"}},
+      {"", "", {}},
+  };
+  for (const Case& c : cases) {
+    const InlineHashtags split = SplitInlineHashtags(c.text);
+    EXPECT_EQ(split.rest, c.rest) << c.text;
+    EXPECT_EQ(split.tags, c.tags) << c.text;
+  }
+}
+
 TEST(HashtagTextTest, JoinsTheWordsOfEveryTag) {
   EXPECT_EQ(HashtagText({"HomeCooking", "_", "easy_recipe", "美食"}),
             "Home Cooking easy recipe 美食");

@@ -93,6 +93,22 @@ TEST_F(TopicsCoreTest, HashtagsMoveTheTopicsButNotTheLanguage) {
   EXPECT_EQ(results[2].topics[0].topic_id, "sports");
 }
 
+// The same hashtags written into the caption, as most captions carry them.
+TEST_F(TopicsCoreTest, InlineHashtagsMoveTheTopicsButNotTheLanguage) {
+  std::vector<TextItem> items = {
+      {"inline", "Was für ein Abend! #FootballMatch #ChampionsLeague #goal",
+       ""},
+      {"only", "#FootballMatch #ChampionsLeague #goal", ""}};
+  auto outcome = core_.ClassifyBatch(items, 2);
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  const auto& results = outcome->results;
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].language, "de");
+  EXPECT_EQ(results[0].topics[0].topic_id, "sports");
+  EXPECT_EQ(results[1].language, "en");
+  EXPECT_EQ(results[1].topics[0].topic_id, "sports");
+}
+
 TEST_F(TopicsCoreTest, BlankTextHasNoTopicsAndLanguageUnd) {
   std::vector<TextItem> items = {{"blank", " \t\n ", ""}, {"empty", "", ""}};
   auto outcome = core_.ClassifyBatch(items, 3);
