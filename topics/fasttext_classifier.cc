@@ -61,8 +61,9 @@ absl::StatusOr<ItemWords> SegmentItem(const Segmenter& segmenter,
     split = SplitInlineHashtags(item.text);
   }
   std::string tag_text = HashtagText(item.hashtags);
-  if (split.has_value())
+  if (split.has_value()) {
     absl::StrAppend(&tag_text, " ", HashtagText(split->tags));
+  }
   const absl::string_view caption =
       split.has_value() ? absl::string_view(split->rest) : item.text;
   ItemWords words;
