@@ -232,6 +232,16 @@ TEST_F(RankIntegrationTest, ScoresADraftClassifiedByTheTopicService) {
   ExpectWellFormed(response.score());
   ASSERT_GE(response.score().topics_size(), 1);
   EXPECT_EQ(response.score().topics(0).topic_id(), "sports");
+
+  // A caption that names no topic: its hashtags reach the topic service.
+  d->set_draft_id("draft-2");
+  d->set_text("Was für ein Abend!");
+  d->add_hashtags("FootballMatch");
+  d->add_hashtags("champions_league");
+  s = Score(request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_GE(response.score().topics_size(), 1);
+  EXPECT_EQ(response.score().topics(0).topic_id(), "sports");
 }
 
 TEST_F(RankIntegrationTest, RanksCandidatesAndListsUnknownIds) {
