@@ -3,7 +3,8 @@
 // shard`: which shard owns an author; `reachrank admin export-history`: a
 // shard slice's posts and authors as import files, to move authors to
 // another shard, and `reachrank admin prune`: deleting the moved authors
-// from their old shard (docs/operations.md, "Routing").
+// from their old shard (docs/operations.md, "Routing"); `reachrank admin
+// reclassify` is in reclassify_command.cc.
 #include <unistd.h>
 
 #include <filesystem>
@@ -13,7 +14,6 @@
 #include <memory>
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -35,12 +35,6 @@ struct CheckpointFlags {
   std::string db = "./reachrank-data";
   std::string out;
 };
-
-// True when opening the database failed because a running service (its
-// writer) holds the database's lock.
-bool HeldByAService(const absl::Status& open) {
-  return !open.ok() && absl::StrContains(open.message(), "lock");
-}
 
 // A secondary instance's scratch directory under the system's temporary
 // directory, removed on destruction: declare it before the store that uses
@@ -404,6 +398,7 @@ void AddAdminCommands(CLI::App& app, CommandSet& commands) {
   AddExportHistoryCommand(*admin, commands);
   AddPruneCommand(*admin, commands);
   AddDeleteAuthorCommand(*admin, commands);
+  AddReclassifyCommand(*admin, commands);
 }
 
 }  // namespace reachrank::cli

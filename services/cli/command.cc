@@ -4,6 +4,7 @@
 #include <iostream>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace reachrank::cli {
@@ -38,6 +39,10 @@ absl::Status CheckShardList(const std::string& flag,
     }
   }
   return absl::OkStatus();
+}
+
+bool HeldByAService(const absl::Status& open) {
+  return !open.ok() && absl::StrContains(open.message(), "lock");
 }
 
 std::string BesideBinary(const std::string& relative) {

@@ -55,9 +55,18 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands);
 // `reachrank simulate` (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, CommandSet& commands);
 
-// `reachrank admin checkpoint|shard|export-history|prune|delete-author`
+// `reachrank admin checkpoint|shard|export-history|prune|delete-author|
+// reclassify`
 // (admin_command.cc).
 void AddAdminCommands(CLI::App& app, CommandSet& commands);
+
+// `reachrank admin reclassify` (reclassify_command.cc), registered by
+// AddAdminCommands under `admin`.
+void AddReclassifyCommand(CLI::App& admin, CommandSet& commands);
+
+// True when opening a database failed because a running service (its
+// writer) holds the database's lock.
+bool HeldByAService(const absl::Status& open);
 
 // `reachrank serve`: every service in one process (serve_command.cc).
 void AddServeCommand(CLI::App& app, CommandSet& commands);

@@ -20,7 +20,20 @@ absl::Status SkipDeleted(absl::Status status) {
 // The pending gauge counts at most this many posts per refresh.
 constexpr size_t kPendingGaugeLimit = 100'000;
 
-std::vector<v1::TopicScore> ToScores(const topics::Classification& c) {
+static_assert(kMaxHashtags == topics::kMaxHashtags,
+              "a post that ingest accepts is an item the classifier accepts");
+
+}  // namespace
+
+topics::TextItem PostItem(const storage::PostRecord& record) {
+  const v1::Post& p = record.post();
+  return {p.post_id(),
+          p.text(),
+          p.language(),
+          {p.hashtags().begin(), p.hashtags().end()}};
+}
+
+std::vector<v1::TopicScore> TopicScores(const topics::Classification& c) {
   std::vector<v1::TopicScore> scores;
   scores.reserve(c.topics.size());
   for (const topics::TopicProbability& t : c.topics) {
@@ -32,18 +45,10 @@ std::vector<v1::TopicScore> ToScores(const topics::Classification& c) {
   return scores;
 }
 
-static_assert(kMaxHashtags == topics::kMaxHashtags,
-              "a post that ingest accepts is an item the classifier accepts");
-
-topics::TextItem ToItem(const storage::PostRecord& r) {
-  const v1::Post& p = r.post();
-  return {p.post_id(),
-          p.text(),
-          p.language(),
-          {p.hashtags().begin(), p.hashtags().end()}};
+std::string StoredLanguage(const storage::PostRecord& record,
+                           const topics::Classification& c) {
+  return c.language.empty() ? record.post().language() : c.language;
 }
-
-}  // namespace
 
 PostClassifier::PostClassifier(storage::Store& store,
                                topics::TopicClassifier* classifier,
@@ -120,7 +125,7 @@ absl::StatusOr<size_t> PostClassifier::ClassifyClaimed(
     std::vector<topics::TextItem> items;
     for (std::optional<storage::PostRecord>& r : found) {
       if (!r.has_value() || r->classified()) continue;
-      items.push_back(ToItem(*r));
+      items.push_back(PostItem(*r));
       records.push_back(std::move(*r));
     }
     if (records.empty()) continue;
@@ -144,11 +149,9 @@ absl::Status PostClassifier::Save(
     return absl::InternalError("classifier returned a wrong result count");
   }
   for (size_t i = 0; i < records.size(); ++i) {
-    const std::string& language = results[i].language.empty()
-                                      ? records[i].post().language()
-                                      : results[i].language;
     RR_RETURN_IF_ERROR(SkipDeleted(store_.SetClassification(
-        records[i].post().post_id(), ToScores(results[i]), language)));
+        records[i].post().post_id(), TopicScores(results[i]),
+        StoredLanguage(records[i], results[i]))));
   }
   return absl::OkStatus();
 }
@@ -159,7 +162,7 @@ absl::Status PostClassifier::Save(
 absl::StatusOr<size_t> PostClassifier::ClassifyOneByOne(
     const std::vector<storage::PostRecord>& records) {
   for (const storage::PostRecord& r : records) {
-    std::vector<topics::TextItem> item = {ToItem(r)};
+    std::vector<topics::TextItem> item = {PostItem(r)};
     auto result = classifier_->Classify(item, options_.top_k);
     if (result.status().code() == absl::StatusCode::kInvalidArgument) {
       RR_RETURN_IF_ERROR(

@@ -24,6 +24,18 @@
 
 namespace reachrank::ingest {
 
+// The classifier's item for a stored post: its id, text, language and
+// hashtags.
+topics::TextItem PostItem(const storage::PostRecord& record);
+
+// A classification's topics as stored in a PostRecord.
+std::vector<v1::TopicScore> TopicScores(const topics::Classification& c);
+
+// The language to store for `record` classified as `c`: the detected or
+// given one, else the post's own.
+std::string StoredLanguage(const storage::PostRecord& record,
+                           const topics::Classification& c);
+
 struct PostClassifierOptions {
   int top_k = 3;
   // Posts per classifier call (at most topics::kMaxBatchItems).

@@ -1,0 +1,119 @@
+#include "services/ingest/reclassify.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "services/common/test_support.h"
+#include "services/ingest/fake_classifier.h"
+#include "storage/counters.h"
+#include "storage/keys.h"
+
+namespace reachrank::ingest {
+namespace {
+
+constexpr int64_t kCreatedSeconds = 1'700'000'000;
+
+class ReclassifyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = reachrank::testing::MakeTempDir("reclassify_test");
+    ASSERT_TRUE(dir.ok());
+    storage::StoreOptions options;
+    options.path = *dir;
+    auto store = storage::Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+  }
+
+  // Stores a post with `text`, classified as `topic` unless it is empty
+  // (then pending).
+  void Put(const std::string& id, const std::string& text,
+           const std::string& topic) {
+    storage::PostRecord r;
+    r.mutable_post()->set_post_id(id);
+    r.mutable_post()->set_platform("douyin");
+    r.mutable_post()->set_author_id("au");
+    r.mutable_post()->mutable_created_at()->set_seconds(kCreatedSeconds);
+    r.mutable_post()->set_text(text);
+    if (!topic.empty()) {
+      v1::TopicScore* t = r.add_topics();
+      t->set_topic_id(topic);
+      t->set_probability(0.75f);
+      r.add_topics()->CopyFrom(EntertainmentQuarter());
+      r.set_language("en");
+      r.set_classified(true);
+    }
+    ASSERT_TRUE(store_->PutPosts({r}).ok());
+  }
+
+  static v1::TopicScore EntertainmentQuarter() {
+    v1::TopicScore t;
+    t.set_topic_id("entertainment");
+    t.set_probability(0.25f);
+    return t;
+  }
+
+  int64_t Published(const std::string& topic) {
+    const int32_t day = static_cast<int32_t>(kCreatedSeconds / 86400);
+    auto rows = store_->TopicDays("douyin", topic, day, day);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() && !rows->empty()
+               ? (*rows)[0].counters.Get(storage::kPostsPublished)
+               : 0;
+  }
+
+  FakeClassifier fake_;  // "travel", or "science/technology" for "code"
+  std::unique_ptr<storage::Store> store_;
+};
+
+TEST_F(ReclassifyTest, StoresOnlyWhatChangedAndMovesTheSupplyCounters) {
+  Put("a", "a trip", "travel");       // unchanged
+  Put("b", "how to code", "travel");  // moves to science/technology
+  Put("c", "reject-me", "travel");    // refused: no topics, "und"
+  Put("d", "a walk", "");             // pending
+  Put("e", "more code", "science/technology");
+  ASSERT_EQ(Published("travel"), 3);
+  std::vector<int64_t> seen;
+  ReclassifyOptions options;
+  options.top_k = 2;
+  options.batch = 2;
+  options.progress = [&seen](int64_t posts) { seen.push_back(posts); };
+  auto summary = ReclassifyAll(*store_, fake_, options);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->posts, 5);
+  EXPECT_EQ(summary->changed, 3);  // b, c, d
+  EXPECT_EQ(summary->moved, 3);  // travel -> sci/tech, -> none, none -> travel
+  EXPECT_EQ(summary->refused, 1);
+  EXPECT_EQ(seen, (std::vector<int64_t>{2, 4, 5}));
+
+  EXPECT_EQ(store_->GetPost("b")->topics(0).topic_id(), "science/technology");
+  EXPECT_TRUE(store_->GetPost("c")->topics().empty());
+  EXPECT_EQ(store_->GetPost("c")->language(), "und");
+  EXPECT_TRUE(store_->GetPost("d")->classified());
+  EXPECT_TRUE(store_->ListPending(10)->empty());
+  EXPECT_EQ(Published("travel"), 2);              // a and d
+  EXPECT_EQ(Published("science/technology"), 2);  // b and e
+
+  // A second run finds nothing to change.
+  summary = ReclassifyAll(*store_, fake_, options);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->posts, 5);
+  EXPECT_EQ(summary->changed, 0);
+}
+
+TEST_F(ReclassifyTest, AClassifierErrorEndsTheRunAndABadBatchSizeIsInvalid) {
+  Put("a", "a trip", "");
+  fake_.set_up(false);
+  EXPECT_EQ(ReclassifyAll(*store_, fake_, {}).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(store_->ListPending(10)->size(), 1u);
+  ReclassifyOptions options;
+  options.batch = topics::kMaxBatchItems + 1;
+  EXPECT_EQ(ReclassifyAll(*store_, fake_, options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace reachrank::ingest
