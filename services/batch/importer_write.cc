@@ -8,6 +8,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "services/batch/draft_input.h"
 #include "services/batch/importer.h"
+#include "services/ingest/post_classifier.h"
 #include "services/ingest/validation.h"
 
 namespace reachrank::batch {
@@ -26,11 +27,7 @@ absl::StatusOr<std::vector<storage::PostRecord>> ToRecords(
     *records[i].mutable_post() = batch[i].post;
     records[i].set_language(batch[i].post.language());
     records[i].set_updated_ms(absl::ToUnixMillis(now));
-    const v1::Post& post = batch[i].post;
-    items.push_back({post.post_id(),
-                     post.text(),
-                     post.language(),
-                     {post.hashtags().begin(), post.hashtags().end()}});
+    items.push_back(ingest::PostItem(records[i]));
   }
   if (classifier == nullptr) return records;
   for (size_t start = 0; start < items.size();
@@ -42,12 +39,10 @@ absl::StatusOr<std::vector<storage::PostRecord>> ToRecords(
                              kTopK));
     for (size_t k = 0; k < classes.size() && k < n; ++k) {
       storage::PostRecord& r = records[start + k];
-      for (const topics::TopicProbability& t : classes[k].topics) {
-        v1::TopicScore* score = r.add_topics();
-        score->set_topic_id(t.topic_id);
-        score->set_probability(t.probability);
+      for (v1::TopicScore& score : ingest::TopicScores(classes[k])) {
+        *r.add_topics() = std::move(score);
       }
-      if (!classes[k].language.empty()) r.set_language(classes[k].language);
+      r.set_language(ingest::StoredLanguage(r, classes[k]));
       r.set_classified(true);
     }
   }
