@@ -8,6 +8,7 @@
 #include "prometheus/text_serializer.h"
 #include "services/common/test_support.h"
 #include "services/ingest/fake_classifier.h"
+#include "services/ingest/temp_store.h"
 
 namespace reachrank::ingest {
 namespace {
@@ -44,11 +45,7 @@ v1::EngagementEvent Event(const std::string& id, const std::string& post,
 class IngestCoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto dir = reachrank::testing::MakeTempDir("ingest_core_test");
-    ASSERT_TRUE(dir.ok());
-    storage::StoreOptions options;
-    options.path = *dir;
-    auto store = storage::Store::Open(options);
+    auto store = OpenTempStore("ingest_core_test");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     IngestCoreOptions core_options;

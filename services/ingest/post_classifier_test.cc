@@ -4,6 +4,7 @@
 
 #include "services/common/test_support.h"
 #include "services/ingest/fake_classifier.h"
+#include "services/ingest/temp_store.h"
 
 namespace reachrank::ingest {
 namespace {
@@ -11,11 +12,7 @@ namespace {
 class PostClassifierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto dir = reachrank::testing::MakeTempDir("post_classifier_test");
-    ASSERT_TRUE(dir.ok());
-    storage::StoreOptions options;
-    options.path = *dir;
-    auto store = storage::Store::Open(options);
+    auto store = OpenTempStore("post_classifier_test");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
   }

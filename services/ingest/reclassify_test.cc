@@ -7,6 +7,7 @@
 
 #include "services/common/test_support.h"
 #include "services/ingest/fake_classifier.h"
+#include "services/ingest/temp_store.h"
 #include "storage/counters.h"
 #include "storage/keys.h"
 
@@ -18,11 +19,7 @@ constexpr int64_t kCreatedSeconds = 1'700'000'000;
 class ReclassifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto dir = reachrank::testing::MakeTempDir("reclassify_test");
-    ASSERT_TRUE(dir.ok());
-    storage::StoreOptions options;
-    options.path = *dir;
-    auto store = storage::Store::Open(options);
+    auto store = OpenTempStore("reclassify_test");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
   }
