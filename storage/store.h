@@ -154,11 +154,14 @@ class Store {
   // One entry per id (std::nullopt for unknown ids), via MultiGet.
   virtual absl::StatusOr<std::vector<std::optional<PostRecord>>> MultiGetPosts(
       absl::Span<const std::string> post_ids) = 0;
-  // Stores the classification of a pending post, removes it from the pending
-  // set, and adds it to the topic supply counters of its creation day — all in
-  // one WriteBatch. NOT_FOUND for an unknown post.
+  // Stores the classification of `classified` (the post as it was read for
+  // classification), removes it from the pending set, and moves it to the
+  // topic supply counters of its topics — all in one WriteBatch. NOT_FOUND
+  // for an unknown post; ABORTED, storing nothing, when the stored post's
+  // text, language or hashtags are no longer those of `classified` (it was
+  // re-upserted meanwhile and is pending for its new content).
   virtual absl::Status SetClassification(
-      absl::string_view post_id, absl::Span<const v1::TopicScore> topics,
+      const v1::Post& classified, absl::Span<const v1::TopicScore> topics,
       absl::string_view language) = 0;
   // Up to `limit` post ids waiting for classification, oldest key first.
   virtual absl::StatusOr<std::vector<std::string>> ListPending(

@@ -68,7 +68,7 @@ class RocksStore final : public Store {
   absl::StatusOr<PostRecord> GetPost(absl::string_view post_id) override;
   absl::StatusOr<std::vector<std::optional<PostRecord>>> MultiGetPosts(
       absl::Span<const std::string> post_ids) override;
-  absl::Status SetClassification(absl::string_view post_id,
+  absl::Status SetClassification(const v1::Post& classified,
                                  absl::Span<const v1::TopicScore> topics,
                                  absl::string_view language) override;
   absl::StatusOr<std::vector<std::string>> ListPending(size_t limit) override;

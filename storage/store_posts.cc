@@ -169,12 +169,17 @@ void RocksStore::StageRecord(const PostRecord& record, bool was_pending,
 }
 
 absl::Status RocksStore::SetClassification(
-    absl::string_view post_id, absl::Span<const v1::TopicScore> topics,
+    const v1::Post& classified, absl::Span<const v1::TopicScore> topics,
     absl::string_view language) {
   RR_RETURN_IF_ERROR(CheckWritable());
   RR_RETURN_IF_ERROR(CheckTopics(topics, ""));
   absl::MutexLock lock(&write_mu_);
-  RR_ASSIGN_OR_RETURN(PostRecord old, GetPost(post_id));
+  RR_ASSIGN_OR_RETURN(PostRecord old, GetPost(classified.post_id()));
+  if (!SameClassifiedContent(old.post(), classified)) {
+    return absl::AbortedError(absl::StrCat(
+        "post ", classified.post_id(),
+        ": text, language or hashtags changed while it was classified"));
+  }
   PostRecord next = old;
   next.mutable_topics()->Assign(topics.begin(), topics.end());
   next.set_classified(true);

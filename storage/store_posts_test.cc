@@ -84,13 +84,14 @@ TEST_F(StorePostsTest, SameBatchRepeatCountsOnce) {
 }
 
 TEST_F(StorePostsTest, SetClassificationUpdatesEverythingTogether) {
-  ASSERT_TRUE(store_->PutPosts({MakePost("p1", "alice", T0())}).ok());
+  const PostRecord p1 = MakePost("p1", "alice", T0());
+  ASSERT_TRUE(store_->PutPosts({p1}).ok());
   v1::TopicScore main, side;
   main.set_topic_id("food/cooking");
   main.set_probability(0.7f);
   side.set_topic_id("travel");
   side.set_probability(0.2f);
-  ASSERT_TRUE(store_->SetClassification("p1", {main, side}, "de").ok());
+  ASSERT_TRUE(store_->SetClassification(p1.post(), {main, side}, "de").ok());
 
   EXPECT_TRUE(Pending().empty());
   auto post = store_->GetPost("p1");
@@ -110,12 +111,38 @@ TEST_F(StorePostsTest, SetClassificationUpdatesEverythingTogether) {
   EXPECT_EQ((*entries)[0].topic_id, "food/cooking");
 
   // Reclassifying moves the post between topics instead of double counting.
-  ASSERT_TRUE(store_->SetClassification("p1", {side}, "").ok());
+  ASSERT_TRUE(store_->SetClassification(p1.post(), {side}, "").ok());
   EXPECT_EQ(TopicCell("food/cooking", kPostsPublished), 0);
   EXPECT_EQ(TopicCell("travel", kPostsPublished), 1);
   EXPECT_EQ(TopicCell("travel", kPostsClassified), 1);
-  EXPECT_EQ(store_->SetClassification("nope", {main}, "").code(),
+  EXPECT_EQ(store_
+                ->SetClassification(MakePost("nope", "alice", T0()).post(),
+                                    {main}, "")
+                .code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST_F(StorePostsTest, AClassificationOfContentSinceReplacedIsRefused) {
+  const PostRecord read = MakePost("p1", "alice", T0());
+  ASSERT_TRUE(store_->PutPosts({read}).ok());
+  PostRecord edited = read;
+  edited.mutable_post()->add_hashtags("cooking");
+  ASSERT_TRUE(store_->PutPosts({edited}).ok());
+  v1::TopicScore travel;
+  travel.set_topic_id("travel");
+  travel.set_probability(0.9f);
+  absl::Status stale = store_->SetClassification(read.post(), {travel}, "en");
+  EXPECT_EQ(stale.code(), absl::StatusCode::kAborted) << stale;
+  EXPECT_EQ(Pending(), std::vector<std::string>{"p1"});
+  EXPECT_FALSE(store_->GetPost("p1")->classified());
+  EXPECT_EQ(TopicCell("travel", kPostsClassified), 0);
+  // The text, language and hashtags count; other fields do not.
+  edited.mutable_post()->set_duration_seconds(42);
+  ASSERT_TRUE(store_->PutPosts({edited}).ok());
+  PostRecord as_read = edited;
+  as_read.mutable_post()->set_duration_seconds(7);
+  EXPECT_TRUE(store_->SetClassification(as_read.post(), {travel}, "en").ok());
+  EXPECT_TRUE(Pending().empty());
 }
 
 TEST_F(StorePostsTest, ClassifiedOnArrivalAndTextChange) {

@@ -67,9 +67,10 @@ absl::Status RunReclassify(const ReclassifyFlags& f) {
   RR_RETURN_IF_ERROR(store->Flush());
   std::cerr << absl::StrFormat(
       "reachrank admin reclassify: %d posts with %s: %d changed (%d with "
-      "another top topic), %d refused by the classifier\n",
+      "another top topic), %d refused by the classifier, %d skipped "
+      "(deleted or edited meanwhile)\n",
       summary.posts, classifier->ModelVersion(), summary.changed, summary.moved,
-      summary.refused);
+      summary.refused, summary.skipped);
   return absl::OkStatus();
 }
 

@@ -1,17 +1,21 @@
-// An in-memory TopicClassifier for tests: "travel" for every text (or
-// "science/technology" when it mentions "code"); UNAVAILABLE while down;
-// INVALID_ARGUMENT for a batch holding a text equal to "reject-me".
-// Thread-safe. Test-only.
+// In-memory TopicClassifiers for tests. Test-only.
 #ifndef REACHRANK_SERVICES_INGEST_FAKE_CLASSIFIER_H_
 #define REACHRANK_SERVICES_INGEST_FAKE_CLASSIFIER_H_
 
 #include <atomic>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
+#include "storage/store.h"
 #include "topics/classifier.h"
 
 namespace reachrank::ingest {
 
+// "travel" for every text (or "science/technology" when it mentions
+// "code"); UNAVAILABLE while down; INVALID_ARGUMENT for a batch holding a
+// text equal to "reject-me". Thread-safe.
 class FakeClassifier final : public topics::TopicClassifier {
  public:
   absl::StatusOr<std::vector<topics::Classification>> Classify(
@@ -43,6 +47,35 @@ class FakeClassifier final : public topics::TopicClassifier {
  private:
   std::atomic<bool> up_{true};
   std::atomic<int> calls_{0};
+};
+
+// Stores the post of the first item of its first batch again with the text
+// `edited`, pending (as an upsert would), while that batch is being
+// classified; then answers as `inner`. Not thread-safe.
+class EditingClassifier final : public topics::TopicClassifier {
+ public:
+  EditingClassifier(storage::Store& store, topics::TopicClassifier& inner,
+                    std::string edited)
+      : store_(store), inner_(inner), edited_(std::move(edited)) {}
+  absl::StatusOr<std::vector<topics::Classification>> Classify(
+      absl::Span<const topics::TextItem> items, int top_k) override {
+    if (!edited_.empty()) {
+      auto record = store_.GetPost(items[0].id);
+      if (!record.ok()) return record.status();
+      record->mutable_post()->set_text(std::exchange(edited_, ""));
+      record->set_classified(false);
+      if (!store_.PutPosts({*record}).ok()) {
+        return absl::InternalError("edit failed");
+      }
+    }
+    return inner_.Classify(items, top_k);
+  }
+  std::string ModelVersion() const override { return "editing"; }
+
+ private:
+  storage::Store& store_;
+  topics::TopicClassifier& inner_;
+  std::string edited_;
 };
 
 }  // namespace reachrank::ingest

@@ -12,9 +12,11 @@ namespace reachrank::ingest {
 namespace {
 
 // A post deleted (DeleteAuthors) while its batch was being classified has
-// nothing left to classify: its NOT_FOUND is not a failure of the pass.
-absl::Status SkipDeleted(absl::Status status) {
-  return absl::IsNotFound(status) ? absl::OkStatus() : status;
+// nothing left to classify (NOT_FOUND), and one re-upserted with new content
+// meanwhile is pending for it (ABORTED): neither fails the pass.
+absl::Status SkipDeletedOrEdited(absl::Status status) {
+  return absl::IsNotFound(status) || absl::IsAborted(status) ? absl::OkStatus()
+                                                             : status;
 }
 
 // The pending gauge counts at most this many posts per refresh.
@@ -149,9 +151,9 @@ absl::Status PostClassifier::Save(
     return absl::InternalError("classifier returned a wrong result count");
   }
   for (size_t i = 0; i < records.size(); ++i) {
-    RR_RETURN_IF_ERROR(SkipDeleted(store_.SetClassification(
-        records[i].post().post_id(), TopicScores(results[i]),
-        StoredLanguage(records[i], results[i]))));
+    RR_RETURN_IF_ERROR(SkipDeletedOrEdited(
+        store_.SetClassification(records[i].post(), TopicScores(results[i]),
+                                 StoredLanguage(records[i], results[i]))));
   }
   return absl::OkStatus();
 }
@@ -166,7 +168,7 @@ absl::StatusOr<size_t> PostClassifier::ClassifyOneByOne(
     auto result = classifier_->Classify(item, options_.top_k);
     if (result.status().code() == absl::StatusCode::kInvalidArgument) {
       RR_RETURN_IF_ERROR(
-          SkipDeleted(store_.SetClassification(r.post().post_id(), {}, "und")));
+          SkipDeletedOrEdited(store_.SetClassification(r.post(), {}, "und")));
       continue;
     }
     if (!result.ok()) return result.status();

@@ -110,6 +110,27 @@ TEST_F(PostClassifierTest, PostsDeletedWhileClassifiedDoNotFailThePass) {
   EXPECT_EQ(fake_.calls(), calls + 1);
 }
 
+TEST_F(PostClassifierTest,
+       APostEditedWhileClassifiedGetsTheTopicsOfItsNewText) {
+  EditingClassifier editing(*store_, fake_, "how I write code");
+  PostClassifier classifier(*store_, &editing, metrics_, {});
+  Put({{"a", "a day at the beach"}});
+  // The first pass classified the old text: its result is not stored over
+  // the new one, which stays pending for the next pass.
+  ASSERT_TRUE(classifier.DrainPending().ok());
+  EXPECT_EQ(Pending(), 1u);
+  EXPECT_FALSE(store_->GetPost("a")->classified());
+  auto done = classifier.DrainPending();
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(*done, 1u);
+  auto a = store_->GetPost("a");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->post().text(), "how I write code");
+  EXPECT_TRUE(a->classified());
+  EXPECT_EQ(a->topics(0).topic_id(), "science/technology");
+  EXPECT_EQ(Pending(), 0u);
+}
+
 TEST_F(PostClassifierTest, RefusedTextIsStoredWithoutTopics) {
   PostClassifier classifier(*store_, &fake_, metrics_, {});
   Put({{"a", "fine"}, {"b", "reject-me"}});

@@ -75,8 +75,12 @@ absl::Status StoreChanged(
     if (r.classified() && r.language() == language && SameTopics(r, topics)) {
       continue;
     }
-    RR_RETURN_IF_ERROR(
-        store.SetClassification(r.post().post_id(), topics, language));
+    absl::Status stored = store.SetClassification(r.post(), topics, language);
+    if (absl::IsNotFound(stored) || absl::IsAborted(stored)) {
+      ++summary.skipped;
+      continue;
+    }
+    RR_RETURN_IF_ERROR(stored);
     ++summary.changed;
     const std::string before = r.topics().empty() ? "" : r.topics(0).topic_id();
     const std::string after = topics.empty() ? "" : topics[0].topic_id();

@@ -21,6 +21,9 @@ struct ReclassifySummary {
   int64_t changed = 0;  // stored with new topics or a new language
   int64_t moved = 0;    // of those, with a different top topic
   int64_t refused = 0;  // the classifier refused (stored with no topics)
+  // Deleted, or re-upserted with new content, while their batch was being
+  // classified: not stored (the ingest service classifies new content).
+  int64_t skipped = 0;
 };
 
 struct ReclassifyOptions {

@@ -100,6 +100,21 @@ TEST_F(ReclassifyTest, StoresOnlyWhatChangedAndMovesTheSupplyCounters) {
   EXPECT_EQ(summary->changed, 0);
 }
 
+TEST_F(ReclassifyTest, APostEditedWhileClassifiedIsLeftPendingForIngest) {
+  Put("a", "how to code", "travel");
+  EditingClassifier editing(*store_, fake_, "more code");
+  auto summary = ReclassifyAll(*store_, editing, {});
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->posts, 1);
+  EXPECT_EQ(summary->changed, 0);
+  EXPECT_EQ(summary->skipped, 1);
+  auto a = store_->GetPost("a");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->post().text(), "more code");
+  EXPECT_FALSE(a->classified());
+  EXPECT_EQ(*store_->ListPending(10), std::vector<std::string>{"a"});
+}
+
 TEST_F(ReclassifyTest, AClassifierErrorEndsTheRunAndABadBatchSizeIsInvalid) {
   Put("a", "a trip", "");
   fake_.set_up(false);
