@@ -31,6 +31,11 @@ scores block k; the blocks are the latest three eighths of the rest.
       around setting C: each column dropped in turn, soft labels around a
       rolling local threshold, the dart booster, and a rank blend with the
       random forest
+  bench/onp_explore.py --targets
+      around setting C: regression on log shares (absolute, pseudo-Huber and
+      squared error) scored by its prediction, and the label mean of each
+      row's k nearest training rows (standardized columns; a training row's
+      own label left out) as a feature
 Needs numpy, scipy and xgboost. Prints one line per idea: block AUCs and
 their mean. Every idea uses the recency weights of --recency-half-life 0.2.
 """
@@ -42,6 +47,7 @@ import os
 import numpy as np
 import xgboost as xgb
 from numpy.lib.stride_tricks import sliding_window_view
+from scipy.spatial import cKDTree
 from scipy.stats import rankdata
 
 DATA = "data/online_news_popularity/OnlineNewsPopularity_reduced.csv"
@@ -218,6 +224,43 @@ def more(names, x, shares):
               shares)
 
 
+def log_shares(objective, params, extra=None):
+    """Regression of log shares, scored by its prediction."""
+    return lambda x, s, xt: margins(x, np.log(s), xt, dict(
+        params, objective=objective, base_score=float(np.log(THRESHOLD)),
+        **(extra or {})))
+
+
+def neighbour_labels(k, params):
+    """Setting C's fit with one more column: the mean label of the k
+    nearest training rows (a training row's own label is left out)."""
+    def fit(x, s, xt):
+        y = (s >= THRESHOLD) * 1.0
+        z = np.nan_to_num(x)
+        mu, sd = z.mean(0), z.std(0) + 1e-9
+        tree = cKDTree((z - mu) / sd)
+        _, i = tree.query((z - mu) / sd, k + 1)
+        _, j = tree.query((np.nan_to_num(xt) - mu) / sd, k)
+        return soft(0.25, params)(np.column_stack([x, y[i[:, 1:]].mean(1)]),
+                                  s, np.column_stack([xt, y[j].mean(1)]))
+    return fit
+
+
+def targets(names, x, shares):
+    """The --targets ideas, each against setting C."""
+    c = np.column_stack([x, derive(names, x, "num_imgs/n_tokens_content")])
+    bynode = {"colsample_bynode": 0.5}
+    score("C", soft(0.25, bynode), c, shares)
+    for objective, extra in (("reg:absoluteerror", None),
+                             ("reg:pseudohubererror", {"huber_slope": 1.0}),
+                             ("reg:squarederror", None)):
+        score(f"C, {objective} on log shares",
+              log_shares(objective, bynode, extra), c, shares)
+    for k in (20, 100):
+        score(f"C + label mean of the {k} nearest training rows",
+              neighbour_labels(k, bynode), c, shares)
+
+
 def derive(names, x, expr):
     op = "/" if "/" in expr else "*"
     a, b = (x[:, names.index(c)] for c in expr.split(op))
@@ -313,9 +356,13 @@ def main():
     parser.add_argument("--demand", action="store_true")
     parser.add_argument("--row-index", action="store_true")
     parser.add_argument("--more", action="store_true")
+    parser.add_argument("--targets", action="store_true")
     args = parser.parse_args()
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     names, x, shares = load()
+    if args.targets:
+        targets(names, x, shares)
+        return
     if args.more:
         more(names, x, shares)
         return
