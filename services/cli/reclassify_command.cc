@@ -1,7 +1,9 @@
-// `reachrank admin reclassify`: every post of a stopped database classified
-// again with a topic model (the default one unless --topics-model), for
-// posts classified by an earlier model or before hashtags counted toward
-// topics. Changed posts move between their topics' supply counters.
+// `reachrank admin reclassify`: every post of a database classified again,
+// for posts classified by an earlier topic model or before hashtags counted
+// toward topics: of a stopped database with a model directory (--db,
+// --topics-model), or of a running ingest service's with its topic service
+// (--server, ReclassifyPosts). Changed posts move between their topics'
+// supply counters.
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,8 +16,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "reachrank/v1/ingest.grpc.pb.h"
 #include "services/batch/progress.h"
 #include "services/cli/command.h"
+#include "services/common/grpc_status.h"
+#include "services/common/serving_flags.h"
+#include "services/common/tls_options.h"
 #include "services/ingest/reclassify.h"
 #include "services/topics/default_model.h"
 #include "storage/store.h"
@@ -26,9 +34,40 @@ namespace {
 
 struct ReclassifyFlags {
   std::string db;
+  std::string server;
+  services::ClientTlsOptions security;  // of --server
   std::string topics_model = topics_service::DefaultTopicModelDir();
+  bool topics_model_given = false;
   int top_k = 3;
 };
+
+// A progress line on stderr when it is a terminal.
+class PostsProgress {
+ public:
+  PostsProgress() {
+    if (isatty(fileno(stderr)))
+      bar_.emplace(std::cerr, "posts", std::nullopt, 0);
+  }
+  void Update(int64_t posts) {
+    if (bar_.has_value()) bar_->Update(posts);
+  }
+  void Finish(int64_t posts) {
+    if (bar_.has_value()) bar_->Finish(posts);
+  }
+
+ private:
+  std::optional<batch::ProgressBar> bar_;
+};
+
+void PrintSummary(const ingest::ReclassifySummary& summary,
+                  const std::string& model_version) {
+  std::cerr << absl::StrFormat(
+      "reachrank admin reclassify: %d posts with %s: %d changed (%d with "
+      "another top topic), %d refused by the classifier, %d skipped "
+      "(deleted or edited meanwhile)\n",
+      summary.posts, model_version, summary.changed, summary.moved,
+      summary.refused, summary.skipped);
+}
 
 // The stopped database at `db`, opened for writing.
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenStopped(
@@ -47,31 +86,80 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenStopped(
   return store;
 }
 
-absl::Status RunReclassify(const ReclassifyFlags& f) {
-  if (f.top_k < 1) {
-    return absl::InvalidArgumentError("--top-k: must be at least 1");
-  }
+// Classifies the stopped database --db with --topics-model.
+absl::Status ReclassifyStopped(const ReclassifyFlags& f) {
   RR_ASSIGN_OR_RETURN(auto classifier,
                       topics::FastTextClassifier::Load(f.topics_model));
   RR_ASSIGN_OR_RETURN(auto store, OpenStopped(f.db));
-  std::optional<batch::ProgressBar> bar;
-  if (isatty(fileno(stderr))) bar.emplace(std::cerr, "posts", std::nullopt, 0);
+  PostsProgress bar;
   ingest::ReclassifyOptions options;
   options.top_k = f.top_k;
-  options.progress = [&bar](int64_t posts) {
-    if (bar.has_value()) bar->Update(posts);
+  options.progress = [&bar](const ingest::ReclassifySummary& so_far) {
+    bar.Update(so_far.posts);
   };
   RR_ASSIGN_OR_RETURN(ingest::ReclassifySummary summary,
                       ingest::ReclassifyAll(*store, *classifier, options));
-  if (bar.has_value()) bar->Finish(summary.posts);
+  bar.Finish(summary.posts);
   RR_RETURN_IF_ERROR(store->Flush());
-  std::cerr << absl::StrFormat(
-      "reachrank admin reclassify: %d posts with %s: %d changed (%d with "
-      "another top topic), %d refused by the classifier, %d skipped "
-      "(deleted or edited meanwhile)\n",
-      summary.posts, classifier->ModelVersion(), summary.changed, summary.moved,
-      summary.refused, summary.skipped);
+  PrintSummary(summary, classifier->ModelVersion());
   return absl::OkStatus();
+}
+
+ingest::ReclassifySummary FromProgress(const v1::ReclassifyPostsResponse& p) {
+  ingest::ReclassifySummary s;
+  s.posts = static_cast<int64_t>(p.posts());
+  s.changed = static_cast<int64_t>(p.changed());
+  s.moved = static_cast<int64_t>(p.moved());
+  s.refused = static_cast<int64_t>(p.refused());
+  s.skipped = static_cast<int64_t>(p.skipped());
+  return s;
+}
+
+// Has the ingest service at --server classify its database, following the
+// ReclassifyPosts stream.
+absl::Status ReclassifyLive(const ReclassifyFlags& f) {
+  RR_ASSIGN_OR_RETURN(auto credentials,
+                      services::MakeChannelCredentials(f.security));
+  auto stub =
+      v1::IngestService::NewStub(grpc::CreateChannel(f.server, credentials));
+  v1::ReclassifyPostsRequest request;
+  request.set_top_k(static_cast<uint32_t>(f.top_k));
+  grpc::ClientContext context;
+  auto reader = stub->ReclassifyPosts(&context, request);
+  PostsProgress bar;
+  v1::ReclassifyPostsResponse last;
+  while (reader->Read(&last)) bar.Update(static_cast<int64_t>(last.posts()));
+  absl::Status status = services::ToAbslStatus(reader->Finish());
+  if (!status.ok()) {
+    return absl::Status(status.code(),
+                        absl::StrCat("--server ", f.server,
+                                     ": ReclassifyPosts: ", status.message()));
+  }
+  if (!last.done()) {
+    return absl::UnavailableError(absl::StrCat(
+        "--server ", f.server, ": ReclassifyPosts ended before its totals"));
+  }
+  bar.Finish(static_cast<int64_t>(last.posts()));
+  PrintSummary(FromProgress(last), last.model_version());
+  return absl::OkStatus();
+}
+
+absl::Status RunReclassify(const ReclassifyFlags& f) {
+  if (f.db.empty() == f.server.empty()) {
+    return absl::InvalidArgumentError(
+        "--server or --db: give exactly one (the running ingest service, or "
+        "a stopped database)");
+  }
+  if (f.top_k < 1 || f.top_k > ingest::kMaxReclassifyTopK) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--top-k: must be 1-", ingest::kMaxReclassifyTopK));
+  }
+  if (!f.server.empty() && f.topics_model_given) {
+    return absl::InvalidArgumentError(
+        "--topics-model: only with --db (with --server the ingest service's "
+        "topic service classifies)");
+  }
+  return f.server.empty() ? ReclassifyStopped(f) : ReclassifyLive(f);
 }
 
 }  // namespace
@@ -80,13 +168,19 @@ void AddReclassifyCommand(CLI::App& admin, CommandSet& commands) {
   auto flags = std::make_shared<ReclassifyFlags>();
   CLI::App* cmd = admin.add_subcommand(
       "reclassify",
-      "Classify every post of a stopped database again (after a topic model "
-      "change, or for posts classified before hashtags counted); posts whose "
-      "topics or language change move between their topics' counters");
-  cmd->add_option("--db", flags->db, "Stopped database directory")->required();
+      "Classify every post again (after a topic model change, or for posts "
+      "classified before hashtags counted): through the running ingest "
+      "service and its topic service (--server; ReclassifyPosts, admin "
+      "scope) or in a stopped database (--db); posts whose topics or "
+      "language change move between their topics' counters");
+  cmd->add_option("--server", flags->server, "Ingest service host:port");
+  services::AddClientSecurityFlags(*cmd, flags->security, "",
+                                   "the --server ingest service");
+  cmd->add_option("--db", flags->db, "Stopped database directory");
   cmd->add_option("--topics-model", flags->topics_model,
-                  "topic model directory")
-      ->capture_default_str();
+                  "topic model directory, with --db")
+      ->capture_default_str()
+      ->each([flags](const std::string&) { flags->topics_model_given = true; });
   cmd->add_option("--top-k", flags->top_k, "topics stored per post")
       ->capture_default_str();
   commands.Add(cmd, [flags] { return UsageExitCode(RunReclassify(*flags)); });

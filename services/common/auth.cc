@@ -27,6 +27,7 @@ constexpr MethodRule kRules[] = {
     {"/reachrank.v1.IngestService/RecordEvents", kScopeIngestWrite},
     {"/reachrank.v1.IngestService/GetPostStats", kScopeRankRead},
     {"/reachrank.v1.IngestService/DeleteAuthors", kScopeAdmin},
+    {"/reachrank.v1.IngestService/ReclassifyPosts", kScopeAdmin},
     {"/reachrank.v1.TopicService/Classify", kScopeTopicsRead},
     {"/reachrank.v1.TopicService/ClassifyStream", kScopeTopicsRead},
     {"/reachrank.v1.TopicService/ListTopics", kScopeTopicsRead},

@@ -1,5 +1,6 @@
 #include "services/ingest/ingest_core.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -23,9 +24,35 @@ IngestCore::IngestCore(storage::Store& store,
                        topics::TopicClassifier* classifier,
                        IngestMetrics& metrics, IngestCoreOptions options)
     : store_(store),
+      topics_(classifier),
       metrics_(metrics),
       options_(std::move(options)),
       classifier_(store, classifier, metrics, options_.classification) {}
+
+absl::StatusOr<ReclassifySummary> IngestCore::Reclassify(
+    uint32_t top_k, ReclassifyOptions options) {
+  if (topics_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "no topic service to classify with: the ingest service runs without "
+        "--topics");
+  }
+  if (reclassifying_.exchange(true)) {
+    return absl::FailedPreconditionError(
+        "a reclassification is already running on this database");
+  }
+  options.top_k =
+      top_k == 0
+          ? options_.classification.top_k
+          : static_cast<int>(std::min<uint32_t>(top_k, kMaxReclassifyTopK + 1));
+  absl::StatusOr<ReclassifySummary> summary =
+      ReclassifyAll(store_, *topics_, options);
+  reclassifying_.store(false);
+  return summary;
+}
+
+std::string IngestCore::ClassifierVersion() const {
+  return topics_ == nullptr ? "" : topics_->ModelVersion();
+}
 
 absl::StatusOr<UpsertOutcome> IngestCore::UpsertPosts(
     absl::Span<const v1::Post> posts) {

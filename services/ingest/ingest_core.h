@@ -5,6 +5,7 @@
 #ifndef REACHRANK_SERVICES_INGEST_INGEST_CORE_H_
 #define REACHRANK_SERVICES_INGEST_INGEST_CORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "reachrank/v1/ingest.pb.h"
 #include "services/ingest/ingest_metrics.h"
 #include "services/ingest/post_classifier.h"
+#include "services/ingest/reclassify.h"
 #include "storage/store.h"
 #include "topics/classifier.h"
 
@@ -99,6 +101,15 @@ class IngestCore {
   absl::StatusOr<DeleteOutcome> DeleteAuthors(
       absl::Span<const v1::AuthorRef> authors);
 
+  // Classifies every stored post again through this service's classifier
+  // (ReclassifyAll with `options`, its top_k replaced by `top_k`, 0 meaning
+  // the top_k of new posts) while ingest goes on. FAILED_PRECONDITION
+  // without a classifier or while another run is in progress.
+  absl::StatusOr<ReclassifySummary> Reclassify(uint32_t top_k,
+                                               ReclassifyOptions options);
+  // The model version of this service's classifier ("" without one).
+  std::string ClassifierVersion() const;
+
   // The background classification of pending posts.
   PostClassifier& classifier() { return classifier_; }
 
@@ -116,9 +127,11 @@ class IngestCore {
                      absl::string_view author_id);
 
   storage::Store& store_;
+  topics::TopicClassifier* const topics_;
   IngestMetrics& metrics_;
   const IngestCoreOptions options_;
   PostClassifier classifier_;
+  std::atomic<bool> reclassifying_{false};
 };
 
 // The GetPostStats view of a stored post and its counters (pure).

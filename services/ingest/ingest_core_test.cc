@@ -311,6 +311,66 @@ TEST_F(IngestCoreTest, GetPostStatsChecksTheId) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_F(IngestCoreTest, ReclassifyUsesTheServicesTopK) {
+  ASSERT_TRUE(core_->UpsertPosts({Post("p0"), Post("p1", "code")}).ok());
+  ASSERT_EQ(core_->GetPostStats("p0")->topics_size(), 2);  // top_k 3
+  auto same = core_->Reclassify(0, {});
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(same->posts, 2);
+  EXPECT_EQ(same->changed, 0);
+  auto one = core_->Reclassify(1, {});
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->changed, 2);
+  EXPECT_EQ(core_->GetPostStats("p0")->topics_size(), 1);
+  EXPECT_EQ(core_->Reclassify(33, {}).status(),
+            absl::InvalidArgumentError("top_k: 33, must be 1-32"));
+  EXPECT_EQ(core_->ClassifierVersion(), "fake");
+}
+
+// Asks `core` for a second reclassification from inside the first one's
+// classifier call, and answers as FakeClassifier.
+class ReenteringClassifier final : public topics::TopicClassifier {
+ public:
+  absl::StatusOr<std::vector<topics::Classification>> Classify(
+      absl::Span<const topics::TextItem> items, int top_k) override {
+    if (core != nullptr) second = core->Reclassify(0, {}).status();
+    return inner_.Classify(items, top_k);
+  }
+  std::string ModelVersion() const override { return "reentering"; }
+
+  IngestCore* core = nullptr;
+  absl::Status second;
+
+ private:
+  FakeClassifier inner_;
+};
+
+TEST(IngestCoreReclassifyTest, RunsOneAtATimeAndNeedsAClassifier) {
+  auto store = OpenTempStore("ingest_core_test");
+  ASSERT_TRUE(store.ok()) << store.status();
+  prometheus::Registry registry;
+  IngestMetrics metrics(registry);
+  IngestCoreOptions options;
+  options.now = [] { return kNow; };
+  ReenteringClassifier classifier;
+  IngestCore core(**store, &classifier, metrics, options);
+  ASSERT_TRUE(core.UpsertPosts({Post("p0")}).ok());
+  classifier.core = &core;
+  auto first = core.Reclassify(0, {});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->posts, 1);
+  EXPECT_EQ(classifier.second,
+            absl::FailedPreconditionError(
+                "a reclassification is already running on this database"));
+  classifier.core = nullptr;
+  EXPECT_TRUE(core.Reclassify(0, {}).ok());  // the first one is over
+
+  IngestCore without(**store, nullptr, metrics, options);
+  EXPECT_EQ(without.Reclassify(0, {}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(without.ClassifierVersion(), "");
+}
+
 TEST(BuildPostStatsTest, OrdersCellsAndAttachesWatchTime) {
   storage::PostRecord record;
   record.mutable_post()->set_post_id("p");

@@ -1,10 +1,13 @@
 #include "services/ingest/ingest_service.h"
 
 #include <iterator>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common/grpc_status.h"
 #include "services/common/limited_call.h"
 #include "services/ingest/responses.h"
@@ -77,6 +80,72 @@ class RecordEventsReactor final
   EventStreamTally tally_;
 };
 
+// Runs one ReclassifyPosts call on its own thread, which writes each
+// message and waits for the write to complete before going on (one write in
+// flight). Deletes itself when the RPC is done, after joining the thread.
+class ReclassifyReactor final
+    : public grpc::ServerWriteReactor<v1::ReclassifyPostsResponse> {
+ public:
+  ReclassifyReactor(IngestCore& core, grpc::CallbackServerContext* context,
+                    uint32_t top_k, InFlightLimit::Ticket ticket)
+      : core_(core), context_(context), ticket_(std::move(ticket)) {
+    worker_ = std::thread([this, top_k] { Run(top_k); });
+  }
+
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok) broken_ = true;  // the client went away
+  }
+
+  void OnDone() override {
+    worker_.join();
+    delete this;
+  }
+
+ private:
+  void Run(uint32_t top_k) {
+    ReclassifyOptions options;
+    options.progress = [this](const ReclassifySummary& so_far) {
+      Send(so_far, false);
+    };
+    options.stop = [this] { return context_->IsCancelled() || Broken(); };
+    absl::StatusOr<ReclassifySummary> summary =
+        core_.Reclassify(top_k, std::move(options));
+    if (summary.ok()) Send(*summary, true);
+    ticket_.Release();
+    Finish(ToGrpcStatus(summary.status()));
+  }
+
+  // Writes the totals and waits until the write completed or failed.
+  void Send(const ReclassifySummary& so_far, bool done) {
+    message_ = ToReclassifyProgress(so_far, core_.ClassifierVersion(), done);
+    {
+      absl::MutexLock lock(&mu_);
+      if (broken_ || context_->IsCancelled()) return;
+      writing_ = true;
+    }
+    StartWrite(&message_);
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](bool* writing) { return !*writing; }, &writing_));
+  }
+
+  bool Broken() {
+    absl::MutexLock lock(&mu_);
+    return broken_;
+  }
+
+  IngestCore& core_;
+  grpc::CallbackServerContext* const context_;
+  InFlightLimit::Ticket ticket_;
+  v1::ReclassifyPostsResponse message_;  // the write in flight
+  absl::Mutex mu_;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread worker_;  // started by the constructor, joined by OnDone
+};
+
 }  // namespace
 
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertPosts(
@@ -127,6 +196,19 @@ grpc::ServerUnaryReactor* IngestServiceImpl::DeleteAuthors(
     if (outcome.ok()) FillDeleteResponse(*outcome, response);
     return outcome.status();
   });
+}
+
+grpc::ServerWriteReactor<v1::ReclassifyPostsResponse>*
+IngestServiceImpl::ReclassifyPosts(grpc::CallbackServerContext* context,
+                                   const v1::ReclassifyPostsRequest* request) {
+  absl::StatusOr<InFlightLimit::Ticket> ticket =
+      services::AcquireInFlight(limit_);
+  if (!ticket.ok()) {
+    return services::RejectStream<
+        grpc::ServerWriteReactor<v1::ReclassifyPostsResponse>>(ticket.status());
+  }
+  return new ReclassifyReactor(core_, context, request->top_k(),
+                               *std::move(ticket));
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::GetPostStats(

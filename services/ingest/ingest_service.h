@@ -41,6 +41,12 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::DeleteAuthorsRequest* request,
       v1::DeleteAuthorsResponse* response) override;
+  // Runs IngestCore::Reclassify on a thread of its own (it waits on the
+  // topic service for minutes) and streams its running totals; a
+  // cancelled call or a client gone stops it before its next batch.
+  grpc::ServerWriteReactor<v1::ReclassifyPostsResponse>* ReclassifyPosts(
+      grpc::CallbackServerContext* context,
+      const v1::ReclassifyPostsRequest* request) override;
 
  private:
   IngestCore& core_;

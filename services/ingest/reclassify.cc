@@ -94,6 +94,10 @@ absl::Status StoreChanged(
 absl::StatusOr<ReclassifySummary> ReclassifyAll(
     storage::Store& store, topics::TopicClassifier& classifier,
     const ReclassifyOptions& options) {
+  if (options.top_k < 1 || options.top_k > kMaxReclassifyTopK) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "top_k: ", options.top_k, ", must be 1-", kMaxReclassifyTopK));
+  }
   if (options.batch == 0 || options.batch > topics::kMaxBatchItems) {
     return absl::InvalidArgumentError(absl::StrCat(
         "batch: ", options.batch, ", must be 1-", topics::kMaxBatchItems));
@@ -101,6 +105,11 @@ absl::StatusOr<ReclassifySummary> ReclassifyAll(
   ReclassifySummary summary;
   std::optional<std::string> after;
   while (true) {
+    if (options.stop && options.stop()) {
+      return absl::CancelledError(
+          absl::StrCat("reclassification stopped after ", summary.posts,
+                       " posts (", summary.changed, " changed and stored)"));
+    }
     RR_ASSIGN_OR_RETURN(std::vector<std::string> ids,
                         store.ListPostIds(options.batch, after));
     if (ids.empty()) break;
@@ -114,7 +123,7 @@ absl::StatusOr<ReclassifySummary> ReclassifyAll(
                         Classify(classifier, records, options.top_k));
     RR_RETURN_IF_ERROR(StoreChanged(store, records, classes, summary));
     summary.posts += static_cast<int64_t>(records.size());
-    if (options.progress) options.progress(summary.posts);
+    if (options.progress) options.progress(summary);
   }
   return summary;
 }

@@ -26,21 +26,28 @@ struct ReclassifySummary {
   int64_t skipped = 0;
 };
 
+// The most topics a reclassified post may be given.
+inline constexpr int kMaxReclassifyTopK = 32;
+
 struct ReclassifyOptions {
+  // Topics stored per post, 1 .. kMaxReclassifyTopK.
   int top_k = 3;
   // Posts per classifier call, 1 .. topics::kMaxBatchItems.
   size_t batch = 500;
-  // Called after each batch with the posts read so far. Optional.
-  std::function<void(int64_t posts)> progress;
+  // Called after each batch with the totals so far. Optional.
+  std::function<void(const ReclassifySummary& so_far)> progress;
+  // Asked before each batch; true ends the run with CANCELLED. Optional.
+  std::function<bool()> stop;
 };
 
 // Classifies every post of `store` (in key order, a batch at a time) with
 // `classifier` and stores the results that differ from the stored ones;
 // pending posts are stored whatever the result. A post the classifier
 // refuses (INVALID_ARGUMENT) is stored with no topics and language "und",
-// as ingest does. The store must have no other writer classifying at the
-// same time (a stopped database). Errors of the store or the classifier
-// end the run; what was stored before stays.
+// as ingest does. Another writer may go on meanwhile: a post it deletes or
+// re-upserts with new content while its batch is being classified is
+// skipped (SetClassification's ABORTED). Errors of the store or the
+// classifier, and `stop`, end the run; what was stored before stays.
 absl::StatusOr<ReclassifySummary> ReclassifyAll(
     storage::Store& store, topics::TopicClassifier& classifier,
     const ReclassifyOptions& options);

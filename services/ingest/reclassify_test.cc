@@ -1,5 +1,6 @@
 #include "services/ingest/reclassify.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -76,7 +77,9 @@ TEST_F(ReclassifyTest, StoresOnlyWhatChangedAndMovesTheSupplyCounters) {
   ReclassifyOptions options;
   options.top_k = 2;
   options.batch = 2;
-  options.progress = [&seen](int64_t posts) { seen.push_back(posts); };
+  options.progress = [&seen](const ReclassifySummary& so_far) {
+    seen.push_back(so_far.posts);
+  };
   auto summary = ReclassifyAll(*store_, fake_, options);
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(summary->posts, 5);
@@ -125,6 +128,26 @@ TEST_F(ReclassifyTest, AClassifierErrorEndsTheRunAndABadBatchSizeIsInvalid) {
   options.batch = topics::kMaxBatchItems + 1;
   EXPECT_EQ(ReclassifyAll(*store_, fake_, options).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ReclassifyTest, StopEndsTheRunBeforeTheNextBatchKeepingWhatWasStored) {
+  Put("a", "how to code", "travel");
+  Put("b", "more code", "travel");
+  Put("c", "code again", "travel");
+  ReclassifyOptions options;
+  options.batch = 2;
+  int64_t read = 0;
+  options.progress = [&read](const ReclassifySummary& so_far) {
+    read = so_far.posts;
+  };
+  options.stop = [&read] { return read >= 2; };
+  auto summary = ReclassifyAll(*store_, fake_, options);
+  EXPECT_EQ(summary.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_THAT(std::string(summary.status().message()),
+              ::testing::HasSubstr("after 2 posts (2 changed and stored)"));
+  EXPECT_EQ(store_->GetPost("a")->topics(0).topic_id(), "science/technology");
+  EXPECT_EQ(store_->GetPost("b")->topics(0).topic_id(), "science/technology");
+  EXPECT_EQ(store_->GetPost("c")->topics(0).topic_id(), "travel");
 }
 
 }  // namespace

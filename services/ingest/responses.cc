@@ -41,4 +41,18 @@ void EventStreamTally::Add(const EventsOutcome& outcome, size_t batch_size) {
   events_seen_ += batch_size;
 }
 
+v1::ReclassifyPostsResponse ToReclassifyProgress(
+    const ReclassifySummary& so_far, const std::string& model_version,
+    bool done) {
+  v1::ReclassifyPostsResponse p;
+  p.set_posts(static_cast<uint64_t>(so_far.posts));
+  p.set_changed(static_cast<uint64_t>(so_far.changed));
+  p.set_moved(static_cast<uint64_t>(so_far.moved));
+  p.set_refused(static_cast<uint64_t>(so_far.refused));
+  p.set_skipped(static_cast<uint64_t>(so_far.skipped));
+  p.set_model_version(model_version);
+  p.set_done(done);
+  return p;
+}
+
 }  // namespace reachrank::ingest

@@ -3,6 +3,7 @@
 #define REACHRANK_SERVICES_INGEST_RESPONSES_H_
 
 #include <cstdint>
+#include <string>
 
 #include "reachrank/v1/ingest.pb.h"
 #include "services/ingest/ingest_core.h"
@@ -25,6 +26,12 @@ void FillUpsertResponse(const UpsertOutcome& outcome, Response* response) {
 
 void FillDeleteResponse(const DeleteOutcome& outcome,
                         v1::DeleteAuthorsResponse* response);
+
+// A ReclassifyPosts stream message: the totals so far, the version of the
+// model that classified them, and whether the run is done.
+v1::ReclassifyPostsResponse ToReclassifyProgress(
+    const ReclassifySummary& so_far, const std::string& model_version,
+    bool done);
 
 // Sums the batches of one RecordEvents stream and keeps the first
 // kMaxRejections rejections, indexed from the start of the stream. Not

@@ -1,0 +1,185 @@
+// IngestServiceImpl's ReclassifyPosts stream over an in-process gRPC server
+// on a loopback port, with a classifier the test can hold back.
+#include "services/ingest/ingest_service.h"
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "services/common/grpc_status.h"
+#include "services/common/server_runner.h"
+#include "services/ingest/fake_classifier.h"
+#include "services/ingest/temp_store.h"
+
+namespace reachrank::ingest {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1'750'000'000);
+
+// FakeClassifier behind a gate: while it is closed, calls wait for it to
+// open. Thread-safe.
+class GatedClassifier final : public topics::TopicClassifier {
+ public:
+  absl::StatusOr<std::vector<topics::Classification>> Classify(
+      absl::Span<const topics::TextItem> items, int top_k) override {
+    {
+      absl::MutexLock lock(&mu_);
+      ++waiting_;
+      mu_.Await(absl::Condition(&open_));
+      --waiting_;
+    }
+    return inner_.Classify(items, top_k);
+  }
+  std::string ModelVersion() const override { return inner_.ModelVersion(); }
+
+  void Set(bool open) {
+    absl::MutexLock lock(&mu_);
+    open_ = open;
+  }
+  // Waits up to 30 s until a call is held at the closed gate; whether one
+  // is.
+  bool AwaitWaiter() {
+    absl::MutexLock lock(&mu_);
+    return mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](int* waiting) { return *waiting > 0; }, &waiting_),
+        absl::Seconds(30));
+  }
+
+ private:
+  FakeClassifier inner_;
+  absl::Mutex mu_;
+  bool open_ ABSL_GUARDED_BY(mu_) = true;
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+class IngestServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = OpenTempStore("ingest_service_test");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    IngestCoreOptions options;
+    options.now = [] { return kNow; };
+    core_ =
+        std::make_unique<IngestCore>(*store_, &classifier_, metrics_, options);
+    service_ = std::make_unique<IngestServiceImpl>(*core_);
+    auto server = services::GrpcServer::Start(
+        {"127.0.0.1:0"}, {{"reachrank.v1.IngestService", service_.get()}}, {});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    stub_ = v1::IngestService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                            grpc::InsecureChannelCredentials()));
+  }
+
+  // A call still held at the gate must not keep the server from stopping.
+  void TearDown() override { classifier_.Set(true); }
+
+  // Stores `n` posts, classified as they arrive.
+  void PutPosts(int n) {
+    std::vector<v1::Post> posts;
+    for (int i = 0; i < n; ++i) {
+      v1::Post& p = posts.emplace_back();
+      p.set_post_id(absl::StrCat("p", i));
+      p.set_platform("douyin");
+      p.set_author_id("au");
+      p.mutable_created_at()->set_seconds(absl::ToUnixSeconds(kNow) - 3600);
+      p.set_text(i % 2 == 0 ? "a day in Rome" : "how to code");
+      p.set_media_kind(v1::MEDIA_KIND_VIDEO);
+    }
+    auto out = core_->UpsertPosts(posts);
+    ASSERT_TRUE(out.ok()) << out.status();
+    ASSERT_EQ(out->upserted, static_cast<uint32_t>(n));
+  }
+
+  // One ReclassifyPosts call read to its end: the messages and the status.
+  grpc::Status Call(uint32_t top_k,
+                    std::vector<v1::ReclassifyPostsResponse>* messages) {
+    v1::ReclassifyPostsRequest request;
+    request.set_top_k(top_k);
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    auto reader = stub_->ReclassifyPosts(&context, request);
+    v1::ReclassifyPostsResponse message;
+    while (reader->Read(&message)) messages->push_back(message);
+    return reader->Finish();
+  }
+
+  prometheus::Registry registry_;
+  IngestMetrics metrics_{registry_};
+  GatedClassifier classifier_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<IngestCore> core_;
+  std::unique_ptr<IngestServiceImpl> service_;
+  std::unique_ptr<services::GrpcServer> server_;
+  std::unique_ptr<v1::IngestService::Stub> stub_;
+};
+
+TEST_F(IngestServiceTest, ReclassifyPostsStreamsRunningTotalsThenTheRun) {
+  PutPosts(1200);
+  std::vector<v1::ReclassifyPostsResponse> messages;
+  grpc::Status status = Call(1, &messages);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  // A message after each batch of 500, then the totals.
+  ASSERT_EQ(messages.size(), 4u);
+  EXPECT_EQ(messages[0].posts(), 500u);
+  EXPECT_EQ(messages[1].posts(), 1000u);
+  EXPECT_EQ(messages[2].posts(), 1200u);
+  EXPECT_FALSE(messages[2].done());
+  const v1::ReclassifyPostsResponse& last = messages[3];
+  EXPECT_TRUE(last.done());
+  EXPECT_EQ(last.posts(), 1200u);
+  EXPECT_EQ(last.changed(), 1200u);  // 2 topics each (top_k 3) -> 1
+  EXPECT_EQ(last.moved(), 0u);
+  EXPECT_EQ(last.model_version(), "fake");
+  EXPECT_EQ(store_->GetPost("p1")->topics_size(), 1);
+
+  messages.clear();
+  status = Call(33, &messages);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "top_k: 33, must be 1-32");
+  EXPECT_TRUE(messages.empty());
+}
+
+TEST_F(IngestServiceTest, ACancelledCallStopsTheRunBeforeItsNextBatch) {
+  PutPosts(1200);
+  classifier_.Set(false);
+  v1::ReclassifyPostsRequest request;
+  request.set_top_k(1);
+  auto context = std::make_unique<grpc::ClientContext>();
+  auto reader = stub_->ReclassifyPosts(context.get(), request);
+  // The first batch is being classified.
+  ASSERT_TRUE(classifier_.AwaitWaiter());
+  context->TryCancel();
+  classifier_.Set(true);
+  v1::ReclassifyPostsResponse message;
+  while (reader->Read(&message)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  // The run stops after the batch in flight: what it stored stays, the
+  // rest keeps its topics, and the service takes the next run (polled: the
+  // client hears of the cancellation before the server's run ends).
+  std::vector<v1::ReclassifyPostsResponse> messages;
+  grpc::Status next;
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    messages.clear();
+    next = Call(1, &messages);
+    if (next.error_code() != grpc::StatusCode::FAILED_PRECONDITION) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_TRUE(next.ok()) << next.error_message();
+  ASSERT_FALSE(messages.empty());
+  EXPECT_EQ(messages.back().posts(), 1200u);
+  EXPECT_EQ(messages.back().changed(), 700u);  // the first 500 were stored
+}
+
+}  // namespace
+}  // namespace reachrank::ingest
