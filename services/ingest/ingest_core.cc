@@ -44,6 +44,17 @@ absl::StatusOr<ReclassifySummary> IngestCore::Reclassify(
       top_k == 0
           ? options_.classification.top_k
           : static_cast<int>(std::min<uint32_t>(top_k, kMaxReclassifyTopK + 1));
+  // Counts each batch's posts by outcome, then reports on.
+  options.progress =
+      [this, report = std::move(options.progress),
+       last = ReclassifySummary()](const ReclassifySummary& so_far) mutable {
+        const int64_t changed = so_far.changed - last.changed;
+        const int64_t skipped = so_far.skipped - last.skipped;
+        metrics_.Reclassified(
+            changed, so_far.posts - last.posts - changed - skipped, skipped);
+        last = so_far;
+        if (report) report(so_far);
+      };
   absl::StatusOr<ReclassifySummary> summary =
       ReclassifyAll(store_, *topics_, options);
   reclassifying_.store(false);

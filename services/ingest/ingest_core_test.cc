@@ -325,6 +325,17 @@ TEST_F(IngestCoreTest, ReclassifyUsesTheServicesTopK) {
   EXPECT_EQ(core_->Reclassify(33, {}).status(),
             absl::InvalidArgumentError("top_k: 33, must be 1-32"));
   EXPECT_EQ(core_->ClassifierVersion(), "fake");
+  const std::string metrics = Scrape();
+  EXPECT_NE(metrics.find(
+                "reachrank_ingest_reclassified_total{outcome=\"changed\"} 2"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find(
+                "reachrank_ingest_reclassified_total{outcome=\"unchanged\"} 2"),
+            std::string::npos);
+  EXPECT_NE(metrics.find(
+                "reachrank_ingest_reclassified_total{outcome=\"skipped\"} 0"),
+            std::string::npos);
 }
 
 // Asks `core` for a second reclassification from inside the first one's

@@ -49,7 +49,14 @@ IngestMetrics::IngestMetrics(prometheus::Registry& registry)
                          "by kind.")
                    .Register(registry)),
       deleted_authors_(deleted_.Add({{"kind", "authors"}})),
-      deleted_posts_(deleted_.Add({{"kind", "posts"}})) {
+      deleted_posts_(deleted_.Add({{"kind", "posts"}})),
+      reclassified_(prometheus::BuildCounter()
+                        .Name("reachrank_ingest_reclassified_total")
+                        .Help("Posts read by ReclassifyPosts, by outcome.")
+                        .Register(registry)),
+      reclassified_changed_(reclassified_.Add({{"outcome", "changed"}})),
+      reclassified_unchanged_(reclassified_.Add({{"outcome", "unchanged"}})),
+      reclassified_skipped_(reclassified_.Add({{"outcome", "skipped"}})) {
   for (int t = 1; t < storage::kEventTypes; ++t) {
     for (int s = 1; s < storage::kSurfaces; ++s) {
       for (int r = 1; r < storage::kRelations; ++r) {
@@ -80,6 +87,13 @@ void IngestMetrics::Rejected(absl::string_view reason, uint64_t items) {
 }
 
 void IngestMetrics::SetUnclassified(double posts) { unclassified_.Set(posts); }
+
+void IngestMetrics::Reclassified(uint64_t changed, uint64_t unchanged,
+                                 uint64_t skipped) {
+  reclassified_changed_.Increment(static_cast<double>(changed));
+  reclassified_unchanged_.Increment(static_cast<double>(unchanged));
+  reclassified_skipped_.Increment(static_cast<double>(skipped));
+}
 
 void IngestMetrics::Deleted(uint64_t authors, uint64_t posts) {
   deleted_authors_.Increment(static_cast<double>(authors));

@@ -9,6 +9,9 @@
 //   reachrank_ingest_deleted_total{kind}  authors and posts deleted
 //       (DeleteAuthors), kind="authors" or "posts"
 //   reachrank_unclassified_posts        posts waiting for classification
+//   reachrank_ingest_reclassified_total{outcome}  posts read by
+//       ReclassifyPosts: outcome="changed" (stored again), "unchanged",
+//       "skipped" (deleted or edited while being classified)
 #ifndef REACHRANK_SERVICES_INGEST_INGEST_METRICS_H_
 #define REACHRANK_SERVICES_INGEST_INGEST_METRICS_H_
 
@@ -40,6 +43,8 @@ class IngestMetrics {
   void Rejected(absl::string_view reason, uint64_t items = 1);
   void SetUnclassified(double posts);
   void Deleted(uint64_t authors, uint64_t posts);
+  // Posts a reclassification read since its last report, by outcome.
+  void Reclassified(uint64_t changed, uint64_t unchanged, uint64_t skipped);
 
  private:
   prometheus::Family<prometheus::Counter>& events_;
@@ -49,6 +54,10 @@ class IngestMetrics {
   prometheus::Family<prometheus::Counter>& deleted_;
   prometheus::Counter& deleted_authors_;
   prometheus::Counter& deleted_posts_;
+  prometheus::Family<prometheus::Counter>& reclassified_;
+  prometheus::Counter& reclassified_changed_;
+  prometheus::Counter& reclassified_unchanged_;
+  prometheus::Counter& reclassified_skipped_;
   // Children of events_ by enum value, created up front so that counting
   // takes no lock.
   std::array<prometheus::Counter*,
