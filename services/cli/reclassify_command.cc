@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -34,7 +35,7 @@ namespace {
 
 struct ReclassifyFlags {
   std::string db;
-  std::string server;
+  std::vector<std::string> servers;     // one per shard
   services::ClientTlsOptions security;  // of --server
   std::string topics_model = topics_service::DefaultTopicModelDir();
   bool topics_model_given = false;
@@ -59,13 +60,15 @@ class PostsProgress {
   std::optional<batch::ProgressBar> bar_;
 };
 
-void PrintSummary(const ingest::ReclassifySummary& summary,
+// One line per database: `where` names it (the --db or --server given).
+void PrintSummary(const std::string& where,
+                  const ingest::ReclassifySummary& summary,
                   const std::string& model_version) {
   std::cerr << absl::StrFormat(
-      "reachrank admin reclassify: %d posts with %s: %d changed (%d with "
+      "reachrank admin reclassify: %s: %d posts with %s: %d changed (%d with "
       "another top topic), %d refused by the classifier, %d skipped "
       "(deleted or edited meanwhile)\n",
-      summary.posts, model_version, summary.changed, summary.moved,
+      where, summary.posts, model_version, summary.changed, summary.moved,
       summary.refused, summary.skipped);
 }
 
@@ -101,7 +104,7 @@ absl::Status ReclassifyStopped(const ReclassifyFlags& f) {
                       ingest::ReclassifyAll(*store, *classifier, options));
   bar.Finish(summary.posts);
   RR_RETURN_IF_ERROR(store->Flush());
-  PrintSummary(summary, classifier->ModelVersion());
+  PrintSummary(f.db, summary, classifier->ModelVersion());
   return absl::OkStatus();
 }
 
@@ -115,13 +118,13 @@ ingest::ReclassifySummary FromProgress(const v1::ReclassifyPostsResponse& p) {
   return s;
 }
 
-// Has the ingest service at --server classify its database, following the
+// Has the ingest service at `server` classify its database, following the
 // ReclassifyPosts stream.
-absl::Status ReclassifyLive(const ReclassifyFlags& f) {
-  RR_ASSIGN_OR_RETURN(auto credentials,
-                      services::MakeChannelCredentials(f.security));
+absl::Status ReclassifyLive(
+    const ReclassifyFlags& f, const std::string& server,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
   auto stub =
-      v1::IngestService::NewStub(grpc::CreateChannel(f.server, credentials));
+      v1::IngestService::NewStub(grpc::CreateChannel(server, credentials));
   v1::ReclassifyPostsRequest request;
   request.set_top_k(static_cast<uint32_t>(f.top_k));
   grpc::ClientContext context;
@@ -132,34 +135,47 @@ absl::Status ReclassifyLive(const ReclassifyFlags& f) {
   absl::Status status = services::ToAbslStatus(reader->Finish());
   if (!status.ok()) {
     return absl::Status(status.code(),
-                        absl::StrCat("--server ", f.server,
+                        absl::StrCat("--server ", server,
                                      ": ReclassifyPosts: ", status.message()));
   }
   if (!last.done()) {
     return absl::UnavailableError(absl::StrCat(
-        "--server ", f.server, ": ReclassifyPosts ended before its totals"));
+        "--server ", server, ": ReclassifyPosts ended before its totals"));
   }
   bar.Finish(static_cast<int64_t>(last.posts()));
-  PrintSummary(FromProgress(last), last.model_version());
+  PrintSummary(server, FromProgress(last), last.model_version());
+  return absl::OkStatus();
+}
+
+// Each shard's ingest service in turn; the first error ends the run (the
+// shards before it are done: running again only reads their posts).
+absl::Status ReclassifyShards(const ReclassifyFlags& f) {
+  RR_RETURN_IF_ERROR(CheckShardList("--server", f.servers));
+  RR_ASSIGN_OR_RETURN(auto credentials,
+                      services::MakeChannelCredentials(f.security));
+  for (const std::string& server : f.servers) {
+    RR_RETURN_IF_ERROR(ReclassifyLive(f, server, credentials));
+  }
   return absl::OkStatus();
 }
 
 absl::Status RunReclassify(const ReclassifyFlags& f) {
-  if (f.db.empty() == f.server.empty()) {
+  if (f.db.empty() == f.servers.empty()) {
     return absl::InvalidArgumentError(
         "--server or --db: give exactly one (the running ingest service, or "
         "a stopped database)");
+  }
+  if (!f.servers.empty() && f.topics_model_given) {
+    return absl::InvalidArgumentError(
+        "--topics-model: only with --db (with --server the ingest service's "
+        "topic service classifies)");
   }
   if (f.top_k < 1 || f.top_k > ingest::kMaxReclassifyTopK) {
     return absl::InvalidArgumentError(
         absl::StrCat("--top-k: must be 1-", ingest::kMaxReclassifyTopK));
   }
-  if (!f.server.empty() && f.topics_model_given) {
-    return absl::InvalidArgumentError(
-        "--topics-model: only with --db (with --server the ingest service's "
-        "topic service classifies)");
-  }
-  return f.server.empty() ? ReclassifyStopped(f) : ReclassifyLive(f);
+  if (f.db.empty()) return ReclassifyShards(f);
+  return ReclassifyStopped(f);
 }
 
 }  // namespace
@@ -173,7 +189,12 @@ void AddReclassifyCommand(CLI::App& admin, CommandSet& commands) {
       "service and its topic service (--server; ReclassifyPosts, admin "
       "scope) or in a stopped database (--db); posts whose topics or "
       "language change move between their topics' counters");
-  cmd->add_option("--server", flags->server, "Ingest service host:port");
+  cmd->add_option("--server", flags->servers,
+                  "Ingest service host:port; several (comma-separated or "
+                  "repeated), the shards' services, are done one after the "
+                  "other")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   services::AddClientSecurityFlags(*cmd, flags->security, "",
                                    "the --server ingest service");
   cmd->add_option("--db", flags->db, "Stopped database directory");

@@ -7,6 +7,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -39,57 +40,113 @@ int SimulatedPosts(const std::string& output) {
              : -1;
 }
 
-int TopicsOf(v1::IngestService::Stub& ingest, const std::string& post_id) {
-  v1::GetPostStatsRequest request;
-  request.set_post_id(post_id);
-  v1::GetPostStatsResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  grpc::Status status = ingest.GetPostStats(&context, request, &response);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return response.topics_size();
+// The number of topics stored for `post_id` by whichever of `shards` has
+// it, or -1.
+int TopicsOf(const std::vector<
+                 std::unique_ptr<reachrank::testing::IngestProcess>>& shards,
+             const std::string& post_id) {
+  for (const auto& shard : shards) {
+    v1::GetPostStatsRequest request;
+    request.set_post_id(post_id);
+    v1::GetPostStatsResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    if (shard->stub().GetPostStats(&context, request, &response).ok()) {
+      return response.topics_size();
+    }
+  }
+  return -1;
 }
 
-TEST(ReclassifyLiveTest, ClassifiesAgainThroughTheRunningIngestService) {
+// The posts counts of the summary lines, one per line, in order.
+std::vector<int> SummaryPosts(const std::string& output) {
+  std::vector<int> out;
+  const std::regex line("reachrank admin reclassify: [^ ]+: (\\d+) posts with");
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), line);
+       it != std::sregex_iterator(); ++it) {
+    out.push_back(std::stoi((*it)[1]));
+  }
+  return out;
+}
+
+// How often `needle` occurs in `text`.
+int Count(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST(ReclassifyLiveTest, ClassifiesAgainThroughEachShardsIngestService) {
   auto dir = reachrank::testing::MakeTempDir("reclassify_live");
   ASSERT_TRUE(dir.ok()) << dir.status();
   auto topics = reachrank::testing::TopicsProcess::Start(
       reachrank::testing::DefaultTopicModel(), *dir + "/topics.log");
   ASSERT_TRUE(topics.ok()) << topics.status();
-  auto ingest = reachrank::testing::IngestProcess::Start(
-      *dir + "/db", *dir + "/ingest.log", {"--topics", (*topics)->address()});
-  ASSERT_TRUE(ingest.ok()) << ingest.status();
-  const std::string server = (*ingest)->address();
+  std::vector<std::unique_ptr<reachrank::testing::IngestProcess>> shards;
+  for (int i = 0; i < 2; ++i) {
+    auto ingest = reachrank::testing::IngestProcess::Start(
+        absl::StrCat(*dir, "/db", i), absl::StrCat(*dir, "/ingest", i, ".log"),
+        {"--topics", (*topics)->address(), "--shard", absl::StrCat(i, "/2")});
+    ASSERT_TRUE(ingest.ok()) << ingest.status();
+    shards.push_back(std::move(*ingest));
+  }
+  const std::string servers =
+      absl::StrCat(shards[0]->address(), ",", shards[1]->address());
   const std::string start = absl::FormatTime(
       "%Y-%m-%d", absl::Now() - absl::Hours(24 * 8), absl::UTCTimeZone());
   const CommandResult simulated = RunShell(
       absl::StrCat(ShellQuote(REACHRANK_CLI_BINARY), " simulate --server ",
-                   server, " --people 20 --days 5 --seed 1 --start ", start));
+                   servers, " --people 20 --days 5 --seed 1 --start ", start));
   ASSERT_EQ(simulated.exit_code, 0) << simulated.output;
   const int posts = SimulatedPosts(simulated.output);
   ASSERT_GT(posts, 0) << simulated.output;
 
-  // Classified at ingest by the same model and top_k: nothing changes.
-  CommandResult same = Reclassify("--server " + server);
+  // Classified at ingest by the same model and top_k: nothing changes. One
+  // line per shard, in the order given; together they read every post.
+  CommandResult same = Reclassify("--server " + servers);
   ASSERT_EQ(same.exit_code, 0) << same.output;
-  EXPECT_THAT(same.output,
-              HasSubstr(absl::StrCat(": ", posts, " posts with sib200-ft-")));
-  EXPECT_THAT(same.output,
-              HasSubstr(": 0 changed (0 with another top topic), 0 refused "
-                        "by the classifier, 0 skipped"));
-  ASSERT_EQ(TopicsOf((*ingest)->stub(), "post-00000000"), 3);
+  EXPECT_THAT(
+      same.output,
+      HasSubstr("reachrank admin reclassify: " + shards[0]->address() + ": "));
+  EXPECT_LT(same.output.find(shards[0]->address()),
+            same.output.find(shards[1]->address()));
+  const std::vector<int> per_shard = SummaryPosts(same.output);
+  ASSERT_EQ(per_shard.size(), 2u) << same.output;
+  EXPECT_GT(per_shard[0], 0);
+  EXPECT_GT(per_shard[1], 0);
+  EXPECT_EQ(per_shard[0] + per_shard[1], posts);
+  EXPECT_THAT(same.output, HasSubstr(" posts with sib200-ft-"));
+  EXPECT_EQ(Count(same.output,
+                  ": 0 changed (0 with another top topic), 0 refused by the "
+                  "classifier, 0 skipped"),
+            2)
+      << same.output;
+  ASSERT_EQ(TopicsOf(shards, "post-00000000"), 3);
 
   // Two topics per post instead of three: every post is stored again.
-  CommandResult two = Reclassify("--server " + server + " --top-k 2");
+  CommandResult two = Reclassify("--server " + servers + " --top-k 2");
   ASSERT_EQ(two.exit_code, 0) << two.output;
-  EXPECT_THAT(two.output, HasSubstr(absl::StrCat(
-                              ": ", posts, " changed (0 with another top")));
-  EXPECT_EQ(TopicsOf((*ingest)->stub(), "post-00000000"), 2);
-  EXPECT_THAT(Reclassify("--server " + server + " --top-k 2").output,
-              HasSubstr(": 0 changed"));
+  EXPECT_THAT(two.output,
+              HasSubstr(absl::StrCat(": ", per_shard[0], " posts with")));
+  EXPECT_THAT(two.output,
+              HasSubstr(absl::StrCat(": ", per_shard[0],
+                                     " changed (0 with another top")));
+  EXPECT_THAT(two.output,
+              HasSubstr(absl::StrCat(": ", per_shard[1],
+                                     " changed (0 with another top")));
+  EXPECT_EQ(TopicsOf(shards, "post-00000000"), 2);
+  CommandResult again = Reclassify("--server " + servers + " --top-k 2");
+  EXPECT_EQ(SummaryPosts(again.output).size(), 2u) << again.output;
+  EXPECT_EQ(Count(again.output, ": 0 changed (0 with another top topic)"), 2)
+      << again.output;
 
-  // The service went on serving and stops cleanly.
-  EXPECT_TRUE((*ingest)->Terminate(absl::Seconds(30)).ok());
+  // The services went on serving and stop cleanly.
+  for (auto& shard : shards) {
+    EXPECT_TRUE(shard->Terminate(absl::Seconds(30)).ok());
+  }
 }
 
 TEST(ReclassifyLiveTest, AServiceWithoutATopicServiceRefusesIt) {
@@ -115,6 +172,11 @@ TEST(ReclassifyLiveTest, FlagsNameWhatIsWrong) {
       Reclassify("--server 127.0.0.1:1 --topics-model somewhere");
   EXPECT_EQ(model.exit_code, 2);
   EXPECT_THAT(model.output, HasSubstr("--topics-model: only with --db"));
+  CommandResult twice = Reclassify("--server 127.0.0.1:1,127.0.0.1:1");
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_THAT(twice.output,
+              HasSubstr("--server: 127.0.0.1:1 is given twice (each names one "
+                        "shard)"));
   CommandResult top_k = Reclassify("--server 127.0.0.1:1 --top-k 33");
   EXPECT_EQ(top_k.exit_code, 2);
   EXPECT_THAT(top_k.output, HasSubstr("--top-k: must be 1-32"));
