@@ -9,9 +9,9 @@ Starts on loopback (free ports, temporary directory):
     Kubernetes: the only source of the catch-up metrics, which serve (it
     reads its own database) does not have;
   - a real Prometheus scraping both every second.
-Drives a bounded load (the simulator; rejected posts; Classify; Score and
-Rank through h2load; ScoreDrafts through `reachrank score --server`; Rank on
-the standalone rank service), then evaluates every query of every dashboard
+Drives a bounded load (the simulator; a reclassification; rejected posts;
+Classify; Score and Rank through h2load; ScoreDrafts through `reachrank
+score --server`; Rank on the standalone rank service), then evaluates every query of every dashboard
 panel through Prometheus' HTTP API and asserts that each returns finite
 data. All three processes are stopped by PID.
 
@@ -295,6 +295,10 @@ class RankingLoad:
 def drive_load(args, serve, rank, ranking, tmp):
     run([args.cli, "simulate", "--server", serve.grpc] + SIM_ARGS,
         f"reachrank simulate {' '.join(SIM_ARGS)} on serve", 120)
+    # The simulated posts classified again, with two topics each instead of
+    # three (ingest row: posts reclassified).
+    run([args.cli, "admin", "reclassify", "--server", serve.grpc, "--top-k", "2"],
+        "reachrank admin reclassify on serve", 60)
     # One post without an id: rejected with a reason (ingest row).
     unary_call(args, serve, f"{INGEST}/UpsertPosts", "UpsertPostsRequest",
                'posts { platform: "tiktok" author_id: "a1" text: "no id" }', tmp, 3)
