@@ -40,6 +40,8 @@ struct ReclassifyFlags {
   std::string topics_model = topics_service::DefaultTopicModelDir();
   bool topics_model_given = false;
   int top_k = 3;
+  bool dry_run = false;
+  int show_moves = 10;
 };
 
 // A progress line on stderr when it is a terminal.
@@ -60,16 +62,24 @@ class PostsProgress {
   std::optional<batch::ProgressBar> bar_;
 };
 
-// One line per database: `where` names it (the --db or --server given).
-void PrintSummary(const std::string& where,
+// A line per database (`where` names it: the --db or --server given),
+// then its largest top-topic moves, one per line.
+void PrintSummary(const ReclassifyFlags& f, const std::string& where,
                   const ingest::ReclassifySummary& summary,
                   const std::string& model_version) {
   std::cerr << absl::StrFormat(
-      "reachrank admin reclassify: %s: %d posts with %s: %d changed (%d with "
+      "reachrank admin reclassify: %s: %d posts with %s: %d %s (%d with "
       "another top topic), %d refused by the classifier, %d skipped "
       "(deleted or edited meanwhile)\n",
-      where, summary.posts, model_version, summary.changed, summary.moved,
-      summary.refused, summary.skipped);
+      where, summary.posts, model_version, summary.changed,
+      f.dry_run ? "would change" : "changed", summary.moved, summary.refused,
+      summary.skipped);
+  for (const auto& [move, posts] :
+       ingest::LargestMoves(summary.moves, static_cast<size_t>(f.show_moves))) {
+    std::cerr << absl::StrFormat("  top topic %s -> %s: %d posts\n",
+                                 move.from.empty() ? "(none)" : move.from,
+                                 move.to.empty() ? "(none)" : move.to, posts);
+  }
 }
 
 // The stopped database at `db`, opened for writing.
@@ -97,6 +107,7 @@ absl::Status ReclassifyStopped(const ReclassifyFlags& f) {
   PostsProgress bar;
   ingest::ReclassifyOptions options;
   options.top_k = f.top_k;
+  options.dry_run = f.dry_run;
   options.progress = [&bar](const ingest::ReclassifySummary& so_far) {
     bar.Update(so_far.posts);
   };
@@ -104,7 +115,7 @@ absl::Status ReclassifyStopped(const ReclassifyFlags& f) {
                       ingest::ReclassifyAll(*store, *classifier, options));
   bar.Finish(summary.posts);
   RR_RETURN_IF_ERROR(store->Flush());
-  PrintSummary(f.db, summary, classifier->ModelVersion());
+  PrintSummary(f, f.db, summary, classifier->ModelVersion());
   return absl::OkStatus();
 }
 
@@ -115,6 +126,9 @@ ingest::ReclassifySummary FromProgress(const v1::ReclassifyPostsResponse& p) {
   s.moved = static_cast<int64_t>(p.moved());
   s.refused = static_cast<int64_t>(p.refused());
   s.skipped = static_cast<int64_t>(p.skipped());
+  for (const v1::TopicMove& m : p.moves()) {
+    s.moves[{m.from_topic(), m.to_topic()}] = static_cast<int64_t>(m.posts());
+  }
   return s;
 }
 
@@ -127,6 +141,7 @@ absl::Status ReclassifyLive(
       v1::IngestService::NewStub(grpc::CreateChannel(server, credentials));
   v1::ReclassifyPostsRequest request;
   request.set_top_k(static_cast<uint32_t>(f.top_k));
+  request.set_dry_run(f.dry_run);
   grpc::ClientContext context;
   auto reader = stub->ReclassifyPosts(&context, request);
   PostsProgress bar;
@@ -143,7 +158,7 @@ absl::Status ReclassifyLive(
         "--server ", server, ": ReclassifyPosts ended before its totals"));
   }
   bar.Finish(static_cast<int64_t>(last.posts()));
-  PrintSummary(server, FromProgress(last), last.model_version());
+  PrintSummary(f, server, FromProgress(last), last.model_version());
   return absl::OkStatus();
 }
 
@@ -204,6 +219,13 @@ void AddReclassifyCommand(CLI::App& admin, CommandSet& commands) {
       ->each([flags](const std::string&) { flags->topics_model_given = true; });
   cmd->add_option("--top-k", flags->top_k, "topics stored per post")
       ->capture_default_str();
+  cmd->add_flag("--dry-run", flags->dry_run,
+                "classify and count what would change, store nothing (how a "
+                "new topic model would move the stored posts)");
+  cmd->add_option("--show-moves", flags->show_moves,
+                  "top-topic moves listed per database, largest first")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100));
   commands.Add(cmd, [flags] { return UsageExitCode(RunReclassify(*flags)); });
 }
 

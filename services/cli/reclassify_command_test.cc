@@ -1,8 +1,11 @@
 // Runs the real `reachrank admin reclassify` on a small simulated database
 // (its posts classified at ingest by the same default model) and checks
 // what it changes.
+#include <algorithm>
 #include <filesystem>
+#include <regex>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -40,6 +43,34 @@ TEST(ReclassifyCommandTest, ChangesOnlyWhatAnotherClassificationChanges) {
   // Two topics per post instead of three: every post changes, none moves.
   EXPECT_THAT(Reclassify(db, "--top-k 2"),
               HasSubstr(": 83 changed (0 with another top topic)"));
+  EXPECT_THAT(Reclassify(db, "--top-k 2"), HasSubstr(": 0 changed"));
+
+  // Another model (3 epochs): a dry run lists the top-topic moves it would
+  // make and stores nothing.
+  const auto trained = RunShell(absl::StrCat(
+      ShellQuote(REACHRANK_CLI_BINARY), " topics train --data ",
+      ShellQuote(REACHRANK_SIB200_DIR "/eng_Latn/train.tsv"), " ",
+      ShellQuote(REACHRANK_SIB200_DIR "/deu_Latn/train.tsv"), " ",
+      ShellQuote(REACHRANK_SIB200_DIR "/zho_Hans/train.tsv"), " --taxonomy ",
+      ShellQuote(REACHRANK_SIB200_DIR "/taxonomy.tsv"),
+      " --epoch 3 --name tiny --out ", ShellQuote(dir + "/tiny")));
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  const std::string dry =
+      Reclassify(db, "--top-k 2 --dry-run --show-moves 3 --topics-model " +
+                         ShellQuote(dir + "/tiny"));
+  EXPECT_THAT(dry, HasSubstr(": 83 posts with tiny-ft-"));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      dry, m, std::regex(R"(: (\d+) would change \((\d+) with another top)")))
+      << dry;
+  EXPECT_GT(std::stoi(m[2]), 0) << dry;
+  const std::vector<std::string> lines = testing::Lines(dry);
+  const int moves = static_cast<int>(
+      std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+        return std::regex_match(
+            l, std::regex(R"(  top topic \S+ -> \S+: \d+ posts)"));
+      }));
+  EXPECT_EQ(moves, std::min(3, std::stoi(m[2]))) << dry;
   EXPECT_THAT(Reclassify(db, "--top-k 2"), HasSubstr(": 0 changed"));
 
   const auto missing = RunShell(absl::StrCat(ShellQuote(REACHRANK_CLI_BINARY),

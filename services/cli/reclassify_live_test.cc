@@ -138,6 +138,14 @@ TEST(ReclassifyLiveTest, ClassifiesAgainThroughEachShardsIngestService) {
               HasSubstr(absl::StrCat(": ", per_shard[1],
                                      " changed (0 with another top")));
   EXPECT_EQ(TopicsOf(shards, "post-00000000"), 2);
+  // A dry run back to three topics tells, and stores nothing.
+  CommandResult dry = Reclassify("--server " + servers + " --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_THAT(dry.output, HasSubstr(absl::StrCat(": ", per_shard[0],
+                                                 " would change (0 with")));
+  EXPECT_THAT(dry.output, HasSubstr(absl::StrCat(": ", per_shard[1],
+                                                 " would change (0 with")));
+  EXPECT_EQ(TopicsOf(shards, "post-00000000"), 2);
   CommandResult again = Reclassify("--server " + servers + " --top-k 2");
   EXPECT_EQ(SummaryPosts(again.output).size(), 2u) << again.output;
   EXPECT_EQ(Count(again.output, ": 0 changed (0 with another top topic)"), 2)

@@ -44,17 +44,23 @@ absl::StatusOr<ReclassifySummary> IngestCore::Reclassify(
       top_k == 0
           ? options_.classification.top_k
           : static_cast<int>(std::min<uint32_t>(top_k, kMaxReclassifyTopK + 1));
-  // Counts each batch's posts by outcome, then reports on.
-  options.progress =
-      [this, report = std::move(options.progress),
-       last = ReclassifySummary()](const ReclassifySummary& so_far) mutable {
-        const int64_t changed = so_far.changed - last.changed;
-        const int64_t skipped = so_far.skipped - last.skipped;
-        metrics_.Reclassified(
-            changed, so_far.posts - last.posts - changed - skipped, skipped);
-        last = so_far;
-        if (report) report(so_far);
-      };
+  // A real run counts each batch's posts by outcome, then reports on.
+  if (!options.dry_run) {
+    options.progress =
+        [this, report = std::move(options.progress), posts = int64_t{0},
+         changed = int64_t{0},
+         skipped = int64_t{0}](const ReclassifySummary& so_far) mutable {
+          metrics_.Reclassified(so_far.changed - changed,
+                                (so_far.posts - posts) -
+                                    (so_far.changed - changed) -
+                                    (so_far.skipped - skipped),
+                                so_far.skipped - skipped);
+          posts = so_far.posts;
+          changed = so_far.changed;
+          skipped = so_far.skipped;
+          if (report) report(so_far);
+        };
+  }
   absl::StatusOr<ReclassifySummary> summary =
       ReclassifyAll(store_, *topics_, options);
   reclassifying_.store(false);

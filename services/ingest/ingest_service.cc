@@ -87,9 +87,10 @@ class ReclassifyReactor final
     : public grpc::ServerWriteReactor<v1::ReclassifyPostsResponse> {
  public:
   ReclassifyReactor(IngestCore& core, grpc::CallbackServerContext* context,
-                    uint32_t top_k, InFlightLimit::Ticket ticket)
+                    const v1::ReclassifyPostsRequest& request,
+                    InFlightLimit::Ticket ticket)
       : core_(core), context_(context), ticket_(std::move(ticket)) {
-    worker_ = std::thread([this, top_k] { Run(top_k); });
+    worker_ = std::thread([this, request] { Run(request); });
   }
 
   void OnWriteDone(bool ok) override {
@@ -104,14 +105,15 @@ class ReclassifyReactor final
   }
 
  private:
-  void Run(uint32_t top_k) {
+  void Run(const v1::ReclassifyPostsRequest& request) {
     ReclassifyOptions options;
+    options.dry_run = request.dry_run();
     options.progress = [this](const ReclassifySummary& so_far) {
       Send(so_far, false);
     };
     options.stop = [this] { return context_->IsCancelled() || Broken(); };
     absl::StatusOr<ReclassifySummary> summary =
-        core_.Reclassify(top_k, std::move(options));
+        core_.Reclassify(request.top_k(), std::move(options));
     if (summary.ok()) Send(*summary, true);
     ticket_.Release();
     Finish(ToGrpcStatus(summary.status()));
@@ -207,8 +209,7 @@ IngestServiceImpl::ReclassifyPosts(grpc::CallbackServerContext* context,
     return services::RejectStream<
         grpc::ServerWriteReactor<v1::ReclassifyPostsResponse>>(ticket.status());
   }
-  return new ReclassifyReactor(core_, context, request->top_k(),
-                               *std::move(ticket));
+  return new ReclassifyReactor(core_, context, *request, *std::move(ticket));
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::GetPostStats(

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "prometheus/text_serializer.h"
 #include "services/common/grpc_status.h"
 #include "services/common/server_runner.h"
 #include "services/ingest/fake_classifier.h"
@@ -19,6 +20,12 @@
 
 namespace reachrank::ingest {
 namespace {
+
+v1::ReclassifyPostsRequest TopK(uint32_t top_k) {
+  v1::ReclassifyPostsRequest request;
+  request.set_top_k(top_k);
+  return request;
+}
 
 const absl::Time kNow = absl::FromUnixSeconds(1'750'000'000);
 
@@ -100,10 +107,8 @@ class IngestServiceTest : public ::testing::Test {
   }
 
   // One ReclassifyPosts call read to its end: the messages and the status.
-  grpc::Status Call(uint32_t top_k,
+  grpc::Status Call(const v1::ReclassifyPostsRequest& request,
                     std::vector<v1::ReclassifyPostsResponse>* messages) {
-    v1::ReclassifyPostsRequest request;
-    request.set_top_k(top_k);
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
     auto reader = stub_->ReclassifyPosts(&context, request);
@@ -125,7 +130,7 @@ class IngestServiceTest : public ::testing::Test {
 TEST_F(IngestServiceTest, ReclassifyPostsStreamsRunningTotalsThenTheRun) {
   PutPosts(1200);
   std::vector<v1::ReclassifyPostsResponse> messages;
-  grpc::Status status = Call(1, &messages);
+  grpc::Status status = Call(TopK(1), &messages);
   ASSERT_TRUE(status.ok()) << status.error_message();
   // A message after each batch of 500, then the totals.
   ASSERT_EQ(messages.size(), 4u);
@@ -142,10 +147,45 @@ TEST_F(IngestServiceTest, ReclassifyPostsStreamsRunningTotalsThenTheRun) {
   EXPECT_EQ(store_->GetPost("p1")->topics_size(), 1);
 
   messages.clear();
-  status = Call(33, &messages);
+  status = Call(TopK(33), &messages);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "top_k: 33, must be 1-32");
   EXPECT_TRUE(messages.empty());
+}
+
+TEST_F(IngestServiceTest, ADryRunReportsTheMovesAndStoresNothing) {
+  PutPosts(10);
+  // The "how to code" posts (odd ids) as an older model had them: travel.
+  v1::TopicScore travel;
+  travel.set_topic_id("travel");
+  travel.set_probability(0.9f);
+  for (int i = 1; i < 10; i += 2) {
+    auto post = store_->GetPost(absl::StrCat("p", i));
+    ASSERT_TRUE(post.ok()) << post.status();
+    ASSERT_TRUE(store_->SetClassification(post->post(), {travel}, "en").ok());
+  }
+  v1::ReclassifyPostsRequest request;
+  request.set_dry_run(true);
+  std::vector<v1::ReclassifyPostsResponse> messages;
+  grpc::Status status = Call(request, &messages);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_FALSE(messages.empty());
+  const v1::ReclassifyPostsResponse& last = messages.back();
+  EXPECT_TRUE(last.done());
+  EXPECT_EQ(last.changed(), 5u);
+  EXPECT_EQ(last.moved(), 5u);
+  ASSERT_EQ(last.moves_size(), 1);
+  EXPECT_EQ(last.moves(0).from_topic(), "travel");
+  EXPECT_EQ(last.moves(0).to_topic(), "science/technology");
+  EXPECT_EQ(last.moves(0).posts(), 5u);
+  EXPECT_EQ(store_->GetPost("p1")->topics(0).topic_id(), "travel");
+  // Nothing was stored, so nothing counts as reclassified.
+  const std::string metrics =
+      prometheus::TextSerializer().Serialize(registry_.Collect());
+  EXPECT_NE(metrics.find(
+                "reachrank_ingest_reclassified_total{outcome=\"changed\"} 0"),
+            std::string::npos)
+      << metrics;
 }
 
 TEST_F(IngestServiceTest, ACancelledCallStopsTheRunBeforeItsNextBatch) {
@@ -171,7 +211,7 @@ TEST_F(IngestServiceTest, ACancelledCallStopsTheRunBeforeItsNextBatch) {
   grpc::Status next;
   for (int attempt = 0; attempt < 500; ++attempt) {
     messages.clear();
-    next = Call(1, &messages);
+    next = Call(TopK(1), &messages);
     if (next.error_code() != grpc::StatusCode::FAILED_PRECONDITION) break;
     absl::SleepFor(absl::Milliseconds(20));
   }

@@ -1,5 +1,6 @@
 #include "services/ingest/reclassify.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -57,11 +58,12 @@ absl::StatusOr<std::vector<std::optional<topics::Classification>>> Classify(
   return out;
 }
 
-// Stores the classifications of `records` that differ from the stored ones.
+// Stores the classifications of `records` that differ from the stored ones
+// (counts them only, in a dry run).
 absl::Status StoreChanged(
     storage::Store& store, const std::vector<storage::PostRecord>& records,
     const std::vector<std::optional<topics::Classification>>& classes,
-    ReclassifySummary& summary) {
+    bool dry_run, ReclassifySummary& summary) {
   for (size_t i = 0; i < records.size(); ++i) {
     const storage::PostRecord& r = records[i];
     std::vector<v1::TopicScore> topics;
@@ -75,21 +77,36 @@ absl::Status StoreChanged(
     if (r.classified() && r.language() == language && SameTopics(r, topics)) {
       continue;
     }
-    absl::Status stored = store.SetClassification(r.post(), topics, language);
+    absl::Status stored =
+        dry_run ? absl::OkStatus()
+                : store.SetClassification(r.post(), topics, language);
     if (absl::IsNotFound(stored) || absl::IsAborted(stored)) {
       ++summary.skipped;
       continue;
     }
     RR_RETURN_IF_ERROR(stored);
     ++summary.changed;
-    const std::string before = r.topics().empty() ? "" : r.topics(0).topic_id();
-    const std::string after = topics.empty() ? "" : topics[0].topic_id();
-    if (before != after) ++summary.moved;
+    TopicMove move{r.topics().empty() ? "" : r.topics(0).topic_id(),
+                   topics.empty() ? "" : topics[0].topic_id()};
+    if (move.from != move.to) {
+      ++summary.moved;
+      ++summary.moves[std::move(move)];
+    }
   }
   return absl::OkStatus();
 }
 
 }  // namespace
+
+std::vector<std::pair<TopicMove, int64_t>> LargestMoves(
+    const std::map<TopicMove, int64_t>& moves, size_t limit) {
+  std::vector<std::pair<TopicMove, int64_t>> out(moves.begin(), moves.end());
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.second > b.second;
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
 
 absl::StatusOr<ReclassifySummary> ReclassifyAll(
     storage::Store& store, topics::TopicClassifier& classifier,
@@ -106,9 +123,10 @@ absl::StatusOr<ReclassifySummary> ReclassifyAll(
   std::optional<std::string> after;
   while (true) {
     if (options.stop && options.stop()) {
-      return absl::CancelledError(
-          absl::StrCat("reclassification stopped after ", summary.posts,
-                       " posts (", summary.changed, " changed and stored)"));
+      return absl::CancelledError(absl::StrCat(
+          "reclassification stopped after ", summary.posts, " posts (",
+          summary.changed,
+          options.dry_run ? " would change)" : " changed and stored)"));
     }
     RR_ASSIGN_OR_RETURN(std::vector<std::string> ids,
                         store.ListPostIds(options.batch, after));
@@ -121,7 +139,8 @@ absl::StatusOr<ReclassifySummary> ReclassifyAll(
     }
     RR_ASSIGN_OR_RETURN(auto classes,
                         Classify(classifier, records, options.top_k));
-    RR_RETURN_IF_ERROR(StoreChanged(store, records, classes, summary));
+    RR_RETURN_IF_ERROR(
+        StoreChanged(store, records, classes, options.dry_run, summary));
     summary.posts += static_cast<int64_t>(records.size());
     if (options.progress) options.progress(summary);
   }

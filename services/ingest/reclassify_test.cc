@@ -87,6 +87,11 @@ TEST_F(ReclassifyTest, StoresOnlyWhatChangedAndMovesTheSupplyCounters) {
   EXPECT_EQ(summary->moved, 3);  // travel -> sci/tech, -> none, none -> travel
   EXPECT_EQ(summary->refused, 1);
   EXPECT_EQ(seen, (std::vector<int64_t>{2, 4, 5}));
+  const std::map<TopicMove, int64_t> moves = {
+      {{"", "travel"}, 1},
+      {{"travel", ""}, 1},
+      {{"travel", "science/technology"}, 1}};
+  EXPECT_EQ(summary->moves, moves);
 
   EXPECT_EQ(store_->GetPost("b")->topics(0).topic_id(), "science/technology");
   EXPECT_TRUE(store_->GetPost("c")->topics().empty());
@@ -101,6 +106,40 @@ TEST_F(ReclassifyTest, StoresOnlyWhatChangedAndMovesTheSupplyCounters) {
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(summary->posts, 5);
   EXPECT_EQ(summary->changed, 0);
+}
+
+TEST_F(ReclassifyTest, ADryRunCountsWhatWouldChangeAndStoresNothing) {
+  Put("a", "a trip", "travel");
+  Put("b", "how to code", "travel");
+  Put("c", "more code", "travel");
+  Put("d", "a walk", "");
+  ReclassifyOptions options;
+  options.dry_run = true;
+  auto summary = ReclassifyAll(*store_, fake_, options);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->posts, 4);
+  EXPECT_EQ(summary->changed, 3);
+  EXPECT_EQ(summary->moved, 3);
+  EXPECT_EQ(LargestMoves(summary->moves, 1),
+            (std::vector<std::pair<TopicMove, int64_t>>{
+                {{"travel", "science/technology"}, 2}}));
+  EXPECT_EQ(store_->GetPost("b")->topics(0).topic_id(), "travel");
+  EXPECT_FALSE(store_->GetPost("d")->classified());
+  EXPECT_EQ(Published("travel"), 3);
+  // The run it foretold.
+  auto real = ReclassifyAll(*store_, fake_, {});
+  ASSERT_TRUE(real.ok()) << real.status();
+  EXPECT_EQ(real->changed, 3);
+  EXPECT_EQ(real->moves, summary->moves);
+}
+
+TEST(LargestMovesTest, LargestFirstTiesInKeyOrder) {
+  const std::map<TopicMove, int64_t> moves = {
+      {{"a", "b"}, 1}, {{"a", "c"}, 5}, {{"b", "a"}, 5}, {{"c", "a"}, 2}};
+  EXPECT_EQ(LargestMoves(moves, 3),
+            (std::vector<std::pair<TopicMove, int64_t>>{
+                {{"a", "c"}, 5}, {{"b", "a"}, 5}, {{"c", "a"}, 2}}));
+  EXPECT_EQ(LargestMoves(moves, 10).size(), 4u);
 }
 
 TEST_F(ReclassifyTest, APostEditedWhileClassifiedIsLeftPendingForIngest) {

@@ -52,6 +52,15 @@ v1::ReclassifyPostsResponse ToReclassifyProgress(
   p.set_skipped(static_cast<uint64_t>(so_far.skipped));
   p.set_model_version(model_version);
   p.set_done(done);
+  if (done) {
+    for (const auto& [move, posts] :
+         LargestMoves(so_far.moves, kMaxReportedMoves)) {
+      v1::TopicMove* m = p.add_moves();
+      m->set_from_topic(move.from);
+      m->set_to_topic(move.to);
+      m->set_posts(static_cast<uint64_t>(posts));
+    }
+  }
   return p;
 }
 

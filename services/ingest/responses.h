@@ -27,8 +27,12 @@ void FillUpsertResponse(const UpsertOutcome& outcome, Response* response) {
 void FillDeleteResponse(const DeleteOutcome& outcome,
                         v1::DeleteAuthorsResponse* response);
 
+// The most top-topic moves the last ReclassifyPosts message lists.
+inline constexpr size_t kMaxReportedMoves = 100;
+
 // A ReclassifyPosts stream message: the totals so far, the version of the
-// model that classified them, and whether the run is done.
+// model that classified them, and whether the run is done (then with the
+// largest kMaxReportedMoves moves).
 v1::ReclassifyPostsResponse ToReclassifyProgress(
     const ReclassifySummary& so_far, const std::string& model_version,
     bool done);
