@@ -1,6 +1,5 @@
 #include "services/ingest/ingest_core.h"
 
-#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -31,6 +30,11 @@ IngestCore::IngestCore(storage::Store& store,
 
 absl::StatusOr<ReclassifySummary> IngestCore::Reclassify(
     uint32_t top_k, ReclassifyOptions options) {
+  if (top_k > static_cast<uint32_t>(kMaxReclassifyTopK)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("top_k: ", top_k, ", must be 0-", kMaxReclassifyTopK,
+                     " (0: as many as new posts get)"));
+  }
   if (topics_ == nullptr) {
     return absl::FailedPreconditionError(
         "no topic service to classify with: the ingest service runs without "
@@ -41,9 +45,7 @@ absl::StatusOr<ReclassifySummary> IngestCore::Reclassify(
         "a reclassification is already running on this database");
   }
   options.top_k =
-      top_k == 0
-          ? options_.classification.top_k
-          : static_cast<int>(std::min<uint32_t>(top_k, kMaxReclassifyTopK + 1));
+      top_k == 0 ? options_.classification.top_k : static_cast<int>(top_k);
   // A real run counts each batch's posts by outcome, then reports on.
   if (!options.dry_run) {
     options.progress =

@@ -104,8 +104,9 @@ class IngestCore {
   // Classifies every stored post again through this service's classifier
   // (ReclassifyAll with `options`, its top_k replaced by `top_k`, 0 meaning
   // the top_k of new posts) while ingest goes on; a real run (not a dry
-  // one) counts in reachrank_ingest_reclassified_total. FAILED_PRECONDITION
-  // without a classifier or while another run is in progress.
+  // one) counts in reachrank_ingest_reclassified_total. INVALID_ARGUMENT
+  // for a top_k above kMaxReclassifyTopK; FAILED_PRECONDITION without a
+  // classifier or while another run is in progress.
   absl::StatusOr<ReclassifySummary> Reclassify(uint32_t top_k,
                                                ReclassifyOptions options);
   // The model version of this service's classifier ("" without one).

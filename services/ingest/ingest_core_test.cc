@@ -323,7 +323,8 @@ TEST_F(IngestCoreTest, ReclassifyUsesTheServicesTopK) {
   EXPECT_EQ(one->changed, 2);
   EXPECT_EQ(core_->GetPostStats("p0")->topics_size(), 1);
   EXPECT_EQ(core_->Reclassify(33, {}).status(),
-            absl::InvalidArgumentError("top_k: 33, must be 1-32"));
+            absl::InvalidArgumentError(
+                "top_k: 33, must be 0-32 (0: as many as new posts get)"));
   EXPECT_EQ(core_->ClassifierVersion(), "fake");
   const std::string metrics = Scrape();
   EXPECT_NE(metrics.find(

@@ -149,7 +149,8 @@ TEST_F(IngestServiceTest, ReclassifyPostsStreamsRunningTotalsThenTheRun) {
   messages.clear();
   status = Call(TopK(33), &messages);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(), "top_k: 33, must be 1-32");
+  EXPECT_EQ(status.error_message(),
+            "top_k: 33, must be 0-32 (0: as many as new posts get)");
   EXPECT_TRUE(messages.empty());
 }
 
