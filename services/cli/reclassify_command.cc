@@ -145,8 +145,11 @@ absl::Status ReclassifyLive(
   grpc::ClientContext context;
   auto reader = stub->ReclassifyPosts(&context, request);
   PostsProgress bar;
-  v1::ReclassifyPostsResponse last;
-  while (reader->Read(&last)) bar.Update(static_cast<int64_t>(last.posts()));
+  v1::ReclassifyPostsResponse message, last;
+  while (reader->Read(&message)) {
+    last = message;
+    bar.Update(static_cast<int64_t>(last.posts()));
+  }
   absl::Status status = services::ToAbslStatus(reader->Finish());
   if (!status.ok()) {
     return absl::Status(status.code(),
