@@ -1,5 +1,6 @@
 #include "services/ingest/ingest_service.h"
 
+#include <atomic>
 #include <iterator>
 #include <thread>
 #include <utility>
@@ -82,7 +83,9 @@ class RecordEventsReactor final
 
 // Runs one ReclassifyPosts call on its own thread, which writes each
 // message and waits for the write to complete before going on (one write in
-// flight). Deletes itself when the RPC is done, after joining the thread.
+// flight). Deletes itself once the RPC is done and the thread has finished
+// with it, whichever comes last (gRPC may call OnDone on the thread itself,
+// from inside Finish, so OnDone cannot wait for it).
 class ReclassifyReactor final
     : public grpc::ServerWriteReactor<v1::ReclassifyPostsResponse> {
  public:
@@ -90,7 +93,7 @@ class ReclassifyReactor final
                     const v1::ReclassifyPostsRequest& request,
                     InFlightLimit::Ticket ticket)
       : core_(core), context_(context), ticket_(std::move(ticket)) {
-    worker_ = std::thread([this, request] { Run(request); });
+    std::thread([this, request] { Run(request); }).detach();
   }
 
   void OnWriteDone(bool ok) override {
@@ -99,10 +102,7 @@ class ReclassifyReactor final
     if (!ok) broken_ = true;  // the client went away
   }
 
-  void OnDone() override {
-    worker_.join();
-    delete this;
-  }
+  void OnDone() override { Unref(); }
 
  private:
   void Run(const v1::ReclassifyPostsRequest& request) {
@@ -117,6 +117,11 @@ class ReclassifyReactor final
     if (summary.ok()) Send(*summary, true);
     ticket_.Release();
     Finish(ToGrpcStatus(summary.status()));
+    Unref();  // touches nothing of *this after
+  }
+
+  void Unref() {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
 
   // Writes the totals and waits until the write completed or failed.
@@ -145,7 +150,7 @@ class ReclassifyReactor final
   absl::Mutex mu_;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool broken_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread worker_;  // started by the constructor, joined by OnDone
+  std::atomic<int> refs_{2};  // OnDone and the thread
 };
 
 }  // namespace
