@@ -227,21 +227,17 @@ struct PruneFlags {
 // service is otherwise FAILED_PRECONDITION saying so.
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenForDeletion(
     const std::string& db, const std::string& scratch) {
+  if (scratch.empty()) {
+    return OpenStoppedDatabase(db,
+                               "stop it, or pass its ingest address as "
+                               "--server to delete through it");
+  }
   if (!std::filesystem::exists(db)) {
     return absl::NotFoundError(absl::StrCat("--db: no database at ", db));
   }
   storage::StoreOptions options;
   options.path = db;
-  if (!scratch.empty()) return storage::Store::OpenSecondary(options, scratch);
-  auto store = storage::Store::Open(options);
-  if (HeldByAService(store.status())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--db: ", db,
-        " is open in a running service: stop it, or pass its ingest address "
-        "as --server to delete through it (",
-        store.status().message(), ")"));
-  }
-  return store;
+  return storage::Store::OpenSecondary(options, scratch);
 }
 
 // Counts, or with --apply deletes, through `ingest` when given, else

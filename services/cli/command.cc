@@ -45,6 +45,22 @@ bool HeldByAService(const absl::Status& open) {
   return !open.ok() && absl::StrContains(open.message(), "lock");
 }
 
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenStoppedDatabase(
+    const std::string& db, absl::string_view remedy) {
+  if (!std::filesystem::exists(db)) {
+    return absl::NotFoundError(absl::StrCat("--db: no database at ", db));
+  }
+  storage::StoreOptions options;
+  options.path = db;
+  auto store = storage::Store::Open(options);
+  if (HeldByAService(store.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--db: ", db, " is open in a running service: ", remedy,
+                     " (", store.status().message(), ")"));
+  }
+  return store;
+}
+
 std::string BesideBinary(const std::string& relative) {
   std::error_code error;
   const std::filesystem::path exe =

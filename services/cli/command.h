@@ -6,12 +6,16 @@
 #define REACHRANK_SERVICES_CLI_COMMAND_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "storage/store.h"
 
 namespace reachrank::cli {
 
@@ -67,6 +71,12 @@ void AddReclassifyCommand(CLI::App& admin, CommandSet& commands);
 // True when opening a database failed because a running service (its
 // writer) holds the database's lock.
 bool HeldByAService(const absl::Status& open);
+
+// The stopped database at `db` (flag --db), opened for writing. NOT_FOUND
+// when there is none; FAILED_PRECONDITION "--db: <db> is open in a running
+// service: <remedy> (...)" when a service holds it.
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenStoppedDatabase(
+    const std::string& db, absl::string_view remedy);
 
 // `reachrank serve`: every service in one process (serve_command.cc).
 void AddServeCommand(CLI::App& app, CommandSet& commands);

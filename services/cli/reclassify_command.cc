@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -82,28 +81,11 @@ void PrintSummary(const ReclassifyFlags& f, const std::string& where,
   }
 }
 
-// The stopped database at `db`, opened for writing.
-absl::StatusOr<std::unique_ptr<storage::Store>> OpenStopped(
-    const std::string& db) {
-  if (!std::filesystem::exists(db)) {
-    return absl::NotFoundError(absl::StrCat("--db: no database at ", db));
-  }
-  storage::StoreOptions options;
-  options.path = db;
-  auto store = storage::Store::Open(options);
-  if (HeldByAService(store.status())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--db: ", db, " is open in a running service: stop it first (",
-        store.status().message(), ")"));
-  }
-  return store;
-}
-
 // Classifies the stopped database --db with --topics-model.
 absl::Status ReclassifyStopped(const ReclassifyFlags& f) {
   RR_ASSIGN_OR_RETURN(auto classifier,
                       topics::FastTextClassifier::Load(f.topics_model));
-  RR_ASSIGN_OR_RETURN(auto store, OpenStopped(f.db));
+  RR_ASSIGN_OR_RETURN(auto store, OpenStoppedDatabase(f.db, "stop it first"));
   PostsProgress bar;
   ingest::ReclassifyOptions options;
   options.top_k = f.top_k;
