@@ -17,9 +17,19 @@ std::string AuthorPostKeyOf(const PostRecord& record) {
                              record.post().post_id());
 }
 
-std::string AuthorPostValueOf(const PostRecord& record) {
+absl::string_view TopTopicOf(const PostRecord& record) {
   if (!record.classified() || record.topics_size() == 0) return "";
   return record.topics(0).topic_id();
+}
+
+std::string AuthorPostValueOf(const PostRecord& record) {
+  return std::string(TopTopicOf(record));
+}
+
+std::string TopicRowsOf(const PostRecord& record) {
+  const absl::string_view topic = TopTopicOf(record);
+  if (topic.empty()) return "";
+  return keys::DayPrefix(record.post().platform(), topic);
 }
 
 void AddPostRows(const PostRecord& record, int64_t sign, PostDeltas* deltas) {
@@ -27,17 +37,33 @@ void AddPostRows(const PostRecord& record, int64_t sign, PostDeltas* deltas) {
   const int32_t day = DayOf(absl::FromUnixMillis(CreatedMs(record)));
   deltas->author_days[keys::DayKey(post.platform(), post.author_id(), day)].Add(
       kPostsPublished, sign);
-  if (!record.classified() || record.topics_size() == 0) return;
-  deltas
-      ->topic_days[keys::DayKey(post.platform(), record.topics(0).topic_id(),
-                                day)]
-      .Add(kPostsPublished, sign);
+  const absl::string_view top = TopTopicOf(record);
+  if (top.empty()) return;
+  deltas->topic_days[keys::DayKey(post.platform(), top, day)].Add(
+      kPostsPublished, sign);
   absl::flat_hash_set<absl::string_view> seen;
   for (const v1::TopicScore& topic : record.topics()) {
     if (!keys::IsValidPart(topic.topic_id())) continue;
     if (!seen.insert(topic.topic_id()).second) continue;
     deltas->topic_days[keys::DayKey(post.platform(), topic.topic_id(), day)]
         .Add(kPostsClassified, sign);
+  }
+}
+
+void AddPostEngagement(const PostRecord& record,
+                       absl::Span<const HourCounters> hours, int64_t sign,
+                       PostDeltas* deltas) {
+  const absl::string_view top = TopTopicOf(record);
+  if (top.empty()) return;
+  for (const HourCounters& hour : hours) {
+    // Hours since the epoch to days, rounding down for hours before 1970.
+    const int32_t day =
+        hour.hour >= 0 ? hour.hour / 24 : -((23 - hour.hour) / 24);
+    Counters& row =
+        deltas->topic_days[keys::DayKey(record.post().platform(), top, day)];
+    for (const auto& [cell, value] : hour.counters.cells()) {
+      row.Add(cell, sign * value);
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // The index entry and counter rows a stored post contributes (internal to
 // storage/): PutPosts and SetClassification subtract a post's old
 // contribution and add its new one, so re-upserts net to zero and a
-// reclassification moves the post between topics.
+// reclassification moves the post, with its engagement, between topics.
 #ifndef REACHRANK_STORAGE_POST_ROWS_H_
 #define REACHRANK_STORAGE_POST_ROWS_H_
 
@@ -10,8 +10,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "storage/counters.h"
 #include "storage/records.pb.h"
+#include "storage/store.h"
 
 namespace reachrank::storage {
 
@@ -24,16 +26,33 @@ struct PostDeltas {
 // Unix milliseconds of the post's created_at.
 int64_t CreatedMs(const PostRecord& record);
 
+// The record's top topic; empty while unclassified.
+absl::string_view TopTopicOf(const PostRecord& record);
+
 // author_posts key of the record.
 std::string AuthorPostKeyOf(const PostRecord& record);
 // author_posts value: the top topic, empty while unclassified.
 std::string AuthorPostValueOf(const PostRecord& record);
+
+// The topic day row prefix the record's engagement counts in: its platform
+// and top topic; empty while unclassified. Two versions of a post whose
+// prefixes differ count their engagement in different rows.
+std::string TopicRowsOf(const PostRecord& record);
 
 // Adds `sign` (+1 or -1) times the record's counters:
 //   author day row of its creation day: kPostsPublished;
 //   when classified, topic day rows of its creation day: kPostsPublished in
 //   the top topic's row, kPostsClassified in the row of every listed topic.
 void AddPostRows(const PostRecord& record, int64_t sign, PostDeltas* deltas);
+
+// Adds `sign` times the post's engagement `hours` (its hourly counters) to
+// the day rows of its top topic, each hour in the row of its day; nothing
+// while it is unclassified. A topic's day rows count the engagement of the
+// posts whose top topic it is now (schema version 2), so a post that
+// changes top topic takes its engagement along.
+void AddPostEngagement(const PostRecord& record,
+                       absl::Span<const HourCounters> hours, int64_t sign,
+                       PostDeltas* deltas);
 
 }  // namespace reachrank::storage
 

@@ -8,7 +8,9 @@
 //   post_counters       post_id -> Counters (totals)
 //   post_hour_counters  post_id\0hour(be32) -> Counters (as-of reads)
 //   author_day_counters platform\0author_id\0day(be32) -> Counters
-//   topic_day_counters  platform\0topic_id\0day(be32) -> Counters
+//   topic_day_counters  platform\0topic_id\0day(be32) -> Counters (the
+//                       supply and, by event day, the engagement of the
+//                       posts whose top topic it is now)
 //   dedup        event_id -> first-seen time (be64 ms), expired by window
 //   meta         "schema_version" -> decimal
 // Counters are summed by a merge operator. This header and its siblings are
@@ -33,8 +35,11 @@
 
 namespace reachrank::storage {
 
-// Schema version written at creation and checked at open.
-inline constexpr int kSchemaVersion = 1;
+// Schema version written at creation and checked at open. Version 2: a
+// topic's day rows count the engagement of the posts whose top topic it is
+// now (version 1: of the posts whose top topic it was when the event
+// came). A primary upgrades a version 1 database at open.
+inline constexpr int kSchemaVersion = 2;
 
 struct StoreOptions {
   // Database directory; created if missing (primary mode only).
@@ -120,7 +125,8 @@ class Store {
   virtual ~Store() = default;
 
   // Opens (creating it and missing parent directories if needed) the
-  // database read-write. Fails with
+  // database read-write, upgrading a version 1 database (open_note says
+  // so). Fails with
   // FAILED_PRECONDITION when the stored schema version is newer or unknown,
   // and with the RocksDB error text otherwise.
   static absl::StatusOr<std::unique_ptr<Store>> Open(
@@ -136,6 +142,10 @@ class Store {
   // Secondary only: replays the primary's new WAL/MANIFEST entries.
   virtual absl::Status TryCatchUpWithPrimary() = 0;
   virtual bool is_secondary() const = 0;
+  // A line for the log about what opening did besides opening (an upgrade:
+  // "database at D upgraded from schema version 1 to 2: ..."); empty
+  // otherwise.
+  virtual const std::string& open_note() const = 0;
 
   // --- posts ---------------------------------------------------------------
   // Writes `records` in one WriteBatch. A new post (or one whose text,
@@ -191,7 +201,8 @@ class Store {
   // Deletes, in one atomic write, what the store holds of one author: the
   // record, the day rows, and every post with its pending mark, totals and
   // hourly counters; returns the number of posts deleted (0 for an unknown
-  // author). Topic day rows keep the deleted posts' share: they are the
+  // author). Topic day rows keep the deleted posts' share (until a schema
+  // upgrade rebuilds them from the posts that stay): they are the
   // market as this database saw it, and the features already computed
   // from them for the posts that stay must not change. The posts' event
   // ids stay in the dedup set until its window expires them. For authors

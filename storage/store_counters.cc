@@ -34,10 +34,6 @@ absl::StatusOr<std::vector<Counters>> RocksStore::MultiGetPostCounters(
   return out;
 }
 
-namespace {
-
-// Calls `each` with every hourly bucket of `post_id` whose hour is below
-// `end_hour`, ascending; stops at its first error.
 absl::Status ForEachPostHour(
     rocksdb::DB& db, rocksdb::ColumnFamilyHandle* hours,
     absl::string_view post_id, int32_t end_hour,
@@ -62,8 +58,6 @@ absl::Status ForEachPostHour(
   }
   return FromRocks(it->status(), "read post hours");
 }
-
-}  // namespace
 
 absl::StatusOr<Counters> RocksStore::PostCountersAsOf(absl::string_view post_id,
                                                       absl::Time as_of) {

@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "storage/dedup_filter.h"
 #include "storage/keys.h"
+#include "storage/post_rows.h"
 #include "storage/rocks_status.h"
 #include "storage/store_impl.h"
 
@@ -107,9 +108,7 @@ absl::StatusOr<PostInfos> LoadPostInfos(
     PostInfo& info = posts[post_ids[i]];
     info.platform = record.post().platform();
     info.author_id = record.post().author_id();
-    if (record.classified() && record.topics_size() > 0) {
-      info.top_topic = record.topics(0).topic_id();
-    }
+    info.top_topic = std::string(TopTopicOf(record));
   }
   return posts;
 }

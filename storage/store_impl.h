@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "storage/keys.h"
+#include "storage/post_rows.h"
 #include "storage/rocks_options.h"
 #include "storage/store.h"
 
@@ -49,19 +51,38 @@ absl::StatusOr<std::vector<std::optional<std::string>>> MultiGetRaw(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
     absl::Span<const std::string> keys);
 
+// Calls `each` with every hourly bucket of `post_id` in `hours` (the
+// post_hour_counters family of `db`) whose hour is below `end_hour`,
+// ascending; stops at its first error.
+absl::Status ForEachPostHour(
+    rocksdb::DB& db, rocksdb::ColumnFamilyHandle* hours,
+    absl::string_view post_id, int32_t end_hour,
+    absl::FunctionRef<absl::Status(int32_t hour, Counters counters)> each);
+
+// Brings a version 1 database to version 2 in one synced atomic write:
+// every topic day row rebuilt from the posts the database holds (supply,
+// and the engagement of each post in its top topic's rows) and the schema
+// version set to 2. `handles` holds one handle per Cf. Returns how many
+// classified posts the rows now count.
+absl::StatusOr<int64_t> UpgradeToVersion2(
+    rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles);
+
 // Thread-safe: RocksDB handles concurrent readers and writers; the methods
 // that read before they write (RecordEvents, PutPosts, SetClassification)
 // hold write_mu_ so that their check-then-write is atomic.
 class RocksStore final : public Store {
  public:
   // Takes ownership of `db` and `handles` (one per Cf, in Cf order).
+  // `open_note`: what opening did beyond opening (Store::open_note).
   RocksStore(StoreOptions options, RocksSetup setup, bool secondary,
              std::unique_ptr<rocksdb::DB> db,
-             std::vector<rocksdb::ColumnFamilyHandle*> handles);
+             std::vector<rocksdb::ColumnFamilyHandle*> handles,
+             std::string open_note);
   ~RocksStore() override;
 
   absl::Status TryCatchUpWithPrimary() override;
   bool is_secondary() const override { return secondary_; }
+  const std::string& open_note() const override { return open_note_; }
 
   absl::StatusOr<std::vector<PutPostResult>> PutPosts(
       absl::Span<const PostRecord> records) override;
@@ -124,6 +145,12 @@ class RocksStore final : public Store {
   // classified leave no tombstones for the pending scans to skip).
   void StageRecord(const PostRecord& record, bool was_pending,
                    rocksdb::WriteBatch* batch);
+  // Adds to `deltas` the move of the post's engagement (its hourly
+  // counters, read here) from the topic rows of `old` to those of `next`
+  // when they differ: a new top topic, or a post becoming pending or
+  // classified. Call with write_mu_ held, so no event slips between.
+  absl::Status MoveEngagement(const PostRecord& old, const PostRecord& next,
+                              PostDeltas* deltas);
   // Adds the deletion of a post's row, totals, hourly counters and (when
   // `pending`) pending mark to `batch`; the author index entry is the
   // caller's.
@@ -144,6 +171,7 @@ class RocksStore final : public Store {
   const bool secondary_;
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  const std::string open_note_;
   rocksdb::WriteOptions write_options_;
 
   // Serialises read-check-write sequences of writers.

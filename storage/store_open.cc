@@ -8,9 +8,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "base/status_macros.h"
-#include "storage/keys.h"
 #include "rocksdb/utilities/checkpoint.h"
+#include "storage/keys.h"
 #include "storage/rocks_status.h"
 #include "storage/store_impl.h"
 
@@ -56,10 +58,27 @@ bool PostsEmpty(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* posts) {
   return !it->Valid() && it->status().ok();
 }
 
+// Brings a primary's version 1 database to this version (store_upgrade.cc)
+// and says what it did.
+absl::StatusOr<std::string> Upgrade(rocksdb::DB* db, const Handles& handles,
+                                    const std::string& path) {
+  const absl::Time start = absl::Now();
+  RR_ASSIGN_OR_RETURN(int64_t posts, UpgradeToVersion2(*db, handles));
+  return absl::StrCat("database at ", path,
+                      " upgraded from schema version 1 to ", kSchemaVersion,
+                      ": topic day rows rebuilt from ", posts,
+                      " classified posts in ",
+                      absl::FormatDuration(absl::Trunc(absl::Now() - start,
+                                                       absl::Milliseconds(1))));
+}
+
 // Checks the stored schema version; a primary writes it into an empty
-// database that has none.
-absl::Status CheckSchema(rocksdb::DB* db, const Handles& handles,
-                         const std::string& path, bool secondary) {
+// database that has none and upgrades a version 1 database. A secondary
+// reads version 1 too: only where some engagement counts differs. Returns
+// a line for the log when the database was upgraded, else "".
+absl::StatusOr<std::string> CheckSchema(rocksdb::DB* db, const Handles& handles,
+                                        const std::string& path,
+                                        bool secondary) {
   std::string stored;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), handles[kCfMeta],
                               std::string(keys::kSchemaVersionKey), &stored);
@@ -69,17 +88,19 @@ absl::Status CheckSchema(rocksdb::DB* db, const Handles& handles,
     }
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    return FromRocks(
+    RR_RETURN_IF_ERROR(FromRocks(
         db->Put(sync, handles[kCfMeta], std::string(keys::kSchemaVersionKey),
                 std::to_string(kSchemaVersion)),
-        "write schema version");
+        "write schema version"));
+    return "";
   }
   RR_RETURN_IF_ERROR(FromRocks(s, "read schema version"));
   int version = 0;
-  if (!absl::SimpleAtoi(stored, &version) || version != kSchemaVersion) {
-    return WrongSchema(path, stored);
-  }
-  return absl::OkStatus();
+  if (!absl::SimpleAtoi(stored, &version)) return WrongSchema(path, stored);
+  if (version == kSchemaVersion) return "";
+  if (version == 1 && secondary) return "";
+  if (version == 1) return Upgrade(db, handles, path);
+  return WrongSchema(path, stored);
 }
 
 void CloseHandles(rocksdb::DB* db, const Handles& handles) {
@@ -125,16 +146,16 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
   }
   RR_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options.path)));
   std::unique_ptr<rocksdb::DB> db(raw);
-  absl::Status schema =
+  absl::StatusOr<std::string> note =
       CheckSchema(db.get(), handles, options.path, secondary_path != nullptr);
-  if (!schema.ok()) {
+  if (!note.ok()) {
     CloseHandles(db.get(), handles);
     db->Close().PermitUncheckedError();
-    return schema;
+    return note.status();
   }
-  return std::unique_ptr<Store>(new RocksStore(options, std::move(setup),
-                                               secondary_path != nullptr,
-                                               std::move(db), handles));
+  return std::unique_ptr<Store>(
+      new RocksStore(options, std::move(setup), secondary_path != nullptr,
+                     std::move(db), handles, *std::move(note)));
 }
 
 }  // namespace
@@ -157,12 +178,14 @@ absl::StatusOr<std::unique_ptr<Store>> Store::OpenSecondary(
 }
 
 RocksStore::RocksStore(StoreOptions options, RocksSetup setup, bool secondary,
-                       std::unique_ptr<rocksdb::DB> db, Handles handles)
+                       std::unique_ptr<rocksdb::DB> db, Handles handles,
+                       std::string open_note)
     : options_(std::move(options)),
       setup_(std::move(setup)),
       secondary_(secondary),
       db_(std::move(db)),
-      handles_(std::move(handles)) {
+      handles_(std::move(handles)),
+      open_note_(std::move(open_note)) {
   write_options_.sync = options_.sync;
 }
 

@@ -136,6 +136,7 @@ absl::StatusOr<std::vector<PutPostResult>> RocksStore::PutPosts(
     PostRecord next = Reconcile(old, incoming, now_ms);
     results.push_back({!old.has_value(), !next.classified()});
     if (old.has_value()) {
+      RR_RETURN_IF_ERROR(MoveEngagement(*old, next, &deltas));
       AddPostRows(*old, -1, &deltas);
       const std::string old_key = AuthorPostKeyOf(*old);
       if (old_key != AuthorPostKeyOf(next)) {
@@ -150,6 +151,17 @@ absl::StatusOr<std::vector<PutPostResult>> RocksStore::PutPosts(
   MergeRows(&batch, cf(kCfTopicDayCounters), deltas.topic_days);
   RR_RETURN_IF_ERROR(Write(&batch, "put posts"));
   return results;
+}
+
+absl::Status RocksStore::MoveEngagement(const PostRecord& old,
+                                        const PostRecord& next,
+                                        PostDeltas* deltas) {
+  if (TopicRowsOf(old) == TopicRowsOf(next)) return absl::OkStatus();
+  RR_ASSIGN_OR_RETURN(std::vector<HourCounters> hours,
+                      PostHours(old.post().post_id()));
+  AddPostEngagement(old, hours, -1, deltas);
+  AddPostEngagement(next, hours, +1, deltas);
+  return absl::OkStatus();
 }
 
 void RocksStore::StageRecord(const PostRecord& record, bool was_pending,
@@ -186,6 +198,7 @@ absl::Status RocksStore::SetClassification(
   if (!language.empty()) next.set_language(std::string(language));
   next.set_updated_ms(absl::ToUnixMillis(absl::Now()));
   PostDeltas deltas;
+  RR_RETURN_IF_ERROR(MoveEngagement(old, next, &deltas));
   AddPostRows(old, -1, &deltas);
   AddPostRows(next, +1, &deltas);
   rocksdb::WriteBatch batch;

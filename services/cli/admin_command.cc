@@ -64,6 +64,10 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenForCheckpoint(
     bool* live) {
   auto primary = storage::Store::Open(options);
   *live = HeldByAService(primary.status());
+  if (primary.ok() && !(*primary)->open_note().empty()) {
+    std::cerr << "reachrank admin checkpoint: " << (*primary)->open_note()
+              << "\n";
+  }
   if (!*live) return primary;
   return storage::Store::OpenSecondary(options, scratch);
 }

@@ -58,6 +58,9 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenStoppedDatabase(
         absl::StrCat("--db: ", db, " is open in a running service: ", remedy,
                      " (", store.status().message(), ")"));
   }
+  if (store.ok() && !(*store)->open_note().empty()) {
+    std::cerr << "reachrank: " << (*store)->open_note() << "\n";
+  }
   return store;
 }
 

@@ -77,6 +77,7 @@ int RunServe(ServeFlags& f) {
   if (absl::Status s = ApplyServingFlags(f); !s.ok()) return ExitCode(s);
   auto node = serve::AllInOne::Start(f.options);
   if (!node.ok()) return ExitCode(node.status());
+  if (!(*node)->StoreOpenNote().empty()) Log((*node)->StoreOpenNote());
   Log("serving on port " + std::to_string((*node)->port()) +
       ", metrics on port " + std::to_string((*node)->metrics_port()) +
       ", data " + f.options.data + ", models: " + (*node)->ModelVersions());

@@ -121,6 +121,7 @@ int Run(const Flags& f) {
   }
   auto store = storage::Store::Open(StoreOptionsFrom(f));
   if (!store.ok()) return process.Fail("open " + f.db, store.status());
+  if (!(*store)->open_note().empty()) process.Log((*store)->open_note());
   auto collector = std::make_shared<services::StoreStatsCollector>(**store);
   metrics.AddCollectable(collector);
   auto classifier = MakeClassifier(f);

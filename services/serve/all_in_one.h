@@ -86,6 +86,9 @@ class AllInOne {
 
   int port() const { return server_->port(); }
   int metrics_port() const { return metrics_.port(); }
+  // What opening the database did besides opening (an upgrade), for the
+  // log; empty otherwise.
+  const std::string& StoreOpenNote() const { return store_->open_note(); }
   // The model versions now serving, e.g. "topics sib200-ft-1a2b3c4d, rank
   // prior-v1".
   std::string ModelVersions() const;
