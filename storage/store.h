@@ -151,7 +151,9 @@ class Store {
   // Writes `records` in one WriteBatch. A new post (or one whose text,
   // language or hashtags changed) is stored with classified=false and added to
   // the pending set, unless its record already carries topics
-  // (classified=true), in which case topic supply counters are updated.
+  // (classified=true), in which case topic supply counters are updated. A
+  // post whose top topic changes (or that becomes pending) takes its
+  // engagement along (see topic_day_counters above).
   // Posts published counters of the author are bumped once per new post.
   virtual absl::StatusOr<std::vector<PutPostResult>> PutPosts(
       absl::Span<const PostRecord> records) = 0;
@@ -166,7 +168,8 @@ class Store {
       absl::Span<const std::string> post_ids) = 0;
   // Stores the classification of `classified` (the post as it was read for
   // classification), removes it from the pending set, and moves it to the
-  // topic supply counters of its topics — all in one WriteBatch. NOT_FOUND
+  // topic supply counters of its topics, and its engagement to the day rows
+  // of its top topic — all in one WriteBatch. NOT_FOUND
   // for an unknown post; ABORTED, storing nothing, when the stored post's
   // text, language or hashtags are no longer those of `classified` (it was
   // re-upserted meanwhile and is pending for its new content).

@@ -3,7 +3,7 @@
 // toward topics: of a stopped database with a model directory (--db,
 // --topics-model), or of a running ingest service's with its topic service
 // (--server, ReclassifyPosts). Changed posts move between their topics'
-// supply counters.
+// counters with their engagement.
 #include <unistd.h>
 
 #include <cstdio>

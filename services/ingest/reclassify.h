@@ -1,8 +1,9 @@
 // reclassify: gives every stored post its topics again, for a database
 // whose posts were classified by an earlier topic model (or before
 // hashtags counted toward topics). Each post whose topics or language come
-// out different is stored with SetClassification, which moves it between
-// topics' supply counters as the ingest service's own classification does.
+// out different is stored with SetClassification, which moves it, with its
+// engagement, between topics' counters as the ingest service's own
+// classification does.
 #ifndef REACHRANK_SERVICES_INGEST_RECLASSIFY_H_
 #define REACHRANK_SERVICES_INGEST_RECLASSIFY_H_
 
