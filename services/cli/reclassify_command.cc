@@ -6,15 +6,22 @@
 // counters with their engagement.
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "base/status_macros.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -41,6 +48,7 @@ struct ReclassifyFlags {
   int top_k = 3;
   bool dry_run = false;
   int show_moves = 10;
+  int parallel = 1;  // shards of --server reclassified at once
 };
 
 // A progress line on stderr when it is a terminal.
@@ -59,6 +67,31 @@ class PostsProgress {
 
  private:
   std::optional<batch::ProgressBar> bar_;
+};
+
+// The posts read so far by several shards' runs, drawn as one total.
+// Thread-safe.
+class ShardsProgress {
+ public:
+  explicit ShardsProgress(size_t shards) : posts_(shards, 0) {}
+  void Update(size_t shard, int64_t posts) {
+    absl::MutexLock lock(&mu_);
+    posts_[shard] = posts;
+    bar_.Update(Total());
+  }
+  void Finish() {
+    absl::MutexLock lock(&mu_);
+    bar_.Finish(Total());
+  }
+
+ private:
+  int64_t Total() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return std::accumulate(posts_.begin(), posts_.end(), int64_t{0});
+  }
+
+  absl::Mutex mu_;
+  std::vector<int64_t> posts_ ABSL_GUARDED_BY(mu_);
+  PostsProgress bar_ ABSL_GUARDED_BY(mu_);
 };
 
 // A line per database (`where` names it: the --db or --server given),
@@ -114,11 +147,19 @@ ingest::ReclassifySummary FromProgress(const v1::ReclassifyPostsResponse& p) {
   return s;
 }
 
+// What one shard's run came to.
+struct ShardRun {
+  bool ran = false;  // not started after an earlier shard's error
+  absl::Status status;
+  ingest::ReclassifySummary summary;
+  std::string model_version;
+};
+
 // Has the ingest service at `server` classify its database, following the
-// ReclassifyPosts stream.
-absl::Status ReclassifyLive(
-    const ReclassifyFlags& f, const std::string& server,
-    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+// ReclassifyPosts stream; `progress` gets the posts read so far.
+ShardRun ReclassifyLive(const ReclassifyFlags& f, const std::string& server,
+                        std::shared_ptr<grpc::ChannelCredentials> credentials,
+                        absl::FunctionRef<void(int64_t posts)> progress) {
   auto stub =
       v1::IngestService::NewStub(grpc::CreateChannel(server, credentials));
   v1::ReclassifyPostsRequest request;
@@ -126,37 +167,65 @@ absl::Status ReclassifyLive(
   request.set_dry_run(f.dry_run);
   grpc::ClientContext context;
   auto reader = stub->ReclassifyPosts(&context, request);
-  PostsProgress bar;
   v1::ReclassifyPostsResponse message, last;
   while (reader->Read(&message)) {
     last = message;
-    bar.Update(static_cast<int64_t>(last.posts()));
+    progress(static_cast<int64_t>(last.posts()));
   }
-  absl::Status status = services::ToAbslStatus(reader->Finish());
-  if (!status.ok()) {
-    return absl::Status(status.code(),
-                        absl::StrCat("--server ", server,
-                                     ": ReclassifyPosts: ", status.message()));
-  }
-  if (!last.done()) {
-    return absl::UnavailableError(absl::StrCat(
+  ShardRun run;
+  run.ran = true;
+  run.status = services::ToAbslStatus(reader->Finish());
+  if (!run.status.ok()) {
+    run.status =
+        absl::Status(run.status.code(),
+                     absl::StrCat("--server ", server,
+                                  ": ReclassifyPosts: ", run.status.message()));
+  } else if (!last.done()) {
+    run.status = absl::UnavailableError(absl::StrCat(
         "--server ", server, ": ReclassifyPosts ended before its totals"));
   }
-  bar.Finish(static_cast<int64_t>(last.posts()));
-  PrintSummary(f, server, FromProgress(last), last.model_version());
-  return absl::OkStatus();
+  run.summary = FromProgress(last);
+  run.model_version = last.model_version();
+  return run;
 }
 
-// Each shard's ingest service in turn; the first error ends the run (the
-// shards before it are done: running again only reads their posts).
+// The shards' ingest services, --parallel at a time, in the order given;
+// after an error no further shard starts (those done stay done: running
+// again only reads their posts). Prints a summary per shard done, in the
+// order given, and returns the first error.
 absl::Status ReclassifyShards(const ReclassifyFlags& f) {
   RR_RETURN_IF_ERROR(CheckShardList("--server", f.servers));
   RR_ASSIGN_OR_RETURN(auto credentials,
                       services::MakeChannelCredentials(f.security));
-  for (const std::string& server : f.servers) {
-    RR_RETURN_IF_ERROR(ReclassifyLive(f, server, credentials));
+  std::vector<ShardRun> runs(f.servers.size());
+  ShardsProgress progress(f.servers.size());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  auto work = [&] {
+    for (size_t i; !failed.load() && (i = next.fetch_add(1)) < runs.size();) {
+      runs[i] = ReclassifyLive(
+          f, f.servers[i], credentials,
+          [&progress, i](int64_t posts) { progress.Update(i, posts); });
+      if (!runs[i].status.ok()) failed.store(true);
+    }
+  };
+  std::vector<std::thread> workers;
+  const size_t threads =
+      std::min(static_cast<size_t>(f.parallel), f.servers.size());
+  for (size_t t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& worker : workers) worker.join();
+  progress.Finish();
+  absl::Status first_error;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (!runs[i].ran) continue;
+    if (runs[i].status.ok()) {
+      PrintSummary(f, f.servers[i], runs[i].summary, runs[i].model_version);
+    } else if (first_error.ok()) {
+      first_error = runs[i].status;
+    }
   }
-  return absl::OkStatus();
+  return first_error;
 }
 
 absl::Status RunReclassify(const ReclassifyFlags& f) {
@@ -191,8 +260,8 @@ void AddReclassifyCommand(CLI::App& admin, CommandSet& commands) {
       "language change move between their topics' counters");
   cmd->add_option("--server", flags->servers,
                   "Ingest service host:port; several (comma-separated or "
-                  "repeated), the shards' services, are done one after the "
-                  "other")
+                  "repeated), the shards' services, are done --parallel at a "
+                  "time")
       ->delimiter(',')
       ->allow_extra_args(false);
   services::AddClientSecurityFlags(*cmd, flags->security, "",
@@ -207,6 +276,11 @@ void AddReclassifyCommand(CLI::App& admin, CommandSet& commands) {
   cmd->add_flag("--dry-run", flags->dry_run,
                 "classify and count what would change, store nothing (how a "
                 "new topic model would move the stored posts)");
+  cmd->add_option("--parallel", flags->parallel,
+                  "shards of --server reclassified at once (each on its own "
+                  "ingest service, all through their topic services)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   cmd->add_option("--show-moves", flags->show_moves,
                   "top-topic moves listed per database, largest first")
       ->capture_default_str()

@@ -146,10 +146,27 @@ TEST(ReclassifyLiveTest, ClassifiesAgainThroughEachShardsIngestService) {
   EXPECT_THAT(dry.output, HasSubstr(absl::StrCat(": ", per_shard[1],
                                                  " would change (0 with")));
   EXPECT_EQ(TopicsOf(shards, "post-00000000"), 2);
-  CommandResult again = Reclassify("--server " + servers + " --top-k 2");
-  EXPECT_EQ(SummaryPosts(again.output).size(), 2u) << again.output;
+  // Both shards at once: the same summaries, in the order given.
+  CommandResult again =
+      Reclassify("--server " + servers + " --top-k 2 --parallel 2");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(SummaryPosts(again.output), per_shard) << again.output;
+  EXPECT_LT(again.output.find(shards[0]->address()),
+            again.output.find(shards[1]->address()));
   EXPECT_EQ(Count(again.output, ": 0 changed (0 with another top topic)"), 2)
       << again.output;
+  // A shard that does not answer fails the run; the one before it (always
+  // started first) is done and reported.
+  auto free_port = reachrank::testing::PickFreePort();
+  ASSERT_TRUE(free_port.ok()) << free_port.status();
+  const std::string gone = absl::StrCat("127.0.0.1:", *free_port);
+  CommandResult partly = Reclassify("--server " + shards[1]->address() + "," +
+                                    gone + " --top-k 2 --parallel 2");
+  EXPECT_EQ(partly.exit_code, 1) << partly.output;
+  EXPECT_THAT(partly.output,
+              HasSubstr("UNAVAILABLE: --server " + gone + ": ReclassifyPosts"));
+  EXPECT_EQ(SummaryPosts(partly.output), std::vector<int>{per_shard[1]})
+      << partly.output;
 
   // The services went on serving and stop cleanly.
   for (auto& shard : shards) {
@@ -185,6 +202,9 @@ TEST(ReclassifyLiveTest, FlagsNameWhatIsWrong) {
   EXPECT_THAT(twice.output,
               HasSubstr("--server: 127.0.0.1:1 is given twice (each names one "
                         "shard)"));
+  CommandResult parallel = Reclassify("--server 127.0.0.1:1 --parallel 0");
+  EXPECT_EQ(parallel.exit_code, 2);
+  EXPECT_THAT(parallel.output, HasSubstr("--parallel"));
   CommandResult top_k = Reclassify("--server 127.0.0.1:1 --top-k 33");
   EXPECT_EQ(top_k.exit_code, 2);
   EXPECT_THAT(top_k.output, HasSubstr("--top-k: must be 1-32"));
