@@ -56,9 +56,7 @@ void AddPostEngagement(const PostRecord& record,
   const absl::string_view top = TopTopicOf(record);
   if (top.empty()) return;
   for (const HourCounters& hour : hours) {
-    // Hours since the epoch to days, rounding down for hours before 1970.
-    const int32_t day =
-        hour.hour >= 0 ? hour.hour / 24 : -((23 - hour.hour) / 24);
+    const int32_t day = DayOf(absl::FromUnixSeconds(int64_t{hour.hour} * 3600));
     Counters& row =
         deltas->topic_days[keys::DayKey(record.post().platform(), top, day)];
     for (const auto& [cell, value] : hour.counters.cells()) {

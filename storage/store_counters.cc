@@ -34,6 +34,10 @@ absl::StatusOr<std::vector<Counters>> RocksStore::MultiGetPostCounters(
   return out;
 }
 
+namespace {
+
+// Calls `each` with every hourly bucket of `post_id` whose hour is below
+// `end_hour`, ascending; stops at its first error.
 absl::Status ForEachPostHour(
     rocksdb::DB& db, rocksdb::ColumnFamilyHandle* hours,
     absl::string_view post_id, int32_t end_hour,
@@ -59,6 +63,20 @@ absl::Status ForEachPostHour(
   return FromRocks(it->status(), "read post hours");
 }
 
+}  // namespace
+
+absl::StatusOr<std::vector<HourCounters>> ReadPostHours(
+    rocksdb::DB& db, rocksdb::ColumnFamilyHandle* hours,
+    absl::string_view post_id) {
+  std::vector<HourCounters> out;
+  RR_RETURN_IF_ERROR(ForEachPostHour(
+      db, hours, post_id, INT32_MAX, [&out](int32_t hour, Counters counters) {
+        out.push_back({hour, std::move(counters)});
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
 absl::StatusOr<Counters> RocksStore::PostCountersAsOf(absl::string_view post_id,
                                                       absl::Time as_of) {
   // Hours [.., end_hour) start before as_of: end_hour = ceil(as_of / 1h).
@@ -77,14 +95,7 @@ absl::StatusOr<Counters> RocksStore::PostCountersAsOf(absl::string_view post_id,
 
 absl::StatusOr<std::vector<HourCounters>> RocksStore::PostHours(
     absl::string_view post_id) {
-  std::vector<HourCounters> out;
-  RR_RETURN_IF_ERROR(ForEachPostHour(
-      *db_, cf(kCfPostHourCounters), post_id, INT32_MAX,
-      [&out](int32_t hour, Counters counters) {
-        out.push_back({hour, std::move(counters)});
-        return absl::OkStatus();
-      }));
-  return out;
+  return ReadPostHours(*db_, cf(kCfPostHourCounters), post_id);
 }
 
 absl::StatusOr<std::vector<DayCounters>> RocksStore::ReadDays(

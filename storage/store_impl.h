@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
@@ -51,13 +50,11 @@ absl::StatusOr<std::vector<std::optional<std::string>>> MultiGetRaw(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
     absl::Span<const std::string> keys);
 
-// Calls `each` with every hourly bucket of `post_id` in `hours` (the
-// post_hour_counters family of `db`) whose hour is below `end_hour`,
-// ascending; stops at its first error.
-absl::Status ForEachPostHour(
+// Every hourly bucket of `post_id` in `hours` (the post_hour_counters
+// family of `db`), ascending: Store::PostHours.
+absl::StatusOr<std::vector<HourCounters>> ReadPostHours(
     rocksdb::DB& db, rocksdb::ColumnFamilyHandle* hours,
-    absl::string_view post_id, int32_t end_hour,
-    absl::FunctionRef<absl::Status(int32_t hour, Counters counters)> each);
+    absl::string_view post_id);
 
 // Brings a version 1 database to version 2 in one synced atomic write:
 // every topic day row rebuilt from the posts the database holds (supply,

@@ -23,30 +23,11 @@ namespace {
 
 using Handles = std::vector<rocksdb::ColumnFamilyHandle*>;
 
-// Adds a classified post's supply and engagement to `rows`.
-absl::Status AddPostTopicRows(
-    rocksdb::DB& db, const Handles& handles, const PostRecord& record,
-    absl::flat_hash_map<std::string, Counters>* rows) {
-  PostDeltas deltas;
-  deltas.topic_days = std::move(*rows);
-  AddPostRows(record, +1, &deltas);
-  std::vector<HourCounters> hours;
-  RR_RETURN_IF_ERROR(
-      ForEachPostHour(db, handles[kCfPostHourCounters], record.post().post_id(),
-                      INT32_MAX, [&hours](int32_t hour, Counters counters) {
-                        hours.push_back({hour, std::move(counters)});
-                        return absl::OkStatus();
-                      }));
-  AddPostEngagement(record, hours, +1, &deltas);
-  *rows = std::move(deltas.topic_days);
-  return absl::OkStatus();
-}
-
 // Every topic day row the posts of the database make, and how many
 // classified posts went into them.
 absl::StatusOr<std::pair<absl::flat_hash_map<std::string, Counters>, int64_t>>
 RebuildTopicRows(rocksdb::DB& db, const Handles& handles) {
-  absl::flat_hash_map<std::string, Counters> rows;
+  PostDeltas deltas;
   int64_t classified = 0;
   std::unique_ptr<rocksdb::Iterator> it(
       db.NewIterator(rocksdb::ReadOptions(), handles[kCfPosts]));
@@ -55,11 +36,16 @@ RebuildTopicRows(rocksdb::DB& db, const Handles& handles) {
         PostRecord record,
         ParsePostRecord(ToView(it->key()), ToView(it->value())));
     if (TopTopicOf(record).empty()) continue;
-    RR_RETURN_IF_ERROR(AddPostTopicRows(db, handles, record, &rows));
+    RR_ASSIGN_OR_RETURN(std::vector<HourCounters> hours,
+                        ReadPostHours(db, handles[kCfPostHourCounters],
+                                      record.post().post_id()));
+    AddPostRows(record, +1, &deltas);
+    AddPostEngagement(record, hours, +1, &deltas);
+    deltas.author_days.clear();  // author rows are not rebuilt
     ++classified;
   }
   RR_RETURN_IF_ERROR(FromRocks(it->status(), "read posts"));
-  return std::make_pair(std::move(rows), classified);
+  return std::make_pair(std::move(deltas.topic_days), classified);
 }
 
 }  // namespace
