@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "storage/keys.h"
+#include "storage/raw_db_testing.h"
 #include "storage/rocks_options.h"
 #include "storage/store.h"
 #include "storage/test_util.h"
@@ -23,18 +24,12 @@ using ::testing::HasSubstr;
 
 // Writes `value` as the stored schema version, bypassing the store.
 void OverwriteSchemaVersion(const std::string& path, const std::string& value) {
-  RocksSetup setup = MakeRocksSetup(OptionsFor(path));
-  rocksdb::DB* db = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  ASSERT_TRUE(
-      rocksdb::DB::Open(setup.db_options, path, setup.families, &handles, &db)
-          .ok());
-  EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), handles[kCfMeta],
-                      std::string(keys::kSchemaVersionKey), value)
+  testing::RawDatabase raw(path);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_TRUE(raw.db()
+                  .Put(rocksdb::WriteOptions(), raw.cf(kCfMeta),
+                       std::string(keys::kSchemaVersionKey), value)
                   .ok());
-  for (auto* h : handles)
-    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  delete db;
 }
 
 TEST(StoreOpenTest, CreatesAndReopensCurrentSchema) {
@@ -84,20 +79,14 @@ TEST(StoreOpenTest, UnknownColumnFamilyIsRefused) {
   testing::ScopedTempDir dir;
   ASSERT_TRUE(Store::Open(OptionsFor(dir.path())).ok());
   {
-    RocksSetup setup = MakeRocksSetup(OptionsFor(dir.path()));
-    rocksdb::DB* db = nullptr;
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    ASSERT_TRUE(rocksdb::DB::Open(setup.db_options, dir.path(), setup.families,
-                                  &handles, &db)
-                    .ok());
+    testing::RawDatabase raw(dir.path());
+    ASSERT_TRUE(raw.ok());
     rocksdb::ColumnFamilyHandle* extra = nullptr;
-    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(),
-                                       "from_the_future", &extra)
+    ASSERT_TRUE(raw.db()
+                    .CreateColumnFamily(rocksdb::ColumnFamilyOptions(),
+                                        "from_the_future", &extra)
                     .ok());
-    handles.push_back(extra);
-    for (auto* h : handles)
-      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    delete db;
+    raw.db().DestroyColumnFamilyHandle(extra).PermitUncheckedError();
   }
   auto store = Store::Open(OptionsFor(dir.path()));
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -231,23 +220,15 @@ TEST(StoreOpenTest, CorruptCounterOperandIsSkippedAndReported) {
   testing::ScopedTempDir dir;
   ASSERT_TRUE(Store::Open(OptionsFor(dir.path())).ok());
   {
-    RocksSetup setup = MakeRocksSetup(OptionsFor(dir.path()));
-    rocksdb::DB* db = nullptr;
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    ASSERT_TRUE(rocksdb::DB::Open(setup.db_options, dir.path(), setup.families,
-                                  &handles, &db)
-                    .ok());
+    testing::RawDatabase raw(dir.path());
+    ASSERT_TRUE(raw.ok());
     Counters good;
     good.Add(7, 5);
     rocksdb::WriteOptions w;
-    auto* cf = handles[kCfPostCounters];
-    EXPECT_TRUE(db->Merge(w, cf, "p1", good.Encode()).ok());
-    EXPECT_TRUE(db->Merge(w, cf, "p1", std::string("\x03", 1)).ok());
-    EXPECT_TRUE(db->Merge(w, cf, "p1", good.Encode()).ok());
-    for (auto* h : handles) {
-      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    }
-    delete db;
+    auto* cf = raw.cf(kCfPostCounters);
+    EXPECT_TRUE(raw.db().Merge(w, cf, "p1", good.Encode()).ok());
+    EXPECT_TRUE(raw.db().Merge(w, cf, "p1", std::string("\x03", 1)).ok());
+    EXPECT_TRUE(raw.db().Merge(w, cf, "p1", good.Encode()).ok());
   }
   auto store = Store::Open(OptionsFor(dir.path()));
   ASSERT_TRUE(store.ok()) << store.status();

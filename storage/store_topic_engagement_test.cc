@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "storage/keys.h"
+#include "storage/raw_db_testing.h"
 #include "storage/rocks_options.h"
 #include "storage/store.h"
 #include "storage/test_util.h"
@@ -19,6 +20,7 @@ using ::reachrank::storage::testing::Classified;
 using ::reachrank::storage::testing::MakeEvent;
 using ::reachrank::storage::testing::MakePost;
 using ::reachrank::storage::testing::OptionsFor;
+using ::reachrank::storage::testing::RawDatabase;
 using ::reachrank::storage::testing::T0;
 using ::testing::HasSubstr;
 
@@ -129,41 +131,31 @@ TEST_F(TopicEngagementTest, AnEditedPostLeavesItsTopicUntilClassifiedAgain) {
 // could hold: p1's engagement missing (it came while p1 was pending) and a
 // row of a topic no stored post has.
 void MakeVersion1(const std::string& path) {
-  RocksSetup setup = MakeRocksSetup(OptionsFor(path));
-  rocksdb::DB* db = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  ASSERT_TRUE(
-      rocksdb::DB::Open(setup.db_options, path, setup.families, &handles, &db)
-          .ok());
+  RawDatabase raw(path);
+  ASSERT_TRUE(raw.ok());
   rocksdb::WriteBatch batch;
   Counters supply_only;
   supply_only.Add(kPostsPublished, 1);
   supply_only.Add(kPostsClassified, 1);
-  ASSERT_TRUE(batch
-                  .Put(handles[kCfTopicDayCounters],
-                       keys::DayKey("tiktok", "food", DayOf(T0())),
-                       supply_only.Encode())
-                  .ok());
-  ASSERT_TRUE(batch
-                  .Delete(handles[kCfTopicDayCounters],
-                          keys::DayKey("tiktok", "food", DayOf(T0()) + 2))
-                  .ok());
   Counters stray;
   stray.Add(EventCell(v1::SURFACE_RECOMMENDED, v1::RELATION_STRANGER,
                       v1::EVENT_TYPE_IMPRESSION),
             7);
+  rocksdb::ColumnFamilyHandle* topics = raw.cf(kCfTopicDayCounters);
+  const int32_t day0 = DayOf(T0());
   ASSERT_TRUE(batch
-                  .Put(handles[kCfTopicDayCounters],
-                       keys::DayKey("tiktok", "gone", DayOf(T0())),
-                       stray.Encode())
+                  .Put(topics, keys::DayKey("tiktok", "food", day0),
+                       supply_only.Encode())
                   .ok());
   ASSERT_TRUE(
-      batch.Put(handles[kCfMeta], std::string(keys::kSchemaVersionKey), "1")
+      batch.Delete(topics, keys::DayKey("tiktok", "food", day0 + 2)).ok());
+  ASSERT_TRUE(
+      batch.Put(topics, keys::DayKey("tiktok", "gone", day0), stray.Encode())
           .ok());
-  EXPECT_TRUE(db->Write(rocksdb::WriteOptions(), &batch).ok());
-  for (auto* h : handles)
-    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  delete db;
+  ASSERT_TRUE(
+      batch.Put(raw.cf(kCfMeta), std::string(keys::kSchemaVersionKey), "1")
+          .ok());
+  EXPECT_TRUE(raw.db().Write(rocksdb::WriteOptions(), &batch).ok());
 }
 
 TEST_F(TopicEngagementTest, APrimaryUpgradesAVersion1Database) {
