@@ -65,4 +65,14 @@ void AddPostEngagement(const PostRecord& record,
   }
 }
 
+void AddTopicShare(const PostRecord& record,
+                   absl::Span<const HourCounters> hours, PostDeltas* deltas) {
+  PostDeltas own;
+  AddPostRows(record, +1, &own);
+  AddPostEngagement(record, hours, +1, &own);
+  for (auto& [key, counters] : own.topic_days) {
+    deltas->topic_days[key].AddAll(counters);
+  }
+}
+
 }  // namespace reachrank::storage

@@ -54,6 +54,12 @@ void AddPostEngagement(const PostRecord& record,
                        absl::Span<const HourCounters> hours, int64_t sign,
                        PostDeltas* deltas);
 
+// Adds the post's share of the topic day rows, its supply and its
+// engagement `hours`, to deltas->topic_days (what the rows of a consistent
+// version 2 database sum to, post by post); author rows are left alone.
+void AddTopicShare(const PostRecord& record,
+                   absl::Span<const HourCounters> hours, PostDeltas* deltas);
+
 }  // namespace reachrank::storage
 
 #endif  // REACHRANK_STORAGE_POST_ROWS_H_

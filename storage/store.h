@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -116,6 +117,32 @@ struct StoreStats {
   // Malformed counter operands or values the merge operator skipped (and
   // logged) since open; anything but 0 means on-disk corruption.
   uint64_t corrupt_merge_operands = 0;
+};
+
+// What Store::CheckConsistency found: the rows read, and the rows that
+// disagree with what they are derived from, by kind.
+struct ConsistencyReport {
+  int schema_version = 0;
+  int64_t posts = 0;
+  int64_t hour_rows = 0;   // hourly counter rows of those posts
+  int64_t topic_rows = 0;  // topic day rows stored
+  // A post's totals differ from the sum of its hourly counters.
+  int64_t totals_differ = 0;
+  // A post unclassified without a pending mark, classified with one, or a
+  // pending mark of no post.
+  int64_t pending_wrong = 0;
+  // A topic day row with a cell below what its posts make (schema version
+  // 2 only).
+  int64_t topic_rows_short = 0;
+  // A topic day row with cells above what its posts make and none below:
+  // the share of authors deleted since (DeleteAuthor keeps it).
+  int64_t topic_rows_over = 0;
+  // The first few disagreeing rows, one line each.
+  std::vector<std::string> examples;
+
+  bool consistent() const {
+    return totals_differ == 0 && pending_wrong == 0 && topic_rows_short == 0;
+  }
 };
 
 // A handle on one database. Thread-safe: all methods may be called
@@ -245,6 +272,14 @@ class Store {
 
   // --- operations ----------------------------------------------------------
   virtual StoreStats Stats() = 0;
+  // Reads the whole database and checks the rows derived from others: post
+  // totals against their hourly counters, the pending set against the
+  // posts' state, and (version 2) every topic day row against the supply
+  // and engagement of the posts whose top topic it is. For a database no
+  // one writes meanwhile: a stopped one, or a secondary that does not
+  // catch up during the check. `progress` gets the posts read so far.
+  virtual absl::StatusOr<ConsistencyReport> CheckConsistency(
+      absl::FunctionRef<void(int64_t posts)> progress) = 0;
   // Flushes memtables and the WAL; used before a clean shutdown.
   virtual absl::Status Flush() = 0;
   // Writes a consistent copy of the database into the new directory `dir`

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
@@ -56,6 +57,14 @@ absl::StatusOr<std::vector<HourCounters>> ReadPostHours(
     rocksdb::DB& db, rocksdb::ColumnFamilyHandle* hours,
     absl::string_view post_id);
 
+// Calls `each` with every post of the database (`handles`: one per Cf) and
+// its hourly counters, in key order; stops at its first error.
+absl::Status ForEachPostWithHours(
+    rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+    absl::FunctionRef<absl::Status(const PostRecord& record,
+                                   absl::Span<const HourCounters> hours)>
+        each);
+
 // Brings a version 1 database to version 2 in one synced atomic write:
 // every topic day row rebuilt from the posts the database holds (supply,
 // and the engagement of each post in its top topic's rows) and the schema
@@ -64,22 +73,28 @@ absl::StatusOr<std::vector<HourCounters>> ReadPostHours(
 absl::StatusOr<int64_t> UpgradeToVersion2(
     rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles);
 
+// The schema version of an open database, and what opening did besides
+// opening (an upgrade) for the log.
+struct OpenedSchema {
+  int version = kSchemaVersion;
+  std::string note;
+};
+
 // Thread-safe: RocksDB handles concurrent readers and writers; the methods
 // that read before they write (RecordEvents, PutPosts, SetClassification)
 // hold write_mu_ so that their check-then-write is atomic.
 class RocksStore final : public Store {
  public:
   // Takes ownership of `db` and `handles` (one per Cf, in Cf order).
-  // `open_note`: what opening did beyond opening (Store::open_note).
   RocksStore(StoreOptions options, RocksSetup setup, bool secondary,
              std::unique_ptr<rocksdb::DB> db,
              std::vector<rocksdb::ColumnFamilyHandle*> handles,
-             std::string open_note);
+             OpenedSchema schema);
   ~RocksStore() override;
 
   absl::Status TryCatchUpWithPrimary() override;
   bool is_secondary() const override { return secondary_; }
-  const std::string& open_note() const override { return open_note_; }
+  const std::string& open_note() const override { return schema_.note; }
 
   absl::StatusOr<std::vector<PutPostResult>> PutPosts(
       absl::Span<const PostRecord> records) override;
@@ -124,6 +139,8 @@ class RocksStore final : public Store {
                                                      int32_t last_day) override;
 
   StoreStats Stats() override;
+  absl::StatusOr<ConsistencyReport> CheckConsistency(
+      absl::FunctionRef<void(int64_t posts)> progress) override;
   absl::Status Flush() override;
   absl::Status Checkpoint(const std::string& dir) override;
 
@@ -148,6 +165,11 @@ class RocksStore final : public Store {
   // classified. Call with write_mu_ held, so no event slips between.
   absl::Status MoveEngagement(const PostRecord& old, const PostRecord& next,
                               PostDeltas* deltas);
+  // Parts of CheckConsistency (store_check.cc).
+  absl::Status CheckPendingMarks(ConsistencyReport* report);
+  absl::Status CheckTopicRows(
+      absl::flat_hash_map<std::string, Counters> expected,
+      ConsistencyReport* report);
   // Adds the deletion of a post's row, totals, hourly counters and (when
   // `pending`) pending mark to `batch`; the author index entry is the
   // caller's.
@@ -168,7 +190,7 @@ class RocksStore final : public Store {
   const bool secondary_;
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  const std::string open_note_;
+  const OpenedSchema schema_;
   rocksdb::WriteOptions write_options_;
 
   // Serialises read-check-write sequences of writers.

@@ -74,11 +74,11 @@ absl::StatusOr<std::string> Upgrade(rocksdb::DB* db, const Handles& handles,
 
 // Checks the stored schema version; a primary writes it into an empty
 // database that has none and upgrades a version 1 database. A secondary
-// reads version 1 too: only where some engagement counts differs. Returns
-// a line for the log when the database was upgraded, else "".
-absl::StatusOr<std::string> CheckSchema(rocksdb::DB* db, const Handles& handles,
-                                        const std::string& path,
-                                        bool secondary) {
+// reads version 1 too: only where some engagement counts differs.
+absl::StatusOr<OpenedSchema> CheckSchema(rocksdb::DB* db,
+                                         const Handles& handles,
+                                         const std::string& path,
+                                         bool secondary) {
   std::string stored;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), handles[kCfMeta],
                               std::string(keys::kSchemaVersionKey), &stored);
@@ -92,15 +92,16 @@ absl::StatusOr<std::string> CheckSchema(rocksdb::DB* db, const Handles& handles,
         db->Put(sync, handles[kCfMeta], std::string(keys::kSchemaVersionKey),
                 std::to_string(kSchemaVersion)),
         "write schema version"));
-    return "";
+    return OpenedSchema{};
   }
   RR_RETURN_IF_ERROR(FromRocks(s, "read schema version"));
   int version = 0;
   if (!absl::SimpleAtoi(stored, &version)) return WrongSchema(path, stored);
-  if (version == kSchemaVersion) return "";
-  if (version == 1 && secondary) return "";
-  if (version == 1) return Upgrade(db, handles, path);
-  return WrongSchema(path, stored);
+  if (version == kSchemaVersion) return OpenedSchema{};
+  if (version == 1 && secondary) return OpenedSchema{1, ""};
+  if (version != 1) return WrongSchema(path, stored);
+  RR_ASSIGN_OR_RETURN(std::string note, Upgrade(db, handles, path));
+  return OpenedSchema{kSchemaVersion, std::move(note)};
 }
 
 void CloseHandles(rocksdb::DB* db, const Handles& handles) {
@@ -146,16 +147,16 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
   }
   RR_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options.path)));
   std::unique_ptr<rocksdb::DB> db(raw);
-  absl::StatusOr<std::string> note =
+  absl::StatusOr<OpenedSchema> schema =
       CheckSchema(db.get(), handles, options.path, secondary_path != nullptr);
-  if (!note.ok()) {
+  if (!schema.ok()) {
     CloseHandles(db.get(), handles);
     db->Close().PermitUncheckedError();
-    return note.status();
+    return schema.status();
   }
   return std::unique_ptr<Store>(
       new RocksStore(options, std::move(setup), secondary_path != nullptr,
-                     std::move(db), handles, *std::move(note)));
+                     std::move(db), handles, *std::move(schema)));
 }
 
 }  // namespace
@@ -179,13 +180,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::OpenSecondary(
 
 RocksStore::RocksStore(StoreOptions options, RocksSetup setup, bool secondary,
                        std::unique_ptr<rocksdb::DB> db, Handles handles,
-                       std::string open_note)
+                       OpenedSchema schema)
     : options_(std::move(options)),
       setup_(std::move(setup)),
       secondary_(secondary),
       db_(std::move(db)),
       handles_(std::move(handles)),
-      open_note_(std::move(open_note)) {
+      schema_(std::move(schema)) {
   write_options_.sync = options_.sync;
 }
 

@@ -1,4 +1,4 @@
-// Schema upgrades run at a primary's open.
+// Whole-database scans: the schema upgrade run at a primary's open.
 //
 // Version 2 changed what a topic day row's event cells count: version 1
 // added an event to the row of the post's top topic at the time of the
@@ -29,26 +29,37 @@ absl::StatusOr<std::pair<absl::flat_hash_map<std::string, Counters>, int64_t>>
 RebuildTopicRows(rocksdb::DB& db, const Handles& handles) {
   PostDeltas deltas;
   int64_t classified = 0;
+  RR_RETURN_IF_ERROR(ForEachPostWithHours(
+      db, handles,
+      [&](const PostRecord& record, absl::Span<const HourCounters> hours) {
+        if (TopTopicOf(record).empty()) return absl::OkStatus();
+        AddTopicShare(record, hours, &deltas);
+        ++classified;
+        return absl::OkStatus();
+      }));
+  return std::make_pair(std::move(deltas.topic_days), classified);
+}
+
+}  // namespace
+
+absl::Status ForEachPostWithHours(
+    rocksdb::DB& db, const Handles& handles,
+    absl::FunctionRef<absl::Status(const PostRecord& record,
+                                   absl::Span<const HourCounters> hours)>
+        each) {
   std::unique_ptr<rocksdb::Iterator> it(
       db.NewIterator(rocksdb::ReadOptions(), handles[kCfPosts]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     RR_ASSIGN_OR_RETURN(
         PostRecord record,
         ParsePostRecord(ToView(it->key()), ToView(it->value())));
-    if (TopTopicOf(record).empty()) continue;
     RR_ASSIGN_OR_RETURN(std::vector<HourCounters> hours,
                         ReadPostHours(db, handles[kCfPostHourCounters],
                                       record.post().post_id()));
-    AddPostRows(record, +1, &deltas);
-    AddPostEngagement(record, hours, +1, &deltas);
-    deltas.author_days.clear();  // author rows are not rebuilt
-    ++classified;
+    RR_RETURN_IF_ERROR(each(record, hours));
   }
-  RR_RETURN_IF_ERROR(FromRocks(it->status(), "read posts"));
-  return std::make_pair(std::move(deltas.topic_days), classified);
+  return FromRocks(it->status(), "read posts");
 }
-
-}  // namespace
 
 absl::StatusOr<int64_t> UpgradeToVersion2(rocksdb::DB& db,
                                           const Handles& handles) {

@@ -36,26 +36,6 @@ struct CheckpointFlags {
   std::string out;
 };
 
-// A secondary instance's scratch directory under the system's temporary
-// directory, removed on destruction: declare it before the store that uses
-// it, so that the store closes first.
-class ScratchDir {
- public:
-  explicit ScratchDir(absl::string_view purpose)
-      : path_(std::filesystem::temp_directory_path() /
-              absl::StrCat("reachrank-", purpose, "-", getpid())) {}
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  std::string path() const { return path_.string(); }
-
- private:
-  const std::filesystem::path path_;
-};
-
 // The database of a running service is locked by its writer; a checkpoint
 // is then taken through a secondary instance, whose scratch directory is
 // removed afterwards.
@@ -399,6 +379,7 @@ void AddAdminCommands(CLI::App& app, CommandSet& commands) {
   AddPruneCommand(*admin, commands);
   AddDeleteAuthorCommand(*admin, commands);
   AddReclassifyCommand(*admin, commands);
+  AddCheckCommand(*admin, commands);
 }
 
 }  // namespace reachrank::cli

@@ -5,6 +5,9 @@
 #ifndef REACHRANK_SERVICES_CLI_COMMAND_H_
 #define REACHRANK_SERVICES_CLI_COMMAND_H_
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +17,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "storage/store.h"
 
@@ -60,17 +64,39 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands);
 void AddSimulateCommand(CLI::App& app, CommandSet& commands);
 
 // `reachrank admin checkpoint|shard|export-history|prune|delete-author|
-// reclassify`
-// (admin_command.cc).
+// reclassify|check` (admin_command.cc).
 void AddAdminCommands(CLI::App& app, CommandSet& commands);
 
 // `reachrank admin reclassify` (reclassify_command.cc), registered by
 // AddAdminCommands under `admin`.
 void AddReclassifyCommand(CLI::App& admin, CommandSet& commands);
 
+// `reachrank admin check` (check_command.cc), registered likewise.
+void AddCheckCommand(CLI::App& admin, CommandSet& commands);
+
 // True when opening a database failed because a running service (its
 // writer) holds the database's lock.
 bool HeldByAService(const absl::Status& open);
+
+// A secondary instance's scratch directory under the system's temporary
+// directory, removed on destruction: declare it before the store that uses
+// it, so that the store closes first.
+class ScratchDir {
+ public:
+  explicit ScratchDir(absl::string_view purpose)
+      : path_(std::filesystem::temp_directory_path() /
+              absl::StrCat("reachrank-", purpose, "-", getpid())) {}
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  std::string path() const { return path_.string(); }
+
+ private:
+  const std::filesystem::path path_;
+};
 
 // The stopped database at `db` (flag --db), opened for writing. NOT_FOUND
 // when there is none; FAILED_PRECONDITION "--db: <db> is open in a running

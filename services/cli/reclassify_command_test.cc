@@ -26,6 +26,13 @@ std::string Reclassify(const std::string& db, const std::string& flags) {
       .output;
 }
 
+// What `reachrank admin check --db` prints.
+std::string Check(const std::string& db) {
+  return RunShell(absl::StrCat(ShellQuote(REACHRANK_CLI_BINARY),
+                               " admin check --db ", ShellQuote(db)))
+      .output;
+}
+
 TEST(ReclassifyCommandTest, ChangesOnlyWhatAnotherClassificationChanges) {
   const std::string dir = ::testing::TempDir() + "/reclassify_command_test";
   std::filesystem::remove_all(dir);
@@ -72,6 +79,21 @@ TEST(ReclassifyCommandTest, ChangesOnlyWhatAnotherClassificationChanges) {
       }));
   EXPECT_EQ(moves, std::min(3, std::stoi(m[2]))) << dry;
   EXPECT_THAT(Reclassify(db, "--top-k 2"), HasSubstr(": 0 changed"));
+
+  // Posts moved to other top topics, and back, take their engagement with
+  // them: every topic row still equals what its posts make.
+  const std::string tiny =
+      Reclassify(db, "--top-k 2 --topics-model " + ShellQuote(dir + "/tiny"));
+  EXPECT_THAT(tiny, HasSubstr(absl::StrCat(": ", m[1].str(), " changed (",
+                                           m[2].str(), " with another top")));
+  EXPECT_THAT(Check(db), HasSubstr(": 83 posts, "));
+  EXPECT_THAT(Check(db), HasSubstr(" topic rows: consistent\n"));
+  EXPECT_THAT(Reclassify(db, "--top-k 2"),
+              HasSubstr(absl::StrCat(" changed (", m[2].str(), " with")));
+  const auto back = RunShell(absl::StrCat(
+      ShellQuote(REACHRANK_CLI_BINARY), " admin check --db ", ShellQuote(db)));
+  EXPECT_EQ(back.exit_code, 0) << back.output;
+  EXPECT_THAT(back.output, HasSubstr(" topic rows: consistent\n"));
 
   const auto missing = RunShell(absl::StrCat(ShellQuote(REACHRANK_CLI_BINARY),
                                              " admin reclassify --db ",
