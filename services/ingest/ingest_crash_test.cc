@@ -13,6 +13,8 @@
 #include <thread>
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
+#include "services/cli/cli_testing.h"
 #include "services/ingest/ingest_test_client.h"
 
 namespace reachrank::testing {
@@ -170,6 +172,16 @@ TEST_F(CrashTest, EveryAcknowledgedEventIsCountedExactlyOnce) {
     if (HasFatalFailure()) return;
   }
   CheckLedger();
+  // The rows derived from each other agree too: each post's totals with
+  // its hourly counters, the pending set with the posts (read live,
+  // through a secondary instance).
+  const cli::testing::CommandResult check = cli::testing::RunShell(
+      absl::StrCat(cli::testing::ShellQuote(REACHRANK_CLI_BINARY),
+                   " admin check --db ", cli::testing::ShellQuote(db_)));
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_NE(check.output.find(absl::StrCat(": ", kPosts, " posts, ")),
+            std::string::npos)
+      << check.output;
   std::cerr << "crash test: " << rounds << " kills, " << batches_.size()
             << " batches (" << committed_unacked_
             << " committed before a lost ack), " << accepted_ << " events\n";
