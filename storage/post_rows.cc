@@ -26,10 +26,11 @@ std::string AuthorPostValueOf(const PostRecord& record) {
   return std::string(TopTopicOf(record));
 }
 
-std::string TopicRowsOf(const PostRecord& record) {
+std::pair<std::string, std::string> EngagementRowsOf(const PostRecord& record) {
+  const v1::Post& post = record.post();
   const absl::string_view topic = TopTopicOf(record);
-  if (topic.empty()) return "";
-  return keys::DayPrefix(record.post().platform(), topic);
+  return {keys::DayPrefix(post.platform(), post.author_id()),
+          topic.empty() ? "" : keys::DayPrefix(post.platform(), topic)};
 }
 
 void AddPostRows(const PostRecord& record, int64_t sign, PostDeltas* deltas) {
@@ -53,26 +54,25 @@ void AddPostRows(const PostRecord& record, int64_t sign, PostDeltas* deltas) {
 void AddPostEngagement(const PostRecord& record,
                        absl::Span<const HourCounters> hours, int64_t sign,
                        PostDeltas* deltas) {
+  const v1::Post& post = record.post();
   const absl::string_view top = TopTopicOf(record);
-  if (top.empty()) return;
+  auto add = [sign](const Counters& hour, Counters& row) {
+    for (const auto& [cell, value] : hour.cells()) row.Add(cell, sign * value);
+  };
   for (const HourCounters& hour : hours) {
     const int32_t day = DayOf(absl::FromUnixSeconds(int64_t{hour.hour} * 3600));
-    Counters& row =
-        deltas->topic_days[keys::DayKey(record.post().platform(), top, day)];
-    for (const auto& [cell, value] : hour.counters.cells()) {
-      row.Add(cell, sign * value);
-    }
+    add(hour.counters, deltas->author_days[keys::DayKey(
+                           post.platform(), post.author_id(), day)]);
+    if (top.empty()) continue;
+    add(hour.counters,
+        deltas->topic_days[keys::DayKey(post.platform(), top, day)]);
   }
 }
 
-void AddTopicShare(const PostRecord& record,
-                   absl::Span<const HourCounters> hours, PostDeltas* deltas) {
-  PostDeltas own;
-  AddPostRows(record, +1, &own);
-  AddPostEngagement(record, hours, +1, &own);
-  for (auto& [key, counters] : own.topic_days) {
-    deltas->topic_days[key].AddAll(counters);
-  }
+void AddPostShare(const PostRecord& record,
+                  absl::Span<const HourCounters> hours, PostDeltas* deltas) {
+  AddPostRows(record, +1, deltas);
+  AddPostEngagement(record, hours, +1, deltas);
 }
 
 }  // namespace reachrank::storage

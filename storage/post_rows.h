@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -34,10 +35,11 @@ std::string AuthorPostKeyOf(const PostRecord& record);
 // author_posts value: the top topic, empty while unclassified.
 std::string AuthorPostValueOf(const PostRecord& record);
 
-// The topic day row prefix the record's engagement counts in: its platform
-// and top topic; empty while unclassified. Two versions of a post whose
-// prefixes differ count their engagement in different rows.
-std::string TopicRowsOf(const PostRecord& record);
+// The day rows the record's engagement counts in, as the prefixes of its
+// author's rows and of its top topic's rows (empty while unclassified).
+// Two versions of a post with different rows count their engagement in
+// different places.
+std::pair<std::string, std::string> EngagementRowsOf(const PostRecord& record);
 
 // Adds `sign` (+1 or -1) times the record's counters:
 //   author day row of its creation day: kPostsPublished;
@@ -46,19 +48,20 @@ std::string TopicRowsOf(const PostRecord& record);
 void AddPostRows(const PostRecord& record, int64_t sign, PostDeltas* deltas);
 
 // Adds `sign` times the post's engagement `hours` (its hourly counters) to
-// the day rows of its top topic, each hour in the row of its day; nothing
-// while it is unclassified. A topic's day rows count the engagement of the
-// posts whose top topic it is now (schema version 2), so a post that
-// changes top topic takes its engagement along.
+// the day rows of its author and of its top topic (none while it is
+// unclassified), each hour in the row of its day. Author and topic day
+// rows count the engagement of the posts that are the author's and the
+// topic's now (schema version 2), so a post that changes top topic (or
+// author) takes its engagement along.
 void AddPostEngagement(const PostRecord& record,
                        absl::Span<const HourCounters> hours, int64_t sign,
                        PostDeltas* deltas);
 
-// Adds the post's share of the topic day rows, its supply and its
-// engagement `hours`, to deltas->topic_days (what the rows of a consistent
-// version 2 database sum to, post by post); author rows are left alone.
-void AddTopicShare(const PostRecord& record,
-                   absl::Span<const HourCounters> hours, PostDeltas* deltas);
+// Adds what the post contributes to the author and topic day rows, its
+// supply (AddPostRows) and its engagement `hours`: the rows of a
+// consistent version 2 database are the sum of these over its posts.
+void AddPostShare(const PostRecord& record,
+                  absl::Span<const HourCounters> hours, PostDeltas* deltas);
 
 }  // namespace reachrank::storage
 

@@ -125,12 +125,15 @@ struct ConsistencyReport {
   int schema_version = 0;
   int64_t posts = 0;
   int64_t hour_rows = 0;   // hourly counter rows of those posts
-  int64_t topic_rows = 0;  // topic day rows stored
+  int64_t author_rows = 0;  // author day rows stored
+  int64_t topic_rows = 0;   // topic day rows stored
   // A post's totals differ from the sum of its hourly counters.
   int64_t totals_differ = 0;
   // A post unclassified without a pending mark, classified with one, or a
   // pending mark of no post.
   int64_t pending_wrong = 0;
+  // An author day row other than what the author's posts make.
+  int64_t author_rows_differ = 0;
   // A topic day row with a cell below what its posts make (schema version
   // 2 only).
   int64_t topic_rows_short = 0;
@@ -141,7 +144,8 @@ struct ConsistencyReport {
   std::vector<std::string> examples;
 
   bool consistent() const {
-    return totals_differ == 0 && pending_wrong == 0 && topic_rows_short == 0;
+    return totals_differ == 0 && pending_wrong == 0 &&
+           author_rows_differ == 0 && topic_rows_short == 0;
   }
 };
 
@@ -274,8 +278,9 @@ class Store {
   virtual StoreStats Stats() = 0;
   // Reads the whole database and checks the rows derived from others: post
   // totals against their hourly counters, the pending set against the
-  // posts' state, and (version 2) every topic day row against the supply
-  // and engagement of the posts whose top topic it is. For a database no
+  // posts' state, every author day row against the author's posts, and
+  // (version 2) every topic day row against the supply and engagement of
+  // the posts whose top topic it is. For a database no
   // one writes meanwhile: a stopped one, or a secondary that does not
   // catch up during the check. `progress` gets the posts read so far.
   virtual absl::StatusOr<ConsistencyReport> CheckConsistency(

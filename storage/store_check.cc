@@ -35,9 +35,10 @@ std::string RowName(absl::string_view key) {
   return absl::StrCat(parts.platform, "/", parts.owner, "/day ", parts.day);
 }
 
-// Compares a stored topic day row with what its posts make.
-void CompareTopicRow(absl::string_view key, const Counters& stored,
-                     const Counters& expected, ConsistencyReport* report) {
+// Compares a stored day row with what its posts make.
+void CompareRow(const DayRowCheck& check, absl::string_view key,
+                const Counters& stored, const Counters& expected,
+                ConsistencyReport* report) {
   Counters difference = stored;  // stored - expected, cell by cell
   for (const auto& [cell, value] : expected.cells()) {
     difference.Add(cell, -value);
@@ -47,13 +48,13 @@ void CompareTopicRow(absl::string_view key, const Counters& stored,
   for (const auto& [cell, value] : difference.cells()) {
     short_cell = short_cell || value < 0;
   }
-  if (short_cell) {
-    ++report->topic_rows_short;
-    Example(report, absl::StrCat("topic row ", RowName(key),
-                                 ": a count below what its posts make"));
-  } else {
-    ++report->topic_rows_over;
+  if (!short_cell && check.over_rows != nullptr) {
+    ++*check.over_rows;
+    return;
   }
+  ++*check.short_rows;
+  Example(report, absl::StrCat(check.what, " row ", RowName(key),
+                               ": counts other than its posts make"));
 }
 
 }  // namespace
@@ -82,13 +83,23 @@ absl::StatusOr<ConsistencyReport> RocksStore::CheckConsistency(
                                             ? ": classified, marked pending"
                                             : ": pending, without its mark"));
         }
-        AddTopicShare(record, hours, &expected);
+        AddPostShare(record, hours, &expected);
         report.hour_rows += static_cast<int64_t>(hours.size());
         progress(++report.posts);
         return absl::OkStatus();
       }));
   RR_RETURN_IF_ERROR(CheckPendingMarks(&report));
-  RR_RETURN_IF_ERROR(CheckTopicRows(std::move(expected.topic_days), &report));
+  RR_RETURN_IF_ERROR(CheckDayRows(
+      kCfAuthorDayCounters, std::move(expected.author_days), true,
+      {"author", &report.author_rows, &report.author_rows_differ, nullptr},
+      &report));
+  // A version 1 database's topic rows count differently: only counted.
+  RR_RETURN_IF_ERROR(
+      CheckDayRows(kCfTopicDayCounters, std::move(expected.topic_days),
+                   schema_.version == kSchemaVersion,
+                   {"topic", &report.topic_rows, &report.topic_rows_short,
+                    &report.topic_rows_over},
+                   &report));
   return report;
 }
 
@@ -108,29 +119,29 @@ absl::Status RocksStore::CheckPendingMarks(ConsistencyReport* report) {
   return FromRocks(it->status(), "read pending");
 }
 
-// Every stored topic day row against `expected` (taken apart on the way);
-// a version 1 database's rows count differently and are only counted.
-absl::Status RocksStore::CheckTopicRows(
-    absl::flat_hash_map<std::string, Counters> expected,
-    ConsistencyReport* report) {
-  const bool compare = schema_.version == kSchemaVersion;
+// Every stored day row of family `c` against `expected` (taken apart on
+// the way), or, without `compare`, only counted.
+absl::Status RocksStore::CheckDayRows(
+    Cf c, absl::flat_hash_map<std::string, Counters> expected, bool compare,
+    const DayRowCheck& check, ConsistencyReport* report) {
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), cf(kCfTopicDayCounters)));
+      db_->NewIterator(rocksdb::ReadOptions(), cf(c)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    ++report->topic_rows;
+    ++*check.rows;
     if (!compare) continue;
     const std::string key = it->key().ToString();
     RR_ASSIGN_OR_RETURN(Counters stored,
-                        ParseCounters("topic day row", ToView(it->value())));
+                        ParseCounters(kCfNames[c], ToView(it->value())));
     auto want = expected.find(key);
-    CompareTopicRow(key, stored,
-                    want == expected.end() ? Counters() : want->second, report);
+    CompareRow(check, key, stored,
+               want == expected.end() ? Counters() : want->second, report);
     if (want != expected.end()) expected.erase(want);
   }
-  RR_RETURN_IF_ERROR(FromRocks(it->status(), "read topic day rows"));
+  RR_RETURN_IF_ERROR(
+      FromRocks(it->status(), absl::StrCat("read ", kCfNames[c])));
   for (const auto& [key, counters] : expected) {
     if (compare && !counters.empty()) {
-      CompareTopicRow(key, Counters(), counters, report);
+      CompareRow(check, key, Counters(), counters, report);
     }
   }
   return absl::OkStatus();

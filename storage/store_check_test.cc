@@ -74,8 +74,10 @@ TEST_F(StoreCheckTest, WhatTheStoreWroteIsConsistent) {
   EXPECT_EQ(report.schema_version, kSchemaVersion);
   EXPECT_EQ(report.posts, 2);
   EXPECT_EQ(report.hour_rows, 4);
+  EXPECT_EQ(report.author_rows, 4);  // alice's and bob's two days
   EXPECT_EQ(report.totals_differ, 0);
   EXPECT_EQ(report.pending_wrong, 0);
+  EXPECT_EQ(report.author_rows_differ, 0);
   EXPECT_EQ(report.topic_rows_short, 0);
   // food's two days keep carol's deleted post: more than its posts make.
   EXPECT_EQ(report.topic_rows_over, 2);
@@ -100,6 +102,11 @@ TEST_F(StoreCheckTest, DamageIsFoundAndNamed) {
                     .Delete(w, raw.cf(kCfTopicDayCounters),
                             keys::DayKey("tiktok", "travel", DayOf(T0()) + 1))
                     .ok());
+    ASSERT_TRUE(raw.db()
+                    .Merge(w, raw.cf(kCfAuthorDayCounters),
+                           keys::DayKey("tiktok", "bob", DayOf(T0())),
+                           one.Encode())
+                    .ok());
   }
   Open();
   const ConsistencyReport report = Check();
@@ -107,6 +114,7 @@ TEST_F(StoreCheckTest, DamageIsFoundAndNamed) {
   EXPECT_EQ(report.totals_differ, 1);
   EXPECT_EQ(report.pending_wrong, 2);
   EXPECT_EQ(report.topic_rows_short, 1);
+  EXPECT_EQ(report.author_rows_differ, 1);
   EXPECT_THAT(report.examples,
               Contains(HasSubstr("post p1: totals differ from its hours")));
   EXPECT_THAT(report.examples,
@@ -116,6 +124,9 @@ TEST_F(StoreCheckTest, DamageIsFoundAndNamed) {
   EXPECT_THAT(report.examples,
               Contains(HasSubstr(absl::StrCat("topic row tiktok/travel/day ",
                                               DayOf(T0()) + 1))));
+  EXPECT_THAT(report.examples,
+              Contains(HasSubstr(
+                  absl::StrCat("author row tiktok/bob/day ", DayOf(T0())))));
 }
 
 // A version 1 database counts engagement differently: its topic rows are

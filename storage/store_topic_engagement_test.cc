@@ -127,6 +127,29 @@ TEST_F(TopicEngagementTest, AnEditedPostLeavesItsTopicUntilClassifiedAgain) {
   EXPECT_EQ(Of("news"), (DayImpressions{0, 0}));
 }
 
+TEST_F(TopicEngagementTest, APostGivenToAnotherAuthorTakesItsEngagement) {
+  const PostRecord by_alice = Classified(MakePost("p1", "alice", T0()), "news");
+  ASSERT_TRUE(store_->PutPosts({by_alice}).ok());
+  Engage("p1");
+  ASSERT_TRUE(
+      store_->PutPosts({Classified(MakePost("p1", "bob", T0()), "news")}).ok());
+  auto impressions = [this](const std::string& author) {
+    auto rows =
+        store_->AuthorDays("tiktok", author, DayOf(T0()), DayOf(T0()) + 2);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    int64_t n = 0;
+    for (const DayCounters& row :
+         rows.ok() ? *rows : std::vector<DayCounters>()) {
+      n += row.counters.ByRelationType(v1::RELATION_STRANGER,
+                                       v1::EVENT_TYPE_IMPRESSION);
+    }
+    return n;
+  };
+  EXPECT_EQ(impressions("alice"), 0);
+  EXPECT_EQ(impressions("bob"), 8);
+  EXPECT_EQ(Of("news"), (DayImpressions{5, 3}));
+}
+
 // Sets the stored schema version to 1 and the topic rows to what version 1
 // could hold: p1's engagement missing (it came while p1 was pending) and a
 // row of a topic no stored post has.

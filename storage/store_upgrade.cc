@@ -33,7 +33,8 @@ RebuildTopicRows(rocksdb::DB& db, const Handles& handles) {
       db, handles,
       [&](const PostRecord& record, absl::Span<const HourCounters> hours) {
         if (TopTopicOf(record).empty()) return absl::OkStatus();
-        AddTopicShare(record, hours, &deltas);
+        AddPostShare(record, hours, &deltas);
+        deltas.author_days.clear();  // author rows are not rebuilt
         ++classified;
         return absl::OkStatus();
       }));

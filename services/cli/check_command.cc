@@ -29,8 +29,9 @@ std::string Findings(const storage::ConsistencyReport& r) {
   if (r.consistent()) return "consistent";
   return absl::StrFormat(
       "INCONSISTENT: %d posts' totals differ from their hours, %d pending "
-      "marks wrong, %d topic rows short of their posts",
-      r.totals_differ, r.pending_wrong, r.topic_rows_short);
+      "marks wrong, %d author rows and %d topic rows differ from their posts",
+      r.totals_differ, r.pending_wrong, r.author_rows_differ,
+      r.topic_rows_short);
 }
 
 // Topic rows that were not compared, or that hold more than their posts.
@@ -68,10 +69,10 @@ absl::StatusOr<int> RunCheck(const CheckFlags& f) {
     std::cerr << "  " << example << "\n";
   }
   std::cerr << absl::StrFormat(
-      "reachrank admin check: %s: %d posts, %d hourly rows, %d topic rows: "
-      "%s%s\n",
-      f.db, report.posts, report.hour_rows, report.topic_rows, Findings(report),
-      TopicNote(report));
+      "reachrank admin check: %s: %d posts, %d hourly rows, %d author rows, "
+      "%d topic rows: %s%s\n",
+      f.db, report.posts, report.hour_rows, report.author_rows,
+      report.topic_rows, Findings(report), TopicNote(report));
   return report.consistent() ? 0 : 1;
 }
 
