@@ -28,7 +28,7 @@ Counters SumOf(absl::Span<const HourCounters> hours) {
   return sum;
 }
 
-// "tiktok/food/day 19783" for a topic day key.
+// "tiktok/food/day 19783" for a day key (author or topic).
 std::string RowName(absl::string_view key) {
   keys::DayKeyParts parts;
   if (!keys::DecodeDayKey(key, &parts)) return "<malformed key>";
