@@ -44,10 +44,7 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenForCheckpoint(
     bool* live) {
   auto primary = storage::Store::Open(options);
   *live = HeldByAService(primary.status());
-  if (primary.ok() && !(*primary)->open_note().empty()) {
-    std::cerr << "reachrank admin checkpoint: " << (*primary)->open_note()
-              << "\n";
-  }
+  if (primary.ok()) PrintOpenNote("reachrank admin checkpoint", **primary);
   if (!*live) return primary;
   return storage::Store::OpenSecondary(options, scratch);
 }

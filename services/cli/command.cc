@@ -45,6 +45,12 @@ bool HeldByAService(const absl::Status& open) {
   return !open.ok() && absl::StrContains(open.message(), "lock");
 }
 
+void PrintOpenNote(absl::string_view who, const storage::Store& store) {
+  if (!store.open_note().empty()) {
+    std::cerr << who << ": " << store.open_note() << "\n";
+  }
+}
+
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenStoppedDatabase(
     const std::string& db, absl::string_view remedy) {
   if (!std::filesystem::exists(db)) {
@@ -58,9 +64,7 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenStoppedDatabase(
         absl::StrCat("--db: ", db, " is open in a running service: ", remedy,
                      " (", store.status().message(), ")"));
   }
-  if (store.ok() && !(*store)->open_note().empty()) {
-    std::cerr << "reachrank: " << (*store)->open_note() << "\n";
-  }
+  if (store.ok()) PrintOpenNote("reachrank", **store);
   return store;
 }
 

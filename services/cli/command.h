@@ -78,6 +78,10 @@ void AddCheckCommand(CLI::App& admin, CommandSet& commands);
 // writer) holds the database's lock.
 bool HeldByAService(const absl::Status& open);
 
+// Prints "<who>: <note>" on stderr when opening `store` did more than open
+// it (an upgrade; Store::open_note).
+void PrintOpenNote(absl::string_view who, const storage::Store& store);
+
 // A secondary instance's scratch directory under the system's temporary
 // directory, removed on destruction: declare it before the store that uses
 // it, so that the store closes first.

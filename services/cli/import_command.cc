@@ -153,9 +153,7 @@ absl::StatusOr<int> ImportIntoDb(const ImportFlags& f,
   options.path = f.db;
   options.dedup_window = batch::kImportDedupWindow;
   RR_ASSIGN_OR_RETURN(auto store, storage::Store::Open(options));
-  if (!store->open_note().empty()) {
-    std::cerr << "reachrank import: " << store->open_note() << "\n";
-  }
+  PrintOpenNote("reachrank import", *store);
   std::unique_ptr<topics::FastTextClassifier> classifier;
   if (!f.no_classify) {
     RR_ASSIGN_OR_RETURN(classifier,
