@@ -15,7 +15,9 @@
 #   - RSS growth after warm-up (the first 20 % of the run, or
 #     --warmup-seconds) at most 10 %,
 #   - /metrics agrees with the clients' counts (events ingested and
-#     duplicates, RPCs per method, draft scores served).
+#     duplicates, RPCs per method, draft scores served),
+#   - `reachrank admin check` finds the database's derived rows consistent
+#     (read live, through a secondary instance).
 # Exits 1 with a message per violated check.
 #   bench/soak.sh [--seconds N] [--warmup-seconds W] [--out DIR] [--bin DIR]
 # A short run needs an explicit warm-up: the server's memory grows until
@@ -92,5 +94,7 @@ curl -sf "http://127.0.0.1:$metrics_port/metrics" > "$out/metrics.txt" \
   || soak_die "cannot scrape /metrics"
 soak_failed=${soak_failed:-0}
 soak_check "$out" "$first_events" "$seconds" "${warmup:-$((seconds / 5))}" || soak_failed=1
+"$cli" admin check --db "$out/data" > "$out/check.log" 2>&1 \
+  || soak_fail "admin check: $(tail -n 1 "$out/check.log")"
 echo "soak: output in $out"
 exit "$soak_failed"
