@@ -26,11 +26,10 @@ std::string AuthorPostValueOf(const PostRecord& record) {
   return std::string(TopTopicOf(record));
 }
 
-std::pair<std::string, std::string> EngagementRowsOf(const PostRecord& record) {
-  const v1::Post& post = record.post();
-  const absl::string_view topic = TopTopicOf(record);
-  return {keys::DayPrefix(post.platform(), post.author_id()),
-          topic.empty() ? "" : keys::DayPrefix(post.platform(), topic)};
+bool SameEngagementRows(const PostRecord& a, const PostRecord& b) {
+  return a.post().platform() == b.post().platform() &&
+         a.post().author_id() == b.post().author_id() &&
+         TopTopicOf(a) == TopTopicOf(b);
 }
 
 void AddPostRows(const PostRecord& record, int64_t sign, PostDeltas* deltas) {

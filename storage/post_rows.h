@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -35,11 +34,9 @@ std::string AuthorPostKeyOf(const PostRecord& record);
 // author_posts value: the top topic, empty while unclassified.
 std::string AuthorPostValueOf(const PostRecord& record);
 
-// The day rows the record's engagement counts in, as the prefixes of its
-// author's rows and of its top topic's rows (empty while unclassified).
-// Two versions of a post with different rows count their engagement in
-// different places.
-std::pair<std::string, std::string> EngagementRowsOf(const PostRecord& record);
+// True when two versions of a post count their engagement in the same day
+// rows: same platform, author and top topic (or both unclassified).
+bool SameEngagementRows(const PostRecord& a, const PostRecord& b);
 
 // Adds `sign` (+1 or -1) times the record's counters:
 //   author day row of its creation day: kPostsPublished;

@@ -156,9 +156,7 @@ absl::StatusOr<std::vector<PutPostResult>> RocksStore::PutPosts(
 absl::Status RocksStore::MoveEngagement(const PostRecord& old,
                                         const PostRecord& next,
                                         PostDeltas* deltas) {
-  if (EngagementRowsOf(old) == EngagementRowsOf(next)) {
-    return absl::OkStatus();
-  }
+  if (SameEngagementRows(old, next)) return absl::OkStatus();
   RR_ASSIGN_OR_RETURN(std::vector<HourCounters> hours,
                       PostHours(old.post().post_id()));
   AddPostEngagement(old, hours, -1, deltas);
