@@ -213,12 +213,7 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenForDeletion(
                                "stop it, or pass its ingest address as "
                                "--server to delete through it");
   }
-  if (!std::filesystem::exists(db)) {
-    return absl::NotFoundError(absl::StrCat("--db: no database at ", db));
-  }
-  storage::StoreOptions options;
-  options.path = db;
-  return storage::Store::OpenSecondary(options, scratch);
+  return OpenSecondaryOf(db, scratch);
 }
 
 // Counts, or with --apply deletes, through `ingest` when given, else

@@ -2,19 +2,13 @@
 // instance, or stopped) and checks every derived row against what it is
 // derived from (Store::CheckConsistency). Exit 0 when consistent, 1 when
 // not, 2 on bad flags.
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
-#include "services/batch/progress.h"
 #include "services/cli/command.h"
 #include "storage/store.h"
 
@@ -50,21 +44,13 @@ std::string TopicNote(const storage::ConsistencyReport& r) {
 }
 
 absl::StatusOr<int> RunCheck(const CheckFlags& f) {
-  if (!std::filesystem::exists(f.db)) {
-    return absl::NotFoundError(absl::StrCat("--db: no database at ", f.db));
-  }
-  storage::StoreOptions options;
-  options.path = f.db;
   const ScratchDir scratch("check");
-  RR_ASSIGN_OR_RETURN(auto store,
-                      storage::Store::OpenSecondary(options, scratch.path()));
-  std::optional<batch::ProgressBar> bar;
-  if (isatty(fileno(stderr))) bar.emplace(std::cerr, "posts", std::nullopt, 0);
-  RR_ASSIGN_OR_RETURN(storage::ConsistencyReport report,
-                      store->CheckConsistency([&bar](int64_t posts) {
-                        if (bar.has_value()) bar->Update(posts);
-                      }));
-  if (bar.has_value()) bar->Finish(report.posts);
+  RR_ASSIGN_OR_RETURN(auto store, OpenSecondaryOf(f.db, scratch.path()));
+  PostsProgress bar;
+  RR_ASSIGN_OR_RETURN(
+      storage::ConsistencyReport report,
+      store->CheckConsistency([&bar](int64_t posts) { bar.Update(posts); }));
+  bar.Finish(report.posts);
   for (const std::string& example : report.examples) {
     std::cerr << "  " << example << "\n";
   }

@@ -1,5 +1,8 @@
 #include "services/cli/command.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -49,6 +52,28 @@ void PrintOpenNote(absl::string_view who, const storage::Store& store) {
   if (!store.open_note().empty()) {
     std::cerr << who << ": " << store.open_note() << "\n";
   }
+}
+
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondaryOf(
+    const std::string& db, const std::string& scratch) {
+  if (!std::filesystem::exists(db)) {
+    return absl::NotFoundError(absl::StrCat("--db: no database at ", db));
+  }
+  storage::StoreOptions options;
+  options.path = db;
+  return storage::Store::OpenSecondary(options, scratch);
+}
+
+PostsProgress::PostsProgress() {
+  if (isatty(fileno(stderr))) bar_.emplace(std::cerr, "posts", std::nullopt, 0);
+}
+
+void PostsProgress::Update(int64_t posts) {
+  if (bar_.has_value()) bar_->Update(posts);
+}
+
+void PostsProgress::Finish(int64_t posts) {
+  if (bar_.has_value()) bar_->Finish(posts);
 }
 
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenStoppedDatabase(

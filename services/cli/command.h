@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "services/batch/progress.h"
 #include "storage/store.h"
 
 namespace reachrank::cli {
@@ -100,6 +102,24 @@ class ScratchDir {
 
  private:
   const std::filesystem::path path_;
+};
+
+// The database at `db` (flag --db), live or stopped, read through a
+// secondary instance under `scratch` (removed by the caller). NOT_FOUND
+// "--db: no database at <db>" when there is none.
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondaryOf(
+    const std::string& db, const std::string& scratch);
+
+// A progress line of posts done on stderr, drawn only when stderr is a
+// terminal. Not thread-safe.
+class PostsProgress {
+ public:
+  PostsProgress();
+  void Update(int64_t posts);
+  void Finish(int64_t posts);
+
+ private:
+  std::optional<batch::ProgressBar> bar_;
 };
 
 // The stopped database at `db` (flag --db), opened for writing. NOT_FOUND

@@ -4,15 +4,11 @@
 // --topics-model), or of a running ingest service's with its topic service
 // (--server, ReclassifyPosts). Changed posts move between their topics'
 // counters with their engagement.
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <numeric>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,7 +22,6 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "reachrank/v1/ingest.grpc.pb.h"
-#include "services/batch/progress.h"
 #include "services/cli/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/serving_flags.h"
@@ -49,24 +44,6 @@ struct ReclassifyFlags {
   bool dry_run = false;
   int show_moves = 10;
   int parallel = 1;  // shards of --server reclassified at once
-};
-
-// A progress line on stderr when it is a terminal.
-class PostsProgress {
- public:
-  PostsProgress() {
-    if (isatty(fileno(stderr)))
-      bar_.emplace(std::cerr, "posts", std::nullopt, 0);
-  }
-  void Update(int64_t posts) {
-    if (bar_.has_value()) bar_->Update(posts);
-  }
-  void Finish(int64_t posts) {
-    if (bar_.has_value()) bar_->Finish(posts);
-  }
-
- private:
-  std::optional<batch::ProgressBar> bar_;
 };
 
 // The posts read so far by several shards' runs, drawn as one total.
