@@ -132,6 +132,10 @@ struct ConsistencyReport {
   // A post unclassified without a pending mark, classified with one, or a
   // pending mark of no post.
   int64_t pending_wrong = 0;
+  // An author index entry without its post, or other than the post's
+  // (author, time, top topic); a post without its index entry (its
+  // author's rows are then compared without it).
+  int64_t index_wrong = 0;
   // An author day row other than what the author's posts make.
   int64_t author_rows_differ = 0;
   // A topic day row with a cell below what its posts make (schema version
@@ -144,7 +148,7 @@ struct ConsistencyReport {
   std::vector<std::string> examples;
 
   bool consistent() const {
-    return totals_differ == 0 && pending_wrong == 0 &&
+    return totals_differ == 0 && pending_wrong == 0 && index_wrong == 0 &&
            author_rows_differ == 0 && topic_rows_short == 0;
   }
 };
@@ -278,11 +282,13 @@ class Store {
   virtual StoreStats Stats() = 0;
   // Reads the whole database and checks the rows derived from others: post
   // totals against their hourly counters, the pending set against the
-  // posts' state, every author day row against the author's posts, and
-  // (version 2) every topic day row against the supply and engagement of
-  // the posts whose top topic it is. For a database no
-  // one writes meanwhile: a stopped one, or a secondary that does not
-  // catch up during the check. `progress` gets the posts read so far.
+  // posts' state, the author index against the posts, every author day row
+  // against the author's posts, and (version 2) every topic day row
+  // against the supply and engagement of the posts whose top topic it is.
+  // Reads author by author: memory holds one author's rows and the topic
+  // rows, not the posts. For a database no one writes meanwhile: a stopped
+  // one, or a secondary that does not catch up during the check.
+  // `progress` gets the posts read so far.
   virtual absl::StatusOr<ConsistencyReport> CheckConsistency(
       absl::FunctionRef<void(int64_t posts)> progress) = 0;
   // Flushes memtables and the WAL; used before a clean shutdown.

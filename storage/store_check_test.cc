@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/keys.h"
@@ -127,6 +128,85 @@ TEST_F(StoreCheckTest, DamageIsFoundAndNamed) {
   EXPECT_THAT(report.examples,
               Contains(HasSubstr(
                   absl::StrCat("author row tiktok/bob/day ", DayOf(T0())))));
+}
+
+// The author index is checked both ways: entries without their post or
+// other than it, posts without their entry, day rows of authors without
+// posts (before the first indexed author and after the last).
+TEST_F(StoreCheckTest, AuthorIndexFaultsAreFoundAndNamed) {
+  store_.reset();
+  {
+    RawDatabase raw(dir_.path());
+    ASSERT_TRUE(raw.ok());
+    rocksdb::WriteOptions w;
+    const int64_t ms = absl::ToUnixMillis(T0());
+    auto* index = raw.cf(kCfAuthorPosts);
+    ASSERT_TRUE(
+        raw.db()
+            .Delete(w, index, keys::AuthorPostKey("tiktok", "alice", ms, "p1"))
+            .ok());
+    ASSERT_TRUE(
+        raw.db()
+            .Put(w, index, keys::AuthorPostKey("tiktok", "bob", ms, "p8"), "")
+            .ok());
+    ASSERT_TRUE(raw.db()
+                    .Put(w, index,
+                         keys::AuthorPostKey("tiktok", "bob", ms, "p2"), "food")
+                    .ok());
+    Counters one;
+    one.Add(kPostsPublished, 1);
+    for (const char* author : {"aaron", "dave"}) {
+      ASSERT_TRUE(raw.db()
+                      .Put(w, raw.cf(kCfAuthorDayCounters),
+                           keys::DayKey("tiktok", author, DayOf(T0())),
+                           one.Encode())
+                      .ok());
+    }
+  }
+  Open();
+  const ConsistencyReport report = Check();
+  EXPECT_FALSE(report.consistent());
+  EXPECT_EQ(report.posts, 2);  // p1 found by the look for unindexed posts
+  EXPECT_EQ(report.index_wrong, 3);
+  // alice's two rows (compared without p1), aaron's and dave's.
+  EXPECT_EQ(report.author_rows_differ, 4);
+  EXPECT_EQ(report.author_rows, 6);
+  EXPECT_EQ(report.topic_rows_short, 0);  // p1's topic share still counted
+  EXPECT_EQ(report.totals_differ + report.pending_wrong, 0);
+  EXPECT_THAT(report.examples,
+              Contains(HasSubstr("post p1: missing from its author's index")));
+  EXPECT_THAT(
+      report.examples,
+      Contains(HasSubstr("author index entry of post p8: no such post")));
+  EXPECT_THAT(report.examples,
+              Contains(HasSubstr("author index entry of post p2: other top "
+                                 "topic than the post's")));
+  for (const char* author : {"aaron", "dave"}) {
+    EXPECT_THAT(report.examples,
+                Contains(HasSubstr(absl::StrCat("author row tiktok/", author,
+                                                "/day ", DayOf(T0())))));
+  }
+}
+
+// An author with more posts than one read takes is compared once, over
+// all of them.
+TEST_F(StoreCheckTest, AnAuthorWithManyPostsIsComparedOverAllOfThem) {
+  std::vector<PostRecord> posts;
+  std::vector<v1::EngagementEvent> events;
+  for (int i = 0; i < 2500; ++i) {
+    const std::string id = absl::StrCat("z", i);
+    posts.push_back(Classified(MakePost(id, "zoe", T0()), "food"));
+    events.push_back(MakeEvent(absl::StrCat(id, "-e"), id,
+                               v1::EVENT_TYPE_IMPRESSION,
+                               T0() + absl::Hours(i % 48), 1));
+  }
+  ASSERT_TRUE(store_->PutPosts(posts).ok());
+  ASSERT_TRUE(store_->RecordEvents(events, T0() + absl::Hours(48)).ok());
+  const ConsistencyReport report = Check();
+  EXPECT_TRUE(report.consistent()) << absl::StrJoin(report.examples, "\n");
+  EXPECT_EQ(report.posts, 2502);
+  EXPECT_EQ(report.author_rows, 4 + 2);  // zoe's events fall on two days
+  EXPECT_EQ(report.author_rows_differ, 0);
 }
 
 // A version 1 database counts engagement differently: its topic rows are

@@ -73,16 +73,6 @@ absl::Status ForEachPostWithHours(
 absl::StatusOr<int64_t> UpgradeToVersion2(
     rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles);
 
-// What one family's day rows are checked for.
-struct DayRowCheck {
-  const char* what;     // "author" or "topic"
-  int64_t* rows;        // rows stored
-  int64_t* short_rows;  // a cell below what the posts make
-  // Rows with cells only above what the posts make; nullptr: they count
-  // as short_rows too.
-  int64_t* over_rows;
-};
-
 // The schema version of an open database, and what opening did besides
 // opening (an upgrade) for the log.
 struct OpenedSchema {
@@ -176,12 +166,6 @@ class RocksStore final : public Store {
   // slips between.
   absl::Status MoveEngagement(const PostRecord& old, const PostRecord& next,
                               PostDeltas* deltas);
-  // Parts of CheckConsistency (store_check.cc).
-  absl::Status CheckPendingMarks(ConsistencyReport* report);
-  absl::Status CheckDayRows(Cf c,
-                            absl::flat_hash_map<std::string, Counters> expected,
-                            bool compare, const DayRowCheck& check,
-                            ConsistencyReport* report);
   // Adds the deletion of a post's row, totals, hourly counters and (when
   // `pending`) pending mark to `batch`; the author index entry is the
   // caller's.

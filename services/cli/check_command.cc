@@ -23,8 +23,9 @@ std::string Findings(const storage::ConsistencyReport& r) {
   if (r.consistent()) return "consistent";
   return absl::StrFormat(
       "INCONSISTENT: %d posts' totals differ from their hours, %d pending "
-      "marks wrong, %d author rows and %d topic rows differ from their posts",
-      r.totals_differ, r.pending_wrong, r.author_rows_differ,
+      "marks wrong, %d author index entries wrong, %d author rows and %d "
+      "topic rows differ from their posts",
+      r.totals_differ, r.pending_wrong, r.index_wrong, r.author_rows_differ,
       r.topic_rows_short);
 }
 
@@ -69,8 +70,9 @@ void AddCheckCommand(CLI::App& admin, CommandSet& commands) {
   CLI::App* cmd = admin.add_subcommand(
       "check",
       "Check a database (live or stopped): post totals against their hourly "
-      "counters, the pending set against the posts, topic day rows against "
-      "their posts' supply and engagement; exit 1 when something differs");
+      "counters, the pending set and the author index against the posts, "
+      "author and topic day rows against their posts' supply and "
+      "engagement; exit 1 when something differs");
   cmd->add_option("--db", flags->db, "Database directory")
       ->capture_default_str();
   commands.Add(cmd, [flags] {
