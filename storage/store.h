@@ -19,6 +19,7 @@
 #define REACHRANK_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,10 @@ struct StoreOptions {
   size_t memtable_budget_bytes = 32ull << 20;
   // Merge operands stacked on one key before RocksDB folds them at write.
   int max_successive_merges = 32;
+  // Called while a primary's open upgrades a version 1 database, after
+  // each post read, with the posts read so far (an upgrade reads them
+  // all); unset: nothing is called. Not kept past Store::Open.
+  std::function<void(int64_t posts)> upgrade_progress;
 };
 
 // The outcome of one event of a RecordEvents call.

@@ -68,10 +68,11 @@ absl::Status ForEachPostWithHours(
 // Brings a version 1 database to version 2 in one synced atomic write:
 // every topic day row rebuilt from the posts the database holds (supply,
 // and the engagement of each post in its top topic's rows) and the schema
-// version set to 2. `handles` holds one handle per Cf. Returns how many
-// classified posts the rows now count.
+// version set to 2. `handles` holds one handle per Cf; `progress` gets the
+// posts read so far. Returns how many classified posts the rows now count.
 absl::StatusOr<int64_t> UpgradeToVersion2(
-    rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles);
+    rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+    absl::FunctionRef<void(int64_t posts)> progress);
 
 // The schema version of an open database, and what opening did besides
 // opening (an upgrade) for the log.

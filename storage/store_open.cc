@@ -61,10 +61,14 @@ bool PostsEmpty(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* posts) {
 // Brings a primary's version 1 database to this version (store_upgrade.cc)
 // and says what it did.
 absl::StatusOr<std::string> Upgrade(rocksdb::DB* db, const Handles& handles,
-                                    const std::string& path) {
+                                    const StoreOptions& options) {
   const absl::Time start = absl::Now();
-  RR_ASSIGN_OR_RETURN(int64_t posts, UpgradeToVersion2(*db, handles));
-  return absl::StrCat("database at ", path,
+  RR_ASSIGN_OR_RETURN(int64_t posts,
+                      UpgradeToVersion2(*db, handles, [&options](int64_t read) {
+                        if (options.upgrade_progress)
+                          options.upgrade_progress(read);
+                      }));
+  return absl::StrCat("database at ", options.path,
                       " upgraded from schema version 1 to ", kSchemaVersion,
                       ": topic day rows rebuilt from ", posts,
                       " classified posts in ",
@@ -77,8 +81,9 @@ absl::StatusOr<std::string> Upgrade(rocksdb::DB* db, const Handles& handles,
 // reads version 1 too: only where some engagement counts differs.
 absl::StatusOr<OpenedSchema> CheckSchema(rocksdb::DB* db,
                                          const Handles& handles,
-                                         const std::string& path,
+                                         const StoreOptions& options,
                                          bool secondary) {
+  const std::string& path = options.path;
   std::string stored;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), handles[kCfMeta],
                               std::string(keys::kSchemaVersionKey), &stored);
@@ -100,7 +105,7 @@ absl::StatusOr<OpenedSchema> CheckSchema(rocksdb::DB* db,
   if (version == kSchemaVersion) return OpenedSchema{};
   if (version == 1 && secondary) return OpenedSchema{1, ""};
   if (version != 1) return WrongSchema(path, stored);
-  RR_ASSIGN_OR_RETURN(std::string note, Upgrade(db, handles, path));
+  RR_ASSIGN_OR_RETURN(std::string note, Upgrade(db, handles, options));
   return OpenedSchema{kSchemaVersion, std::move(note)};
 }
 
@@ -148,15 +153,17 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
   RR_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", options.path)));
   std::unique_ptr<rocksdb::DB> db(raw);
   absl::StatusOr<OpenedSchema> schema =
-      CheckSchema(db.get(), handles, options.path, secondary_path != nullptr);
+      CheckSchema(db.get(), handles, options, secondary_path != nullptr);
   if (!schema.ok()) {
     CloseHandles(db.get(), handles);
     db->Close().PermitUncheckedError();
     return schema.status();
   }
-  return std::unique_ptr<Store>(
-      new RocksStore(options, std::move(setup), secondary_path != nullptr,
-                     std::move(db), handles, *std::move(schema)));
+  StoreOptions kept = options;
+  kept.upgrade_progress = nullptr;  // used during the open only
+  return std::unique_ptr<Store>(new RocksStore(
+      std::move(kept), std::move(setup), secondary_path != nullptr,
+      std::move(db), handles, *std::move(schema)));
 }
 
 }  // namespace

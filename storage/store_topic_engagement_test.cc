@@ -61,7 +61,11 @@ class TopicEngagementTest : public ::testing::Test {
  protected:
   void SetUp() override { Open(); }
   void Open() {
-    auto store = Store::Open(OptionsFor(dir_.path()));
+    StoreOptions options = OptionsFor(dir_.path());
+    options.upgrade_progress = [this](int64_t posts) {
+      upgrade_progress_.push_back(posts);
+    };
+    auto store = Store::Open(options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
@@ -83,6 +87,7 @@ class TopicEngagementTest : public ::testing::Test {
 
   testing::ScopedTempDir dir_;
   std::unique_ptr<Store> store_;
+  std::vector<int64_t> upgrade_progress_;  // calls of the last Open()
 };
 
 TEST_F(TopicEngagementTest, AReclassifiedPostTakesItsEngagementAlong) {
@@ -200,10 +205,13 @@ TEST_F(TopicEngagementTest, APrimaryUpgradesAVersion1Database) {
   EXPECT_EQ(Impressions(**reader, "food"), (DayImpressions{0, 0}));
   reader->reset();
 
+  upgrade_progress_.clear();
   Open();
   EXPECT_THAT(store_->open_note(),
               HasSubstr("upgraded from schema version 1 to 2: topic day rows "
                         "rebuilt from 1 classified posts"));
+  // Both posts read, the pending one too.
+  EXPECT_EQ(upgrade_progress_, (std::vector<int64_t>{1, 2}));
   EXPECT_EQ(Of("food"), (DayImpressions{5, 3}));
   EXPECT_EQ(Of("gone"), (DayImpressions{0, 0}));
   auto food = store_->TopicDays("tiktok", "food", DayOf(T0()), DayOf(T0()));
@@ -211,8 +219,10 @@ TEST_F(TopicEngagementTest, APrimaryUpgradesAVersion1Database) {
   EXPECT_EQ((*food)[0].counters.Get(kPostsPublished), 1);
   EXPECT_EQ((*food)[0].counters.Get(kPostsClassified), 1);
   store_.reset();
+  upgrade_progress_.clear();
   Open();
   EXPECT_TRUE(store_->open_note().empty());  // upgraded once
+  EXPECT_TRUE(upgrade_progress_.empty());
   EXPECT_EQ(Of("food"), (DayImpressions{5, 3}));
 }
 

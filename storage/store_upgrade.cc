@@ -26,12 +26,15 @@ using Handles = std::vector<rocksdb::ColumnFamilyHandle*>;
 // Every topic day row the posts of the database make, and how many
 // classified posts went into them.
 absl::StatusOr<std::pair<absl::flat_hash_map<std::string, Counters>, int64_t>>
-RebuildTopicRows(rocksdb::DB& db, const Handles& handles) {
+RebuildTopicRows(rocksdb::DB& db, const Handles& handles,
+                 absl::FunctionRef<void(int64_t)> progress) {
   PostDeltas deltas;
+  int64_t read = 0;
   int64_t classified = 0;
   RR_RETURN_IF_ERROR(ForEachPostWithHours(
       db, handles,
       [&](const PostRecord& record, absl::Span<const HourCounters> hours) {
+        progress(++read);
         if (TopTopicOf(record).empty()) return absl::OkStatus();
         AddPostShare(record, hours, &deltas);
         deltas.author_days.clear();  // author rows are not rebuilt
@@ -62,9 +65,10 @@ absl::Status ForEachPostWithHours(
   return FromRocks(it->status(), "read posts");
 }
 
-absl::StatusOr<int64_t> UpgradeToVersion2(rocksdb::DB& db,
-                                          const Handles& handles) {
-  RR_ASSIGN_OR_RETURN(auto rebuilt, RebuildTopicRows(db, handles));
+absl::StatusOr<int64_t> UpgradeToVersion2(
+    rocksdb::DB& db, const Handles& handles,
+    absl::FunctionRef<void(int64_t posts)> progress) {
+  RR_ASSIGN_OR_RETURN(auto rebuilt, RebuildTopicRows(db, handles, progress));
   rocksdb::WriteBatch batch;
   std::unique_ptr<rocksdb::Iterator> it(
       db.NewIterator(rocksdb::ReadOptions(), handles[kCfTopicDayCounters]));

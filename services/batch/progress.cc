@@ -34,11 +34,12 @@ std::optional<int64_t> CountNewlines(const std::string& path) {
 }
 
 std::string FormatProgress(int64_t done, std::optional<int64_t> total,
-                           absl::Duration elapsed, int64_t done_at_start) {
+                           absl::Duration elapsed, int64_t done_at_start,
+                           absl::string_view unit) {
   const double seconds = std::max(absl::ToDoubleSeconds(elapsed), 1e-3);
   const double rate = static_cast<double>(done - done_at_start) / seconds;
   if (!total.has_value() || *total <= 0) {
-    return absl::StrFormat("%d drafts  %.0f/s", done, rate);
+    return absl::StrFormat("%d %s  %.0f/s", done, unit, rate);
   }
   const double fraction =
       std::min(1.0, static_cast<double>(done) / static_cast<double>(*total));
@@ -56,10 +57,11 @@ std::string FormatProgress(int64_t done, std::optional<int64_t> total,
                          100 * fraction, rate, eta);
 }
 
-ProgressBar::ProgressBar(std::ostream& out, std::string label,
+ProgressBar::ProgressBar(std::ostream& out, std::string label, std::string unit,
                          std::optional<int64_t> total, int64_t done_at_start)
     : out_(out),
       label_(std::move(label)),
+      unit_(std::move(unit)),
       total_(total),
       done_at_start_(done_at_start),
       started_(absl::Now()) {}
@@ -69,7 +71,7 @@ void ProgressBar::Update(int64_t done) {
   if (now - last_draw_ < absl::Milliseconds(200)) return;
   last_draw_ = now;
   out_ << "\r" << label_ << ": "
-       << FormatProgress(done, total_, now - started_, done_at_start_)
+       << FormatProgress(done, total_, now - started_, done_at_start_, unit_)
        << "\x1b[K" << std::flush;
 }
 
@@ -85,7 +87,7 @@ TerminalProgress::TerminalProgress(std::string label)
 void TerminalProgress::Update(int64_t done, int64_t total) {
   if (!terminal_ || finished_) return;
   if (bar_ == nullptr) {
-    bar_ = std::make_unique<ProgressBar>(std::cerr, label_, total, 0);
+    bar_ = std::make_unique<ProgressBar>(std::cerr, label_, "", total, 0);
   }
   done_ = done;
   if (done < total) {

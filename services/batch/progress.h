@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace reachrank::batch {
@@ -18,16 +19,18 @@ namespace reachrank::batch {
 std::optional<int64_t> CountNewlines(const std::string& path);
 
 // One progress line: "[####......] 45000/100000  45%  8123/s  ETA 0:07"
-// (without a total: "45000 drafts  8123/s").
+// (without a total: "45000 <unit>  8123/s", e.g. unit "drafts").
 std::string FormatProgress(int64_t done, std::optional<int64_t> total,
-                           absl::Duration elapsed, int64_t done_at_start);
+                           absl::Duration elapsed, int64_t done_at_start,
+                           absl::string_view unit);
 
 // Redraws a progress line "<label>: <FormatProgress>" on `out` (a
-// terminal) at most every 200 ms. Not thread-safe; the pipeline calls it
-// from under its writer lock.
+// terminal) at most every 200 ms; `unit` names what is counted (shown
+// when there is no total). Not thread-safe; the pipeline calls it from
+// under its writer lock.
 class ProgressBar {
  public:
-  ProgressBar(std::ostream& out, std::string label,
+  ProgressBar(std::ostream& out, std::string label, std::string unit,
               std::optional<int64_t> total, int64_t done_at_start);
   void Update(int64_t done);
   // Draws the final state and ends the line.
@@ -36,6 +39,7 @@ class ProgressBar {
  private:
   std::ostream& out_;
   const std::string label_;
+  const std::string unit_;
   const std::optional<int64_t> total_;
   const int64_t done_at_start_;
   const absl::Time started_;

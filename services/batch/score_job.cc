@@ -129,7 +129,7 @@ absl::StatusOr<ScoreJobSummary> RunScoreJob(const ScoreJobOptions& options,
   if (progress != nullptr) {
     std::optional<int64_t> total = CountNewlines(options.input);
     if (total && in_format == InputFormat::kCsv) *total -= 1;
-    bar = std::make_unique<ProgressBar>(*progress, "score", total,
+    bar = std::make_unique<ProgressBar>(*progress, "score", "drafts", total,
                                         summary.resumed_after);
   }
   const int64_t skipped = summary.resumed_after;

@@ -42,9 +42,8 @@ struct CheckpointFlags {
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenForCheckpoint(
     const storage::StoreOptions& options, const std::string& scratch,
     bool* live) {
-  auto primary = storage::Store::Open(options);
+  auto primary = OpenWritable(options, "reachrank admin checkpoint");
   *live = HeldByAService(primary.status());
-  if (primary.ok()) PrintOpenNote("reachrank admin checkpoint", **primary);
   if (!*live) return primary;
   return storage::Store::OpenSecondary(options, scratch);
 }

@@ -47,7 +47,7 @@ std::string TopicNote(const storage::ConsistencyReport& r) {
 absl::StatusOr<int> RunCheck(const CheckFlags& f) {
   const ScratchDir scratch("check");
   RR_ASSIGN_OR_RETURN(auto store, OpenSecondaryOf(f.db, scratch.path()));
-  PostsProgress bar;
+  PostsProgress bar("reachrank admin check");
   RR_ASSIGN_OR_RETURN(
       storage::ConsistencyReport report,
       store->CheckConsistency([&bar](int64_t posts) { bar.Update(posts); }));

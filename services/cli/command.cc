@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -48,10 +49,20 @@ bool HeldByAService(const absl::Status& open) {
   return !open.ok() && absl::StrContains(open.message(), "lock");
 }
 
-void PrintOpenNote(absl::string_view who, const storage::Store& store) {
-  if (!store.open_note().empty()) {
-    std::cerr << who << ": " << store.open_note() << "\n";
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenWritable(
+    storage::StoreOptions options, absl::string_view who) {
+  std::optional<PostsProgress> bar;  // drawn once an upgrade reads posts
+  int64_t read = 0;
+  options.upgrade_progress = [&bar, &read, who](int64_t posts) {
+    if (!bar.has_value()) bar.emplace(absl::StrCat(who, ": upgrading"));
+    bar->Update(read = posts);
+  };
+  auto store = storage::Store::Open(options);
+  if (bar.has_value()) bar->Finish(read);
+  if (store.ok() && !(*store)->open_note().empty()) {
+    std::cerr << who << ": " << (*store)->open_note() << "\n";
   }
+  return store;
 }
 
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondaryOf(
@@ -64,8 +75,10 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondaryOf(
   return storage::Store::OpenSecondary(options, scratch);
 }
 
-PostsProgress::PostsProgress() {
-  if (isatty(fileno(stderr))) bar_.emplace(std::cerr, "posts", std::nullopt, 0);
+PostsProgress::PostsProgress(std::string label) {
+  if (isatty(fileno(stderr))) {
+    bar_.emplace(std::cerr, std::move(label), "posts", std::nullopt, 0);
+  }
 }
 
 void PostsProgress::Update(int64_t posts) {
@@ -83,13 +96,12 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenStoppedDatabase(
   }
   storage::StoreOptions options;
   options.path = db;
-  auto store = storage::Store::Open(options);
+  auto store = OpenWritable(options, "reachrank");
   if (HeldByAService(store.status())) {
     return absl::FailedPreconditionError(
         absl::StrCat("--db: ", db, " is open in a running service: ", remedy,
                      " (", store.status().message(), ")"));
   }
-  if (store.ok()) PrintOpenNote("reachrank", **store);
   return store;
 }
 

@@ -80,9 +80,11 @@ void AddCheckCommand(CLI::App& admin, CommandSet& commands);
 // writer) holds the database's lock.
 bool HeldByAService(const absl::Status& open);
 
-// Prints "<who>: <note>" on stderr when opening `store` did more than open
-// it (an upgrade; Store::open_note).
-void PrintOpenNote(absl::string_view who, const storage::Store& store);
+// Store::Open(options) for a command: a schema upgrade at open draws a
+// progress line of the posts it reads (PostsProgress), and "<who>: <note>"
+// is printed on stderr when opening did more than open (Store::open_note).
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenWritable(
+    storage::StoreOptions options, absl::string_view who);
 
 // A secondary instance's scratch directory under the system's temporary
 // directory, removed on destruction: declare it before the store that uses
@@ -110,11 +112,11 @@ class ScratchDir {
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondaryOf(
     const std::string& db, const std::string& scratch);
 
-// A progress line of posts done on stderr, drawn only when stderr is a
-// terminal. Not thread-safe.
+// A progress line "<label>: <n> posts  <rate>/s" on stderr, drawn only
+// when stderr is a terminal. Not thread-safe.
 class PostsProgress {
  public:
-  PostsProgress();
+  explicit PostsProgress(std::string label);
   void Update(int64_t posts);
   void Finish(int64_t posts);
 

@@ -152,8 +152,7 @@ absl::StatusOr<int> ImportIntoDb(const ImportFlags& f,
   storage::StoreOptions options;
   options.path = f.db;
   options.dedup_window = batch::kImportDedupWindow;
-  RR_ASSIGN_OR_RETURN(auto store, storage::Store::Open(options));
-  PrintOpenNote("reachrank import", *store);
+  RR_ASSIGN_OR_RETURN(auto store, OpenWritable(options, "reachrank import"));
   std::unique_ptr<topics::FastTextClassifier> classifier;
   if (!f.no_classify) {
     RR_ASSIGN_OR_RETURN(classifier,

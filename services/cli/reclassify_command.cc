@@ -68,7 +68,7 @@ class ShardsProgress {
 
   absl::Mutex mu_;
   std::vector<int64_t> posts_ ABSL_GUARDED_BY(mu_);
-  PostsProgress bar_ ABSL_GUARDED_BY(mu_);
+  PostsProgress bar_ ABSL_GUARDED_BY(mu_){"reachrank admin reclassify"};
 };
 
 // A line per database (`where` names it: the --db or --server given),
@@ -96,7 +96,7 @@ absl::Status ReclassifyStopped(const ReclassifyFlags& f) {
   RR_ASSIGN_OR_RETURN(auto classifier,
                       topics::FastTextClassifier::Load(f.topics_model));
   RR_ASSIGN_OR_RETURN(auto store, OpenStoppedDatabase(f.db, "stop it first"));
-  PostsProgress bar;
+  PostsProgress bar("reachrank admin reclassify");
   ingest::ReclassifyOptions options;
   options.top_k = f.top_k;
   options.dry_run = f.dry_run;

@@ -9,6 +9,7 @@
 #include "base/status_macros.h"
 #include "services/cli/command.h"
 #include "services/common/server_runner.h"
+#include "services/common/service_process.h"
 #include "services/common/serving_flags.h"
 #include "services/serve/all_in_one.h"
 #include "services/topics/default_model.h"
@@ -74,6 +75,7 @@ int RunServe(ServeFlags& f) {
   services::BlockShutdownAndReloadSignals();
   f.options.block_cache_bytes = static_cast<size_t>(f.block_cache_mb) << 20;
   f.options.reclassify_interval = absl::Milliseconds(f.reclassify_interval_ms);
+  f.options.upgrade_progress = services::UpgradeProgressLog(Log);
   if (absl::Status s = ApplyServingFlags(f); !s.ok()) return ExitCode(s);
   auto node = serve::AllInOne::Start(f.options);
   if (!node.ok()) return ExitCode(node.status());

@@ -1,9 +1,12 @@
 #include "services/common/service_process.h"
 
 #include <csignal>
+#include <functional>
 #include <iostream>
 #include <utility>
 #include <vector>
+
+#include "absl/strings/str_cat.h"
 
 namespace reachrank::services {
 
@@ -47,6 +50,18 @@ void ServiceProcess::ReloadUntilShutdown(
 
 void ServiceProcess::LogShutdown(int signal) const {
   Log("signal " + std::to_string(signal) + ", shutting down");
+}
+
+std::function<void(int64_t posts)> UpgradeProgressLog(
+    std::function<void(const std::string& line)> log, absl::Duration every) {
+  return [log = std::move(log), every,
+          next = absl::Now() + every](int64_t posts) mutable {
+    const absl::Time now = absl::Now();
+    if (now < next) return;
+    next = now + every;
+    log(absl::StrCat("upgrading the database's schema: ", posts,
+                     " posts read"));
+  };
 }
 
 }  // namespace reachrank::services

@@ -8,6 +8,8 @@
 #ifndef REACHRANK_SERVICES_COMMON_SERVICE_PROCESS_H_
 #define REACHRANK_SERVICES_COMMON_SERVICE_PROCESS_H_
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -15,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "prometheus/registry.h"
 #include "services/common/grpc_server_metrics.h"
 #include "services/common/metrics.h"
@@ -73,6 +76,14 @@ class ServiceProcess {
   Metrics metrics_;
   GrpcServerMetrics grpc_metrics_{metrics_.registry()};
 };
+
+// A storage::StoreOptions::upgrade_progress for a server's start-up: writes
+// "upgrading the database's schema: <n> posts read" through `log` at most
+// once every `every`, the first after `every` (so a quick upgrade writes
+// nothing but its open note).
+std::function<void(int64_t posts)> UpgradeProgressLog(
+    std::function<void(const std::string& line)> log,
+    absl::Duration every = absl::Seconds(10));
 
 }  // namespace reachrank::services
 

@@ -8,6 +8,7 @@
 
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "prometheus/text_serializer.h"
@@ -57,6 +58,25 @@ TEST(ServiceProcessTest, FailAndLogPrefixTheProgram) {
   EXPECT_EQ(GetCapturedStderr(),
             "reachrank-test: open db: NOT_FOUND: no such directory\n"
             "reachrank-test: serving on port 1\n");
+}
+
+// With no pause every call writes its line; with a long one none does.
+TEST(ServiceProcessTest, UpgradeProgressLogWritesAtMostOncePerPause) {
+  std::vector<std::string> lines;
+  auto each = UpgradeProgressLog(
+      [&lines](const std::string& line) { lines.push_back(line); },
+      absl::ZeroDuration());
+  each(1);
+  each(2);
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "upgrading the database's schema: 1 posts read",
+                       "upgrading the database's schema: 2 posts read"}));
+  lines.clear();
+  auto hourly = UpgradeProgressLog(
+      [&lines](const std::string& line) { lines.push_back(line); },
+      absl::Hours(1));
+  for (int64_t posts = 1; posts <= 1000; ++posts) hourly(posts);
+  EXPECT_TRUE(lines.empty());
 }
 
 TEST(ServiceProcessTest, StartServerCountsCallsInTheProcessRegistry) {

@@ -119,7 +119,10 @@ int Run(const Flags& f) {
   if (absl::Status s = metrics.Serve(f.serving.metrics_listen); !s.ok()) {
     return process.Fail("metrics", s);
   }
-  auto store = storage::Store::Open(StoreOptionsFrom(f));
+  storage::StoreOptions store_options = StoreOptionsFrom(f);
+  store_options.upgrade_progress = services::UpgradeProgressLog(
+      [&process](const std::string& line) { process.Log(line); });
+  auto store = storage::Store::Open(store_options);
   if (!store.ok()) return process.Fail("open " + f.db, store.status());
   if (!(*store)->open_note().empty()) process.Log((*store)->open_note());
   auto collector = std::make_shared<services::StoreStatsCollector>(**store);

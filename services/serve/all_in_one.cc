@@ -40,6 +40,7 @@ absl::Status AllInOne::OpenParts() {
   store_options.path = options_.data;
   store_options.sync = options_.sync;
   store_options.block_cache_bytes = options_.block_cache_bytes;
+  store_options.upgrade_progress = options_.upgrade_progress;
   RR_ASSIGN_OR_RETURN(store_, storage::Store::Open(store_options));
   store_collector_ = std::make_shared<services::StoreStatsCollector>(*store_);
   metrics_.AddCollectable(store_collector_);

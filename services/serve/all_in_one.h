@@ -13,6 +13,8 @@
 #ifndef REACHRANK_SERVICES_SERVE_ALL_IN_ONE_H_
 #define REACHRANK_SERVICES_SERVE_ALL_IN_ONE_H_
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +58,8 @@ struct AllInOneOptions {
   // another shard owns are refused (base/shard.h). 0/1: owns all.
   ShardSlice shard;
   size_t block_cache_bytes = 256ull << 20;
+  // Passed to the store (StoreOptions::upgrade_progress).
+  std::function<void(int64_t posts)> upgrade_progress{};
   // Pause between background passes over posts waiting for topics.
   absl::Duration reclassify_interval = absl::Seconds(5);
   // How long Shutdown() lets calls in flight finish.
