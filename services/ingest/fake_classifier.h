@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "storage/store.h"
 #include "topics/classifier.h"
 
@@ -49,33 +50,42 @@ class FakeClassifier final : public topics::TopicClassifier {
   std::atomic<int> calls_{0};
 };
 
-// Stores the post of the first item of its first batch again with the text
-// `edited`, pending (as an upsert would), while that batch is being
-// classified; then answers as `inner`. Not thread-safe.
+// Stores the post of the first item of its first `times` batches again
+// with the text `edited` (then `edited` 2, `edited` 3...), pending (as an
+// upsert would), while that batch is being classified; then answers as
+// `inner`. Not thread-safe.
 class EditingClassifier final : public topics::TopicClassifier {
  public:
   EditingClassifier(storage::Store& store, topics::TopicClassifier& inner,
-                    std::string edited)
-      : store_(store), inner_(inner), edited_(std::move(edited)) {}
+                    std::string edited, int times = 1)
+      : store_(store),
+        inner_(inner),
+        edited_(std::move(edited)),
+        times_(times) {}
   absl::StatusOr<std::vector<topics::Classification>> Classify(
       absl::Span<const topics::TextItem> items, int top_k) override {
-    if (!edited_.empty()) {
+    if (edits_ < times_) {
       auto record = store_.GetPost(items[0].id);
       if (!record.ok()) return record.status();
-      record->mutable_post()->set_text(std::exchange(edited_, ""));
+      record->mutable_post()->set_text(
+          edits_ == 0 ? edited_ : absl::StrCat(edited_, " ", edits_ + 1));
       record->set_classified(false);
       if (!store_.PutPosts({*record}).ok()) {
         return absl::InternalError("edit failed");
       }
+      ++edits_;
     }
     return inner_.Classify(items, top_k);
   }
   std::string ModelVersion() const override { return "editing"; }
+  int edits() const { return edits_; }
 
  private:
   storage::Store& store_;
   topics::TopicClassifier& inner_;
-  std::string edited_;
+  const std::string edited_;
+  const int times_;
+  int edits_ = 0;
 };
 
 }  // namespace reachrank::ingest

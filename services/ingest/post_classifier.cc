@@ -11,13 +11,10 @@
 namespace reachrank::ingest {
 namespace {
 
-// A post deleted (DeleteAuthors) while its batch was being classified has
-// nothing left to classify (NOT_FOUND), and one re-upserted with new content
-// meanwhile is pending for it (ABORTED): neither fails the pass.
-absl::Status SkipDeletedOrEdited(absl::Status status) {
-  return absl::IsNotFound(status) || absl::IsAborted(status) ? absl::OkStatus()
-                                                             : status;
-}
+// Times a post edited while it was being classified is classified again
+// at once, with its new content, before it is left to the next background
+// pass (a post edited without pause must not hold a caller forever).
+constexpr int kEditRetries = 3;
 
 // The pending gauge counts at most this many posts per refresh.
 constexpr size_t kPendingGaugeLimit = 100'000;
@@ -116,10 +113,24 @@ void PostClassifier::Release(absl::Span<const std::string> ids) {
   for (const std::string& id : ids) claimed_.erase(id);
 }
 
-// Classifies the claimed posts that are still pending, batch by batch.
+// Classifies the claimed posts that are still pending; those edited
+// meanwhile, again (they are still claimed, so the upsert that edited them
+// could not classify them itself).
 absl::StatusOr<size_t> PostClassifier::ClassifyClaimed(
     absl::Span<const std::string> ids) {
-  size_t done = 0;
+  Outcome outcome;
+  RR_RETURN_IF_ERROR(ClassifyBatches(ids, &outcome));
+  for (int retry = 0; retry < kEditRetries && !outcome.edited.empty();
+       ++retry) {
+    const std::vector<std::string> again = std::exchange(outcome.edited, {});
+    RR_RETURN_IF_ERROR(ClassifyBatches(again, &outcome));
+  }
+  return outcome.stored;
+}
+
+// Classifies the pending posts among `ids`, batch by batch.
+absl::Status PostClassifier::ClassifyBatches(absl::Span<const std::string> ids,
+                                             Outcome* outcome) {
   for (size_t start = 0; start < ids.size(); start += options_.batch) {
     absl::Span<const std::string> chunk = ids.subspan(start, options_.batch);
     RR_ASSIGN_OR_RETURN(auto found, store_.MultiGetPosts(chunk));
@@ -133,27 +144,43 @@ absl::StatusOr<size_t> PostClassifier::ClassifyClaimed(
     if (records.empty()) continue;
     auto results = classifier_->Classify(items, options_.top_k);
     if (results.status().code() == absl::StatusCode::kInvalidArgument) {
-      RR_ASSIGN_OR_RETURN(size_t n, ClassifyOneByOne(records));
-      done += n;
+      RR_RETURN_IF_ERROR(ClassifyOneByOne(records, outcome));
       continue;
     }
     if (!results.ok()) return results.status();
-    RR_RETURN_IF_ERROR(Save(records, *results));
-    done += records.size();
+    RR_RETURN_IF_ERROR(Save(records, *results, outcome));
   }
-  return done;
+  return absl::OkStatus();
 }
 
 absl::Status PostClassifier::Save(
     const std::vector<storage::PostRecord>& records,
-    const std::vector<topics::Classification>& results) {
+    const std::vector<topics::Classification>& results, Outcome* outcome) {
   if (results.size() != records.size()) {
     return absl::InternalError("classifier returned a wrong result count");
   }
   for (size_t i = 0; i < records.size(); ++i) {
-    RR_RETURN_IF_ERROR(SkipDeletedOrEdited(
-        store_.SetClassification(records[i].post(), TopicScores(results[i]),
-                                 StoredLanguage(records[i], results[i]))));
+    RR_RETURN_IF_ERROR(StoreOne(records[i].post(), TopicScores(results[i]),
+                                StoredLanguage(records[i], results[i]),
+                                outcome));
+  }
+  return absl::OkStatus();
+}
+
+// A post deleted (DeleteAuthors) while its batch was being classified has
+// nothing left to classify (NOT_FOUND), and one re-upserted with new
+// content meanwhile is pending for it (ABORTED): neither fails the pass.
+absl::Status PostClassifier::StoreOne(const v1::Post& post,
+                                      const std::vector<v1::TopicScore>& topics,
+                                      const std::string& language,
+                                      Outcome* outcome) {
+  const absl::Status status = store_.SetClassification(post, topics, language);
+  if (status.ok()) {
+    ++outcome->stored;
+  } else if (absl::IsAborted(status)) {
+    outcome->edited.push_back(post.post_id());
+  } else if (!absl::IsNotFound(status)) {
+    return status;
   }
   return absl::OkStatus();
 }
@@ -161,20 +188,19 @@ absl::Status PostClassifier::Save(
 // A batch the classifier refused as invalid: find the offending posts and
 // store them with no topics ("und"), so that they do not block the pending
 // set forever.
-absl::StatusOr<size_t> PostClassifier::ClassifyOneByOne(
-    const std::vector<storage::PostRecord>& records) {
+absl::Status PostClassifier::ClassifyOneByOne(
+    const std::vector<storage::PostRecord>& records, Outcome* outcome) {
   for (const storage::PostRecord& r : records) {
     std::vector<topics::TextItem> item = {PostItem(r)};
     auto result = classifier_->Classify(item, options_.top_k);
     if (result.status().code() == absl::StatusCode::kInvalidArgument) {
-      RR_RETURN_IF_ERROR(
-          SkipDeletedOrEdited(store_.SetClassification(r.post(), {}, "und")));
+      RR_RETURN_IF_ERROR(StoreOne(r.post(), {}, "und", outcome));
       continue;
     }
     if (!result.ok()) return result.status();
-    RR_RETURN_IF_ERROR(Save({r}, *result));
+    RR_RETURN_IF_ERROR(Save({r}, *result, outcome));
   }
-  return records.size();
+  return absl::OkStatus();
 }
 
 void PostClassifier::UpdatePendingGauge() {

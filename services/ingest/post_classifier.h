@@ -73,11 +73,23 @@ class PostClassifier {
   // Claims the ids no other caller is classifying right now.
   std::vector<std::string> Claim(absl::Span<const std::string> ids);
   void Release(absl::Span<const std::string> ids);
+  // What storing classifications came to: posts stored, and posts
+  // edited while they were classified (their result not stored).
+  struct Outcome {
+    size_t stored = 0;
+    std::vector<std::string> edited;
+  };
   absl::StatusOr<size_t> ClassifyClaimed(absl::Span<const std::string> ids);
+  absl::Status ClassifyBatches(absl::Span<const std::string> ids,
+                               Outcome* outcome);
   absl::Status Save(const std::vector<storage::PostRecord>& records,
-                    const std::vector<topics::Classification>& results);
-  absl::StatusOr<size_t> ClassifyOneByOne(
-      const std::vector<storage::PostRecord>& records);
+                    const std::vector<topics::Classification>& results,
+                    Outcome* outcome);
+  absl::Status StoreOne(const v1::Post& post,
+                        const std::vector<v1::TopicScore>& topics,
+                        const std::string& language, Outcome* outcome);
+  absl::Status ClassifyOneByOne(const std::vector<storage::PostRecord>& records,
+                                Outcome* outcome);
   void UpdatePendingGauge();
   void Loop();
 

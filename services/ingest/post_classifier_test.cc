@@ -115,20 +115,34 @@ TEST_F(PostClassifierTest,
   EditingClassifier editing(*store_, fake_, "how I write code");
   PostClassifier classifier(*store_, &editing, metrics_, {});
   Put({{"a", "a day at the beach"}});
-  // The first pass classified the old text: its result is not stored over
-  // the new one, which stays pending for the next pass.
-  ASSERT_TRUE(classifier.DrainPending().ok());
-  EXPECT_EQ(Pending(), 1u);
-  EXPECT_FALSE(store_->GetPost("a")->classified());
+  // The pass classified the old text: its result is not stored over the
+  // new one, which the same pass classifies at once.
   auto done = classifier.DrainPending();
   ASSERT_TRUE(done.ok()) << done.status();
   EXPECT_EQ(*done, 1u);
+  EXPECT_EQ(editing.edits(), 1);
+  EXPECT_EQ(fake_.calls(), 2);
   auto a = store_->GetPost("a");
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->post().text(), "how I write code");
   EXPECT_TRUE(a->classified());
   EXPECT_EQ(a->topics(0).topic_id(), "science/technology");
   EXPECT_EQ(Pending(), 0u);
+}
+
+// A post edited at every classification is tried four times (the first
+// and three more), then left pending for the next pass instead of holding
+// the pass.
+TEST_F(PostClassifierTest, APostEditedWithoutPauseIsLeftForTheNextPass) {
+  EditingClassifier editing(*store_, fake_, "how I write code", 100);
+  PostClassifier classifier(*store_, &editing, metrics_, {});
+  Put({{"a", "a day at the beach"}});
+  auto done = classifier.DrainPending();
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(*done, 0u);
+  EXPECT_EQ(editing.edits(), 4);
+  EXPECT_EQ(Pending(), 1u);
+  EXPECT_EQ(store_->GetPost("a")->post().text(), "how I write code 4");
 }
 
 TEST_F(PostClassifierTest, RefusedTextIsStoredWithoutTopics) {
