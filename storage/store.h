@@ -46,6 +46,10 @@ inline constexpr int kSchemaVersion = 2;
 struct StoreOptions {
   // Database directory; created if missing (primary mode only).
   std::string path;
+  // Primary mode: create the database when `path` holds none. False:
+  // NOT_FOUND "no database at <path>" instead, for commands that work on
+  // an existing database (a mistyped path must not make an empty one).
+  bool create_if_missing = true;
   // fsync the WAL on every write. Off: an acknowledged write survives a
   // process crash (kill -9) but not a power loss.
   bool sync = false;

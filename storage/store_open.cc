@@ -119,12 +119,14 @@ void CloseHandles(rocksdb::DB* db, const Handles& handles) {
 // schema and wraps the result.
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     const StoreOptions& options, const std::string* secondary_path) {
-  if (secondary_path != nullptr &&
+  const bool secondary = secondary_path != nullptr;
+  if ((secondary || !options.create_if_missing) &&
       !std::filesystem::exists(std::filesystem::path(options.path) /
                                "CURRENT")) {
     return absl::NotFoundError(absl::StrCat(
         "no database at ", options.path,
-        " (a secondary opens a database its primary has created)"));
+        secondary ? " (a secondary opens a database its primary has created)"
+                  : ""));
   }
   if (secondary_path == nullptr) {
     // RocksDB creates only the last component of a missing path.

@@ -1,4 +1,5 @@
 // Opening: schema check, secondary instances, statistics.
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +48,26 @@ TEST(StoreOpenTest, CreatesMissingParentDirectories) {
   auto store = Store::Open(OptionsFor(dir.Sub("a/b/db")));
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_TRUE((*store)->PutPosts({MakePost("p1", "alice", T0())}).ok());
+}
+
+// Without create_if_missing a path without a database is NOT_FOUND, and
+// nothing is created there (a missing directory, or an empty one).
+TEST(StoreOpenTest, WithoutCreateIfMissingNoDatabaseIsNotFound) {
+  testing::ScopedTempDir dir;
+  StoreOptions options = OptionsFor(dir.Sub("none"));
+  options.create_if_missing = false;
+  auto store = Store::Open(options);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(store.status().message(), HasSubstr("no database at"));
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("none")));
+  options.path = dir.Sub("empty");
+  ASSERT_TRUE(std::filesystem::create_directory(options.path));
+  EXPECT_EQ(Store::Open(options).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(std::filesystem::is_empty(options.path));
+  // A database that is there opens.
+  ASSERT_TRUE(Store::Open(OptionsFor(dir.Sub("db"))).ok());
+  options.path = dir.Sub("db");
+  EXPECT_TRUE(Store::Open(options).ok());
 }
 
 TEST(StoreOpenTest, SecondaryOfMissingDatabaseFails) {

@@ -752,6 +752,13 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
             1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("no database at"));
   EXPECT_FALSE(std::filesystem::exists(Path("never")));
+  // A mistyped --db makes no empty database to copy.
+  EXPECT_EQ(Run({"admin", "checkpoint", "--db", Path("never"), "--out",
+                 Path("never-copy")}),
+            1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("--db: no database at"));
+  EXPECT_FALSE(std::filesystem::exists(Path("never")));
+  EXPECT_FALSE(std::filesystem::exists(Path("never-copy")));
 }
 
 }  // namespace

@@ -51,11 +51,12 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenForCheckpoint(
 int RunCheckpoint(const CheckpointFlags& f) {
   storage::StoreOptions options;
   options.path = f.db;
+  options.create_if_missing = false;
   const ScratchDir scratch("checkpoint");
   bool live = false;
   auto store = OpenForCheckpoint(options, scratch.path(), &live);
   const absl::Status status =
-      store.ok() ? (*store)->Checkpoint(f.out) : store.status();
+      store.ok() ? (*store)->Checkpoint(f.out) : NameDbFlag(store.status());
   if (status.ok()) {
     std::cerr << "reachrank admin checkpoint: " << f.db << " -> " << f.out
               << (live ? " (live, through a secondary instance)" : "")

@@ -65,14 +65,18 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenWritable(
   return store;
 }
 
+absl::Status NameDbFlag(const absl::Status& open) {
+  if (!absl::IsNotFound(open)) return open;
+  return absl::NotFoundError(absl::StrCat("--db: ", open.message()));
+}
+
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondaryOf(
     const std::string& db, const std::string& scratch) {
-  if (!std::filesystem::exists(db)) {
-    return absl::NotFoundError(absl::StrCat("--db: no database at ", db));
-  }
   storage::StoreOptions options;
   options.path = db;
-  return storage::Store::OpenSecondary(options, scratch);
+  auto store = storage::Store::OpenSecondary(options, scratch);
+  if (!store.ok()) return NameDbFlag(store.status());
+  return store;
 }
 
 PostsProgress::PostsProgress(std::string label) {
@@ -91,17 +95,16 @@ void PostsProgress::Finish(int64_t posts) {
 
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenStoppedDatabase(
     const std::string& db, absl::string_view remedy) {
-  if (!std::filesystem::exists(db)) {
-    return absl::NotFoundError(absl::StrCat("--db: no database at ", db));
-  }
   storage::StoreOptions options;
   options.path = db;
+  options.create_if_missing = false;
   auto store = OpenWritable(options, "reachrank");
   if (HeldByAService(store.status())) {
     return absl::FailedPreconditionError(
         absl::StrCat("--db: ", db, " is open in a running service: ", remedy,
                      " (", store.status().message(), ")"));
   }
+  if (!store.ok()) return NameDbFlag(store.status());
   return store;
 }
 

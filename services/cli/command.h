@@ -106,6 +106,10 @@ class ScratchDir {
   const std::filesystem::path path_;
 };
 
+// `open` (a failure to open the database of flag --db), its NOT_FOUND
+// prefixed "--db: ".
+absl::Status NameDbFlag(const absl::Status& open);
+
 // The database at `db` (flag --db), live or stopped, read through a
 // secondary instance under `scratch` (removed by the caller). NOT_FOUND
 // "--db: no database at <db>" when there is none.
