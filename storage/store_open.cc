@@ -63,11 +63,10 @@ bool PostsEmpty(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* posts) {
 absl::StatusOr<std::string> Upgrade(rocksdb::DB* db, const Handles& handles,
                                     const StoreOptions& options) {
   const absl::Time start = absl::Now();
-  RR_ASSIGN_OR_RETURN(int64_t posts,
-                      UpgradeToVersion2(*db, handles, [&options](int64_t read) {
-                        if (options.upgrade_progress)
-                          options.upgrade_progress(read);
-                      }));
+  const auto progress = [&options](int64_t read) {
+    if (options.upgrade_progress) options.upgrade_progress(read);
+  };
+  RR_ASSIGN_OR_RETURN(int64_t posts, UpgradeToVersion2(*db, handles, progress));
   return absl::StrCat("database at ", options.path,
                       " upgraded from schema version 1 to ", kSchemaVersion,
                       ": topic day rows rebuilt from ", posts,
@@ -119,14 +118,11 @@ void CloseHandles(rocksdb::DB* db, const Handles& handles) {
 // schema and wraps the result.
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     const StoreOptions& options, const std::string* secondary_path) {
-  const bool secondary = secondary_path != nullptr;
-  if ((secondary || !options.create_if_missing) &&
+  // A secondary opens only a database its primary has created.
+  if ((secondary_path != nullptr || !options.create_if_missing) &&
       !std::filesystem::exists(std::filesystem::path(options.path) /
                                "CURRENT")) {
-    return absl::NotFoundError(absl::StrCat(
-        "no database at ", options.path,
-        secondary ? " (a secondary opens a database its primary has created)"
-                  : ""));
+    return absl::NotFoundError(absl::StrCat("no database at ", options.path));
   }
   if (secondary_path == nullptr) {
     // RocksDB creates only the last component of a missing path.
