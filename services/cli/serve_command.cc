@@ -8,6 +8,7 @@
 
 #include "base/status_macros.h"
 #include "services/cli/command.h"
+#include "services/common/flag_checks.h"
 #include "services/common/server_runner.h"
 #include "services/common/service_process.h"
 #include "services/common/serving_flags.h"
@@ -44,11 +45,11 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--block-cache-mb", f.block_cache_mb,
                  "RocksDB block cache size, MiB")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(services::Positive());
   cmd.add_option("--reclassify-interval-ms", f.reclassify_interval_ms,
                  "Pause between background passes over pending posts")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(services::Positive());
 }
 
 // Copies the serving flags into the options; the transport check's error

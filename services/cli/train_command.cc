@@ -27,6 +27,7 @@
 #include "services/cli/comparison_report.h"
 #include "services/cli/store_rows.h"
 #include "services/cli/train_db.h"
+#include "services/common/flag_checks.h"
 
 namespace reachrank::cli {
 namespace {
@@ -266,7 +267,7 @@ void AddExportCommand(CLI::App& app, CommandSet& commands) {
   cmd->add_option("--threads", f->store.threads,
                   "threads reading the posts (0: one per core)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(services::NonNegative());
   commands.Add(cmd, [f] { return ExitCode(RunExport(*f)); });
 }
 
@@ -299,7 +300,7 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
                   "threads for XGBoost and, with --db, for reading the posts "
                   "(0: all cores)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(services::NonNegative());
   cmd->add_option("--holdout-fraction", o.holdout_fraction,
                   "latest share of rows held out and scored")
       ->capture_default_str();
@@ -401,7 +402,7 @@ void AddTrainCommand(CLI::App& app, CommandSet& commands) {
                   "S)) instead of the 0/1 label (metrics keep the label); "
                   "0: off")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(services::NonNegative());
   cmd->add_option("--time-column", f->time_column,
                   "unix seconds per row; default: row order is time order");
   cmd->add_option("--out", f->out, "model directory to write")->required();

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "base/shard.h"
 #include "services/common/auth.h"
+#include "services/common/flag_checks.h"
 #include "services/common/in_flight_limit.h"
 #include "services/common/server_runner.h"
 #include "services/common/tls_options.h"
@@ -72,10 +73,10 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
                  "On SIGTERM/SIGINT, seconds that calls in flight may take "
                  "to finish before they are cancelled")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative());
   app.add_option("--shutdown-grace-ms", f.shutdown_grace_ms,
                  "Deprecated: --grace-period in milliseconds (wins if given)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative());
   app.add_option("--tls-cert", f.tls.cert_file,
                  "TLS certificate chain (PEM); needs --tls-key");
   app.add_option("--tls-key", f.tls.key_file, "TLS private key (PEM)");

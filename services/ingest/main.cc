@@ -5,6 +5,7 @@
 #include <string>
 
 #include "services/common/build_info.h"
+#include "services/common/flag_checks.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
 #include "services/common/service_process.h"
@@ -47,21 +48,21 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--dedup-window-hours", f.dedup_window_hours,
                  "A replayed event_id within this window counts once")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(services::Positive());
   app.add_option("--block-cache-mb", f.block_cache_mb,
                  "RocksDB block cache size, MiB")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(services::Positive());
   app.add_option("--reclassify-interval-ms", f.reclassify_interval_ms,
                  "Pause between background passes over pending posts")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(services::Positive());
   services::AddClientSecurityFlags(app, f.topics_security, "topics-",
                                    "the topic service");
   app.add_option("--topics-deadline-ms", f.topics_deadline_ms,
                  "Deadline of one call to the topic service")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(services::Positive());
   app.add_option("--topics-attempts", f.topics_attempts,
                  "Attempts per classification call (transient errors only)")
       ->capture_default_str()

@@ -8,6 +8,7 @@
 
 #include "ranking/scorer.h"
 #include "services/common/build_info.h"
+#include "services/common/flag_checks.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
 #include "services/common/service_process.h"
@@ -52,7 +53,7 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--catch-up-interval,--catch-up-ms", f.catch_up_interval_ms,
                  "Milliseconds between catch-ups with the writer")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(services::Positive());
   app.add_option("--topics", f.topics,
                  "Topic service address, host:port; without it drafts "
                  "cannot be scored (FAILED_PRECONDITION)");
@@ -68,17 +69,17 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "Seconds an account or topic-market context is reused "
                  "(0: read for every call)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(services::NonNegative());
   app.add_option("--block-cache-mb", f.block_cache_mb,
                  "RocksDB block cache size, MiB")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(services::Positive());
   services::AddClientSecurityFlags(app, f.topics_security, "topics-",
                                    "the topic service");
   app.add_option("--topics-deadline-ms", f.topics_deadline_ms,
                  "Deadline of one call to the topic service")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(services::Positive());
 }
 
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondary(const Flags& f) {

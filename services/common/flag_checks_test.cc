@@ -1,0 +1,48 @@
+// Positive() and NonNegative(): a failing flag names the rule and the
+// value given; --help names the rule as CLI11's own checks do.
+#include "services/common/flag_checks.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace reachrank::services {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The error of parsing `args` (program name first), "" when they parse.
+std::string ParseError(CLI::App& app, std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(FlagChecksTest, StateTheRuleAndTheValue) {
+  CLI::App app;
+  int mb = 256;
+  double grace = 10;
+  app.add_option("--mb", mb)->check(Positive());
+  app.add_option("--grace", grace)->check(NonNegative());
+  EXPECT_EQ(ParseError(app, {"x", "--mb", "0"}),
+            "--mb: must be greater than 0, not 0");
+  EXPECT_EQ(ParseError(app, {"x", "--grace", "-0.5"}),
+            "--grace: must be 0 or more, not -0.5");
+  EXPECT_EQ(ParseError(app, {"x", "--mb", "12x"}),
+            "--mb: must be a number, not '12x'");
+  EXPECT_EQ(ParseError(app, {"x", "--mb", "3", "--grace", "0"}), "");
+  EXPECT_EQ(mb, 3);
+  EXPECT_EQ(grace, 0);
+  EXPECT_THAT(app.help(), HasSubstr("INT:POSITIVE"));
+  EXPECT_THAT(app.help(), HasSubstr("FLOAT:NONNEGATIVE"));
+}
+
+}  // namespace
+}  // namespace reachrank::services
