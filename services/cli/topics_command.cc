@@ -9,6 +9,7 @@
 #include "base/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "services/cli/command.h"
+#include "services/common/flag_checks.h"
 #include "topics/dataset.h"
 #include "topics/evaluation.h"
 #include "topics/fasttext_classifier.h"
@@ -81,7 +82,7 @@ void AddHanFlags(CLI::App& cmd, TrainFlags& f) {
   cmd.add_option("--han-weight", f.options.han_weight,
                  "'average': weight of the Han models against model.bin")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(services::Fraction());
   cmd.add_option("--han-epoch", han.epoch)->capture_default_str();
   cmd.add_option("--han-lr", han.lr)->capture_default_str();
   cmd.add_option("--han-dim", han.dim)->capture_default_str();

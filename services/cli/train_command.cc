@@ -311,7 +311,7 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
                   "weigh recent rows more: a row's weight halves every this "
                   "share of the fitted rows back from the latest (0: off)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(services::Fraction());
 }
 
 }  // namespace

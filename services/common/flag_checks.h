@@ -47,6 +47,12 @@ inline CLI::Validator NonNegative() {
                                            "0 or more", "NONNEGATIVE");
 }
 
+// Numbers from 0 to 1 (shares, fractions).
+inline CLI::Validator Fraction() {
+  return flag_checks_internal::NumberCheck(
+      [](double n) { return n >= 0 && n <= 1; }, "between 0 and 1", "FRACTION");
+}
+
 }  // namespace reachrank::services
 
 #endif  // REACHRANK_SERVICES_COMMON_FLAG_CHECKS_H_

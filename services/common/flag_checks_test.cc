@@ -1,5 +1,5 @@
-// Positive() and NonNegative(): a failing flag names the rule and the
-// value given; --help names the rule as CLI11's own checks do.
+// Positive(), NonNegative() and Fraction(): a failing flag names the rule
+// and the value given; --help names the rule as CLI11's own checks do.
 #include "services/common/flag_checks.h"
 
 #include <string>
@@ -30,16 +30,22 @@ TEST(FlagChecksTest, StateTheRuleAndTheValue) {
   int mb = 256;
   double grace = 10;
   app.add_option("--mb", mb)->check(Positive());
+  double share = 0.5;
   app.add_option("--grace", grace)->check(NonNegative());
+  app.add_option("--share", share)->check(Fraction());
   EXPECT_EQ(ParseError(app, {"x", "--mb", "0"}),
             "--mb: must be greater than 0, not 0");
   EXPECT_EQ(ParseError(app, {"x", "--grace", "-0.5"}),
             "--grace: must be 0 or more, not -0.5");
   EXPECT_EQ(ParseError(app, {"x", "--mb", "12x"}),
             "--mb: must be a number, not '12x'");
-  EXPECT_EQ(ParseError(app, {"x", "--mb", "3", "--grace", "0"}), "");
+  EXPECT_EQ(ParseError(app, {"x", "--share", "1.5"}),
+            "--share: must be between 0 and 1, not 1.5");
+  EXPECT_EQ(ParseError(app, {"x", "--mb", "3", "--grace", "0", "--share", "1"}),
+            "");
   EXPECT_EQ(mb, 3);
   EXPECT_EQ(grace, 0);
+  EXPECT_EQ(share, 1);
   EXPECT_THAT(app.help(), HasSubstr("INT:POSITIVE"));
   EXPECT_THAT(app.help(), HasSubstr("FLOAT:NONNEGATIVE"));
 }
