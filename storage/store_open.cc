@@ -50,12 +50,16 @@ absl::Status WrongSchema(const std::string& path, absl::string_view stored) {
 }
 
 // True when the posts family holds no key (a database created but never
-// written, e.g. after a crash right at creation).
-bool PostsEmpty(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* posts) {
+// written, e.g. after a crash right at creation); the read's error when it
+// cannot tell.
+absl::StatusOr<bool> PostsEmpty(rocksdb::DB* db,
+                                rocksdb::ColumnFamilyHandle* posts) {
   std::unique_ptr<rocksdb::Iterator> it(
       db->NewIterator(rocksdb::ReadOptions(), posts));
   it->SeekToFirst();
-  return !it->Valid() && it->status().ok();
+  if (it->Valid()) return false;
+  RR_RETURN_IF_ERROR(FromRocks(it->status(), "read posts"));
+  return true;
 }
 
 // Brings a primary's version 1 database to this version (store_upgrade.cc)
@@ -75,6 +79,21 @@ absl::StatusOr<std::string> Upgrade(rocksdb::DB* db, const Handles& handles,
                                                        absl::Milliseconds(1))));
 }
 
+// NOT_FOUND when `path` holds no database (no CURRENT file); the reason
+// when it cannot be looked at (e.g. a directory without permission).
+absl::Status CheckDatabaseExists(const std::string& path) {
+  std::error_code error;
+  const bool exists =
+      std::filesystem::exists(std::filesystem::path(path) / "CURRENT", error);
+  if (error) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot look for a database at ", path, ": ", error.message()));
+  }
+  if (!exists)
+    return absl::NotFoundError(absl::StrCat("no database at ", path));
+  return absl::OkStatus();
+}
+
 // Checks the stored schema version; a primary writes it into an empty
 // database that has none and upgrades a version 1 database. A secondary
 // reads version 1 too: only where some engagement counts differs.
@@ -87,9 +106,9 @@ absl::StatusOr<OpenedSchema> CheckSchema(rocksdb::DB* db,
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), handles[kCfMeta],
                               std::string(keys::kSchemaVersionKey), &stored);
   if (s.IsNotFound()) {
-    if (secondary || !PostsEmpty(db, handles[kCfPosts])) {
-      return WrongSchema(path, "<missing>");
-    }
+    if (secondary) return WrongSchema(path, "<missing>");
+    RR_ASSIGN_OR_RETURN(bool empty, PostsEmpty(db, handles[kCfPosts]));
+    if (!empty) return WrongSchema(path, "<missing>");
     rocksdb::WriteOptions sync;
     sync.sync = true;
     RR_RETURN_IF_ERROR(FromRocks(
@@ -119,10 +138,8 @@ void CloseHandles(rocksdb::DB* db, const Handles& handles) {
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     const StoreOptions& options, const std::string* secondary_path) {
   // A secondary opens only a database its primary has created.
-  if ((secondary_path != nullptr || !options.create_if_missing) &&
-      !std::filesystem::exists(std::filesystem::path(options.path) /
-                               "CURRENT")) {
-    return absl::NotFoundError(absl::StrCat("no database at ", options.path));
+  if (secondary_path != nullptr || !options.create_if_missing) {
+    RR_RETURN_IF_ERROR(CheckDatabaseExists(options.path));
   }
   if (secondary_path == nullptr) {
     // RocksDB creates only the last component of a missing path.

@@ -70,6 +70,19 @@ TEST(StoreOpenTest, WithoutCreateIfMissingNoDatabaseIsNotFound) {
   EXPECT_TRUE(Store::Open(options).ok());
 }
 
+// A path that cannot be looked at (here a symbolic link to itself, which
+// fails with ELOOP even for root) is an error naming it, not an exception.
+TEST(StoreOpenTest, APathThatCannotBeLookedAtIsAnError) {
+  testing::ScopedTempDir dir;
+  std::filesystem::create_directory_symlink(dir.Sub("loop"), dir.Sub("loop"));
+  StoreOptions options = OptionsFor(dir.Sub("loop"));
+  options.create_if_missing = false;
+  auto store = Store::Open(options);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store.status().message(),
+              HasSubstr("cannot look for a database at " + dir.Sub("loop")));
+}
+
 TEST(StoreOpenTest, SecondaryOfMissingDatabaseFails) {
   testing::ScopedTempDir dir;
   auto store =
