@@ -4,7 +4,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "google/protobuf/descriptor.h"
 
 namespace reachrank::services {
 namespace {
@@ -34,6 +36,17 @@ const char* TypeName(ServerRpcInfo::Type type) {
       return "bidi_stream";
   }
   return "unknown";
+}
+
+// gRPC's health service, whose messages are not in the protobuf pool.
+constexpr absl::string_view kHealthService = "grpc.health.v1.Health";
+
+// True when this binary knows "pkg.Service" / "Method": a method of a
+// protobuf service compiled into it, or of the health service.
+bool IsKnownMethod(absl::string_view service, absl::string_view method) {
+  if (service == kHealthService) return method == "Check" || method == "Watch";
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+             absl::StrCat(service, ".", method)) != nullptr;
 }
 
 // One per RPC, created and destroyed by gRPC.
@@ -135,18 +148,20 @@ GrpcServerMetrics::NewInterceptorFactory() {
 
 const GrpcServerMetrics::MethodMetrics* GrpcServerMetrics::ForMethod(
     absl::string_view full_method, ServerRpcInfo::Type type) {
-  std::string key = absl::StrCat(full_method, "#", static_cast<int>(type));
-  absl::MutexLock lock(&mu_);
-  auto it = methods_.find(key);
-  if (it != methods_.end()) return it->second.get();
   // "/reachrank.v1.IngestService/UpsertPosts" -> service, method.
   absl::string_view name = absl::StripPrefix(full_method, "/");
   size_t slash = name.rfind('/');
-  std::string service(slash == name.npos ? "" : name.substr(0, slash));
-  std::string method(slash == name.npos ? name : name.substr(slash + 1));
+  absl::string_view service = slash == name.npos ? "" : name.substr(0, slash);
+  absl::string_view method = slash == name.npos ? name : name.substr(slash + 1);
+  if (!IsKnownMethod(service, method)) service = method = kUnknownMethod;
+  std::string key =
+      absl::StrCat(service, "/", method, "#", static_cast<int>(type));
+  absl::MutexLock lock(&mu_);
+  auto it = methods_.find(key);
+  if (it != methods_.end()) return it->second.get();
   prometheus::Labels labels = {{"grpc_type", TypeName(type)},
-                               {"grpc_service", service},
-                               {"grpc_method", method}};
+                               {"grpc_service", std::string(service)},
+                               {"grpc_method", std::string(method)}};
   auto m = std::make_unique<MethodMetrics>(MethodMetrics{
       &started_.Add(labels), &received_.Add(labels), &sent_.Add(labels),
       &handling_seconds_.Add(labels, Buckets()), labels});

@@ -27,6 +27,9 @@
 
 namespace reachrank::services {
 
+// grpc_service and grpc_method of calls to methods the binary does not know.
+inline constexpr char kUnknownMethod[] = "unknown";
+
 // The metric families above, registered in a registry given at
 // construction. Thread-safe.
 class GrpcServerMetrics {
@@ -48,8 +51,9 @@ class GrpcServerMetrics {
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
   NewInterceptorFactory();
 
-  // The metrics of `full_method` ("/pkg.Service/Method") called as `type`.
-  // The pointer stays valid as long as *this.
+  // The metrics of `full_method` ("/pkg.Service/Method") called as `type`,
+  // those of kUnknownMethod when the binary does not know the method. The
+  // pointer stays valid as long as *this.
   const MethodMetrics* ForMethod(absl::string_view full_method,
                                  grpc::experimental::ServerRpcInfo::Type type);
   // Counts one finished RPC with `code` that took `seconds`.

@@ -2,8 +2,10 @@
 
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
+#include "absl/synchronization/notification.h"
 #include "services/common/fake_topic_service.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
@@ -58,6 +60,26 @@ class GrpcServerMetricsTest : public ::testing::Test {
     return body.ok() ? *body : "";
   }
 
+  // Calls `path` with an empty request and returns the status code.
+  grpc::StatusCode CallPath(const std::string& path) {
+    grpc::GenericStub stub(
+        grpc::CreateChannel(reachrank::testing::Loopback(env_->server->port()),
+                            grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1);
+    grpc::ByteBuffer response;
+    grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
+    absl::Notification done;
+    stub.UnaryCall(&context, path, {}, &request, &response,
+                   [&](grpc::Status s) {
+                     code = s.error_code();
+                     done.Notify();
+                   });
+    done.WaitForNotification();
+    return code;
+  }
+
   static Env* env_;
 };
 
@@ -100,6 +122,30 @@ TEST_F(GrpcServerMetricsTest, CountsErrorsByCode) {
                    "\"reachrank.v1.TopicService\",grpc_type="
                    "\"bidi_stream\"}"),
       1);
+}
+
+// Paths a client invents all count as one "unknown" method: they cannot
+// add series without bound. A method of a compiled-in service the server
+// does not serve keeps its name. gRPC answers such calls with a streaming
+// handler, so their type is bidi_stream.
+TEST_F(GrpcServerMetricsTest, InventedMethodsCountAsUnknown) {
+  EXPECT_EQ(CallPath("/x.Invented/A1"), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(CallPath("/x.Invented/A2"), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(CallPath("/reachrank.v1.TopicService/Invented"),
+            grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(CallPath("/reachrank.v1.RankingService/Score"),
+            grpc::StatusCode::UNIMPLEMENTED);
+  std::string body = Scrape();
+  EXPECT_EQ(*MetricValue(body,
+                         "grpc_server_started_total{grpc_method=\"unknown\","
+                         "grpc_service=\"unknown\",grpc_type=\"bidi_stream\"}"),
+            3);
+  EXPECT_EQ(*MetricValue(body,
+                         "grpc_server_started_total{grpc_method=\"Score\","
+                         "grpc_service=\"reachrank.v1.RankingService\","
+                         "grpc_type=\"bidi_stream\"}"),
+            1);
+  EXPECT_EQ(body.find("Invented"), std::string::npos);
 }
 
 TEST_F(GrpcServerMetricsTest, ExposesBuildInfo) {
