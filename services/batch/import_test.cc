@@ -96,6 +96,37 @@ TEST(ParseImportLineTest, HugeCountsAndWatchTimesAreRejected) {
   EXPECT_EQ(largest->events.size(), 10000u);
 }
 
+// The bound holds for a whole line, not only for each cell: many cells of
+// large counts would otherwise make millions of events from one line.
+TEST(ParseImportLineTest, ALineMakesAtMostTenThousandEvents) {
+  const std::string post =
+      R"({"postId":"p1","platform":"tiktok","authorId":"a1",)"
+      R"("createdAt":"2026-01-02T00:00:00Z","mediaKind":"MEDIA_KIND_VIDEO"})";
+  auto line = [&post](const std::vector<std::string>& counts) {
+    std::vector<std::string> cells;
+    for (const std::string& count : counts) {
+      cells.push_back(absl::StrCat(
+          R"({"surface":"FRIENDS","relation":"FRIEND","type":"VIEW","count":)",
+          count, "}"));
+    }
+    return absl::StrCat(R"({"post":)", post, R"(,"counts":[)",
+                        absl::StrJoin(cells, ","), "]}");
+  };
+  // 9,999 events from the first cell and one from the second: the limit.
+  auto full = ParseImportLine(line({"9999000000", "1"}), kNow);
+  ASSERT_TRUE(full.ok()) << full.status();
+  EXPECT_EQ(full->events.size(), 10000u);
+  EXPECT_EQ(ParseImportLine(line({"9999000000", "1000001"}), kNow).status(),
+            absl::InvalidArgumentError(
+                "counts: must make at most 10000 events in one line (a cell "
+                "makes one per 1000000 of its count)"));
+  EXPECT_EQ(
+      ParseImportLine(line(std::vector<std::string>(12, "10000000000")), kNow)
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
 // A small simulated history: 30 people over `days` days.
 absl::StatusOr<testing::SimData> History(uint64_t seed, int days) {
   sim::SimOptions options;

@@ -22,9 +22,11 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr uint64_t kMaxPartCount = ingest::kMaxEventCount;
-// A cell becomes count / kMaxPartCount events: the bound keeps one line's
-// events (and the memory and time to make them) at most 10,000.
-constexpr uint64_t kMaxCellCount = 10'000 * kMaxPartCount;
+// A cell becomes ⌈count / kMaxPartCount⌉ events; one line makes at most
+// kMaxLineEvents of them, however many cells it has, which bounds the
+// memory and time one line takes.
+constexpr uint64_t kMaxLineEvents = 10'000;
+constexpr uint64_t kMaxCellCount = kMaxLineEvents * kMaxPartCount;
 
 absl::Status Broken(absl::string_view field, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
@@ -174,9 +176,16 @@ absl::StatusOr<ImportRecord> ParseImportLine(absl::string_view line,
   auto counts = j.find("counts");
   if (counts == j.end()) return record;
   if (!counts->is_array()) return Broken("counts", "must be an array");
+  uint64_t events = 0;
   for (size_t i = 0; i < counts->size(); ++i) {
     const std::string field = absl::StrCat("counts[", i, "]");
     RR_ASSIGN_OR_RETURN(auto cell, ParseCell((*counts)[i], record.post, field));
+    events += (cell.second + kMaxPartCount - 1) / kMaxPartCount;
+    if (events > kMaxLineEvents) {
+      return Broken("counts",
+                    "must make at most 10000 events in one line (a cell "
+                    "makes one per 1000000 of its count)");
+    }
     const size_t first = record.events.size();
     AppendParts(std::move(cell.first), cell.second, &record.events);
     for (size_t k = first; k < record.events.size(); ++k) {
