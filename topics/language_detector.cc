@@ -94,6 +94,7 @@ absl::Status TrainLanguageModel(
       languages.insert(language);
       out << kLabelPrefix << language << ' ' << text << '\n';
     }
+    out.close();
     if (!out) return absl::InternalError(absl::StrCat(scratch, ": write failed"));
   }
   if (languages.size() < 2) {

@@ -752,6 +752,13 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
             1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("no database at"));
   EXPECT_FALSE(std::filesystem::exists(Path("never")));
+  // A mistyped --db leaves an earlier export as it was.
+  { std::ofstream(Path("earlier.jsonl")) << "an earlier export\n"; }
+  EXPECT_EQ(Run({"admin", "export-history", "--db", Path("never"), "--shard",
+                 "0/1", "--out", Path("earlier.jsonl")}),
+            1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("no database at"));
+  EXPECT_EQ(Read("earlier.jsonl"), "an earlier export\n");
   // A mistyped --db makes no empty database to copy.
   EXPECT_EQ(Run({"admin", "checkpoint", "--db", Path("never"), "--out",
                  Path("never-copy")}),

@@ -135,11 +135,24 @@ absl::StatusOr<batch::HourRange> ParseHourRange(const ExportHistoryFlags& f) {
   return range;
 }
 
+// Closes `out` (written to `path`) and says whether every byte reached it.
+absl::Status CloseOutput(std::ofstream& out, const std::string& path) {
+  out.close();
+  if (!out) return absl::InternalError("cannot write " + path);
+  return absl::OkStatus();
+}
+
 // Reads the database through a secondary instance (a running writer keeps
-// running), whose scratch directory is removed afterwards.
+// running), whose scratch directory is removed afterwards. The outputs are
+// opened (and truncated) only once the database has opened.
 absl::Status RunExportHistory(const ExportHistoryFlags& f) {
   RR_ASSIGN_OR_RETURN(ShardSlice slice, ParseShardSlice(f.shard));
   RR_ASSIGN_OR_RETURN(batch::HourRange range, ParseHourRange(f));
+  storage::StoreOptions options;
+  options.path = f.db;
+  const ScratchDir scratch("export-history");
+  RR_ASSIGN_OR_RETURN(auto store,
+                      storage::Store::OpenSecondary(options, scratch.path()));
   std::ofstream posts(f.out, std::ios::binary | std::ios::trunc);
   if (!posts) return absl::NotFoundError("cannot write " + f.out);
   std::ofstream authors;
@@ -147,17 +160,14 @@ absl::Status RunExportHistory(const ExportHistoryFlags& f) {
     authors.open(f.authors_out, std::ios::binary | std::ios::trunc);
     if (!authors) return absl::NotFoundError("cannot write " + f.authors_out);
   }
-  storage::StoreOptions options;
-  options.path = f.db;
-  const ScratchDir scratch("export-history");
-  RR_ASSIGN_OR_RETURN(auto store,
-                      storage::Store::OpenSecondary(options, scratch.path()));
   RR_ASSIGN_OR_RETURN(
       batch::HistoryExportSummary summary,
       batch::ExportHistory(*store, slice, posts,
                            f.authors_out.empty() ? nullptr : &authors, range));
-  posts.close();
-  if (!posts) return absl::InternalError("cannot write " + f.out);
+  RR_RETURN_IF_ERROR(CloseOutput(posts, f.out));
+  if (!f.authors_out.empty()) {
+    RR_RETURN_IF_ERROR(CloseOutput(authors, f.authors_out));
+  }
   std::cerr << absl::StrFormat(
       "reachrank admin export-history: shard %s: %d posts (%d counts) -> %s, "
       "%d authors%s\n",
