@@ -228,7 +228,8 @@ absl::StatusOr<std::shared_ptr<const PlatformMarket>> FeatureExtractor::Market(
 }
 
 absl::Status FeatureExtractor::FillEarlySignals(
-    absl::Span<const FeatureRequest> requests, FeatureBatch* batch) {
+    absl::Span<const FeatureRequest> requests, absl::Time now,
+    FeatureBatch* batch) {
   std::vector<std::string> latest_ids;
   std::vector<size_t> latest_rows;
   for (size_t i = 0; i < requests.size(); ++i) {
@@ -239,11 +240,13 @@ absl::Status FeatureExtractor::FillEarlySignals(
       latest_rows.push_back(i);
       continue;
     }
-    // Only hours that ended by as_of: the hour in progress may hold later
-    // events. The counters then cover the post's life up to that hour's
-    // start, which is the age its features describe.
+    // Only hours that ended by as_of (and by now: an as_of in the future
+    // must not read the hour in progress). The counters then cover the
+    // post's life up to that hour's start, which is the age its features
+    // describe.
     const absl::Time last_hour =
-        absl::Floor(requests[i].as_of - absl::UnixEpoch(), absl::Hours(1)) +
+        absl::Floor(std::min(requests[i].as_of, now) - absl::UnixEpoch(),
+                    absl::Hours(1)) +
         absl::UnixEpoch();
     RR_ASSIGN_OR_RETURN(storage::Counters counters,
                         store_.PostCountersAsOf(post.id, last_hour));
@@ -297,7 +300,7 @@ absl::StatusOr<FeatureBatch> FeatureExtractor::Extract(
       std::copy(f.begin(), f.end(), row + kTopicSupply7dLog);
     }
   }
-  RR_RETURN_IF_ERROR(FillEarlySignals(requests, &batch));
+  RR_RETURN_IF_ERROR(FillEarlySignals(requests, now, &batch));
   return batch;
 }
 

@@ -99,8 +99,10 @@ class FeatureExtractor {
       const PostInput& post, int32_t day, absl::Time now);
   absl::StatusOr<std::shared_ptr<const PlatformMarket>> Market(
       const std::string& platform, int32_t day, absl::Time now);
+  // The early-signal features of the published posts of `requests`, from
+  // the hours that ended by their as_of and by `now`.
   absl::Status FillEarlySignals(absl::Span<const FeatureRequest> requests,
-                                FeatureBatch* batch);
+                                absl::Time now, FeatureBatch* batch);
 
   storage::Store& store_;
   TextFiguresCache texts_;

@@ -1,9 +1,11 @@
 #include "ranking/label.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/json_depth.h"
 #include "base/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "ranking/model/file_util.h"
@@ -30,8 +32,9 @@ absl::Status ApplyFields(const Json& obj, const std::string& where,
   }
   if (auto it = obj.find("threshold"); it != obj.end()) {
     if (!it->is_number() || !(it->get<double>() >= 1) ||
-        it->get<double>() > 1e15) {
-      return Bad(where + ".threshold", "must be a number in [1, 1e15]");
+        it->get<double>() > 1e15 ||
+        it->get<double>() != std::floor(it->get<double>())) {
+      return Bad(where + ".threshold", "must be an integer in [1, 1e15]");
     }
     config->threshold = static_cast<int64_t>(it->get<double>());
   }
@@ -71,8 +74,12 @@ absl::StatusOr<ReachCounter> ParseReachCounter(absl::string_view name) {
 }
 
 absl::StatusOr<LabelConfigs> LabelConfigs::Parse(absl::string_view json) {
-  Json doc = Json::parse(json.begin(), json.end(), nullptr,
-                         /*allow_exceptions=*/false);
+  bool too_deep = false;
+  Json doc = ParseJsonWithDepth(json, &too_deep);
+  if (too_deep) {
+    return Bad("label config", absl::StrCat("is nested deeper than ",
+                                            kMaxJsonDepth, " levels"));
+  }
   if (doc.is_discarded() || !doc.is_object()) {
     return Bad("label config", "is not a JSON object");
   }

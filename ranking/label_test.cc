@@ -39,6 +39,15 @@ TEST(LabelConfigsTest, RejectsBadFields) {
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("platforms.x.threshold"),
             std::string::npos);
+  // "Reach >= 1.5" cannot be kept in an integer threshold: refused, not
+  // rounded down to 1.
+  EXPECT_EQ(LabelConfigs::Parse(R"({"default": {"threshold": 1.5}})").status(),
+            absl::InvalidArgumentError(
+                "default.threshold: must be an integer in [1, 1e15]"));
+  EXPECT_EQ(LabelConfigs::Parse(R"({"default": {"threshold": 2e3}})")
+                ->For("x")
+                .threshold,
+            2000);
   EXPECT_FALSE(LabelConfigs::Parse("{nope").ok());
   EXPECT_EQ(LabelConfigs::Load("/nonexistent/labels.json").status().code(),
             absl::StatusCode::kNotFound);

@@ -111,5 +111,47 @@ TEST(PointInTimeTest, LaterEventsDoNotChangeFeaturesOrScores) {
   EXPECT_FALSE(SameBits(later_full, later_cut));
 }
 
+// An as_of in the future (the API allows up to a day ahead) reads only the
+// hours that have ended by now: not the hour in progress, and the post's
+// age is the span its counters cover.
+TEST(PointInTimeTest, AFutureAsOfReadsOnlyHoursEndedByNow) {
+  using storage::testing::MakeEvent;
+  absl::Time now = absl::Now();
+  // Close to the end of an hour, wait for the next: the extractor's own
+  // clock must fall in the same hour as this test's.
+  const absl::Duration into_hour =
+      (now - absl::UnixEpoch()) -
+      absl::Floor(now - absl::UnixEpoch(), absl::Hours(1));
+  if (into_hour > absl::Minutes(59)) {
+    absl::SleepFor(absl::Hours(1) - into_hour + absl::Seconds(1));
+    now = absl::Now();
+  }
+  const absl::Time hour =
+      absl::Floor(now - absl::UnixEpoch(), absl::Hours(1)) + absl::UnixEpoch();
+  storage::testing::ScopedTempDir dir;
+  auto store = Open(dir.Sub("db"));
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store
+                  ->PutPosts({storage::testing::MakePost(
+                      "p1", "alice", hour - absl::Hours(3))})
+                  .ok());
+  ASSERT_TRUE(
+      store
+          ->RecordEvents(
+              {MakeEvent("e1", "p1", v1::EVENT_TYPE_IMPRESSION,
+                         hour - absl::Minutes(90), 5),
+               MakeEvent("e2", "p1", v1::EVENT_TYPE_IMPRESSION, hour, 700)},
+              now)
+          .ok());
+  std::vector<std::string> ids;
+  const auto at_now = Rows(*store, {"p1"}, now, &ids);
+  const auto ahead = Rows(*store, {"p1"}, now + absl::Hours(2), &ids);
+  ASSERT_EQ(ids, std::vector<std::string>{"p1"});
+  EXPECT_EQ(ahead[kEarlyPostAgeHours], 3.0f);
+  EXPECT_EQ(ahead[kEarlyImprRecommendedLog],
+            static_cast<float>(std::log1p(5.0)));
+  EXPECT_TRUE(SameBits(at_now, ahead));
+}
+
 }  // namespace
 }  // namespace reachrank::ranking

@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/json_depth.h"
 #include "nlohmann/json.hpp"
 
 namespace reachrank::ranking::json_util {
@@ -39,8 +40,12 @@ float ToFloat(double d) {
 }
 
 absl::StatusOr<Json> Parse(absl::string_view text, absl::string_view what) {
-  Json doc = Json::parse(text.begin(), text.end(), /*cb=*/nullptr,
-                         /*allow_exceptions=*/false);
+  bool too_deep = false;
+  Json doc = ParseJsonWithDepth(text, &too_deep);
+  if (too_deep) {
+    return Invalid(
+        what, absl::StrCat("nested deeper than ", kMaxJsonDepth, " levels"));
+  }
   if (doc.is_discarded()) return Invalid(what, "not valid JSON");
   return doc;
 }

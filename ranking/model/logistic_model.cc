@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <set>
 #include <utility>
 
@@ -45,11 +46,20 @@ absl::StatusOr<std::map<std::string, size_t>> IndexOf(
   return index;
 }
 
+// Bounds that keep every margin finite: |weight| <= kMaxWeight times a
+// float feature (or a missing value, itself a float) summed over any
+// number of features stays far below double's range, so no sum of
+// infinities of both signs can make NaN.
+constexpr double kMaxWeight = 1e6;
+constexpr double kMaxMissing = std::numeric_limits<float>::max();
+
 // `values` laid out in feature order (0 where absent); INVALID_ARGUMENT for
-// an unknown feature or a non-finite value, naming `what`.
+// an unknown feature or a value that is not finite or beyond ±`limit`,
+// naming `what`.
 absl::StatusOr<std::vector<double>> InOrder(
     const std::map<std::string, double>& values,
-    const std::map<std::string, size_t>& index, const std::string& what) {
+    const std::map<std::string, size_t>& index, const std::string& what,
+    double limit) {
   std::vector<double> out(index.size(), 0.0);
   for (const auto& [name, value] : values) {
     auto it = index.find(name);
@@ -57,9 +67,10 @@ absl::StatusOr<std::vector<double>> InOrder(
       return absl::InvalidArgumentError(
           absl::StrCat(what, ": '", name, "' is not a model feature"));
     }
-    if (!std::isfinite(value)) {
+    if (!std::isfinite(value) || std::abs(value) > limit) {
       return absl::InvalidArgumentError(
-          absl::StrCat(what, ".", name, ": must be finite"));
+          absl::StrCat(what, ".", name, ": must be finite and at most ", limit,
+                       " in magnitude"));
     }
     out[it->second] = value;
   }
@@ -91,14 +102,17 @@ absl::StatusOr<LogisticModel> LogisticModel::Create(
   if (feature_order.empty()) {
     return absl::InvalidArgumentError("feature order is empty");
   }
-  if (!std::isfinite(intercept)) {
-    return absl::InvalidArgumentError("intercept must be finite");
+  if (!std::isfinite(intercept) || std::abs(intercept) > kMaxWeight) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "intercept must be finite and at most ", kMaxWeight, " in magnitude"));
   }
   RR_ASSIGN_OR_RETURN(auto index, IndexOf(feature_order));
   LogisticModel model;
   model.intercept_ = intercept;
-  RR_ASSIGN_OR_RETURN(model.weights_, InOrder(weights, index, "weights"));
-  RR_ASSIGN_OR_RETURN(model.missing_, InOrder(missing, index, "missing"));
+  RR_ASSIGN_OR_RETURN(model.weights_,
+                      InOrder(weights, index, "weights", kMaxWeight));
+  RR_ASSIGN_OR_RETURN(model.missing_,
+                      InOrder(missing, index, "missing", kMaxMissing));
   model.feature_order_ = std::move(feature_order);
   return model;
 }

@@ -23,8 +23,9 @@ class LogisticModel {
   // unique names). `missing` is the value a feature takes when a row has
   // NaN for it (default 0, so a missing feature contributes nothing). A
   // weight or missing value naming a feature not in `feature_order`, or a
-  // non-finite weight, missing value or intercept, fails with
-  // INVALID_ARGUMENT. A feature without a weight has weight 0.
+  // weight or intercept that is not finite or beyond ±1e6, or a missing
+  // value beyond float's range, fails with INVALID_ARGUMENT (the bounds keep
+  // every margin finite). A feature without a weight has weight 0.
   static absl::StatusOr<LogisticModel> Create(
       double intercept, const std::map<std::string, double>& weights,
       std::vector<std::string> feature_order,

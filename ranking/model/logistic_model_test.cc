@@ -90,6 +90,16 @@ TEST(LogisticModelTest, RefusesBadInput) {
           .status()
           .code(),
       absl::StatusCode::kInvalidArgument);
+  // Weights this large made a margin of inf - inf = NaN; they are refused.
+  EXPECT_THAT(parse(R"({"intercept": 1.7e308, "weights": {}})").message(),
+              HasSubstr("intercept must be finite and at most 1e+06"));
+  EXPECT_THAT(
+      parse(R"({"intercept": 0, "weights": {"saturation": -1e308}})").message(),
+      HasSubstr("weights.saturation: must be finite and at most 1e+06"));
+  EXPECT_THAT(parse(R"({"intercept": 0, "weights": {}, "missing": )"
+                    R"({"saturation": 1e308}})")
+                  .message(),
+              HasSubstr("missing.saturation: must be finite and at most"));
   absl::StatusOr<LogisticModel> ok = LogisticModel::Create(0.0, {}, kOrder);
   ASSERT_TRUE(ok.ok());
   float row[2] = {0, 0}, out = 0;

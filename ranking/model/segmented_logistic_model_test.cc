@@ -100,6 +100,20 @@ TEST(SegmentedLogisticModelTest, RefusesMalformedSegmentsNamingTheField) {
   EXPECT_THAT(error("[1, 2"), HasSubstr("logistic model"));
 }
 
+// A segment nesting 50,000 arrays overflowed the stack when the segment was
+// re-serialized; such a document is refused when it is parsed.
+TEST(SegmentedLogisticModelTest, RefusesDocumentsNestedTooDeep) {
+  const int depth = 50000;
+  const std::string json =
+      R"({"segment_feature": "age", "segments": [{"up_to": 1, "intercept": 0, )"
+      R"("weights": {}, "pad": )" +
+      std::string(depth, '[') + std::string(depth, ']') +
+      R"(}, {"intercept": 0, "weights": {}}]})";
+  EXPECT_EQ(SegmentedLogisticModel::ParseJson(json, kOrder).status(),
+            absl::InvalidArgumentError(
+                "logistic model: nested deeper than 64 levels"));
+}
+
 TEST(SegmentedLogisticModelTest, ModelLoadServesASegmentedDirectory) {
   const std::string dir = ::testing::TempDir() + "/segmented_model_dir";
   std::filesystem::remove_all(dir);

@@ -240,7 +240,7 @@ TEST(XGBoostJsonTest, SurvivesDeeplyNestedInput) {
   // recurses, so the document is never built in the test).
   std::string text = SmallModel().dump();
   text.replace(text.find("\"binary:logistic\""), 17, nested);
-  ExpectTextRefused(text, "learner.objective.name: must be a string");
+  ExpectTextRefused(text, "XGBoost model: nested deeper than 64 levels");
 }
 
 TEST(XGBoostJsonTest, MissingFileIsNotFound) {

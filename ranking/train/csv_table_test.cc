@@ -127,6 +127,24 @@ TEST(CsvTrainingTest, DerivedRatiosAndProductsFollowTheColumns) {
   EXPECT_TRUE(std::isnan(set->rows[11]));
 }
 
+// Models compare features in float: a cell beyond its range is refused by
+// name, and a derived value beyond it is missing.
+TEST(CsvTrainingTest, ValuesBeyondFloatRange) {
+  const CsvTable big = *ParseCsvTable("a,y\n1,1\n-1e39,0\n", "t.csv");
+  EXPECT_EQ(TrainingSetFromCsv(big, {"y", 1, {}, "", {}}).status(),
+            absl::InvalidArgumentError(
+                "line 3: column 'a': -1e+39 is beyond the range of a float "
+                "feature (3.4e38)"));
+  const CsvTable t = *ParseCsvTable("a,b,y\n1e30,1e10,1\n", "t.csv");
+  CsvTrainingSpec spec{"y", 1, {}, "", {}};
+  spec.derive = {"a*b", "a/b"};
+  absl::StatusOr<TrainingSet> set = TrainingSetFromCsv(t, spec);
+  ASSERT_TRUE(set.ok()) << set.status();
+  ASSERT_EQ(set->rows.size(), 4u);
+  EXPECT_TRUE(std::isnan(set->rows[2]));  // 1e40: missing
+  EXPECT_EQ(set->rows[3], 1e20f);
+}
+
 TEST(CsvTrainingTest, SoftLabelsAreTargetsOnALogScaleAroundTheThreshold) {
   const CsvTable t = *ParseCsvTable("a,y\n1,100\n2,400\n3,25\n4,0\n", "t.csv");
   CsvTrainingSpec spec{"y", 100, {}, "", {}};

@@ -75,12 +75,28 @@ absl::StatusOr<Derived> ParseDerived(const CsvTable& table,
   return d;
 }
 
+// The derived feature `d` of `row`: NaN (missing) when an operand is, when
+// dividing by 0, or when the result is beyond float's range.
 double Evaluate(const CsvTable& table, size_t row, const Derived& d) {
   const double a = table.at(row, d.a);
   const double b = table.at(row, d.b);
-  if (d.op == '*') return a * b;  // NaN in, NaN out
-  if (b == 0.0) return std::nan("");
-  return a / b;
+  if (d.op == '/' && b == 0.0) return std::nan("");
+  const double v = d.op == '*' ? a * b : a / b;  // NaN in, NaN out
+  if (std::abs(v) > std::numeric_limits<float>::max()) return std::nan("");
+  return v;
+}
+
+// A feature cell as float; INVALID_ARGUMENT naming its line and column when
+// it is beyond float's range (models compare in float).
+absl::StatusOr<float> FeatureCell(const CsvTable& table, size_t row,
+                                  size_t column) {
+  const double v = table.at(row, column);
+  if (std::abs(v) > std::numeric_limits<float>::max()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "line ", table.lines[row], ": column '", table.columns[column],
+        "': ", v, " is beyond the range of a float feature (3.4e38)"));
+  }
+  return static_cast<float>(v);
 }
 
 // The TrainingSet::targets entry for `outcome`
@@ -141,7 +157,7 @@ absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
     const double outcome = table.at(r, label);
     if (std::isnan(outcome)) return MissingCell(table, r, spec.label_column);
     for (size_t i = 0; i < features.size(); ++i) {
-      row[i] = static_cast<float>(table.at(r, features[i]));
+      RR_ASSIGN_OR_RETURN(row[i], FeatureCell(table, r, features[i]));
     }
     for (size_t i = 0; i < derived.size(); ++i) {
       row[features.size() + i] =

@@ -9,10 +9,10 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json Window(const TrainingWindow& w) {
-  return {
-      {"start",
-       absl::FormatTime(absl::RFC3339_sec, w.start, absl::UTCTimeZone())},
-      {"end", absl::FormatTime(absl::RFC3339_sec, w.end, absl::UTCTimeZone())}};
+  return {{"start",
+           absl::FormatTime(absl::RFC3339_full, w.start, absl::UTCTimeZone())},
+          {"end",
+           absl::FormatTime(absl::RFC3339_full, w.end, absl::UTCTimeZone())}};
 }
 
 Json Label(const ModelDescription& d) {

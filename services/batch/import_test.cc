@@ -127,6 +127,14 @@ TEST(ParseImportLineTest, ALineMakesAtMostTenThousandEvents) {
       absl::StatusCode::kInvalidArgument);
 }
 
+// A deeply nested line is refused before anything walks it recursively.
+TEST(ParseImportLineTest, ALineNestedTooDeepIsRefused) {
+  const std::string line = R"({"post": {"x": )" + std::string(50000, '[') +
+                           std::string(50000, ']') + "}}";
+  EXPECT_EQ(ParseImportLine(line, kNow).status(),
+            absl::InvalidArgumentError("nested deeper than 64 levels"));
+}
+
 // A small simulated history: 30 people over `days` days.
 absl::StatusOr<testing::SimData> History(uint64_t seed, int days) {
   sim::SimOptions options;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "base/json_depth.h"
 #include "base/status_macros.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -164,7 +165,12 @@ std::string ImportEventId(absl::string_view post_id,
 
 absl::StatusOr<ImportRecord> ParseImportLine(absl::string_view line,
                                              absl::Time now) {
-  const Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+  bool too_deep = false;
+  const Json j = ParseJsonWithDepth(line, &too_deep);
+  if (too_deep) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("nested deeper than ", kMaxJsonDepth, " levels"));
+  }
   if (j.is_discarded() || !j.is_object()) {
     return absl::InvalidArgumentError("not a JSON object");
   }
