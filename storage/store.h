@@ -38,9 +38,10 @@
 namespace reachrank::storage {
 
 // Schema version written at creation and checked at open. Version 2: a
-// topic's day rows count the engagement of the posts whose top topic it is
-// now (version 1: of the posts whose top topic it was when the event
-// came). A primary upgrades a version 1 database at open.
+// topic's (an author's) day rows count the engagement of the posts whose
+// top topic it is (whose author it is) now; version 1: of the posts whose
+// top topic or author it was when the event came. A primary upgrades a
+// version 1 database at open.
 inline constexpr int kSchemaVersion = 2;
 
 struct StoreOptions {

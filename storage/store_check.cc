@@ -1,20 +1,18 @@
 // CheckConsistency: every derived row against what it is derived from.
 //
-// The walk goes author by author through the author_posts index and reads
-// the author day rows in step (both families begin their keys with
-// platform \0 author_id \0, so they sort alike): it holds one author's
-// expected rows at a time, and the topic rows, which grow with platforms ×
-// topics × days but not with posts. Memory does not grow with the
-// database.
+// The posts are read author by author with the author day rows in step
+// (WalkAuthorRows): the check holds one author's expected rows at a time,
+// and the topic rows, which grow with platforms × topics × days but not
+// with posts. Memory does not grow with the database.
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "storage/author_rows_walk.h"
 #include "storage/keys.h"
 #include "storage/post_rows.h"
 #include "storage/rocks_status.h"
@@ -27,15 +25,6 @@ using Handles = std::vector<rocksdb::ColumnFamilyHandle*>;
 using Rows = absl::flat_hash_map<std::string, Counters>;
 
 constexpr size_t kMaxExamples = 10;
-// Index entries whose posts are read with one MultiGet.
-constexpr size_t kChunk = 1024;
-
-// One author_posts entry.
-struct IndexEntry {
-  std::string key;
-  std::string value;  // the post's top topic
-  std::string post_id;
-};
 
 Counters SumOf(absl::Span<const HourCounters> hours) {
   Counters sum;
@@ -66,9 +55,17 @@ class Checker {
   }
 
   absl::StatusOr<ConsistencyReport> Run() {
-    author_rows_.reset(NewIterator(kCfAuthorDayCounters));
-    author_rows_->SeekToFirst();
-    RR_RETURN_IF_ERROR(WalkIndex());
+    RR_RETURN_IF_ERROR(
+        WalkAuthorRows(db_, handles_, expected_.author_days,
+                       {[this](absl::Span<const IndexEntry> entries) {
+                          return CheckEntries(entries);
+                        },
+                        [this] { IndexFault("author index: a malformed key"); },
+                        [this](absl::string_view key, const Counters* stored,
+                               const Counters& expected) {
+                          CheckAuthorRow(key, stored, expected);
+                          return absl::OkStatus();
+                        }}));
     RR_RETURN_IF_ERROR(FindUnindexedPosts());
     RR_RETURN_IF_ERROR(CheckPendingMarks());
     RR_RETURN_IF_ERROR(CheckTopicRows());
@@ -90,42 +87,10 @@ class Checker {
     }
   }
 
-  // The author_posts entries in key order, one author at a time (in
-  // chunks of kChunk posts), each author's day rows compared after its
-  // last entry; then the day rows of authors without entries.
-  absl::Status WalkIndex() {
-    std::unique_ptr<rocksdb::Iterator> it(NewIterator(kCfAuthorPosts));
-    std::string author;  // DayPrefix of the author being read
-    std::vector<IndexEntry> chunk;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      keys::AuthorPostKeyParts parts;
-      if (!keys::DecodeAuthorPostKey(ToView(it->key()), &parts)) {
-        ++report_.index_wrong;
-        Example("author index: a malformed key");
-        continue;
-      }
-      std::string prefix = keys::DayPrefix(parts.platform, parts.author_id);
-      if (prefix != author || chunk.size() == kChunk) {
-        RR_RETURN_IF_ERROR(CheckChunk(chunk));
-      }
-      if (prefix != author) {
-        if (!author.empty()) RR_RETURN_IF_ERROR(CompareAuthorRows(author));
-        author = std::move(prefix);
-      }
-      chunk.push_back({it->key().ToString(), it->value().ToString(),
-                       std::string(parts.post_id)});
-    }
-    RR_RETURN_IF_ERROR(FromRocks(it->status(), "read author_posts"));
-    RR_RETURN_IF_ERROR(CheckChunk(chunk));
-    if (!author.empty()) RR_RETURN_IF_ERROR(CompareAuthorRows(author));
-    return CompareAuthorRows("");
-  }
-
-  // Checks the posts of `chunk` (one author's) and empties it. An entry
-  // whose key is not its post's is a stale one: the post is checked
+  // Checks the entries (one author's) and the posts stored under them. An
+  // entry whose key is not its post's is a stale one: the post is checked
   // through its own entry.
-  absl::Status CheckChunk(std::vector<IndexEntry>& chunk) {
-    if (chunk.empty()) return absl::OkStatus();
+  absl::Status CheckEntries(absl::Span<const IndexEntry> chunk) {
     std::vector<std::string> ids;
     for (const IndexEntry& entry : chunk) ids.push_back(entry.post_id);
     RR_ASSIGN_OR_RETURN(auto posts, Get(kCfPosts, ids));
@@ -150,7 +115,6 @@ class Checker {
       }
       RR_RETURN_IF_ERROR(CheckPost(record, totals[i], marks[i].has_value()));
     }
-    chunk.clear();
     return absl::OkStatus();
   }
 
@@ -190,31 +154,13 @@ class Checker {
     return absl::OkStatus();
   }
 
-  // Compares the author day rows up to the end of `prefix` (one author's
-  // DayPrefix; empty: to the end) with the expected ones, which it
-  // empties: rows before `prefix` belong to authors without posts.
-  absl::Status CompareAuthorRows(absl::string_view prefix) {
-    rocksdb::Iterator& it = *author_rows_;
-    for (; it.Valid(); it.Next()) {
-      const absl::string_view key = ToView(it.key());
-      if (!prefix.empty() && key > prefix && !absl::StartsWith(key, prefix)) {
-        break;
-      }
-      ++report_.author_rows;
-      RR_ASSIGN_OR_RETURN(
-          Counters stored,
-          ParseCounters(kCfNames[kCfAuthorDayCounters], ToView(it.value())));
-      CompareRow("author", key, stored, Take(expected_.author_days, key),
-                 &report_.author_rows_differ, nullptr);
-    }
-    RR_RETURN_IF_ERROR(FromRocks(it.status(), "read author day rows"));
-    for (const auto& [key, counters] : expected_.author_days) {
-      if (counters.empty()) continue;
-      CompareRow("author", key, Counters(), counters,
-                 &report_.author_rows_differ, nullptr);
-    }
-    expected_.author_days.clear();
-    return absl::OkStatus();
+  // An author day row (`stored`: nullptr when none is) against what the
+  // author's posts make.
+  void CheckAuthorRow(absl::string_view key, const Counters* stored,
+                      const Counters& expected) {
+    if (stored != nullptr) ++report_.author_rows;
+    CompareRow("author", key, stored != nullptr ? *stored : Counters(),
+               expected, &report_.author_rows_differ, nullptr);
   }
 
   // A stored day row against what its posts make: a row with a cell below
@@ -241,36 +187,21 @@ class Checker {
                          ": counts other than its posts make"));
   }
 
-  // Posts without their author_posts entry, looked for only when the
-  // walk reached fewer posts than the database holds. Their authors' rows
-  // were compared without them; their topic share is added here.
+  // Posts without their author_posts entry (looked for only when the
+  // walk reached fewer posts than the database holds). Their authors'
+  // rows were compared without them; their topic share is added here.
   absl::Status FindUnindexedPosts() {
-    RR_ASSIGN_OR_RETURN(int64_t stored, CountPosts());
-    if (stored == report_.posts) return absl::OkStatus();
-    std::unique_ptr<rocksdb::Iterator> it(NewIterator(kCfPosts));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const std::string id = it->key().ToString();
-      RR_ASSIGN_OR_RETURN(PostRecord record,
-                          ParsePostRecord(id, ToView(it->value())));
-      RR_ASSIGN_OR_RETURN(auto entry,
-                          Get(kCfAuthorPosts, {AuthorPostKeyOf(record)}));
-      if (entry[0].has_value()) continue;
-      IndexFault(
-          absl::StrCat("post ", id, ": missing from its author's index"));
-      RR_ASSIGN_OR_RETURN(auto totals, Get(kCfPostCounters, {id}));
-      RR_ASSIGN_OR_RETURN(auto mark, Get(kCfPending, {id}));
-      RR_RETURN_IF_ERROR(CheckPost(record, totals[0], mark[0].has_value()));
-    }
+    RR_RETURN_IF_ERROR(ForEachUnindexedPost(
+        db_, handles_, report_.posts, [this](const PostRecord& record) {
+          const std::string& id = record.post().post_id();
+          IndexFault(
+              absl::StrCat("post ", id, ": missing from its author's index"));
+          RR_ASSIGN_OR_RETURN(auto totals, Get(kCfPostCounters, {id}));
+          RR_ASSIGN_OR_RETURN(auto mark, Get(kCfPending, {id}));
+          return CheckPost(record, totals[0], mark[0].has_value());
+        }));
     expected_.author_days.clear();
-    return FromRocks(it->status(), "read posts");
-  }
-
-  absl::StatusOr<int64_t> CountPosts() {
-    std::unique_ptr<rocksdb::Iterator> it(NewIterator(kCfPosts));
-    int64_t n = 0;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
-    RR_RETURN_IF_ERROR(FromRocks(it->status(), "read posts"));
-    return n;
+    return absl::OkStatus();
   }
 
   // Pending marks of posts that are gone (posts with a wrong mark were
@@ -317,8 +248,6 @@ class Checker {
   ConsistencyReport report_;
   // Author rows of the author being read; topic rows of all posts read.
   PostDeltas expected_;
-  // The author day rows, read in step with the index.
-  std::unique_ptr<rocksdb::Iterator> author_rows_;
 };
 
 }  // namespace

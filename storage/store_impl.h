@@ -57,20 +57,21 @@ absl::StatusOr<std::vector<HourCounters>> ReadPostHours(
     rocksdb::DB& db, rocksdb::ColumnFamilyHandle* hours,
     absl::string_view post_id);
 
-// Calls `each` with every post of the database (`handles`: one per Cf) and
-// its hourly counters, in key order; stops at its first error.
-absl::Status ForEachPostWithHours(
-    rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
-    absl::FunctionRef<absl::Status(const PostRecord& record,
-                                   absl::Span<const HourCounters> hours)>
-        each);
+// What UpgradeToVersion2 rebuilt the day rows from.
+struct UpgradeCounts {
+  int64_t posts = 0;       // posts read; the author rows count them all
+  int64_t classified = 0;  // of them classified: the topic rows count these
+};
 
 // Brings a version 1 database to version 2 in one synced atomic write:
-// every topic day row rebuilt from the posts the database holds (supply,
-// and the engagement of each post in its top topic's rows) and the schema
-// version set to 2. `handles` holds one handle per Cf; `progress` gets the
-// posts read so far. Returns how many classified posts the rows now count.
-absl::StatusOr<int64_t> UpgradeToVersion2(
+// every author and topic day row recomputed from the posts the database
+// holds (supply, and the engagement of each post in its author's and top
+// topic's rows), the author rows written only where they differ, and the
+// schema version set to 2. `handles` holds one handle per Cf; `progress`
+// gets the posts read so far. Memory grows with the topic rows, not with
+// the posts or authors. A failure or crash before the write leaves
+// version 1 as it was, and running it again recomputes the same rows.
+absl::StatusOr<UpgradeCounts> UpgradeToVersion2(
     rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
     absl::FunctionRef<void(int64_t posts)> progress);
 

@@ -70,10 +70,12 @@ absl::StatusOr<std::string> Upgrade(rocksdb::DB* db, const Handles& handles,
   const auto progress = [&options](int64_t read) {
     if (options.upgrade_progress) options.upgrade_progress(read);
   };
-  RR_ASSIGN_OR_RETURN(int64_t posts, UpgradeToVersion2(*db, handles, progress));
+  RR_ASSIGN_OR_RETURN(UpgradeCounts counts,
+                      UpgradeToVersion2(*db, handles, progress));
   return absl::StrCat("database at ", options.path,
                       " upgraded from schema version 1 to ", kSchemaVersion,
-                      ": topic day rows rebuilt from ", posts,
+                      ": author day rows rebuilt from ", counts.posts,
+                      " posts and topic day rows from ", counts.classified,
                       " classified posts in ",
                       absl::FormatDuration(absl::Trunc(absl::Now() - start,
                                                        absl::Milliseconds(1))));
