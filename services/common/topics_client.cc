@@ -4,6 +4,7 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <iterator>
 #include <utility>
 
 #include "services/common/grpc_status.h"
@@ -67,6 +68,12 @@ GrpcTopicClassifier::Classify(absl::Span<const topics::TextItem> items,
   if (items.size() > topics::kMaxBatchItems) {
     return absl::ResourceExhaustedError("items: at most 1000 per call");
   }
+  return ClassifyInParts(items, top_k);
+}
+
+absl::StatusOr<std::vector<topics::Classification>>
+GrpcTopicClassifier::ClassifyInParts(absl::Span<const topics::TextItem> items,
+                                     int top_k) {
   v1::ClassifyRequest request;
   request.set_top_k(top_k > 0 ? top_k : 0);
   for (const topics::TextItem& item : items) {
@@ -75,6 +82,18 @@ GrpcTopicClassifier::Classify(absl::Span<const topics::TextItem> items,
     out->set_text(item.text);
     out->set_language(item.language);
     out->mutable_hashtags()->Assign(item.hashtags.begin(), item.hashtags.end());
+  }
+  if (items.size() > 1 && request.ByteSizeLong() > options_.max_request_bytes) {
+    const size_t half = items.size() / 2;
+    absl::StatusOr<std::vector<topics::Classification>> first =
+        ClassifyInParts(items.first(half), top_k);
+    if (!first.ok()) return first.status();
+    absl::StatusOr<std::vector<topics::Classification>> second =
+        ClassifyInParts(items.subspan(half), top_k);
+    if (!second.ok()) return second.status();
+    first->insert(first->end(), std::make_move_iterator(second->begin()),
+                  std::make_move_iterator(second->end()));
+    return first;
   }
   absl::StatusOr<v1::ClassifyResponse> response = CallWithRetries(request);
   if (!response.ok()) return response.status();

@@ -33,6 +33,10 @@ struct TopicsClientOptions {
   int max_attempts = 3;
   // Pause before the second attempt; doubles for each further one.
   absl::Duration initial_backoff = absl::Milliseconds(50);
+  // A batch whose request would be larger is sent in halves (recursively),
+  // so that no request reaches the topic server's 8 MiB message limit: 500
+  // posts of the largest text and hashtags ingest accepts make 12 MiB.
+  size_t max_request_bytes = 4 << 20;
 };
 
 // The gRPC implementation of TopicClassifier. Thread-safe.
@@ -58,6 +62,10 @@ class GrpcTopicClassifier final : public topics::TopicClassifier {
  private:
   GrpcTopicClassifier(const TopicsClientOptions& options,
                       std::shared_ptr<grpc::Channel> channel);
+  // Classify of `items` as one request, or in halves when it would exceed
+  // max_request_bytes.
+  absl::StatusOr<std::vector<topics::Classification>> ClassifyInParts(
+      absl::Span<const topics::TextItem> items, int top_k);
   absl::StatusOr<v1::ClassifyResponse> CallWithRetries(
       const v1::ClassifyRequest& request);
 

@@ -42,6 +42,30 @@ TEST_F(TopicsClientTest, ClassifiesThroughTheService) {
   EXPECT_EQ((*client)->ModelVersion(), "fake-v1");
 }
 
+// A batch too large for one message goes in halves; the results keep the
+// items' order.
+TEST_F(TopicsClientTest, SplitsABatchLargerThanTheRequestLimit) {
+  options_.max_request_bytes = 300;
+  auto client = GrpcTopicClassifier::Create(options_);
+  ASSERT_TRUE(client.ok());
+  std::vector<topics::TextItem> items;
+  for (int i = 0; i < 8; ++i) {
+    items.push_back({"id" + std::to_string(i),
+                     std::string(60, 'x') + (i % 2 ? " trip to Rome" : " code"),
+                     "en"});
+  }
+  auto result = (*client)->Classify(items, 1);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->size(), 8u);
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ((*result)[i].id, "id" + std::to_string(i));
+    EXPECT_EQ((*result)[i].topics.at(0).topic_id,
+              i % 2 ? "travel" : "science/technology");
+  }
+  // About 75 bytes an item: 8 items make four requests of two.
+  EXPECT_EQ(service_.calls(), 4);
+}
+
 TEST_F(TopicsClientTest, RetriesDeadlinesABoundedNumberOfTimes) {
   options_.deadline = absl::Milliseconds(100);
   options_.max_attempts = 2;
