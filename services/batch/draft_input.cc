@@ -13,6 +13,7 @@
 #include "services/batch/csv.h"
 #include "services/batch/draft_json.h"
 #include "services/ingest/validation.h"
+#include "services/rank/validation.h"
 
 namespace reachrank::batch {
 
@@ -22,48 +23,6 @@ using Column = DraftParser::Column;
 
 absl::Status Broken(absl::string_view field, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
-}
-
-bool IsPlatform(absl::string_view platform) {
-  if (platform.empty() || platform.size() > 32) return false;
-  for (char c : platform) {
-    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '_') {
-      return false;
-    }
-  }
-  return true;
-}
-
-absl::Status CheckContent(const v1::Draft& d) {
-  if (d.text().size() > ingest::kMaxTextBytes) {
-    return Broken("text", "must be at most 16384 bytes");
-  }
-  if (!ingest::IsValidUtf8(d.text())) {
-    return Broken("text", "must be valid UTF-8");
-  }
-  if (d.language().size() > ingest::kMaxLanguageBytes) {
-    return Broken("language", "must be at most 35 bytes");
-  }
-  if (d.media_kind() == v1::MEDIA_KIND_UNSPECIFIED ||
-      !v1::MediaKind_IsValid(d.media_kind())) {
-    return Broken("media_kind", "must be a specified value");
-  }
-  const double s = d.duration_seconds();
-  if (!std::isfinite(s) || s < 0 || s > ingest::kMaxDurationSeconds) {
-    return Broken("duration_seconds", "must be between 0 and 86400");
-  }
-  if (d.hashtags_size() > static_cast<int>(ingest::kMaxHashtags)) {
-    return Broken("hashtags", "must hold at most 64 items");
-  }
-  for (int i = 0; i < d.hashtags_size(); ++i) {
-    const std::string& tag = d.hashtags(i);
-    if (tag.empty() || tag.size() > ingest::kMaxIdBytes ||
-        !ingest::IsValidUtf8(tag)) {
-      return Broken(absl::StrCat("hashtags[", i, "]"),
-                    "must be 1-128 bytes of UTF-8");
-    }
-  }
-  return absl::OkStatus();
 }
 
 // The draft id of a line that did not parse as a Draft, if it is JSON.
@@ -161,21 +120,8 @@ InputFormat InputFormatFromPath(absl::string_view path) {
                                                 : InputFormat::kJsonl;
 }
 
-absl::Status ValidateDraft(const v1::Draft& draft) {
-  if (absl::Status s = ingest::ValidateId(draft.draft_id(), "draft_id");
-      !s.ok()) {
-    return s;
-  }
-  if (!IsPlatform(draft.platform())) {
-    return Broken("platform", "must match [a-z0-9_]{1,32}");
-  }
-  if (!draft.author_id().empty()) {
-    if (absl::Status s = ingest::ValidateId(draft.author_id(), "author_id");
-        !s.ok()) {
-      return s;
-    }
-  }
-  return CheckContent(draft);
+absl::Status ValidateDraft(const v1::Draft& draft, absl::Time now) {
+  return rank::ValidateDraft(draft, now, "");
 }
 
 absl::StatusOr<DraftParser> DraftParser::Create(InputFormat format,
@@ -210,7 +156,7 @@ ParsedDraft DraftParser::Parse(absl::string_view line) const {
   if (format_ == InputFormat::kCsv) return ParseCsv(line);
   ParsedDraft out;
   if (ParseDraftJsonFast(line, &out.draft)) {
-    out.status = ValidateDraft(out.draft);
+    out.status = ValidateDraft(out.draft, absl::Now());
     return out;
   }
   // Not the common shape: protobuf's JSON mapping decides, and names the
@@ -228,7 +174,7 @@ ParsedDraft DraftParser::Parse(absl::string_view line) const {
         absl::StrCat("not a Draft in JSON: ", parsed.message().as_string()));
     return out;
   }
-  out.status = ValidateDraft(out.draft);
+  out.status = ValidateDraft(out.draft, absl::Now());
   return out;
 }
 
@@ -253,7 +199,7 @@ ParsedDraft DraftParser::ParseCsv(absl::string_view line) const {
     out.status = SetCell(columns_[i], (*cells)[i], out.draft);
     if (!out.status.ok()) return out;
   }
-  out.status = ValidateDraft(out.draft);
+  out.status = ValidateDraft(out.draft, absl::Now());
   return out;
 }
 

@@ -50,12 +50,13 @@ struct ParsedDraft {
   v1::Draft draft;
 };
 
-// The API's rules for one draft (the ones the rank service applies):
-// draft_id 1-128 printable ASCII; platform [a-z0-9_]{1,32}; author_id empty
-// or like draft_id; text valid UTF-8 of at most 16 KiB; media_kind
-// specified; duration 0..86,400 s; at most 64 hashtags of 1-128 bytes.
-// INVALID_ARGUMENT "<field>: <rule>".
-absl::Status ValidateDraft(const v1::Draft& draft);
+// The API's rules for one draft, the rank service's own (rank::ValidateDraft,
+// with `now` for planned_at): draft_id 1-128 printable ASCII; platform
+// [a-z0-9_]{1,32}; author_id empty or like draft_id; text valid UTF-8 of at
+// most 16 KiB; language like a Post's; media_kind specified; duration
+// 0..86,400 s; at most 64 hashtags of 1-128 bytes; planned_at from 2000 to
+// now + 1 day. INVALID_ARGUMENT "<field>: <rule>".
+absl::Status ValidateDraft(const v1::Draft& draft, absl::Time now);
 
 // Turns record lines into drafts. Immutable after Create; thread-safe.
 class DraftParser {

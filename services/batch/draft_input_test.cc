@@ -56,6 +56,17 @@ TEST(DraftParserTest, JsonErrorsNameTheProblemAndKeepTheId) {
             absl::InvalidArgumentError(
                 "duration_seconds: must be between 0 and 86400"));
 
+  // The rank service's planned_at rule holds locally too.
+  const ParsedDraft next_week = Jsonl().Parse(absl::StrCat(
+      R"({"draft_id":"d6","platform":"x","media_kind":"MEDIA_KIND_VIDEO",)",
+      R"("planned_at":")",
+      absl::FormatTime(absl::RFC3339_sec, absl::Now() + absl::Hours(24 * 7),
+                       absl::UTCTimeZone()),
+      R"("})"));
+  EXPECT_EQ(next_week.status,
+            absl::InvalidArgumentError("planned_at: must be between "
+                                       "2000-01-01T00:00:00Z and now + 1 day"));
+
   const ParsedDraft unknown = Jsonl().Parse(
       R"({"draft_id":"d5","platform":"x","media_kind":"MEDIA_KIND_VIDEO",)"
       R"("colour":"red"})");

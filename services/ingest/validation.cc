@@ -62,7 +62,7 @@ Rule TextRule(absl::string_view text) {
   return nullptr;
 }
 
-Rule LanguageRule(absl::string_view language) {
+Rule LanguageRuleOf(absl::string_view language) {
   constexpr Rule kRule = "must be at most 35 bytes of [A-Za-z0-9-]";
   if (language.size() > kMaxLanguageBytes) return kRule;
   for (char c : language) {
@@ -138,7 +138,7 @@ absl::Status ValidatePost(const v1::Post& post, absl::Time now,
   c.Check("created_at",
           TimeRule(post.has_created_at(), post.created_at(), now));
   c.Check("text", TextRule(post.text()));
-  c.Check("language", LanguageRule(post.language()));
+  c.Check("language", LanguageRuleOf(post.language()));
   c.Check("media_kind", EnumRule(post.media_kind(), v1::MediaKind_IsValid));
   double d = post.duration_seconds();
   c.Check("duration_seconds",
@@ -206,12 +206,26 @@ absl::Status ValidateBatchSize(size_t size, absl::string_view field) {
   return absl::OkStatus();
 }
 
+const char* LanguageRule(absl::string_view language) {
+  return LanguageRuleOf(language);
+}
+
 Violation ToViolation(const absl::Status& status) {
   absl::string_view message = status.message();
-  size_t colon = message.find(": ");
-  if (colon == absl::string_view::npos) return {"", std::string(message)};
-  return {std::string(message.substr(0, colon)),
-          std::string(message.substr(colon + 2))};
+  // The first ": " outside a quoted key (followers_elsewhere["a: b"]; keys
+  // are C-escaped, so a quote inside one is \").
+  bool quoted = false;
+  for (size_t i = 0; i + 1 < message.size(); ++i) {
+    if (quoted && message[i] == '\\') {
+      ++i;
+    } else if (message[i] == '"') {
+      quoted = !quoted;
+    } else if (!quoted && message[i] == ':' && message[i + 1] == ' ') {
+      return {std::string(message.substr(0, i)),
+              std::string(message.substr(i + 2))};
+    }
+  }
+  return {"", std::string(message)};
 }
 
 bool IsValidUtf8(absl::string_view text) {

@@ -58,8 +58,13 @@ struct Violation {
   std::string field;  // e.g. "platform" or "hashtags[2]"
   std::string rule;   // e.g. "must match [a-z0-9_]{1,32}"
 };
-// Splits "<field>: <rule>" (the whole message is the rule when there is no
-// field part).
+// nullptr when `language` follows the Post rule (at most 35 bytes of
+// [A-Za-z0-9-]; empty is allowed), else that rule's text.
+const char* LanguageRule(absl::string_view language);
+
+// Splits "<field>: <rule>" at the first ": " outside double quotes (a
+// quoted map key may hold one); the whole message is the rule when there
+// is no field part.
 Violation ToViolation(const absl::Status& status);
 
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or

@@ -257,6 +257,11 @@ TEST(ToViolationTest, SplitsFieldAndRule) {
   EXPECT_EQ(v.field, "followers_elsewhere[\"x\"]");
   EXPECT_EQ(v.rule, "must match [a-z0-9_]{1,32}");
   EXPECT_EQ(ToViolation(absl::NotFoundError("gone")).field, "");
+  // A quoted key may hold ": " and escaped quotes.
+  v = ToViolation(absl::InvalidArgumentError(
+      "followers_elsewhere[\"a: \\\"b\"]: must match [a-z0-9_]{1,32}"));
+  EXPECT_EQ(v.field, "followers_elsewhere[\"a: \\\"b\"]");
+  EXPECT_EQ(v.rule, "must match [a-z0-9_]{1,32}");
 }
 
 TEST(IsValidUtf8Test, AcceptsWellFormedRejectsMalformed) {

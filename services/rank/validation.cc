@@ -59,8 +59,8 @@ absl::Status CheckContent(const v1::Draft& d, absl::string_view path) {
   if (!ingest::IsValidUtf8(d.text())) {
     return Broken(path, "text", "must be valid UTF-8");
   }
-  if (d.language().size() > ingest::kMaxLanguageBytes) {
-    return Broken(path, "language", "must be at most 35 bytes");
+  if (const char* rule = ingest::LanguageRule(d.language()); rule != nullptr) {
+    return Broken(path, "language", rule);
   }
   if (d.media_kind() == v1::MEDIA_KIND_UNSPECIFIED ||
       !v1::MediaKind_IsValid(d.media_kind())) {

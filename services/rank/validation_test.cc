@@ -91,6 +91,17 @@ TEST(ValidateDraft, NamesTheBrokenField) {
   ExpectInvalid(ValidateDraft(d, now, ""), "author_id: must be 1-128");
 }
 
+// A draft's language follows the Post rule, as ingest applies it.
+TEST(ValidateDraft, LanguageFollowsThePostRule) {
+  v1::Draft d = GoodDraft();
+  d.set_language("zh-Hant");
+  EXPECT_TRUE(ValidateDraft(d, absl::Now(), "").ok());
+  d.set_language("en us");
+  EXPECT_EQ(ValidateDraft(d, absl::Now(), "draft"),
+            absl::InvalidArgumentError(
+                "draft.language: must be at most 35 bytes of [A-Za-z0-9-]"));
+}
+
 TEST(ValidateDraft, AuthorIdIsOptional) {
   v1::Draft d = GoodDraft();
   d.clear_author_id();
