@@ -126,10 +126,11 @@ int Run(const Flags& f) {
   auto store = storage::Store::Open(store_options);
   if (!store.ok()) return process.Fail("open " + f.db, store.status());
   if (!(*store)->open_note().empty()) process.Log((*store)->open_note());
-  auto collector = std::make_shared<services::StoreStatsCollector>(**store);
-  metrics.AddCollectable(collector);
   auto classifier = MakeClassifier(f);
   if (!classifier.ok()) return process.Fail("topics", classifier.status());
+  // From here on every path removes the collector before the store closes.
+  auto collector = std::make_shared<services::StoreStatsCollector>(**store);
+  metrics.AddCollectable(collector);
   IngestCoreOptions core_options;
   core_options.classification.interval =
       absl::Milliseconds(f.reclassify_interval_ms);
