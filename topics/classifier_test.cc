@@ -684,6 +684,13 @@ TEST(TaxonomyTest, ParsesTheDefaultTaxonomy) {
   EXPECT_EQ(again->topics()[6].display_names, taxonomy->topics()[6].display_names);
 }
 
+// A spreadsheet saves "UTF-8 with BOM": the mark is not part of the header.
+TEST(TaxonomyTest, IgnoresAByteOrderMark) {
+  auto taxonomy = Taxonomy::Parse("\xEF\xBB\xBFtopic_id\ten\na\tA\n");
+  ASSERT_TRUE(taxonomy.ok()) << taxonomy.status();
+  EXPECT_EQ(taxonomy->topics()[0].id, "a");
+}
+
 TEST(TaxonomyTest, RejectsDuplicateIds) {
   auto taxonomy = Taxonomy::Parse("topic_id\ten\na\tA\na\tB\n");
   EXPECT_EQ(taxonomy.status().code(), absl::StatusCode::kInvalidArgument);

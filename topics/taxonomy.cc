@@ -4,9 +4,10 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "topics/file_util.h"
 
 namespace reachrank::topics {
@@ -30,6 +31,7 @@ absl::StatusOr<Taxonomy> Taxonomy::Parse(absl::string_view tsv) {
   std::set<std::string> seen;
   bool have_header = false;
   int line_number = 0;
+  absl::ConsumePrefix(&tsv, "\xEF\xBB\xBF");  // a spreadsheet's byte order mark
   for (absl::string_view line : absl::StrSplit(tsv, '\n')) {
     ++line_number;
     // Tabs separate fields (an empty last display name ends in a tab), so

@@ -203,8 +203,40 @@ ParsedDraft DraftParser::ParseCsv(absl::string_view line) const {
   return out;
 }
 
+bool LineReader::ReadLine(InputLine* out) {
+  out->text.clear();
+  out->status = absl::OkStatus();
+  std::istream::sentry sentry(in_, /*noskipws=*/true);
+  if (!sentry) return false;
+  std::streambuf& buffer = *in_.rdbuf();
+  bool read = false;
+  bool dropped = false;
+  for (int c = buffer.sbumpc(); c != std::char_traits<char>::eof();
+       c = buffer.sbumpc()) {
+    read = true;
+    if (c == '\n') break;
+    if (out->text.size() < kMaxInputLineBytes) {
+      out->text.push_back(static_cast<char>(c));
+    } else {
+      dropped = true;
+    }
+  }
+  if (!read) {
+    in_.setstate(std::ios::eofbit | std::ios::failbit);
+    return false;
+  }
+  if (line_ == 0 && absl::StartsWith(out->text, "\xEF\xBB\xBF")) {
+    out->text.erase(0, 3);
+  }
+  if (dropped) {
+    out->status = absl::InvalidArgumentError(
+        absl::StrCat("line: longer than ", kMaxInputLineBytes, " bytes"));
+  }
+  return true;
+}
+
 bool LineReader::Next(InputLine* out) {
-  while (std::getline(in_, out->text)) {
+  while (ReadLine(out)) {
     ++line_;
     if (!absl::StripAsciiWhitespace(out->text).empty()) {
       out->line = line_;

@@ -38,9 +38,17 @@ enum class InputFormat { kJsonl, kCsv };
 InputFormat InputFormatFromPath(absl::string_view path);
 
 // One record: a non-blank line and its 1-based line number.
+// The longest record line read; longer ones are refused (no valid draft,
+// post or author line comes near it), so memory does not grow with a file
+// that has no line breaks.
+inline constexpr size_t kMaxInputLineBytes = 1 << 20;
+
 struct InputLine {
   int64_t line = 0;
   std::string text;
+  // INVALID_ARGUMENT when the line was longer than kMaxInputLineBytes
+  // (`text` then holds only its start); the record is refused by line.
+  absl::Status status;
 };
 
 // A parsed record: `status` OK and a valid `draft`, or the reason it was
@@ -79,8 +87,9 @@ class DraftParser {
   std::vector<Column> columns_;  // CSV only, in header order
 };
 
-// Reads record lines from a stream, numbering physical lines from 1.
-// Not thread-safe; `in` must outlive the reader.
+// Reads record lines from a stream, numbering physical lines from 1. A
+// UTF-8 byte order mark before the first line (spreadsheet exports) is
+// dropped. Not thread-safe; `in` must outlive the reader.
 class LineReader {
  public:
   explicit LineReader(std::istream& in) : in_(in) {}
@@ -92,6 +101,10 @@ class LineReader {
   absl::Status status() const;
 
  private:
+  // One physical line into `out` (without its '\n'), at most
+  // kMaxInputLineBytes of it; false at the end of the input.
+  bool ReadLine(InputLine* out);
+
   std::istream& in_;
   int64_t line_ = 0;
 };

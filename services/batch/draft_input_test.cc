@@ -237,5 +237,44 @@ TEST(LineReaderTest, NumbersPhysicalLinesAndSkipsBlankOnes) {
   EXPECT_TRUE(reader.status().ok());
 }
 
+// A spreadsheet's byte order mark is not part of the first record (it made
+// "draft_id" an unknown CSV column); elsewhere the bytes stay.
+TEST(LineReaderTest, DropsAByteOrderMarkBeforeTheFirstLineOnly) {
+  std::istringstream in(
+      "\xEF\xBB\xBF"
+      "draft_id,text\n\xEF\xBB\xBF"
+      "x\n");
+  LineReader reader(in);
+  InputLine line;
+  ASSERT_TRUE(reader.Next(&line));
+  EXPECT_EQ(line.text, "draft_id,text");
+  ASSERT_TRUE(reader.Next(&line));
+  EXPECT_EQ(line.text,
+            "\xEF\xBB\xBF"
+            "x");
+}
+
+// A line longer than the limit is refused by line, holding only its start
+// in memory; the lines after it are read as usual.
+TEST(LineReaderTest, RefusesALineOverTheLimitAndGoesOn) {
+  std::istringstream in("a\n" + std::string(kMaxInputLineBytes + 10, 'x') +
+                        "\nb\n");
+  LineReader reader(in);
+  InputLine line;
+  ASSERT_TRUE(reader.Next(&line));
+  EXPECT_TRUE(line.status.ok());
+  ASSERT_TRUE(reader.Next(&line));
+  EXPECT_EQ(line.line, 2);
+  EXPECT_EQ(line.status,
+            absl::InvalidArgumentError("line: longer than 1048576 bytes"));
+  EXPECT_EQ(line.text.size(), kMaxInputLineBytes);
+  ASSERT_TRUE(reader.Next(&line));
+  EXPECT_EQ(line.line, 3);
+  EXPECT_EQ(line.text, "b");
+  EXPECT_TRUE(line.status.ok());
+  EXPECT_FALSE(reader.Next(&line));
+  EXPECT_TRUE(reader.status().ok());
+}
+
 }  // namespace
 }  // namespace reachrank::batch

@@ -111,7 +111,8 @@ absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
   for (InputLine line; reader.Next(&line);) {
     ++summary.lines;
     absl::StatusOr<ImportRecord> record =
-        ParseImportLine(line.text, Clock(options));
+        line.status.ok() ? ParseImportLine(line.text, Clock(options))
+                         : absl::StatusOr<ImportRecord>(line.status);
     if (!record.ok()) {
       ++summary.rejected_lines;
       if (reject) reject(line.line, record.status());
@@ -143,13 +144,15 @@ absl::StatusOr<int64_t> ImportAuthors(std::istream& in, ImportWriter& writer,
   int64_t written = 0;
   for (InputLine line; reader.Next(&line);) {
     v1::Author author;
-    auto parsed = google::protobuf::util::JsonStringToMessage(line.text,
-                                                              &author);
-    absl::Status status =
-        parsed.ok() ? ingest::ValidateAuthor(author, now)
-                    : absl::InvalidArgumentError(
-                          "not an Author in JSON: " +
-                          parsed.message().as_string());
+    absl::Status status = line.status;
+    if (status.ok()) {
+      auto parsed =
+          google::protobuf::util::JsonStringToMessage(line.text, &author);
+      status = parsed.ok()
+                   ? ingest::ValidateAuthor(author, now)
+                   : absl::InvalidArgumentError("not an Author in JSON: " +
+                                                parsed.message().as_string());
+    }
     if (!status.ok()) {
       if (reject) reject(line.line, status);
       continue;

@@ -99,7 +99,12 @@ absl::StatusOr<Chunk> ScoreBatch(const Batch& batch, const DraftParser& parser,
   std::vector<v1::Draft> valid;
   std::vector<size_t> valid_index;
   for (size_t i = 0; i < batch.lines.size(); ++i) {
-    ParsedDraft parsed = parser.Parse(batch.lines[i].text);
+    ParsedDraft parsed;
+    if (batch.lines[i].status.ok()) {
+      parsed = parser.Parse(batch.lines[i].text);
+    } else {
+      parsed.status = batch.lines[i].status;
+    }
     records[i].line = batch.lines[i].line;
     records[i].draft_id = parsed.draft.draft_id();
     if (!parsed.status.ok()) {

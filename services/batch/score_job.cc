@@ -56,6 +56,10 @@ absl::StatusOr<DraftParser> MakeParser(InputFormat format, LineReader& reader) {
   if (format == InputFormat::kJsonl) return DraftParser::Create(format);
   InputLine header;
   if (!reader.Next(&header)) return DraftParser::Create(format, "draft_id");
+  if (!header.status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("CSV header: ", header.status.message()));
+  }
   return DraftParser::Create(format, header.text);
 }
 
