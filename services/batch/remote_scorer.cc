@@ -1,6 +1,7 @@
 #include "services/batch/remote_scorer.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -77,6 +78,22 @@ RemoteDraftScorer::Score(absl::Span<const v1::Draft> drafts, bool explain,
   request.mutable_drafts()->Assign(drafts.begin(), drafts.end());
   request.set_explain(explain);
   request.set_language(std::string(language));
+  if (drafts.size() < 2 ||
+      request.ByteSizeLong() <= options_.max_request_bytes) {
+    return ScoreOnce(request, drafts.size());
+  }
+  const size_t half = drafts.size() / 2;
+  auto first = Score(drafts.first(half), explain, language);
+  if (!first.ok()) return first.status();
+  auto second = Score(drafts.subspan(half), explain, language);
+  if (!second.ok()) return second.status();
+  first->insert(first->end(), std::make_move_iterator(second->begin()),
+                std::make_move_iterator(second->end()));
+  return first;
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<v1::ReachScore>>>
+RemoteDraftScorer::ScoreOnce(const v1::ScoreDraftsRequest& request, size_t n) {
   absl::Duration backoff = options_.initial_backoff;
   absl::Status last;
   for (int attempt = 1; attempt <= std::max(1, options_.max_attempts);
@@ -86,9 +103,12 @@ RemoteDraftScorer::Score(absl::Span<const v1::Draft> drafts, bool explain,
       backoff = std::min(backoff * 2, options_.max_backoff);
     }
     absl::StatusOr<v1::ScoreDraftsResponse> response = CallOnce(request);
-    if (response.ok()) return MatchResponse(drafts.size(), *response);
+    if (response.ok()) return MatchResponse(n, *response);
     last = response.status();
-    if (last.code() != absl::StatusCode::kUnavailable) return last;
+    if (last.code() != absl::StatusCode::kUnavailable &&
+        last.code() != absl::StatusCode::kResourceExhausted) {
+      return last;
+    }
   }
   return absl::Status(last.code(),
                       absl::StrCat(last.message(), " (after ",

@@ -17,9 +17,15 @@ namespace reachrank::batch {
 
 struct RemoteOptions {
   absl::Duration deadline = absl::Seconds(60);  // per batch and attempt
-  int max_attempts = 5;  // attempts per batch while UNAVAILABLE
+  // Attempts per batch while the server is UNAVAILABLE or refuses it for
+  // load (RESOURCE_EXHAUSTED, its --max-in-flight).
+  int max_attempts = 5;
   absl::Duration initial_backoff = absl::Milliseconds(200);  // doubles
   absl::Duration max_backoff = absl::Seconds(5);
+  // A batch whose request would be larger is sent in halves (recursively),
+  // below the rank server's 8 MiB message limit: 1,000 drafts of 9 KB
+  // would pass it.
+  size_t max_request_bytes = 4 << 20;
 };
 
 // Maps a ScoreDraftsResponse onto the `n` drafts of its request: the items
@@ -34,12 +40,16 @@ class RemoteDraftScorer final : public DraftScorer {
   RemoteDraftScorer(std::shared_ptr<grpc::Channel> channel,
                     RemoteOptions options);
   // See DraftScorer; the call's status comes from the server (the message
-  // names the attempt count when retries ran out).
+  // names the attempt count when retries ran out). Sends the drafts in
+  // parts when one request would exceed max_request_bytes.
   absl::StatusOr<std::vector<absl::StatusOr<v1::ReachScore>>> Score(
       absl::Span<const v1::Draft> drafts, bool explain,
       absl::string_view language) override;
 
  private:
+  // One request of `drafts` with retries; no splitting.
+  absl::StatusOr<std::vector<absl::StatusOr<v1::ReachScore>>> ScoreOnce(
+      const v1::ScoreDraftsRequest& request, size_t n);
   absl::StatusOr<v1::ScoreDraftsResponse> CallOnce(
       const v1::ScoreDraftsRequest& request);
 

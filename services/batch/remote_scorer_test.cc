@@ -1,5 +1,6 @@
 #include "services/batch/remote_scorer.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 
@@ -56,6 +57,54 @@ TEST(RemoteDraftScorerTest, RetriesWhileUnavailableThenGivesUp) {
   auto result = scorer.Score({draft}, false, "");
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(result.status().message(), HasSubstr("(after 3 attempts)"));
+}
+
+// Counts the calls and drafts that reach it; scores as FakeDraftScorer.
+class CountingScorer final : public DraftScorer {
+ public:
+  absl::StatusOr<std::vector<absl::StatusOr<v1::ReachScore>>> Score(
+      absl::Span<const v1::Draft> drafts, bool explain,
+      absl::string_view language) override {
+    calls_.fetch_add(1);
+    return fake_.Score(drafts, explain, language);
+  }
+  int calls() const { return calls_.load(); }
+
+ private:
+  testing::FakeDraftScorer fake_;
+  std::atomic<int> calls_{0};
+};
+
+// A batch larger than the request limit goes in halves, and the scores
+// come back in the drafts' order.
+TEST(RemoteDraftScorerTest, SplitsABatchLargerThanTheRequestLimit) {
+  CountingScorer counting;
+  auto server = testing::InProcessRankServer::Start(counting);
+  ASSERT_TRUE(server.ok()) << server.status();
+  RemoteOptions options;
+  options.max_request_bytes = 300;
+  RemoteDraftScorer remote(
+      grpc::CreateChannel((*server)->address(),
+                          grpc::InsecureChannelCredentials()),
+      options);
+  std::vector<v1::Draft> drafts(8);
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    drafts[i].set_draft_id("d" + std::to_string(i));
+    drafts[i].set_text(std::string(60, 'a' + i));
+  }
+  auto scores = remote.Score(drafts, false, "");
+  ASSERT_TRUE(scores.ok()) << scores.status();
+  ASSERT_EQ(scores->size(), 8u);
+  testing::FakeDraftScorer fake;
+  auto expected = fake.Score(drafts, false, "");
+  ASSERT_TRUE(expected.ok());
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    ASSERT_TRUE((*scores)[i].ok());
+    EXPECT_EQ((*scores)[i]->id(), "d" + std::to_string(i));
+    EXPECT_EQ((*scores)[i]->p_reach(), (*expected)[i]->p_reach());
+  }
+  // 70 bytes a draft: 560 in all, two requests of four (280 each).
+  EXPECT_EQ(counting.calls(), 2);
 }
 
 // A database filled by the simulator, scored by the real engine in-process
