@@ -1,5 +1,6 @@
 #include "services/batch/ordered_writer.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace reachrank::batch {
@@ -11,11 +12,11 @@ OrderedWriter::OrderedWriter(std::function<absl::Status(const Chunk&)> sink,
 absl::Status OrderedWriter::Put(int64_t seq, Chunk chunk) {
   absl::MutexLock lock(&mu_);
   auto room = [this, seq]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return cancelled_ || !status_.ok() || seq < next_ + window_;
+    return seq >= cancel_from_ || !status_.ok() || seq < next_ + window_;
   };
   mu_.Await(absl::Condition(&room));
   if (!status_.ok()) return status_;
-  if (cancelled_) return absl::CancelledError("the run was stopped");
+  if (seq >= cancel_from_) return absl::CancelledError("the run was stopped");
   waiting_.emplace(seq, std::move(chunk));
   DrainLocked();
   return status_;
@@ -30,9 +31,9 @@ void OrderedWriter::DrainLocked() {
   }
 }
 
-void OrderedWriter::Cancel() {
+void OrderedWriter::Cancel(int64_t from) {
   absl::MutexLock lock(&mu_);
-  cancelled_ = true;
+  cancel_from_ = std::min(cancel_from_, from);
 }
 
 int64_t OrderedWriter::next() const {

@@ -32,10 +32,12 @@ class OrderedWriter {
 
   // Hands over chunk `seq`. Blocks while seq >= next() + window, so at most
   // `window` finished chunks wait. Returns the sink's first error (then the
-  // chunk is dropped), or CANCELLED after Cancel().
+  // chunk is dropped), or CANCELLED once Cancel() covers `seq`.
   absl::Status Put(int64_t seq, Chunk chunk);
-  // Wakes and fails every waiting and later Put (used when a run stops).
-  void Cancel();
+  // Wakes and fails every waiting and later Put of a chunk `from` or later
+  // (used when a run stops at chunk `from`; the chunks before it are still
+  // written). Calls narrow to the smallest `from`.
+  void Cancel(int64_t from = 0);
   // The sequence number the sink expects next.
   int64_t next() const;
   // The sink's first error, else OK.
@@ -52,7 +54,8 @@ class OrderedWriter {
   std::map<int64_t, Chunk> waiting_ ABSL_GUARDED_BY(mu_);
   int64_t next_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status status_ ABSL_GUARDED_BY(mu_);
-  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  // Put fails for chunks from here on.
+  int64_t cancel_from_ ABSL_GUARDED_BY(mu_) = INT64_MAX;
 };
 
 }  // namespace reachrank::batch

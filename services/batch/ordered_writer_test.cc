@@ -65,5 +65,25 @@ TEST(OrderedWriterTest, SinkErrorIsStickyAndCancelWakesWaiters) {
   EXPECT_EQ(blocked.next(), 0);
 }
 
+// A run that fails at chunk 2 still writes the chunks before it, even when
+// they arrive after the failure: only chunks 2 and later are refused.
+TEST(OrderedWriterTest, CancelFromAChunkKeepsTheOnesBeforeIt) {
+  std::string out;
+  OrderedWriter writer(
+      [&out](const Chunk& c) {
+        out += c.text;
+        return absl::OkStatus();
+      },
+      /*window=*/8);
+  EXPECT_TRUE(writer.Put(1, {"1;", 1, 0}).ok());  // waits for chunk 0
+  writer.Cancel(2);
+  EXPECT_EQ(writer.Put(3, {"3;", 1, 0}).code(), absl::StatusCode::kCancelled);
+  EXPECT_TRUE(writer.Put(0, {"0;", 1, 0}).ok());
+  EXPECT_EQ(writer.Put(2, {"2;", 1, 0}).code(), absl::StatusCode::kCancelled);
+  writer.Cancel(5);  // a later stop does not widen the first
+  EXPECT_EQ(out, "0;1;");
+  EXPECT_EQ(writer.next(), 2);
+}
+
 }  // namespace
 }  // namespace reachrank::batch

@@ -148,7 +148,9 @@ class Run {
 
  private:
   void Work();
-  void Fail(absl::Status status);
+  // Stops the run at batch `seq` (0: at once): no batch is read any more,
+  // and the ones before `seq` are still written.
+  void Fail(absl::Status status, int64_t seq = 0);
   absl::Status Emit(const Chunk& chunk, const WriteFn& write,
                     const ProgressFn& progress);
 
@@ -171,13 +173,13 @@ absl::Status Run::Emit(const Chunk& chunk, const WriteFn& write,
   return absl::OkStatus();
 }
 
-void Run::Fail(absl::Status status) {
+void Run::Fail(absl::Status status, int64_t seq) {
   {
     absl::MutexLock lock(&mu_);
     if (error_.ok()) error_ = std::move(status);
   }
   queue_.Abort();
-  writer_.Cancel();
+  writer_.Cancel(seq);
 }
 
 void Run::Work() {
@@ -188,7 +190,7 @@ void Run::Work() {
     absl::Status status = chunk.ok()
                               ? writer_.Put(batch.seq, *std::move(chunk))
                               : chunk.status();
-    if (!status.ok()) return Fail(std::move(status));
+    if (!status.ok()) return Fail(std::move(status), batch.seq);
   }
 }
 
