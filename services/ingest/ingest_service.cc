@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/grpc_status.h"
+#include "services/common/lenient_call.h"
+#include "services/common/lenient_decode.h"
 #include "services/common/limited_call.h"
 #include "services/ingest/responses.h"
 
@@ -19,15 +21,14 @@ namespace {
 using services::InFlightLimit;
 using services::ToGrpcStatus;
 
-// Reads the stream one message at a time; each message is one committed
-// batch. Holds `ticket` (its place under the in-flight limit) until it
-// finishes. Deletes itself when the RPC is done.
+// Reads the stream one message at a time, decoded leniently; each message
+// is one committed batch. Holds `ticket` (its place under the in-flight
+// limit) until it finishes. Deletes itself when the RPC is done.
 class RecordEventsReactor final
-    : public grpc::ServerReadReactor<v1::RecordEventsRequest> {
+    : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   RecordEventsReactor(IngestCore& core, grpc::CallbackServerContext* context,
-                      v1::RecordEventsResponse* response,
-                      InFlightLimit::Ticket ticket)
+                      grpc::ByteBuffer* response, InFlightLimit::Ticket ticket)
       : core_(core),
         context_(context),
         response_(response),
@@ -37,28 +38,21 @@ class RecordEventsReactor final
 
   void OnReadDone(bool ok) override {
     if (!ok) {  // end of stream (or the client went away)
-      *response_ = tally_.response();
-      End(absl::OkStatus());
+      EndWithTotals();
       return;
     }
     if (absl::Status live = services::CheckNotCancelled(context_); !live.ok()) {
       End(live);
       return;
     }
-    auto* events = request_.mutable_events();
-    std::vector<v1::EngagementEvent> batch(
-        std::make_move_iterator(events->begin()),
-        std::make_move_iterator(events->end()));
-    absl::StatusOr<EventsOutcome> outcome = core_.RecordEvents(batch);
-    if (!outcome.ok()) {
-      End(absl::Status(outcome.status().code(),
-                       absl::StrCat("batch ", tally_.response().batches(), ": ",
-                                    outcome.status().message(), " (the ",
-                                    tally_.response().batches(),
-                                    " batches before it are committed)")));
+    if (absl::Status status = Commit(); !status.ok()) {
+      const uint64_t batches = tally_.response().batches();
+      End(absl::Status(
+          status.code(),
+          absl::StrCat("batch ", batches, ": ", status.message(), " (the ",
+                       batches, " batches before it are committed)")));
       return;
     }
-    tally_.Add(*outcome, batch.size());
     request_.Clear();
     StartRead(&request_);
   }
@@ -66,6 +60,33 @@ class RecordEventsReactor final
   void OnDone() override { delete this; }
 
  private:
+  // Decodes the message read and commits its events as one batch.
+  absl::Status Commit() {
+    bool lenient = false;
+    absl::StatusOr<v1::RecordEventsRequest> request =
+        services::DecodeLeniently<v1::RecordEventsRequest>(request_, &lenient);
+    lenient_ = lenient_ || lenient;
+    if (!request.ok()) return request.status();
+    auto* events = request->mutable_events();
+    std::vector<v1::EngagementEvent> batch(
+        std::make_move_iterator(events->begin()),
+        std::make_move_iterator(events->end()));
+    absl::StatusOr<EventsOutcome> outcome = core_.RecordEvents(batch);
+    if (!outcome.ok()) return outcome.status();
+    tally_.Add(*outcome, batch.size());
+    return absl::OkStatus();
+  }
+
+  // After a message read leniently, invalid UTF-8 the totals echo (a
+  // rejected event's id) is escaped, so that the client can parse them.
+  void EndWithTotals() {
+    v1::RecordEventsResponse response = tally_.response();
+    if (lenient_) services::EscapeInvalidUtf8(response);
+    absl::StatusOr<grpc::ByteBuffer> totals = services::EncodeMessage(response);
+    if (totals.ok()) *response_ = *std::move(totals);
+    End(totals.status());
+  }
+
   // The place is given back first: a client that saw the answer may call
   // again at once.
   void End(const absl::Status& status) {
@@ -75,10 +96,11 @@ class RecordEventsReactor final
 
   IngestCore& core_;
   grpc::CallbackServerContext* const context_;
-  v1::RecordEventsResponse* const response_;
+  grpc::ByteBuffer* const response_;
   InFlightLimit::Ticket ticket_;
-  v1::RecordEventsRequest request_;
+  grpc::ByteBuffer request_;
   EventStreamTally tally_;
+  bool lenient_ = false;  // whether a message was read leniently
 };
 
 // Runs one ReclassifyPosts call on its own thread, which writes each
@@ -156,53 +178,61 @@ class ReclassifyReactor final
 }  // namespace
 
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertPosts(
-    grpc::CallbackServerContext* context, const v1::UpsertPostsRequest* request,
-    v1::UpsertPostsResponse* response) {
-  return services::RunUnary(context, limit_, [&] {
-    std::vector<v1::Post> posts(request->posts().begin(),
-                                request->posts().end());
-    absl::StatusOr<UpsertOutcome> outcome = core_.UpsertPosts(posts);
-    if (outcome.ok()) FillUpsertResponse(*outcome, response);
-    return outcome.status();
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::RunLenientUnary<v1::UpsertPostsRequest,
+                                   v1::UpsertPostsResponse>(
+      context, limit_, *request, response,
+      [this](const v1::UpsertPostsRequest& typed,
+             v1::UpsertPostsResponse* answer) {
+        std::vector<v1::Post> posts(typed.posts().begin(), typed.posts().end());
+        absl::StatusOr<UpsertOutcome> outcome = core_.UpsertPosts(posts);
+        if (outcome.ok()) FillUpsertResponse(*outcome, answer);
+        return outcome.status();
+      });
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertAuthors(
-    grpc::CallbackServerContext* context,
-    const v1::UpsertAuthorsRequest* request,
-    v1::UpsertAuthorsResponse* response) {
-  return services::RunUnary(context, limit_, [&] {
-    std::vector<v1::Author> authors(request->authors().begin(),
-                                    request->authors().end());
-    absl::StatusOr<UpsertOutcome> outcome = core_.UpsertAuthors(authors);
-    if (outcome.ok()) FillUpsertResponse(*outcome, response);
-    return outcome.status();
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::RunLenientUnary<v1::UpsertAuthorsRequest,
+                                   v1::UpsertAuthorsResponse>(
+      context, limit_, *request, response,
+      [this](const v1::UpsertAuthorsRequest& typed,
+             v1::UpsertAuthorsResponse* answer) {
+        std::vector<v1::Author> authors(typed.authors().begin(),
+                                        typed.authors().end());
+        absl::StatusOr<UpsertOutcome> outcome = core_.UpsertAuthors(authors);
+        if (outcome.ok()) FillUpsertResponse(*outcome, answer);
+        return outcome.status();
+      });
 }
 
-grpc::ServerReadReactor<v1::RecordEventsRequest>*
-IngestServiceImpl::RecordEvents(grpc::CallbackServerContext* context,
-                                v1::RecordEventsResponse* response) {
+grpc::ServerReadReactor<grpc::ByteBuffer>* IngestServiceImpl::RecordEvents(
+    grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
   absl::StatusOr<InFlightLimit::Ticket> ticket =
       services::AcquireInFlight(limit_);
   if (!ticket.ok()) {
-    return services::RejectStream<
-        grpc::ServerReadReactor<v1::RecordEventsRequest>>(ticket.status());
+    return services::RejectStream<grpc::ServerReadReactor<grpc::ByteBuffer>>(
+        ticket.status());
   }
   return new RecordEventsReactor(core_, context, response, *std::move(ticket));
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::DeleteAuthors(
-    grpc::CallbackServerContext* context,
-    const v1::DeleteAuthorsRequest* request,
-    v1::DeleteAuthorsResponse* response) {
-  return services::RunUnary(context, limit_, [&] {
-    std::vector<v1::AuthorRef> authors(request->authors().begin(),
-                                       request->authors().end());
-    absl::StatusOr<DeleteOutcome> outcome = core_.DeleteAuthors(authors);
-    if (outcome.ok()) FillDeleteResponse(*outcome, response);
-    return outcome.status();
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::RunLenientUnary<v1::DeleteAuthorsRequest,
+                                   v1::DeleteAuthorsResponse>(
+      context, limit_, *request, response,
+      [this](const v1::DeleteAuthorsRequest& typed,
+             v1::DeleteAuthorsResponse* answer) {
+        std::vector<v1::AuthorRef> authors(typed.authors().begin(),
+                                           typed.authors().end());
+        absl::StatusOr<DeleteOutcome> outcome = core_.DeleteAuthors(authors);
+        if (outcome.ok()) FillDeleteResponse(*outcome, answer);
+        return outcome.status();
+      });
 }
 
 grpc::ServerWriteReactor<v1::ReclassifyPostsResponse>*
@@ -218,15 +248,18 @@ IngestServiceImpl::ReclassifyPosts(grpc::CallbackServerContext* context,
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::GetPostStats(
-    grpc::CallbackServerContext* context,
-    const v1::GetPostStatsRequest* request,
-    v1::GetPostStatsResponse* response) {
-  return services::RunUnary(context, limit_, [&] {
-    absl::StatusOr<v1::GetPostStatsResponse> stats =
-        core_.GetPostStats(request->post_id());
-    if (stats.ok()) *response = std::move(*stats);
-    return stats.status();
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::RunLenientUnary<v1::GetPostStatsRequest,
+                                   v1::GetPostStatsResponse>(
+      context, limit_, *request, response,
+      [this](const v1::GetPostStatsRequest& typed,
+             v1::GetPostStatsResponse* answer) {
+        absl::StatusOr<v1::GetPostStatsResponse> stats =
+            core_.GetPostStats(typed.post_id());
+        if (stats.ok()) *answer = std::move(*stats);
+        return stats.status();
+      });
 }
 
 }  // namespace reachrank::ingest

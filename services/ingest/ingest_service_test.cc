@@ -1,9 +1,13 @@
-// IngestServiceImpl's ReclassifyPosts stream over an in-process gRPC server
-// on a loopback port, with a classifier the test can hold back.
+// IngestServiceImpl over an in-process gRPC server on a loopback port: the
+// ReclassifyPosts stream, with a classifier the test can hold back, and
+// requests holding invalid UTF-8 (which the C++ stub sends, logging an
+// error), refused by item.
 #include "services/ingest/ingest_service.h"
 
+#include <gmock/gmock.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/support/sync_stream.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -81,9 +85,9 @@ class IngestServiceTest : public ::testing::Test {
         {"127.0.0.1:0"}, {{"reachrank.v1.IngestService", service_.get()}}, {});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    stub_ = v1::IngestService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                            grpc::InsecureChannelCredentials()));
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = v1::IngestService::NewStub(channel_);
   }
 
   // A call still held at the gate must not keep the server from stopping.
@@ -106,6 +110,32 @@ class IngestServiceTest : public ::testing::Test {
     ASSERT_EQ(out->upserted, static_cast<uint32_t>(n));
   }
 
+  v1::Post Post(const std::string& id, const std::string& text) {
+    v1::Post p;
+    p.set_post_id(id);
+    p.set_platform("douyin");
+    p.set_author_id("au");
+    p.mutable_created_at()->set_seconds(absl::ToUnixSeconds(kNow) - 3600);
+    p.set_text(text);
+    p.set_media_kind(v1::MEDIA_KIND_VIDEO);
+    return p;
+  }
+
+  // A message of one LIKE on post "p0" per id in `event_ids`.
+  static v1::RecordEventsRequest Likes(std::vector<std::string> event_ids) {
+    v1::RecordEventsRequest request;
+    for (std::string& id : event_ids) {
+      v1::EngagementEvent* e = request.add_events();
+      e->set_event_id(std::move(id));
+      e->set_post_id("p0");
+      e->set_type(v1::EVENT_TYPE_LIKE);
+      e->set_surface(v1::SURFACE_RECOMMENDED);
+      e->set_relation(v1::RELATION_STRANGER);
+      e->mutable_at()->set_seconds(absl::ToUnixSeconds(kNow) - 60);
+    }
+    return request;
+  }
+
   // One ReclassifyPosts call read to its end: the messages and the status.
   grpc::Status Call(const v1::ReclassifyPostsRequest& request,
                     std::vector<v1::ReclassifyPostsResponse>* messages) {
@@ -124,8 +154,14 @@ class IngestServiceTest : public ::testing::Test {
   std::unique_ptr<IngestCore> core_;
   std::unique_ptr<IngestServiceImpl> service_;
   std::unique_ptr<services::GrpcServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::IngestService::Stub> stub_;
 };
+
+grpc::ByteBuffer ToBuffer(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
 
 TEST_F(IngestServiceTest, ReclassifyPostsStreamsRunningTotalsThenTheRun) {
   PutPosts(1200);
@@ -220,6 +256,85 @@ TEST_F(IngestServiceTest, ACancelledCallStopsTheRunBeforeItsNextBatch) {
   ASSERT_FALSE(messages.empty());
   EXPECT_EQ(messages.back().posts(), 1200u);
   EXPECT_EQ(messages.back().changed(), 700u);  // the first 500 were stored
+}
+
+TEST_F(IngestServiceTest, UpsertPostsRefusesInvalidUtf8TextByItem) {
+  v1::UpsertPostsRequest request;
+  *request.add_posts() = Post("p0", "a day in Rome");
+  *request.add_posts() = Post("p1", "caf\xc3 \xff");
+  *request.add_posts() = Post("p2", "how to code");
+  grpc::ClientContext context;
+  v1::UpsertPostsResponse response;
+  grpc::Status status = stub_->UpsertPosts(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_code() << " "
+                           << status.error_message();
+  EXPECT_EQ(response.upserted(), 2u);
+  EXPECT_EQ(response.rejected(), 1u);
+  ASSERT_EQ(response.statuses_size(), 3);
+  EXPECT_EQ(response.statuses(0).code(), 0);
+  const v1::ItemStatus& refused = response.statuses(1);
+  EXPECT_EQ(refused.index(), 1u);
+  EXPECT_EQ(refused.id(), "p1");
+  EXPECT_EQ(refused.code(),
+            static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(refused.field(), "text");
+  EXPECT_EQ(refused.message(), "must be valid UTF-8");
+  EXPECT_EQ(response.statuses(2).code(), 0);
+  EXPECT_TRUE(store_->GetPost("p0").ok());
+  EXPECT_FALSE(store_->GetPost("p1").ok());
+  EXPECT_TRUE(store_->GetPost("p2").ok());
+}
+
+TEST_F(IngestServiceTest, AnInvalidUtf8EventIdIsRefusedAndLaterMessagesCount) {
+  PutPosts(1);
+  grpc::ClientContext context;
+  v1::RecordEventsResponse response;
+  auto writer = stub_->RecordEvents(&context, &response);
+  ASSERT_TRUE(writer->Write(Likes({"e1"})));
+  ASSERT_TRUE(writer->Write(Likes({"\xff", "e2"})));
+  ASSERT_TRUE(writer->Write(Likes({"e3", "e4"})));
+  ASSERT_TRUE(writer->WritesDone());
+  grpc::Status status = writer->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_code() << " "
+                           << status.error_message();
+  EXPECT_EQ(response.batches(), 3u);
+  EXPECT_EQ(response.accepted(), 4u);
+  EXPECT_EQ(response.rejected(), 1u);
+  ASSERT_EQ(response.rejections_size(), 1);
+  EXPECT_EQ(response.rejections(0).index(), 1u);  // from the stream's start
+  EXPECT_EQ(response.rejections(0).field(), "event_id");
+  EXPECT_EQ(response.rejections(0).id(), "\\xff");  // escaped to parse
+}
+
+TEST_F(IngestServiceTest, AStreamMessageThatIsNoMessageEndsItInvalidArgument) {
+  PutPosts(1);
+  grpc::ClientContext context;
+  grpc::ByteBuffer response;
+  grpc::internal::RpcMethod method("/reachrank.v1.IngestService/RecordEvents",
+                                   grpc::internal::RpcMethod::CLIENT_STREAMING);
+  std::unique_ptr<grpc::ClientWriter<grpc::ByteBuffer>> writer(
+      grpc::internal::ClientWriterFactory<grpc::ByteBuffer>::Create(
+          channel_.get(), method, &context, &response));
+  writer->Write(ToBuffer(Likes({"e1"}).SerializeAsString()));
+  writer->Write(ToBuffer("\xff\xff\xff"));  // a tag cut short
+  writer->Write(ToBuffer(Likes({"e2"}).SerializeAsString()));
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "batch 1: request: not a valid RecordEventsRequest message (the 1 "
+            "batches before it are committed)");
+  EXPECT_FALSE(store_->PostCounters("p0")->cells().empty());  // batch 0
+}
+
+TEST_F(IngestServiceTest, GetPostStatsRefusesAnInvalidUtf8PostId) {
+  grpc::ClientContext context;
+  v1::GetPostStatsRequest request;
+  request.set_post_id("p\xff");
+  v1::GetPostStatsResponse response;
+  grpc::Status status = stub_->GetPostStats(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("post_id"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "services/rank/rank_service.h"
 
 #include "services/common/grpc_status.h"
+#include "services/common/lenient_call.h"
 #include "services/common/limited_call.h"
 #include "services/common/ordered_bidi.h"
 #include "services/common/reload_model_call.h"
@@ -8,31 +9,37 @@
 namespace reachrank::rank {
 
 grpc::ServerUnaryReactor* RankingServiceImpl::Score(
-    grpc::CallbackServerContext* context, const v1::ScoreRequest* request,
-    v1::ScoreResponse* response) {
-  return services::RunUnary(context, limit_,
-                            [&] { return core_.Score(*request, response); });
-}
-
-grpc::ServerBidiReactor<v1::ScoreDraftsRequest, v1::ScoreDraftsResponse>*
-RankingServiceImpl::ScoreDrafts(grpc::CallbackServerContext* context) {
-  return services::StartOrderedBidi<v1::ScoreDraftsRequest,
-                                    v1::ScoreDraftsResponse>(
-      context, limit_,
-      [this, context](const v1::ScoreDraftsRequest& request,
-                      v1::ScoreDraftsResponse* response) {
-        return core_.ScoreDrafts(request, response,
-                                 [context] { return context->IsCancelled(); });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::RunLenientUnary<v1::ScoreRequest, v1::ScoreResponse>(
+      context, limit_, *request, response,
+      [this](const v1::ScoreRequest& typed, v1::ScoreResponse* answer) {
+        return core_.Score(typed, answer);
       });
 }
 
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
+RankingServiceImpl::ScoreDrafts(grpc::CallbackServerContext* context) {
+  return services::StartOrderedBidi<grpc::ByteBuffer, grpc::ByteBuffer>(
+      context, limit_,
+      services::LenientAnswer<v1::ScoreDraftsRequest, v1::ScoreDraftsResponse>(
+          [this, context](const v1::ScoreDraftsRequest& request,
+                          v1::ScoreDraftsResponse* response) {
+            return core_.ScoreDrafts(request, response, [context] {
+              return context->IsCancelled();
+            });
+          }));
+}
+
 grpc::ServerUnaryReactor* RankingServiceImpl::Rank(
-    grpc::CallbackServerContext* context, const v1::RankRequest* request,
-    v1::RankResponse* response) {
-  return services::RunUnary(context, limit_, [&] {
-    return core_.Rank(*request, response,
-                      [context] { return context->IsCancelled(); });
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::RunLenientUnary<v1::RankRequest, v1::RankResponse>(
+      context, limit_, *request, response,
+      [this, context](const v1::RankRequest& typed, v1::RankResponse* answer) {
+        return core_.Rank(typed, answer,
+                          [context] { return context->IsCancelled(); });
+      });
 }
 
 grpc::ServerUnaryReactor* RankingServiceImpl::ReloadModel(

@@ -1,7 +1,7 @@
 // rank_service: reachrank.v1.RankingService over gRPC's callback API. The
-// handlers only call RankCore and finish. ScoreDrafts answers each request
-// message with one response, in order; a bad message ends the stream with
-// its error (the responses before it were sent).
+// handlers only decode, call RankCore and finish. ScoreDrafts answers each
+// request message with one response, in order; a bad message ends the stream
+// with its error (the responses before it were sent).
 #ifndef REACHRANK_SERVICES_RANK_RANK_SERVICE_H_
 #define REACHRANK_SERVICES_RANK_RANK_SERVICE_H_
 
@@ -15,11 +15,21 @@
 
 namespace reachrank::rank {
 
+// Score, ScoreDrafts and Rank take raw bytes, decoded leniently
+// (services/common/lenient_decode.h), so that invalid UTF-8 is refused by
+// RankCore's validation naming the field or item, not by a parse error;
+// their messages are those of the API on the wire.
+using RankingServiceBase = v1::RankingService::WithRawCallbackMethod_Score<
+    v1::RankingService::WithRawCallbackMethod_ScoreDrafts<
+        v1::RankingService::WithRawCallbackMethod_Rank<
+            v1::RankingService::WithCallbackMethod_ReloadModel<
+                v1::RankingService::Service>>>>;
+
 // Thread-safe (RankCore is). Borrows `scorer`, `metrics` and `limit`
 // (nullptr: no cap on calls in flight), which must outlive the server this
 // service is registered with. Beyond the limit every call but ReloadModel
 // is RESOURCE_EXHAUSTED; a reload is never refused for load.
-class RankingServiceImpl final : public v1::RankingService::CallbackService {
+class RankingServiceImpl final : public RankingServiceBase {
  public:
   RankingServiceImpl(ranking::Scorer& scorer, RankMetrics& metrics,
                      RankCoreOptions options = {},
@@ -29,19 +39,23 @@ class RankingServiceImpl final : public v1::RankingService::CallbackService {
   // The core, for reloads outside gRPC (SIGHUP).
   RankCore& core() { return core_; }
 
+  // Request: ScoreRequest; response: ScoreResponse.
   grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
-                                  const v1::ScoreRequest* request,
-                                  v1::ScoreResponse* response) override;
-  // A cancelled stream (or one past its deadline) stops before its next
-  // message, and within a message before its next ranking::kDraftBatch
-  // drafts: CANCELLED.
-  grpc::ServerBidiReactor<v1::ScoreDraftsRequest, v1::ScoreDraftsResponse>*
-  ScoreDrafts(grpc::CallbackServerContext* context) override;
-  // A cancelled call (or one past its deadline) stops before its next
-  // ranking::kRankBatch candidates: CANCELLED.
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
+  // Messages: ScoreDraftsRequest in, ScoreDraftsResponse out. A message
+  // that is not a ScoreDraftsRequest even read leniently ends the stream
+  // INVALID_ARGUMENT naming its index. A cancelled stream (or one past its
+  // deadline) stops before its next message, and within a message before
+  // its next ranking::kDraftBatch drafts: CANCELLED.
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ScoreDrafts(
+      grpc::CallbackServerContext* context) override;
+  // Request: RankRequest; response: RankResponse. A cancelled call (or one
+  // past its deadline) stops before its next ranking::kRankBatch
+  // candidates: CANCELLED.
   grpc::ServerUnaryReactor* Rank(grpc::CallbackServerContext* context,
-                                 const v1::RankRequest* request,
-                                 v1::RankResponse* response) override;
+                                 const grpc::ByteBuffer* request,
+                                 grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ReloadModel(
       grpc::CallbackServerContext* context,
       const v1::RankingServiceReloadModelRequest* request,

@@ -6,6 +6,7 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/support/sync_stream.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -73,9 +74,10 @@ class RankServiceTest : public testing::RankFixture {
         {{v1::RankingService::service_full_name(), service_.get()}}, {});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    stub_ = v1::RankingService::NewStub(
+    channel_ =
         grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
-                            grpc::InsecureChannelCredentials()));
+                            grpc::InsecureChannelCredentials());
+    stub_ = v1::RankingService::NewStub(channel_);
   }
   void TearDown() override { server_.reset(); }
 
@@ -89,6 +91,7 @@ class RankServiceTest : public testing::RankFixture {
 
   std::unique_ptr<RankingServiceImpl> service_;
   std::unique_ptr<services::GrpcServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::RankingService::Stub> stub_;
 };
 
@@ -154,6 +157,89 @@ TEST_F(RankServiceTest, UnaryCallsKeepTheirCodes) {
   s = stub_->ReloadModel(&reload_context, reload, &reloaded);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(service_->core().model_version(), "prior-v1");
+}
+
+// The C++ stub sends strings holding invalid UTF-8 (logging an error).
+TEST_F(RankServiceTest, ScoreDraftsRefusesAnInvalidUtf8DraftByItem) {
+  grpc::ClientContext context;
+  auto stream = stub_->ScoreDrafts(&context);
+  v1::ScoreDraftsRequest request = Message(3, "d");
+  request.mutable_drafts(1)->set_text("caf\xc3 \xff");
+  *request.add_drafts() = Draft("x\xff");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Write(Message(1, "next-")));
+  ASSERT_TRUE(stream->WritesDone());
+  v1::ScoreDraftsResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  ASSERT_EQ(response.scores_size(), 2);
+  EXPECT_EQ(response.scores(0).id(), "d0");
+  EXPECT_EQ(response.scores(1).id(), "d2");
+  ASSERT_EQ(response.errors_size(), 2);
+  EXPECT_EQ(response.errors(0).index(), 1u);
+  EXPECT_EQ(response.errors(0).id(), "d1");
+  EXPECT_EQ(response.errors(0).code(),
+            static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(response.errors(0).field(), "text");
+  EXPECT_EQ(response.errors(1).index(), 3u);
+  EXPECT_EQ(response.errors(1).id(), "x\\xff");  // escaped, to be parsed
+  EXPECT_EQ(response.errors(1).field(), "draft_id");
+  ASSERT_TRUE(stream->Read(&response));
+  ASSERT_EQ(response.scores_size(), 1);
+  EXPECT_EQ(response.scores(0).id(), "next-0");
+  EXPECT_FALSE(stream->Read(&response));
+  grpc::Status status = stream->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_code() << " "
+                           << status.error_message();
+}
+
+TEST_F(RankServiceTest, ScoreAndRankRefuseInvalidUtf8NamingTheField) {
+  grpc::ClientContext score_context;
+  v1::ScoreRequest score;
+  *score.mutable_draft() = Draft("d0");
+  score.mutable_draft()->set_text("\xff");
+  v1::ScoreResponse scored;
+  grpc::Status s = stub_->Score(&score_context, score, &scored);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("text: must be valid UTF-8"));
+
+  grpc::ClientContext rank_context;
+  v1::RankRequest rank;
+  rank.add_post_ids("p1");
+  rank.set_language("e\xffn");
+  v1::RankResponse ranked;
+  s = stub_->Rank(&rank_context, rank, &ranked);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("language"));
+
+  grpc::ClientContext id_context;
+  rank.clear_language();
+  rank.add_post_ids("p\xff");
+  s = stub_->Rank(&id_context, rank, &ranked);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("post_ids[1]: must be 1-128"));
+}
+
+TEST_F(RankServiceTest, AScoreDraftsMessageThatIsNoMessageEndsTheStream) {
+  grpc::ClientContext context;
+  grpc::internal::RpcMethod method("/reachrank.v1.RankingService/ScoreDrafts",
+                                   grpc::internal::RpcMethod::BIDI_STREAMING);
+  std::unique_ptr<grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>>
+      stream(grpc::internal::ClientReaderWriterFactory<
+             grpc::ByteBuffer, grpc::ByteBuffer>::Create(channel_.get(), method,
+                                                         &context));
+  grpc::Slice valid(Message(1, "ok-").SerializeAsString());
+  ASSERT_TRUE(stream->Write(grpc::ByteBuffer(&valid, 1)));
+  grpc::ByteBuffer answer;
+  ASSERT_TRUE(stream->Read(&answer));
+  grpc::Slice garbage(std::string("\xff\xff\xff"));  // a tag cut short
+  stream->Write(grpc::ByteBuffer(&garbage, 1));
+  stream->WritesDone();
+  EXPECT_FALSE(stream->Read(&answer));
+  grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("message 1: request: not a valid ScoreDraftsRequest "
+                        "message"));
 }
 
 // A ScoreDrafts message of 1,000 drafts (four batches) whose call ends
