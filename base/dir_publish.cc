@@ -106,9 +106,19 @@ void RemoveStaleStaging(const std::string& target) {
   }
 }
 
+// `target` without trailing separators ("models/" is the directory
+// "models", whose staging directory lies beside it, not inside).
+std::string WithoutTrailingSlashes(const std::string& target) {
+  std::string path = target;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
 }  // namespace
 
-absl::StatusOr<std::string> MakeStagingDirectory(const std::string& target) {
+absl::StatusOr<std::string> MakeStagingDirectory(
+    const std::string& target_path) {
+  const std::string target = WithoutTrailingSlashes(target_path);
   std::error_code error;
   fs::create_directories(ParentOf(target), error);
   if (error) {
@@ -125,8 +135,9 @@ absl::StatusOr<std::string> MakeStagingDirectory(const std::string& target) {
 }
 
 absl::Status PublishDirectory(const std::string& staging,
-                              const std::string& target,
+                              const std::string& target_path,
                               const std::vector<std::string>& owned) {
+  const std::string target = WithoutTrailingSlashes(target_path);
   if (absl::Status s = CheckReplaceable(target, owned); !s.ok()) return s;
   if (absl::Status s = SyncTree(staging); !s.ok()) return s;
   std::error_code error;

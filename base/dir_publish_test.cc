@@ -76,6 +76,22 @@ TEST(PublishDirectoryTest, ReplacesAnOldDirectoryWhole) {
   EXPECT_FALSE(fs::exists(*staging));
 }
 
+// "models/" names the directory "models": its staging directory lies
+// beside it, not inside, and a second publish replaces it as usual.
+TEST(PublishDirectoryTest, ATargetWithATrailingSlashIsTheDirectory) {
+  const FreshDir dir("slash");
+  const std::string target = dir / "model/";
+  for (const char* bytes : {"first", "second"}) {
+    absl::StatusOr<std::string> staging = MakeStagingDirectory(target);
+    ASSERT_TRUE(staging.ok()) << staging.status();
+    EXPECT_EQ(*staging,
+              (dir / "model") + ".staging-" + std::to_string(getpid()));
+    Write(*staging + "/model.bin", bytes);
+    ASSERT_TRUE(PublishDirectory(*staging, target, {"model.bin"}).ok());
+    EXPECT_EQ(Read(dir / "model/model.bin"), bytes);
+  }
+}
+
 TEST(PublishDirectoryTest, RefusesToDropFilesItDoesNotOwn) {
   const FreshDir dir("foreign");
   const std::string target = dir / "model";

@@ -1,6 +1,8 @@
 // A small, portable, seeded random source. The simulator promises
-// byte-identical output for a seed on every platform, so it does not use
-// <random>'s distributions (their algorithms are implementation-defined).
+// byte-identical output for a seed with the same build and C library, so it
+// does not use <random>'s distributions (their algorithms are
+// implementation-defined); libm's exp/log/pow, which its callers use, may
+// still round differently elsewhere (docs/simulator.md).
 #ifndef REACHRANK_SIM_RNG_H_
 #define REACHRANK_SIM_RNG_H_
 

@@ -10,7 +10,8 @@
 namespace reachrank::ranking {
 namespace {
 
-absl::StatusOr<TrainReport> TrainOne(const char* name, const TrainingSet& set,
+// One model of the set, trained and staged, not yet published.
+absl::StatusOr<StagedModel> TrainOne(const char* name, const TrainingSet& set,
                                      const TrainOptions& options,
                                      const ModelDescription& description,
                                      const std::string& out_dir,
@@ -21,13 +22,13 @@ absl::StatusOr<TrainReport> TrainOne(const char* name, const TrainingSet& set,
       progress(name, round, rounds);
     };
   }
-  absl::StatusOr<TrainReport> report = TrainModelDirectory(
-      set, one, description, absl::StrCat(out_dir, "/", name));
-  if (!report.ok()) {
-    return absl::Status(report.status().code(),
-                        absl::StrCat(name, ": ", report.status().message()));
+  absl::StatusOr<StagedModel> staged =
+      TrainStagedModel(set, one, description, absl::StrCat(out_dir, "/", name));
+  if (!staged.ok()) {
+    return absl::Status(staged.status().code(),
+                        absl::StrCat(name, ": ", staged.status().message()));
   }
-  return report;
+  return staged;
 }
 
 }  // namespace
@@ -50,9 +51,9 @@ absl::StatusOr<ModelSetReport> TrainModelSet(
   TrainOptions both = options;
   RR_ASSIGN_OR_RETURN(both.holdout_start,
                       HoldoutStart(rows.draft, options.holdout_fraction));
-  ModelSetReport report;
-  RR_ASSIGN_OR_RETURN(report.draft, TrainOne("draft", rows.draft, both,
-                                             description, out_dir, progress));
+  RR_ASSIGN_OR_RETURN(
+      StagedModel draft,
+      TrainOne("draft", rows.draft, both, description, out_dir, progress));
   // The live rows are one post at each live age: the holdout AUC's error
   // counts posts; a calibrated live prior gets one scaling per range of
   // ages, each ending at a live age, the last open.
@@ -65,8 +66,16 @@ absl::StatusOr<ModelSetReport> TrainModelSet(
   std::sort(bounds.begin(), bounds.end());
   bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
   if (!bounds.empty()) bounds.pop_back();
-  RR_ASSIGN_OR_RETURN(report.live, TrainOne("live", rows.live, live,
-                                            description, out_dir, progress));
+  RR_ASSIGN_OR_RETURN(
+      StagedModel live_model,
+      TrainOne("live", rows.live, live, description, out_dir, progress));
+  // Both trained: only now does either replace its predecessor, so a
+  // failed training leaves the previous set whole.
+  RR_RETURN_IF_ERROR(draft.Publish());
+  RR_RETURN_IF_ERROR(live_model.Publish());
+  ModelSetReport report;
+  report.draft = draft.report();
+  report.live = live_model.report();
   return report;
 }
 

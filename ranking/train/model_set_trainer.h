@@ -36,8 +36,10 @@ using ModelSetProgress =
 
 // Trains <out_dir>/draft and <out_dir>/live, both holding out the posts of
 // the latest options.holdout_fraction of the draft rows; fails as
-// TrainModelDirectory does, naming the model ("draft: ..."). `progress`
-// may be empty.
+// TrainModelDirectory does, naming the model ("draft: ..."). Both are
+// trained and written before either is published, so a failed training
+// leaves the previous set as it was, not a new draft beside an old live
+// model. `progress` may be empty.
 absl::StatusOr<ModelSetReport> TrainModelSet(
     const TrainingRows& rows, const TrainOptions& options,
     const ModelDescription& description, const std::string& out_dir,

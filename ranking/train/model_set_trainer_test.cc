@@ -55,14 +55,35 @@ TEST(ModelSetTrainerTest, TrainsDraftAndLiveDirectories) {
   EXPECT_EQ((*live)->metadata().label.horizon_days, 7);
 }
 
-TEST(ModelSetTrainerTest, NamesTheFailingModel) {
+// A set whose live model fails leaves the previous set whole: the new
+// draft model is not published beside the old live one.
+TEST(ModelSetTrainerTest, NamesTheFailingModelAndKeepsThePreviousSet) {
+  const std::string dir = ::testing::TempDir() + "/model_set_trainer_bad";
+  std::filesystem::remove_all(dir);
+  TrainOptions options;
+  options.xgboost.rounds = 5;
+  options.xgboost.nthread = 1;
+  ASSERT_TRUE(TrainModelSet(SyntheticRows(), options,
+                            {"old", ToLabelDefinition(LabelConfig{}), ""}, dir)
+                  .ok());
   TrainingRows rows = SyntheticRows();
   rows.live.labels.pop_back();
-  absl::StatusOr<ModelSetReport> report =
-      TrainModelSet(rows, {}, {"v", ToLabelDefinition(LabelConfig{}), ""},
-                    ::testing::TempDir() + "/model_set_trainer_bad");
+  absl::StatusOr<ModelSetReport> report = TrainModelSet(
+      rows, options, {"new", ToLabelDefinition(LabelConfig{}), ""}, dir);
   EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(report.status().message(), ::testing::StartsWith("live: "));
+  absl::StatusOr<std::unique_ptr<Model>> draft =
+      Model::Load(dir + "/draft", {"content"});
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_EQ((*draft)->version(), "old");
+  // No staging directory is left behind.
+  int entries = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    EXPECT_THAT(entry.path().filename().string(),
+                ::testing::AnyOf("draft", "live"));
+    ++entries;
+  }
+  EXPECT_EQ(entries, 2);
 }
 
 }  // namespace

@@ -175,6 +175,21 @@ absl::StatusOr<TrainReport> TrainCalibrated(const TrainingSet& set,
       ::testing::TempDir() + "/" + name);
 }
 
+// Early stopping has no rounds to stop in a calibration: its validation
+// slice would be neither fitted nor scored. All earlier rows are fitted.
+TEST(CalibratedPriorTest, EarlyStoppingDoesNotSetRowsAside) {
+  TrainOptions options;
+  options.calibrate_prior = true;
+  options.xgboost.early_stopping_rounds = 10;
+  absl::StatusOr<TrainReport> report =
+      TrainModelDirectory(OverconfidentPriorRows(2000), options,
+                          {"v", {"stranger_impressions", 1000, 7}, "reach"},
+                          ::testing::TempDir() + "/prior_calibration_early");
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->validation_rows, 0u);
+  EXPECT_EQ(report->fit.rows, 1600u);
+}
+
 TEST(CalibratedPriorTest, RefusesLabelsThatRunAgainstThePrior) {
   TrainingSet set = OverconfidentPriorRows(2000);
   for (float& y : set.labels) y = 1.0f - y;

@@ -4,8 +4,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -60,8 +62,9 @@ absl::StatusOr<Parts> Split(const TrainingSet& set, const TrainOptions& options,
   }
   Parts parts{RowRange(*ordered, 0, e), RowRange(*ordered, e, e),
               RowRange(*ordered, e, n)};
+  // A calibrated prior has no rounds to stop: it fits all earlier rows.
   if (options.validation_fraction == 0.0 ||
-      options.xgboost.early_stopping_rounds == 0) {
+      options.xgboost.early_stopping_rounds == 0 || options.calibrate_prior) {
     return parts;
   }
   // The fitted rows are in time order, so the inner split is a cut too.
@@ -198,13 +201,15 @@ absl::Status WriteChecked(const std::string& dir, const Fitted& model,
   return absl::OkStatus();
 }
 
-// Steps 3-5 for a fitted model: scores it, writes it beside out_dir with
-// its metadata, checks the written model and publishes it whole.
+// Steps 3-4 for a fitted model: scores it, writes it beside out_dir with
+// its metadata and checks the written model.
 template <typename Fitted>
-absl::StatusOr<TrainReport> Publish(
-    const Fitted& model, const Parts& parts, const TrainingSet& set,
-    const TrainOptions& options, const ModelDescription& description,
-    const std::string& out_dir, std::vector<CalibrationSegment> calibration) {
+absl::StatusOr<StagedModel> Stage(const Fitted& model, const Parts& parts,
+                                  const TrainingSet& set,
+                                  const TrainOptions& options,
+                                  const ModelDescription& description,
+                                  const std::string& out_dir,
+                                  std::vector<CalibrationSegment> calibration) {
   TrainReport report;
   report.prior_calibration = std::move(calibration);
   std::vector<float> holdout_p;
@@ -216,22 +221,13 @@ absl::StatusOr<TrainReport> Publish(
   report.holdout_window = Window(parts.holdout, parts.holdout);
   const TrainedModelInfo info{description, set.feature_names, options,
                               report, set.times.empty()};
-  // Written beside out_dir and published whole (base/dir_publish.h): a
-  // failed or killed training leaves the previous model at out_dir.
-  RR_ASSIGN_OR_RETURN(const std::string staging,
-                      MakeStagingDirectory(out_dir));
-  absl::Status status =
-      WriteChecked(staging, model, info, parts.holdout, holdout_p, report);
-  if (status.ok()) {
-    status =
-        PublishDirectory(staging, out_dir, {"model.json", "metadata.json"});
-  }
-  if (!status.ok()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(staging, ignored);
-    return status;
-  }
-  return report;
+  // Written beside out_dir and published whole later (base/dir_publish.h):
+  // a failed or killed training leaves the previous model at out_dir.
+  RR_ASSIGN_OR_RETURN(std::string staging, MakeStagingDirectory(out_dir));
+  StagedModel staged(report, staging, out_dir);
+  RR_RETURN_IF_ERROR(
+      WriteChecked(staging, model, info, parts.holdout, holdout_p, report));
+  return staged;
 }
 
 }  // namespace
@@ -242,13 +238,41 @@ std::vector<float> RecencyWeights(size_t rows, double half_life) {
   weights.reserve(rows);
   const double scale = half_life * static_cast<double>(rows);
   for (size_t i = 0; i < rows; ++i) {
-    weights.push_back(static_cast<float>(
-        std::exp2(-static_cast<double>(rows - 1 - i) / scale)));
+    const double w = std::exp2(-static_cast<double>(rows - 1 - i) / scale);
+    weights.push_back(
+        std::max(static_cast<float>(w), std::numeric_limits<float>::min()));
   }
   return weights;
 }
 
+StagedModel::StagedModel(StagedModel&& other) noexcept
+    : report_(std::move(other.report_)),
+      staging_(std::exchange(other.staging_, "")),
+      out_dir_(std::move(other.out_dir_)) {}
+
+StagedModel::~StagedModel() {
+  if (staging_.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(staging_, ignored);
+}
+
+absl::Status StagedModel::Publish() {
+  RR_RETURN_IF_ERROR(
+      PublishDirectory(staging_, out_dir_, {"model.json", "metadata.json"}));
+  staging_.clear();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<TrainReport> TrainModelDirectory(
+    const TrainingSet& set, const TrainOptions& options,
+    const ModelDescription& description, const std::string& out_dir) {
+  RR_ASSIGN_OR_RETURN(StagedModel staged,
+                      TrainStagedModel(set, options, description, out_dir));
+  RR_RETURN_IF_ERROR(staged.Publish());
+  return staged.report();
+}
+
+absl::StatusOr<StagedModel> TrainStagedModel(
     const TrainingSet& set, const TrainOptions& options,
     const ModelDescription& description, const std::string& out_dir) {
   RR_RETURN_IF_ERROR(ValidateDescription(description));
@@ -263,15 +287,15 @@ absl::StatusOr<TrainReport> TrainModelDirectory(
         CalibratedPrior prior,
         CalibratedPrior::Fit(parts.fit, weights,
                              options.calibration_age_bounds_hours));
-    return Publish(prior, parts, set, options, description, out_dir,
-                   prior.segments());
+    return Stage(prior, parts, set, options, description, out_dir,
+                 prior.segments());
   }
   const bool early = parts.validation.num_rows() > 0;
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<XGBoostBooster> booster,
       XGBoostBooster::Train(parts.fit, early ? &parts.validation : nullptr,
                             options.xgboost, weights, options.on_round));
-  return Publish(*booster, parts, set, options, description, out_dir, {});
+  return Stage(*booster, parts, set, options, description, out_dir, {});
 }
 
 }  // namespace reachrank::ranking

@@ -20,6 +20,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -73,6 +74,8 @@ struct TrainOptions {
 
 // The weights described at TrainOptions::recency_half_life for `rows`
 // rows; empty when `half_life` is 0. `half_life` must be 0 or in (0, 1].
+// A weight that would round to 0 in float is the smallest normal float:
+// a row weighs little, never nothing (XGBoost refuses weights of 0).
 std::vector<float> RecencyWeights(size_t rows, double half_life);
 
 // What the model is; written to metadata.json. A plain value type.
@@ -105,6 +108,35 @@ struct TrainReport {
 // lacks a class; INTERNAL if XGBoost fails or the reloaded model disagrees
 // with XGBoost; file errors as they come. Thread-compatible.
 absl::StatusOr<TrainReport> TrainModelDirectory(
+    const TrainingSet& set, const TrainOptions& options,
+    const ModelDescription& description, const std::string& out_dir);
+
+// A model trained, written and checked in its staging directory beside
+// its out_dir, not yet published there: so that several models (a model
+// set) are all trained before any replaces its predecessor. Destroying it
+// unpublished removes the staging directory. Move-only.
+class StagedModel {
+ public:
+  StagedModel(TrainReport report, std::string staging, std::string out_dir)
+      : report_(std::move(report)),
+        staging_(std::move(staging)),
+        out_dir_(std::move(out_dir)) {}
+  StagedModel(StagedModel&& other) noexcept;
+  StagedModel& operator=(StagedModel&&) = delete;
+  ~StagedModel();
+
+  const TrainReport& report() const { return report_; }
+  // Puts the directory at out_dir, replacing it whole (base/dir_publish.h).
+  absl::Status Publish();
+
+ private:
+  TrainReport report_;
+  std::string staging_;  // empty once published or moved from
+  std::string out_dir_;
+};
+
+// TrainModelDirectory up to, not including, the publication.
+absl::StatusOr<StagedModel> TrainStagedModel(
     const TrainingSet& set, const TrainOptions& options,
     const ModelDescription& description, const std::string& out_dir);
 

@@ -126,6 +126,10 @@ TEST(TrainerTest, RecencyWeightsHalveEveryHalfLifeBackFromTheLatestRow) {
   // 5 rows, half-life 0.2 * 5 = 1 row.
   EXPECT_THAT(RecencyWeights(5, 0.2),
               ::testing::ElementsAre(0.0625f, 0.125f, 0.25f, 0.5f, 1.0f));
+  // 2^-200 is 0 in float: the oldest row keeps the smallest normal weight.
+  const std::vector<float> tiny = RecencyWeights(1001, 0.005);
+  EXPECT_EQ(tiny.front(), std::numeric_limits<float>::min());
+  EXPECT_EQ(tiny.back(), 1.0f);
 }
 
 // 2,000 rows in time order whose label follows x0 for the first 1,400 and
