@@ -36,6 +36,10 @@ struct ServerOptions {
   // HTTP/2 streams (calls) one client connection may have open at once;
   // further calls wait on the client side for a free stream.
   int max_concurrent_streams = 100;
+  // A client connection older than this is asked to reconnect (GOAWAY;
+  // calls in flight finish), so that clients balancing over a headless
+  // Service's DNS records see replicas added since. Zero: never.
+  absl::Duration max_connection_age = absl::ZeroDuration();
   // TLS certificates; empty cert_file serves plaintext (the binaries only
   // allow that with --insecure, see ValidateServerTransport).
   ServerTlsOptions tls{};

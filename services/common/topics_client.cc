@@ -41,11 +41,16 @@ GrpcTopicClassifier::Create(const TopicsClientOptions& options) {
   if (options.address.empty()) {
     return absl::InvalidArgumentError("topics address: must not be empty");
   }
-  return Create(options,
-                grpc::CreateChannel(options.address,
-                                    options.credentials != nullptr
-                                        ? options.credentials
-                                        : grpc::InsecureChannelCredentials()));
+  // round_robin over every address the name resolves to: the topic
+  // Service is headless, one DNS record per replica.
+  grpc::ChannelArguments args;
+  args.SetLoadBalancingPolicyName("round_robin");
+  return Create(options, grpc::CreateCustomChannel(
+                             options.address,
+                             options.credentials != nullptr
+                                 ? options.credentials
+                                 : grpc::InsecureChannelCredentials(),
+                             args));
 }
 
 absl::StatusOr<std::unique_ptr<GrpcTopicClassifier>>

@@ -42,9 +42,10 @@ struct TopicsClientOptions {
 // The gRPC implementation of TopicClassifier. Thread-safe.
 class GrpcTopicClassifier final : public topics::TopicClassifier {
  public:
-  // Creates a client; the connection is made lazily, so an absent server is
-  // not an error here. INVALID_ARGUMENT for an empty address or
-  // max_attempts < 1.
+  // Creates a client whose channel balances round-robin over every address
+  // the name resolves to (the replicas behind a headless Service); the
+  // connection is made lazily, so an absent server is not an error here.
+  // INVALID_ARGUMENT for an empty address or max_attempts < 1.
   static absl::StatusOr<std::unique_ptr<GrpcTopicClassifier>> Create(
       const TopicsClientOptions& options);
   // Same, over an existing channel (tests, in-process channels).

@@ -66,6 +66,25 @@ TEST_F(TopicsClientTest, SplitsABatchLargerThanTheRequestLimit) {
   EXPECT_EQ(service_.calls(), 4);
 }
 
+// Calls spread over every address the target names (round_robin), as over
+// the replicas behind a headless Service.
+TEST_F(TopicsClientTest, BalancesCallsOverEveryAddress) {
+  reachrank::testing::FakeTopicService second;
+  auto server = GrpcServer::Start({"127.0.0.1:0"}, {{"t", &second}}, {});
+  ASSERT_TRUE(server.ok()) << server.status();
+  options_.address = "ipv4:127.0.0.1:" + std::to_string(server_->port()) +
+                     ",127.0.0.1:" + std::to_string((*server)->port());
+  auto client = GrpcTopicClassifier::Create(options_);
+  ASSERT_TRUE(client.ok());
+  std::vector<topics::TextItem> items = {{"a", "a trip to Rome", "en"}};
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE((*client)->Classify(items, 1).ok());
+  }
+  EXPECT_EQ(service_.calls() + second.calls(), 10);
+  EXPECT_GE(service_.calls(), 4);
+  EXPECT_GE(second.calls(), 4);
+}
+
 TEST_F(TopicsClientTest, RetriesDeadlinesABoundedNumberOfTimes) {
   options_.deadline = absl::Milliseconds(100);
   options_.max_attempts = 2;

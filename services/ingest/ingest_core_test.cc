@@ -203,6 +203,11 @@ TEST_F(IngestCoreTest, UpsertAuthorsReportsPerItem) {
 // Shard 1 of 2 writes its own authors' posts and authors and refuses the
 // others', naming the owner.
 TEST_F(IngestCoreTest, AShardRefusesAnotherShardsAuthors) {
+  // At 0 before any refusal, so that an alert's increase() sees the first.
+  EXPECT_NE(Scrape().find(
+                "reachrank_ingest_rejected_total{reason=\"wrong_shard\"} 0"),
+            std::string::npos)
+      << Scrape();
   IngestCoreOptions options;
   options.now = [] { return kNow; };
   options.shard = ShardSlice{1, 2};

@@ -57,6 +57,9 @@ IngestMetrics::IngestMetrics(prometheus::Registry& registry)
       reclassified_changed_(reclassified_.Add({{"outcome", "changed"}})),
       reclassified_unchanged_(reclassified_.Add({{"outcome", "unchanged"}})),
       reclassified_skipped_(reclassified_.Add({{"outcome", "skipped"}})) {
+  // Exported at 0 from the start, so that increase() sees the first
+  // misrouted write (the ReachrankMisroutedWrites alert).
+  rejected_.Add({{"reason", "wrong_shard"}});
   for (int t = 1; t < storage::kEventTypes; ++t) {
     for (int s = 1; s < storage::kSurfaces; ++s) {
       for (int r = 1; r < storage::kRelations; ++r) {

@@ -37,6 +37,7 @@ struct Flags {
       static_cast<int>(absl::ToInt64Seconds(ranking::kServingContextTtl));
   int block_cache_mb = 256;
   int topics_deadline_ms = 2000;
+  int wait_for_db_s = 60;
   ShardSlice shard;
 };
 
@@ -47,6 +48,12 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "The ingest service's database directory (opened read-only "
                  "as a RocksDB secondary; it must exist)")
       ->capture_default_str();
+  app.add_option("--wait-for-db", f.wait_for_db_s,
+                 "Seconds to wait for the ingest service to create --db when "
+                 "it does not exist yet (both start together on a new "
+                 "volume); 0: fail at once")
+      ->capture_default_str()
+      ->check(services::NonNegative());
   app.add_option("--secondary-dir", f.secondary_dir,
                  "Directory for the secondary's own files (info log); one per "
                  "process. Default: <db>.rank-secondary");
@@ -94,6 +101,23 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondary(const Flags& f) {
     secondary = db + ".rank-secondary";
   }
   return storage::Store::OpenSecondary(options, secondary);
+}
+
+// OpenSecondary, waiting up to --wait-for-db for a database that is not
+// there yet (NOT_FOUND), checking once a second.
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenWhenCreated(
+    const Flags& f, const services::ServiceProcess& process) {
+  const absl::Time give_up = absl::Now() + absl::Seconds(f.wait_for_db_s);
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenSecondary(f);
+  if (absl::IsNotFound(store.status()) && f.wait_for_db_s > 0) {
+    process.Log("waiting up to " + std::to_string(f.wait_for_db_s) +
+                " s for the ingest service to create " + f.db);
+  }
+  while (absl::IsNotFound(store.status()) && absl::Now() < give_up) {
+    absl::SleepFor(absl::Seconds(1));
+    store = OpenSecondary(f);
+  }
+  return store;
 }
 
 absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(
@@ -150,7 +174,7 @@ int Run(const Flags& f) {
   if (absl::Status s = metrics.Serve(f.serving.metrics_listen); !s.ok()) {
     return process.Fail("metrics", s);
   }
-  auto store = OpenSecondary(f);
+  auto store = OpenWhenCreated(f, process);
   if (!store.ok()) return process.Fail("open " + f.db, store.status());
   auto classifier = MakeClassifier(f);
   if (!classifier.ok()) return process.Fail("topics", classifier.status());

@@ -13,12 +13,14 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "reachrank/v1/ranking.grpc.pb.h"
@@ -399,6 +401,44 @@ TEST_F(RankIntegrationTest, ZzSighupReloadsAndSigtermExitsCleanly) {
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_TRUE(WIFEXITED(*status));
   EXPECT_EQ(WEXITSTATUS(*status), 0);
+}
+
+// The whole text of `path` ("" when it cannot be read).
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// On a new volume the ingest and rank services start together: rank waits
+// for the database ingest creates instead of exiting.
+TEST(RankStartTest, WaitsForTheIngestServiceToCreateTheDatabase) {
+  auto dir = MakeTempDir("rank_wait");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  absl::StatusOr<int> port = PickFreePort();
+  absl::StatusOr<int> metrics_port = PickFreePort();
+  ASSERT_TRUE(port.ok() && metrics_port.ok());
+  auto rank = ChildProcess::Spawn(
+      REACHRANK_RANK_BINARY,
+      {"--listen", Loopback(*port), "--metrics-listen", Loopback(*metrics_port),
+       "--db", *dir + "/db", "--secondary-dir", *dir + "/rank-secondary",
+       "--wait-for-db", "120", "--insecure"},
+      *dir + "/rank.log");
+  ASSERT_TRUE(rank.ok()) << rank.status();
+  bool waiting = false;
+  for (int i = 0; i < 300 && !waiting; ++i) {
+    waiting = absl::StrContains(ReadAll(*dir + "/rank.log"),
+                                "waiting up to 120 s for the ingest service");
+    if (!waiting) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(waiting) << ReadAll(*dir + "/rank.log");
+  auto ingest = IngestProcess::Start(*dir + "/db", *dir + "/ingest.log");
+  ASSERT_TRUE(ingest.ok()) << ingest.status();
+  EXPECT_TRUE(WaitForServing(Loopback(*port), absl::Seconds(60)).ok())
+      << ReadAll(*dir + "/rank.log");
+  ASSERT_TRUE((*rank)->Signal(SIGTERM).ok());
+  absl::StatusOr<int> status = (*rank)->Wait(absl::Seconds(30));
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
 }
 
 }  // namespace

@@ -33,6 +33,9 @@ int Run(const Flags& f) {
   services::ServiceProcess process("reachrank-topics");
   auto options = services::ServerOptionsFrom(f.serving);
   if (!options.ok()) return process.Fail("flags", options.status());
+  // Clients (ingest, ranking) balance over the replicas round-robin; a
+  // periodic reconnect lets them find replicas the autoscaler added.
+  options->max_connection_age = absl::Minutes(5);
   TopicsMetrics topics_metrics(process.registry());
   if (absl::Status s = process.metrics().Serve(f.serving.metrics_listen);
       !s.ok()) {
