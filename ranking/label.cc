@@ -122,6 +122,14 @@ absl::Duration LabelConfigs::ShortestHorizon() const {
   return shortest;
 }
 
+absl::Duration LabelConfigs::LongestHorizon() const {
+  absl::Duration longest = default_.horizon;
+  for (const auto& [platform, config] : platforms_) {
+    longest = std::max(longest, config.horizon);
+  }
+  return longest;
+}
+
 int64_t ReachValue(const storage::Counters& counters, ReachCounter counter) {
   v1::EventType type = v1::EVENT_TYPE_IMPRESSION;
   if (counter == ReachCounter::kStrangerViews) type = v1::EVENT_TYPE_VIEW;

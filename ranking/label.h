@@ -58,6 +58,8 @@ class LabelConfigs {
   const LabelConfig& default_config() const { return default_; }
   // The shortest horizon of the default and every platform's config.
   absl::Duration ShortestHorizon() const;
+  // The longest one.
+  absl::Duration LongestHorizon() const;
 
  private:
   LabelConfig default_;

@@ -242,6 +242,7 @@ absl::StatusOr<TrainingRows> BuildTrainingRows(
   out.draft.feature_names = DraftFeatureNames();
   out.live.feature_names = LiveFeatureNames();
   out.live_ages = options.live_ages;
+  out.label_horizon = options.labels.LongestHorizon();
   Reserve(post_ids.size(), &out);  // at most one row set per post
   // Contexts are keyed by day; caching them for the run spares re-reading
   // an account's rows for each of its posts of one day.
@@ -292,6 +293,7 @@ absl::StatusOr<TrainingRows> MergeTrainingRows(std::vector<TrainingRows> parts) 
       return absl::InvalidArgumentError(absl::StrCat(
           "rows of part ", i, " have other features or live ages than part 0"));
     }
+    out.label_horizon = std::max(out.label_horizon, part.label_horizon);
     AppendSet(part.draft, out.draft);
     AppendSet(part.live, out.live);
     out.post_ids.insert(out.post_ids.end(),

@@ -49,6 +49,9 @@ struct TrainingRows {
   TrainingSet live;
   std::vector<std::string> post_ids;
   std::vector<absl::Duration> live_ages;  // the ages of each post's rows
+  // The longest label horizon of the rows' label configs: how long after
+  // a row's time its label settles (TrainOptions::label_horizon).
+  absl::Duration label_horizon = absl::ZeroDuration();
 };
 
 // The live model scores posts of any age (Rank's candidates, Score of a

@@ -74,7 +74,8 @@ struct Baselines {
   std::unique_ptr<Model> live;
 };
 
-// <dir>/<part>, refused when it was fitted on rows at or after `start`.
+// <dir>/<part>, refused when it was fitted on rows whose labels had not
+// settled by `start` (row time + its label horizon after it).
 absl::StatusOr<std::unique_ptr<Model>> LoadBaseline(
     const std::string& dir, const std::string& part,
     const std::vector<std::string>& feature_names, absl::Time start) {
@@ -83,12 +84,15 @@ absl::StatusOr<std::unique_ptr<Model>> LoadBaseline(
                       Model::Load(path, feature_names));
   const std::optional<TrainingWindow>& window =
       model->metadata().training_window;
-  if (window.has_value() && window->end >= start) {
+  const absl::Duration horizon =
+      absl::Hours(24 * model->metadata().label.horizon_days);
+  if (window.has_value() && window->end + horizon > start) {
     return absl::FailedPreconditionError(absl::StrCat(
         path, " was trained on rows up to ", absl::FormatTime(window->end),
-        ", not before the holdout's start ", absl::FormatTime(start),
-        ": it would be scored on posts it was fitted on; compare with a "
-        "model set trained with an earlier --cutoff"));
+        " whose labels (", model->metadata().label.horizon_days,
+        "-day horizon) count events after the holdout's start ",
+        absl::FormatTime(start),
+        ": compare with a model set trained with an earlier --cutoff"));
   }
   return model;
 }

@@ -51,6 +51,7 @@ absl::StatusOr<ModelSetReport> TrainModelSet(
   TrainOptions both = options;
   RR_ASSIGN_OR_RETURN(both.holdout_start,
                       HoldoutStart(rows.draft, options.holdout_fraction));
+  both.label_horizon = rows.label_horizon;
   RR_ASSIGN_OR_RETURN(
       StagedModel draft,
       TrainOne("draft", rows.draft, both, description, out_dir, progress));

@@ -67,6 +67,7 @@ Json CalibrationParameters(const TrainOptions& options,
 Json Rows(const TrainReport& r) {
   return {{"fit", r.fit.rows},
           {"validation", r.validation_rows},
+          {"purged", r.purged_rows},
           {"holdout", r.holdout.rows}};
 }
 

@@ -29,7 +29,22 @@ struct Parts {
   RowRange fit;
   RowRange validation;  // empty without early stopping
   RowRange holdout;
+  size_t purged = 0;  // rows between validation and holdout, unused
 };
+
+// How many of the first `e` rows of `set` (in time order; row e is the
+// holdout's first) have time + horizon at or before the holdout's start:
+// their labels settled before it.
+size_t SettledBefore(const TrainingSet& set, size_t e, absl::Duration horizon) {
+  if (horizon <= absl::ZeroDuration() || set.times.empty() ||
+      e >= set.num_rows()) {
+    return e;
+  }
+  const absl::Time settled_by = set.times[e] - horizon;
+  size_t kept = e;
+  while (kept > 0 && set.times[kept - 1] > settled_by) --kept;
+  return kept;
+}
 
 // True when `split` takes the rows in their own order.
 bool InRowOrder(const TimeSplit& split) {
@@ -60,8 +75,10 @@ absl::StatusOr<Parts> Split(const TrainingSet& set, const TrainOptions& options,
     *sorted = SubsetRows(set, order);
     ordered = sorted;
   }
-  Parts parts{RowRange(*ordered, 0, e), RowRange(*ordered, e, e),
+  const size_t kept = SettledBefore(*ordered, e, options.label_horizon);
+  Parts parts{RowRange(*ordered, 0, kept), RowRange(*ordered, kept, kept),
               RowRange(*ordered, e, n)};
+  parts.purged = e - kept;
   // A calibrated prior has no rounds to stop: it fits all earlier rows.
   if (options.validation_fraction == 0.0 ||
       options.xgboost.early_stopping_rounds == 0 || options.calibrate_prior) {
@@ -72,7 +89,7 @@ absl::StatusOr<Parts> Split(const TrainingSet& set, const TrainOptions& options,
                       SplitByTime(parts.fit, options.validation_fraction));
   const size_t f = inner.earlier.size();
   parts.fit = RowRange(*ordered, 0, f);
-  parts.validation = RowRange(*ordered, f, e);
+  parts.validation = RowRange(*ordered, f, kept);
   return parts;
 }
 
@@ -216,6 +233,7 @@ absl::StatusOr<StagedModel> Stage(const Fitted& model, const Parts& parts,
   RR_RETURN_IF_ERROR(
       Evaluate(model, parts, options.rows_per_post, &report, &holdout_p));
   report.validation_rows = parts.validation.num_rows();
+  report.purged_rows = parts.purged;
   report.rounds = model.rounds();
   report.training_window = Window(parts.fit, parts.validation);
   report.holdout_window = Window(parts.holdout, parts.holdout);

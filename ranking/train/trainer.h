@@ -41,6 +41,13 @@ struct TrainOptions {
   // (SplitAtTime): a model set trains its draft and live models with the
   // holdout start of its draft rows, so both hold out the same posts.
   std::optional<absl::Time> holdout_start;
+  // The time a row's label takes to settle (the longest label horizon).
+  // Rows whose time + label_horizon falls after the holdout's first row
+  // are neither fitted nor validated (purged): their labels count events
+  // of the holdout period, which a model in service never has for its
+  // newest training rows. Zero: none purged (a CSV table's label has no
+  // known horizon).
+  absl::Duration label_horizon = absl::ZeroDuration();
   // Of the rest, used for early stopping only (when
   // xgboost.early_stopping_rounds > 0); 0: no validation slice.
   double validation_fraction = 0.2;
@@ -89,6 +96,7 @@ struct ModelDescription {
 struct TrainReport {
   BinaryMetrics fit;  // rows, positive rate; metrics on fitted rows
   size_t validation_rows = 0;
+  size_t purged_rows = 0;  // see TrainOptions::label_horizon
   BinaryMetrics holdout;
   int rounds = 0;                                 // boosting rounds kept
   std::optional<TrainingWindow> training_window;  // when the set has times

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <numeric>
 #include <random>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -119,6 +121,37 @@ TEST(TrainerTest, WithoutEarlyStoppingTrainsAllRoundsOnAllEarlierRows) {
   EXPECT_EQ(progress.back(), std::make_pair(7, 7));
   EXPECT_EQ(report->validation_rows, 0u);
   EXPECT_EQ(report->fit.rows, 1600u);
+}
+
+// Rows whose labels settle after the holdout begins are left out: with a
+// 7-day horizon and the holdout from day 1600, days 1594..1599 (six rows)
+// are neither fitted nor validated; the metadata counts them.
+TEST(TrainerTest, RowsWhoseLabelsSettleInTheHoldoutAreLeftOut) {
+  TrainOptions options;
+  options.xgboost.rounds = 3;
+  options.xgboost.nthread = 1;
+  options.label_horizon = absl::Hours(24 * 7);
+  const std::string dir = FreshDir("purged");
+  absl::StatusOr<TrainReport> report =
+      TrainModelDirectory(Synthetic(3), options, Description(), dir);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->fit.rows, 1594u);
+  EXPECT_EQ(report->purged_rows, 6u);
+  EXPECT_EQ(report->holdout.rows, 400u);
+  ASSERT_TRUE(report->training_window.has_value());
+  EXPECT_EQ(report->training_window->end,
+            absl::FromUnixSeconds(86400LL * 1593));
+  std::ifstream in(dir + "/metadata.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("\"purged\": 6"), std::string::npos) << text.str();
+  // With early stopping the validation slice comes from the kept rows.
+  options.xgboost.early_stopping_rounds = 2;
+  report = TrainModelDirectory(Synthetic(3), options, Description(),
+                               FreshDir("purged_early"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->fit.rows + report->validation_rows, 1594u);
+  EXPECT_EQ(report->purged_rows, 6u);
 }
 
 TEST(TrainerTest, RecencyWeightsHalveEveryHalfLifeBackFromTheLatestRow) {

@@ -102,6 +102,12 @@ void PrintReport(const ranking::TrainReport& r, const std::string& out,
         "%d boosting rounds kept\n",
         r.fit.rows, r.fit.positive_rate, r.validation_rows, r.rounds);
   }
+  if (r.purged_rows > 0) {
+    std::cerr << absl::StrFormat(
+        "train: %d rows left out: their labels settle after the holdout "
+        "begins\n",
+        r.purged_rows);
+  }
   std::cout << absl::StrFormat(
       "holdout: %d rows, positive rate %.3f\n"
       "holdout AUC %.4f (95%% CI %.4f-%.4f)  log loss %.4f  ECE %.4f\n"
