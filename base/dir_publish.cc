@@ -63,30 +63,6 @@ std::string ParentOf(const std::string& target) {
   return parent.empty() ? "." : parent.string();
 }
 
-// FAILED_PRECONDITION when `target` exists and is not a directory of
-// `owned` entries only.
-absl::Status CheckReplaceable(const std::string& target,
-                              const std::vector<std::string>& owned) {
-  std::error_code error;
-  if (!fs::exists(target, error)) return absl::OkStatus();
-  if (!fs::is_directory(target, error)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(target, ": exists and is not a directory"));
-  }
-  for (const fs::directory_entry& entry :
-       fs::directory_iterator(target, error)) {
-    const std::string name = entry.path().filename().string();
-    if (std::find(owned.begin(), owned.end(), name) == owned.end()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(target, ": holds '", name,
-                       "', which is not part of the model; not replacing it"));
-    }
-  }
-  if (error)
-    return absl::InternalError(absl::StrCat(target, ": ", error.message()));
-  return absl::OkStatus();
-}
-
 // Removes "<target>.staging-<pid>" directories whose process is gone.
 void RemoveStaleStaging(const std::string& target) {
   const std::string prefix = fs::path(target).filename().string() + ".staging-";
@@ -115,6 +91,29 @@ std::string WithoutTrailingSlashes(const std::string& target) {
 }
 
 }  // namespace
+
+absl::Status CheckReplaceable(const std::string& target_path,
+                              const std::vector<std::string>& owned) {
+  const std::string target = WithoutTrailingSlashes(target_path);
+  std::error_code error;
+  if (!fs::exists(target, error)) return absl::OkStatus();
+  if (!fs::is_directory(target, error)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(target, ": exists and is not a directory"));
+  }
+  for (const fs::directory_entry& entry :
+       fs::directory_iterator(target, error)) {
+    const std::string name = entry.path().filename().string();
+    if (std::find(owned.begin(), owned.end(), name) == owned.end()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(target, ": holds '", name,
+                       "', which is not part of the model; not replacing it"));
+    }
+  }
+  if (error)
+    return absl::InternalError(absl::StrCat(target, ": ", error.message()));
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::string> MakeStagingDirectory(
     const std::string& target_path) {

@@ -27,6 +27,13 @@ namespace reachrank {
 // `target` left by processes that no longer run. INTERNAL on I/O errors.
 absl::StatusOr<std::string> MakeStagingDirectory(const std::string& target);
 
+// OK when PublishDirectory could replace `target` with `owned` entries:
+// it does not exist, or is a directory of `owned` entries only; else
+// FAILED_PRECONDITION naming what is in the way. For a writer that
+// publishes several directories and must know first that all will go.
+absl::Status CheckReplaceable(const std::string& target,
+                              const std::vector<std::string>& owned);
+
 // Atomically puts the complete directory `staging` at `target` (see above).
 // `owned` names the entries of an existing target that the writer
 // replaces; FAILED_PRECONDITION, with nothing changed, when the target

@@ -70,8 +70,11 @@ absl::StatusOr<ModelSetReport> TrainModelSet(
   RR_ASSIGN_OR_RETURN(
       StagedModel live_model,
       TrainOne("live", rows.live, live, description, out_dir, progress));
-  // Both trained: only now does either replace its predecessor, so a
-  // failed training leaves the previous set whole.
+  // Both trained, and both places free to take them: only now does either
+  // replace its predecessor, so a failed training leaves the previous set
+  // whole.
+  RR_RETURN_IF_ERROR(draft.CheckPublishable());
+  RR_RETURN_IF_ERROR(live_model.CheckPublishable());
   RR_RETURN_IF_ERROR(draft.Publish());
   RR_RETURN_IF_ERROR(live_model.Publish());
   ModelSetReport report;

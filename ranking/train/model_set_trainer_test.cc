@@ -1,6 +1,7 @@
 #include "ranking/train/model_set_trainer.h"
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -84,6 +85,17 @@ TEST(ModelSetTrainerTest, NamesTheFailingModelAndKeepsThePreviousSet) {
     ++entries;
   }
   EXPECT_EQ(entries, 2);
+
+  // A file in live/ that is not the model's stops the publication before
+  // the draft is replaced either.
+  std::ofstream(dir + "/live/README") << "notes";
+  report = TrainModelSet(SyntheticRows(), options,
+                         {"newer", ToLabelDefinition(LabelConfig{}), ""}, dir);
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(report.status().message(), ::testing::HasSubstr("README"));
+  draft = Model::Load(dir + "/draft", {"content"});
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_EQ((*draft)->version(), "old");
 }
 
 }  // namespace

@@ -22,6 +22,13 @@
 namespace reachrank::ranking {
 namespace {
 
+// The files of a model directory (all a publish may replace).
+const std::vector<std::string>& ModelFiles() {
+  static const auto* const kFiles =
+      new std::vector<std::string>{"model.json", "metadata.json"};
+  return *kFiles;
+}
+
 // The three parts of a set, each in time order: consecutive rows of the
 // set itself when it is in time order (as `reachrank train --db` builds
 // it), else of a time-ordered copy. Nothing is copied for a set in order.
@@ -274,9 +281,12 @@ StagedModel::~StagedModel() {
   std::filesystem::remove_all(staging_, ignored);
 }
 
+absl::Status StagedModel::CheckPublishable() const {
+  return CheckReplaceable(out_dir_, ModelFiles());
+}
+
 absl::Status StagedModel::Publish() {
-  RR_RETURN_IF_ERROR(
-      PublishDirectory(staging_, out_dir_, {"model.json", "metadata.json"}));
+  RR_RETURN_IF_ERROR(PublishDirectory(staging_, out_dir_, ModelFiles()));
   staging_.clear();
   return absl::OkStatus();
 }

@@ -134,6 +134,10 @@ class StagedModel {
   ~StagedModel();
 
   const TrainReport& report() const { return report_; }
+  // FAILED_PRECONDITION when Publish would refuse out_dir (it holds files
+  // that are not the model's); checked for every model of a set before
+  // any is published.
+  absl::Status CheckPublishable() const;
   // Puts the directory at out_dir, replacing it whole (base/dir_publish.h).
   absl::Status Publish();
 

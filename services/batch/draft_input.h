@@ -38,9 +38,10 @@ enum class InputFormat { kJsonl, kCsv };
 InputFormat InputFormatFromPath(absl::string_view path);
 
 // One record: a non-blank line and its 1-based line number.
-// The longest record line read; longer ones are refused (no valid draft,
-// post or author line comes near it), so memory does not grow with a file
-// that has no line breaks.
+// The longest record line read; longer ones are refused (no valid draft or
+// author line comes near it, and `admin export-history` splits a post's
+// counts over lines below it), so memory does not grow with a file that
+// has no line breaks.
 inline constexpr size_t kMaxInputLineBytes = 1 << 20;
 
 struct InputLine {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -22,9 +24,15 @@ std::string ToJson(const google::protobuf::Message& m) {
   return out;
 }
 
-// The counts of one hour, as import cells.
-void AppendHour(const storage::HourCounters& row, std::string& cells,
-                int64_t* count) {
+// Cells of one import line at most, and events they make at most (a cell
+// makes one per million of its count): below what `reachrank import`
+// accepts in one line (1 MiB, 10,000 events) with room for the post.
+constexpr size_t kMaxLineCells = 2000;
+constexpr int64_t kMaxLineEvents = 10000;
+
+// The counts of one hour, as import cells, appended to `cells`.
+void AppendHour(const storage::HourCounters& row,
+                std::vector<std::pair<std::string, int64_t>>& cells) {
   const std::string at = absl::FormatTime(
       "%Y-%m-%dT%H:00:00Z", absl::FromUnixSeconds(int64_t{row.hour} * 3600),
       absl::UTCTimeZone());
@@ -34,17 +42,17 @@ void AppendHour(const storage::HourCounters& row, std::string& cells,
     const uint32_t sr = cell / storage::kEventTypes;
     const auto relation = static_cast<v1::Relation>(sr % storage::kRelations);
     const auto surface = static_cast<v1::Surface>(sr / storage::kRelations);
-    absl::StrAppend(&cells, cells.empty() ? "" : ",", "{\"surface\":\"",
-                    v1::Surface_Name(surface), "\",\"relation\":\"",
-                    v1::Relation_Name(relation), "\",\"type\":\"",
-                    v1::EventType_Name(type), "\",\"count\":", value);
+    std::string text = absl::StrCat(
+        "{\"surface\":\"", v1::Surface_Name(surface), "\",\"relation\":\"",
+        v1::Relation_Name(relation), "\",\"type\":\"", v1::EventType_Name(type),
+        "\",\"count\":", value);
     if (type == v1::EVENT_TYPE_VIEW) {
       const int64_t watch =
           row.counters.Get(storage::WatchCell(surface, relation));
-      if (watch > 0) absl::StrAppend(&cells, ",\"watch_ms\":", watch);
+      if (watch > 0) absl::StrAppend(&text, ",\"watch_ms\":", watch);
     }
-    absl::StrAppend(&cells, ",\"at\":\"", at, "\"}");
-    ++*count;
+    absl::StrAppend(&text, ",\"at\":\"", at, "\"}");
+    cells.emplace_back(std::move(text), (value + 999999) / 1000000);
   }
 }
 
@@ -74,15 +82,32 @@ absl::StatusOr<int64_t> ExportAuthors(storage::Store& store,
 
 }  // namespace
 
-std::string HistoryLine(const v1::Post& post,
-                        const std::vector<storage::HourCounters>& hours,
-                        int64_t* cells) {
+std::vector<std::string> HistoryLines(
+    const v1::Post& post, const std::vector<storage::HourCounters>& hours,
+    int64_t* cells) {
+  std::vector<std::pair<std::string, int64_t>> all;
+  for (const storage::HourCounters& row : hours) AppendHour(row, all);
+  *cells += static_cast<int64_t>(all.size());
+  const std::string head =
+      absl::StrCat("{\"post\":", ToJson(post), ",\"counts\":[");
+  std::vector<std::string> lines;
   std::string counts;
-  for (const storage::HourCounters& row : hours) {
-    AppendHour(row, counts, cells);
+  size_t in_line = 0;
+  int64_t events = 0;
+  for (const auto& [text, makes] : all) {
+    if (in_line > 0 &&
+        (in_line == kMaxLineCells || events + makes > kMaxLineEvents)) {
+      lines.push_back(absl::StrCat(head, counts, "]}"));
+      counts.clear();
+      in_line = 0;
+      events = 0;
+    }
+    absl::StrAppend(&counts, in_line == 0 ? "" : ",", text);
+    ++in_line;
+    events += makes;
   }
-  return absl::StrCat("{\"post\":", ToJson(post), ",\"counts\":[", counts,
-                      "]}");
+  lines.push_back(absl::StrCat(head, counts, "]}"));
+  return lines;
 }
 
 absl::StatusOr<HistoryExportSummary> ExportHistory(
@@ -105,7 +130,10 @@ absl::StatusOr<HistoryExportSummary> ExportHistory(
                                    return !range.Contains(h.hour);
                                  }),
                   hours.end());
-      posts << HistoryLine(post, hours, &summary.cells) << "\n";
+      for (const std::string& line :
+           HistoryLines(post, hours, &summary.cells)) {
+        posts << line << "\n";
+      }
       ++summary.posts;
     }
     RR_RETURN_IF_ERROR(CheckStream(posts, "posts"));

@@ -19,17 +19,19 @@
 namespace reachrank::batch {
 
 struct HistoryExportSummary {
-  int64_t posts = 0;    // import lines written
+  int64_t posts = 0;    // posts written (one import line each, or more)
   int64_t cells = 0;    // counts written over all posts
   int64_t authors = 0;  // Author lines written
 };
 
-// One import line for `post`, its counts from `hours` (PostHours) at each
+// The import lines for `post`, its counts from `hours` (PostHours) at each
 // hour's start; watch time rides on the VIEW cell of its surface and
-// relation.
-std::string HistoryLine(const v1::Post& post,
-                        const std::vector<storage::HourCounters>& hours,
-                        int64_t* cells);
+// relation. Usually one line; a post with more counts than `reachrank
+// import` takes in one line (1 MiB, 10,000 events) is written as several,
+// each with the post and a part of the counts. Adds the counts to *cells.
+std::vector<std::string> HistoryLines(
+    const v1::Post& post, const std::vector<storage::HourCounters>& hours,
+    int64_t* cells);
 
 // The hours (since the Unix epoch) whose counts an export writes:
 // [from, before). Two exports split at one hour carry each count once, so

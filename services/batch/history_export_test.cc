@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "ranking/testing/sim_store.h"
 #include "services/batch/batch_testing.h"
+#include "services/batch/draft_input.h"
 #include "services/batch/importer.h"
 #include "services/common/test_support.h"
 
@@ -36,15 +37,58 @@ TEST(HistoryLineTest, OneCellPerCountAtTheHourWithWatchTimeOnViews) {
                                        v1::EVENT_TYPE_LIKE),
                     2);
   int64_t cells = 0;
-  EXPECT_EQ(HistoryLine(post, {hour}, &cells),
-            "{\"post\":{\"postId\":\"p1\"},\"counts\":["
-            "{\"surface\":\"SURFACE_FOLLOWING\",\"relation\":"
-            "\"RELATION_FOLLOWER\",\"type\":\"EVENT_TYPE_LIKE\",\"count\":2,"
-            "\"at\":\"2026-01-05T08:00:00Z\"},"
-            "{\"surface\":\"SURFACE_RECOMMENDED\",\"relation\":"
-            "\"RELATION_STRANGER\",\"type\":\"EVENT_TYPE_VIEW\",\"count\":3,"
-            "\"watch_ms\":4500,\"at\":\"2026-01-05T08:00:00Z\"}]}");
+  EXPECT_THAT(
+      HistoryLines(post, {hour}, &cells),
+      ::testing::ElementsAre(
+          "{\"post\":{\"postId\":\"p1\"},\"counts\":["
+          "{\"surface\":\"SURFACE_FOLLOWING\",\"relation\":"
+          "\"RELATION_FOLLOWER\",\"type\":\"EVENT_TYPE_LIKE\",\"count\":2,"
+          "\"at\":\"2026-01-05T08:00:00Z\"},"
+          "{\"surface\":\"SURFACE_RECOMMENDED\",\"relation\":"
+          "\"RELATION_STRANGER\",\"type\":\"EVENT_TYPE_VIEW\",\"count\":3,"
+          "\"watch_ms\":4500,\"at\":\"2026-01-05T08:00:00Z\"}]}"));
   EXPECT_EQ(cells, 2);
+}
+
+// A post with more counts than import takes in one line is written as
+// several lines, each of which import accepts, carrying every count once.
+TEST(HistoryLineTest, APostWithManyCountsSpansLinesImportAccepts) {
+  v1::Post post;
+  post.set_post_id("p1");
+  post.set_platform("tiktok");
+  post.set_author_id("a1");
+  post.set_media_kind(v1::MEDIA_KIND_VIDEO);
+  post.mutable_created_at()->set_seconds(491000LL * 3600);
+  std::vector<storage::HourCounters> hours;
+  for (int h = 0; h < 2500; ++h) {  // 5,000 counts, one of 3,000,000
+    storage::HourCounters hour;
+    hour.hour = 491000 + h;
+    hour.counters.Add(
+        storage::EventCell(v1::SURFACE_RECOMMENDED, v1::RELATION_STRANGER,
+                           v1::EVENT_TYPE_IMPRESSION),
+        h == 0 ? 3000000 : 1);
+    hour.counters.Add(
+        storage::EventCell(v1::SURFACE_FOLLOWING, v1::RELATION_FOLLOWER,
+                           v1::EVENT_TYPE_LIKE),
+        2);
+    hours.push_back(std::move(hour));
+  }
+  int64_t cells = 0;
+  const std::vector<std::string> lines = HistoryLines(post, hours, &cells);
+  EXPECT_EQ(cells, 5000);
+  ASSERT_EQ(lines.size(), 3u);  // 2,000 + 2,000 + 1,000 counts
+  int64_t impressions = 0;
+  for (const std::string& line : lines) {
+    EXPECT_LT(line.size(), kMaxInputLineBytes);
+    absl::StatusOr<ImportRecord> record = ParseImportLine(
+        line, absl::FromUnixSeconds(491000LL * 3600 + 86400 * 200));
+    ASSERT_TRUE(record.ok()) << record.status();
+    EXPECT_EQ(record->post.post_id(), "p1");
+    for (const v1::EngagementEvent& e : record->events) {
+      if (e.type() == v1::EVENT_TYPE_IMPRESSION) impressions += e.count();
+    }
+  }
+  EXPECT_EQ(impressions, 3000000 + 2499);
 }
 
 // Shard 1 of 2's part of a database, exported and imported into an empty

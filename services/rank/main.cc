@@ -104,16 +104,17 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondary(const Flags& f) {
 }
 
 // OpenSecondary, waiting up to --wait-for-db for a database that is not
-// there yet (NOT_FOUND), checking once a second.
+// there yet (NOT_FOUND), checking once a second. While it waits, any error
+// is retried: the primary creates CURRENT before its column families and
+// schema version, so a database being created fails other ways first.
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenWhenCreated(
     const Flags& f, const services::ServiceProcess& process) {
   const absl::Time give_up = absl::Now() + absl::Seconds(f.wait_for_db_s);
   absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenSecondary(f);
-  if (absl::IsNotFound(store.status()) && f.wait_for_db_s > 0) {
-    process.Log("waiting up to " + std::to_string(f.wait_for_db_s) +
-                " s for the ingest service to create " + f.db);
-  }
-  while (absl::IsNotFound(store.status()) && absl::Now() < give_up) {
+  if (!absl::IsNotFound(store.status()) || f.wait_for_db_s == 0) return store;
+  process.Log("waiting up to " + std::to_string(f.wait_for_db_s) +
+              " s for the ingest service to create " + f.db);
+  while (!store.ok() && absl::Now() < give_up) {
     absl::SleepFor(absl::Seconds(1));
     store = OpenSecondary(f);
   }
