@@ -63,7 +63,7 @@ absl::Status ApplyServingFlags(ServeFlags& f) {
   f.options.tls = server.tls;
   f.options.auth = server.auth;
   f.options.max_concurrent_streams = server.max_concurrent_streams;
-  f.options.max_in_flight = f.serving.max_in_flight;
+  f.options.limits = services::CallLimitsFrom(f.serving);
   return absl::OkStatus();
 }
 

@@ -1,28 +1,47 @@
-// in_flight_limit: a cap on the calls one service works on at once. Beyond
-// the cap a new call is refused at once with RESOURCE_EXHAUSTED instead of
-// queueing, so an overloaded server answers quickly and clients back off.
-// Handlers take a Ticket first thing and hold it until their call ends.
+// in_flight_limit: the caps on the work one service takes on at once.
+// Calls in flight: a unary call holds a place for its whole run, a stream
+// holds one only while it answers a message, so idle streams take none.
+// Open streams: a stream holds a place of a separate cap from its start to
+// its status, and one that waits longer than the idle timeout for its next
+// message is ended (services/common/stream_idle.h). Beyond a cap a call or
+// message is refused at once with RESOURCE_EXHAUSTED instead of queueing, so
+// an overloaded server answers quickly and clients back off.
 #ifndef REACHRANK_SERVICES_COMMON_IN_FLIGHT_LIMIT_H_
 #define REACHRANK_SERVICES_COMMON_IN_FLIGHT_LIMIT_H_
 
-#include <atomic>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
 
 namespace reachrank::services {
 
-// The default of --max-in-flight.
+// The defaults of --max-in-flight, --max-open-streams and
+// --stream-idle-timeout.
 inline constexpr int kDefaultMaxInFlight = 256;
+inline constexpr int kDefaultMaxOpenStreams = 1024;
+inline constexpr absl::Duration kDefaultStreamIdleTimeout = absl::Minutes(5);
 
-// Counts the calls in flight of one service. Thread-safe (lock-free).
+// The caps of one service. A cap of 0 is unlimited; a zero idle timeout
+// lets streams wait for ever.
+struct CallLimits {
+  int max_in_flight = kDefaultMaxInFlight;
+  int max_open_streams = kDefaultMaxOpenStreams;
+  absl::Duration stream_idle_timeout = kDefaultStreamIdleTimeout;
+};
+
+// Counts the calls in flight and the open streams of one service.
+// Thread-safe (lock-free).
 class InFlightLimit {
+  class Gate;
+
  public:
-  // One call's place under the limit, given back when the Ticket is
-  // destroyed or Release()d. Move-only; an empty Ticket holds nothing.
+  // One place under a cap, given back when the Ticket is destroyed or
+  // Release()d. Move-only; an empty Ticket holds nothing.
   class Ticket {
    public:
     Ticket() = default;
@@ -35,42 +54,54 @@ class InFlightLimit {
     void Release();
 
    private:
-    friend class InFlightLimit;
-    explicit Ticket(InFlightLimit* limit) : limit_(limit) {}
-    InFlightLimit* limit_ = nullptr;  // nullptr: holds nothing
+    friend class Gate;
+    explicit Ticket(Gate* gate) : gate_(gate) {}
+    Gate* gate_ = nullptr;  // nullptr: holds nothing
   };
 
-  // `max_in_flight` calls at once; 0 means unlimited. Records the gauge
-  // reachrank_calls_in_flight{service} and the counter
-  // reachrank_calls_rejected_total{service} in `registry` when given (it
+  // Records the gauges reachrank_calls_in_flight{service} and
+  // reachrank_streams_open{service} and the counters
+  // reachrank_calls_rejected_total{service} and
+  // reachrank_streams_rejected_total{service} in `registry` when given (it
   // must outlive *this); `service` is the label value.
+  InFlightLimit(const CallLimits& limits, const std::string& service,
+                prometheus::Registry* registry = nullptr);
+  // Calls capped at `max_in_flight`, the other limits at their defaults.
   InFlightLimit(int max_in_flight, const std::string& service,
                 prometheus::Registry* registry = nullptr);
   // Every Ticket must be gone first.
-  ~InFlightLimit() = default;
+  ~InFlightLimit();
   InFlightLimit(const InFlightLimit&) = delete;
   InFlightLimit& operator=(const InFlightLimit&) = delete;
 
-  // A Ticket when fewer than max_in_flight calls hold one; otherwise
-  // RESOURCE_EXHAUSTED "too many calls in flight (N); retry with backoff".
+  // A place for a unary call, or for one message of a stream while it is
+  // answered; beyond max_in_flight RESOURCE_EXHAUSTED "too many calls in
+  // flight (N); retry with backoff".
   absl::StatusOr<Ticket> TryAcquire();
+  // A place for a stream from its start to its status; beyond
+  // max_open_streams RESOURCE_EXHAUSTED "too many open streams (N); retry
+  // with backoff".
+  absl::StatusOr<Ticket> TryOpenStream();
 
-  int in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
-  int max_in_flight() const { return max_; }
+  int in_flight() const;
+  int open_streams() const;
+  int max_in_flight() const { return limits_.max_in_flight; }
+  absl::Duration stream_idle_timeout() const {
+    return limits_.stream_idle_timeout;
+  }
 
  private:
-  void Return();
-
-  // Constant after construction.
-  const int max_;
-  prometheus::Gauge* const gauge_;       // nullptr: no metrics
-  prometheus::Counter* const rejected_;  // nullptr: no metrics
-
-  std::atomic<int> in_flight_{0};
+  const CallLimits limits_;
+  const std::unique_ptr<Gate> calls_;
+  const std::unique_ptr<Gate> streams_;
 };
 
 // `limit`->TryAcquire(), or an empty Ticket when `limit` is nullptr (no cap).
 absl::StatusOr<InFlightLimit::Ticket> AcquireInFlight(InFlightLimit* limit);
+// `limit`->TryOpenStream(), or an empty Ticket when `limit` is nullptr.
+absl::StatusOr<InFlightLimit::Ticket> OpenStream(InFlightLimit* limit);
+// `limit`'s idle timeout for streams; zero (none) when `limit` is nullptr.
+absl::Duration StreamIdleTimeout(const InFlightLimit* limit);
 
 }  // namespace reachrank::services
 

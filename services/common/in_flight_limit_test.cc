@@ -120,5 +120,51 @@ TEST(InFlightLimitTest, RecordsTheGaugeAndTheRejections) {
             std::string::npos);
 }
 
+TEST(InFlightLimitTest, OpenStreamsHaveTheirOwnCap) {
+  CallLimits limits;
+  limits.max_in_flight = 1;
+  limits.max_open_streams = 2;
+  InFlightLimit limit(limits, "s");
+  absl::StatusOr<InFlightLimit::Ticket> a = limit.TryOpenStream();
+  absl::StatusOr<InFlightLimit::Ticket> b = limit.TryOpenStream();
+  ASSERT_TRUE(a.ok() && b.ok());
+  absl::StatusOr<InFlightLimit::Ticket> c = limit.TryOpenStream();
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(c.status().message(),
+            "too many open streams (2); retry with backoff");
+  // Open streams take no place among the calls in flight.
+  EXPECT_EQ(limit.open_streams(), 2);
+  EXPECT_EQ(limit.in_flight(), 0);
+  EXPECT_TRUE(limit.TryAcquire().ok());
+  a->Release();
+  EXPECT_EQ(limit.open_streams(), 1);
+  EXPECT_TRUE(limit.TryOpenStream().ok());
+}
+
+TEST(InFlightLimitTest, RecordsTheOpenStreamsAndTheirRefusals) {
+  prometheus::Registry registry;
+  CallLimits limits;
+  limits.max_open_streams = 1;
+  InFlightLimit limit(limits, "svc", &registry);
+  absl::StatusOr<InFlightLimit::Ticket> held = limit.TryOpenStream();
+  ASSERT_TRUE(held.ok());
+  EXPECT_FALSE(limit.TryOpenStream().ok());
+  const std::string text = Exposition(registry);
+  EXPECT_NE(text.find("reachrank_streams_open{service=\"svc\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("reachrank_streams_rejected_total{service=\"svc\"} 1"),
+            std::string::npos)
+      << text;
+}
+
+TEST(InFlightLimitTest, NoLimitOpensStreamsWithoutAnIdleTimeout) {
+  absl::StatusOr<InFlightLimit::Ticket> stream = OpenStream(nullptr);
+  EXPECT_TRUE(stream.ok());
+  EXPECT_EQ(StreamIdleTimeout(nullptr), absl::ZeroDuration());
+  InFlightLimit limit(CallLimits{}, "s");
+  EXPECT_EQ(StreamIdleTimeout(&limit), absl::Minutes(5));
+}
+
 }  // namespace
 }  // namespace reachrank::services

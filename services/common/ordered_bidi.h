@@ -14,9 +14,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "services/common/in_flight_limit.h"
 #include "services/common/limited_call.h"
+#include "services/common/stream_idle.h"
 
 namespace reachrank::services {
 
@@ -24,23 +26,30 @@ namespace reachrank::services {
 // returns an error). An error ends the call with its code and a message
 // naming the failed message's index; a half-close ends it OK; a cancelled
 // call or one past its deadline ends before the next message. Holds
-// `ticket` (its place under the in-flight limit) until it finishes and
-// gives it back just before Finish. Deletes itself when the RPC is done.
+// `stream` (its place among the open streams) until it finishes, and a
+// place under `limit`'s calls in flight (nullptr: no limit) only while it
+// answers a message: a message beyond the cap ends the call
+// RESOURCE_EXHAUSTED. A stream that waits longer than `limit`'s idle
+// timeout for its next message ends DEADLINE_EXCEEDED. Deletes itself
+// when the RPC is done.
 template <typename Request, typename Response>
 class OrderedBidiReactor final
     : public grpc::ServerBidiReactor<Request, Response> {
  public:
   using Answer = std::function<absl::Status(const Request&, Response*)>;
 
-  OrderedBidiReactor(grpc::CallbackServerContext* context,
-                     InFlightLimit::Ticket ticket, Answer answer)
+  OrderedBidiReactor(grpc::CallbackServerContext* context, InFlightLimit* limit,
+                     InFlightLimit::Ticket stream, Answer answer)
       : context_(context),
-        ticket_(std::move(ticket)),
-        answer_(std::move(answer)) {
-    this->StartRead(&request_);
+        limit_(limit),
+        stream_(std::move(stream)),
+        answer_(std::move(answer)),
+        idle_(StreamIdleTimeout(limit)) {
+    Read();
   }
 
   void OnReadDone(bool ok) override {
+    if (!idle_.Disarm()) return;  // ended idle
     if (!ok) {  // the client half-closed (or went away)
       End(absl::OkStatus());
       return;
@@ -49,9 +58,7 @@ class OrderedBidiReactor final
       End(live);
       return;
     }
-    response_.Clear();
-    absl::Status status = answer_(request_, &response_);
-    if (!status.ok()) {
+    if (absl::Status status = AnswerOne(); !status.ok()) {
       End(absl::Status(
           status.code(),
           absl::StrCat("message ", messages_, ": ", status.message(), " (the ",
@@ -68,41 +75,62 @@ class OrderedBidiReactor final
       return;
     }
     request_.Clear();
-    this->StartRead(&request_);
+    Read();
   }
 
   void OnDone() override { delete this; }
 
  private:
-  // The place is given back first: a client that saw the answer may call
-  // again at once.
+  void Read() {
+    idle_.Arm([this] {
+      FinishWith(IdleError(idle_.timeout(), "message", "messages", messages_,
+                           "answered"));
+    });
+    this->StartRead(&request_);
+  }
+
+  // Answers the message read, under a place among the calls in flight.
+  absl::Status AnswerOne() {
+    RR_ASSIGN_OR_RETURN(InFlightLimit::Ticket ticket, AcquireInFlight(limit_));
+    response_.Clear();
+    return answer_(request_, &response_);
+  }
+
   void End(const absl::Status& status) {
-    ticket_.Release();
+    if (idle_.Claim()) FinishWith(status);
+  }
+
+  // The place is given back first: a client that saw the answer may open
+  // another stream at once.
+  void FinishWith(const absl::Status& status) {
+    stream_.Release();
     this->Finish(ToGrpcStatus(status));
   }
 
   grpc::CallbackServerContext* const context_;
-  InFlightLimit::Ticket ticket_;
+  InFlightLimit* const limit_;
+  InFlightLimit::Ticket stream_;
   const Answer answer_;
+  StreamIdleDeadline idle_;
   Request request_;
   Response response_;
   uint64_t messages_ = 0;
 };
 
 // The reactor for a new stream under `limit` (nullptr: no limit): an
-// OrderedBidiReactor answering with `answer`, or, beyond the limit, one
-// that finishes at once with RESOURCE_EXHAUSTED.
+// OrderedBidiReactor answering with `answer`, or, beyond the open streams'
+// cap, one that finishes at once with RESOURCE_EXHAUSTED.
 template <typename Request, typename Response>
 grpc::ServerBidiReactor<Request, Response>* StartOrderedBidi(
     grpc::CallbackServerContext* context, InFlightLimit* limit,
     typename OrderedBidiReactor<Request, Response>::Answer answer) {
-  absl::StatusOr<InFlightLimit::Ticket> ticket = AcquireInFlight(limit);
-  if (!ticket.ok()) {
+  absl::StatusOr<InFlightLimit::Ticket> stream = OpenStream(limit);
+  if (!stream.ok()) {
     return RejectStream<grpc::ServerBidiReactor<Request, Response>>(
-        ticket.status());
+        stream.status());
   }
   return new OrderedBidiReactor<Request, Response>(
-      context, *std::move(ticket), std::move(answer));
+      context, limit, *std::move(stream), std::move(answer));
 }
 
 }  // namespace reachrank::services

@@ -37,6 +37,9 @@ struct ServingFlags {
   std::string tokens_file;  // "": no authorisation
   int max_concurrent_streams = 100;
   int max_in_flight = kDefaultMaxInFlight;  // per service; 0: unlimited
+  int max_open_streams = kDefaultMaxOpenStreams;  // per service; 0: unlimited
+  int stream_idle_timeout_s =
+      absl::ToInt64Seconds(kDefaultStreamIdleTimeout);  // 0: none
 };
 
 // Adds --shard I/N (base/shard.h), parsed into `shard`: this server's
@@ -61,7 +64,8 @@ inline void AddShardFlag(CLI::App& app, ShardSlice& shard,
 
 // Adds --listen, --metrics-listen, --grace-period (and its deprecated
 // alias --shutdown-grace-ms), --tls-cert, --tls-key, --tls-client-ca and
-// --insecure, --max-concurrent-streams, --max-in-flight and --tokens,
+// --insecure, --max-concurrent-streams, --max-in-flight,
+// --max-open-streams, --stream-idle-timeout and --tokens,
 // bound to `f` (its current values are the defaults in --help).
 inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
   app.add_option("--listen", f.listen, "gRPC address, host:port")
@@ -91,10 +95,22 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   app.add_option("--max-in-flight", f.max_in_flight,
-                 "Calls each service works on at once (all clients); more "
-                 "are refused with RESOURCE_EXHAUSTED. 0: unlimited")
+                 "Calls each service works on at once (all clients; a "
+                 "stream counts while it answers a message); more are "
+                 "refused with RESOURCE_EXHAUSTED. 0: unlimited")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000000));
+  app.add_option("--max-open-streams", f.max_open_streams,
+                 "Streaming calls each service keeps open at once, idle or "
+                 "not (all clients); more are refused with "
+                 "RESOURCE_EXHAUSTED. 0: unlimited")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+  app.add_option("--stream-idle-timeout", f.stream_idle_timeout_s,
+                 "Seconds a stream may wait for its client's next message "
+                 "before it is ended with DEADLINE_EXCEEDED. 0: for ever")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
   app.add_option("--tokens", f.tokens_file,
                  "Bearer tokens file: '<sha256 hex> <name> <scope,...>' per "
                  "line (docs/operations.md); every call then needs a token "
@@ -124,6 +140,15 @@ inline void AddClientSecurityFlags(CLI::App& app, ClientTlsOptions& o,
 inline absl::Duration GracePeriod(const ServingFlags& f) {
   return f.shutdown_grace_ms >= 0 ? absl::Milliseconds(f.shutdown_grace_ms)
                                   : absl::Seconds(f.grace_period_s);
+}
+
+// The caps of each service the flags describe.
+inline CallLimits CallLimitsFrom(const ServingFlags& f) {
+  CallLimits limits;
+  limits.max_in_flight = f.max_in_flight;
+  limits.max_open_streams = f.max_open_streams;
+  limits.stream_idle_timeout = absl::Seconds(f.stream_idle_timeout_s);
+  return limits;
 }
 
 // The server options the flags describe; the transport check's error

@@ -9,10 +9,12 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "base/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "services/common/lenient_call.h"
 #include "services/common/lenient_decode.h"
 #include "services/common/limited_call.h"
+#include "services/common/stream_idle.h"
 #include "services/ingest/responses.h"
 
 namespace reachrank::ingest {
@@ -22,21 +24,28 @@ using services::InFlightLimit;
 using services::ToGrpcStatus;
 
 // Reads the stream one message at a time, decoded leniently; each message
-// is one committed batch. Holds `ticket` (its place under the in-flight
-// limit) until it finishes. Deletes itself when the RPC is done.
+// is one committed batch. Holds `stream` (its place among the open
+// streams) until it finishes, and a place under `limit`'s calls in flight
+// (nullptr: no limit) only while it commits a batch; a stream idle past
+// `limit`'s timeout ends DEADLINE_EXCEEDED. Deletes itself when the RPC is
+// done.
 class RecordEventsReactor final
     : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   RecordEventsReactor(IngestCore& core, grpc::CallbackServerContext* context,
-                      grpc::ByteBuffer* response, InFlightLimit::Ticket ticket)
+                      grpc::ByteBuffer* response, InFlightLimit* limit,
+                      InFlightLimit::Ticket stream)
       : core_(core),
         context_(context),
         response_(response),
-        ticket_(std::move(ticket)) {
-    StartRead(&request_);
+        limit_(limit),
+        stream_(std::move(stream)),
+        idle_(services::StreamIdleTimeout(limit)) {
+    Read();
   }
 
   void OnReadDone(bool ok) override {
+    if (!idle_.Disarm()) return;  // ended idle
     if (!ok) {  // end of stream (or the client went away)
       EndWithTotals();
       return;
@@ -54,14 +63,25 @@ class RecordEventsReactor final
       return;
     }
     request_.Clear();
-    StartRead(&request_);
+    Read();
   }
 
   void OnDone() override { delete this; }
 
  private:
-  // Decodes the message read and commits its events as one batch.
+  void Read() {
+    idle_.Arm([this] {
+      FinishWith(services::IdleError(idle_.timeout(), "batch", "batches",
+                                     tally_.response().batches(), "committed"));
+    });
+    StartRead(&request_);
+  }
+
+  // Decodes the message read and commits its events as one batch, under a
+  // place among the calls in flight.
   absl::Status Commit() {
+    RR_ASSIGN_OR_RETURN(InFlightLimit::Ticket ticket,
+                        services::AcquireInFlight(limit_));
     bool lenient = false;
     absl::StatusOr<v1::RecordEventsRequest> request =
         services::DecodeLeniently<v1::RecordEventsRequest>(request_, &lenient);
@@ -87,17 +107,23 @@ class RecordEventsReactor final
     End(totals.status());
   }
 
-  // The place is given back first: a client that saw the answer may call
-  // again at once.
   void End(const absl::Status& status) {
-    ticket_.Release();
+    if (idle_.Claim()) FinishWith(status);
+  }
+
+  // The place is given back first: a client that saw the answer may open
+  // another stream at once.
+  void FinishWith(const absl::Status& status) {
+    stream_.Release();
     Finish(ToGrpcStatus(status));
   }
 
   IngestCore& core_;
   grpc::CallbackServerContext* const context_;
   grpc::ByteBuffer* const response_;
-  InFlightLimit::Ticket ticket_;
+  InFlightLimit* const limit_;
+  InFlightLimit::Ticket stream_;
+  services::StreamIdleDeadline idle_;
   grpc::ByteBuffer request_;
   EventStreamTally tally_;
   bool lenient_ = false;  // whether a message was read leniently
@@ -210,13 +236,13 @@ grpc::ServerUnaryReactor* IngestServiceImpl::UpsertAuthors(
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* IngestServiceImpl::RecordEvents(
     grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
-  absl::StatusOr<InFlightLimit::Ticket> ticket =
-      services::AcquireInFlight(limit_);
-  if (!ticket.ok()) {
+  absl::StatusOr<InFlightLimit::Ticket> stream = services::OpenStream(limit_);
+  if (!stream.ok()) {
     return services::RejectStream<grpc::ServerReadReactor<grpc::ByteBuffer>>(
-        ticket.status());
+        stream.status());
   }
-  return new RecordEventsReactor(core_, context, response, *std::move(ticket));
+  return new RecordEventsReactor(core_, context, response, limit_,
+                                 *std::move(stream));
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::DeleteAuthors(

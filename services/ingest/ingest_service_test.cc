@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "prometheus/text_serializer.h"
 #include "services/common/grpc_status.h"
+#include "services/common/in_flight_limit.h"
 #include "services/common/server_runner.h"
 #include "services/ingest/fake_classifier.h"
 #include "services/ingest/temp_store.h"
@@ -325,6 +326,43 @@ TEST_F(IngestServiceTest, AStreamMessageThatIsNoMessageEndsItInvalidArgument) {
             "batch 1: request: not a valid RecordEventsRequest message (the 1 "
             "batches before it are committed)");
   EXPECT_FALSE(store_->PostCounters("p0")->cells().empty());  // batch 0
+}
+
+// A stream holds a place among the calls in flight only while it commits a
+// batch: a batch arriving while every place is taken ends the stream
+// RESOURCE_EXHAUSTED, the batches before it committed.
+TEST_F(IngestServiceTest, ABatchBeyondTheCallCapEndsTheStreamNamingIt) {
+  PutPosts(1);
+  services::CallLimits limits;
+  limits.max_in_flight = 1;
+  services::InFlightLimit limit(limits, "ingest");
+  IngestServiceImpl limited(*core_, &limit);
+  auto server = services::GrpcServer::Start(
+      {"127.0.0.1:0"}, {{"reachrank.v1.IngestService", &limited}}, {});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::IngestService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                          grpc::InsecureChannelCredentials()));
+
+  grpc::ClientContext context;
+  v1::RecordEventsResponse response;
+  auto writer = stub->RecordEvents(&context, &response);
+  ASSERT_TRUE(writer->Write(Likes({"e1"})));
+  // Batch 0 is committed once the post counts it; then every place is taken.
+  for (int i = 0; i < 400 && store_->PostCounters("p0")->cells().empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_FALSE(store_->PostCounters("p0")->cells().empty());
+  absl::StatusOr<services::InFlightLimit::Ticket> taken = limit.TryAcquire();
+  ASSERT_TRUE(taken.ok());
+  writer->Write(Likes({"e2"}));
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(status.error_message(),
+            "batch 1: too many calls in flight (1); retry with backoff (the 1 "
+            "batches before it are committed)");
+  EXPECT_EQ(limit.open_streams(), 0);
 }
 
 TEST_F(IngestServiceTest, GetPostStatsRefusesAnInvalidUtf8PostId) {

@@ -91,7 +91,7 @@ storage::StoreOptions StoreOptionsFrom(const Flags& f) {
 // finish first) and stops the background classification.
 int ServeUntilSignal(const Flags& f, const services::ServerOptions& options,
                      IngestCore& core, services::ServiceProcess& process) {
-  services::InFlightLimit limit(f.serving.max_in_flight,
+  services::InFlightLimit limit(services::CallLimitsFrom(f.serving),
                                 v1::IngestService::service_full_name(),
                                 &process.registry());
   IngestServiceImpl service(core, &limit);

@@ -149,7 +149,7 @@ int Serve(const Flags& f, const services::ServerOptions& options,
   RankCoreOptions core_options;
   core_options.model_dir = f.model;
   core_options.shard = f.shard;
-  services::InFlightLimit limit(f.serving.max_in_flight,
+  services::InFlightLimit limit(services::CallLimitsFrom(f.serving),
                                 v1::RankingService::service_full_name(),
                                 &process.registry());
   RankingServiceImpl service(scorer, rank_metrics, core_options, &limit);

@@ -71,9 +71,9 @@ struct AllInOneOptions {
   std::shared_ptr<grpc::AuthMetadataProcessor> auth{};
   // Calls one client connection may have open at once.
   int max_concurrent_streams = 100;
-  // Calls each of the three services works on at once (each has its own
-  // count); beyond it RESOURCE_EXHAUSTED. 0: unlimited.
-  int max_in_flight = services::kDefaultMaxInFlight;
+  // The caps of each of the three services (each has its own counts);
+  // beyond them RESOURCE_EXHAUSTED.
+  services::CallLimits limits{};
 };
 
 // The running services. Thread-safe: ReloadModels() may be called from any
@@ -118,13 +118,13 @@ class AllInOne {
   topics_service::TopicsMetrics topics_metrics_{metrics_.registry()};
   ingest::IngestMetrics ingest_metrics_{metrics_.registry()};
   rank::RankMetrics rank_metrics_{metrics_.registry()};
-  services::InFlightLimit topics_limit_{options_.max_in_flight,
+  services::InFlightLimit topics_limit_{options_.limits,
                                         v1::TopicService::service_full_name(),
                                         &metrics_.registry()};
-  services::InFlightLimit ingest_limit_{options_.max_in_flight,
+  services::InFlightLimit ingest_limit_{options_.limits,
                                         v1::IngestService::service_full_name(),
                                         &metrics_.registry()};
-  services::InFlightLimit rank_limit_{options_.max_in_flight,
+  services::InFlightLimit rank_limit_{options_.limits,
                                       v1::RankingService::service_full_name(),
                                       &metrics_.registry()};
   std::unique_ptr<storage::Store> store_;

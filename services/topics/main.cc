@@ -42,7 +42,7 @@ int Run(const Flags& f) {
     return process.Fail("metrics", s);
   }
   TopicsCore core(f.model, topics_metrics);
-  services::InFlightLimit limit(f.serving.max_in_flight,
+  services::InFlightLimit limit(services::CallLimitsFrom(f.serving),
                                 v1::TopicService::service_full_name(),
                                 &process.registry());
   TopicServiceImpl service(core, &limit);

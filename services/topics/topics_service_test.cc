@@ -8,9 +8,14 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <optional>
 #include <string>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "prometheus/registry.h"
+#include "services/common/in_flight_limit.h"
 #include "services/common/server_runner.h"
 #include "services/topics/topics_test_models.h"
 
@@ -21,6 +26,14 @@ using ::testing::HasSubstr;
 
 class TopicServiceTest : public ::testing::Test {
  protected:
+  // Without `limits` the service has no caps.
+  explicit TopicServiceTest(
+      std::optional<services::CallLimits> limits = std::nullopt)
+      : limit_(limits ? std::make_unique<services::InFlightLimit>(*limits,
+                                                                  "topics")
+                      : nullptr),
+        service_(core_, limit_.get()) {}
+
   void SetUp() override {
     ASSERT_TRUE(core_.Reload().ok());
     auto server = services::GrpcServer::Start(
@@ -45,7 +58,8 @@ class TopicServiceTest : public ::testing::Test {
   prometheus::Registry registry_;
   TopicsMetrics metrics_{registry_};
   TopicsCore core_{testing::DefaultTopicModel(), metrics_};
-  TopicServiceImpl service_{core_};
+  std::unique_ptr<services::InFlightLimit> limit_;
+  TopicServiceImpl service_;
   std::unique_ptr<services::GrpcServer> server_;
   std::unique_ptr<v1::TopicService::Stub> stub_;
 };
@@ -133,6 +147,105 @@ TEST_F(TopicServiceTest, UnaryCallsMapCoreErrors) {
   ASSERT_TRUE(stub_->ListTopics(&c3, {}, &list).ok());
   EXPECT_EQ(list.topics_size(), 7);
   EXPECT_EQ(list.model_version(), core_.ModelVersion());
+}
+
+// One place for calls, two for streams, streams idle for a second ended.
+services::CallLimits TightLimits() {
+  services::CallLimits limits;
+  limits.max_in_flight = 1;
+  limits.max_open_streams = 2;
+  limits.stream_idle_timeout = absl::Seconds(1);
+  return limits;
+}
+
+class LimitedTopicServiceTest : public TopicServiceTest {
+ protected:
+  LimitedTopicServiceTest() : TopicServiceTest(TightLimits()) {}
+
+  // Polls (bounded) until no stream is open; whether none is.
+  bool AwaitNoOpenStream() {
+    for (int i = 0; i < 400 && limit_->open_streams() > 0; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return limit_->open_streams() == 0;
+  }
+};
+
+TEST_F(LimitedTopicServiceTest, AnOpenStreamLeavesCallsFree) {
+  grpc::ClientContext context;
+  auto stream = stub_->ClassifyStream(&context);
+  ASSERT_TRUE(stream->Write(Message("m0", "The team won the match")));
+  v1::ClassifyStreamResponse answer;
+  ASSERT_TRUE(stream->Read(&answer));
+
+  v1::ClassifyRequest request;
+  v1::ClassifyItem* item = request.add_items();
+  item->set_id("unary");
+  item->set_text("A recipe for bread");
+  v1::ClassifyResponse response;
+  grpc::ClientContext unary;
+  grpc::Status status = stub_->Classify(&unary, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(limit_->open_streams(), 1);
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_TRUE(AwaitNoOpenStream());
+}
+
+TEST_F(LimitedTopicServiceTest, AMessageBeyondTheCallCapEndsTheStreamNamingIt) {
+  grpc::ClientContext context;
+  auto stream = stub_->ClassifyStream(&context);
+  ASSERT_TRUE(stream->Write(Message("m0", "The team won the match")));
+  v1::ClassifyStreamResponse answer;
+  ASSERT_TRUE(stream->Read(&answer));  // message 0 answered, place given back
+  absl::StatusOr<services::InFlightLimit::Ticket> taken = limit_->TryAcquire();
+  ASSERT_TRUE(taken.ok());
+  stream->Write(Message("m1", "Another match"));
+  stream->WritesDone();
+  EXPECT_FALSE(stream->Read(&answer));
+  grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(status.error_message(),
+            "message 1: too many calls in flight (1); retry with backoff (the "
+            "1 messages before it were answered)");
+  EXPECT_TRUE(AwaitNoOpenStream());
+}
+
+TEST_F(LimitedTopicServiceTest, AnIdleStreamEndsDeadlineExceeded) {
+  grpc::ClientContext context;
+  auto stream = stub_->ClassifyStream(&context);
+  ASSERT_TRUE(stream->Write(Message("m0", "The team won the match")));
+  v1::ClassifyStreamResponse answer;
+  ASSERT_TRUE(stream->Read(&answer));
+  // Nothing more is sent: the server ends the stream after a second.
+  EXPECT_FALSE(stream->Read(&answer));
+  grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(status.error_message(),
+            "no message for 1s (--stream-idle-timeout); the 1 messages before "
+            "were answered");
+  EXPECT_TRUE(AwaitNoOpenStream());
+}
+
+TEST_F(LimitedTopicServiceTest, StreamsBeyondTheOpenCapAreRefused) {
+  grpc::ClientContext c1, c2, c3;
+  auto first = stub_->ClassifyStream(&c1);
+  auto second = stub_->ClassifyStream(&c2);
+  v1::ClassifyStreamResponse answer;
+  ASSERT_TRUE(first->Write(Message("a", "The team won the match")));
+  ASSERT_TRUE(first->Read(&answer));
+  ASSERT_TRUE(second->Write(Message("b", "The team won the match")));
+  ASSERT_TRUE(second->Read(&answer));
+  auto third = stub_->ClassifyStream(&c3);
+  third->WritesDone();
+  grpc::Status refused = third->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(refused.error_message(),
+            "too many open streams (2); retry with backoff");
+  first->WritesDone();
+  second->WritesDone();
+  EXPECT_TRUE(first->Finish().ok());
+  EXPECT_TRUE(second->Finish().ok());
 }
 
 }  // namespace

@@ -1,0 +1,93 @@
+#include "services/common/stream_idle.h"
+
+#include <grpcpp/alarm.h>
+
+#include <cstdint>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+
+namespace reachrank::services {
+
+// Shared with the timer's callbacks, which hold it weakly: a callback that
+// runs after the stream is gone finds nothing. An alarm is never
+// destroyed (cancelled) with `mu` held, so a cancelled callback that ran
+// on the cancelling thread could not deadlock.
+struct StreamIdleDeadline::State {
+  // True when the timer of read `of_read` may end the stream: it is still
+  // the armed read and nothing has ended the stream.
+  bool ClaimForTimer(uint64_t of_read) {
+    absl::MutexLock lock(&mu);
+    if (ended || !armed || generation != of_read) return false;
+    ended = true;
+    armed = false;
+    return true;
+  }
+
+  absl::Mutex mu;
+  uint64_t generation ABSL_GUARDED_BY(mu) = 0;  // of the armed read
+  bool armed ABSL_GUARDED_BY(mu) = false;
+  bool ended ABSL_GUARDED_BY(mu) = false;
+  std::unique_ptr<grpc::Alarm> alarm ABSL_GUARDED_BY(mu);
+};
+
+StreamIdleDeadline::StreamIdleDeadline(absl::Duration timeout)
+    : timeout_(timeout), state_(std::make_shared<State>()) {}
+
+StreamIdleDeadline::~StreamIdleDeadline() {
+  std::unique_ptr<grpc::Alarm> alarm;  // cancelled after the lock
+  absl::MutexLock lock(&state_->mu);
+  state_->armed = false;
+  alarm = std::move(state_->alarm);
+}
+
+void StreamIdleDeadline::Arm(std::function<void()> on_idle) {
+  if (timeout_ <= absl::ZeroDuration()) return;
+  std::unique_ptr<grpc::Alarm> previous;  // cancelled after the lock
+  auto alarm = std::make_unique<grpc::Alarm>();
+  grpc::Alarm* raw = alarm.get();
+  absl::MutexLock lock(&state_->mu);
+  if (state_->ended) return;
+  const uint64_t generation = ++state_->generation;
+  state_->armed = true;
+  previous = std::exchange(state_->alarm, std::move(alarm));
+  // Set under the lock: Disarm cannot destroy the alarm before it is set.
+  std::weak_ptr<State> weak = state_;
+  raw->Set(absl::ToChronoTime(absl::Now() + timeout_),
+           [weak, generation, on_idle = std::move(on_idle)](bool fired) {
+             if (!fired) return;  // cancelled
+             std::shared_ptr<State> state = weak.lock();
+             if (state != nullptr && state->ClaimForTimer(generation)) {
+               on_idle();
+             }
+           });
+}
+
+bool StreamIdleDeadline::Disarm() {
+  std::unique_ptr<grpc::Alarm> alarm;  // cancelled after the lock
+  absl::MutexLock lock(&state_->mu);
+  state_->armed = false;
+  ++state_->generation;
+  alarm = std::move(state_->alarm);
+  return !state_->ended;
+}
+
+bool StreamIdleDeadline::Claim() {
+  absl::MutexLock lock(&state_->mu);
+  if (state_->ended) return false;
+  state_->ended = true;
+  return true;
+}
+
+absl::Status IdleError(absl::Duration timeout, absl::string_view unit,
+                       absl::string_view units, uint64_t done_count,
+                       absl::string_view done) {
+  return absl::DeadlineExceededError(
+      absl::StrCat("no ", unit, " for ", absl::FormatDuration(timeout),
+                   " (--stream-idle-timeout); the ", done_count, " ", units,
+                   " before were ", done));
+}
+
+}  // namespace reachrank::services

@@ -1,0 +1,57 @@
+// stream_idle: the end of a streaming call that waits too long for its
+// client's next message (--stream-idle-timeout), and the guard that lets
+// exactly one of the reactor and the timer finish the call.
+#ifndef REACHRANK_SERVICES_COMMON_STREAM_IDLE_H_
+#define REACHRANK_SERVICES_COMMON_STREAM_IDLE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace reachrank::services {
+
+// Used by a reactor as follows: Arm() just before each StartRead,
+// Disarm() first thing in OnReadDone (return at once when it says the
+// stream has ended), and Claim() before the reactor's own Finish. When an
+// armed read waits past the timeout, the timer claims the end and runs
+// `on_idle` on a gRPC thread; `on_idle` must Finish the call, and the
+// reactor is still alive then (nothing else has finished it). Thread-safe.
+// A zero timeout never fires.
+class StreamIdleDeadline {
+ public:
+  explicit StreamIdleDeadline(absl::Duration timeout);
+  // Cancels a pending timer; its callback then touches nothing of *this.
+  ~StreamIdleDeadline();
+  StreamIdleDeadline(const StreamIdleDeadline&) = delete;
+  StreamIdleDeadline& operator=(const StreamIdleDeadline&) = delete;
+
+  // Starts the clock for the read about to start.
+  void Arm(std::function<void()> on_idle);
+  // Stops the clock: the read completed. False when the timer has already
+  // ended the stream: the reactor must start nothing and not Finish.
+  bool Disarm();
+  // Claims the stream's one Finish: true for the first caller.
+  bool Claim();
+
+  absl::Duration timeout() const { return timeout_; }
+
+ private:
+  struct State;
+
+  const absl::Duration timeout_;
+  const std::shared_ptr<State> state_;
+};
+
+// DEADLINE_EXCEEDED "no <unit> for <timeout> (--stream-idle-timeout); the
+// <done_count> <units> before were <done>": how an idle stream ends.
+absl::Status IdleError(absl::Duration timeout, absl::string_view unit,
+                       absl::string_view units, uint64_t done_count,
+                       absl::string_view done);
+
+}  // namespace reachrank::services
+
+#endif  // REACHRANK_SERVICES_COMMON_STREAM_IDLE_H_

@@ -1,0 +1,70 @@
+#include "services/common/stream_idle.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+
+namespace reachrank::services {
+namespace {
+
+TEST(StreamIdleDeadlineTest, AReadWaitingPastTheTimeoutEndsTheStreamOnce) {
+  StreamIdleDeadline idle(absl::Milliseconds(20));
+  absl::Notification fired;
+  std::atomic<int> calls{0};
+  idle.Arm([&] {
+    ++calls;
+    fired.Notify();
+  });
+  ASSERT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_FALSE(idle.Disarm());  // the read completing later does nothing
+  EXPECT_FALSE(idle.Claim());   // nor may the reactor finish again
+  idle.Arm([&] { ++calls; });   // an ended stream is not armed again
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(StreamIdleDeadlineTest, ADisarmedClockNeverFires) {
+  StreamIdleDeadline idle(absl::Milliseconds(20));
+  std::atomic<int> calls{0};
+  idle.Arm([&] { ++calls; });
+  EXPECT_TRUE(idle.Disarm());
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_TRUE(idle.Claim());  // the reactor finishes, once
+  EXPECT_FALSE(idle.Claim());
+}
+
+TEST(StreamIdleDeadlineTest, ZeroTimeoutWaitsForEver) {
+  StreamIdleDeadline idle(absl::ZeroDuration());
+  std::atomic<int> calls{0};
+  idle.Arm([&] { ++calls; });
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_TRUE(idle.Disarm());
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST(StreamIdleDeadlineTest, ATimerOutlivingItsStreamTouchesNothing) {
+  std::atomic<int> calls{0};
+  {
+    auto idle = std::make_unique<StreamIdleDeadline>(absl::Milliseconds(20));
+    idle->Arm([&] { ++calls; });
+  }  // destroyed with the clock running, as when a stream is torn down
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST(StreamIdleDeadlineTest, IdleErrorNamesTheFlagAndWhatWasDone) {
+  absl::Status status =
+      IdleError(absl::Minutes(5), "batch", "batches", 3, "committed");
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(status.message(),
+            "no batch for 5m (--stream-idle-timeout); the 3 batches before "
+            "were committed");
+}
+
+}  // namespace
+}  // namespace reachrank::services
