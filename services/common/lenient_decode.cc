@@ -17,6 +17,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/stubs/logging.h"
 
 namespace reachrank::services {
 namespace {
@@ -279,12 +280,28 @@ void EscapeField(google::protobuf::Message& message, const FieldDescriptor& f,
   }
 }
 
+// The fast path: protobuf's own parse, without the log line protobuf
+// writes for each string it refuses as invalid UTF-8 (the slow path then
+// reads it, and the service refuses the item by name; the line would only
+// let a client flood the log). LogSilencer is process-wide: another
+// thread's protobuf warning during the parse is dropped too.
+bool QuietParse(const std::string& bytes, Message& message) {
+  google::protobuf::LogSilencer quiet;
+  return message.ParseFromString(bytes);
+}
+
+bool QuietParse(const grpc::ByteBuffer& bytes, Message& message) {
+  google::protobuf::LogSilencer quiet;
+  grpc::ByteBuffer copy = bytes;  // shares the slices; Deserialize consumes
+  return grpc::SerializationTraits<Message>::Deserialize(&copy, &message).ok();
+}
+
 }  // namespace
 
 absl::Status ParseLeniently(const std::string& bytes, Message& message,
                             bool* lenient) {
   if (lenient != nullptr) *lenient = false;
-  if (message.ParseFromString(bytes)) return absl::OkStatus();
+  if (QuietParse(bytes, message)) return absl::OkStatus();
   if (lenient != nullptr) *lenient = true;
   return ParseAsBytes(bytes, message);
 }
@@ -292,10 +309,7 @@ absl::Status ParseLeniently(const std::string& bytes, Message& message,
 absl::Status ParseLeniently(const grpc::ByteBuffer& bytes, Message& message,
                             bool* lenient) {
   if (lenient != nullptr) *lenient = false;
-  grpc::ByteBuffer copy = bytes;  // shares the slices; Deserialize consumes
-  if (grpc::SerializationTraits<Message>::Deserialize(&copy, &message).ok()) {
-    return absl::OkStatus();
-  }
+  if (QuietParse(bytes, message)) return absl::OkStatus();
   if (lenient != nullptr) *lenient = true;
   grpc::Slice flat;
   if (!bytes.DumpToSingleSlice(&flat).ok()) return NotAMessage(message);
