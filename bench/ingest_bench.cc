@@ -19,6 +19,9 @@
 // that run this are shared, so wall time is noisy); bench/run compares the
 // service with the raw loop on wall time. main() prints the store/raw
 // ratios (of the medians with --benchmark_repetitions).
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -29,10 +32,6 @@
 #include <string>
 #include <vector>
 
-#include <grpcpp/client_context.h>
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -41,6 +40,7 @@
 #include "prometheus/registry.h"
 #include "reachrank/v1/ingest.grpc.pb.h"
 #include "rocksdb/db.h"
+#include "services/common/in_flight_limit.h"
 #include "services/common/server_runner.h"
 #include "services/ingest/ingest_core.h"
 #include "services/ingest/ingest_service.h"
@@ -173,6 +173,9 @@ struct IngestServer {
   prometheus::Registry registry;
   std::unique_ptr<ingest::IngestMetrics> metrics;
   std::unique_ptr<ingest::IngestCore> core;
+  // The serving binary's default caps (a stream's batch takes a place, each
+  // read waits under an idle timer), as reachrank-ingest runs.
+  services::InFlightLimit limit{services::CallLimits{}, "bench", &registry};
   std::unique_ptr<ingest::IngestServiceImpl> service;
   std::unique_ptr<services::GrpcServer> server;
   std::unique_ptr<v1::IngestService::Stub> stub;
@@ -189,7 +192,7 @@ std::unique_ptr<IngestServer> StartIngestServer() {
   options.now = [] { return kNow; };
   s->core = std::make_unique<ingest::IngestCore>(*s->store, nullptr,
                                                  *s->metrics, options);
-  s->service = std::make_unique<ingest::IngestServiceImpl>(*s->core);
+  s->service = std::make_unique<ingest::IngestServiceImpl>(*s->core, &s->limit);
   services::ServerOptions server_options;
   server_options.listen = "127.0.0.1:0";
   auto server = services::GrpcServer::Start(

@@ -1,29 +1,23 @@
 #include "services/topics/convert.h"
 
-#include <grpcpp/impl/codegen/proto_utils.h>
-
 #include <algorithm>
 #include <iterator>
 #include <limits>
+#include <utility>
 
-#include "services/topics/lenient_request.pb.h"
+#include "services/common/lenient_decode.h"
 
 namespace reachrank::topics_service {
 
-absl::StatusOr<ClassifyCall> DecodeClassifyCall(const grpc::ByteBuffer& bytes) {
-  grpc::ByteBuffer copy = bytes;  // shares the slices; Deserialize consumes
-  LenientClassifyRequest request;
-  grpc::Status status =
-      grpc::SerializationTraits<LenientClassifyRequest>::Deserialize(&copy,
-                                                                     &request);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        "request: not a valid ClassifyRequest message");
-  }
+namespace {
+
+// The items of a request read leniently, moved out.
+template <typename Request>
+ClassifyCall ToCall(Request& request) {
   ClassifyCall call;
   call.top_k = ToTopK(request.top_k());
   call.items.reserve(request.items_size());
-  for (LenientClassifyItem& item : *request.mutable_items()) {
+  for (v1::ClassifyItem& item : *request.mutable_items()) {
     call.items.push_back(
         {std::move(*item.mutable_id()),
          std::move(*item.mutable_text()),
@@ -34,15 +28,22 @@ absl::StatusOr<ClassifyCall> DecodeClassifyCall(const grpc::ByteBuffer& bytes) {
   return call;
 }
 
-absl::StatusOr<grpc::ByteBuffer> Encode(
-    const google::protobuf::Message& message) {
-  grpc::ByteBuffer bytes;
-  bool own = false;
-  grpc::Status status =
-      grpc::SerializationTraits<google::protobuf::Message>::Serialize(
-          message, &bytes, &own);
-  if (!status.ok()) return absl::InternalError(status.error_message());
-  return bytes;
+template <typename Request>
+absl::StatusOr<ClassifyCall> Decode(const grpc::ByteBuffer& bytes) {
+  absl::StatusOr<Request> request = services::DecodeLeniently<Request>(bytes);
+  if (!request.ok()) return request.status();
+  return ToCall(*request);
+}
+
+}  // namespace
+
+absl::StatusOr<ClassifyCall> DecodeClassifyCall(const grpc::ByteBuffer& bytes) {
+  return Decode<v1::ClassifyRequest>(bytes);
+}
+
+absl::StatusOr<ClassifyCall> DecodeClassifyStreamCall(
+    const grpc::ByteBuffer& bytes) {
+  return Decode<v1::ClassifyStreamRequest>(bytes);
 }
 
 int ToTopK(uint32_t top_k) {

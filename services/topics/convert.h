@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "google/protobuf/message.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "reachrank/v1/topics.pb.h"
 #include "services/topics/topics_core.h"
@@ -23,14 +22,14 @@ struct ClassifyCall {
   int top_k = 0;
 };
 
-// Decodes a serialized ClassifyRequest or ClassifyStreamRequest without
-// checking UTF-8 (see lenient_request.proto), so that TopicsCore can name
-// a bad item. INVALID_ARGUMENT when the bytes are not such a message.
+// Decodes a serialized ClassifyRequest (ClassifyStreamRequest) leniently
+// (services/common/lenient_decode.h): a string holding invalid UTF-8 comes
+// through, so that TopicsCore can name the bad item. INVALID_ARGUMENT
+// "request: not a valid ClassifyRequest message" when the bytes are not
+// such a message.
 absl::StatusOr<ClassifyCall> DecodeClassifyCall(const grpc::ByteBuffer& bytes);
-
-// Serializes a response message; INTERNAL when it cannot be.
-absl::StatusOr<grpc::ByteBuffer> Encode(
-    const google::protobuf::Message& message);
+absl::StatusOr<ClassifyCall> DecodeClassifyStreamCall(
+    const grpc::ByteBuffer& bytes);
 
 // A request's top_k as TopicsCore takes it (0 stays 0: the default; huge
 // values are capped, the core caps them at the taxonomy size).

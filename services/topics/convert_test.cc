@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "services/common/lenient_decode.h"
+
 namespace reachrank::topics_service {
 namespace {
 
@@ -13,7 +15,7 @@ TEST(ConvertTest, DecodesItemsInOrderEvenWithInvalidUtf8) {
   a->set_language("de");
   request.add_items()->set_text("caf\xc3");  // sent as is by C++ clients
   request.set_top_k(2);
-  auto bytes = Encode(request);
+  auto bytes = services::EncodeMessage(request);
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   auto call = DecodeClassifyCall(*bytes);
   ASSERT_TRUE(call.ok()) << call.status();
@@ -29,8 +31,12 @@ TEST(ConvertTest, DecodesItemsInOrderEvenWithInvalidUtf8) {
 TEST(ConvertTest, GarbageIsNotARequest) {
   grpc::Slice slice(std::string("\xff\xff\xff\xff"));
   grpc::ByteBuffer bytes(&slice, 1);
-  EXPECT_EQ(DecodeClassifyCall(bytes).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodeClassifyCall(bytes).status(),
+            absl::InvalidArgumentError(
+                "request: not a valid ClassifyRequest message"));
+  EXPECT_EQ(DecodeClassifyStreamCall(bytes).status(),
+            absl::InvalidArgumentError(
+                "request: not a valid ClassifyStreamRequest message"));
 }
 
 TEST(ConvertTest, TopKIsCapped) {

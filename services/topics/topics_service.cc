@@ -1,9 +1,11 @@
 #include "services/topics/topics_service.h"
 
+#include <type_traits>
 #include <utility>
 
 #include "base/status_macros.h"
 #include "services/common/grpc_status.h"
+#include "services/common/lenient_decode.h"
 #include "services/common/limited_call.h"
 #include "services/common/ordered_bidi.h"
 #include "services/common/reload_model_call.h"
@@ -19,7 +21,10 @@ template <typename Response>
 absl::StatusOr<grpc::ByteBuffer> Answer(TopicsCore& core,
                                         grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer& request) {
-  RR_ASSIGN_OR_RETURN(ClassifyCall call, DecodeClassifyCall(request));
+  RR_ASSIGN_OR_RETURN(ClassifyCall call,
+                      (std::is_same_v<Response, v1::ClassifyResponse>
+                           ? DecodeClassifyCall(request)
+                           : DecodeClassifyStreamCall(request)));
   RR_ASSIGN_OR_RETURN(
       ClassifyOutcome outcome,
       core.ClassifyBatch(call.items, call.top_k,
@@ -27,7 +32,7 @@ absl::StatusOr<grpc::ByteBuffer> Answer(TopicsCore& core,
   Response response;
   AppendResults(outcome, response.mutable_results());
   response.set_model_version(std::move(outcome.model_version));
-  return Encode(response);
+  return services::EncodeMessage(response);
 }
 
 }  // namespace
