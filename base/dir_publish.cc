@@ -82,15 +82,13 @@ void RemoveStaleStaging(const std::string& target) {
   }
 }
 
-// `target` without trailing separators ("models/" is the directory
-// "models", whose staging directory lies beside it, not inside).
-std::string WithoutTrailingSlashes(const std::string& target) {
-  std::string path = target;
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
-}
-
 }  // namespace
+
+std::string WithoutTrailingSlashes(const std::string& path) {
+  std::string out = path;
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
 
 absl::Status CheckReplaceable(const std::string& target_path,
                               const std::vector<std::string>& owned) {

@@ -27,6 +27,11 @@ namespace reachrank {
 // `target` left by processes that no longer run. INTERNAL on I/O errors.
 absl::StatusOr<std::string> MakeStagingDirectory(const std::string& target);
 
+// `path` without trailing separators ("models/" is the directory "models":
+// a sibling of it, such as its staging directory, lies beside it, not
+// inside); "/" stays "/".
+std::string WithoutTrailingSlashes(const std::string& path);
+
 // OK when PublishDirectory could replace `target` with `owned` entries:
 // it does not exist, or is a directory of `owned` entries only; else
 // FAILED_PRECONDITION naming what is in the way. For a writer that

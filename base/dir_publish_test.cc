@@ -124,5 +124,13 @@ TEST(MakeStagingDirectoryTest, RemovesStagingOfProcessesThatAreGone) {
   EXPECT_TRUE(fs::is_empty(*staging));
 }
 
+TEST(WithoutTrailingSlashesTest, DropsOnlyTrailingSeparators) {
+  EXPECT_EQ(WithoutTrailingSlashes("models/"), "models");
+  EXPECT_EQ(WithoutTrailingSlashes("data/db//"), "data/db");
+  EXPECT_EQ(WithoutTrailingSlashes("data/db"), "data/db");
+  EXPECT_EQ(WithoutTrailingSlashes("/"), "/");
+  EXPECT_EQ(WithoutTrailingSlashes("//"), "/");
+}
+
 }  // namespace
 }  // namespace reachrank

@@ -1,7 +1,6 @@
 #include "services/batch/remote_scorer.h"
 
 #include <algorithm>
-#include <iterator>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -9,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/client_context.h"
 #include "services/common/grpc_status.h"
+#include "services/common/send_in_halves.h"
 
 namespace reachrank::batch {
 namespace {
@@ -74,22 +74,18 @@ absl::StatusOr<v1::ScoreDraftsResponse> RemoteDraftScorer::CallOnce(
 absl::StatusOr<std::vector<absl::StatusOr<v1::ReachScore>>>
 RemoteDraftScorer::Score(absl::Span<const v1::Draft> drafts, bool explain,
                          absl::string_view language) {
-  v1::ScoreDraftsRequest request;
-  request.mutable_drafts()->Assign(drafts.begin(), drafts.end());
-  request.set_explain(explain);
-  request.set_language(std::string(language));
-  if (drafts.size() < 2 ||
-      request.ByteSizeLong() <= options_.max_request_bytes) {
-    return ScoreOnce(request, drafts.size());
-  }
-  const size_t half = drafts.size() / 2;
-  auto first = Score(drafts.first(half), explain, language);
-  if (!first.ok()) return first.status();
-  auto second = Score(drafts.subspan(half), explain, language);
-  if (!second.ok()) return second.status();
-  first->insert(first->end(), std::make_move_iterator(second->begin()),
-                std::make_move_iterator(second->end()));
-  return first;
+  auto build = [explain, language](absl::Span<const v1::Draft> part) {
+    v1::ScoreDraftsRequest request;
+    request.mutable_drafts()->Assign(part.begin(), part.end());
+    request.set_explain(explain);
+    request.set_language(std::string(language));
+    return request;
+  };
+  return services::SendInHalves(
+      drafts, options_.max_request_bytes, build,
+      [this](const v1::ScoreDraftsRequest& request, size_t n) {
+        return ScoreOnce(request, n);
+      });
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<v1::ReachScore>>>

@@ -4,10 +4,10 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
-#include <iterator>
 #include <utility>
 
 #include "services/common/grpc_status.h"
+#include "services/common/send_in_halves.h"
 
 namespace reachrank::services {
 namespace {
@@ -79,27 +79,27 @@ GrpcTopicClassifier::Classify(absl::Span<const topics::TextItem> items,
 absl::StatusOr<std::vector<topics::Classification>>
 GrpcTopicClassifier::ClassifyInParts(absl::Span<const topics::TextItem> items,
                                      int top_k) {
-  v1::ClassifyRequest request;
-  request.set_top_k(top_k > 0 ? top_k : 0);
-  for (const topics::TextItem& item : items) {
-    v1::ClassifyItem* out = request.add_items();
-    out->set_id(item.id);
-    out->set_text(item.text);
-    out->set_language(item.language);
-    out->mutable_hashtags()->Assign(item.hashtags.begin(), item.hashtags.end());
-  }
-  if (items.size() > 1 && request.ByteSizeLong() > options_.max_request_bytes) {
-    const size_t half = items.size() / 2;
-    absl::StatusOr<std::vector<topics::Classification>> first =
-        ClassifyInParts(items.first(half), top_k);
-    if (!first.ok()) return first.status();
-    absl::StatusOr<std::vector<topics::Classification>> second =
-        ClassifyInParts(items.subspan(half), top_k);
-    if (!second.ok()) return second.status();
-    first->insert(first->end(), std::make_move_iterator(second->begin()),
-                  std::make_move_iterator(second->end()));
-    return first;
-  }
+  auto build = [top_k](absl::Span<const topics::TextItem> part) {
+    v1::ClassifyRequest request;
+    request.set_top_k(top_k > 0 ? top_k : 0);
+    for (const topics::TextItem& item : part) {
+      v1::ClassifyItem* out = request.add_items();
+      out->set_id(item.id);
+      out->set_text(item.text);
+      out->set_language(item.language);
+      out->mutable_hashtags()->Assign(item.hashtags.begin(),
+                                      item.hashtags.end());
+    }
+    return request;
+  };
+  return SendInHalves(items, options_.max_request_bytes, build,
+                      [this](const v1::ClassifyRequest& request, size_t) {
+                        return ClassifyOnce(request);
+                      });
+}
+
+absl::StatusOr<std::vector<topics::Classification>>
+GrpcTopicClassifier::ClassifyOnce(const v1::ClassifyRequest& request) {
   absl::StatusOr<v1::ClassifyResponse> response = CallWithRetries(request);
   if (!response.ok()) return response.status();
   if (response->results_size() != request.items_size()) {

@@ -67,6 +67,9 @@ class GrpcTopicClassifier final : public topics::TopicClassifier {
   // max_request_bytes.
   absl::StatusOr<std::vector<topics::Classification>> ClassifyInParts(
       absl::Span<const topics::TextItem> items, int top_k);
+  // One request with retries, its answer checked and converted.
+  absl::StatusOr<std::vector<topics::Classification>> ClassifyOnce(
+      const v1::ClassifyRequest& request);
   absl::StatusOr<v1::ClassifyResponse> CallWithRetries(
       const v1::ClassifyRequest& request);
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "base/dir_publish.h"
 #include "ranking/scorer.h"
 #include "services/common/build_info.h"
 #include "services/common/flag_checks.h"
@@ -96,9 +97,7 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondary(const Flags& f) {
   std::string secondary = f.secondary_dir;
   if (secondary.empty()) {
     // A sibling of the database directory, never inside it ("data/").
-    std::string db = f.db;
-    while (db.size() > 1 && db.back() == '/') db.pop_back();
-    secondary = db + ".rank-secondary";
+    secondary = WithoutTrailingSlashes(f.db) + ".rank-secondary";
   }
   return storage::Store::OpenSecondary(options, secondary);
 }
