@@ -61,6 +61,7 @@ absl::StatusOr<std::vector<HourCounters>> ReadPostHours(
 struct UpgradeCounts {
   int64_t posts = 0;       // posts read; the author rows count them all
   int64_t classified = 0;  // of them classified: the topic rows count these
+  int64_t index_mended = 0;  // author_posts entries written or deleted
 };
 
 // Brings a version 1 database to version 2 in one synced atomic write:
@@ -69,7 +70,8 @@ struct UpgradeCounts {
 // topic's rows), the author rows written only where they differ, and the
 // schema version set to 2. `handles` holds one handle per Cf; `progress`
 // gets the posts read so far. Memory grows with the topic rows, not with
-// the posts or authors. A failure or crash before the write leaves
+// the posts or authors. A damaged author index is mended in the same write.
+// A failure or crash before the write leaves
 // version 1 as it was, and running it again recomputes the same rows.
 absl::StatusOr<UpgradeCounts> UpgradeToVersion2(
     rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,

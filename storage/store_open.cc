@@ -72,11 +72,15 @@ absl::StatusOr<std::string> Upgrade(rocksdb::DB* db, const Handles& handles,
   };
   RR_ASSIGN_OR_RETURN(UpgradeCounts counts,
                       UpgradeToVersion2(*db, handles, progress));
+  const std::string mended = counts.index_mended == 0
+                                 ? ""
+                                 : absl::StrCat(", ", counts.index_mended,
+                                                " author index entries mended");
   return absl::StrCat("database at ", options.path,
                       " upgraded from schema version 1 to ", kSchemaVersion,
                       ": author day rows rebuilt from ", counts.posts,
                       " posts and topic day rows from ", counts.classified,
-                      " classified posts in ",
+                      " classified posts", mended, " in ",
                       absl::FormatDuration(absl::Trunc(absl::Now() - start,
                                                        absl::Milliseconds(1))));
 }

@@ -357,12 +357,54 @@ TEST_F(TopicEngagementTest, AnUpgradeCountsAPostMissingFromTheIndex) {
   auto bob = store_->AuthorDays("tiktok", "bob", DayOf(T0()), DayOf(T0()));
   ASSERT_TRUE(bob.ok() && bob->size() == 1u);
   EXPECT_EQ((*bob)[0].counters.Get(kPostsPublished), 2);
-  // The upgrade does not mend the index, and the check compares bob's
-  // rows without the post it lacks: his two days differ there.
+  // The upgrade mends the index too: bob's entry of p3 is back, so the
+  // check finds the index and bob's rows whole.
   const ConsistencyReport report = Check();
-  EXPECT_EQ(report.index_wrong, 1);
-  EXPECT_EQ(report.author_rows_differ, 2);
+  EXPECT_EQ(report.index_wrong, 0);
+  EXPECT_EQ(report.author_rows_differ, 0);
   EXPECT_EQ(report.topic_rows_short, 0);
+  EXPECT_TRUE(report.consistent()) << report.examples.size();
+  EXPECT_THAT(store_->open_note(), HasSubstr("1 author index entries mended"));
+}
+
+TEST_F(TopicEngagementTest, AnUpgradeMendsStaleAndWrongIndexEntries) {
+  ASSERT_TRUE(
+      store_->PutPosts({Classified(MakePost("p1", "alice", T0()), "news")})
+          .ok());
+  Engage("p1");
+  store_.reset();
+  LeaveEngagementWith(dir_.path(), "carol", "alice");  // and version 1
+  {
+    RawDatabase raw(dir_.path());
+    ASSERT_TRUE(raw.ok());
+    rocksdb::WriteBatch damage;
+    const int64_t t0 = absl::ToUnixMillis(T0());
+    // An entry of no post, one of p1 under another author, and p1's own
+    // entry with another top topic.
+    ASSERT_TRUE(damage
+                    .Put(raw.cf(kCfAuthorPosts),
+                         keys::AuthorPostKey("tiktok", "alice", t0, "ghost"),
+                         "news")
+                    .ok());
+    ASSERT_TRUE(damage
+                    .Put(raw.cf(kCfAuthorPosts),
+                         keys::AuthorPostKey("tiktok", "bob", t0, "p1"), "news")
+                    .ok());
+    ASSERT_TRUE(damage
+                    .Put(raw.cf(kCfAuthorPosts),
+                         keys::AuthorPostKey("tiktok", "alice", t0, "p1"),
+                         "travel")
+                    .ok());
+    ASSERT_TRUE(raw.db().Write(rocksdb::WriteOptions(), &damage).ok());
+  }
+
+  Open();
+  EXPECT_THAT(store_->open_note(), HasSubstr("3 author index entries mended"));
+  EXPECT_EQ(OfAuthor("alice"), (DayImpressions{5, 3}));
+  EXPECT_EQ(OfAuthor("carol"), (DayImpressions{0, 0}));
+  const ConsistencyReport report = Check();
+  EXPECT_EQ(report.index_wrong, 0);
+  EXPECT_TRUE(report.consistent()) << report.examples.size();
 }
 
 }  // namespace

@@ -13,7 +13,9 @@
 // those that differ are rewritten: memory does not grow with the posts or
 // authors, and the write stays small. It all goes into one synced write
 // that sets the schema version too, so a crash leaves version 1, and the
-// next open recomputes the same rows from the same posts.
+// next open recomputes the same rows from the same posts. A damaged
+// author_posts index (entries missing, stale, of no post, or with another
+// top topic) is mended in the same write.
 #include <memory>
 #include <string>
 #include <utility>
@@ -64,19 +66,43 @@ class Upgrade {
 
  private:
   // Adds the share of the posts stored under `entries`; a stale entry's
-  // post is added through its own entry.
+  // post is added through its own entry. Mends the index on the way: an
+  // entry of no post, or a stale one, is deleted, and one holding another
+  // top topic than its post's is rewritten.
   absl::Status AddIndexed(absl::Span<const IndexEntry> entries) {
     std::vector<std::string> ids;
     for (const IndexEntry& entry : entries) ids.push_back(entry.post_id);
     RR_ASSIGN_OR_RETURN(auto posts, MultiGetRaw(&db_, handles_[kCfPosts], ids));
     for (size_t i = 0; i < entries.size(); ++i) {
-      if (!posts[i].has_value()) continue;
+      if (!posts[i].has_value()) {
+        DeleteEntry(entries[i].key);
+        continue;
+      }
       RR_ASSIGN_OR_RETURN(PostRecord record,
                           ParsePostRecord(ids[i], *posts[i]));
-      if (AuthorPostKeyOf(record) != entries[i].key) continue;
+      if (AuthorPostKeyOf(record) != entries[i].key) {
+        DeleteEntry(entries[i].key);
+        continue;
+      }
+      if (AuthorPostValueOf(record) != entries[i].value) PutEntry(record);
       RR_RETURN_IF_ERROR(AddPost(record));
     }
     return absl::OkStatus();
+  }
+
+  void DeleteEntry(absl::string_view key) {
+    batch_.Delete(handles_[kCfAuthorPosts], ToSlice(key))
+        .PermitUncheckedError();
+    ++counts_.index_mended;
+  }
+
+  // Stages `record`'s own author_posts entry.
+  void PutEntry(const PostRecord& record) {
+    batch_
+        .Put(handles_[kCfAuthorPosts], AuthorPostKeyOf(record),
+             AuthorPostValueOf(record))
+        .PermitUncheckedError();
+    ++counts_.index_mended;
   }
 
   // Adds the post's share of the author and topic rows (with its hourly
@@ -110,12 +136,15 @@ class Upgrade {
 
   // The posts the walk did not reach, as their author_posts entry is
   // missing (a damaged index; none in a database written by the store).
-  // Their share goes to the topic rows, and on top of the author rows as
-  // the walk left them (staged, else stored): a few rows, read back here.
+  // Their entry is written; their share goes to the topic rows, and on top
+  // of the author rows as the walk left them (staged, else stored): a few
+  // rows, read back here.
   absl::Status AddUnindexed() {
-    RR_RETURN_IF_ERROR(ForEachUnindexedPost(
-        db_, handles_, counts_.posts,
-        [this](const PostRecord& record) { return AddPost(record); }));
+    RR_RETURN_IF_ERROR(ForEachUnindexedPost(db_, handles_, counts_.posts,
+                                            [this](const PostRecord& record) {
+                                              PutEntry(record);
+                                              return AddPost(record);
+                                            }));
     for (const auto& [key, share] : rows_.author_days) {
       RR_ASSIGN_OR_RETURN(Counters row, WalkedAuthorRow(key));
       row.AddAll(share);
