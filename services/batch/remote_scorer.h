@@ -18,7 +18,7 @@ namespace reachrank::batch {
 struct RemoteOptions {
   absl::Duration deadline = absl::Seconds(60);  // per batch and attempt
   // Attempts per batch while the server is UNAVAILABLE or refuses it for
-  // load (RESOURCE_EXHAUSTED, its --max-in-flight).
+  // load (RESOURCE_EXHAUSTED: its --max-open-streams).
   int max_attempts = 5;
   absl::Duration initial_backoff = absl::Milliseconds(200);  // doubles
   absl::Duration max_backoff = absl::Seconds(5);

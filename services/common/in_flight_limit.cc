@@ -30,6 +30,13 @@ class InFlightLimit::Gate {
     return Ticket(this);
   }
 
+  // A place even beyond the cap.
+  Ticket Take() {
+    count_.fetch_add(1, std::memory_order_acquire);
+    if (gauge_ != nullptr) gauge_->Increment();
+    return Ticket(this);
+  }
+
   void Return() {
     count_.fetch_sub(1, std::memory_order_release);
     if (gauge_ != nullptr) gauge_->Decrement();
@@ -105,9 +112,8 @@ InFlightLimit::InFlightLimit(const CallLimits& limits,
                   "reloads not counted).",
                   service),
           CounterIn(registry, "reachrank_calls_rejected_total",
-                    "Calls and stream messages refused with "
-                    "RESOURCE_EXHAUSTED because the service had "
-                    "--max-in-flight calls in flight.",
+                    "Calls refused with RESOURCE_EXHAUSTED because the "
+                    "service had --max-in-flight calls in flight.",
                     service))),
       streams_(std::make_unique<Gate>(
           limits.max_open_streams, "open streams",
@@ -128,6 +134,8 @@ absl::StatusOr<InFlightLimit::Ticket> InFlightLimit::TryAcquire() {
   return calls_->TryTake();
 }
 
+InFlightLimit::Ticket InFlightLimit::Acquire() { return calls_->Take(); }
+
 absl::StatusOr<InFlightLimit::Ticket> InFlightLimit::TryOpenStream() {
   return streams_->TryTake();
 }
@@ -139,6 +147,11 @@ int InFlightLimit::open_streams() const { return streams_->count(); }
 absl::StatusOr<InFlightLimit::Ticket> AcquireInFlight(InFlightLimit* limit) {
   if (limit == nullptr) return InFlightLimit::Ticket();
   return limit->TryAcquire();
+}
+
+InFlightLimit::Ticket CountInFlight(InFlightLimit* limit) {
+  if (limit == nullptr) return InFlightLimit::Ticket();
+  return limit->Acquire();
 }
 
 absl::StatusOr<InFlightLimit::Ticket> OpenStream(InFlightLimit* limit) {

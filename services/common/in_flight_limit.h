@@ -1,11 +1,13 @@
 // in_flight_limit: the caps on the work one service takes on at once.
-// Calls in flight: a unary call holds a place for its whole run, a stream
-// holds one only while it answers a message, so idle streams take none.
-// Open streams: a stream holds a place of a separate cap from its start to
-// its status, and one that waits longer than the idle timeout for its next
-// message is ended (services/common/stream_idle.h). Beyond a cap a call or
-// message is refused at once with RESOURCE_EXHAUSTED instead of queueing, so
-// an overloaded server answers quickly and clients back off.
+// Calls in flight: a unary call holds a place for its whole run and is
+// refused beyond the cap. Open streams: a stream is admitted under a
+// separate cap and holds that place from its start to its status; one that
+// waits longer than the idle timeout is ended (services/common/stream_idle.h).
+// An admitted stream is counted among the calls in flight only while it
+// answers a message, and is never refused mid-way: idle streams take no
+// place from calls, and a burst of calls cannot break a stream. Refusals
+// are RESOURCE_EXHAUSTED at once instead of queueing, so an overloaded
+// server answers quickly and clients back off.
 #ifndef REACHRANK_SERVICES_COMMON_IN_FLIGHT_LIMIT_H_
 #define REACHRANK_SERVICES_COMMON_IN_FLIGHT_LIMIT_H_
 
@@ -74,10 +76,14 @@ class InFlightLimit {
   InFlightLimit(const InFlightLimit&) = delete;
   InFlightLimit& operator=(const InFlightLimit&) = delete;
 
-  // A place for a unary call, or for one message of a stream while it is
-  // answered; beyond max_in_flight RESOURCE_EXHAUSTED "too many calls in
-  // flight (N); retry with backoff".
+  // A place for a unary call; beyond max_in_flight RESOURCE_EXHAUSTED "too
+  // many calls in flight (N); retry with backoff".
   absl::StatusOr<Ticket> TryAcquire();
+  // A place for one message of an admitted stream while it is answered:
+  // counted like a call, even beyond max_in_flight (then new calls are
+  // refused until the count drops). The streams' share is bounded by
+  // max_open_streams, each answering one message at a time.
+  Ticket Acquire();
   // A place for a stream from its start to its status; beyond
   // max_open_streams RESOURCE_EXHAUSTED "too many open streams (N); retry
   // with backoff".
@@ -98,6 +104,8 @@ class InFlightLimit {
 
 // `limit`->TryAcquire(), or an empty Ticket when `limit` is nullptr (no cap).
 absl::StatusOr<InFlightLimit::Ticket> AcquireInFlight(InFlightLimit* limit);
+// `limit`->Acquire(), or an empty Ticket when `limit` is nullptr.
+InFlightLimit::Ticket CountInFlight(InFlightLimit* limit);
 // `limit`->TryOpenStream(), or an empty Ticket when `limit` is nullptr.
 absl::StatusOr<InFlightLimit::Ticket> OpenStream(InFlightLimit* limit);
 // `limit`'s idle timeout for streams; zero (none) when `limit` is nullptr.

@@ -1,8 +1,9 @@
 // limited_call: how a callback-API handler runs under its service's
-// InFlightLimit. A unary handler hands its body to RunUnary; a streaming
-// handler takes a Ticket with AcquireInFlight, keeps it in its reactor and
+// InFlightLimit. A unary handler hands its body to RunUnary. A streaming
+// handler takes a Ticket with OpenStream, keeps it in its reactor and
 // releases it just before Finish, or returns RejectStream<Reactor>(status)
-// when refused.
+// when refused; it counts each message it works on with CountInFlight
+// (ReclassifyPosts, busy throughout, holds an AcquireInFlight ticket).
 #ifndef REACHRANK_SERVICES_COMMON_LIMITED_CALL_H_
 #define REACHRANK_SERVICES_COMMON_LIMITED_CALL_H_
 

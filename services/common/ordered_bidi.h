@@ -14,7 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "base/status_macros.h"
+#include "absl/strings/string_view.h"
 #include "services/common/grpc_status.h"
 #include "services/common/in_flight_limit.h"
 #include "services/common/limited_call.h"
@@ -26,11 +26,11 @@ namespace reachrank::services {
 // returns an error). An error ends the call with its code and a message
 // naming the failed message's index; a half-close ends it OK; a cancelled
 // call or one past its deadline ends before the next message. Holds
-// `stream` (its place among the open streams) until it finishes, and a
-// place under `limit`'s calls in flight (nullptr: no limit) only while it
-// answers a message: a message beyond the cap ends the call
-// RESOURCE_EXHAUSTED. A stream that waits longer than `limit`'s idle
-// timeout for its next message ends DEADLINE_EXCEEDED. Deletes itself
+// `stream` (its place among the open streams) until it finishes, and is
+// counted among `limit`'s calls in flight (nullptr: no limit) only while
+// it answers a message. A stream whose client sends no message for
+// `limit`'s idle timeout ends CANCELLED (see IdleError); one whose client
+// reads no answer for as long is cancelled without a message. Deletes itself
 // when the RPC is done.
 template <typename Request, typename Response>
 class OrderedBidiReactor final
@@ -66,10 +66,11 @@ class OrderedBidiReactor final
       return;
     }
     ++messages_;
-    this->StartWrite(&response_);
+    Write();
   }
 
   void OnWriteDone(bool ok) override {
+    if (!idle_.Disarm()) return;  // ended idle
     if (!ok) {
       End(absl::CancelledError("write failed"));
       return;
@@ -82,16 +83,32 @@ class OrderedBidiReactor final
 
  private:
   void Read() {
-    idle_.Arm([this] {
-      FinishWith(IdleError(idle_.timeout(), "message", "messages", messages_,
-                           "answered"));
-    });
+    idle_.Arm([this] { FinishWith(IdleEnd("no message", messages_)); });
     this->StartRead(&request_);
   }
 
-  // Answers the message read, under a place among the calls in flight.
+  // A client that reads no answer blocks the write, and the status would
+  // wait behind it: the call is cancelled (the client sees CANCELLED), then
+  // finished. Cancelled first: once finished, the reactor may be gone.
+  void Write() {
+    idle_.Arm([this] {
+      context_->TryCancel();
+      // messages_ counts this answer: the ones before it were read.
+      FinishWith(IdleEnd("answer not read", messages_ - 1));
+    });
+    this->StartWrite(&response_);
+  }
+
+  // How the stream ends when the clock runs out.
+  absl::Status IdleEnd(absl::string_view waited, uint64_t answered) const {
+    return IdleError(
+        idle_.timeout(), waited,
+        absl::StrCat("the ", answered, " messages before were answered"));
+  }
+
+  // Answers the message read, counted among the calls in flight.
   absl::Status AnswerOne() {
-    RR_ASSIGN_OR_RETURN(InFlightLimit::Ticket ticket, AcquireInFlight(limit_));
+    InFlightLimit::Ticket counted = CountInFlight(limit_);
     response_.Clear();
     return answer_(request_, &response_);
   }

@@ -81,13 +81,11 @@ bool StreamIdleDeadline::Claim() {
   return true;
 }
 
-absl::Status IdleError(absl::Duration timeout, absl::string_view unit,
-                       absl::string_view units, uint64_t done_count,
+absl::Status IdleError(absl::Duration timeout, absl::string_view waited,
                        absl::string_view done) {
-  return absl::DeadlineExceededError(
-      absl::StrCat("no ", unit, " for ", absl::FormatDuration(timeout),
-                   " (--stream-idle-timeout); the ", done_count, " ", units,
-                   " before were ", done));
+  return absl::CancelledError(absl::StrCat(waited, " for ",
+                                           absl::FormatDuration(timeout),
+                                           " (--stream-idle-timeout); ", done));
 }
 
 }  // namespace reachrank::services

@@ -4,7 +4,6 @@
 #ifndef REACHRANK_SERVICES_COMMON_STREAM_IDLE_H_
 #define REACHRANK_SERVICES_COMMON_STREAM_IDLE_H_
 
-#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -14,9 +13,10 @@
 
 namespace reachrank::services {
 
-// Used by a reactor as follows: Arm() just before each StartRead,
-// Disarm() first thing in OnReadDone (return at once when it says the
-// stream has ended), and Claim() before the reactor's own Finish. When an
+// Used by a reactor as follows: Arm() just before each StartRead (and
+// StartWrite: a client that stops reading blocks the write), Disarm()
+// first thing in OnReadDone (OnWriteDone), returning at once when it says
+// the stream has ended, and Claim() before the reactor's own Finish. When an
 // armed read waits past the timeout, the timer claims the end and runs
 // `on_idle` on a gRPC thread; `on_idle` must Finish the call, and the
 // reactor is still alive then (nothing else has finished it). Thread-safe.
@@ -29,10 +29,10 @@ class StreamIdleDeadline {
   StreamIdleDeadline(const StreamIdleDeadline&) = delete;
   StreamIdleDeadline& operator=(const StreamIdleDeadline&) = delete;
 
-  // Starts the clock for the read about to start.
+  // Starts the clock for the read (write) about to start.
   void Arm(std::function<void()> on_idle);
-  // Stops the clock: the read completed. False when the timer has already
-  // ended the stream: the reactor must start nothing and not Finish.
+  // Stops the clock: the read (write) completed. False when the timer has
+  // already ended the stream: the reactor must start nothing and not Finish.
   bool Disarm();
   // Claims the stream's one Finish: true for the first caller.
   bool Claim();
@@ -46,10 +46,11 @@ class StreamIdleDeadline {
   const std::shared_ptr<State> state_;
 };
 
-// DEADLINE_EXCEEDED "no <unit> for <timeout> (--stream-idle-timeout); the
-// <done_count> <units> before were <done>": how an idle stream ends.
-absl::Status IdleError(absl::Duration timeout, absl::string_view unit,
-                       absl::string_view units, uint64_t done_count,
+// CANCELLED "<waited> for <timeout> (--stream-idle-timeout); <done>",
+// e.g. "no batch for 5m (--stream-idle-timeout); the 3 batches before were
+// committed": how an idle stream ends. CANCELLED, as for a client's passed
+// deadline: the wait is the client's, a client error in the metrics.
+absl::Status IdleError(absl::Duration timeout, absl::string_view waited,
                        absl::string_view done);
 
 }  // namespace reachrank::services

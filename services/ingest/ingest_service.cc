@@ -9,7 +9,6 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "base/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "services/common/lenient_call.h"
 #include "services/common/lenient_decode.h"
@@ -25,10 +24,10 @@ using services::ToGrpcStatus;
 
 // Reads the stream one message at a time, decoded leniently; each message
 // is one committed batch. Holds `stream` (its place among the open
-// streams) until it finishes, and a place under `limit`'s calls in flight
-// (nullptr: no limit) only while it commits a batch; a stream idle past
-// `limit`'s timeout ends DEADLINE_EXCEEDED. Deletes itself when the RPC is
-// done.
+// streams) until it finishes, and is counted among `limit`'s calls in
+// flight (nullptr: no limit) only while it commits a batch; a stream idle
+// past `limit`'s timeout ends CANCELLED. Deletes itself when the
+// RPC is done.
 class RecordEventsReactor final
     : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
@@ -71,17 +70,18 @@ class RecordEventsReactor final
  private:
   void Read() {
     idle_.Arm([this] {
-      FinishWith(services::IdleError(idle_.timeout(), "batch", "batches",
-                                     tally_.response().batches(), "committed"));
+      FinishWith(
+          services::IdleError(idle_.timeout(), "no batch",
+                              absl::StrCat("the ", tally_.response().batches(),
+                                           " batches before were committed")));
     });
     StartRead(&request_);
   }
 
-  // Decodes the message read and commits its events as one batch, under a
-  // place among the calls in flight.
+  // Decodes the message read and commits its events as one batch, counted
+  // among the calls in flight.
   absl::Status Commit() {
-    RR_ASSIGN_OR_RETURN(InFlightLimit::Ticket ticket,
-                        services::AcquireInFlight(limit_));
+    InFlightLimit::Ticket counted = services::CountInFlight(limit_);
     bool lenient = false;
     absl::StatusOr<v1::RecordEventsRequest> request =
         services::DecodeLeniently<v1::RecordEventsRequest>(request_, &lenient);
