@@ -141,6 +141,20 @@ TEST(InFlightLimitTest, OpenStreamsHaveTheirOwnCap) {
   EXPECT_TRUE(limit.TryOpenStream().ok());
 }
 
+TEST(InFlightLimitTest, AStreamMessageIsCountedEvenBeyondTheCap) {
+  InFlightLimit limit(1, "s");
+  absl::StatusOr<InFlightLimit::Ticket> call = limit.TryAcquire();
+  ASSERT_TRUE(call.ok());
+  {
+    InFlightLimit::Ticket message = limit.Acquire();
+    EXPECT_EQ(limit.in_flight(), 2);
+    EXPECT_FALSE(limit.TryAcquire().ok());
+  }
+  call->Release();
+  EXPECT_EQ(limit.in_flight(), 0);
+  EXPECT_TRUE(limit.TryAcquire().ok());
+}
+
 TEST(InFlightLimitTest, RecordsTheOpenStreamsAndTheirRefusals) {
   prometheus::Registry registry;
   CallLimits limits;
