@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -280,20 +282,57 @@ void EscapeField(google::protobuf::Message& message, const FieldDescriptor& f,
   }
 }
 
-// The fast path: protobuf's own parse, without the log line protobuf
-// writes for each string it refuses as invalid UTF-8 (the slow path then
-// reads it, and the service refuses the item by name; the line would only
-// let a client flood the log). LogSilencer is process-wide: another
-// thread's protobuf warning during the parse is dropped too.
+// Protobuf logs a line for each string it refuses as invalid UTF-8. In the
+// fast path below that refusal is expected (the slow path then reads the
+// bytes, and the service refuses the item by name), and the line would only
+// let a client flood the log. A log handler, installed once in front of
+// the one before it, drops that line on a thread inside the fast path and
+// passes every other line on.
+thread_local bool in_fast_path = false;
+google::protobuf::LogHandler* next_log_handler = nullptr;
+
+void DropUtf8LinesOfTheFastPath(google::protobuf::LogLevel level,
+                                const char* file, int line,
+                                const std::string& message) {
+  if (in_fast_path && level != google::protobuf::LOGLEVEL_FATAL &&
+      absl::StrContains(message, "invalid UTF-8")) {
+    return;
+  }
+  if (next_log_handler != nullptr &&
+      next_log_handler != &DropUtf8LinesOfTheFastPath) {
+    next_log_handler(level, file, line, message);
+  }
+}
+
+// Puts DropUtf8LinesOfTheFastPath in front of the handler; once.
+void InstallLogFilter() {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    next_log_handler =
+        google::protobuf::SetLogHandler(&DropUtf8LinesOfTheFastPath);
+  });
+}
+
+// The fast path: protobuf's own parse, quiet about invalid UTF-8.
+template <typename Parse>
+bool QuietParse(const Parse& parse) {
+  InstallLogFilter();
+  in_fast_path = true;
+  const bool parsed = parse();
+  in_fast_path = false;
+  return parsed;
+}
+
 bool QuietParse(const std::string& bytes, Message& message) {
-  google::protobuf::LogSilencer quiet;
-  return message.ParseFromString(bytes);
+  return QuietParse([&] { return message.ParseFromString(bytes); });
 }
 
 bool QuietParse(const grpc::ByteBuffer& bytes, Message& message) {
-  google::protobuf::LogSilencer quiet;
-  grpc::ByteBuffer copy = bytes;  // shares the slices; Deserialize consumes
-  return grpc::SerializationTraits<Message>::Deserialize(&copy, &message).ok();
+  return QuietParse([&] {
+    grpc::ByteBuffer copy = bytes;  // shares the slices; Deserialize consumes
+    return grpc::SerializationTraits<Message>::Deserialize(&copy, &message)
+        .ok();
+  });
 }
 
 }  // namespace

@@ -83,20 +83,22 @@ class OrderedBidiReactor final
 
  private:
   void Read() {
-    idle_.Arm([this] { FinishWith(IdleEnd("no message", messages_)); });
-    this->StartRead(&request_);
+    idle_.Arm([this] { FinishWith(IdleEnd("no message", messages_)); },
+              [this] { this->StartRead(&request_); });
   }
 
   // A client that reads no answer blocks the write, and the status would
-  // wait behind it: the call is cancelled (the client sees CANCELLED), then
-  // finished. Cancelled first: once finished, the reactor may be gone.
+  // wait behind it: the call is cancelled (the client sees CANCELLED, not
+  // the status, which the server's metrics record), then finished.
+  // Cancelled first: once finished, the reactor may be gone.
   void Write() {
-    idle_.Arm([this] {
-      context_->TryCancel();
-      // messages_ counts this answer: the ones before it were read.
-      FinishWith(IdleEnd("answer not read", messages_ - 1));
-    });
-    this->StartWrite(&response_);
+    idle_.Arm(
+        [this] {
+          context_->TryCancel();
+          // messages_ counts this answer: the ones before it were written.
+          FinishWith(IdleEnd("answer not read", messages_ - 1));
+        },
+        [this] { this->StartWrite(&response_); });
   }
 
   // How the stream ends when the clock runs out.

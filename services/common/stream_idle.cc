@@ -43,26 +43,31 @@ StreamIdleDeadline::~StreamIdleDeadline() {
   alarm = std::move(state_->alarm);
 }
 
-void StreamIdleDeadline::Arm(std::function<void()> on_idle) {
-  if (timeout_ <= absl::ZeroDuration()) return;
+void StreamIdleDeadline::Arm(std::function<void()> on_idle,
+                             absl::FunctionRef<void()> start) {
+  if (timeout_ <= absl::ZeroDuration()) {
+    start();
+    return;
+  }
   std::unique_ptr<grpc::Alarm> previous;  // cancelled after the lock
   auto alarm = std::make_unique<grpc::Alarm>();
   grpc::Alarm* raw = alarm.get();
-  absl::MutexLock lock(&state_->mu);
-  if (state_->ended) return;
-  const uint64_t generation = ++state_->generation;
-  state_->armed = true;
-  previous = std::exchange(state_->alarm, std::move(alarm));
-  // Set under the lock: Disarm cannot destroy the alarm before it is set.
-  std::weak_ptr<State> weak = state_;
+  // A copy: once the operation starts, *this may be destroyed by the
+  // reactor's deletion on another thread as soon as the lock is released.
+  const std::shared_ptr<State> state = state_;
+  absl::MutexLock lock(&state->mu);
+  if (state->ended) return;
+  const uint64_t generation = ++state->generation;
+  state->armed = true;
+  previous = std::exchange(state->alarm, std::move(alarm));
+  std::weak_ptr<State> weak = state;
   raw->Set(absl::ToChronoTime(absl::Now() + timeout_),
            [weak, generation, on_idle = std::move(on_idle)](bool fired) {
              if (!fired) return;  // cancelled
-             std::shared_ptr<State> state = weak.lock();
-             if (state != nullptr && state->ClaimForTimer(generation)) {
-               on_idle();
-             }
+             std::shared_ptr<State> held = weak.lock();
+             if (held != nullptr && held->ClaimForTimer(generation)) on_idle();
            });
+  start();
 }
 
 bool StreamIdleDeadline::Disarm() {

@@ -7,14 +7,15 @@
 #include <functional>
 #include <memory>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace reachrank::services {
 
-// Used by a reactor as follows: Arm() just before each StartRead (and
-// StartWrite: a client that stops reading blocks the write), Disarm()
+// Used by a reactor as follows: each StartRead (and StartWrite: a client
+// that stops reading blocks the write) is made through Arm(), Disarm()
 // first thing in OnReadDone (OnWriteDone), returning at once when it says
 // the stream has ended, and Claim() before the reactor's own Finish. When an
 // armed read waits past the timeout, the timer claims the end and runs
@@ -29,8 +30,11 @@ class StreamIdleDeadline {
   StreamIdleDeadline(const StreamIdleDeadline&) = delete;
   StreamIdleDeadline& operator=(const StreamIdleDeadline&) = delete;
 
-  // Starts the clock for the read (write) about to start.
-  void Arm(std::function<void()> on_idle);
+  // Starts the clock and, under the same lock, the read (write) by calling
+  // `start`, which must not wait for the operation: the timer cannot end
+  // the stream (and gRPC delete the reactor) before the operation is
+  // pending. After it the reactor may be gone; nothing of it is touched.
+  void Arm(std::function<void()> on_idle, absl::FunctionRef<void()> start);
   // Stops the clock: the read (write) completed. False when the timer has
   // already ended the stream: the reactor must start nothing and not Finish.
   bool Disarm();

@@ -15,14 +15,19 @@ TEST(StreamIdleDeadlineTest, AReadWaitingPastTheTimeoutEndsTheStreamOnce) {
   StreamIdleDeadline idle(absl::Milliseconds(20));
   absl::Notification fired;
   std::atomic<int> calls{0};
-  idle.Arm([&] {
-    ++calls;
-    fired.Notify();
-  });
+  int started = 0;
+  idle.Arm(
+      [&] {
+        ++calls;
+        fired.Notify();
+      },
+      [&] { ++started; });
+  EXPECT_EQ(started, 1);
   ASSERT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(30)));
   EXPECT_FALSE(idle.Disarm());  // the read completing later does nothing
   EXPECT_FALSE(idle.Claim());   // nor may the reactor finish again
-  idle.Arm([&] { ++calls; });   // an ended stream is not armed again
+  idle.Arm([&] { ++calls; }, [&] { ++started; });  // nor armed again
+  EXPECT_EQ(started, 1);
   absl::SleepFor(absl::Milliseconds(100));
   EXPECT_EQ(calls.load(), 1);
 }
@@ -30,7 +35,7 @@ TEST(StreamIdleDeadlineTest, AReadWaitingPastTheTimeoutEndsTheStreamOnce) {
 TEST(StreamIdleDeadlineTest, ADisarmedClockNeverFires) {
   StreamIdleDeadline idle(absl::Milliseconds(500));
   std::atomic<int> calls{0};
-  idle.Arm([&] { ++calls; });
+  idle.Arm([&] { ++calls; }, [] {});
   EXPECT_TRUE(idle.Disarm());
   absl::SleepFor(absl::Milliseconds(700));
   EXPECT_EQ(calls.load(), 0);
@@ -41,7 +46,9 @@ TEST(StreamIdleDeadlineTest, ADisarmedClockNeverFires) {
 TEST(StreamIdleDeadlineTest, ZeroTimeoutWaitsForEver) {
   StreamIdleDeadline idle(absl::ZeroDuration());
   std::atomic<int> calls{0};
-  idle.Arm([&] { ++calls; });
+  int started = 0;
+  idle.Arm([&] { ++calls; }, [&] { ++started; });
+  EXPECT_EQ(started, 1);
   absl::SleepFor(absl::Milliseconds(50));
   EXPECT_TRUE(idle.Disarm());
   EXPECT_EQ(calls.load(), 0);
@@ -51,7 +58,7 @@ TEST(StreamIdleDeadlineTest, ATimerOutlivingItsStreamTouchesNothing) {
   std::atomic<int> calls{0};
   {
     auto idle = std::make_unique<StreamIdleDeadline>(absl::Milliseconds(20));
-    idle->Arm([&] { ++calls; });
+    idle->Arm([&] { ++calls; }, [] {});
   }  // destroyed with the clock running, as when a stream is torn down
   absl::SleepFor(absl::Milliseconds(100));
   EXPECT_EQ(calls.load(), 0);

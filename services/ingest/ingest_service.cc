@@ -69,13 +69,14 @@ class RecordEventsReactor final
 
  private:
   void Read() {
-    idle_.Arm([this] {
-      FinishWith(
-          services::IdleError(idle_.timeout(), "no batch",
-                              absl::StrCat("the ", tally_.response().batches(),
-                                           " batches before were committed")));
-    });
-    StartRead(&request_);
+    idle_.Arm(
+        [this] {
+          FinishWith(services::IdleError(
+              idle_.timeout(), "no batch",
+              absl::StrCat("the ", tally_.response().batches(),
+                           " batches before were committed")));
+        },
+        [this] { StartRead(&request_); });
   }
 
   // Decodes the message read and commits its events as one batch, counted
