@@ -168,7 +168,12 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view content) {
 
 absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
   RR_ASSIGN_OR_RETURN(std::string content, ReadFlagFile("--tokens", path));
-  return Parse(content);
+  RR_ASSIGN_OR_RETURN(TokenTable table, Parse(content));
+  if (table.size() == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tokens: ", path, " holds no token (every call would be refused)"));
+  }
+  return table;
 }
 
 std::optional<TokenEntry> TokenTable::Find(absl::string_view token) const {

@@ -48,7 +48,8 @@ class TokenTable {
   // naming the line for a malformed hash, an unknown scope or a repeated
   // hash.
   static absl::StatusOr<TokenTable> Parse(absl::string_view content);
-  // Parse() of the file at `path`; NOT_FOUND naming --tokens if unreadable.
+  // Parse() of the file at `path`; NOT_FOUND naming --tokens if unreadable,
+  // INVALID_ARGUMENT if it holds no token.
   static absl::StatusOr<TokenTable> Load(const std::string& path);
 
   // The entry of `token` (the bearer token itself, not its hash), or

@@ -4,10 +4,15 @@
 #include <google/protobuf/descriptor.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "reachrank/v1/ingest.grpc.pb.h"
 #include "reachrank/v1/ranking.grpc.pb.h"
 #include "reachrank/v1/topics.grpc.pb.h"
+#include "services/common/tls_options.h"
 
 namespace reachrank::services {
 namespace {
@@ -60,6 +65,42 @@ TEST(AuthTest, ParseRejectsMalformedLinesNamingThem) {
               HasSubstr("line 2: the same token twice"));
   EXPECT_THAT(TokenTable::Parse(hash + " only-two").status().message(),
               HasSubstr("expected"));
+}
+
+// A tokens, token or certificate file that is empty, a directory or (for
+// TLS) no PEM is refused naming its flag: an empty CA file would make gRPC
+// trust the system's CAs, an empty tokens file refuse every call.
+TEST(AuthTest, EmptyOrMistakenFlagFilesAreRefused) {
+  const std::string dir = ::testing::TempDir() + "/flag_files";
+  std::filesystem::create_directories(dir);
+  const std::string empty = dir + "/empty";
+  const std::string comments = dir + "/comments";
+  const std::string text = dir + "/text";
+  std::ofstream(empty) << "  \n";
+  std::ofstream(comments) << "# no token yet\n";
+  std::ofstream(text) << "not a certificate\n";
+
+  EXPECT_EQ(ReadFlagFile("--tls-ca", dir).status(),
+            absl::InvalidArgumentError("--tls-ca: " + dir +
+                                       " is a directory, not a file"));
+  EXPECT_EQ(ReadFlagFile("--tls-ca", empty).status(),
+            absl::InvalidArgumentError("--tls-ca: " + empty + " is empty"));
+  EXPECT_EQ(ReadPemFile("--tls-ca", text).status(),
+            absl::InvalidArgumentError("--tls-ca: " + text +
+                                       " holds no PEM block (-----BEGIN ...)"));
+  EXPECT_EQ(TokenTable::Load(comments).status(),
+            absl::InvalidArgumentError(
+                "--tokens: " + comments +
+                " holds no token (every call would be refused)"));
+  ClientTlsOptions client;
+  client.ca_file = empty;
+  EXPECT_EQ(MakeChannelCredentials(client).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  ServerTlsOptions server;
+  server.cert_file = text;
+  server.key_file = text;
+  EXPECT_EQ(MakeServerCredentials(server).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(AuthTest, AuthorizeDecidesByScope) {

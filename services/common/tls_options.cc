@@ -2,10 +2,12 @@
 
 #include <grpcpp/security/credentials.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
@@ -38,11 +40,30 @@ absl::StatusOr<std::string> ReadToken(const std::string& path) {
 
 absl::StatusOr<std::string> ReadFlagFile(const std::string& flag,
                                          const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", path, " is a directory, not a file"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(flag, ": cannot read ", path));
   std::ostringstream content;
   content << in.rdbuf();
+  if (absl::StripAsciiWhitespace(content.str()).empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", path, " is empty"));
+  }
   return content.str();
+}
+
+absl::StatusOr<std::string> ReadPemFile(const std::string& flag,
+                                        const std::string& path) {
+  RR_ASSIGN_OR_RETURN(std::string pem, ReadFlagFile(flag, path));
+  if (!absl::StrContains(pem, "-----BEGIN ")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", path, " holds no PEM block (-----BEGIN ...)"));
+  }
+  return pem;
 }
 
 absl::Status ValidateServerTransport(const ServerTlsOptions& tls,
@@ -72,14 +93,13 @@ MakeServerCredentials(const ServerTlsOptions& tls) {
   if (tls.cert_file.empty()) return grpc::InsecureServerCredentials();
   grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
   RR_ASSIGN_OR_RETURN(pair.cert_chain,
-                      ReadFlagFile("--tls-cert", tls.cert_file));
-  RR_ASSIGN_OR_RETURN(pair.private_key,
-                      ReadFlagFile("--tls-key", tls.key_file));
+                      ReadPemFile("--tls-cert", tls.cert_file));
+  RR_ASSIGN_OR_RETURN(pair.private_key, ReadPemFile("--tls-key", tls.key_file));
   grpc::SslServerCredentialsOptions options;
   options.pem_key_cert_pairs.push_back(std::move(pair));
   if (!tls.client_ca_file.empty()) {
     RR_ASSIGN_OR_RETURN(options.pem_root_certs,
-                        ReadFlagFile("--tls-client-ca", tls.client_ca_file));
+                        ReadPemFile("--tls-client-ca", tls.client_ca_file));
     options.client_certificate_request =
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
@@ -106,12 +126,12 @@ MakeChannelCredentials(const ClientTlsOptions& options) {
   }
   grpc::SslCredentialsOptions ssl;
   RR_ASSIGN_OR_RETURN(ssl.pem_root_certs,
-                      ReadFlagFile("--tls-ca", options.ca_file));
+                      ReadPemFile("--tls-ca", options.ca_file));
   if (!options.cert_file.empty()) {
     RR_ASSIGN_OR_RETURN(ssl.pem_cert_chain,
-                        ReadFlagFile("--tls-cert", options.cert_file));
+                        ReadPemFile("--tls-cert", options.cert_file));
     RR_ASSIGN_OR_RETURN(ssl.pem_private_key,
-                        ReadFlagFile("--tls-key", options.key_file));
+                        ReadPemFile("--tls-key", options.key_file));
   }
   std::shared_ptr<grpc::ChannelCredentials> channel =
       grpc::SslCredentials(ssl);

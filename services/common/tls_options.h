@@ -52,9 +52,17 @@ struct ClientTlsOptions {
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
 MakeChannelCredentials(const ClientTlsOptions& options);
 
-// The whole content of `path`; NOT_FOUND naming `flag` when unreadable.
+// The whole content of `path`; NOT_FOUND naming `flag` when unreadable,
+// INVALID_ARGUMENT when it is a directory or holds only whitespace (an
+// empty CA file would make gRPC trust the system's CAs instead; an empty
+// tokens file would refuse every call).
 absl::StatusOr<std::string> ReadFlagFile(const std::string& flag,
                                          const std::string& path);
+
+// ReadFlagFile of a certificate, key or CA file, which must also hold a
+// PEM block; INVALID_ARGUMENT naming `flag` otherwise.
+absl::StatusOr<std::string> ReadPemFile(const std::string& flag,
+                                        const std::string& path);
 
 }  // namespace reachrank::services
 
