@@ -31,7 +31,9 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   }
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, *credentials, &port);
+  if (!options.listen.empty()) {
+    builder.AddListeningPort(options.listen, *credentials, &port);
+  }
   // Without this a second server could silently share the port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
@@ -50,7 +52,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
+  if (server == nullptr || (!options.listen.empty() && port == 0)) {
     return absl::UnavailableError(
         "cannot listen on " + options.listen +
         (options.tls.cert_file.empty() ? ""
@@ -71,6 +73,13 @@ GrpcServer::GrpcServer(std::unique_ptr<grpc::Server> server, int port,
       grace_(grace) {}
 
 GrpcServer::~GrpcServer() { Shutdown(); }
+
+std::shared_ptr<grpc::Channel> GrpcServer::InProcessChannel() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  return server_->InProcessChannel(args);
+}
 
 void GrpcServer::SetServing(bool serving) {
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();

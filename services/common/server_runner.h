@@ -30,7 +30,9 @@ struct HostedService {
 };
 
 struct ServerOptions {
-  // "host:port"; port 0 picks a free one (see GrpcServer::port()).
+  // "host:port"; port 0 picks a free one (see GrpcServer::port()). Empty:
+  // no port at all, calls only through GrpcServer::InProcessChannel() (a
+  // tool's private server that no other local user can reach).
   std::string listen;
   int max_message_bytes = kMaxMessageBytes;
   // HTTP/2 streams (calls) one client connection may have open at once;
@@ -66,8 +68,11 @@ class GrpcServer {
 
   ~GrpcServer();  // Shutdown(), then waits for the server to stop.
 
-  // The bound port.
+  // The bound port; 0 without one (ServerOptions::listen empty).
   int port() const { return port_; }
+  // A channel to this server inside the process, with no network in
+  // between (no TLS, no token check: the caller is this process).
+  std::shared_ptr<grpc::Channel> InProcessChannel();
   // Sets the health status of "" and every hosted service.
   void SetServing(bool serving);
   // Marks NOT_SERVING, stops accepting calls, waits up to the grace period

@@ -59,6 +59,23 @@ TEST_F(ServerRunnerTest, RefusesAPortInUse) {
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
 }
 
+TEST(ServerRunnerNoPortTest, WithoutListenOnlyTheInProcessChannelReachesIt) {
+  FakeTopicService service;
+  ServerOptions options;  // listen empty
+  auto server =
+      GrpcServer::Start(options, {{"reachrank.v1.TopicService", &service}}, {});
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_EQ((*server)->port(), 0);
+  auto stub = v1::TopicService::NewStub((*server)->InProcessChannel());
+  v1::ClassifyRequest request;
+  request.add_items()->set_text("a match");
+  v1::ClassifyResponse response;
+  grpc::ClientContext context;
+  grpc::Status status = stub->Classify(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.results_size(), 1);
+}
+
 TEST_F(ServerRunnerTest, RejectsMessagesOver8MiB) {
   auto stub = v1::TopicService::NewStub(
       grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));

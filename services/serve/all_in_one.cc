@@ -14,7 +14,9 @@ AllInOne::~AllInOne() { Shutdown().IgnoreError(); }
 absl::StatusOr<std::unique_ptr<AllInOne>> AllInOne::Start(
     const AllInOneOptions& options) {
   std::unique_ptr<AllInOne> node(new AllInOne(options));
-  RR_RETURN_IF_ERROR(node->metrics_.Serve(options.metrics_listen));
+  if (!options.metrics_listen.empty()) {
+    RR_RETURN_IF_ERROR(node->metrics_.Serve(options.metrics_listen));
+  }
   RR_RETURN_IF_ERROR(node->OpenParts());
   services::ServerOptions server_options;
   server_options.listen = options.listen;

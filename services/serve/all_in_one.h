@@ -42,9 +42,11 @@
 namespace reachrank::serve {
 
 struct AllInOneOptions {
-  // gRPC address of every service, host:port (port 0 picks a free one).
+  // gRPC address of every service, host:port (port 0 picks a free one);
+  // empty: no port, calls only through InProcessChannel().
   std::string listen = "127.0.0.1:50051";
-  // Prometheus /metrics address, host:port (port 0 picks a free one).
+  // Prometheus /metrics address, host:port (port 0 picks a free one);
+  // empty: no metrics endpoint.
   std::string metrics_listen = "127.0.0.1:9100";
   // The embedded database directory (created if missing).
   std::string data = "./reachrank-data";
@@ -89,6 +91,11 @@ class AllInOne {
   ~AllInOne();  // Shutdown()
 
   int port() const { return server_->port(); }
+  // A channel to the services inside this process (see
+  // GrpcServer::InProcessChannel); the only way in when `listen` is empty.
+  std::shared_ptr<grpc::Channel> InProcessChannel() {
+    return server_->InProcessChannel();
+  }
   int metrics_port() const { return metrics_.port(); }
   // What opening the database did besides opening (an upgrade), for the
   // log; empty otherwise.
