@@ -108,7 +108,8 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
       ->check(CLI::Range(0, 1000000));
   app.add_option("--stream-idle-timeout", f.stream_idle_timeout_s,
                  "Seconds a stream may wait for its client's next message "
-                 "before it is ended (CANCELLED). 0: for ever")
+                 "(or, ScoreDrafts and ClassifyStream, for it to read an "
+                 "answer) before it is ended (CANCELLED). 0: for ever")
       ->capture_default_str()
       ->check(CLI::Range(0, 86400));
   app.add_option("--tokens", f.tokens_file,

@@ -45,8 +45,8 @@ IngestMetrics::IngestMetrics(prometheus::Registry& registry)
                         .Add({})),
       deleted_(prometheus::BuildCounter()
                    .Name("reachrank_ingest_deleted_total")
-                   .Help("Authors and their posts deleted (DeleteAuthors), "
-                         "by kind.")
+                   .Help("DeleteAuthors: authors deleted (each accepted "
+                         "item, stored or not) and their posts, by kind.")
                    .Register(registry)),
       deleted_authors_(deleted_.Add({{"kind", "authors"}})),
       deleted_posts_(deleted_.Add({{"kind", "posts"}})),

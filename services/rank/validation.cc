@@ -139,7 +139,8 @@ absl::Status ValidateScoreRequest(const v1::ScoreRequest& request,
     case v1::ScoreRequest::kDraft:
       if (request.has_as_of()) {
         return Broken("", "as_of",
-                      "must be unset for a draft (drafts are scored now)");
+                      "must be unset for a draft (a draft is scored as of "
+                      "its planned_at, now when unset)");
       }
       return ValidateDraft(request.draft(), now, "draft");
     default:
