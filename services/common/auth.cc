@@ -38,8 +38,10 @@ constexpr MethodRule kRules[] = {
     {"/reachrank.v1.RankingService/ReloadModel", kScopeAdmin},
 };
 
-constexpr absl::string_view kOpenPrefixes[] = {
-    "/grpc.health.v1.Health/",
+// Health stays open for the kubelet's and load balancers' probes.
+constexpr absl::string_view kOpenPrefix = "/grpc.health.v1.Health/";
+
+constexpr absl::string_view kAnyTokenPrefixes[] = {
     "/grpc.reflection.v1alpha.ServerReflection/",
     "/grpc.reflection.v1.ServerReflection/",
 };
@@ -132,8 +134,9 @@ class TokenAuthProcessor final : public grpc::AuthMetadataProcessor {
 }  // namespace
 
 std::string MethodScope(absl::string_view method) {
-  for (absl::string_view open : kOpenPrefixes) {
-    if (absl::StartsWith(method, open)) return "";
+  if (absl::StartsWith(method, kOpenPrefix)) return "";
+  for (absl::string_view prefix : kAnyTokenPrefixes) {
+    if (absl::StartsWith(method, prefix)) return std::string(kAnyToken);
   }
   for (const MethodRule& rule : kRules) {
     if (rule.method == method) return std::string(rule.scope);
@@ -196,6 +199,7 @@ absl::Status Authorize(const TokenTable& tokens, absl::string_view method,
   if (!entry.has_value()) {
     return absl::UnauthenticatedError("authorization: unknown token");
   }
+  if (scope == kAnyToken) return absl::OkStatus();
   for (const std::string& granted : entry->scopes) {
     if (granted == scope) return absl::OkStatus();
   }

@@ -26,10 +26,13 @@ inline constexpr absl::string_view kScopeIngestWrite = "ingest:write";
 inline constexpr absl::string_view kScopeRankRead = "rank:read";
 inline constexpr absl::string_view kScopeTopicsRead = "topics:read";
 inline constexpr absl::string_view kScopeAdmin = "admin";
+// Not a scope a token lists: any known token may call the method (server
+// reflection, whose every stream holds one of the server's threads).
+inline constexpr absl::string_view kAnyToken = "any token";
 
 // The scope a method ("/reachrank.v1.IngestService/UpsertPosts") needs;
-// "" for the open ones (grpc.health.v1, server reflection). Methods of
-// reachrank.v1 not in the table need kScopeAdmin (fail closed).
+// "" for the open one (grpc.health.v1), kAnyToken for server reflection.
+// Methods not in the table need kScopeAdmin (fail closed).
 std::string MethodScope(absl::string_view method);
 
 // One line of a tokens file.

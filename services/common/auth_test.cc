@@ -48,8 +48,24 @@ TEST(AuthTest, EveryMethodOfTheThreeServicesHasItsOwnScope) {
     }
   }
   EXPECT_EQ(MethodScope("/grpc.health.v1.Health/Check"), "");
+  EXPECT_EQ(
+      MethodScope(
+          "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"),
+      kAnyToken);
   EXPECT_EQ(MethodScope("/reachrank.v1.IngestService/NotYetMapped"),
             kScopeAdmin);
+}
+
+TEST(AuthTest, ReflectionTakesAnyKnownToken) {
+  auto tokens = TokenTable::Parse(Sha256Hex("t") + " tagger topics:read");
+  ASSERT_TRUE(tokens.ok());
+  const char* reflection =
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+  EXPECT_TRUE(Authorize(*tokens, reflection, "Bearer t").ok());
+  EXPECT_EQ(Authorize(*tokens, reflection, "").code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Authorize(*tokens, reflection, "Bearer other").code(),
+            absl::StatusCode::kUnauthenticated);
 }
 
 TEST(AuthTest, ParseRejectsMalformedLinesNamingThem) {

@@ -179,15 +179,21 @@ TEST_F(AuthIntegrationTest, MissingOrUnknownTokenIsUnauthenticated) {
   }
 }
 
-TEST_F(AuthIntegrationTest, HealthReflectionAndMetricsNeedNoToken) {
+TEST_F(AuthIntegrationTest, HealthAndMetricsNeedNoTokenReflectionAnyToken) {
   EXPECT_TRUE(Call("/grpc.health.v1.Health/Check", "").ok());
-  // ServerReflectionRequest{list_services: ""} (field 7).
-  grpc::Status reflection = CallStatus(
-      serve_->address, TestTlsCredentials(*pki_, false, ""),
-      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-      std::string("\x3a\x00", 2));
-  EXPECT_TRUE(reflection.ok()) << reflection.error_message();
   EXPECT_TRUE(ScrapeMetrics(serve_->metrics_port).ok());
+  // ServerReflectionRequest{list_services: ""} (field 7); a token of any
+  // scope will do.
+  const std::string list(std::string("\x3a\x00", 2));
+  const char* method =
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+  grpc::Status without = CallStatus(
+      serve_->address, TestTlsCredentials(*pki_, false, ""), method, list);
+  EXPECT_EQ(without.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  grpc::Status with =
+      CallStatus(serve_->address,
+                 TestTlsCredentials(*pki_, false, kTopicsToken), method, list);
+  EXPECT_TRUE(with.ok()) << with.error_message();
 }
 
 TEST_F(AuthIntegrationTest, TokensNeverReachTheLogOrMetrics) {
