@@ -132,16 +132,22 @@ class RecordEventsReactor final
 
 // Runs one ReclassifyPosts call on its own thread, which writes each
 // message and waits for the write to complete before going on (one write in
-// flight). Deletes itself once the RPC is done and the thread has finished
-// with it, whichever comes last (gRPC may call OnDone on the thread itself,
-// from inside Finish, so OnDone cannot wait for it).
+// flight). A write the client does not take within `write_timeout` (zero:
+// no limit) cancels the call, which then stops like a cancelled one: a
+// client that stops reading must not hold its place for ever. Deletes
+// itself once the RPC is done and the thread has finished with it,
+// whichever comes last (gRPC may call OnDone on the thread itself, from
+// inside Finish, so OnDone cannot wait for it).
 class ReclassifyReactor final
     : public grpc::ServerWriteReactor<v1::ReclassifyPostsResponse> {
  public:
   ReclassifyReactor(IngestCore& core, grpc::CallbackServerContext* context,
                     const v1::ReclassifyPostsRequest& request,
-                    InFlightLimit::Ticket ticket)
-      : core_(core), context_(context), ticket_(std::move(ticket)) {
+                    InFlightLimit::Ticket ticket, absl::Duration write_timeout)
+      : core_(core),
+        context_(context),
+        ticket_(std::move(ticket)),
+        write_timeout_(write_timeout) {
     std::thread([this, request] { Run(request); }).detach();
   }
 
@@ -173,7 +179,8 @@ class ReclassifyReactor final
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
 
-  // Writes the totals and waits until the write completed or failed.
+  // Writes the totals and waits until the write completed or failed, or,
+  // past the write timeout, cancels the call.
   void Send(const ReclassifySummary& so_far, bool done) {
     message_ = ToReclassifyProgress(so_far, core_.ClassifierVersion(), done);
     {
@@ -183,8 +190,15 @@ class ReclassifyReactor final
     }
     StartWrite(&message_);
     absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](bool* writing) { return !*writing; }, &writing_));
+    const absl::Condition written(
+        +[](bool* writing) { return !*writing; }, &writing_);
+    if (write_timeout_ <= absl::ZeroDuration()) {
+      mu_.Await(written);
+    } else if (!mu_.AwaitWithTimeout(written, write_timeout_)) {
+      broken_ = true;         // Run stops before its next batch
+      context_->TryCancel();  // completes the write, not ok
+      mu_.Await(written);
+    }
   }
 
   bool Broken() {
@@ -195,6 +209,7 @@ class ReclassifyReactor final
   IngestCore& core_;
   grpc::CallbackServerContext* const context_;
   InFlightLimit::Ticket ticket_;
+  const absl::Duration write_timeout_;
   v1::ReclassifyPostsResponse message_;  // the write in flight
   absl::Mutex mu_;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
@@ -271,7 +286,8 @@ IngestServiceImpl::ReclassifyPosts(grpc::CallbackServerContext* context,
     return services::RejectStream<
         grpc::ServerWriteReactor<v1::ReclassifyPostsResponse>>(ticket.status());
   }
-  return new ReclassifyReactor(core_, context, *request, *std::move(ticket));
+  return new ReclassifyReactor(core_, context, *request, *std::move(ticket),
+                               services::StreamIdleTimeout(limit_));
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::GetPostStats(

@@ -365,6 +365,44 @@ TEST_F(IngestServiceTest, AnAdmittedStreamCommitsEvenAtTheCallCap) {
   EXPECT_EQ(limit.in_flight(), 1);  // the test's place only
 }
 
+// A ReclassifyPosts whose client reads none of its progress is cancelled
+// after the idle timeout instead of holding its place for ever.
+TEST_F(IngestServiceTest, AReclassificationWhoseClientStopsReadingIsCancelled) {
+  PutPosts(1500);
+  services::CallLimits limits;
+  limits.stream_idle_timeout = absl::Seconds(1);
+  services::InFlightLimit limit(limits, "ingest");
+  IngestServiceImpl limited(*core_, &limit);
+  auto server = services::GrpcServer::Start(
+      {"127.0.0.1:0"}, {{"reachrank.v1.IngestService", &limited}}, {});
+  ASSERT_TRUE(server.ok()) << server.status();
+  // A client that grants the server no room to send until it reads.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 0);
+  auto stub = v1::IngestService::NewStub(
+      grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                grpc::InsecureChannelCredentials(), args));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  auto reader = stub->ReclassifyPosts(&context, TopK(1));
+
+  // The call takes a place, then, unread, gives it back.
+  int polls = 0;
+  while (limit.in_flight() == 0 && ++polls < 3000) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(limit.in_flight(), 1);
+  while (limit.in_flight() == 1 && ++polls < 6000) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(limit.in_flight(), 0);
+  v1::ReclassifyPostsResponse message;
+  int read = 0;
+  while (read < 10 && reader->Read(&message)) ++read;
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
 TEST_F(IngestServiceTest, GetPostStatsRefusesAnInvalidUtf8PostId) {
   grpc::ClientContext context;
   v1::GetPostStatsRequest request;
