@@ -138,7 +138,16 @@ std::string GrpcTopicClassifier::ModelVersion() const {
 
 absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> NewTopicClassifier(
     TopicsClientOptions options, const ClientTlsOptions& security) {
-  if (options.address.empty()) return nullptr;
+  if (options.address.empty()) {
+    if (!security.ca_file.empty() || !security.cert_file.empty() ||
+        !security.key_file.empty() || !security.token_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--topics-tls-ca, --topics-tls-cert, --topics-tls-key and "
+          "--topics-token-file: need --topics (without it no topic service "
+          "is called)");
+    }
+    return nullptr;
+  }
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       MakeChannelCredentials(security);
   if (!credentials.ok()) return credentials.status();

@@ -83,8 +83,9 @@ class GrpcTopicClassifier final : public topics::TopicClassifier {
 
 // The topic client a service binary runs with: a GrpcTopicClassifier of
 // `options` whose credentials come from `security`, or nullptr when
-// `options.address` is empty (the binary then has no topic service). The
-// credentials' errors (MakeChannelCredentials), then Create's.
+// `options.address` is empty (the binary then has no topic service;
+// INVALID_ARGUMENT if `security` names any file, which would be ignored).
+// The credentials' errors (MakeChannelCredentials), then Create's.
 absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> NewTopicClassifier(
     TopicsClientOptions options, const ClientTlsOptions& security);
 

@@ -145,5 +145,16 @@ TEST_F(TopicsClientTest,
   EXPECT_EQ(service_.calls(), 1);
 }
 
+TEST(NewTopicClassifierTest, SecurityFlagsWithoutAnAddressAreRefused) {
+  TopicsClientOptions options;  // no address: no topic service
+  auto none = NewTopicClassifier(options, ClientTlsOptions{});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, nullptr);
+  ClientTlsOptions security;
+  security.token_file = "token";
+  EXPECT_EQ(NewTopicClassifier(options, security).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace reachrank::services
