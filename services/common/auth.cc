@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -170,6 +171,16 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view content) {
 }
 
 absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
+  std::error_code error;
+  const std::filesystem::perms mode =
+      std::filesystem::status(path, error).permissions();
+  if (!error && (mode & std::filesystem::perms::others_write) !=
+                    std::filesystem::perms::none) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--tokens: ", path,
+        " is writable by every user, who could grant themselves any scope "
+        "(chmod o-w)"));
+  }
   RR_ASSIGN_OR_RETURN(std::string content, ReadFlagFile("--tokens", path));
   RR_ASSIGN_OR_RETURN(TokenTable table, Parse(content));
   if (table.size() == 0) {

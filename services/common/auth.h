@@ -52,7 +52,8 @@ class TokenTable {
   // hash.
   static absl::StatusOr<TokenTable> Parse(absl::string_view content);
   // Parse() of the file at `path`; NOT_FOUND naming --tokens if unreadable,
-  // INVALID_ARGUMENT if it holds no token.
+  // INVALID_ARGUMENT if it holds no token, FAILED_PRECONDITION if every
+  // user may write it.
   static absl::StatusOr<TokenTable> Load(const std::string& path);
 
   // The entry of `token` (the bearer token itself, not its hash), or

@@ -104,6 +104,16 @@ TEST(AuthTest, EmptyOrMistakenFlagFilesAreRefused) {
   EXPECT_EQ(ReadPemFile("--tls-ca", text).status(),
             absl::InvalidArgumentError("--tls-ca: " + text +
                                        " holds no PEM block (-----BEGIN ...)"));
+  const std::string open_to_all = dir + "/open";
+  std::ofstream(open_to_all) << std::string(64, 'a') << " n admin\n";
+  std::filesystem::permissions(open_to_all,
+                               std::filesystem::perms::others_write,
+                               std::filesystem::perm_options::add);
+  EXPECT_EQ(TokenTable::Load(open_to_all).status(),
+            absl::FailedPreconditionError(
+                "--tokens: " + open_to_all +
+                " is writable by every user, who could grant themselves any "
+                "scope (chmod o-w)"));
   EXPECT_EQ(TokenTable::Load(comments).status(),
             absl::InvalidArgumentError(
                 "--tokens: " + comments +
