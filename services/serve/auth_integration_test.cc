@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -57,6 +58,9 @@ absl::Status WriteTokens(const std::string& path) {
       return absl::InternalError("cannot write " + path);
     }
   }
+  // Whatever the umask: the server refuses a tokens file others may write.
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
   return absl::OkStatus();
 }
 
