@@ -37,6 +37,14 @@ void ServiceProcess::WaitForShutdown() const {
   LogShutdown(WaitForShutdownSignal());
 }
 
+void ServiceProcess::IgnoreReloadsUntilShutdown() const {
+  int sig;
+  while ((sig = WaitForShutdownOrReloadSignal()) == SIGHUP) {
+    Log("SIGHUP: nothing to reload (no model); still serving");
+  }
+  LogShutdown(sig);
+}
+
 void ServiceProcess::ReloadUntilShutdown(
     absl::FunctionRef<absl::StatusOr<std::string>()> reload) const {
   int sig;

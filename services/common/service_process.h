@@ -52,6 +52,11 @@ class ServiceProcess {
   // Blocks until SIGTERM or SIGINT, then logs "signal <n>, shutting down".
   // main() must call BlockShutdownSignals() before any thread starts.
   void WaitForShutdown() const;
+  // The same for a binary without a model: each SIGHUP before it (an
+  // operator's reload sent to every reachrank process) is logged "SIGHUP:
+  // nothing to reload" instead of ending the process. main() must call
+  // BlockShutdownAndReloadSignals() before any thread starts.
+  void IgnoreReloadsUntilShutdown() const;
   // The same, and each SIGHUP before it calls `core.Reload()` (its
   // configured model) and logs "SIGHUP: now serving <model_version>" or
   // "SIGHUP: <error>" (the old model keeps serving). main() must call

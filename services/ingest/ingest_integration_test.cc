@@ -2,8 +2,12 @@
 // the generated C++ stub.
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <string>
 
 #include "services/common/fake_topic_service.h"
 #include "services/common/server_runner.h"
@@ -272,6 +276,30 @@ TEST(IngestShutdownTest, SigtermExitsCleanlyAndDataSurvives) {
   grpc::ClientContext c;
   ASSERT_TRUE((*again)->stub().GetPostStats(&c, get, &stats).ok());
   EXPECT_EQ(stats.post().text(), "kept");
+}
+
+// A SIGHUP (an operator's reload sent to every reachrank process) leaves
+// the ingest service serving: it has no model, and the signal's default
+// action would end it.
+TEST(IngestShutdownTest, SighupIsLoggedAndLeavesItServing) {
+  std::string dir = NewDir("ingest_sighup");
+  auto server = IngestProcess::Start(dir + "/db", dir + "/ingest.log");
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_TRUE((*server)->process().Signal(SIGHUP).ok());
+  std::string log;
+  for (int i = 0; i < 400; ++i) {
+    std::ifstream in(dir + "/ingest.log");
+    log.assign(std::istreambuf_iterator<char>(in), {});
+    if (log.find("SIGHUP") != std::string::npos) break;
+    absl::SleepFor(absl::Milliseconds(25));
+  }
+  EXPECT_NE(log.find("SIGHUP: nothing to reload (no model); still serving"),
+            std::string::npos)
+      << log;
+  auto health = HealthStatus((*server)->address(), "");
+  EXPECT_TRUE(health.ok() && *health == "SERVING");
+  absl::Status stopped = (*server)->Terminate(absl::Seconds(30));
+  EXPECT_TRUE(stopped.ok()) << stopped;
 }
 
 }  // namespace

@@ -103,7 +103,7 @@ int ServeUntilSignal(const Flags& f, const services::ServerOptions& options,
   process.Log("serving on port " + std::to_string((*server)->port()) +
               ", metrics on port " + std::to_string(process.metrics().port()) +
               ", db " + f.db);
-  process.WaitForShutdown();
+  process.IgnoreReloadsUntilShutdown();
   (*server)->Shutdown();
   core.classifier().Stop();
   return 0;
@@ -154,7 +154,8 @@ int Run(const Flags& f) {
 
 int main(int argc, char** argv) {
   // Before any thread exists, so that only the main thread sees them.
-  reachrank::services::BlockShutdownSignals();
+  // SIGHUP too: a reload sent to every reachrank process must not end it.
+  reachrank::services::BlockShutdownAndReloadSignals();
   CLI::App app{
       "reachrank-ingest: ingests posts, authors and engagement events into "
       "the reachrank database and serves reachrank.v1.IngestService."};
