@@ -88,6 +88,9 @@ int RunServe(ServeFlags& f) {
     absl::Status reloaded = (*node)->ReloadModels();
     Log(reloaded.ok() ? "SIGHUP: serving " + (*node)->ModelVersions()
                       : "SIGHUP: " + reloaded.ToString());
+    if (f.options.auth != nullptr) {
+      Log("SIGHUP: " + services::ReloadTokensForLog(*f.options.auth));
+    }
   }
   Log("shutting down");
   return ExitCode((*node)->Shutdown());

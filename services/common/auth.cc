@@ -94,43 +94,13 @@ absl::string_view BearerToken(absl::string_view authorization) {
   return absl::StripAsciiWhitespace(authorization.substr(kBearer.size()));
 }
 
-class TokenAuthProcessor final : public grpc::AuthMetadataProcessor {
- public:
-  explicit TokenAuthProcessor(TokenTable tokens) : tokens_(std::move(tokens)) {}
-
-  // Pure computation: runs on the call's own thread.
-  bool IsBlocking() const override { return false; }
-
-  grpc::Status Process(const InputMetadata& metadata,
-                       grpc::AuthContext* /*connection*/,
-                       OutputMetadata* consumed,
-                       OutputMetadata* /*response*/) override {
-    absl::string_view method = Value(metadata, ":path");
-    absl::string_view authorization = Value(metadata, "authorization");
-    absl::Status decision = Authorize(tokens_, method, authorization);
-    if (!decision.ok()) {
-      return grpc::Status(static_cast<grpc::StatusCode>(decision.code()),
-                          std::string(decision.message()));
-    }
-    // Handlers never see the token.
-    auto it = metadata.find("authorization");
-    if (it != metadata.end()) {
-      consumed->emplace(std::string(it->first.data(), it->first.size()),
-                        std::string(it->second.data(), it->second.size()));
-    }
-    return grpc::Status::OK;
-  }
-
- private:
-  static absl::string_view Value(const InputMetadata& metadata,
-                                 const char* key) {
-    auto it = metadata.find(key);
-    if (it == metadata.end()) return "";
-    return absl::string_view(it->second.data(), it->second.size());
-  }
-
-  const TokenTable tokens_;
-};
+absl::string_view Value(
+    const grpc::AuthMetadataProcessor::InputMetadata& metadata,
+    const char* key) {
+  auto it = metadata.find(key);
+  if (it == metadata.end()) return "";
+  return absl::string_view(it->second.data(), it->second.size());
+}
 
 }  // namespace
 
@@ -218,9 +188,56 @@ absl::Status Authorize(const TokenTable& tokens, absl::string_view method,
       "token '", entry->name, "' lacks scope ", scope, " for ", method));
 }
 
-std::shared_ptr<grpc::AuthMetadataProcessor> NewTokenAuthProcessor(
-    TokenTable tokens) {
-  return std::make_shared<TokenAuthProcessor>(std::move(tokens));
+absl::StatusOr<std::shared_ptr<TokenAuthProcessor>> TokenAuthProcessor::Load(
+    const std::string& path) {
+  RR_ASSIGN_OR_RETURN(TokenTable tokens, TokenTable::Load(path));
+  return std::make_shared<TokenAuthProcessor>(std::move(tokens), path);
+}
+
+TokenAuthProcessor::TokenAuthProcessor(TokenTable tokens, std::string path)
+    : path_(std::move(path)),
+      tokens_(std::make_shared<const TokenTable>(std::move(tokens))) {}
+
+absl::StatusOr<size_t> TokenAuthProcessor::Reload() {
+  if (path_.empty()) {
+    return absl::FailedPreconditionError("--tokens: no file to read again");
+  }
+  RR_ASSIGN_OR_RETURN(TokenTable tokens, TokenTable::Load(path_));
+  auto table = std::make_shared<const TokenTable>(std::move(tokens));
+  absl::MutexLock lock(&mu_);
+  tokens_ = std::move(table);
+  return tokens_->size();
+}
+
+std::shared_ptr<const TokenTable> TokenAuthProcessor::Tokens() const {
+  absl::MutexLock lock(&mu_);
+  return tokens_;
+}
+
+grpc::Status TokenAuthProcessor::Process(const InputMetadata& metadata,
+                                         grpc::AuthContext* /*connection*/,
+                                         OutputMetadata* consumed,
+                                         OutputMetadata* /*response*/) {
+  absl::string_view method = Value(metadata, ":path");
+  absl::string_view authorization = Value(metadata, "authorization");
+  absl::Status decision = Authorize(*Tokens(), method, authorization);
+  if (!decision.ok()) {
+    return grpc::Status(static_cast<grpc::StatusCode>(decision.code()),
+                        std::string(decision.message()));
+  }
+  // Handlers never see the token.
+  auto it = metadata.find("authorization");
+  if (it != metadata.end()) {
+    consumed->emplace(std::string(it->first.data(), it->first.size()),
+                      std::string(it->second.data(), it->second.size()));
+  }
+  return grpc::Status::OK;
+}
+
+std::string ReloadTokensForLog(TokenAuthProcessor& auth) {
+  absl::StatusOr<size_t> reloaded = auth.Reload();
+  if (!reloaded.ok()) return "tokens kept: " + reloaded.status().ToString();
+  return absl::StrCat("tokens reloaded: ", *reloaded);
 }
 
 }  // namespace reachrank::services

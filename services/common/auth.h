@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 
 namespace reachrank::services {
 
@@ -74,10 +75,39 @@ std::string Sha256Hex(absl::string_view data);
 absl::Status Authorize(const TokenTable& tokens, absl::string_view method,
                        absl::string_view authorization);
 
-// The processor the server's credentials run for every call; borrows
-// nothing. Thread-safe.
-std::shared_ptr<grpc::AuthMetadataProcessor> NewTokenAuthProcessor(
-    TokenTable tokens);
+// The check the server's credentials run for every call, against tokens
+// that can be read again from their file while the server runs (SIGHUP).
+// Thread-safe: a call sees the whole old table or the whole new one.
+class TokenAuthProcessor final : public grpc::AuthMetadataProcessor {
+ public:
+  // TokenTable::Load of `path`, kept for Reload.
+  static absl::StatusOr<std::shared_ptr<TokenAuthProcessor>> Load(
+      const std::string& path);
+  // A fixed table (Reload fails).
+  explicit TokenAuthProcessor(TokenTable tokens, std::string path = "");
+
+  // Reads the file again and, when it loads, checks every later call
+  // against it; otherwise the tokens in use stay and its error is
+  // returned. The number of tokens now in use.
+  absl::StatusOr<size_t> Reload();
+
+  // Pure computation: runs on the call's own thread.
+  bool IsBlocking() const override { return false; }
+  grpc::Status Process(const InputMetadata& metadata,
+                       grpc::AuthContext* connection, OutputMetadata* consumed,
+                       OutputMetadata* response) override;
+
+ private:
+  std::shared_ptr<const TokenTable> Tokens() const;
+
+  const std::string path_;  // "": a fixed table
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const TokenTable> tokens_ ABSL_GUARDED_BY(mu_);
+};
+
+// Reloads `auth`'s tokens and says what happened, for a server's log:
+// "tokens reloaded: N" or "tokens kept: <error>".
+std::string ReloadTokensForLog(TokenAuthProcessor& auth);
 
 }  // namespace reachrank::services
 

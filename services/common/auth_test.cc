@@ -129,6 +129,41 @@ TEST(AuthTest, EmptyOrMistakenFlagFilesAreRefused) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// A call through the processor: its status.
+grpc::Status Check(TokenAuthProcessor& auth, const std::string& method,
+                   const std::string& authorization) {
+  grpc::AuthMetadataProcessor::InputMetadata metadata;
+  metadata.insert({grpc::string_ref(":path"), grpc::string_ref(method)});
+  metadata.insert(
+      {grpc::string_ref("authorization"), grpc::string_ref(authorization)});
+  grpc::AuthMetadataProcessor::OutputMetadata consumed, response;
+  return auth.Process(metadata, nullptr, &consumed, &response);
+}
+
+TEST(AuthTest, ReloadReadsTheFileAgainAndKeepsTheOldTokensOnAnError) {
+  const std::string dir = ::testing::TempDir() + "/reload_tokens";
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/tokens";
+  std::ofstream(path) << Sha256Hex("a") << " alice admin\n";
+  auto auth = TokenAuthProcessor::Load(path);
+  ASSERT_TRUE(auth.ok()) << auth.status();
+  const std::string method = "/reachrank.v1.IngestService/DeleteAuthors";
+  EXPECT_TRUE(Check(**auth, method, "Bearer a").ok());
+
+  std::ofstream(path) << Sha256Hex("b") << " bob admin\n"
+                      << Sha256Hex("c") << " carol admin\n";
+  EXPECT_EQ((*auth)->Reload().value_or(0), 2u);
+  EXPECT_EQ(Check(**auth, method, "Bearer a").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(Check(**auth, method, "Bearer b").ok());
+
+  std::ofstream(path) << "not a tokens line\n";
+  EXPECT_EQ((*auth)->Reload().status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Check(**auth, method, "Bearer b").ok());  // kept
+  EXPECT_EQ(ReloadTokensForLog(**auth).rfind("tokens kept: ", 0), 0u);
+}
+
 TEST(AuthTest, AuthorizeDecidesByScope) {
   auto table = TokenTable::Parse(Sha256Hex("secret") +
                                  " loader ingest:write,topics:read\n");

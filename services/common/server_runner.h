@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/auth.h"
 #include "services/common/tls_options.h"
 
 namespace reachrank::services {
@@ -47,7 +48,7 @@ struct ServerOptions {
   ServerTlsOptions tls{};
   // Checks every call's credentials before its handler runs (auth.h);
   // nullptr: no authorisation. Needs TLS: tokens never travel in plaintext.
-  std::shared_ptr<grpc::AuthMetadataProcessor> auth{};
+  std::shared_ptr<TokenAuthProcessor> auth{};
   // How long Shutdown() lets calls in flight run before cancelling them.
   absl::Duration shutdown_grace = absl::Seconds(10);
 };

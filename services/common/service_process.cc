@@ -29,6 +29,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceProcess::StartServer(
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(grpc_metrics_.NewInterceptorFactory());
+  tokens_ = options.auth;
   return GrpcServer::Start(options, {std::move(service)},
                            std::move(interceptors));
 }
@@ -41,6 +42,7 @@ void ServiceProcess::IgnoreReloadsUntilShutdown() const {
   int sig;
   while ((sig = WaitForShutdownOrReloadSignal()) == SIGHUP) {
     Log("SIGHUP: nothing to reload (no model); still serving");
+    ReloadTokens();
   }
   LogShutdown(sig);
 }
@@ -52,8 +54,13 @@ void ServiceProcess::ReloadUntilShutdown(
     absl::StatusOr<std::string> serving = reload();
     Log(serving.ok() ? "SIGHUP: now serving " + *serving
                      : "SIGHUP: " + serving.status().ToString());
+    ReloadTokens();
   }
   LogShutdown(sig);
+}
+
+void ServiceProcess::ReloadTokens() const {
+  if (tokens_ != nullptr) Log("SIGHUP: " + ReloadTokensForLog(*tokens_));
 }
 
 void ServiceProcess::LogShutdown(int signal) const {

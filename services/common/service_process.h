@@ -45,7 +45,8 @@ class ServiceProcess {
 
   // Starts the server of `options` hosting `service` behind the gRPC
   // server metrics' interceptor, health NOT_SERVING; GrpcServer::Start's
-  // errors. `service` is borrowed and must outlive the server.
+  // errors. `service` is borrowed and must outlive the server. Its tokens
+  // (options.auth) are reloaded on each SIGHUP the loops below see.
   absl::StatusOr<std::unique_ptr<GrpcServer>> StartServer(
       const ServerOptions& options, HostedService service);
 
@@ -54,12 +55,14 @@ class ServiceProcess {
   void WaitForShutdown() const;
   // The same for a binary without a model: each SIGHUP before it (an
   // operator's reload sent to every reachrank process) is logged "SIGHUP:
-  // nothing to reload" instead of ending the process. main() must call
+  // nothing to reload" (and the tokens reloaded) instead of ending the
+  // process. main() must call
   // BlockShutdownAndReloadSignals() before any thread starts.
   void IgnoreReloadsUntilShutdown() const;
   // The same, and each SIGHUP before it calls `core.Reload()` (its
   // configured model) and logs "SIGHUP: now serving <model_version>" or
-  // "SIGHUP: <error>" (the old model keeps serving). main() must call
+  // "SIGHUP: <error>" (the old model keeps serving), then reloads the
+  // tokens, logging ReloadTokensForLog's line. main() must call
   // BlockShutdownAndReloadSignals() before any thread starts. `Core` is a
   // core with a model (TopicsCore, RankCore).
   template <typename Core>
@@ -76,10 +79,13 @@ class ServiceProcess {
   void ReloadUntilShutdown(
       absl::FunctionRef<absl::StatusOr<std::string>()> reload) const;
   void LogShutdown(int signal) const;
+  // On SIGHUP: the tokens of the server started, if it has any.
+  void ReloadTokens() const;
 
   const std::string program_;
   Metrics metrics_;
   GrpcServerMetrics grpc_metrics_{metrics_.registry()};
+  std::shared_ptr<TokenAuthProcessor> tokens_;  // of StartServer; may be null
 };
 
 // A storage::StoreOptions::upgrade_progress for a server's start-up: writes

@@ -170,9 +170,10 @@ inline absl::StatusOr<ServerOptions> ServerOptionsFrom(const ServingFlags& f) {
         "--tokens: needs --tls-cert and --tls-key, not --insecure (bearer "
         "tokens are never accepted in plaintext)");
   }
-  absl::StatusOr<TokenTable> tokens = TokenTable::Load(f.tokens_file);
-  if (!tokens.ok()) return tokens.status();
-  options.auth = NewTokenAuthProcessor(*std::move(tokens));
+  absl::StatusOr<std::shared_ptr<TokenAuthProcessor>> auth =
+      TokenAuthProcessor::Load(f.tokens_file);
+  if (!auth.ok()) return auth.status();
+  options.auth = *std::move(auth);
   return options;
 }
 

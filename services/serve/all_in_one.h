@@ -70,7 +70,7 @@ struct AllInOneOptions {
   // serve` allows that only with --insecure).
   services::ServerTlsOptions tls{};
   // Per-call token check (services/common/auth.h); nullptr: none.
-  std::shared_ptr<grpc::AuthMetadataProcessor> auth{};
+  std::shared_ptr<services::TokenAuthProcessor> auth{};
   // Calls one client connection may have open at once.
   int max_concurrent_streams = 100;
   // The caps of each of the three services (each has its own counts);

@@ -44,12 +44,18 @@ std::string ReadAll(const std::string& path) {
 }
 
 // A tokens file made with the documented recipe (docs/operations.md).
-absl::Status WriteTokens(const std::string& path) {
-  const std::vector<std::vector<std::string>> lines = {
-      {kIngestToken, "loader", "ingest:write"},
-      {kRankToken, "scorer", "rank:read"},
-      {kTopicsToken, "tagger", "topics:read"},
-      {kAdminToken, "operator", "admin"}};
+const std::vector<std::vector<std::string>> kAllTokens = {
+    {kIngestToken, "loader", "ingest:write"},
+    {kRankToken, "scorer", "rank:read"},
+    {kTopicsToken, "tagger", "topics:read"},
+    {kAdminToken, "operator", "admin"}};
+
+// Writes `lines` ({token, name, scopes}) as the tokens file `path`,
+// replacing what it held.
+absl::Status WriteTokens(
+    const std::string& path,
+    const std::vector<std::vector<std::string>>& lines = kAllTokens) {
+  std::filesystem::remove(path);
   for (const auto& l : lines) {
     const std::string command = absl::StrCat(
         "printf %s '", l[0], "' | sha256sum | cut -d' ' -f1 | tr -d '\\n' >> '",
@@ -256,6 +262,41 @@ TEST(TransportFlagsIntegrationTest, RefusesToStartWithoutTlsOrInsecure) {
   EXPECT_EQ(WEXITSTATUS(*status), 1);
   EXPECT_THAT(ReadAll(log), HasSubstr("--tls-cert"));
   EXPECT_THAT(ReadAll(log), HasSubstr("--insecure"));
+}
+
+// SIGHUP reads the tokens file again: a token removed from it is refused
+// from then on, without a restart.
+TEST(AuthReloadTest, SighupReadsTheTokensFileAgain) {
+  auto dir = MakeTempDir("auth_reload");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  auto pki = MakeTestPki(*dir);
+  ASSERT_TRUE(pki.ok()) << pki.status();
+  const std::string tokens = *dir + "/tokens";
+  ASSERT_TRUE(WriteTokens(tokens).ok());
+  auto serve = StartServe(*dir, *pki, {"--tokens", tokens}, false);
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  auto call = [&](const char* method, const char* token) {
+    return CallStatus(serve->address, TestTlsCredentials(*pki, false, token),
+                      method, "");
+  };
+  const char* stats = "/reachrank.v1.IngestService/GetPostStats";
+  const char* upsert = "/reachrank.v1.IngestService/UpsertPosts";
+  ASSERT_NE(call(stats, kRankToken).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  ASSERT_TRUE(WriteTokens(tokens, {kAllTokens[0]}).ok());  // the loader only
+  ASSERT_TRUE(serve->process->Signal(SIGHUP).ok());
+  std::string log;
+  for (int i = 0; i < 400; ++i) {
+    log = ReadAll(serve->log);
+    if (log.find("SIGHUP: tokens") != std::string::npos) break;
+    absl::SleepFor(absl::Milliseconds(25));
+  }
+  EXPECT_NE(log.find("SIGHUP: tokens reloaded: 1"), std::string::npos) << log;
+  EXPECT_EQ(call(stats, kRankToken).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_NE(call(upsert, kIngestToken).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 }  // namespace
