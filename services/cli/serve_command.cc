@@ -1,6 +1,6 @@
 // `reachrank serve`: every service in one process over one embedded
 // database (services/serve/all_in_one.h). Serves until SIGTERM/SIGINT;
-// SIGHUP reloads the models.
+// SIGHUP reloads the models and the tokens file.
 #include <csignal>
 #include <iostream>
 #include <memory>

@@ -83,6 +83,13 @@ TEST(AuthTest, ParseRejectsMalformedLinesNamingThem) {
               HasSubstr("expected"));
 }
 
+// Makes `path` readable and writable by its owner only (a tokens file
+// others may write is refused).
+void OwnerOnly(const std::string& path) {
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+}
+
 // A tokens, token or certificate file that is empty, a directory or (for
 // TLS) no PEM is refused naming its flag: an empty CA file would make gRPC
 // trust the system's CAs, an empty tokens file refuse every call.
@@ -94,6 +101,7 @@ TEST(AuthTest, EmptyOrMistakenFlagFilesAreRefused) {
   const std::string text = dir + "/text";
   std::ofstream(empty) << "  \n";
   std::ofstream(comments) << "# no token yet\n";
+  OwnerOnly(comments);  // whatever the umask
   std::ofstream(text) << "not a certificate\n";
 
   EXPECT_EQ(ReadFlagFile("--tls-ca", dir).status(),
@@ -145,6 +153,7 @@ TEST(AuthTest, ReloadReadsTheFileAgainAndKeepsTheOldTokensOnAnError) {
   std::filesystem::create_directories(dir);
   const std::string path = dir + "/tokens";
   std::ofstream(path) << Sha256Hex("a") << " alice admin\n";
+  OwnerOnly(path);  // whatever the umask; rewriting keeps the mode
   auto auth = TokenAuthProcessor::Load(path);
   ASSERT_TRUE(auth.ok()) << auth.status();
   const std::string method = "/reachrank.v1.IngestService/DeleteAuthors";

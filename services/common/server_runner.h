@@ -103,7 +103,7 @@ void BlockShutdownSignals();
 int WaitForShutdownSignal();
 
 // Like BlockShutdownSignals, and blocks SIGHUP too (a request to reload
-// models); then use WaitForShutdownOrReloadSignal().
+// the models and the tokens file); then use WaitForShutdownOrReloadSignal().
 void BlockShutdownAndReloadSignals();
 // Waits until SIGTERM, SIGINT or SIGHUP arrives; returns the signal number.
 int WaitForShutdownOrReloadSignal();

@@ -41,7 +41,7 @@ void ServiceProcess::WaitForShutdown() const {
 void ServiceProcess::IgnoreReloadsUntilShutdown() const {
   int sig;
   while ((sig = WaitForShutdownOrReloadSignal()) == SIGHUP) {
-    Log("SIGHUP: nothing to reload (no model); still serving");
+    Log("SIGHUP: no model to reload; still serving");
     ReloadTokens();
   }
   LogShutdown(sig);

@@ -55,8 +55,8 @@ class ServiceProcess {
   void WaitForShutdown() const;
   // The same for a binary without a model: each SIGHUP before it (an
   // operator's reload sent to every reachrank process) is logged "SIGHUP:
-  // nothing to reload" (and the tokens reloaded) instead of ending the
-  // process. main() must call
+  // no model to reload; still serving" and reloads the tokens, instead of
+  // ending the process. main() must call
   // BlockShutdownAndReloadSignals() before any thread starts.
   void IgnoreReloadsUntilShutdown() const;
   // The same, and each SIGHUP before it calls `core.Reload()` (its

@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "prometheus/text_serializer.h"
 #include "services/common/fake_topic_service.h"
 #include "services/common/test_support.h"
+#include "services/common/test_support_tls.h"
 
 namespace reachrank::services {
 namespace {
@@ -132,6 +135,49 @@ TEST(ServiceProcessTest, ARefusedReloadIsLoggedAndTheLoopGoesOn) {
             "reachrank-test: SIGHUP: FAILED_PRECONDITION: model x refused\n"
             "reachrank-test: signal 15, shutting down\n");
   EXPECT_EQ(core.reloads, 1);
+}
+
+// The server started through the process keeps its tokens file: each
+// SIGHUP of the signal loops reads it again.
+TEST(ServiceProcessTest, HangupReloadsTheTokensOfTheServerStarted) {
+  auto dir = testing::MakeTempDir("process_tokens");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  auto pki = testing::MakeTestPki(*dir);
+  ASSERT_TRUE(pki.ok()) << pki.status();
+  const std::string path = *dir + "/tokens";
+  auto write = [&path](int tokens) {
+    std::ofstream out(path, std::ios::trunc);
+    for (int i = 0; i < tokens; ++i) {
+      out << Sha256Hex("t" + std::to_string(i)) << " n" << i << " admin\n";
+    }
+    out.close();
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
+  };
+  write(1);
+  ScopedSignalMask mask;
+  ServiceProcess process("reachrank-test");
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.tls.cert_file = pki->server_cert;
+  options.tls.key_file = pki->server_key;
+  auto auth = TokenAuthProcessor::Load(path);
+  ASSERT_TRUE(auth.ok()) << auth.status();
+  options.auth = *auth;
+  testing::FakeTopicService service;
+  auto server =
+      process.StartServer(options, {"reachrank.v1.TopicService", &service});
+  ASSERT_TRUE(server.ok()) << server.status();
+
+  write(2);
+  pthread_kill(pthread_self(), SIGHUP);
+  pthread_kill(pthread_self(), SIGTERM);
+  CaptureStderr();
+  process.IgnoreReloadsUntilShutdown();
+  EXPECT_EQ(GetCapturedStderr(),
+            "reachrank-test: SIGHUP: no model to reload; still serving\n"
+            "reachrank-test: SIGHUP: tokens reloaded: 2\n"
+            "reachrank-test: signal 15, shutting down\n");
 }
 
 TEST(ServiceProcessTest, WaitForShutdownReturnsOnSigint) {

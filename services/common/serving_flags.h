@@ -115,7 +115,8 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
   app.add_option("--tokens", f.tokens_file,
                  "Bearer tokens file: '<sha256 hex> <name> <scope,...>' per "
                  "line (docs/operations.md); every call then needs a token "
-                 "with its method's scope. Needs TLS. Without it: no auth");
+                 "with its method's scope; SIGHUP reads it again. Needs "
+                 "TLS. Without it: no auth");
 }
 
 // Adds how a client reaches `what` (another reachrank server):

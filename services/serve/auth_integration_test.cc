@@ -287,7 +287,8 @@ TEST(AuthReloadTest, SighupReadsTheTokensFileAgain) {
   ASSERT_TRUE(WriteTokens(tokens, {kAllTokens[0]}).ok());  // the loader only
   ASSERT_TRUE(serve->process->Signal(SIGHUP).ok());
   std::string log;
-  for (int i = 0; i < 400; ++i) {
+  // serve reloads both models first: up to a minute on a loaded machine.
+  for (int i = 0; i < 2400; ++i) {
     log = ReadAll(serve->log);
     if (log.find("SIGHUP: tokens") != std::string::npos) break;
     absl::SleepFor(absl::Milliseconds(25));
