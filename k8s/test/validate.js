@@ -2,8 +2,9 @@
 // Validates rendered manifests (multi-document YAML files given as
 // arguments) against the Kubernetes and prometheus-operator schemas of the
 // kubernetes-models packages, then checks reachrank's own conventions:
-// app.kubernetes.io labels, probes, resources, non-root security contexts
-// and references to ConfigMaps that exist. Exits 1 listing every problem.
+// app.kubernetes.io labels, probes, resources, non-root security contexts,
+// references to ConfigMaps that exist and least-privilege Secret mounts.
+// Exits 1 listing every problem.
 'use strict';
 
 const fs = require('fs');
@@ -87,6 +88,87 @@ function checkWorkload(obj, names) {
   for (const v of pod.volumes || []) {
     if (v.configMap && !names.has(`ConfigMap/${v.configMap.name}`)) {
       problems.push(`${where(obj)}: volume ${v.name} names missing ConfigMap ${v.configMap.name}`);
+    }
+  }
+  checkSecrets(obj, pod);
+}
+
+// The servers' Secret (certificate, key, tokens file) and the files only a
+// server may read, whichever Secret holds them.
+const SERVER_SECRET = 'reachrank-tls';
+const SERVER_ONLY_KEYS = new Set(['tls.key', 'tokens']);
+
+// A server container listens; the others (the batch Job) are clients only.
+function serves(c) {
+  return [...(c.command || []), ...(c.args || [])].some(
+      (a) => /^--listen[= ]/.test(a));
+}
+
+// Secret volumes mount only the files listed under items:, stay optional
+// (TLS is off until the operator creates the Secrets), are read-only for
+// uid 10001 through fsGroup and nobody else; the servers' Secret and the
+// server-only files are mounted only into server containers.
+function checkSecrets(obj, pod) {
+  const secrets = new Map();
+  for (const v of pod.volumes || []) {
+    const refs = v.secret ?
+        [{...v.secret, name: v.secret.secretName, mode: v.secret.defaultMode}] :
+        ((v.projected || {}).sources || [])
+            .filter((s) => s.secret)
+            .map((s) => ({...s.secret, mode: v.projected.defaultMode}));
+    if (refs.length === 0) continue;
+    secrets.set(v.name, refs);
+    for (const ref of refs) {
+      const at = `${where(obj)}: volume ${v.name} (Secret ${ref.name})`;
+      if (!ref.items || ref.items.length === 0) {
+        problems.push(`${
+            at}: mounts every key; list the files its containers need under items`);
+      }
+      if (ref.optional !== true)
+        problems.push(
+            `${at}: not optional (TLS stays off until the Secret exists)`);
+      for (const [what, mode] of [
+               ['defaultMode', ref.mode ?? 0o644],
+               ...(ref.items || [])
+                   .filter((i) => i.mode !== undefined)
+                   .map((i) => [`item ${i.key} mode`, i.mode])]) {
+        if ((mode & ~0o440) !== 0 || (mode & 0o040) === 0) {
+          problems.push(`${at}: ${what} 0${
+              mode.toString(
+                  8)} is not group-read only (0440: uid 10001 reads through fsGroup)`);
+        }
+      }
+      if ((pod.securityContext || {}).fsGroup === undefined) {
+        problems.push(`${at}: no pod fsGroup, uid 10001 cannot read the files`);
+      }
+    }
+  }
+  const containers = [...(pod.initContainers || []), ...(pod.containers || [])];
+  if (!containers.some(serves)) {
+    for (const [name, refs] of secrets) {
+      if (refs.some((r) => r.name === SERVER_SECRET)) {
+        problems.push(`${where(obj)}: volume ${
+            name}: a client-only pod declares the servers' Secret ${
+            SERVER_SECRET}`);
+      }
+    }
+  }
+  for (const c of containers) {
+    if (serves(c)) continue;
+    for (const m of c.volumeMounts || []) {
+      for (const ref of secrets.get(m.name) || []) {
+        const at = `${where(obj)} container ${c.name}: volume ${m.name}`;
+        if (ref.name === SERVER_SECRET) {
+          problems.push(
+              `${at}: a client mounts the servers' Secret ${SERVER_SECRET}`);
+        }
+        const keys = (ref.items || [])
+                         .map((i) => i.key)
+                         .filter((k) => SERVER_ONLY_KEYS.has(k));
+        if (keys.length)
+          problems.push(`${at}: a client mounts server-only ${
+              keys.join(', ')} of Secret ${ref.name}`);
+      }
     }
   }
 }
