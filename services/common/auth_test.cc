@@ -12,6 +12,8 @@
 #include "reachrank/v1/ingest.grpc.pb.h"
 #include "reachrank/v1/ranking.grpc.pb.h"
 #include "reachrank/v1/topics.grpc.pb.h"
+#include "services/common/test_support.h"
+#include "services/common/test_support_tls.h"
 #include "services/common/tls_options.h"
 
 namespace reachrank::services {
@@ -135,6 +137,33 @@ TEST(AuthTest, EmptyOrMistakenFlagFilesAreRefused) {
   server.key_file = text;
   EXPECT_EQ(MakeServerCredentials(server).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// gRPC would listen with a key of another certificate and fail every
+// handshake (watched files) or refuse to listen without saying why.
+TEST(AuthTest, AKeyOfAnotherCertificateIsRefusedAtStart) {
+  auto dir = testing::MakeTempDir("tls_pair");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  auto pki = testing::MakeTestPki(*dir);
+  ASSERT_TRUE(pki.ok()) << pki.status();
+  for (int refresh : {60, 0}) {
+    ServerTlsOptions server{.cert_file = pki->server_cert,
+                            .key_file = pki->client_key,
+                            .refresh_interval_s = refresh};
+    EXPECT_EQ(MakeServerCredentials(server).status(),
+              absl::InvalidArgumentError(
+                  "--tls-key: " + pki->client_key +
+                  " is not the key of the certificate in --tls-cert " +
+                  pki->server_cert));
+    server.key_file = pki->server_key;
+    EXPECT_TRUE(MakeServerCredentials(server).ok());
+    server.key_file = pki->server_cert;  // a PEM, but no key
+    EXPECT_EQ(MakeServerCredentials(server).status(),
+              absl::InvalidArgumentError(
+                  "--tls-key: " + pki->server_cert +
+                  " holds no readable private key (unencrypted PEM)"));
+  }
+  std::filesystem::remove_all(*dir);
 }
 
 // A call through the processor: its status.

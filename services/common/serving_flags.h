@@ -63,8 +63,9 @@ inline void AddShardFlag(CLI::App& app, ShardSlice& shard,
 }
 
 // Adds --listen, --metrics-listen, --grace-period (and its deprecated
-// alias --shutdown-grace-ms), --tls-cert, --tls-key, --tls-client-ca and
-// --insecure, --max-concurrent-streams, --max-in-flight,
+// alias --shutdown-grace-ms), --tls-cert, --tls-key, --tls-client-ca,
+// --tls-refresh-interval and --insecure, --max-concurrent-streams,
+// --max-in-flight,
 // --max-open-streams, --stream-idle-timeout and --tokens,
 // bound to `f` (its current values are the defaults in --help).
 inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
@@ -87,6 +88,12 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
   app.add_option("--tls-client-ca", f.tls.client_ca_file,
                  "CA certificates (PEM): require and verify client "
                  "certificates signed by them (mutual TLS)");
+  app.add_option("--tls-refresh-interval", f.tls.refresh_interval_s,
+                 "Seconds between looks at --tls-cert, --tls-key and "
+                 "--tls-client-ca: a renewed file serves new connections "
+                 "without a restart. 0: read once, at start")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
   app.add_flag("--insecure", f.insecure,
                "Serve plaintext gRPC (without it, --tls-cert and --tls-key "
                "are required)");

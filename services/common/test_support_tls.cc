@@ -101,7 +101,11 @@ grpc::Status CallStatus(const std::string& address,
                         std::shared_ptr<grpc::ChannelCredentials> credentials,
                         const std::string& method, const std::string& request,
                         absl::Duration timeout) {
-  grpc::GenericStub stub(grpc::CreateChannel(address, credentials));
+  // A connection of its own: a probe must not ride on another channel's
+  // connection, whose handshake was made with other credentials.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  grpc::GenericStub stub(grpc::CreateCustomChannel(address, credentials, args));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   grpc::Slice slice(request);

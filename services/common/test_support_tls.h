@@ -38,7 +38,8 @@ std::shared_ptr<grpc::ChannelCredentials> TestTlsCredentials(
 
 // Calls `method` (e.g. "/grpc.health.v1.Health/Check") at `address` with
 // `request` as the serialized request (one message, then half-close) and
-// returns the call's status. Bounded by `timeout`.
+// returns the call's status, over a connection of its own. Bounded by
+// `timeout`.
 grpc::Status CallStatus(const std::string& address,
                         std::shared_ptr<grpc::ChannelCredentials> credentials,
                         const std::string& method, const std::string& request,

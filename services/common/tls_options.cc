@@ -1,6 +1,13 @@
 #include "services/common/tls_options.h"
 
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <filesystem>
 #include <fstream>
@@ -34,6 +41,69 @@ absl::StatusOr<std::string> ReadToken(const std::string& path) {
         "spaces");
   }
   return token;
+}
+
+template <typename T, void (*Free)(T*)>
+struct OpenSslFree {
+  void operator()(T* p) const { Free(p); }
+};
+using Bio = std::unique_ptr<BIO, OpenSslFree<BIO, BIO_free_all>>;
+using X509Ptr = std::unique_ptr<X509, OpenSslFree<X509, X509_free>>;
+using KeyPtr = std::unique_ptr<EVP_PKEY, OpenSslFree<EVP_PKEY, EVP_PKEY_free>>;
+
+Bio MemoryBio(const std::string& pem) {
+  return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+// OK when `key_pem` is the private key of the first certificate of
+// `cert_pem`; INVALID_ARGUMENT naming the flag otherwise. gRPC would
+// start with such a pair and fail every handshake (a watched pair) or
+// refuse to listen without saying why (a static one).
+absl::Status CheckKeyPair(const ServerTlsOptions& tls,
+                          const std::string& cert_pem,
+                          const std::string& key_pem) {
+  X509Ptr cert(
+      PEM_read_bio_X509(MemoryBio(cert_pem).get(), nullptr, nullptr, nullptr));
+  KeyPtr key(PEM_read_bio_PrivateKey(MemoryBio(key_pem).get(), nullptr, nullptr,
+                                     nullptr));
+  const bool match = cert != nullptr && key != nullptr &&
+                     X509_check_private_key(cert.get(), key.get()) == 1;
+  ERR_clear_error();  // gRPC reads the same thread's error queue
+  if (cert == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tls-cert: ", tls.cert_file, " holds no readable certificate"));
+  }
+  if (key == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls-key: ", tls.key_file,
+                     " holds no readable private key (unencrypted PEM)"));
+  }
+  if (!match) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tls-key: ", tls.key_file,
+        " is not the key of the certificate in --tls-cert ", tls.cert_file));
+  }
+  return absl::OkStatus();
+}
+
+// Credentials that take the files again whenever they change. The files
+// were read and checked by the caller.
+std::shared_ptr<grpc::ServerCredentials> WatchedServerCredentials(
+    const ServerTlsOptions& tls) {
+  auto provider =
+      std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+          tls.key_file, tls.cert_file, tls.client_ca_file,
+          static_cast<unsigned int>(tls.refresh_interval_s));
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_identity_key_cert_pairs();
+  if (tls.client_ca_file.empty()) {
+    options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  } else {
+    options.watch_root_certs();
+    options.set_cert_request_type(
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  }
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 }  // namespace
@@ -95,6 +165,7 @@ MakeServerCredentials(const ServerTlsOptions& tls) {
   RR_ASSIGN_OR_RETURN(pair.cert_chain,
                       ReadPemFile("--tls-cert", tls.cert_file));
   RR_ASSIGN_OR_RETURN(pair.private_key, ReadPemFile("--tls-key", tls.key_file));
+  RR_RETURN_IF_ERROR(CheckKeyPair(tls, pair.cert_chain, pair.private_key));
   grpc::SslServerCredentialsOptions options;
   options.pem_key_cert_pairs.push_back(std::move(pair));
   if (!tls.client_ca_file.empty()) {
@@ -103,6 +174,7 @@ MakeServerCredentials(const ServerTlsOptions& tls) {
     options.client_certificate_request =
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
+  if (tls.refresh_interval_s > 0) return WatchedServerCredentials(tls);
   return grpc::SslServerCredentials(options);
 }
 

@@ -15,6 +15,8 @@
 
 namespace reachrank::services {
 
+inline constexpr int kDefaultTlsRefreshSeconds = 60;
+
 // A server's certificate files (PEM). An empty cert_file means plaintext.
 struct ServerTlsOptions {
   std::string cert_file;  // --tls-cert: certificate chain
@@ -22,6 +24,10 @@ struct ServerTlsOptions {
   // --tls-client-ca: when set, clients must present a certificate signed by
   // one of these CAs (mutual TLS); connections without one are refused.
   std::string client_ca_file;
+  // --tls-refresh-interval: seconds between looks at the three files; a
+  // changed file is taken for new connections (open ones keep theirs), so
+  // a renewed certificate needs no restart. 0: read once, at start.
+  int refresh_interval_s = kDefaultTlsRefreshSeconds;
 };
 
 // Checks the server's transport flags: either --tls-cert with --tls-key
@@ -31,7 +37,11 @@ absl::Status ValidateServerTransport(const ServerTlsOptions& tls,
                                      bool insecure);
 
 // TLS server credentials from the files, or plaintext ones for an empty
-// cert_file. NOT_FOUND naming the flag when a file cannot be read.
+// cert_file. Every file is read and checked at once: NOT_FOUND naming the
+// flag when one cannot be read, INVALID_ARGUMENT when it holds no PEM.
+// With refresh_interval_s > 0 the files are then watched (gRPC's
+// FileWatcherCertificateProvider); a file that turns unreadable later
+// fails new handshakes, logged by gRPC, until it is mended.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>>
 MakeServerCredentials(const ServerTlsOptions& tls);
 

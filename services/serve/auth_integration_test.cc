@@ -13,6 +13,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -229,21 +230,75 @@ TEST_F(AuthIntegrationTest, PlaintextClientIsRefused) {
       << status.error_message();
 }
 
+// Both ways of holding the certificates: watched (the default) and read
+// once (--tls-refresh-interval 0).
 TEST(MutualTlsIntegrationTest, RefusesAClientWithoutACertificate) {
-  auto dir = MakeTempDir("mtls_it");
+  for (const char* refresh : {"60", "0"}) {
+    SCOPED_TRACE(absl::StrCat("--tls-refresh-interval ", refresh));
+    auto dir = MakeTempDir("mtls_it");
+    ASSERT_TRUE(dir.ok()) << dir.status();
+    auto pki = MakeTestPki(*dir);
+    ASSERT_TRUE(pki.ok()) << pki.status();
+    auto serve = StartServe(
+        *dir, *pki,
+        {"--tls-client-ca", pki->ca_cert, "--tls-refresh-interval", refresh},
+        true);
+    ASSERT_TRUE(serve.ok()) << serve.status() << " (log in " << *dir << ")";
+    EXPECT_TRUE(CallStatus(serve->address, TestTlsCredentials(*pki, true, ""),
+                           "/grpc.health.v1.Health/Check", "")
+                    .ok());
+    grpc::Status without =
+        CallStatus(serve->address, TestTlsCredentials(*pki, false, ""),
+                   "/grpc.health.v1.Health/Check", "", absl::Seconds(3));
+    EXPECT_EQ(without.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << without.error_message();
+  }
+}
+
+// Puts `from`'s certificate and key in place of `to`'s, each by a rename
+// (as a Kubernetes Secret volume swaps its files).
+absl::Status ReplaceServerCertificate(const TestPki& from, const TestPki& to) {
+  std::error_code error;
+  for (const auto& [source, target] :
+       {std::pair{from.server_key, to.server_key},
+        std::pair{from.server_cert, to.server_cert}}) {
+    std::filesystem::copy_file(
+        source, target + ".new",
+        std::filesystem::copy_options::overwrite_existing, error);
+    if (!error) std::filesystem::rename(target + ".new", target, error);
+    if (error) return absl::InternalError(target + ": " + error.message());
+  }
+  return absl::OkStatus();
+}
+
+// A renewed certificate (here: one of another CA, so that the switch is
+// visible) serves new connections without a restart.
+TEST(TlsRefreshIntegrationTest, ARenewedCertificateServesWithoutARestart) {
+  auto dir = MakeTempDir("tls_refresh");
   ASSERT_TRUE(dir.ok()) << dir.status();
-  auto pki = MakeTestPki(*dir);
-  ASSERT_TRUE(pki.ok()) << pki.status();
-  auto serve = StartServe(*dir, *pki, {"--tls-client-ca", pki->ca_cert}, true);
+  std::filesystem::create_directories(*dir + "/old");
+  std::filesystem::create_directories(*dir + "/new");
+  auto old_pki = MakeTestPki(*dir + "/old");
+  auto new_pki = MakeTestPki(*dir + "/new");
+  ASSERT_TRUE(old_pki.ok()) << old_pki.status();
+  ASSERT_TRUE(new_pki.ok()) << new_pki.status();
+  auto serve =
+      StartServe(*dir, *old_pki, {"--tls-refresh-interval", "1"}, false);
   ASSERT_TRUE(serve.ok()) << serve.status() << " (log in " << *dir << ")";
-  EXPECT_TRUE(CallStatus(serve->address, TestTlsCredentials(*pki, true, ""),
-                         "/grpc.health.v1.Health/Check", "")
-                  .ok());
-  grpc::Status without =
-      CallStatus(serve->address, TestTlsCredentials(*pki, false, ""),
-                 "/grpc.health.v1.Health/Check", "", absl::Seconds(3));
-  EXPECT_EQ(without.error_code(), grpc::StatusCode::UNAVAILABLE)
-      << without.error_message();
+  auto health = [&](const TestPki& trusted) {
+    return CallStatus(serve->address, TestTlsCredentials(trusted, false, ""),
+                      "/grpc.health.v1.Health/Check", "", absl::Seconds(3));
+  };
+  ASSERT_EQ(health(*new_pki).error_code(), grpc::StatusCode::UNAVAILABLE);
+
+  ASSERT_TRUE(ReplaceServerCertificate(*new_pki, *old_pki).ok());
+  grpc::Status renewed = health(*new_pki);
+  for (int i = 0; i < 240 && !renewed.ok(); ++i) {  // up to about a minute
+    absl::SleepFor(absl::Milliseconds(250));
+    renewed = health(*new_pki);
+  }
+  EXPECT_TRUE(renewed.ok()) << renewed.error_message();
+  EXPECT_EQ(health(*old_pki).error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST(TransportFlagsIntegrationTest, RefusesToStartWithoutTlsOrInsecure) {
