@@ -140,11 +140,11 @@ size_t CountCodePoints(absl::string_view text) {
 
 TextFigures TextFiguresCache::Get(absl::string_view text,
                                   absl::Span<const std::string> hashtags) {
-  // Length-prefixed parts: no two (text, hashtags) share a key.
-  std::string key = absl::StrCat(text.size(), ":", text);
-  for (const std::string& tag : hashtags) {
-    absl::StrAppend(&key, tag.size(), ":", tag);
-  }
+  // absl's hash takes each string's length too, so ("ab", {"c"}) and
+  // ("a", {"bc"}) differ; the second hash starts from another state.
+  const std::pair<uint64_t, uint64_t> key{
+      absl::HashOf(text, hashtags),
+      absl::HashOf(uint64_t{0x9e3779b97f4a7c15}, text, hashtags)};
   {
     absl::MutexLock lock(&mu_);
     auto it = entries_.find(key);
@@ -153,8 +153,13 @@ TextFigures TextFiguresCache::Get(absl::string_view text,
   const TextFigures figures{DetectCues(text, hashtags), CountCodePoints(text)};
   absl::MutexLock lock(&mu_);
   if (entries_.size() >= max_entries_) entries_.clear();
-  entries_.emplace(std::move(key), figures);
+  entries_.emplace(key, figures);
   return figures;
+}
+
+size_t TextFiguresCache::size() const {
+  absl::MutexLock lock(&mu_);
+  return entries_.size();
 }
 
 }  // namespace reachrank::ranking

@@ -7,7 +7,9 @@
 #define REACHRANK_RANKING_TEXT_CUES_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -48,9 +50,11 @@ struct TextFigures {
   size_t code_points = 0;
 };
 
-// Remembers the figures of texts already seen, keyed by the exact text and
-// hashtags, so a post ranked again is not scanned again. Holds at most
-// `max_entries` texts (all are dropped when full). Thread-safe.
+// Remembers the figures of texts already seen, so a post ranked again is
+// not scanned again. Keyed by two independent 64-bit hashes of the text and
+// hashtags (never the text itself: 100,000 texts of 16 KiB would hold
+// 1.6 GB), so an entry costs tens of bytes. Holds at most `max_entries`
+// texts (all are dropped when full). Thread-safe.
 class TextFiguresCache {
  public:
   explicit TextFiguresCache(size_t max_entries = 100000)
@@ -60,10 +64,14 @@ class TextFiguresCache {
   TextFigures Get(absl::string_view text,
                   absl::Span<const std::string> hashtags);
 
+  // Texts remembered now.
+  size_t size() const;
+
  private:
   const size_t max_entries_;
-  absl::Mutex mu_;
-  absl::flat_hash_map<std::string, TextFigures> entries_ ABSL_GUARDED_BY(mu_);
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::pair<uint64_t, uint64_t>, TextFigures> entries_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace reachrank::ranking

@@ -46,5 +46,32 @@ TEST(TextCuesTest, CodePoints) {
   EXPECT_EQ(CountCodePoints("für"), 3u);
 }
 
+// Where a text ends and its hashtags begin is part of the key: "ab" with
+// the tag "c" is not "a" with the tag "bc".
+TEST(TextFiguresCacheTest, RemembersEachTextWithItsHashtags) {
+  TextFiguresCache cache;
+  const std::vector<std::string> c = {"c"};
+  const std::vector<std::string> bc = {"bc"};
+  const std::vector<std::string> howto = {"howto"};
+  EXPECT_EQ(cache.Get("ab", c).code_points, 2u);
+  EXPECT_EQ(cache.Get("a", bc).code_points, 1u);
+  EXPECT_EQ(cache.Get("a walk", howto).cues.utility, 1);
+  EXPECT_EQ(cache.Get("a walk", {}).cues.utility, 0);
+  EXPECT_EQ(cache.size(), 4u);
+  EXPECT_EQ(cache.Get("ab", c).code_points, 2u);  // from the cache
+  EXPECT_EQ(cache.Get("a walk", howto).cues.utility, 1);
+  EXPECT_EQ(cache.size(), 4u);
+}
+
+TEST(TextFiguresCacheTest, DropsEverythingWhenFull) {
+  TextFiguresCache cache(/*max_entries=*/2);
+  cache.Get("one", {});
+  cache.Get("two", {});
+  cache.Get("one", {});
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.Get("日常：三", {}).code_points, 4u);
+  EXPECT_EQ(cache.size(), 1u);
+}
+
 }  // namespace
 }  // namespace reachrank::ranking
