@@ -66,16 +66,17 @@ struct AuthorRef {
 };
 
 // Rows for the given posts (unknown ids, posts created before
-// options.since and posts whose horizon has not passed are skipped),
-// ordered by created_at. Errors come from the store.
-// Not for concurrent use with the same `store` writes in flight expecting
-// a snapshot (the rows read what the store holds at the time).
+// options.since and posts whose horizon has not passed are skipped; a post
+// given twice is taken once), ordered by created_at. Errors come from the
+// store. Not for concurrent use with the same `store` writes in flight
+// expecting a snapshot (the rows read what the store holds at the time).
 absl::StatusOr<TrainingRows> BuildTrainingRows(
     storage::Store& store, absl::Span<const std::string> post_ids,
     const TrainingRowsOptions& options);
 
 // Rows for every post of the given accounts (enumerated through
-// Store::AuthorPosts), ordered by created_at.
+// Store::AuthorPosts; an account listed twice counts once), ordered by
+// created_at.
 absl::StatusOr<TrainingRows> BuildTrainingRowsForAuthors(
     storage::Store& store, absl::Span<const AuthorRef> authors,
     const TrainingRowsOptions& options);

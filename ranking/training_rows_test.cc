@@ -329,5 +329,20 @@ TEST_F(TrainingRowsTest, AllAuthorsAreListedFromTheStore) {
   EXPECT_THAT(rows->draft.labels, ElementsAre(1.0f, 0.0f, 1.0f));
 }
 
+// An author listed twice (two lists concatenated) gives its posts once: a
+// post counted twice would weigh double in the fit and the holdout.
+TEST_F(TrainingRowsTest, AnAuthorListedTwiceGivesItsPostsOnce) {
+  TrainingRowsOptions options;
+  options.cutoff = D(20);
+  const std::vector<AuthorRef> twice = {{"tiktok", "a1"}, {"tiktok", "a1"}};
+  auto rows = BuildTrainingRowsForAuthors(*store_, twice, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(rows->post_ids, ElementsAre("p1", "p2", "p3"));
+  EXPECT_EQ(rows->live.num_rows(), 3u * rows->live_ages.size());
+  rows = BuildTrainingRows(*store_, {"p2", "p1", "p2"}, options);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_THAT(rows->post_ids, ElementsAre("p1", "p2"));
+}
+
 }  // namespace
 }  // namespace reachrank::ranking
