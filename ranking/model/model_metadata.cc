@@ -88,6 +88,13 @@ absl::Status ReadOptional(const Json& doc, ModelMetadata* out) {
     if (window.end < window.start) {
       return Invalid("training_window", "end is before start");
     }
+    if (json_util::HasMember(w, "labels_settle_by")) {
+      RR_ASSIGN_OR_RETURN(window.labels_settle_by,
+                          TimeField(w, "labels_settle_by"));
+      if (*window.labels_settle_by < window.end) {
+        return Invalid("training_window.labels_settle_by", "is before end");
+      }
+    }
     out->training_window = window;
   }
   if (json_util::HasMember(doc, "holdout_metrics")) {

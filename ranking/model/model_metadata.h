@@ -7,7 +7,9 @@
 //     "label": {"counter": "stranger_impressions", "threshold": 1000,
 //               "horizon_days": 7},
 //     "training_window": {"start": "2024-01-01T00:00:00Z",   // optional
-//                         "end": "2024-05-31T00:00:00Z"},    // (RFC 3339)
+//                         "end": "2024-05-31T00:00:00Z",     // (RFC 3339)
+//                         "labels_settle_by": "2024-06-30T00:00:00Z"},
+//                                                // optional, >= end
 //     "holdout_metrics": {"auc": 0.74, "log_loss": 0.52,     // optional
 //                         "expected_calibration_error": 0.02}
 //   }
@@ -35,6 +37,10 @@ struct LabelDefinition {
 struct TrainingWindow {
   absl::Time start;
   absl::Time end;
+  // When the labels of the fitted rows stopped counting events: `end` plus
+  // the longest label horizon of any platform. Absent in older metadata
+  // (then end + label.horizon_days, the default platform's horizon).
+  std::optional<absl::Time> labels_settle_by;
 };
 
 enum class ModelType { kXGBoost, kLogistic };

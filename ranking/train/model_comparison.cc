@@ -84,14 +84,14 @@ absl::StatusOr<std::unique_ptr<Model>> LoadBaseline(
                       Model::Load(path, feature_names));
   const std::optional<TrainingWindow>& window =
       model->metadata().training_window;
-  const absl::Duration horizon =
-      absl::Hours(24 * model->metadata().label.horizon_days);
-  if (window.has_value() && window->end + horizon > start) {
+  if (!window.has_value()) return model;
+  const absl::Time settled = window->labels_settle_by.value_or(
+      window->end + absl::Hours(24 * model->metadata().label.horizon_days));
+  if (settled > start) {
     return absl::FailedPreconditionError(absl::StrCat(
         path, " was trained on rows up to ", absl::FormatTime(window->end),
-        " whose labels (", model->metadata().label.horizon_days,
-        "-day horizon) count events after the holdout's start ",
-        absl::FormatTime(start),
+        " whose labels count events until ", absl::FormatTime(settled),
+        ", after the holdout's start ", absl::FormatTime(start),
         ": compare with a model set trained with an earlier --cutoff"));
   }
   return model;

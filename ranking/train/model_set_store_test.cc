@@ -1,9 +1,11 @@
 // End to end from a database: simulated history -> point-in-time rows ->
 // a trained model set that the scorer's loader accepts.
 #include <filesystem>
+#include <fstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "ranking/scorer.h"
 #include "ranking/testing/sim_store.h"
 #include "ranking/train/model_comparison.h"
@@ -114,6 +116,27 @@ TEST(ModelSetFromStoreTest, TrainsAModelSetTheScorerLoads) {
   }
   EXPECT_TRUE(
       CheckBaselineModelSet(*rows, train.holdout_fraction, dir + "/older").ok());
+
+  // The guard reads when the baseline's labels settled (the longest
+  // horizon of any platform), not the default platform's horizon.
+  auto older_set = LoadModelSet(dir + "/older");
+  ASSERT_TRUE(older_set.ok()) << older_set.status();
+  const auto& window = older_set->draft->metadata().training_window;
+  ASSERT_TRUE(window.has_value());
+  EXPECT_EQ(window->labels_settle_by, window->end + rows->label_horizon);
+  std::filesystem::copy(dir + "/older", dir + "/late",
+                        std::filesystem::copy_options::recursive);
+  for (const char* part :
+       {"/late/draft/metadata.json", "/late/live/metadata.json"}) {
+    std::ifstream in(dir + part);
+    nlohmann::json doc = nlohmann::json::parse(in);
+    doc["training_window"]["labels_settle_by"] = "2100-01-01T00:00:00Z";
+    std::ofstream(dir + part) << doc.dump(2);
+  }
+  const absl::Status late =
+      CheckBaselineModelSet(*rows, train.holdout_fraction, dir + "/late");
+  EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition) << late;
+  EXPECT_THAT(late.message(), ::testing::HasSubstr("count events until"));
 }
 
 }  // namespace

@@ -81,7 +81,15 @@ std::string TrainedMetadataJson(const TrainedModelInfo& info) {
   doc["model_type"] = calibrated ? "logistic" : "xgboost";
   doc["feature_names"] = info.feature_names;
   doc["label"] = Label(info.description);
-  if (r.training_window) doc["training_window"] = Window(*r.training_window);
+  if (r.training_window) {
+    doc["training_window"] = Window(*r.training_window);
+    if (info.options.label_horizon > absl::ZeroDuration()) {
+      doc["training_window"]["labels_settle_by"] =
+          absl::FormatTime(absl::RFC3339_full,
+                           r.training_window->end + info.options.label_horizon,
+                           absl::UTCTimeZone());
+    }
+  }
   if (r.holdout_window) doc["holdout_window"] = Window(*r.holdout_window);
   doc["holdout_metrics"] = {
       {"auc", r.holdout.auc},

@@ -102,7 +102,7 @@ absl::StatusOr<Parts> Split(const TrainingSet& set, const TrainOptions& options,
 
 std::optional<TrainingWindow> Window(const RowRange& a, const RowRange& b) {
   if (a.times().empty()) return std::nullopt;
-  TrainingWindow w{a.times().front(), a.times().back()};
+  TrainingWindow w{a.times().front(), a.times().back(), std::nullopt};
   for (const RowRange* r : {&a, &b}) {
     for (absl::Time t : r->times()) {
       w.start = std::min(w.start, t);
