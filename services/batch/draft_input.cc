@@ -211,15 +211,23 @@ bool LineReader::ReadLine(InputLine* out) {
   std::streambuf& buffer = *in_.rdbuf();
   bool read = false;
   bool dropped = false;
-  for (int c = buffer.sbumpc(); c != std::char_traits<char>::eof();
-       c = buffer.sbumpc()) {
-    read = true;
-    if (c == '\n') break;
-    if (out->text.size() < kMaxInputLineBytes) {
-      out->text.push_back(static_cast<char>(c));
-    } else {
-      dropped = true;
+  // The buffer is read directly (for speed), so a read error arrives as
+  // libstdc++'s exception rather than as the stream's badbit.
+  try {
+    for (int c = buffer.sbumpc(); c != std::char_traits<char>::eof();
+         c = buffer.sbumpc()) {
+      read = true;
+      if (c == '\n') break;
+      if (out->text.size() < kMaxInputLineBytes) {
+        out->text.push_back(static_cast<char>(c));
+      } else {
+        dropped = true;
+      }
     }
+  } catch (const std::ios_base::failure& e) {
+    read_error_ = e.code().message();
+    in_.setstate(std::ios::badbit);
+    return false;
   }
   if (!read) {
     in_.setstate(std::ios::eofbit | std::ios::failbit);
@@ -254,7 +262,12 @@ int64_t LineReader::Skip(int64_t records) {
 }
 
 absl::Status LineReader::status() const {
-  if (in_.bad()) return absl::InternalError("reading the input failed");
+  if (in_.bad()) {
+    return absl::InternalError(
+        read_error_.empty()
+            ? "reading the input failed"
+            : absl::StrCat("reading the input failed: ", read_error_));
+  }
   return absl::OkStatus();
 }
 

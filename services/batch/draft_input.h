@@ -98,7 +98,8 @@ class LineReader {
   bool Next(InputLine* out);
   // Reads and drops up to `records` records; returns how many were there.
   int64_t Skip(int64_t records);
-  // INTERNAL when the stream failed other than by reaching its end.
+  // INTERNAL when the stream failed other than by reaching its end (a
+  // read error, or a directory given as the input), with the reason.
   absl::Status status() const;
 
  private:
@@ -108,6 +109,7 @@ class LineReader {
 
   std::istream& in_;
   int64_t line_ = 0;
+  std::string read_error_;  // why the last read failed; "" if none did
 };
 
 }  // namespace reachrank::batch

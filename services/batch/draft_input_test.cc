@@ -1,6 +1,7 @@
 #include "services/batch/draft_input.h"
 
 #include <cmath>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -274,6 +275,18 @@ TEST(LineReaderTest, RefusesALineOverTheLimitAndGoesOn) {
   EXPECT_TRUE(line.status.ok());
   EXPECT_FALSE(reader.Next(&line));
   EXPECT_TRUE(reader.status().ok());
+}
+
+// A read error (here: a directory opened as a file) is the reader's status,
+// never an exception out of it.
+TEST(LineReaderTest, AReadErrorIsItsStatus) {
+  std::ifstream in(::testing::TempDir(), std::ios::binary);
+  ASSERT_TRUE(in.is_open());  // opening a directory succeeds; reading fails
+  LineReader reader(in);
+  InputLine line;
+  EXPECT_FALSE(reader.Next(&line));
+  EXPECT_EQ(reader.status(),
+            absl::InternalError("reading the input failed: Is a directory"));
 }
 
 }  // namespace

@@ -179,6 +179,24 @@ TEST_F(ScoreJobTest, CsvInputAndUsageErrors) {
             absl::StatusCode::kNotFound);
 }
 
+// The output opened over the input would empty it before a line was read;
+// a directory as the input is named, not thrown out of the reader.
+TEST_F(ScoreJobTest, RefusesTheInputAsOutputAndADirectory) {
+  const std::string drafts = Input(5);
+  const std::string in = Write("drafts.jsonl", drafts);
+  for (bool resume : {false, true}) {
+    EXPECT_EQ(Job(in, in, resume, OutputFormat::kJsonl).status(),
+              absl::InvalidArgumentError(
+                  "-o: " + in +
+                  " is the input file; writing the scores would erase the "
+                  "drafts"));
+  }
+  EXPECT_EQ(Read(in), drafts);
+  EXPECT_EQ(
+      Job(dir_, dir_ + "/out.jsonl", false, OutputFormat::kJsonl).status(),
+      absl::InvalidArgumentError("input: " + dir_ + " is a directory"));
+}
+
 TEST_F(ScoreJobTest, PrepareResumeCutsAPartialLine) {
   const std::string path = Write("partial", "one\ntwo\nthr");
   auto lines = PrepareResume(path);

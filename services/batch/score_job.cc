@@ -73,6 +73,24 @@ absl::StatusOr<int64_t> ResumePoint(const ScoreJobOptions& options) {
   return lines;
 }
 
+// The input must be a file or "-", and never the output: opening the
+// output would empty it before a line was read.
+absl::Status CheckInputAndOutput(const ScoreJobOptions& options) {
+  std::error_code error;
+  if (options.input != "-" &&
+      std::filesystem::is_directory(options.input, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input: ", options.input, " is a directory"));
+  }
+  if (options.input != "-" && options.output != "-" &&
+      std::filesystem::equivalent(options.input, options.output, error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "-o: ", options.output,
+        " is the input file; writing the scores would erase the drafts"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> PrepareResume(const std::string& path) {
@@ -108,6 +126,7 @@ absl::StatusOr<ScoreJobSummary> RunScoreJob(const ScoreJobOptions& options,
                                             std::ostream* progress) {
   const absl::Time started = absl::Now();
   const OutputFormat out_format = options.pipeline.format;
+  RR_RETURN_IF_ERROR(CheckInputAndOutput(options));
   RR_ASSIGN_OR_RETURN(const int64_t existing, ResumePoint(options));
   std::ifstream file;
   if (options.input != "-") {
