@@ -69,6 +69,22 @@ TEST(ParseImportLineTest, BadLinesNameTheField) {
           .status(),
       absl::InvalidArgumentError(
           "counts[0].count: must be an integer in 1..10000000000"));
+  // A misspelt key is refused, not dropped with its value.
+  EXPECT_EQ(
+      ParseImportLine(absl::StrCat(R"({"post":)", post,
+                                   R"(,"counts":[{"surface":"FRIENDS",)"
+                                   R"("relation":"FRIEND","type":"VIEW",)"
+                                   R"("count":2,"watchMs":5000}]})"),
+                      kNow)
+          .status(),
+      absl::InvalidArgumentError("counts[0].watchMs: unknown key (known: "
+                                 "surface, relation, type, count, watch_ms, "
+                                 "at)"));
+  EXPECT_EQ(
+      ParseImportLine(absl::StrCat(R"({"post":)", post, R"(,"count":[]})"),
+                      kNow)
+          .status(),
+      absl::InvalidArgumentError("count: unknown key (known: post, counts)"));
 }
 
 // A count near 2^64 was split into ~10^13 events and exhausted memory (seen

@@ -1,6 +1,7 @@
 #include "services/batch/importer.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <limits>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "base/json_depth.h"
 #include "base/status_macros.h"
@@ -31,6 +33,21 @@ constexpr uint64_t kMaxCellCount = kMaxLineEvents * kMaxPartCount;
 
 absl::Status Broken(absl::string_view field, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
+}
+
+// INVALID_ARGUMENT naming the first key of `obj` not in `known`: a
+// misspelt key ("watchMs", "count" for "counts") would otherwise drop its
+// value without a word.
+absl::Status OnlyKnownKeys(const Json& obj,
+                           std::initializer_list<absl::string_view> known,
+                           absl::string_view field) {
+  for (const auto& [key, value] : obj.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    return Broken(
+        field.empty() ? key : absl::StrCat(field, ".", key),
+        absl::StrCat("unknown key (known: ", absl::StrJoin(known, ", "), ")"));
+  }
+  return absl::OkStatus();
 }
 
 // Parses an enum name, with or without its prefix, in any case.
@@ -80,6 +97,8 @@ absl::Status ParseCellTime(const Json& cell, const v1::Post& post,
 absl::StatusOr<std::pair<v1::EngagementEvent, uint64_t>> ParseCell(
     const Json& cell, const v1::Post& post, absl::string_view field) {
   if (!cell.is_object()) return Broken(field, "must be an object");
+  RR_RETURN_IF_ERROR(OnlyKnownKeys(
+      cell, {"surface", "relation", "type", "count", "watch_ms", "at"}, field));
   v1::EngagementEvent e;
   e.set_post_id(post.post_id());
   const Json null;
@@ -174,6 +193,7 @@ absl::StatusOr<ImportRecord> ParseImportLine(absl::string_view line,
   if (j.is_discarded() || !j.is_object()) {
     return absl::InvalidArgumentError("not a JSON object");
   }
+  RR_RETURN_IF_ERROR(OnlyKnownKeys(j, {"post", "counts"}, ""));
   auto post_it = j.find("post");
   if (post_it == j.end()) return Broken("post", "is required");
   ImportRecord record;
