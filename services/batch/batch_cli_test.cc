@@ -703,6 +703,28 @@ TEST_F(BatchCliTest, ImportThroughTheIngestServices) {
   EXPECT_TRUE(served == offline);  // not printed: hundreds of rows
 }
 
+// 560 posts of 16,000-byte texts (9 MB) in one batch of 1,000 passed the
+// server's 8 MiB message limit: the batch goes in halves.
+TEST_F(BatchCliTest, ImportOfLongTextsFitsTheMessageLimit) {
+  std::string address;
+  auto serve = StartServe(Path("long-texts"), "", &address, "long-texts.log");
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  {
+    std::ofstream out(Path("long.jsonl"));
+    const std::string text(16000, 'a');
+    for (int i = 0; i < 560; ++i) {
+      out << R"({"post":{"post_id":"long-)" << i
+          << R"(","platform":"tiktok","author_id":"a1",)"
+          << R"("created_at":"2026-01-02T00:00:00Z",)"
+          << R"("media_kind":"MEDIA_KIND_VIDEO","text":")" << text << "\"}}\n";
+    }
+  }
+  ASSERT_EQ(Run({"import", Path("long.jsonl"), "--server", address}), 0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"), HasSubstr("import: 560 lines: 560 posts sent"));
+  Stop(**serve);
+}
+
 // The documented routing table's last row (docs/operations.md "Routing").
 TEST_F(BatchCliTest, AdminShardPrintsTheAuthorsShard) {
   ASSERT_EQ(Run({"admin", "shard", "--shards", "16", "wechat_channels",

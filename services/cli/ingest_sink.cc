@@ -1,17 +1,21 @@
 #include "services/cli/ingest_sink.h"
 
 #include <chrono>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "grpcpp/create_channel.h"
 #include "services/cli/command.h"
+#include "services/common/send_in_halves.h"
 
 namespace reachrank::cli {
 namespace {
 
 constexpr size_t kUpsertBatch = 1000;
 constexpr size_t kEventsPerRequest = 10000;  // the service's limit
+// Half the server's message limit (services/common/server_runner.h).
+constexpr size_t kMaxRequestBytes = 4 << 20;
 
 void SetDeadline(grpc::ClientContext& context, absl::Duration d) {
   context.set_deadline(std::chrono::system_clock::now() +
@@ -24,18 +28,47 @@ absl::Status FromGrpc(const grpc::Status& s, absl::string_view call) {
                       absl::StrCat(call, ": ", s.error_message()));
 }
 
-// The first rejected item of an upsert response, as an error.
-absl::Status FirstRejection(
-    const google::protobuf::RepeatedPtrField<v1::ItemStatus>& statuses) {
-  for (const v1::ItemStatus& s : statuses) {
+// The first rejected item of `statuses` (one per item, in order), as an
+// error naming its place among all items sent: `offset` + its position.
+absl::Status FirstRejection(absl::Span<const v1::ItemStatus> statuses,
+                            size_t offset) {
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    const v1::ItemStatus& s = statuses[i];
     if (s.code() != 0) {
-      return absl::Status(
-          static_cast<absl::StatusCode>(s.code()),
-          absl::StrCat("item ", s.index(), " (", s.id(), ") ", s.field(), ": ",
-                       s.message()));
+      return absl::Status(static_cast<absl::StatusCode>(s.code()),
+                          absl::StrCat("item ", offset + i, " (", s.id(), ") ",
+                                       s.field(), ": ", s.message()));
     }
   }
   return absl::OkStatus();
+}
+
+// Sends `items` kUpsertBatch at a time, each batch as one request while it
+// is at most kMaxRequestBytes and in halves while it is not (long texts
+// would pass the server's 8 MiB message limit). `add(request, item)` puts
+// an item into a request; `call(request)` sends it and returns the
+// response's statuses. Stops at the first error or rejected item.
+template <typename Request, typename Item, typename Add, typename Call>
+absl::Status UpsertAll(absl::Span<const Item> items, const Add& add,
+                       const Call& call) {
+  auto build = [&add](absl::Span<const Item> part) {
+    Request request;
+    for (const Item& item : part) add(request, item);
+    return request;
+  };
+  auto send = [&call](const Request& request, size_t) { return call(request); };
+  for (size_t i = 0; i < items.size(); i += kUpsertBatch) {
+    RR_ASSIGN_OR_RETURN(std::vector<v1::ItemStatus> statuses,
+                        services::SendInHalves(items.subspan(i, kUpsertBatch),
+                                               kMaxRequestBytes, build, send));
+    RR_RETURN_IF_ERROR(FirstRejection(statuses, i));
+  }
+  return absl::OkStatus();
+}
+
+template <typename Response>
+std::vector<v1::ItemStatus> Statuses(const Response& response) {
+  return {response.statuses().begin(), response.statuses().end()};
 }
 
 }  // namespace
@@ -45,37 +78,36 @@ IngestSink::IngestSink(std::shared_ptr<grpc::Channel> channel,
     : stub_(v1::IngestService::NewStub(channel)), deadline_(deadline) {}
 
 absl::Status IngestSink::Authors(absl::Span<const v1::Author> authors) {
-  for (size_t i = 0; i < authors.size(); i += kUpsertBatch) {
-    v1::UpsertAuthorsRequest request;
-    for (size_t j = i; j < std::min(authors.size(), i + kUpsertBatch); ++j) {
-      *request.add_authors() = authors[j];
-    }
-    v1::UpsertAuthorsResponse response;
-    grpc::ClientContext context;
-    SetDeadline(context, deadline_);
-    absl::Status s = FromGrpc(
-        stub_->UpsertAuthors(&context, request, &response), "UpsertAuthors");
-    if (s.ok()) s = FirstRejection(response.statuses());
-    if (!s.ok()) return s;
-  }
-  return absl::OkStatus();
+  return UpsertAll<v1::UpsertAuthorsRequest>(
+      authors,
+      [](v1::UpsertAuthorsRequest& r, const v1::Author& a) {
+        *r.add_authors() = a;
+      },
+      [this](const v1::UpsertAuthorsRequest& request)
+          -> absl::StatusOr<std::vector<v1::ItemStatus>> {
+        v1::UpsertAuthorsResponse response;
+        grpc::ClientContext context;
+        SetDeadline(context, deadline_);
+        RR_RETURN_IF_ERROR(
+            FromGrpc(stub_->UpsertAuthors(&context, request, &response),
+                     "UpsertAuthors"));
+        return Statuses(response);
+      });
 }
 
 absl::Status IngestSink::Posts(absl::Span<const v1::Post> posts) {
-  for (size_t i = 0; i < posts.size(); i += kUpsertBatch) {
-    v1::UpsertPostsRequest request;
-    for (size_t j = i; j < std::min(posts.size(), i + kUpsertBatch); ++j) {
-      *request.add_posts() = posts[j];
-    }
-    v1::UpsertPostsResponse response;
-    grpc::ClientContext context;
-    SetDeadline(context, deadline_);
-    absl::Status s = FromGrpc(stub_->UpsertPosts(&context, request, &response),
-                              "UpsertPosts");
-    if (s.ok()) s = FirstRejection(response.statuses());
-    if (!s.ok()) return s;
-  }
-  return absl::OkStatus();
+  return UpsertAll<v1::UpsertPostsRequest>(
+      posts,
+      [](v1::UpsertPostsRequest& r, const v1::Post& p) { *r.add_posts() = p; },
+      [this](const v1::UpsertPostsRequest& request)
+          -> absl::StatusOr<std::vector<v1::ItemStatus>> {
+        v1::UpsertPostsResponse response;
+        grpc::ClientContext context;
+        SetDeadline(context, deadline_);
+        RR_RETURN_IF_ERROR(FromGrpc(
+            stub_->UpsertPosts(&context, request, &response), "UpsertPosts"));
+        return Statuses(response);
+      });
 }
 
 absl::Status IngestSink::Events(absl::Span<const v1::EngagementEvent> events) {
@@ -117,7 +149,7 @@ absl::StatusOr<int64_t> IngestSink::DeleteAuthors(
   SetDeadline(context, deadline_);
   RR_RETURN_IF_ERROR(FromGrpc(
       stub_->DeleteAuthors(&context, request, &response), "DeleteAuthors"));
-  RR_RETURN_IF_ERROR(FirstRejection(response.statuses()));
+  RR_RETURN_IF_ERROR(FirstRejection(Statuses(response), 0));
   return static_cast<int64_t>(response.posts_deleted());
 }
 
