@@ -53,6 +53,33 @@ inline CLI::Validator Fraction() {
       [](double n) { return n >= 0 && n <= 1; }, "between 0 and 1", "FRACTION");
 }
 
+// Numbers strictly between 0 and 1 (a share that must leave both sides
+// some rows).
+inline CLI::Validator OpenFraction() {
+  return flag_checks_internal::NumberCheck(
+      [](double n) { return n > 0 && n < 1; }, "greater than 0 and less than 1",
+      "FRACTION");
+}
+
+// A gRPC address: when it ends in ":<digits>", the port must be 0-65535
+// (gRPC takes 99999 modulo 65536 and listens, or calls, elsewhere). Other
+// forms (unix:path, a name without a port) are left to gRPC.
+inline CLI::Validator Address() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const size_t colon = value.rfind(':');
+        if (colon == std::string::npos) return std::string();
+        const std::string port = value.substr(colon + 1);
+        if (port.empty() || port.size() > 9 ||
+            port.find_first_not_of("0123456789") != std::string::npos) {
+          return std::string();
+        }
+        return std::stol(port) <= 65535 ? std::string()
+                                        : "port " + port + " must be 0-65535";
+      },
+      "HOST:PORT");
+}
+
 }  // namespace reachrank::services
 
 #endif  // REACHRANK_SERVICES_COMMON_FLAG_CHECKS_H_

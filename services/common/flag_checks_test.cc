@@ -1,5 +1,6 @@
-// Positive(), NonNegative() and Fraction(): a failing flag names the rule
-// and the value given; --help names the rule as CLI11's own checks do.
+// Positive(), NonNegative(), Fraction(), OpenFraction() and Address(): a
+// failing flag names the rule and the value given; --help names the rule as
+// CLI11's own checks do.
 #include "services/common/flag_checks.h"
 
 #include <string>
@@ -48,6 +49,33 @@ TEST(FlagChecksTest, StateTheRuleAndTheValue) {
   EXPECT_EQ(share, 1);
   EXPECT_THAT(app.help(), HasSubstr("INT:POSITIVE"));
   EXPECT_THAT(app.help(), HasSubstr("FLOAT:NONNEGATIVE"));
+}
+
+TEST(FlagChecksTest, OpenFractionLeavesBothSidesSomeRows) {
+  CLI::App app;
+  double share = 0.2;
+  app.add_option("--share", share)->check(OpenFraction());
+  EXPECT_EQ(ParseError(app, {"x", "--share", "1"}),
+            "--share: must be greater than 0 and less than 1, not 1");
+  EXPECT_EQ(ParseError(app, {"x", "--share", "0"}),
+            "--share: must be greater than 0 and less than 1, not 0");
+  EXPECT_EQ(ParseError(app, {"x", "--share", "0.25"}), "");
+  EXPECT_EQ(share, 0.25);
+}
+
+// Each address of a comma-separated list is checked.
+TEST(FlagChecksTest, AddressPortsAreAtMost65535) {
+  CLI::App app;
+  std::vector<std::string> servers;
+  app.add_option("--server", servers)->delimiter(',')->check(Address());
+  EXPECT_EQ(ParseError(app, {"x", "--server", "127.0.0.1:1,[::1]:99999"}),
+            "--server: port 99999 must be 0-65535");
+  EXPECT_EQ(ParseError(app, {"x", "--server", "localhost:65536"}),
+            "--server: port 65536 must be 0-65535");
+  EXPECT_EQ(ParseError(app, {"x", "--server",
+                             "127.0.0.1:0,[::1]:65535,unix:/tmp/s,dns:name"}),
+            "");
+  EXPECT_EQ(servers.size(), 4u);
 }
 
 }  // namespace

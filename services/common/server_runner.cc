@@ -6,6 +6,7 @@
 #include <grpcpp/server_builder.h>
 #include <signal.h>
 
+#include <cerrno>
 #include <chrono>
 #include <utility>
 
@@ -133,5 +134,18 @@ void BlockShutdownAndReloadSignals() {
 }
 
 int WaitForShutdownOrReloadSignal() { return WaitFor(SignalSet(true)); }
+
+int ShutdownSignalWithin(absl::Duration timeout) {
+  const sigset_t set = SignalSet(false);
+  const absl::Time until = absl::Now() + timeout;
+  for (absl::Duration left = timeout; left > absl::ZeroDuration();
+       left = until - absl::Now()) {
+    const timespec wait = absl::ToTimespec(left);
+    const int sig = sigtimedwait(&set, nullptr, &wait);
+    if (sig > 0) return sig;
+    if (errno != EINTR) return 0;  // EAGAIN: the time passed
+  }
+  return 0;
+}
 
 }  // namespace reachrank::services

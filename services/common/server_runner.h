@@ -107,6 +107,10 @@ int WaitForShutdownSignal();
 void BlockShutdownAndReloadSignals();
 // Waits until SIGTERM, SIGINT or SIGHUP arrives; returns the signal number.
 int WaitForShutdownOrReloadSignal();
+// Waits up to `timeout` for SIGTERM or SIGINT (blocked as above); returns
+// the signal number, or 0 when none came. For a wait before serving (a
+// stop must not have to outlast it).
+int ShutdownSignalWithin(absl::Duration timeout);
 
 }  // namespace reachrank::services
 

@@ -70,7 +70,8 @@ inline void AddShardFlag(CLI::App& app, ShardSlice& shard,
 // bound to `f` (its current values are the defaults in --help).
 inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
   app.add_option("--listen", f.listen, "gRPC address, host:port")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(Address());
   app.add_option("--metrics-listen", f.metrics_listen,
                  "Prometheus /metrics address, host:port")
       ->capture_default_str();

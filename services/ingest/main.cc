@@ -41,7 +41,8 @@ void AddFlags(CLI::App& app, Flags& f) {
   services::AddShardFlag(app, f.shard, "posts and authors");
   app.add_option("--topics", f.topics,
                  "Topic service address, host:port; without it new posts "
-                 "stay unclassified (pending)");
+                 "stay unclassified (pending)")
+      ->check(services::Address());
   app.add_flag("--sync", f.sync,
                "fsync the write-ahead log on every write (survives power "
                "loss, slower)");

@@ -64,7 +64,8 @@ void AddFlags(CLI::App& app, Flags& f) {
       ->check(services::Positive());
   app.add_option("--topics", f.topics,
                  "Topic service address, host:port; without it drafts "
-                 "cannot be scored (FAILED_PRECONDITION)");
+                 "cannot be scored (FAILED_PRECONDITION)")
+      ->check(services::Address());
   app.add_option("--model", f.model,
                  "Model set directory (draft/ and live/); empty serves the "
                  "priors. SIGHUP and an empty ReloadModel reload it");
@@ -103,7 +104,8 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondary(const Flags& f) {
 }
 
 // OpenSecondary, waiting up to --wait-for-db for a database that is not
-// there yet (NOT_FOUND), checking once a second. While it waits, any error
+// there yet (NOT_FOUND), checking once a second; CANCELLED when SIGTERM or
+// SIGINT comes meanwhile. While it waits, any error
 // is retried: the primary creates CURRENT before its column families and
 // schema version, so a database being created fails other ways first.
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenWhenCreated(
@@ -114,7 +116,9 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenWhenCreated(
   process.Log("waiting up to " + std::to_string(f.wait_for_db_s) +
               " s for the ingest service to create " + f.db);
   while (!store.ok() && absl::Now() < give_up) {
-    absl::SleepFor(absl::Seconds(1));
+    if (services::ShutdownSignalWithin(absl::Seconds(1)) != 0) {
+      return absl::CancelledError("stopped while waiting for the database");
+    }
     store = OpenSecondary(f);
   }
   return store;
@@ -175,6 +179,10 @@ int Run(const Flags& f) {
     return process.Fail("metrics", s);
   }
   auto store = OpenWhenCreated(f, process);
+  if (absl::IsCancelled(store.status())) {  // SIGTERM/SIGINT: not a failure
+    process.Log(std::string(store.status().message()));
+    return 0;
+  }
   if (!store.ok()) return process.Fail("open " + f.db, store.status());
   auto classifier = MakeClassifier(f);
   if (!classifier.ok()) return process.Fail("topics", classifier.status());

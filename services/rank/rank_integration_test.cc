@@ -441,5 +441,34 @@ TEST(RankStartTest, WaitsForTheIngestServiceToCreateTheDatabase) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
 }
 
+// A stop while it waits for the database ends it at once (a pod's grace
+// period is shorter than --wait-for-db's default), exit status 0.
+TEST(RankStartTest, StopsWhileWaitingForTheDatabase) {
+  auto dir = MakeTempDir("rank_wait_stop");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  absl::StatusOr<int> port = PickFreePort();
+  absl::StatusOr<int> metrics_port = PickFreePort();
+  ASSERT_TRUE(port.ok() && metrics_port.ok());
+  auto rank = ChildProcess::Spawn(
+      REACHRANK_RANK_BINARY,
+      {"--listen", Loopback(*port), "--metrics-listen", Loopback(*metrics_port),
+       "--db", *dir + "/db", "--secondary-dir", *dir + "/rank-secondary",
+       "--wait-for-db", "3600", "--insecure"},
+      *dir + "/rank.log");
+  ASSERT_TRUE(rank.ok()) << rank.status();
+  bool waiting = false;
+  for (int i = 0; i < 300 && !waiting; ++i) {
+    waiting = absl::StrContains(ReadAll(*dir + "/rank.log"), "waiting up to");
+    if (!waiting) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(waiting) << ReadAll(*dir + "/rank.log");
+  ASSERT_TRUE((*rank)->Signal(SIGTERM).ok());
+  absl::StatusOr<int> status = (*rank)->Wait(absl::Seconds(60));
+  ASSERT_TRUE(status.ok()) << status.status() << ReadAll(*dir + "/rank.log");
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
+  EXPECT_THAT(ReadAll(*dir + "/rank.log"),
+              ::testing::HasSubstr("stopped while waiting for the database"));
+}
+
 }  // namespace
 }  // namespace reachrank::testing
