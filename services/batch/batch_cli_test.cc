@@ -788,6 +788,30 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
   EXPECT_THAT(Read("cli.log"), HasSubstr("--db: no database at"));
   EXPECT_FALSE(std::filesystem::exists(Path("never")));
   EXPECT_FALSE(std::filesystem::exists(Path("never-copy")));
+  // gRPC would take port 99999 modulo 65536: a port elsewhere.
+  EXPECT_EQ(Run({"import", Path("history.jsonl"), "--server",
+                 "127.0.0.1:1,127.0.0.1:99999"}),
+            2);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("port 99999 must be 0-65535"));
+  EXPECT_EQ(Run({"import", Path("history.jsonl"), "--server", "127.0.0.1:1",
+                 "--deadline-s", "0"}),
+            2);
+  EXPECT_EQ(Run({"train", "--db", Path("never"), "--out", Path("never-models"),
+                 "--validation-fraction", "1.5"}),
+            2);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("must be greater than 0 and less than 1, not 1.5"));
+  EXPECT_EQ(Run({"demo", "--data", Path("never"), "--days", "20"}), 2);
+  EXPECT_EQ(Run({"simulate", "--data", Path("never"), "--start", "2999-01-01"}),
+            1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("later than the ingest service "
+                                         "accepts (now + 1 day)"));
+  EXPECT_FALSE(std::filesystem::exists(Path("never")));
+  // Labels of posts whose horizon ends after now are not known yet.
+  EXPECT_EQ(Run({"export", "--db", Path("db"), "--draft", "--out",
+                 Path("future.csv"), "--cutoff", "2999-01-01"}),
+            1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("--cutoff: 2999-01-01 is after now"));
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "services/batch/shard_prune.h"
 #include "services/cli/command.h"
 #include "services/cli/ingest_sink.h"
+#include "services/common/flag_checks.h"
 #include "services/common/serving_flags.h"
 #include "storage/store.h"
 
@@ -293,12 +294,14 @@ void AddPruneCommand(CLI::App& admin, CommandSet& commands) {
   cmd->add_option("--server", flags->server,
                   "Delete through the ingest service at host:port that runs "
                   "on --db (DeleteAuthors, admin scope) instead of writing "
-                  "the stopped database");
+                  "the stopped database")
+      ->check(services::Address());
   services::AddClientSecurityFlags(*cmd, flags->security, "",
                                    "the --server ingest service");
   cmd->add_option("--deadline-s", flags->deadline_s,
                   "per-call deadline with --server")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   commands.Add(cmd, [flags] { return UsageExitCode(RunPrune(*flags)); });
 }
 
@@ -345,11 +348,13 @@ void AddDeleteAuthorCommand(CLI::App& admin, CommandSet& commands) {
       "Delete everything stored of one author (record, counters, posts): "
       "through the running ingest service (--server; DeleteAuthors, admin "
       "scope) or from a stopped database (--db)");
-  cmd->add_option("--server", flags->server, "Ingest service host:port");
+  cmd->add_option("--server", flags->server, "Ingest service host:port")
+      ->check(services::Address());
   services::AddClientSecurityFlags(*cmd, flags->security, "",
                                    "the --server ingest service");
   cmd->add_option("--deadline-s", flags->deadline_s, "per-call deadline")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   cmd->add_option("--db", flags->db, "Stopped database directory");
   cmd->add_option("platform", flags->platform, "Platform id")->required();
   cmd->add_option("author_id", flags->author_id, "Author id on it")

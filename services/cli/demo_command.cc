@@ -265,12 +265,16 @@ void AddDemoCommand(CLI::App& app, CommandSet& commands) {
       "all in one process");
   cmd->add_option("--data", f->data, "database directory (new or empty)")
       ->capture_default_str();
-  cmd->add_option("--people", f->sim.people, "people simulated")
+  // Fewer leave too few labelled posts to fit and hold out: the last 7
+  // days have no label yet, and fitted posts must settle 7 days before the
+  // holdout begins (20 people, 21 days is about the least that trains).
+  cmd->add_option("--people", f->sim.people, "people simulated (20 or more)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 10000000));
-  cmd->add_option("--days", f->sim.days, "length of the simulated period")
+      ->check(CLI::Range(20, 10000000));
+  cmd->add_option("--days", f->sim.days,
+                  "length of the simulated period (21 or more)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 3650));
+      ->check(CLI::Range(21, 3650));
   cmd->add_option("--seed", f->sim.seed)->capture_default_str();
   cmd->add_flag("--force", f->force,
                 "use a non-empty --data anyway (adds to it, overwrites "

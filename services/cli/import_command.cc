@@ -18,6 +18,7 @@
 #include "services/batch/progress.h"
 #include "services/cli/command.h"
 #include "services/cli/ingest_sink.h"
+#include "services/common/flag_checks.h"
 #include "services/common/serving_flags.h"
 #include "services/topics/default_model.h"
 #include "storage/store.h"
@@ -220,12 +221,15 @@ void AddImportCommand(CLI::App& app, CommandSet& commands) {
                   "of writing a database (it classifies the posts); several "
                   "(comma-separated or repeated) are shards 0, 1, ... and "
                   "each author's lines go to its shard")
-      ->delimiter(',')->allow_extra_args(false);
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->check(services::Address());
   services::AddClientSecurityFlags(*cmd, f->security, "",
                                    "the --server ingest service");
   cmd->add_option("--deadline-s", f->deadline_s,
                   "per-call deadline with --server")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   commands.Add(cmd, [f, db] {
     f->db_given = db->count() > 0;
     return RunImport(*f);

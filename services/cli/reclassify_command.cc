@@ -23,6 +23,7 @@
 #include "grpcpp/create_channel.h"
 #include "reachrank/v1/ingest.grpc.pb.h"
 #include "services/cli/command.h"
+#include "services/common/flag_checks.h"
 #include "services/common/grpc_status.h"
 #include "services/common/serving_flags.h"
 #include "services/common/tls_options.h"
@@ -240,7 +241,8 @@ void AddReclassifyCommand(CLI::App& admin, CommandSet& commands) {
                   "repeated), the shards' services, are done --parallel at a "
                   "time")
       ->delimiter(',')
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->check(services::Address());
   services::AddClientSecurityFlags(*cmd, flags->security, "",
                                    "the --server ingest service");
   cmd->add_option("--db", flags->db, "Stopped database directory");

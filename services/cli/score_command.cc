@@ -17,6 +17,7 @@
 #include "services/batch/score_job.h"
 #include "services/batch/sharded_scorer.h"
 #include "services/cli/command.h"
+#include "services/common/flag_checks.h"
 #include "services/common/serving_flags.h"
 #include "services/topics/default_model.h"
 
@@ -69,8 +70,11 @@ void AddScoreFlags(CLI::App& cmd, ScoreFlags& f) {
                  "rank service host:port (remote); several (comma-separated "
                  "or repeated) are shards 0, 1, ... and each draft goes to "
                  "the shard that owns its author")
-      ->delimiter(',')->allow_extra_args(false)  // one address per --server
-      ->excludes(db)->excludes(model);
+      ->delimiter(',')
+      ->allow_extra_args(false)  // one address per --server
+      ->excludes(db)
+      ->excludes(model)
+      ->check(services::Address());
   services::AddClientSecurityFlags(cmd, f.security, "",
                                    "the --server rank service");
   cmd.add_option("--deadline-s", f.deadline_s, "per-batch deadline (remote)")

@@ -16,6 +16,7 @@
 #include "services/cli/command.h"
 #include "services/cli/in_process_ingest.h"
 #include "services/cli/ingest_sink.h"
+#include "services/common/flag_checks.h"
 #include "services/common/serving_flags.h"
 #include "sim/jsonl_sink.h"
 #include "sim/simulator.h"
@@ -69,6 +70,26 @@ absl::StatusOr<sim::SimSummary> RunInto(const SimulateFlags& flags,
   return summary;
 }
 
+// The ingest service takes posts and events from 2000-01-01 to now + 1
+// day (services/ingest/validation.h): a period outside that would be
+// refused part-way, after writing what came before.
+absl::Status CheckPeriodIngestible(const sim::SimOptions& options) {
+  if (options.start <
+      absl::FromCivil(absl::CivilDay(2000, 1, 1), absl::UTCTimeZone())) {
+    return absl::InvalidArgumentError(
+        "--start: before 2000-01-01, which the ingest service refuses");
+  }
+  const absl::Time end = options.start + absl::Hours(24 * options.days);
+  if (end > absl::Now() + absl::Hours(24)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--start, --days: the period ends ",
+        absl::FormatTime("%Y-%m-%d", end, absl::UTCTimeZone()),
+        ", later than the ingest service accepts (now + 1 day); choose an "
+        "earlier --start or fewer --days"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunSimulate(const SimulateFlags& flags) {
   if (!flags.servers.empty() && !flags.data.empty()) {
     return absl::InvalidArgumentError(
@@ -79,6 +100,9 @@ absl::Status RunSimulate(const SimulateFlags& flags) {
   std::string error;
   if (!absl::ParseTime("%Y-%m-%d", flags.start, &options.start, &error)) {
     return absl::InvalidArgumentError("--start: expected YYYY-MM-DD, " + error);
+  }
+  if (!flags.servers.empty() || !flags.data.empty()) {
+    RR_RETURN_IF_ERROR(CheckPeriodIngestible(options));
   }
   RR_ASSIGN_OR_RETURN(sim::Corpus corpus, sim::Corpus::Load(flags.sib200));
   const absl::Time began = absl::Now();
@@ -108,7 +132,9 @@ void AddSimulateCommand(CLI::App& app, CommandSet& commands) {
                   "several (comma-separated or repeated) are shards 0, 1, "
                   "... and each author's data goes to the shard that owns "
                   "the author")
-      ->delimiter(',')->allow_extra_args(false);
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->check(services::Address());
   services::AddClientSecurityFlags(*cmd, f->security, "",
                                    "the --server ingest service");
   cmd->add_option("--data", f->data,
@@ -127,8 +153,10 @@ void AddSimulateCommand(CLI::App& app, CommandSet& commands) {
       ->capture_default_str();
   cmd->add_flag("--truth", f->truth,
                 "also write truth.jsonl (hidden quality, reach outcome)");
-  cmd->add_option("--deadline-s", f->deadline_s, "per-call deadline with --server")
-      ->capture_default_str();
+  cmd->add_option("--deadline-s", f->deadline_s,
+                  "per-call deadline with --server")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   commands.Add(cmd, [f] { return ExitCode(RunSimulate(*f)); });
 }
 

@@ -115,8 +115,16 @@ absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
     RR_ASSIGN_OR_RETURN(authors, ParseAuthors(text, flags.authors));
   }
   ranking::TrainingRowsOptions options;
-  RR_ASSIGN_OR_RETURN(options.cutoff,
-                      TimeFlag("--cutoff", flags.cutoff, absl::Now()));
+  const absl::Time now = absl::Now();
+  RR_ASSIGN_OR_RETURN(options.cutoff, TimeFlag("--cutoff", flags.cutoff, now));
+  if (options.cutoff > now) {
+    // Posts whose horizon ends after now would be labelled from partial
+    // counts: mostly "not reached".
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--cutoff: ", flags.cutoff,
+        " is after now; the labels of posts whose horizon has not ended are "
+        "not known yet"));
+  }
   RR_ASSIGN_OR_RETURN(
       options.since, TimeFlag("--since", flags.since, absl::InfinitePast()));
   if (options.since >= options.cutoff) {

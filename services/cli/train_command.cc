@@ -309,10 +309,12 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
       ->check(services::NonNegative());
   cmd->add_option("--holdout-fraction", o.holdout_fraction,
                   "latest share of rows held out and scored")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(services::OpenFraction());
   cmd->add_option("--validation-fraction", o.validation_fraction,
                   "latest share of the rest used for early stopping")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(services::OpenFraction());
   cmd->add_option("--recency-half-life", o.recency_half_life,
                   "weigh recent rows more: a row's weight halves every this "
                   "share of the fitted rows back from the latest (0: off)")
