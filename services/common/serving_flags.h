@@ -91,8 +91,9 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
                  "certificates signed by them (mutual TLS)");
   app.add_option("--tls-refresh-interval", f.tls.refresh_interval_s,
                  "Seconds between looks at --tls-cert, --tls-key and "
-                 "--tls-client-ca: a renewed file serves new connections "
-                 "without a restart. 0: read once, at start")
+                 "--tls-client-ca (and the topic client's --topics-tls-* "
+                 "files): a renewed file serves new connections without a "
+                 "restart. 0: read once, at start")
       ->capture_default_str()
       ->check(CLI::Range(0, 86400));
   app.add_flag("--insecure", f.insecure,

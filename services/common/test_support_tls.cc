@@ -100,11 +100,13 @@ std::shared_ptr<grpc::ChannelCredentials> TestTlsCredentials(
 grpc::Status CallStatus(const std::string& address,
                         std::shared_ptr<grpc::ChannelCredentials> credentials,
                         const std::string& method, const std::string& request,
-                        absl::Duration timeout) {
+                        absl::Duration timeout,
+                        const std::string& server_name) {
   // A connection of its own: a probe must not ride on another channel's
   // connection, whose handshake was made with other credentials.
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  if (!server_name.empty()) args.SetSslTargetNameOverride(server_name);
   grpc::GenericStub stub(grpc::CreateCustomChannel(address, credentials, args));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));

@@ -39,11 +39,13 @@ std::shared_ptr<grpc::ChannelCredentials> TestTlsCredentials(
 // Calls `method` (e.g. "/grpc.health.v1.Health/Check") at `address` with
 // `request` as the serialized request (one message, then half-close) and
 // returns the call's status, over a connection of its own. Bounded by
-// `timeout`.
+// `timeout`. A non-empty `server_name` is the name the server's
+// certificate must carry instead of the address's host.
 grpc::Status CallStatus(const std::string& address,
                         std::shared_ptr<grpc::ChannelCredentials> credentials,
                         const std::string& method, const std::string& request,
-                        absl::Duration timeout = absl::Seconds(10));
+                        absl::Duration timeout = absl::Seconds(10),
+                        const std::string& server_name = "");
 
 // Polls grpc.health.v1 Check for the server ("") over `credentials` until
 // it answers OK, or `timeout` (DEADLINE_EXCEEDED).

@@ -2,6 +2,7 @@
 
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_certificate_verifier.h>
 #include <grpcpp/security/tls_credentials_options.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -55,12 +56,16 @@ Bio MemoryBio(const std::string& pem) {
   return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
-// OK when `key_pem` is the private key of the first certificate of
-// `cert_pem`; INVALID_ARGUMENT naming the flag otherwise. gRPC would
-// start with such a pair and fail every handshake (a watched pair) or
-// refuse to listen without saying why (a static one).
-absl::Status CheckKeyPair(const ServerTlsOptions& tls,
+// OK when `key_pem` (of `key_flag`'s `key_path`) is the private key of the
+// first certificate of `cert_pem` (of `cert_flag`'s `cert_path`);
+// INVALID_ARGUMENT naming the flag otherwise. gRPC would start with such a
+// pair and fail every handshake (watched files) or refuse without saying
+// why (a server's static pair).
+absl::Status CheckKeyPair(const std::string& cert_flag,
+                          const std::string& cert_path,
                           const std::string& cert_pem,
+                          const std::string& key_flag,
+                          const std::string& key_path,
                           const std::string& key_pem) {
   X509Ptr cert(
       PEM_read_bio_X509(MemoryBio(cert_pem).get(), nullptr, nullptr, nullptr));
@@ -71,17 +76,17 @@ absl::Status CheckKeyPair(const ServerTlsOptions& tls,
   ERR_clear_error();  // gRPC reads the same thread's error queue
   if (cert == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--tls-cert: ", tls.cert_file, " holds no readable certificate"));
+        cert_flag, ": ", cert_path, " holds no readable certificate"));
   }
   if (key == nullptr) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--tls-key: ", tls.key_file,
+        absl::StrCat(key_flag, ": ", key_path,
                      " holds no readable private key (unencrypted PEM)"));
   }
   if (!match) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--tls-key: ", tls.key_file,
-        " is not the key of the certificate in --tls-cert ", tls.cert_file));
+    return absl::InvalidArgumentError(
+        absl::StrCat(key_flag, ": ", key_path, " is not the key of the ",
+                     "certificate in ", cert_flag, " ", cert_path));
   }
   return absl::OkStatus();
 }
@@ -104,6 +109,29 @@ std::shared_ptr<grpc::ServerCredentials> WatchedServerCredentials(
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   }
   return grpc::experimental::TlsServerCredentials(options);
+}
+
+// Channel credentials that take the CA (and the client's certificate and
+// key) again whenever they change; the files were read and checked by the
+// caller. The server's name is checked as SslCredentials does.
+std::shared_ptr<grpc::ChannelCredentials> WatchedChannelCredentials(
+    const ClientTlsOptions& o) {
+  const auto refresh = static_cast<unsigned int>(o.refresh_interval_s);
+  auto provider = o.cert_file.empty()
+                      ? std::make_shared<
+                            grpc::experimental::FileWatcherCertificateProvider>(
+                            o.ca_file, refresh)
+                      : std::make_shared<
+                            grpc::experimental::FileWatcherCertificateProvider>(
+                            o.key_file, o.cert_file, o.ca_file, refresh);
+  grpc::experimental::TlsChannelCredentialsOptions options;
+  options.set_certificate_provider(provider);
+  options.watch_root_certs();
+  if (!o.cert_file.empty()) options.watch_identity_key_cert_pairs();
+  options.set_verify_server_certs(true);
+  options.set_certificate_verifier(
+      std::make_shared<grpc::experimental::HostNameCertificateVerifier>());
+  return grpc::experimental::TlsCredentials(options);
 }
 
 }  // namespace
@@ -165,7 +193,8 @@ MakeServerCredentials(const ServerTlsOptions& tls) {
   RR_ASSIGN_OR_RETURN(pair.cert_chain,
                       ReadPemFile("--tls-cert", tls.cert_file));
   RR_ASSIGN_OR_RETURN(pair.private_key, ReadPemFile("--tls-key", tls.key_file));
-  RR_RETURN_IF_ERROR(CheckKeyPair(tls, pair.cert_chain, pair.private_key));
+  RR_RETURN_IF_ERROR(CheckKeyPair("--tls-cert", tls.cert_file, pair.cert_chain,
+                                  "--tls-key", tls.key_file, pair.private_key));
   grpc::SslServerCredentialsOptions options;
   options.pem_key_cert_pairs.push_back(std::move(pair));
   if (!tls.client_ca_file.empty()) {
@@ -204,9 +233,13 @@ MakeChannelCredentials(const ClientTlsOptions& options) {
                         ReadPemFile("--tls-cert", options.cert_file));
     RR_ASSIGN_OR_RETURN(ssl.pem_private_key,
                         ReadPemFile("--tls-key", options.key_file));
+    RR_RETURN_IF_ERROR(CheckKeyPair("--tls-cert", options.cert_file,
+                                    ssl.pem_cert_chain, "--tls-key",
+                                    options.key_file, ssl.pem_private_key));
   }
   std::shared_ptr<grpc::ChannelCredentials> channel =
-      grpc::SslCredentials(ssl);
+      options.refresh_interval_s > 0 ? WatchedChannelCredentials(options)
+                                     : grpc::SslCredentials(ssl);
   if (options.token_file.empty()) return channel;
   RR_ASSIGN_OR_RETURN(std::string token, ReadToken(options.token_file));
   return grpc::CompositeChannelCredentials(

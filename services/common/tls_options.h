@@ -54,11 +54,17 @@ struct ClientTlsOptions {
   // "authorization: Bearer <token>". Needs ca_file: a token is never sent
   // in plaintext.
   std::string token_file;
+  // Seconds between looks at ca_file, cert_file and key_file, for a
+  // long-lived client (the services' topic client takes the server's
+  // --tls-refresh-interval): new connections use what it finds. 0: read
+  // once (a command that runs and ends). The token is read once.
+  int refresh_interval_s = 0;
 };
 
 // Channel credentials for `options`. INVALID_ARGUMENT naming the flags for
 // a client certificate or a token without --tls-ca, or a certificate
-// without its key; NOT_FOUND when a file cannot be read.
+// without its key; NOT_FOUND when a file cannot be read. The server's
+// name is checked against its certificate, watched files or not.
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
 MakeChannelCredentials(const ClientTlsOptions& options);
 

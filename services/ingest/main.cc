@@ -76,7 +76,11 @@ absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(
   options.address = f.topics;
   options.deadline = absl::Milliseconds(f.topics_deadline_ms);
   options.max_attempts = f.topics_attempts;
-  return services::NewTopicClassifier(options, f.topics_security);
+  // A long-lived client: its certificate files are watched as the
+  // server's are (--tls-refresh-interval).
+  services::ClientTlsOptions security = f.topics_security;
+  security.refresh_interval_s = f.serving.tls.refresh_interval_s;
+  return services::NewTopicClassifier(options, security);
 }
 
 storage::StoreOptions StoreOptionsFrom(const Flags& f) {

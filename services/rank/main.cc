@@ -129,7 +129,11 @@ absl::StatusOr<std::unique_ptr<topics::TopicClassifier>> MakeClassifier(
   services::TopicsClientOptions options;
   options.address = f.topics;
   options.deadline = absl::Milliseconds(f.topics_deadline_ms);
-  return services::NewTopicClassifier(options, f.topics_security);
+  // A long-lived client: its certificate files are watched as the
+  // server's are (--tls-refresh-interval).
+  services::ClientTlsOptions security = f.topics_security;
+  security.refresh_interval_s = f.serving.tls.refresh_interval_s;
+  return services::NewTopicClassifier(options, security);
 }
 
 absl::StatusOr<ranking::ScorerOptions> ScorerOptionsFrom(const Flags& f) {
