@@ -65,7 +65,7 @@ TEST(ShardOfTest, MatchesTheDocumentedTable) {
       {"tiktok", "acct-000002", {0, 1, 1, 1, 6, 6}},
       {"douyin", "acct-000001", {0, 1, 1, 1, 7, 7}},
       {"youtube", "UC-xyz", {0, 1, 1, 3, 3, 14}},
-      {"wechat_channels", "张三", {0, 1, 2, 2, 2, 11}},
+      {"wechat_channels", "wx-zhangsan", {0, 1, 1, 1, 1, 1}},
   };
   const std::vector<int32_t> counts = {1, 2, 3, 4, 8, 16};
   for (const Row& row : rows) {

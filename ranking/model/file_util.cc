@@ -1,5 +1,6 @@
 #include "ranking/model/file_util.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -9,6 +10,11 @@
 namespace reachrank::ranking {
 
 absl::StatusOr<std::string> ReadModelFile(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is a directory, not a file"));
+  }
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
   const std::streamoff size = in.tellg();

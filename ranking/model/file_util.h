@@ -13,8 +13,8 @@ namespace reachrank::ranking {
 inline constexpr size_t kMaxModelFileBytes = size_t{1} << 30;
 
 // Returns the whole content of `path`. NOT_FOUND if it cannot be opened,
-// INVALID_ARGUMENT if it is larger than kMaxModelFileBytes, INTERNAL on a
-// read error. Thread-compatible (no shared state).
+// INVALID_ARGUMENT if it is a directory or larger than kMaxModelFileBytes,
+// INTERNAL on a read error. Thread-compatible (no shared state).
 absl::StatusOr<std::string> ReadModelFile(const std::string& path);
 
 }  // namespace reachrank::ranking

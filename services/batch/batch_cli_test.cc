@@ -728,14 +728,19 @@ TEST_F(BatchCliTest, ImportOfLongTextsFitsTheMessageLimit) {
 // The documented routing table's last row (docs/operations.md "Routing").
 TEST_F(BatchCliTest, AdminShardPrintsTheAuthorsShard) {
   ASSERT_EQ(Run({"admin", "shard", "--shards", "16", "wechat_channels",
-                 "张三"}),
+                 "wx-zhangsan"}),
             0);
   // cli.log collects every run of the suite: its last line is this one's.
   const std::vector<std::string> log =
       absl::StrSplit(Read("cli.log"), '\n', absl::SkipEmpty());
   ASSERT_FALSE(log.empty());
-  EXPECT_EQ(log.back(), "11");
+  EXPECT_EQ(log.back(), "1");
   EXPECT_EQ(Run({"admin", "shard", "--shards", "0", "tiktok", "a"}), 2);
+  // An id the services refuse owns no shard.
+  EXPECT_EQ(
+      Run({"admin", "shard", "--shards", "16", "wechat_channels", "张三"}), 2);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("author_id: must be 1-128 printable ASCII bytes"));
 }
 
 TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {

@@ -27,10 +27,21 @@
 #include "services/cli/ingest_sink.h"
 #include "services/common/flag_checks.h"
 #include "services/common/serving_flags.h"
+#include "services/ingest/validation.h"
 #include "storage/store.h"
 
 namespace reachrank::cli {
 namespace {
+
+// The ingest service's rules for a platform and an author id
+// (INVALID_ARGUMENT naming the field), checked before any work.
+absl::Status CheckAuthor(const std::string& platform,
+                         const std::string& author_id) {
+  v1::AuthorRef ref;
+  ref.set_platform(platform);
+  ref.set_author_id(author_id);
+  return ingest::ValidateAuthorRef(ref);
+}
 
 struct CheckpointFlags {
   std::string db = "./reachrank-data";
@@ -84,6 +95,11 @@ void AddShardCommand(CLI::App& admin, CommandSet& commands) {
   shard->add_option("author_id", flags->author_id, "Author id on it")
       ->required();
   commands.Add(shard, [flags] {
+    // A platform or id the services refuse owns no shard.
+    if (absl::Status s = CheckAuthor(flags->platform, flags->author_id);
+        !s.ok()) {
+      return UsageExitCode(s);
+    }
     std::cout << ShardOf(flags->platform, flags->author_id, flags->shards)
               << "\n";
     return 0;
@@ -322,6 +338,7 @@ absl::Status RunDeleteAuthor(const DeleteAuthorFlags& f) {
         "--server or --db: give exactly one (the running ingest service, or "
         "a stopped database)");
   }
+  RR_RETURN_IF_ERROR(CheckAuthor(f.platform, f.author_id));
   const storage::AuthorId author{f.platform, f.author_id};
   int64_t posts = 0;
   if (!f.server.empty()) {

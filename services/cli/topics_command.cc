@@ -240,7 +240,9 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
   CLI::App* classify = topics->add_subcommand(
       "classify", "text lines on stdin -> JSON lines on stdout");
   classify->add_option("--model", classify_flags->model)->capture_default_str();
-  classify->add_option("--top-k", classify_flags->top_k)->capture_default_str();
+  classify->add_option("--top-k", classify_flags->top_k, "topics per line")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   classify->add_option("--language", classify_flags->language,
                        "language of every line (default: detect)");
   commands.Add(classify,

@@ -219,7 +219,7 @@ TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
     return lines;
   };
   const std::string cmd = absl::StrCat(
-      "export --db '", dir, "/db' --cutoff 2030-01-01T00:00:00Z --out '", dir,
+      "export --db '", dir, "/db' --cutoff 2026-01-01T00:00:00Z --out '", dir,
       "/rows.csv'");
   Result r = RunCli(cmd);
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -283,7 +283,7 @@ TEST(TrainCommandTest, ExportSinceLeavesOutOlderPosts) {
     return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
   };
   const std::string cmd = absl::StrCat(
-      "export --db '", dir, "/db' --cutoff 2030-01-01T00:00:00Z --out '", dir,
+      "export --db '", dir, "/db' --cutoff 2026-01-01T00:00:00Z --out '", dir,
       "/rows.csv' --live-ages 2 --since ");
   Result r = RunCli(cmd + rfc3339(t0 + absl::Hours(24)));
   ASSERT_EQ(r.exit_code, 0) << r.output;
