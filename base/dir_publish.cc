@@ -10,10 +10,12 @@
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 
 namespace reachrank {
 namespace {
@@ -147,6 +149,37 @@ absl::Status PublishDirectory(const std::string& staging,
   // `staging` now holds the old directory (if there was one).
   fs::remove_all(staging, error);
   return absl::OkStatus();
+}
+
+absl::StatusOr<PinnedDirectory> PinnedDirectory::Open(const std::string& dir) {
+  const int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::NotFoundError(
+        absl::StrCat(dir, ": cannot open: ", std::strerror(errno)));
+  }
+  return PinnedDirectory(fd, dir);
+}
+
+PinnedDirectory::PinnedDirectory(int fd, std::string dir)
+    : fd_(fd),
+      dir_(WithoutTrailingSlashes(dir)),
+      path_(absl::StrCat("/proc/self/fd/", fd)) {}
+
+PinnedDirectory::PinnedDirectory(PinnedDirectory&& other) noexcept
+    : fd_(other.fd_),
+      dir_(std::move(other.dir_)),
+      path_(std::move(other.path_)) {
+  other.fd_ = -1;
+}
+
+PinnedDirectory::~PinnedDirectory() {
+  if (fd_ >= 0) close(fd_);
+}
+
+absl::Status PinnedDirectory::Named(const absl::Status& status) const {
+  if (status.ok()) return status;
+  return absl::Status(status.code(),
+                      absl::StrReplaceAll(status.message(), {{path_, dir_}}));
 }
 
 }  // namespace reachrank

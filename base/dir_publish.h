@@ -48,6 +48,36 @@ absl::Status PublishDirectory(const std::string& staging,
                               const std::string& target,
                               const std::vector<std::string>& owned);
 
+// The reading side: a directory held open, so that every file a reader
+// takes from it comes from this one directory even when a writer exchanges
+// another into its path meanwhile. path() names it through the open handle
+// (/proc/self/fd/N); Named() puts the directory's own name back into a
+// message that carries path(). When the old directory is removed while a
+// reader works (PublishDirectory's last step), its files are gone and the
+// read fails; it never sees the new directory's files. Linux only.
+// Move-only.
+class PinnedDirectory {
+ public:
+  // Opens `dir`; errno's message (e.g. "No such file or directory") when
+  // it cannot be.
+  static absl::StatusOr<PinnedDirectory> Open(const std::string& dir);
+
+  PinnedDirectory(PinnedDirectory&& other) noexcept;
+  PinnedDirectory& operator=(PinnedDirectory&&) = delete;
+  ~PinnedDirectory();
+
+  const std::string& path() const { return path_; }
+  // `status` with path() replaced by the directory's name in its message.
+  absl::Status Named(const absl::Status& status) const;
+
+ private:
+  PinnedDirectory(int fd, std::string dir);
+
+  int fd_;
+  std::string dir_;
+  std::string path_;
+};
+
 }  // namespace reachrank
 
 #endif  // REACHRANK_BASE_DIR_PUBLISH_H_

@@ -132,5 +132,30 @@ TEST(WithoutTrailingSlashesTest, DropsOnlyTrailingSeparators) {
   EXPECT_EQ(WithoutTrailingSlashes("//"), "/");
 }
 
+// A reader that pinned the directory keeps reading its files after another
+// directory took its path (as a publish's exchange does); once the old
+// directory is removed (the publish's last step) its files are gone, never
+// replaced by the new ones.
+TEST(PinnedDirectoryTest, ReadsTheDirectoryItOpenedNotTheOneInItsPath) {
+  const FreshDir dir("pinned");
+  const std::string target = dir / "model";
+  fs::create_directories(target);
+  Write(target + "/model.bin", "old");
+  absl::StatusOr<PinnedDirectory> pinned = PinnedDirectory::Open(target + "/");
+  ASSERT_TRUE(pinned.ok()) << pinned.status();
+  fs::rename(target, dir / "model.old");
+  fs::create_directories(target);
+  Write(target + "/model.bin", "new");
+  EXPECT_EQ(Read(pinned->path() + "/model.bin"), "old");
+  fs::remove_all(dir / "model.old");
+  EXPECT_FALSE(fs::exists(pinned->path() + "/model.bin"));
+  EXPECT_EQ(Read(target + "/model.bin"), "new");
+  EXPECT_EQ(pinned->Named(absl::NotFoundError(pinned->path() + "/x: gone")),
+            absl::NotFoundError(target + "/x: gone"));
+  EXPECT_EQ(PinnedDirectory::Open(dir / "none").status(),
+            absl::NotFoundError(dir / "none" +
+                                ": cannot open: No such file or directory"));
+}
+
 }  // namespace
 }  // namespace reachrank

@@ -128,6 +128,29 @@ TEST_F(ClassifierTest, BlankTextHasNoTopicsAndUndeterminedLanguage) {
   }
 }
 
+// Emoji, numbers and links are tokens the model never learnt from (it gave
+// its default topic with near certainty); letters of scripts it does not
+// cover give noise. A caption without letters takes its hashtags'.
+TEST_F(ClassifierTest, NoTopicsWithoutLettersOrInOtherScripts) {
+  std::vector<TextItem> items = {
+      {"emoji", "⚽ 🍕 😂😂😂", ""},
+      {"numbers", "2024 https://example.com/x", "en"},
+      {"cyrillic", "привет мир, как дела сегодня", ""},
+      {"tagged", "🎉 2024", "", {"footballMatch", "the_team"}}};
+  auto results = classifier_->Classify(items, 2);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 4u);
+  for (int i : {0, 1}) {
+    EXPECT_TRUE((*results)[i].topics.empty()) << (*results)[i].id;
+    EXPECT_EQ((*results)[i].language, "und") << (*results)[i].id;
+  }
+  EXPECT_EQ((*results)[2].language, "other");
+  EXPECT_TRUE((*results)[2].topics.empty());
+  EXPECT_NE((*results)[3].language, "und");
+  ASSERT_FALSE((*results)[3].topics.empty());
+  EXPECT_EQ((*results)[3].topics[0].topic_id, "sports");
+}
+
 // The topics of `items`, in order, as (id, probability) pairs.
 std::vector<std::vector<std::pair<std::string, float>>> TopicsOf(
     FastTextClassifier& classifier, const std::vector<TextItem>& items) {
@@ -695,6 +718,18 @@ TEST(TaxonomyTest, RejectsDuplicateIds) {
   auto taxonomy = Taxonomy::Parse("topic_id\ten\na\tA\na\tB\n");
   EXPECT_EQ(taxonomy.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(taxonomy.status().message()), HasSubstr("line 3"));
+}
+
+// Storage keeps topic ids of at most 256 bytes; a longer one refused there
+// stopped every classification of the ingest service.
+TEST(TaxonomyTest, RejectsIdsOverStoragesLimit) {
+  const std::string longest(kMaxTopicIdBytes, 'a');
+  EXPECT_TRUE(Taxonomy::Parse("topic_id\ten\n" + longest + "\tA\n").ok());
+  auto taxonomy = Taxonomy::Parse("topic_id\ten\nb\tB\n" + longest + "a\tA\n");
+  EXPECT_EQ(taxonomy.status(),
+            absl::InvalidArgumentError(
+                "taxonomy line 3: need 2 fields and a new topic id of 1-256 "
+                "bytes without spaces"));
 }
 
 // Found by taxonomy_fuzzer: trailing tabs were stripped as whitespace, so an

@@ -9,11 +9,17 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/dir_publish.h"
 #include "base/status_macros.h"
 #include "topics/hashtags.h"
 
 namespace reachrank::topics {
 namespace {
+
+// True when `text` has a letter of any script outside links.
+bool HasLetters(const Segmentation& text) {
+  return text.latin_letters + text.han_letters + text.other_letters > 0;
+}
 
 std::string ItemName(size_t index, const TextItem& item) {
   return absl::StrCat("items[", index, "] (id \"", item.id, "\")");
@@ -165,6 +171,16 @@ FastTextClassifier::FastTextClassifier(
 
 absl::StatusOr<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(
     const std::string& dir) {
+  absl::StatusOr<PinnedDirectory> pinned = PinnedDirectory::Open(dir);
+  if (!pinned.ok()) return LoadFiles(dir);  // its usual errors name the file
+  absl::StatusOr<std::unique_ptr<FastTextClassifier>> loaded =
+      LoadFiles(pinned->path());
+  if (!loaded.ok()) return pinned->Named(loaded.status());
+  return loaded;
+}
+
+absl::StatusOr<std::unique_ptr<FastTextClassifier>>
+FastTextClassifier::LoadFiles(const std::string& dir) {
   RR_ASSIGN_OR_RETURN(ModelMetadata metadata, OpenModelDir(dir));
   absl::StatusOr<Taxonomy> taxonomy =
       Taxonomy::Load(absl::StrCat(dir, "/", kTaxonomyFile));
@@ -220,15 +236,20 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
   RR_ASSIGN_OR_RETURN(ItemWords parts, SegmentItem(*segmenter_, item));
   Segmentation& words = parts.caption;
   Segmentation& tags = parts.tags;
-  if (words.tokens.empty() && tags.tokens.empty()) return result;
+  // Emoji, numbers and links alone are tokens the model has not learnt
+  // from: it would answer its default topic with near certainty.
+  if (!HasLetters(words) && !HasLetters(tags)) return result;
   if (!item.language.empty()) {
     result.language = item.language;
   } else {
-    // English hashtags under a German caption leave it German.
-    RR_ASSIGN_OR_RETURN(
-        result.language,
-        languages_->Detect(words.tokens.empty() ? tags : words));
+    // English hashtags under a German caption leave it German; a caption
+    // of emoji or numbers leaves the hashtags' language.
+    RR_ASSIGN_OR_RETURN(result.language,
+                        languages_->Detect(HasLetters(words) ? words : tags));
   }
+  // Letters mostly of scripts the model was not trained on (Cyrillic,
+  // Arabic, Kana...): its topics would be noise.
+  if (result.language == kLanguageOther) return result;
   Append(std::move(tags), words);
   const int k = top_k <= 0 ? kDefaultTopK
                            : std::min<int>(top_k, taxonomy_.topics().size());

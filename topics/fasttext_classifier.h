@@ -34,7 +34,9 @@ class FastTextClassifier final : public TopicClassifier {
  public:
   // Loads a model directory. FAILED_PRECONDITION naming the file when a file
   // is missing, damaged (fingerprint mismatch) or inconsistent (a model
-  // label absent from the taxonomy).
+  // label absent from the taxonomy). Every file comes from the directory
+  // as it was opened: one exchanged into `dir` meanwhile (topics train
+  // publishes so) is not mixed in (base/dir_publish.h PinnedDirectory).
   static absl::StatusOr<std::unique_ptr<FastTextClassifier>> Load(
       const std::string& dir);
 
@@ -63,6 +65,10 @@ class FastTextClassifier final : public TopicClassifier {
                                              int top_k) const;
 
  private:
+  // Load's work on the files under `dir`.
+  static absl::StatusOr<std::unique_ptr<FastTextClassifier>> LoadFiles(
+      const std::string& dir);
+
   FastTextClassifier(ModelMetadata metadata, Taxonomy taxonomy,
                      std::unique_ptr<Segmenter> segmenter,
                      std::unique_ptr<LanguageDetector> languages,

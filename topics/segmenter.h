@@ -20,8 +20,10 @@
 //     我们/今天/去/北京). Punctuation and spaces are dropped.
 //  4. Numbers (ICU's "number" words, e.g. "3.5", "2024") become "<num>"
 //     when `replace_numbers` is set.
-//  5. Emoji (Extended_Pictographic, with ZWJ sequences and modifiers kept
-//     whole) are kept as tokens, without variation selectors.
+//  5. Emoji (Extended_Pictographic, modifiers kept with their emoji) are
+//     kept as tokens, without variation selectors. NFKC_Casefold (step 1)
+//     drops the zero-width joiner, so a ZWJ sequence becomes its emoji
+//     (👨‍👩‍👧 -> 👨 👩 👧).
 //  6. Leading underscores are stripped from words so that no token can look
 //     like a fastText label ("__label__x" -> "label__x").
 //  7. With `cjk_char_ngrams` = n > 0, each Han word is followed by its Han

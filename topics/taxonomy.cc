@@ -14,9 +14,11 @@ namespace reachrank::topics {
 namespace {
 
 bool ValidId(absl::string_view id) {
-  if (id.empty()) return false;
+  if (id.empty() || id.size() > kMaxTopicIdBytes) return false;
   for (char c : id) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(c))) return false;
+    if (c == '\0' || absl::ascii_isspace(static_cast<unsigned char>(c))) {
+      return false;
+    }
   }
   return true;
 }
@@ -65,7 +67,7 @@ absl::StatusOr<Taxonomy> Taxonomy::Parse(absl::string_view tsv) {
         !seen.insert(fields[0]).second) {
       return absl::InvalidArgumentError(absl::StrCat(
           "taxonomy line ", line_number, ": need ", languages.size() + 1,
-          " fields and a new topic id without spaces"));
+          " fields and a new topic id of 1-256 bytes without spaces"));
     }
     Topic topic{fields[0], {}};
     for (size_t i = 0; i < languages.size(); ++i) {

@@ -8,12 +8,13 @@
 #ifndef REACHRANK_TOPICS_TAXONOMY_H_
 #define REACHRANK_TOPICS_TAXONOMY_H_
 
+#include <cstddef>
 #include <map>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace reachrank::topics {
 
@@ -21,6 +22,10 @@ struct Topic {
   std::string id;
   std::map<std::string, std::string> display_names;  // language -> name
 };
+
+// The longest topic id: what storage keeps as a key part (a longer one
+// would be refused there and stop every classification).
+inline constexpr size_t kMaxTopicIdBytes = 256;
 
 // An immutable list of topics. Thread-safe (const after construction).
 class Taxonomy {
