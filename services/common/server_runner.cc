@@ -60,18 +60,21 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
                                        : " (or the TLS certificate and key "
                                          "are unusable)"));
   }
-  std::unique_ptr<GrpcServer> result(new GrpcServer(
-      std::move(server), port, std::move(names), options.shutdown_grace));
+  std::unique_ptr<GrpcServer> result(
+      new GrpcServer(std::move(server), port, std::move(names),
+                     options.shutdown_grace, options.on_serving));
   result->SetServing(false);
   return result;
 }
 
 GrpcServer::GrpcServer(std::unique_ptr<grpc::Server> server, int port,
-                       std::vector<std::string> names, absl::Duration grace)
+                       std::vector<std::string> names, absl::Duration grace,
+                       std::function<void(bool)> on_serving)
     : server_(std::move(server)),
       port_(port),
       names_(std::move(names)),
-      grace_(grace) {}
+      grace_(grace),
+      on_serving_(std::move(on_serving)) {}
 
 GrpcServer::~GrpcServer() { Shutdown(); }
 
@@ -83,6 +86,7 @@ std::shared_ptr<grpc::Channel> GrpcServer::InProcessChannel() {
 }
 
 void GrpcServer::SetServing(bool serving) {
+  if (on_serving_) on_serving_(serving);
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   if (health == nullptr) return;
   health->SetServingStatus("", serving);

@@ -10,6 +10,7 @@
 #include <grpcpp/server.h>
 #include <grpcpp/support/server_interceptor.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +52,9 @@ struct ServerOptions {
   std::shared_ptr<TokenAuthProcessor> auth{};
   // How long Shutdown() lets calls in flight run before cancelling them.
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // Called by SetServing with the state it sets (e.g. to export it as a
+  // metric); may be empty.
+  std::function<void(bool serving)> on_serving{};
 };
 
 // A running gRPC server. Thread-safe.
@@ -83,13 +87,15 @@ class GrpcServer {
 
  private:
   GrpcServer(std::unique_ptr<grpc::Server> server, int port,
-             std::vector<std::string> names, absl::Duration grace);
+             std::vector<std::string> names, absl::Duration grace,
+             std::function<void(bool)> on_serving);
 
   // Constant after construction.
   const std::unique_ptr<grpc::Server> server_;
   const int port_;
   const std::vector<std::string> names_;
   const absl::Duration grace_;
+  const std::function<void(bool)> on_serving_;
 
   absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;

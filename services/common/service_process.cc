@@ -11,7 +11,14 @@
 namespace reachrank::services {
 
 ServiceProcess::ServiceProcess(std::string program)
-    : program_(std::move(program)) {}
+    : program_(std::move(program)),
+      serving_(&prometheus::BuildGauge()
+                    .Name("reachrank_serving")
+                    .Help("1 while the service answers calls (health "
+                          "SERVING); 0 while it starts (opens its database, "
+                          "loads its model) or shuts down")
+                    .Register(metrics_.registry())
+                    .Add({})) {}
 
 int ServiceProcess::Fail(absl::string_view what,
                          const absl::Status& status) const {
@@ -30,7 +37,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceProcess::StartServer(
       interceptors;
   interceptors.push_back(grpc_metrics_.NewInterceptorFactory());
   tokens_ = options.auth;
-  return GrpcServer::Start(options, {std::move(service)},
+  ServerOptions with_gauge = options;
+  with_gauge.on_serving = [gauge = serving_](bool serving) {
+    gauge->Set(serving ? 1 : 0);
+  };
+  return GrpcServer::Start(with_gauge, {std::move(service)},
                            std::move(interceptors));
 }
 

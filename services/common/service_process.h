@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "prometheus/gauge.h"
 #include "prometheus/registry.h"
 #include "services/common/grpc_server_metrics.h"
 #include "services/common/metrics.h"
@@ -85,6 +86,9 @@ class ServiceProcess {
   const std::string program_;
   Metrics metrics_;
   GrpcServerMetrics grpc_metrics_{metrics_.registry()};
+  // reachrank_serving: 1 while the server's health says SERVING, 0 while
+  // the process starts (opens its database, loads its model) or stops.
+  prometheus::Gauge* serving_;
   std::shared_ptr<TokenAuthProcessor> tokens_;  // of StartServer; may be null
 };
 

@@ -109,6 +109,27 @@ TEST(ServiceProcessTest, StartServerCountsCallsInTheProcessRegistry) {
             1);
 }
 
+// reachrank_serving follows the health state: 0 while the binary opens its
+// database or model, 1 once it serves, 0 again at shutdown.
+TEST(ServiceProcessTest, ServingGaugeFollowsTheHealthState) {
+  ServiceProcess process("reachrank-test");
+  reachrank::testing::FakeTopicService service;
+  auto serving = [&process] {
+    std::ostringstream text;
+    prometheus::TextSerializer().Serialize(text, process.registry().Collect());
+    return reachrank::testing::MetricValue(text.str(), "reachrank_serving");
+  };
+  EXPECT_EQ(*serving(), 0);
+  auto server = process.StartServer({"127.0.0.1:0"},
+                                    {"reachrank.v1.TopicService", &service});
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_EQ(*serving(), 0);
+  (*server)->SetServing(true);
+  EXPECT_EQ(*serving(), 1);
+  (*server)->Shutdown();
+  EXPECT_EQ(*serving(), 0);
+}
+
 TEST(ServiceProcessTest, HangupReloadsAndLogsTheVersionUntilShutdown) {
   ScopedSignalMask mask;
   ServiceProcess process("reachrank-test");
