@@ -97,9 +97,27 @@ def lint(dash):
         for t in p["targets"]:
             expr = t["expr"]
             for rng in RANGE_RE.findall(expr):
+                # An instant query (a table) counts over the time range.
+                if rng == "$__range" and t.get("instant"):
+                    continue
                 if rng != "$__rate_interval":
                     problems.append(
-                        f"panel '{p['title']}' uses [{rng}], not [$__rate_interval]")
+                        f"panel '{p['title']}' uses [{rng}], not [$__rate_interval]"
+                        " (or [$__range] in an instant query)")
+            # One instant value of increase over $__rate_interval is the last
+            # minute or so, not what the table's time range shows.
+            if t.get("instant") and re.search(
+                    r"increase\([^\[]*\[\$__rate_interval\]", expr):
+                problems.append(
+                    f"panel '{p['title']}' query {t['refId']} is instant: "
+                    "increase over [$__range], not [$__rate_interval]")
+            # A rate is 0 while a service is idle, and x / 0 is NaN: the
+            # divisor is filtered with > 0 so that idle series drop out.
+            for rhs in expr.split(" / ")[1:]:
+                if not re.fullmatch(r"\(.*\s>\s*0\)\s*", rhs):
+                    problems.append(
+                        f"panel '{p['title']}' query {t['refId']} divides by "
+                        "a rate that may be 0: use / (… > 0)")
             if not re.search(r'job=~"\$job"', expr) or \
                     not re.search(r'instance=~"\$instance"', expr):
                 problems.append(
@@ -426,7 +444,9 @@ def check_panels(dash, prom_port, at, rate_interval, targets, exposed):
     passed, failed = [], []
     for p in panels_with_targets(dash):
         for t in p["targets"]:
+            # $__range: the load is the time range shown.
             expr = (t["expr"].replace("$__rate_interval", rate_interval)
+                    .replace("$__range", rate_interval)
                     .replace("$job", jobs).replace("$instance", instances))
             name = f"{p['title']} [{t['refId']}]"
             missing = sorted({m for m in METRIC_RE.findall(t["expr"]) if m not in exposed})
