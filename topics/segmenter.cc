@@ -21,13 +21,24 @@ namespace {
 constexpr absl::string_view kUrlToken = "<url>";
 constexpr absl::string_view kNumberToken = "<num>";
 
-// Length of the URL starting at `pos`, or 0. A URL starts a word and runs
-// to the next ASCII whitespace.
+// True for a byte that may continue a URL: printable ASCII other than
+// the quotes and angle brackets that enclose one. A non-ASCII byte ends
+// it: Chinese text follows a link with "，" or U+3000, not a space.
+bool InUrl(unsigned char c) {
+  return c > ' ' && c < 0x7F && c != '"' && c != '\'' && c != '<' && c != '>';
+}
+
+// Length of the URL starting at `pos`, or 0. A URL starts after anything
+// but an ASCII letter, digit or '_' (a space, "(", a Chinese character)
+// and runs while InUrl; closing punctuation at its end (".", ",", ")"...)
+// is the sentence's, not the URL's.
 size_t UrlLength(absl::string_view text, size_t pos) {
   const char first = absl::ascii_tolower(static_cast<unsigned char>(text[pos]));
   if (first != 'h' && first != 'w') return 0;  // cheap test for every byte
-  if (pos > 0 && !absl::ascii_isspace(static_cast<unsigned char>(text[pos - 1])))
-    return 0;
+  if (pos > 0) {
+    const unsigned char before = static_cast<unsigned char>(text[pos - 1]);
+    if (absl::ascii_isalnum(before) || before == '_') return 0;
+  }
   absl::string_view rest = text.substr(pos);
   if (!absl::StartsWithIgnoreCase(rest, "http://") &&
       !absl::StartsWithIgnoreCase(rest, "https://") &&
@@ -35,9 +46,12 @@ size_t UrlLength(absl::string_view text, size_t pos) {
     return 0;
   }
   size_t end = pos;
-  while (end < text.size() &&
-         !absl::ascii_isspace(static_cast<unsigned char>(text[end]))) {
+  while (end < text.size() && InUrl(static_cast<unsigned char>(text[end]))) {
     ++end;
+  }
+  while (end > pos + 4 && absl::string_view(".,;:!?)]}").find(text[end - 1]) !=
+                              absl::string_view::npos) {
+    --end;
   }
   return end - pos;
 }

@@ -3,8 +3,10 @@
 // prediction alike.
 //
 // Steps, in order:
-//  1. URLs (a run of non-space characters starting with "http://",
-//     "https://" or "www.", any case) become the token "<url>".
+//  1. URLs become the token "<url>": "http://", "https://" or "www." (any
+//     case) not after an ASCII letter, digit or '_', running over
+//     printable ASCII but quotes and angle brackets (a non-ASCII character
+//     ends one), without the closing punctuation at their end.
 //  2. The rest is normalised with ICU's NFKC_Casefold (NFKC, then Unicode
 //     case folding: "Straße" -> "strasse", full-width "ＡＢＣ" -> "abc").
 //     With `simplify_han`, a text that reads as Traditional Chinese (two

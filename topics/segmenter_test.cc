@@ -26,6 +26,25 @@ TEST(SegmenterTest, EnglishFoldsCaseAndReplacesUrlsAndNumbers) {
                           "times", "in", "<num>"));
 }
 
+// A link in Chinese text ends at the first non-ASCII character ("，",
+// U+3000), not at the next ASCII space, which may never come; it starts
+// after a Chinese character or "(" too, and leaves closing punctuation to
+// the sentence.
+TEST(SegmenterTest, UrlsEndWhereTheirAsciiEnds) {
+  EXPECT_THAT(Tokens("https://t.cn/A6x，我们今天去北京"),
+              ElementsAre("<url>", "我们", "今天", "去", "北京"));
+  EXPECT_THAT(Tokens("https://t.cn/A6x\u3000我们今天去北京"),
+              ElementsAre("<url>", "我们", "今天", "去", "北京"));
+  EXPECT_THAT(Tokens("详情见https://t.cn/A6x"),
+              ElementsAre("详情", "见", "<url>"));
+  EXPECT_THAT(Tokens("(see https://example.com/a_(b).) now"),
+              ElementsAre("see", "<url>", "now"));
+  EXPECT_THAT(Tokens("Visit \"www.example.org\", then"),
+              ElementsAre("visit", "<url>", "then"));
+  // Inside a word it is no link: "myhttps" is a word.
+  EXPECT_THAT(Tokens("myhttps://x"), ElementsAre("myhttps", "x"));
+}
+
 TEST(SegmenterTest, GermanNfkcAndCaseFolding) {
   EXPECT_THAT(Tokens("Die Straße in München ist schön – ＦＵＬＬ."),
               ElementsAre("die", "strasse", "in", "münchen", "ist", "schön",
