@@ -33,6 +33,8 @@ class FakeClassifier final : public topics::TopicClassifier {
       c.language = item.language.empty() ? "en" : item.language;
       c.topics.push_back({absl::StrContains(item.text, "code")
                               ? "science/technology"
+                          : absl::StrContains(item.text, "long-topic")
+                              ? std::string(300, 't')  // storage keeps 256
                               : "travel",
                           0.75f});
       if (top_k > 1) c.topics.push_back({"entertainment", 0.25f});

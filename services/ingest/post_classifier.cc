@@ -170,11 +170,17 @@ absl::Status PostClassifier::Save(
 // A post deleted (DeleteAuthors) while its batch was being classified has
 // nothing left to classify (NOT_FOUND), and one re-upserted with new
 // content meanwhile is pending for it (ABORTED): neither fails the pass.
+// A classification the store refuses (INVALID_ARGUMENT: a topic id it
+// cannot keep) is stored as no topics ("und"), as a text the classifier
+// refuses is: one such post failed every pass, and every pass began with it.
 absl::Status PostClassifier::StoreOne(const v1::Post& post,
                                       const std::vector<v1::TopicScore>& topics,
                                       const std::string& language,
                                       Outcome* outcome) {
-  const absl::Status status = store_.SetClassification(post, topics, language);
+  absl::Status status = store_.SetClassification(post, topics, language);
+  if (absl::IsInvalidArgument(status) && !topics.empty()) {
+    status = store_.SetClassification(post, {}, "und");
+  }
   if (status.ok()) {
     ++outcome->stored;
   } else if (absl::IsAborted(status)) {

@@ -158,6 +158,22 @@ TEST_F(PostClassifierTest, RefusedTextIsStoredWithoutTopics) {
   EXPECT_EQ(store_->GetPost("a")->topics(0).topic_id(), "travel");
 }
 
+// A classification the store cannot keep (a topic id over its 256 bytes)
+// is stored as no topics: it failed every pass, which began with it.
+TEST_F(PostClassifierTest,
+       AClassificationTheStoreRefusesIsStoredWithoutTopics) {
+  PostClassifier classifier(*store_, &fake_, metrics_, {});
+  Put({{"a", "a long-topic post"}, {"b", "fine"}});
+  EXPECT_EQ(*classifier.DrainPending(), 2u);
+  EXPECT_EQ(Pending(), 0u);
+  auto a = store_->GetPost("a");
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(a->classified());
+  EXPECT_EQ(a->topics_size(), 0);
+  EXPECT_EQ(a->language(), "und");
+  EXPECT_EQ(store_->GetPost("b")->topics(0).topic_id(), "travel");
+}
+
 TEST_F(PostClassifierTest, WithoutClassifierPostsStayPending) {
   PostClassifier classifier(*store_, nullptr, metrics_, {});
   Put({{"a", "x"}});
