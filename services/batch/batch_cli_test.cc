@@ -805,8 +805,10 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
                  "--validation-fraction", "1.5"}),
             2);
   EXPECT_THAT(Read("cli.log"),
-              HasSubstr("must be greater than 0 and less than 1, not 1.5"));
+              HasSubstr("must be 0 or more and less than 1, not 1.5"));
   EXPECT_EQ(Run({"demo", "--data", Path("never"), "--days", "20"}), 2);
+  EXPECT_EQ(Run({"demo", "--data", Path("never"), "--days", "3000"}), 1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("and must end by now: at most "));
   EXPECT_EQ(Run({"simulate", "--data", Path("never"), "--start", "2999-01-01"}),
             1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("later than the ingest service "

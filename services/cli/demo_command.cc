@@ -227,7 +227,21 @@ void PrintNextSteps(const std::string& data) {
       data, data, data, data);
 }
 
+// The simulated period (from sim.start, 2026-01-01) must be over by now:
+// training's cutoff is its end, and labels after now are not known yet.
+absl::Status CheckPeriodIsPast(const sim::SimOptions& sim) {
+  const int64_t most = (absl::Now() - sim.start) / absl::Hours(24);
+  if (PlannedAt(sim) > absl::Now()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--days: the simulated period starts ",
+        absl::FormatTime("%Y-%m-%d", sim.start, absl::UTCTimeZone()),
+        " and must end by now: at most ", most, " days"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunDemo(const DemoFlags& flags) {
+  RR_RETURN_IF_ERROR(CheckPeriodIsPast(flags.sim));
   RR_RETURN_IF_ERROR(CheckDataDir(flags));
   const absl::Time began = absl::Now();
   DemoAuthor author;

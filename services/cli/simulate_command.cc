@@ -18,6 +18,7 @@
 #include "services/cli/ingest_sink.h"
 #include "services/common/flag_checks.h"
 #include "services/common/serving_flags.h"
+#include "services/ingest/validation.h"
 #include "sim/jsonl_sink.h"
 #include "sim/simulator.h"
 
@@ -71,16 +72,15 @@ absl::StatusOr<sim::SimSummary> RunInto(const SimulateFlags& flags,
 }
 
 // The ingest service takes posts and events from 2000-01-01 to now + 1
-// day (services/ingest/validation.h): a period outside that would be
-// refused part-way, after writing what came before.
+// day (ingest::EarliestTimestamp, LatestTimestamp): a period outside that
+// would be refused part-way, after writing what came before.
 absl::Status CheckPeriodIngestible(const sim::SimOptions& options) {
-  if (options.start <
-      absl::FromCivil(absl::CivilDay(2000, 1, 1), absl::UTCTimeZone())) {
+  if (options.start < ingest::EarliestTimestamp()) {
     return absl::InvalidArgumentError(
         "--start: before 2000-01-01, which the ingest service refuses");
   }
   const absl::Time end = options.start + absl::Hours(24 * options.days);
-  if (end > absl::Now() + absl::Hours(24)) {
+  if (end > ingest::LatestTimestamp(absl::Now())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--start, --days: the period ends ",
         absl::FormatTime("%Y-%m-%d", end, absl::UTCTimeZone()),

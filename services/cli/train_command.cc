@@ -312,9 +312,10 @@ void AddModelOptions(CLI::App* cmd, ranking::TrainOptions& o) {
       ->capture_default_str()
       ->check(services::OpenFraction());
   cmd->add_option("--validation-fraction", o.validation_fraction,
-                  "latest share of the rest used for early stopping")
+                  "latest share of the rest used for early stopping (0: "
+                  "none)")
       ->capture_default_str()
-      ->check(services::OpenFraction());
+      ->check(services::FractionBelowOne());
   cmd->add_option("--recency-half-life", o.recency_half_life,
                   "weigh recent rows more: a row's weight halves every this "
                   "share of the fitted rows back from the latest (0: off)")

@@ -61,6 +61,13 @@ inline CLI::Validator OpenFraction() {
       "FRACTION");
 }
 
+// Numbers from 0 up to, not including, 1 (a share of which 0 means none).
+inline CLI::Validator FractionBelowOne() {
+  return flag_checks_internal::NumberCheck(
+      [](double n) { return n >= 0 && n < 1; }, "0 or more and less than 1",
+      "FRACTION");
+}
+
 // A gRPC address: when it ends in ":<digits>", the port must be 0-65535
 // (gRPC takes 99999 modulo 65536 and listens, or calls, elsewhere). Other
 // forms (unix:path, a name without a port) are left to gRPC.

@@ -61,6 +61,13 @@ TEST(FlagChecksTest, OpenFractionLeavesBothSidesSomeRows) {
             "--share: must be greater than 0 and less than 1, not 0");
   EXPECT_EQ(ParseError(app, {"x", "--share", "0.25"}), "");
   EXPECT_EQ(share, 0.25);
+  CLI::App below_one;
+  double validation = 0.1;
+  below_one.add_option("--validation", validation)->check(FractionBelowOne());
+  EXPECT_EQ(ParseError(below_one, {"x", "--validation", "0"}), "");
+  EXPECT_EQ(validation, 0);
+  EXPECT_EQ(ParseError(below_one, {"x", "--validation", "1"}),
+            "--validation: must be 0 or more and less than 1, not 1");
 }
 
 // Each address of a comma-separated list is checked.

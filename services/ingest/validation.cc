@@ -81,7 +81,7 @@ Rule TimeRule(bool present, const google::protobuf::Timestamp& t,
   }
   absl::Time time =
       absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-  if (t.seconds() < kYear2000Seconds || time > now + absl::Hours(24)) {
+  if (time < EarliestTimestamp() || time > LatestTimestamp(now)) {
     return "must be between 2000-01-01T00:00:00Z and now + 1 day";
   }
   return nullptr;
@@ -260,5 +260,11 @@ bool IsValidUtf8(absl::string_view text) {
   }
   return true;
 }
+
+absl::Time EarliestTimestamp() {
+  return absl::FromUnixSeconds(kYear2000Seconds);
+}
+
+absl::Time LatestTimestamp(absl::Time now) { return now + absl::Hours(24); }
 
 }  // namespace reachrank::ingest

@@ -46,6 +46,11 @@ absl::Status ValidateEvent(const v1::EngagementEvent& event, absl::Time now,
 absl::Status ValidateAuthorRef(const v1::AuthorRef& ref,
                                absl::string_view path = "");
 
+// The timestamps the service takes: from 2000-01-01T00:00:00Z to now + 1
+// day (a clock a little ahead is tolerated).
+absl::Time EarliestTimestamp();
+absl::Time LatestTimestamp(absl::Time now);
+
 // An id field (post_id, author_id, event_id) on its own, e.g. a lookup key.
 absl::Status ValidateId(absl::string_view id, absl::string_view field);
 
