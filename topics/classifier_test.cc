@@ -136,10 +136,11 @@ TEST_F(ClassifierTest, NoTopicsWithoutLettersOrInOtherScripts) {
       {"emoji", "⚽ 🍕 😂😂😂", ""},
       {"numbers", "2024 https://example.com/x", "en"},
       {"cyrillic", "привет мир, как дела сегодня", ""},
-      {"tagged", "🎉 2024", "", {"footballMatch", "the_team"}}};
+      {"tagged", "🎉 2024", "", {"footballMatch", "the_team"}},
+      {"named", "привет мир, как дела сегодня", "ru"}};
   auto results = classifier_->Classify(items, 2);
   ASSERT_TRUE(results.ok()) << results.status();
-  ASSERT_EQ(results->size(), 4u);
+  ASSERT_EQ(results->size(), 5u);
   for (int i : {0, 1}) {
     EXPECT_TRUE((*results)[i].topics.empty()) << (*results)[i].id;
     EXPECT_EQ((*results)[i].language, "und") << (*results)[i].id;
@@ -149,6 +150,9 @@ TEST_F(ClassifierTest, NoTopicsWithoutLettersOrInOtherScripts) {
   EXPECT_NE((*results)[3].language, "und");
   ASSERT_FALSE((*results)[3].topics.empty());
   EXPECT_EQ((*results)[3].topics[0].topic_id, "sports");
+  // The script decides, not the language the caller named.
+  EXPECT_EQ((*results)[4].language, "ru");
+  EXPECT_TRUE((*results)[4].topics.empty());
 }
 
 // The topics of `items`, in order, as (id, probability) pairs.

@@ -247,10 +247,10 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
     RR_ASSIGN_OR_RETURN(result.language,
                         languages_->Detect(HasLetters(words) ? words : tags));
   }
-  // Letters mostly of scripts the model was not trained on (Cyrillic,
-  // Arabic, Kana...): its topics would be noise.
-  if (result.language == kLanguageOther) return result;
   Append(std::move(tags), words);
+  // Letters mostly of scripts the model was not trained on: its topics
+  // would be noise, whatever language the caller named.
+  if (MostlyOtherScripts(words)) return result;
   const int k = top_k <= 0 ? kDefaultTopK
                            : std::min<int>(top_k, taxonomy_.topics().size());
   RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> labels,

@@ -63,7 +63,7 @@ absl::StatusOr<std::string> LanguageDetector::Detect(
     const Segmentation& text) const {
   const int known = text.latin_letters + text.han_letters;
   if (known + text.other_letters == 0) return std::string(kLanguageUndetermined);
-  if (text.other_letters > known) return std::string(kLanguageOther);
+  if (MostlyOtherScripts(text)) return std::string(kLanguageOther);
   absl::StatusOr<std::vector<LabelProbability>> all =
       model_->PredictTokens(text.tokens, languages_);
   if (!all.ok()) return all.status();

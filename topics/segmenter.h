@@ -81,6 +81,13 @@ inline bool MostlyHan(const Segmentation& text) {
   return text.han_letters > text.latin_letters + text.other_letters;
 }
 
+// True when most letters of `text` are of scripts other than Latin and Han
+// (Cyrillic, Arabic, Kana...), which the language and topic models are
+// not trained on: its language is "other" and it gets no topics.
+inline bool MostlyOtherScripts(const Segmentation& text) {
+  return text.other_letters > text.latin_letters + text.han_letters;
+}
+
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(absl::string_view text);
 
