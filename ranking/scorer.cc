@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "base/dir_publish.h"
 #include "base/status_macros.h"
 #include "ranking/feature_names.h"
 #include "ranking/prior.h"
@@ -94,7 +95,14 @@ struct Scorer::Predictions {
   std::vector<float> p;
 };
 
-absl::StatusOr<ModelSet> LoadModelSet(const std::string& dir) {
+absl::StatusOr<ModelSet> LoadModelSet(const std::string& given) {
+  // Both models come from the directory as it was opened: a set published
+  // into `given` meanwhile (train's PublishDirectory) is not paired with it.
+  absl::StatusOr<PinnedDirectory> pinned = PinnedDirectory::Open(given);
+  const std::string dir = pinned.ok() ? pinned->path() : given;
+  auto named = [&](const absl::Status& s) {
+    return pinned.ok() ? pinned->Named(s) : s;
+  };
   // The two models load side by side (most of it is JSON parsing); the
   // draft model's error is reported first, as when they loaded in turn.
   std::future<absl::StatusOr<std::shared_ptr<const Model>>> draft =
@@ -104,8 +112,11 @@ absl::StatusOr<ModelSet> LoadModelSet(const std::string& dir) {
   absl::StatusOr<std::shared_ptr<const Model>> live =
       LoadOne(dir + "/live", FeatureSet::kLive);
   ModelSet set;
-  RR_ASSIGN_OR_RETURN(set.draft, draft.get());
-  RR_ASSIGN_OR_RETURN(set.live, std::move(live));
+  absl::StatusOr<std::shared_ptr<const Model>> draft_model = draft.get();
+  if (!draft_model.ok()) return named(draft_model.status());
+  if (!live.ok()) return named(live.status());
+  set.draft = *std::move(draft_model);
+  set.live = *std::move(live);
   return set;
 }
 

@@ -58,7 +58,8 @@ struct ModelSet {
 
 // Loads <dir>/draft and <dir>/live, refusing models whose feature lists
 // differ from the extractor's (INVALID_ARGUMENT) or missing files
-// (NOT_FOUND); the message names the sub-directory.
+// (NOT_FOUND); the message names the sub-directory. Both come from `dir`
+// as it was opened, never one from a set published into it meanwhile.
 absl::StatusOr<ModelSet> LoadModelSet(const std::string& dir);
 // The prior-v1 models.
 absl::StatusOr<ModelSet> PriorModelSet();

@@ -141,10 +141,8 @@ size_t CountCodePoints(absl::string_view text) {
 TextFigures TextFiguresCache::Get(absl::string_view text,
                                   absl::Span<const std::string> hashtags) {
   // absl's hash takes each string's length too, so ("ab", {"c"}) and
-  // ("a", {"bc"}) differ; the second hash starts from another state.
-  const std::pair<uint64_t, uint64_t> key{
-      absl::HashOf(text, hashtags),
-      absl::HashOf(uint64_t{0x9e3779b97f4a7c15}, text, hashtags)};
+  // ("a", {"bc"}) differ.
+  const uint64_t key = absl::HashOf(text, hashtags);
   {
     absl::MutexLock lock(&mu_);
     auto it = entries_.find(key);

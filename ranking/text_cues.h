@@ -51,10 +51,11 @@ struct TextFigures {
 };
 
 // Remembers the figures of texts already seen, so a post ranked again is
-// not scanned again. Keyed by two independent 64-bit hashes of the text and
-// hashtags (never the text itself: 100,000 texts of 16 KiB would hold
-// 1.6 GB), so an entry costs tens of bytes. Holds at most `max_entries`
-// texts (all are dropped when full). Thread-safe.
+// not scanned again. Keyed by a 64-bit hash of the text and hashtags
+// (never the text itself: 100,000 texts of 16 KiB would hold 1.6 GB), so
+// an entry costs tens of bytes; two of 100,000 texts share a key with a
+// probability of about 3e-10, and then one gets the other's figures. Holds at
+// most `max_entries` texts (all are dropped when full). Thread-safe.
 class TextFiguresCache {
  public:
   explicit TextFiguresCache(size_t max_entries = 100000)
@@ -70,8 +71,7 @@ class TextFiguresCache {
  private:
   const size_t max_entries_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::pair<uint64_t, uint64_t>, TextFigures> entries_
-      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, TextFigures> entries_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace reachrank::ranking

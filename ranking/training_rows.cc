@@ -219,18 +219,6 @@ void Reserve(size_t posts, TrainingRows* rows) {
   rows->post_ids.reserve(posts);
 }
 
-// `ids` without repeats, each at its first place.
-std::vector<std::string> FirstOfEach(absl::Span<const std::string> ids) {
-  std::vector<std::string> out;
-  out.reserve(ids.size());
-  absl::flat_hash_set<absl::string_view> seen;
-  seen.reserve(ids.size());
-  for (const std::string& id : ids) {
-    if (seen.insert(id).second) out.push_back(id);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<absl::Duration> DefaultLiveAges(const LabelConfigs& labels) {
@@ -244,12 +232,8 @@ std::vector<absl::Duration> DefaultLiveAges(const LabelConfigs& labels) {
 }
 
 absl::StatusOr<TrainingRows> BuildTrainingRows(
-    storage::Store& store, absl::Span<const std::string> given_ids,
+    storage::Store& store, absl::Span<const std::string> post_ids,
     const TrainingRowsOptions& given) {
-  // A post given twice (an author listed twice) would count twice in the
-  // fit and the holdout.
-  const std::vector<std::string> unique_ids = FirstOfEach(given_ids);
-  const absl::Span<const std::string> post_ids = unique_ids;
   TrainingRowsOptions options = given;
   if (options.live_ages.empty()) {
     options.live_ages = DefaultLiveAges(options.labels);
@@ -352,7 +336,11 @@ absl::StatusOr<TrainingRows> BuildTrainingRowsForAuthors(
     storage::Store& store, absl::Span<const AuthorRef> authors,
     const TrainingRowsOptions& options) {
   std::vector<std::string> ids;
+  // An author listed twice (two lists joined) would give its posts twice:
+  // each would count twice in the fit and the holdout.
+  absl::flat_hash_set<std::pair<std::string, std::string>> seen;
   for (const AuthorRef& a : authors) {
+    if (!seen.emplace(a.platform, a.author_id).second) continue;
     const LabelConfig& config = options.labels.For(a.platform);
     RR_ASSIGN_OR_RETURN(std::vector<storage::AuthorPostEntry> posts,
                         store.AuthorPosts(a.platform, a.author_id,

@@ -66,8 +66,8 @@ struct AuthorRef {
 };
 
 // Rows for the given posts (unknown ids, posts created before
-// options.since and posts whose horizon has not passed are skipped; a post
-// given twice is taken once), ordered by created_at. Errors come from the
+// options.since and posts whose horizon has not passed are skipped),
+// ordered by created_at. Each id must be given once. Errors come from the
 // store. Not for concurrent use with the same `store` writes in flight
 // expecting a snapshot (the rows read what the store holds at the time).
 absl::StatusOr<TrainingRows> BuildTrainingRows(

@@ -339,9 +339,6 @@ TEST_F(TrainingRowsTest, AnAuthorListedTwiceGivesItsPostsOnce) {
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_THAT(rows->post_ids, ElementsAre("p1", "p2", "p3"));
   EXPECT_EQ(rows->live.num_rows(), 3u * rows->live_ages.size());
-  rows = BuildTrainingRows(*store_, {"p2", "p1", "p2"}, options);
-  ASSERT_TRUE(rows.ok()) << rows.status();
-  EXPECT_THAT(rows->post_ids, ElementsAre("p1", "p2"));
 }
 
 }  // namespace
