@@ -7,8 +7,14 @@
 
 #include "base/status_macros.h"
 #include "services/ingest/validation.h"
+#include "storage/keys.h"
+#include "topics/taxonomy.h"
 
 namespace reachrank::ingest {
+
+static_assert(topics::kMaxTopicIdBytes == storage::keys::kMaxKeyPart,
+              "the taxonomy allows the topic ids storage keeps");
+
 namespace {
 
 // Times a post edited while it was being classified is classified again
@@ -36,6 +42,9 @@ std::vector<v1::TopicScore> TopicScores(const topics::Classification& c) {
   std::vector<v1::TopicScore> scores;
   scores.reserve(c.topics.size());
   for (const topics::TopicProbability& t : c.topics) {
+    // A topic id storage cannot key would make it refuse the whole
+    // classification, and every pass would stop at that post.
+    if (!storage::keys::IsValidPart(t.topic_id)) continue;
     v1::TopicScore s;
     s.set_topic_id(t.topic_id);
     s.set_probability(t.probability);
@@ -170,17 +179,11 @@ absl::Status PostClassifier::Save(
 // A post deleted (DeleteAuthors) while its batch was being classified has
 // nothing left to classify (NOT_FOUND), and one re-upserted with new
 // content meanwhile is pending for it (ABORTED): neither fails the pass.
-// A classification the store refuses (INVALID_ARGUMENT: a topic id it
-// cannot keep) is stored as no topics ("und"), as a text the classifier
-// refuses is: one such post failed every pass, and every pass began with it.
 absl::Status PostClassifier::StoreOne(const v1::Post& post,
                                       const std::vector<v1::TopicScore>& topics,
                                       const std::string& language,
                                       Outcome* outcome) {
-  absl::Status status = store_.SetClassification(post, topics, language);
-  if (absl::IsInvalidArgument(status) && !topics.empty()) {
-    status = store_.SetClassification(post, {}, "und");
-  }
+  const absl::Status status = store_.SetClassification(post, topics, language);
   if (status.ok()) {
     ++outcome->stored;
   } else if (absl::IsAborted(status)) {

@@ -28,7 +28,8 @@ namespace reachrank::ingest {
 // hashtags.
 topics::TextItem PostItem(const storage::PostRecord& record);
 
-// A classification's topics as stored in a PostRecord.
+// A classification's topics as stored in a PostRecord, leaving out a topic
+// id storage cannot keep (empty, over 256 bytes, or holding a NUL).
 std::vector<v1::TopicScore> TopicScores(const topics::Classification& c);
 
 // The language to store for `record` classified as `c`: the detected or

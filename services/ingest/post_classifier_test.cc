@@ -158,10 +158,10 @@ TEST_F(PostClassifierTest, RefusedTextIsStoredWithoutTopics) {
   EXPECT_EQ(store_->GetPost("a")->topics(0).topic_id(), "travel");
 }
 
-// A classification the store cannot keep (a topic id over its 256 bytes)
-// is stored as no topics: it failed every pass, which began with it.
-TEST_F(PostClassifierTest,
-       AClassificationTheStoreRefusesIsStoredWithoutTopics) {
+// A topic id the store cannot keep (over its 256 bytes) is left out; the
+// rest of the classification is stored. The store refused the whole of it,
+// which failed every pass (each began with that post).
+TEST_F(PostClassifierTest, ATopicIdTheStoreCannotKeepIsLeftOut) {
   PostClassifier classifier(*store_, &fake_, metrics_, {});
   Put({{"a", "a long-topic post"}, {"b", "fine"}});
   EXPECT_EQ(*classifier.DrainPending(), 2u);
@@ -169,8 +169,9 @@ TEST_F(PostClassifierTest,
   auto a = store_->GetPost("a");
   ASSERT_TRUE(a.ok());
   EXPECT_TRUE(a->classified());
-  EXPECT_EQ(a->topics_size(), 0);
-  EXPECT_EQ(a->language(), "und");
+  ASSERT_EQ(a->topics_size(), 1);
+  EXPECT_EQ(a->topics(0).topic_id(), "entertainment");
+  EXPECT_EQ(a->language(), "en");
   EXPECT_EQ(store_->GetPost("b")->topics(0).topic_id(), "travel");
 }
 

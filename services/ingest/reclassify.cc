@@ -80,15 +80,6 @@ absl::Status StoreChanged(
     absl::Status stored =
         dry_run ? absl::OkStatus()
                 : store.SetClassification(r.post(), topics, language);
-    if (absl::IsInvalidArgument(stored) && !topics.empty()) {
-      // A classification the store cannot keep (a topic id over its
-      // limit) is kept as no topics, as a text the classifier refuses:
-      // the run stopped at that post, and every run after it.
-      ++summary.refused;
-      topics.clear();
-      language = "und";
-      stored = store.SetClassification(r.post(), topics, language);
-    }
     if (absl::IsNotFound(stored) || absl::IsAborted(stored)) {
       ++summary.skipped;
       continue;
