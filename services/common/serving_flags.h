@@ -135,6 +135,7 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
 inline void AddClientSecurityFlags(CLI::App& app, ClientTlsOptions& o,
                                    const std::string& prefix,
                                    const std::string& what) {
+  o.flag_prefix = prefix;
   app.add_option("--" + prefix + "tls-ca", o.ca_file,
                  "CA certificates (PEM) that sign " + what +
                      "'s certificate; without it, plaintext");

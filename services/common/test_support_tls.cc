@@ -6,8 +6,11 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -81,6 +84,22 @@ absl::StatusOr<TestPki> MakeTestPki(const std::string& dir) {
   }
   return TestPki{dir + "/ca.pem", dir + "/server.pem", dir + "/server.key",
                  dir + "/client.pem", dir + "/client.key"};
+}
+
+absl::Status ReplaceServerCertificate(const TestPki& from, const TestPki& to,
+                                      const std::string& ca_path) {
+  std::vector<std::pair<std::string, std::string>> files = {
+      {from.server_key, to.server_key}, {from.server_cert, to.server_cert}};
+  if (!ca_path.empty()) files.emplace_back(from.ca_cert, ca_path);
+  for (const auto& [source, target] : files) {
+    std::error_code error;
+    std::filesystem::copy_file(
+        source, target + ".new",
+        std::filesystem::copy_options::overwrite_existing, error);
+    if (!error) std::filesystem::rename(target + ".new", target, error);
+    if (error) return absl::InternalError(target + ": " + error.message());
+  }
+  return absl::OkStatus();
 }
 
 std::shared_ptr<grpc::ChannelCredentials> TestTlsCredentials(

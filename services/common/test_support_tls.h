@@ -30,6 +30,13 @@ struct TestPki {
 // failing command when openssl fails.
 absl::StatusOr<TestPki> MakeTestPki(const std::string& dir);
 
+// Puts `from`'s server certificate and key (and its CA at `ca_path`, when
+// not empty) in place of `to`'s files, each by a copy renamed over the old
+// file, as a Kubernetes Secret volume swaps its files. INTERNAL naming the
+// file on an error.
+absl::Status ReplaceServerCertificate(const TestPki& from, const TestPki& to,
+                                      const std::string& ca_path = "");
+
 // TLS channel credentials that trust `pki.ca_cert`; with the client
 // certificate when `with_client_cert`, and sending `token` as a bearer
 // token when non-empty.

@@ -33,13 +33,13 @@ bool IsHeaderSafe(const std::string& token) {
   return !token.empty();
 }
 
-absl::StatusOr<std::string> ReadToken(const std::string& path) {
-  RR_ASSIGN_OR_RETURN(std::string raw, ReadFlagFile("--token-file", path));
+absl::StatusOr<std::string> ReadToken(const std::string& flag,
+                                      const std::string& path) {
+  RR_ASSIGN_OR_RETURN(std::string raw, ReadFlagFile(flag, path));
   std::string token(absl::StripAsciiWhitespace(raw));
   if (!IsHeaderSafe(token)) {
-    return absl::InvalidArgumentError(
-        "--token-file: must hold one token of printable ASCII without "
-        "spaces");
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, ": must hold one token of printable ASCII without spaces"));
   }
   return token;
 }
@@ -195,53 +195,63 @@ MakeServerCredentials(const ServerTlsOptions& tls) {
   RR_ASSIGN_OR_RETURN(pair.private_key, ReadPemFile("--tls-key", tls.key_file));
   RR_RETURN_IF_ERROR(CheckKeyPair("--tls-cert", tls.cert_file, pair.cert_chain,
                                   "--tls-key", tls.key_file, pair.private_key));
+  std::string client_ca;
+  if (!tls.client_ca_file.empty()) {
+    RR_ASSIGN_OR_RETURN(client_ca,
+                        ReadPemFile("--tls-client-ca", tls.client_ca_file));
+  }
+  if (tls.refresh_interval_s > 0) return WatchedServerCredentials(tls);
   grpc::SslServerCredentialsOptions options;
   options.pem_key_cert_pairs.push_back(std::move(pair));
-  if (!tls.client_ca_file.empty()) {
-    RR_ASSIGN_OR_RETURN(options.pem_root_certs,
-                        ReadPemFile("--tls-client-ca", tls.client_ca_file));
+  if (!client_ca.empty()) {
+    options.pem_root_certs = std::move(client_ca);
     options.client_certificate_request =
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
-  if (tls.refresh_interval_s > 0) return WatchedServerCredentials(tls);
   return grpc::SslServerCredentials(options);
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
 MakeChannelCredentials(const ClientTlsOptions& options) {
+  // The flags as the binary names them (--tls-ca, --topics-tls-ca...).
+  const auto flag = [&options](absl::string_view name) {
+    return absl::StrCat("--", options.flag_prefix, name);
+  };
   if (options.ca_file.empty()) {
     if (!options.cert_file.empty() || !options.key_file.empty()) {
       return absl::InvalidArgumentError(
-          "--tls-cert/--tls-key: a client certificate needs --tls-ca");
+          absl::StrCat(flag("tls-cert"), "/", flag("tls-key"),
+                       ": a client certificate needs ", flag("tls-ca")));
     }
     if (!options.token_file.empty()) {
       return absl::InvalidArgumentError(
-          "--token-file: needs --tls-ca (tokens are never sent in "
-          "plaintext)");
+          absl::StrCat(flag("token-file"), ": needs ", flag("tls-ca"),
+                       " (tokens are never sent in plaintext)"));
     }
     return grpc::InsecureChannelCredentials();
   }
   if (options.cert_file.empty() != options.key_file.empty()) {
-    return absl::InvalidArgumentError(
-        "--tls-cert and --tls-key: both or neither");
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag("tls-cert"), " and ", flag("tls-key"), ": both or neither"));
   }
   grpc::SslCredentialsOptions ssl;
   RR_ASSIGN_OR_RETURN(ssl.pem_root_certs,
-                      ReadPemFile("--tls-ca", options.ca_file));
+                      ReadPemFile(flag("tls-ca"), options.ca_file));
   if (!options.cert_file.empty()) {
     RR_ASSIGN_OR_RETURN(ssl.pem_cert_chain,
-                        ReadPemFile("--tls-cert", options.cert_file));
+                        ReadPemFile(flag("tls-cert"), options.cert_file));
     RR_ASSIGN_OR_RETURN(ssl.pem_private_key,
-                        ReadPemFile("--tls-key", options.key_file));
-    RR_RETURN_IF_ERROR(CheckKeyPair("--tls-cert", options.cert_file,
-                                    ssl.pem_cert_chain, "--tls-key",
+                        ReadPemFile(flag("tls-key"), options.key_file));
+    RR_RETURN_IF_ERROR(CheckKeyPair(flag("tls-cert"), options.cert_file,
+                                    ssl.pem_cert_chain, flag("tls-key"),
                                     options.key_file, ssl.pem_private_key));
   }
   std::shared_ptr<grpc::ChannelCredentials> channel =
       options.refresh_interval_s > 0 ? WatchedChannelCredentials(options)
                                      : grpc::SslCredentials(ssl);
   if (options.token_file.empty()) return channel;
-  RR_ASSIGN_OR_RETURN(std::string token, ReadToken(options.token_file));
+  RR_ASSIGN_OR_RETURN(std::string token,
+                      ReadToken(flag("token-file"), options.token_file));
   return grpc::CompositeChannelCredentials(
       channel, grpc::AccessTokenCredentials(token));
 }

@@ -40,8 +40,9 @@ absl::Status ValidateServerTransport(const ServerTlsOptions& tls,
 // cert_file. Every file is read and checked at once: NOT_FOUND naming the
 // flag when one cannot be read, INVALID_ARGUMENT when it holds no PEM.
 // With refresh_interval_s > 0 the files are then watched (gRPC's
-// FileWatcherCertificateProvider); a file that turns unreadable later
-// fails new handshakes, logged by gRPC, until it is mended.
+// FileWatcherCertificateProvider): a file that turns unreadable later is
+// logged by gRPC and the pair read last keeps serving; a readable key that
+// does not match its certificate fails new handshakes until mended.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>>
 MakeServerCredentials(const ServerTlsOptions& tls);
 
@@ -59,6 +60,8 @@ struct ClientTlsOptions {
   // --tls-refresh-interval): new connections use what it finds. 0: read
   // once (a command that runs and ends). The token is read once.
   int refresh_interval_s = 0;
+  // Put before the flag names in errors: "topics-" for --topics-tls-ca.
+  std::string flag_prefix;
 };
 
 // Channel credentials for `options`. INVALID_ARGUMENT naming the flags for

@@ -106,13 +106,7 @@ TEST_F(ClientTlsTest, WatchedCredentialsTakeANewCa) {
   std::filesystem::create_directories(dir_ + "/new");
   auto renewed = MakeTestPki(dir_ + "/new");
   ASSERT_TRUE(renewed.ok()) << renewed.status();
-  for (const auto& [from, to] :
-       {std::pair{renewed->server_key, pki_.server_key},
-        std::pair{renewed->server_cert, pki_.server_cert},
-        std::pair{renewed->ca_cert, live_ca}}) {
-    std::filesystem::copy_file(from, to + ".new");
-    std::filesystem::rename(to + ".new", to);
-  }
+  ASSERT_TRUE(testing::ReplaceServerCertificate(*renewed, pki_, live_ca).ok());
   // Until the server's files are read again it still serves the old
   // certificate: first wait for a client that trusts only the new CA.
   auto succeeds = [&](std::shared_ptr<grpc::ChannelCredentials> c) {

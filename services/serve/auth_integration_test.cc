@@ -255,22 +255,6 @@ TEST(MutualTlsIntegrationTest, RefusesAClientWithoutACertificate) {
   }
 }
 
-// Puts `from`'s certificate and key in place of `to`'s, each by a rename
-// (as a Kubernetes Secret volume swaps its files).
-absl::Status ReplaceServerCertificate(const TestPki& from, const TestPki& to) {
-  std::error_code error;
-  for (const auto& [source, target] :
-       {std::pair{from.server_key, to.server_key},
-        std::pair{from.server_cert, to.server_cert}}) {
-    std::filesystem::copy_file(
-        source, target + ".new",
-        std::filesystem::copy_options::overwrite_existing, error);
-    if (!error) std::filesystem::rename(target + ".new", target, error);
-    if (error) return absl::InternalError(target + ": " + error.message());
-  }
-  return absl::OkStatus();
-}
-
 // A renewed certificate (here: one of another CA, so that the switch is
 // visible) serves new connections without a restart.
 TEST(TlsRefreshIntegrationTest, ARenewedCertificateServesWithoutARestart) {
