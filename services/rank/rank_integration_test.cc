@@ -409,34 +409,55 @@ std::string ReadAll(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// A reachrank-rank on free loopback ports over `dir`/db, which does not
+// exist yet, with --wait-for-db `wait_s`, once it logs that it waits.
+struct WaitingRank {
+  std::unique_ptr<ChildProcess> process;
+  std::string address;
+  std::string log;
+};
+
+absl::StatusOr<WaitingRank> StartWaitingRank(const std::string& dir,
+                                             const std::string& wait_s) {
+  absl::StatusOr<int> port = PickFreePort();
+  absl::StatusOr<int> metrics_port = PickFreePort();
+  if (!port.ok() || !metrics_port.ok()) return absl::UnavailableError("port");
+  WaitingRank rank{nullptr, Loopback(*port), dir + "/rank.log"};
+  auto child = ChildProcess::Spawn(
+      REACHRANK_RANK_BINARY,
+      {"--listen", rank.address, "--metrics-listen", Loopback(*metrics_port),
+       "--db", dir + "/db", "--secondary-dir", dir + "/rank-secondary",
+       "--wait-for-db", wait_s, "--insecure"},
+      rank.log);
+  if (!child.ok()) return child.status();
+  rank.process = *std::move(child);
+  const std::string waiting =
+      absl::StrCat("waiting up to ", wait_s, " s for the ingest service");
+  for (int i = 0; i < 300; ++i) {
+    if (absl::StrContains(ReadAll(rank.log), waiting)) return rank;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return absl::DeadlineExceededError("no wait logged: " + ReadAll(rank.log));
+}
+
+// SIGTERM, then the exit status within `timeout`.
+absl::StatusOr<int> Stop(ChildProcess& process, absl::Duration timeout) {
+  if (absl::Status s = process.Signal(SIGTERM); !s.ok()) return s;
+  return process.Wait(timeout);
+}
+
 // On a new volume the ingest and rank services start together: rank waits
 // for the database ingest creates instead of exiting.
 TEST(RankStartTest, WaitsForTheIngestServiceToCreateTheDatabase) {
   auto dir = MakeTempDir("rank_wait");
   ASSERT_TRUE(dir.ok()) << dir.status();
-  absl::StatusOr<int> port = PickFreePort();
-  absl::StatusOr<int> metrics_port = PickFreePort();
-  ASSERT_TRUE(port.ok() && metrics_port.ok());
-  auto rank = ChildProcess::Spawn(
-      REACHRANK_RANK_BINARY,
-      {"--listen", Loopback(*port), "--metrics-listen", Loopback(*metrics_port),
-       "--db", *dir + "/db", "--secondary-dir", *dir + "/rank-secondary",
-       "--wait-for-db", "120", "--insecure"},
-      *dir + "/rank.log");
+  auto rank = StartWaitingRank(*dir, "120");
   ASSERT_TRUE(rank.ok()) << rank.status();
-  bool waiting = false;
-  for (int i = 0; i < 300 && !waiting; ++i) {
-    waiting = absl::StrContains(ReadAll(*dir + "/rank.log"),
-                                "waiting up to 120 s for the ingest service");
-    if (!waiting) absl::SleepFor(absl::Milliseconds(100));
-  }
-  ASSERT_TRUE(waiting) << ReadAll(*dir + "/rank.log");
   auto ingest = IngestProcess::Start(*dir + "/db", *dir + "/ingest.log");
   ASSERT_TRUE(ingest.ok()) << ingest.status();
-  EXPECT_TRUE(WaitForServing(Loopback(*port), absl::Seconds(60)).ok())
-      << ReadAll(*dir + "/rank.log");
-  ASSERT_TRUE((*rank)->Signal(SIGTERM).ok());
-  absl::StatusOr<int> status = (*rank)->Wait(absl::Seconds(30));
+  EXPECT_TRUE(WaitForServing(rank->address, absl::Seconds(60)).ok())
+      << ReadAll(rank->log);
+  absl::StatusOr<int> status = Stop(*rank->process, absl::Seconds(30));
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
 }
@@ -446,27 +467,12 @@ TEST(RankStartTest, WaitsForTheIngestServiceToCreateTheDatabase) {
 TEST(RankStartTest, StopsWhileWaitingForTheDatabase) {
   auto dir = MakeTempDir("rank_wait_stop");
   ASSERT_TRUE(dir.ok()) << dir.status();
-  absl::StatusOr<int> port = PickFreePort();
-  absl::StatusOr<int> metrics_port = PickFreePort();
-  ASSERT_TRUE(port.ok() && metrics_port.ok());
-  auto rank = ChildProcess::Spawn(
-      REACHRANK_RANK_BINARY,
-      {"--listen", Loopback(*port), "--metrics-listen", Loopback(*metrics_port),
-       "--db", *dir + "/db", "--secondary-dir", *dir + "/rank-secondary",
-       "--wait-for-db", "3600", "--insecure"},
-      *dir + "/rank.log");
+  auto rank = StartWaitingRank(*dir, "3600");
   ASSERT_TRUE(rank.ok()) << rank.status();
-  bool waiting = false;
-  for (int i = 0; i < 300 && !waiting; ++i) {
-    waiting = absl::StrContains(ReadAll(*dir + "/rank.log"), "waiting up to");
-    if (!waiting) absl::SleepFor(absl::Milliseconds(100));
-  }
-  ASSERT_TRUE(waiting) << ReadAll(*dir + "/rank.log");
-  ASSERT_TRUE((*rank)->Signal(SIGTERM).ok());
-  absl::StatusOr<int> status = (*rank)->Wait(absl::Seconds(60));
-  ASSERT_TRUE(status.ok()) << status.status() << ReadAll(*dir + "/rank.log");
+  absl::StatusOr<int> status = Stop(*rank->process, absl::Seconds(60));
+  ASSERT_TRUE(status.ok()) << status.status() << ReadAll(rank->log);
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
-  EXPECT_THAT(ReadAll(*dir + "/rank.log"),
+  EXPECT_THAT(ReadAll(rank->log),
               ::testing::HasSubstr("stopped while waiting for the database"));
 }
 
