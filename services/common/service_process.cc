@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/certificate_metrics.h"
 
 namespace reachrank::services {
 
@@ -37,6 +38,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceProcess::StartServer(
       interceptors;
   interceptors.push_back(grpc_metrics_.NewInterceptorFactory());
   tokens_ = options.auth;
+  if (!options.tls.cert_file.empty()) {
+    metrics_.AddCollectable(
+        std::make_shared<CertificateExpiryCollector>(options.tls.cert_file));
+  }
   ServerOptions with_gauge = options;
   with_gauge.on_serving = [gauge = serving_](bool serving) {
     gauge->Set(serving ? 1 : 0);

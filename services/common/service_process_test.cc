@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "prometheus/text_serializer.h"
+#include "services/common/certificate_metrics.h"
 #include "services/common/fake_topic_service.h"
 #include "services/common/test_support.h"
 #include "services/common/test_support_tls.h"
@@ -128,6 +129,29 @@ TEST(ServiceProcessTest, ServingGaugeFollowsTheHealthState) {
   EXPECT_EQ(*serving(), 1);
   (*server)->Shutdown();
   EXPECT_EQ(*serving(), 0);
+}
+
+// A server with TLS exposes when its certificate lapses on /metrics.
+TEST(ServiceProcessTest, ATlsServerExposesItsCertificatesExpiry) {
+  auto dir = reachrank::testing::MakeTempDir("process_tls");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  auto pki = reachrank::testing::MakeTestPki(*dir);
+  ASSERT_TRUE(pki.ok()) << pki.status();
+  ServiceProcess process("reachrank-test");
+  ASSERT_TRUE(process.metrics().Serve("127.0.0.1:0").ok());
+  reachrank::testing::FakeTopicService service;
+  ServerOptions options{"127.0.0.1:0"};
+  options.tls = {.cert_file = pki->server_cert, .key_file = pki->server_key};
+  auto server =
+      process.StartServer(options, {"reachrank.v1.TopicService", &service});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto body = reachrank::testing::ScrapeMetrics(process.metrics().port());
+  ASSERT_TRUE(body.ok()) << body.status();
+  auto not_after = CertificateNotAfter(pki->server_cert);
+  ASSERT_TRUE(not_after.ok()) << not_after.status();
+  EXPECT_EQ(*reachrank::testing::MetricValue(
+                *body, "reachrank_tls_certificate_expiry_timestamp_seconds"),
+            static_cast<double>(absl::ToUnixSeconds(*not_after)));
 }
 
 TEST(ServiceProcessTest, HangupReloadsAndLogsTheVersionUntilShutdown) {
