@@ -137,10 +137,12 @@ TEST_F(ClassifierTest, NoTopicsWithoutLettersOrInOtherScripts) {
       {"numbers", "2024 https://example.com/x", "en"},
       {"cyrillic", "привет мир, как дела сегодня", ""},
       {"tagged", "🎉 2024", "", {"footballMatch", "the_team"}},
-      {"named", "привет мир, как дела сегодня", "ru"}};
+      {"named", "привет мир, как дела сегодня", "ru"},
+      {"latin-caption", "football match", "", {"привет", "сегодня"}},
+      {"cyrillic-caption", "привет", "", {"footballMatchTheTeam"}}};
   auto results = classifier_->Classify(items, 2);
   ASSERT_TRUE(results.ok()) << results.status();
-  ASSERT_EQ(results->size(), 5u);
+  ASSERT_EQ(results->size(), 7u);
   for (int i : {0, 1}) {
     EXPECT_TRUE((*results)[i].topics.empty()) << (*results)[i].id;
     EXPECT_EQ((*results)[i].language, "und") << (*results)[i].id;
@@ -153,6 +155,11 @@ TEST_F(ClassifierTest, NoTopicsWithoutLettersOrInOtherScripts) {
   // The script decides, not the language the caller named.
   EXPECT_EQ((*results)[4].language, "ru");
   EXPECT_TRUE((*results)[4].topics.empty());
+  // The caption decides, as it decides the language.
+  EXPECT_NE((*results)[5].language, "other");
+  EXPECT_FALSE((*results)[5].topics.empty());
+  EXPECT_EQ((*results)[6].language, "other");
+  EXPECT_TRUE((*results)[6].topics.empty());
 }
 
 // The topics of `items`, in order, as (id, probability) pairs.

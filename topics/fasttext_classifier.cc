@@ -247,10 +247,11 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
     RR_ASSIGN_OR_RETURN(result.language,
                         languages_->Detect(HasLetters(words) ? words : tags));
   }
-  Append(std::move(tags), words);
-  // Letters mostly of scripts the model was not trained on: its topics
+  // Letters mostly of scripts the model was not trained on, in what the
+  // language is read from (the caption, else the hashtags): its topics
   // would be noise, whatever language the caller named.
-  if (MostlyOtherScripts(words)) return result;
+  if (MostlyOtherScripts(HasLetters(words) ? words : tags)) return result;
+  Append(std::move(tags), words);
   const int k = top_k <= 0 ? kDefaultTopK
                            : std::min<int>(top_k, taxonomy_.topics().size());
   RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> labels,

@@ -5,11 +5,14 @@
 #ifndef REACHRANK_SERVICES_COMMON_CERTIFICATE_METRICS_H_
 #define REACHRANK_SERVICES_COMMON_CERTIFICATE_METRICS_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "prometheus/collectable.h"
 #include "prometheus/metric_family.h"
@@ -22,16 +25,22 @@ namespace reachrank::services {
 absl::StatusOr<absl::Time> CertificateNotAfter(const std::string& path);
 
 // reachrank_tls_certificate_expiry_timestamp_seconds: CertificateNotAfter
-// of `cert_file` in Unix seconds, each scrape; left out while the file
-// cannot be read. Thread-safe.
+// of the certificate the server presents, in Unix seconds. A server that
+// watches `cert_file` (`watched`) presents what the file holds, so each
+// scrape reads it again, keeping the last date read while the file cannot
+// be read (the server then keeps its last pair too); one that read it once
+// presents that certificate until restarted, so its date is read once, at
+// construction. No sample before a date was read. Thread-safe.
 class CertificateExpiryCollector : public prometheus::Collectable {
  public:
-  explicit CertificateExpiryCollector(std::string cert_file)
-      : cert_file_(std::move(cert_file)) {}
+  CertificateExpiryCollector(std::string cert_file, bool watched);
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   const std::string cert_file_;
+  const bool watched_;
+  mutable absl::Mutex mu_;
+  mutable std::optional<absl::Time> not_after_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace reachrank::services

@@ -39,8 +39,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceProcess::StartServer(
   interceptors.push_back(grpc_metrics_.NewInterceptorFactory());
   tokens_ = options.auth;
   if (!options.tls.cert_file.empty()) {
-    metrics_.AddCollectable(
-        std::make_shared<CertificateExpiryCollector>(options.tls.cert_file));
+    metrics_.AddCollectable(std::make_shared<CertificateExpiryCollector>(
+        options.tls.cert_file, options.tls.refresh_interval_s > 0));
   }
   ServerOptions with_gauge = options;
   with_gauge.on_serving = [gauge = serving_](bool serving) {

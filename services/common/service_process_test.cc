@@ -149,9 +149,10 @@ TEST(ServiceProcessTest, ATlsServerExposesItsCertificatesExpiry) {
   ASSERT_TRUE(body.ok()) << body.status();
   auto not_after = CertificateNotAfter(pki->server_cert);
   ASSERT_TRUE(not_after.ok()) << not_after.status();
-  EXPECT_EQ(*reachrank::testing::MetricValue(
-                *body, "reachrank_tls_certificate_expiry_timestamp_seconds"),
-            static_cast<double>(absl::ToUnixSeconds(*not_after)));
+  auto exposed = reachrank::testing::MetricValue(
+      *body, "reachrank_tls_certificate_expiry_timestamp_seconds");
+  ASSERT_TRUE(exposed.ok()) << *body;
+  EXPECT_EQ(*exposed, static_cast<double>(absl::ToUnixSeconds(*not_after)));
 }
 
 TEST(ServiceProcessTest, HangupReloadsAndLogsTheVersionUntilShutdown) {

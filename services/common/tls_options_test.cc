@@ -91,6 +91,20 @@ TEST_F(ClientTlsTest, AClientKeyOfAnotherCertificateIsRefused) {
   }
 }
 
+// Errors name the flags as the binary calls them (--topics-tls-ca...).
+TEST(ClientTlsFlagsTest, ErrorsNameTheBinarysFlags) {
+  ClientTlsOptions topics{.cert_file = "c.pem", .flag_prefix = "topics-"};
+  EXPECT_EQ(MakeChannelCredentials(topics).status(),
+            absl::InvalidArgumentError("--topics-tls-cert/--topics-tls-key: "
+                                       "a client certificate needs "
+                                       "--topics-tls-ca"));
+  topics = {.token_file = "t", .flag_prefix = "topics-"};
+  EXPECT_EQ(MakeChannelCredentials(topics).status(),
+            absl::InvalidArgumentError("--topics-token-file: needs "
+                                       "--topics-tls-ca (tokens are never "
+                                       "sent in plaintext)"));
+}
+
 // A long-lived client's CA file is watched: after the server's certificate
 // moves to a new CA and the client's CA file follows, the same credentials
 // reach the server on a new connection.

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "services/common/certificate_metrics.h"
 
 namespace reachrank::serve {
 
@@ -22,6 +23,11 @@ absl::StatusOr<std::unique_ptr<AllInOne>> AllInOne::Start(
   server_options.listen = options.listen;
   server_options.shutdown_grace = options.shutdown_grace;
   server_options.tls = options.tls;
+  if (!options.tls.cert_file.empty()) {
+    node->metrics_.AddCollectable(
+        std::make_shared<services::CertificateExpiryCollector>(
+            options.tls.cert_file, options.tls.refresh_interval_s > 0));
+  }
   server_options.auth = options.auth;
   server_options.max_concurrent_streams = options.max_concurrent_streams;
   std::vector<

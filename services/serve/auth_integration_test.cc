@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/certificate_metrics.h"
 #include "services/common/test_support.h"
 #include "services/common/test_support_tls.h"
 
@@ -283,6 +284,15 @@ TEST(TlsRefreshIntegrationTest, ARenewedCertificateServesWithoutARestart) {
   }
   EXPECT_TRUE(renewed.ok()) << renewed.error_message();
   EXPECT_EQ(health(*old_pki).error_code(), grpc::StatusCode::UNAVAILABLE);
+  // serve exposes when the certificate it presents lapses.
+  auto metrics = ScrapeMetrics(serve->metrics_port);
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  auto exposed = MetricValue(
+      *metrics, "reachrank_tls_certificate_expiry_timestamp_seconds");
+  ASSERT_TRUE(exposed.ok()) << *metrics;
+  auto not_after = services::CertificateNotAfter(new_pki->server_cert);
+  ASSERT_TRUE(not_after.ok()) << not_after.status();
+  EXPECT_EQ(*exposed, static_cast<double>(absl::ToUnixSeconds(*not_after)));
 }
 
 TEST(TransportFlagsIntegrationTest, RefusesToStartWithoutTlsOrInsecure) {
