@@ -1,39 +1,11 @@
 #include "services/common/certificate_metrics.h"
 
-#include <openssl/asn1.h>
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
-#include <ctime>
-#include <memory>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "base/status_macros.h"
 #include "prometheus/client_metric.h"
 #include "prometheus/metric_type.h"
-#include "services/common/tls_options.h"
 
 namespace reachrank::services {
-
-absl::StatusOr<absl::Time> CertificateNotAfter(const std::string& path) {
-  RR_ASSIGN_OR_RETURN(std::string pem, ReadFlagFile("certificate", path));
-  std::unique_ptr<BIO, decltype(&BIO_free_all)> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free_all);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(
-      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
-  std::tm tm{};
-  const bool read = cert != nullptr &&
-                    ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) == 1;
-  ERR_clear_error();  // gRPC reads the same thread's error queue
-  if (!read) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, " holds no readable certificate"));
-  }
-  return absl::FromTimeT(timegm(&tm));
-}
 
 CertificateExpiryCollector::CertificateExpiryCollector(std::string cert_file,
                                                        bool watched)

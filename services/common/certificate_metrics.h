@@ -16,18 +16,14 @@
 #include "absl/time/time.h"
 #include "prometheus/collectable.h"
 #include "prometheus/metric_family.h"
+#include "services/common/tls_options.h"
 
 namespace reachrank::services {
 
-// The end of validity (notAfter) of the first certificate in the PEM file
-// `path`. NOT_FOUND when it cannot be read, INVALID_ARGUMENT when it holds
-// no readable certificate.
-absl::StatusOr<absl::Time> CertificateNotAfter(const std::string& path);
-
 // reachrank_tls_certificate_expiry_timestamp_seconds: CertificateNotAfter
-// of the certificate the server presents, in Unix seconds. A server that
-// watches `cert_file` (`watched`) presents what the file holds, so each
-// scrape reads it again, keeping the last date read while the file cannot
+// (tls_options.h) of the certificate the server presents, in Unix seconds. A
+// server that watches `cert_file` (`watched`) presents what the file holds, so
+// each scrape reads it again, keeping the last date read while the file cannot
 // be read (the server then keeps its last pair too); one that read it once
 // presents that certificate until restarted, so its date is read once, at
 // construction. No sample before a date was read. Thread-safe.

@@ -4,12 +4,14 @@
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_certificate_verifier.h>
 #include <grpcpp/security/tls_credentials_options.h>
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -162,6 +164,21 @@ absl::StatusOr<std::string> ReadPemFile(const std::string& flag,
         absl::StrCat(flag, ": ", path, " holds no PEM block (-----BEGIN ...)"));
   }
   return pem;
+}
+
+absl::StatusOr<absl::Time> CertificateNotAfter(const std::string& path) {
+  RR_ASSIGN_OR_RETURN(std::string pem, ReadFlagFile("certificate", path));
+  X509Ptr cert(
+      PEM_read_bio_X509(MemoryBio(pem).get(), nullptr, nullptr, nullptr));
+  std::tm tm{};
+  const bool read = cert != nullptr &&
+                    ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) == 1;
+  ERR_clear_error();  // gRPC reads the same thread's error queue
+  if (!read) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " holds no readable certificate"));
+  }
+  return absl::FromTimeT(timegm(&tm));
 }
 
 absl::Status ValidateServerTransport(const ServerTlsOptions& tls,

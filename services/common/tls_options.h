@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace reachrank::services {
 
@@ -77,6 +78,11 @@ MakeChannelCredentials(const ClientTlsOptions& options);
 // tokens file would refuse every call).
 absl::StatusOr<std::string> ReadFlagFile(const std::string& flag,
                                          const std::string& path);
+
+// The end of validity (notAfter) of the first certificate in the PEM file
+// `path`. NOT_FOUND when it cannot be read, INVALID_ARGUMENT when it holds
+// no readable certificate.
+absl::StatusOr<absl::Time> CertificateNotAfter(const std::string& path);
 
 // ReadFlagFile of a certificate, key or CA file, which must also hold a
 // PEM block; INVALID_ARGUMENT naming `flag` otherwise.
