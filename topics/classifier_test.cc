@@ -350,6 +350,10 @@ TEST(AverageTopKTest, MeansProbabilitiesMostProbableFirst) {
   EXPECT_EQ(tie[0].label, "p");
 }
 
+// The key that marks a directory sealed with its settings in its version;
+// directories written before it existed lack it.
+constexpr char kVersionSchemeEntry[] = ",\n  \"version_scheme\": 2";
+
 // TinySet plus Chinese examples, so that training writes model.han.bin.
 // Rewrites the metadata.json of model directory `dir` without each of
 // `entries` (their exact text, e.g. "\"han_seeds\": 1,"), as written before
@@ -468,7 +472,7 @@ TEST(HanRoutingTest, MetadataWithoutItMeansHanModelAlone) {
   ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
   const std::string key = "\"han_routing\": \"average\",";
   std::string text;
-  ASSERT_TRUE(EraseFromMetadata(dir, {key}, &text));
+  ASSERT_TRUE(EraseFromMetadata(dir, {key, kVersionSchemeEntry}, &text));
   absl::StatusOr<ModelMetadata> metadata = OpenModelDir(dir);
   ASSERT_TRUE(metadata.ok()) << metadata.status();
   EXPECT_EQ(metadata->han_routing, kHanRoutingHanModel);
@@ -626,6 +630,90 @@ TEST(HanSeedsTest, InconsistentMetadataIsRefused) {
               HasSubstr("model.han.2.bin: fingerprint differs"));
 }
 
+// A setting read at inference, edited after sealing, changes predictions
+// but not a file: the directory is refused until resealed, which gives it
+// a version of its own; the original settings give the original version.
+TEST(ModelVersionTest, CoversTheInferenceSettings) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TrainModelDir(WithChinese(), HanSeedOptions(), dir).ok());
+  absl::StatusOr<ModelMetadata> sealed = OpenModelDir(dir);
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(sealed->version_scheme, kVersionScheme);
+  EXPECT_EQ(sealed->model_version, ModelVersionOf(*sealed));
+  std::string original;
+  ASSERT_TRUE(EraseFromMetadata(dir, {}, &original));
+  const auto edit = [&](const std::string& from, const std::string& to) {
+    std::string edited = original;
+    edited.replace(edited.find(from), from.size(), to);
+    return WriteFile(dir + "/metadata.json", edited);
+  };
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"\"han_weight\": 0.25", "\"han_weight\": 0.75"},
+           {"\"han_routing\": \"average\"", "\"han_routing\": \"han-model\""},
+           {"\"cjk_char_ngrams\": 2", "\"cjk_char_ngrams\": 1"},
+           {"\"model_version\": \"", "\"model_version\": \"x"}}) {
+    ASSERT_NE(original.find(from), std::string::npos) << from;
+    ASSERT_TRUE(edit(from, to).ok());
+    auto loaded = FastTextClassifier::Load(dir);
+    EXPECT_EQ(loaded.status().code(), absl::StatusCode::kFailedPrecondition)
+        << to;
+    EXPECT_THAT(std::string(loaded.status().message()),
+                HasSubstr("edited after the model was sealed"))
+        << to;
+  }
+
+  ASSERT_TRUE(edit("\"han_weight\": 0.25", "\"han_weight\": 0.75").ok());
+  absl::StatusOr<std::string> previous = ResealModelDir(dir);
+  ASSERT_TRUE(previous.ok()) << previous.status();
+  EXPECT_EQ(*previous, sealed->model_version);
+  auto retuned = FastTextClassifier::Load(dir);
+  ASSERT_TRUE(retuned.ok()) << retuned.status();
+  EXPECT_EQ((*retuned)->metadata().han_weight, 0.75);
+  EXPECT_NE((*retuned)->ModelVersion(), sealed->model_version);
+  EXPECT_EQ((*retuned)->metadata().fingerprints, sealed->fingerprints);
+
+  ASSERT_TRUE(WriteFile(dir + "/metadata.json", original).ok());
+  ASSERT_TRUE(ResealModelDir(dir).ok());
+  auto restored = FastTextClassifier::Load(dir);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ((*restored)->ModelVersion(), sealed->model_version);
+
+  // Resealing checks the files as loading does.
+  ASSERT_TRUE(WriteFile(dir + "/model.han.2.bin", "junk").ok());
+  absl::StatusOr<std::string> damaged = ResealModelDir(dir);
+  EXPECT_EQ(damaged.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(damaged.status().message()),
+              HasSubstr("model.han.2.bin: fingerprint differs"));
+}
+
+// A directory sealed before version_scheme existed keeps the version it
+// was given, from its files alone, unchecked; resealing moves it to the
+// current scheme.
+TEST(ModelVersionTest, DirectoriesSealedBeforeTheSchemeStillLoad) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
+  std::string original;
+  ASSERT_TRUE(EraseFromMetadata(dir, {kVersionSchemeEntry}, &original));
+  const std::string from = "\"model_version\": \"";
+  std::string legacy = *ReadFile(dir + "/metadata.json");
+  legacy.replace(legacy.find(from), from.size(), from + "old-");
+  ASSERT_TRUE(WriteFile(dir + "/metadata.json", legacy).ok());
+  absl::StatusOr<ModelMetadata> opened = OpenModelDir(dir);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->version_scheme, 1);
+  EXPECT_EQ(opened->model_version.rfind("old-", 0), 0u);
+  ASSERT_TRUE(ResealModelDir(dir).ok());
+  absl::StatusOr<ModelMetadata> resealed = OpenModelDir(dir);
+  ASSERT_TRUE(resealed.ok()) << resealed.status();
+  EXPECT_EQ(resealed->version_scheme, kVersionScheme);
+  EXPECT_EQ(resealed->model_version, ModelVersionOf(*resealed));
+  EXPECT_EQ(resealed->model_version.rfind("tiny-ft-", 0), 0u)
+      << resealed->model_version;
+}
+
 // A directory written before han_seeds and han_weight existed: one Han
 // model, equal weights.
 TEST(HanSeedsTest, MetadataWithoutThemMeansOneSeedEqualWeights) {
@@ -633,7 +721,7 @@ TEST(HanSeedsTest, MetadataWithoutThemMeansOneSeedEqualWeights) {
   const std::string dir = scratch.path() + "/model";
   ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
   ASSERT_TRUE(EraseFromMetadata(
-      dir, {"\"han_seeds\": 1,", "\"han_weight\": 0.5,"}));
+      dir, {"\"han_seeds\": 1,", "\"han_weight\": 0.5,", kVersionSchemeEntry}));
   absl::StatusOr<ModelMetadata> metadata = OpenModelDir(dir);
   ASSERT_TRUE(metadata.ok()) << metadata.status();
   EXPECT_EQ(metadata->han_seeds, 1);
@@ -684,7 +772,8 @@ TEST(SimplifyHanTest, MetadataWithoutItMeansOff) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";
   ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
-  ASSERT_TRUE(EraseFromMetadata(dir, {",\n    \"simplify_han\": true"}));
+  ASSERT_TRUE(EraseFromMetadata(
+      dir, {",\n    \"simplify_han\": true", kVersionSchemeEntry}));
   absl::StatusOr<ModelMetadata> metadata = OpenModelDir(dir);
   ASSERT_TRUE(metadata.ok()) << metadata.status();
   EXPECT_FALSE(metadata->segmenter.simplify_han);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/fnv.h"
+#include "base/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "topics/file_util.h"
 
@@ -65,6 +66,7 @@ json ToJson(const ModelMetadata& m) {
   return {{"format", m.format},
           {"name", m.name},
           {"model_version", m.model_version},
+          {"version_scheme", m.version_scheme},
           {"segmenter",
            {{"cjk_char_ngrams", m.segmenter.cjk_char_ngrams},
             {"replace_numbers", m.segmenter.replace_numbers},
@@ -86,6 +88,12 @@ ModelMetadata FromJson(const json& j) {
   m.format = j.at("format").get<int>();
   m.name = j.at("name").get<std::string>();
   m.model_version = j.at("model_version").get<std::string>();
+  // Absent in directories sealed before the key existed.
+  m.version_scheme = j.value("version_scheme", 1);
+  if (m.version_scheme != 1 && m.version_scheme != kVersionScheme) {
+    throw std::invalid_argument(
+        absl::StrCat("version_scheme must be 1 or ", kVersionScheme));
+  }
   m.segmenter.cjk_char_ngrams =
       j.at("segmenter").at("cjk_char_ngrams").get<int>();
   m.segmenter.replace_numbers =
@@ -150,22 +158,42 @@ std::string Fingerprint(absl::string_view bytes) {
   return absl::StrFormat("%016x", Fnv1a64(bytes));
 }
 
-absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata) {
+std::string InferenceSettings(const ModelMetadata& m) {
+  return absl::StrFormat(
+      "cjk_char_ngrams=%d replace_numbers=%d simplify_han=%d "
+      "han_routing=%s han_seeds=%d han_weight=%.17g",
+      m.segmenter.cjk_char_ngrams, m.segmenter.replace_numbers ? 1 : 0,
+      m.segmenter.simplify_han ? 1 : 0, m.han_routing, m.han_seeds,
+      m.han_weight);
+}
+
+std::string ModelVersionOf(const ModelMetadata& m) {
   std::string all;
+  for (const std::string& file : SealedFiles(m)) {
+    auto it = m.fingerprints.find(file);
+    if (it != m.fingerprints.end()) all += it->second;
+  }
+  absl::StrAppend(&all, "\n", InferenceSettings(m));
+  return absl::StrCat(m.name, "-ft-", Fingerprint(all).substr(0, 8));
+}
+
+absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata) {
   metadata.fingerprints.clear();
   for (const std::string& file : SealedFiles(metadata)) {
     absl::StatusOr<std::string> bytes = ReadFile(PathIn(dir, file));
     if (!bytes.ok()) return absl::InternalError(bytes.status().message());
     metadata.fingerprints[file] = Fingerprint(*bytes);
-    all += metadata.fingerprints[file];
   }
-  metadata.model_version =
-      absl::StrCat(metadata.name, "-ft-", Fingerprint(all).substr(0, 8));
+  metadata.version_scheme = kVersionScheme;
+  metadata.model_version = ModelVersionOf(metadata);
   const std::string path = PathIn(dir, kMetadataFile);
-  return WriteFile(path, ToJson(metadata).dump(2) + "\n");
+  return ReplaceFile(path, ToJson(metadata).dump(2) + "\n");
 }
 
-absl::StatusOr<ModelMetadata> OpenModelDir(const std::string& dir) {
+namespace {
+
+// OpenModelDir without the check of model_version.
+absl::StatusOr<ModelMetadata> OpenWithFilesChecked(const std::string& dir) {
   absl::StatusOr<ModelMetadata> metadata =
       ParseMetadata(PathIn(dir, kMetadataFile));
   if (!metadata.ok()) return metadata.status();
@@ -198,6 +226,29 @@ absl::StatusOr<ModelMetadata> OpenModelDir(const std::string& dir) {
     }
   }
   return metadata;
+}
+
+}  // namespace
+
+absl::StatusOr<ModelMetadata> OpenModelDir(const std::string& dir) {
+  RR_ASSIGN_OR_RETURN(ModelMetadata metadata, OpenWithFilesChecked(dir));
+  if (metadata.version_scheme == kVersionScheme &&
+      metadata.model_version != ModelVersionOf(metadata)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        PathIn(dir, kMetadataFile), ": model_version ", metadata.model_version,
+        " is not that of its files and settings (", ModelVersionOf(metadata),
+        "): metadata.json was edited after the model was sealed; `reachrank "
+        "topics seal ",
+        dir, "` gives the directory its new version"));
+  }
+  return metadata;
+}
+
+absl::StatusOr<std::string> ResealModelDir(const std::string& dir) {
+  RR_ASSIGN_OR_RETURN(ModelMetadata metadata, OpenWithFilesChecked(dir));
+  const std::string previous = metadata.model_version;
+  RR_RETURN_IF_ERROR(SealModelDir(dir, metadata));
+  return previous;
 }
 
 }  // namespace reachrank::topics

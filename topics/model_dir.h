@@ -44,6 +44,13 @@ inline constexpr int kModelFormat = 1;
 inline constexpr char kHanRoutingHanModel[] = "han-model";  // it alone
 inline constexpr char kHanRoutingAverage[] = "average";  // mean of both
 
+// How model_version is derived (metadata.json "version_scheme"):
+//   1  from the files' fingerprints alone (directories sealed before the
+//      key existed; their version is not checked at load)
+//   2  from the fingerprints and InferenceSettings, which change
+//      predictions as much as the files do; checked at load
+inline constexpr int kVersionScheme = 2;
+
 // At most this many seeds of model.han.bin (metadata.json "han_seeds").
 inline constexpr int kMaxHanSeeds = 16;
 
@@ -55,6 +62,7 @@ struct ModelMetadata {
   int format = kModelFormat;
   std::string name;           // e.g. "sib200"
   std::string model_version;  // "<name>-ft-<8 hex digits>"
+  int version_scheme = kVersionScheme;  // 1 or 2, see kVersionScheme
   SegmenterOptions segmenter;
   FastTextOptions fasttext;   // how model.bin was trained
   std::optional<FastTextOptions> han_fasttext;  // model.han.bin, if any
@@ -73,16 +81,34 @@ struct ModelMetadata {
 // FNV-1a 64 of `bytes`, as 16 lowercase hex digits.
 std::string Fingerprint(absl::string_view bytes);
 
-// Fills `fingerprints` from the files in `dir` and sets `model_version`
-// from them, then writes metadata.json. INTERNAL when a file cannot be
-// read or written.
+// The settings of `m` read at inference that no file fingerprint covers,
+// as one canonical line: the segmenter's, han_routing, han_seeds and
+// han_weight. Editing any of them changes predictions.
+std::string InferenceSettings(const ModelMetadata& m);
+
+// "<name>-ft-<8 hex digits>": FNV-1a 64 of the fingerprints of the files
+// `m` uses (in a fixed order) and of InferenceSettings(m). Two directories
+// with the same version predict the same.
+std::string ModelVersionOf(const ModelMetadata& m);
+
+// Fills `fingerprints` from the files in `dir`, sets `version_scheme` to
+// kVersionScheme and `model_version` to ModelVersionOf, then replaces
+// metadata.json atomically (a reader sees the old file or the new one).
+// INTERNAL when a file cannot be read or written.
 absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata);
+
+// For settings edited by hand in metadata.json (han_weight, say): checks
+// the directory as OpenModelDir does, except that model_version may be
+// stale, then seals it (SealModelDir) and returns the version it had.
+// OpenModelDir's errors otherwise.
+absl::StatusOr<std::string> ResealModelDir(const std::string& dir);
 
 // Reads metadata.json and checks every file's fingerprint.
 // FAILED_PRECONDITION naming the file and the problem, also for metadata
 // that contradicts itself (han_seeds or han_weight out of range, han_seeds
 // above 1 without han_fasttext, a fingerprint of a file the metadata does
-// not use).
+// not use, under version_scheme 2 a model_version other than
+// ModelVersionOf: a setting edited after sealing).
 absl::StatusOr<ModelMetadata> OpenModelDir(const std::string& dir);
 
 }  // namespace reachrank::topics

@@ -212,6 +212,17 @@ absl::Status RunSegment(const SegmentFlags& flags) {
   return absl::OkStatus();
 }
 
+// Gives a model directory whose metadata.json was edited by hand (a
+// han_weight tuned without retraining, say) the version of its files and
+// settings; the files themselves must be intact.
+absl::Status RunSeal(const std::string& dir) {
+  RR_ASSIGN_OR_RETURN(std::string previous, topics::ResealModelDir(dir));
+  RR_ASSIGN_OR_RETURN(topics::ModelMetadata sealed, topics::OpenModelDir(dir));
+  std::cout << dir << ": model_version " << previous << " -> "
+            << sealed.model_version << "\n";
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
@@ -264,6 +275,16 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
                     "only the mostly-Han texts (model.han.bin's input)");
   commands.Add(segment,
                [segment_flags] { return ExitCode(RunSegment(*segment_flags)); });
+
+  auto seal_dir = std::make_shared<std::string>();
+  CLI::App* seal = topics->add_subcommand(
+      "seal",
+      "after editing a model directory's metadata.json by hand: "
+      "give it the version of its files and settings");
+  seal->add_option("dir", *seal_dir, "the model directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  commands.Add(seal, [seal_dir] { return ExitCode(RunSeal(*seal_dir)); });
 }
 
 }  // namespace reachrank::cli

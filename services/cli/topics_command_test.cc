@@ -1,7 +1,11 @@
 // `reachrank topics eval` through the real binary on the default model and
 // SIB-200's test splits: the accuracy line with its interval, --baseline,
-// which compares two models on the same texts, and the quality bar.
+// which compares two models on the same texts, and the quality bar;
+// `topics classify` on scripts and short captions; `topics seal`.
+#include <stdlib.h>
+
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -168,6 +172,55 @@ TEST(TopicsEvalTest, AModelAgainstItselfDiffersNowhere) {
   const testing::CommandResult missing = Eval("--baseline /nonexistent");
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(missing.output, HasSubstr("/nonexistent"));
+}
+
+// `topics seal`: a setting edited by hand in the default model's
+// metadata.json is refused at load, naming the command that accepts it;
+// sealing gives the directory a version of its own, and it loads again.
+TEST(TopicsSealTest, AHandEditedSettingGetsAVersionOfItsOwn) {
+  std::string scratch =
+      (std::filesystem::temp_directory_path() / "reachrank-seal-XXXXXX")
+          .string();
+  ASSERT_NE(mkdtemp(scratch.data()), nullptr);
+  const std::string dir = scratch + "/model";
+  const std::string classify =
+      absl::StrCat("printf 'The striker scored twice\\n' | ",
+                   ShellQuote(REACHRANK_CLI_BINARY),
+                   " topics classify --model ", ShellQuote(dir));
+  const testing::CommandResult copied = RunShell(absl::StrCat(
+      "cp -r ", ShellQuote(REACHRANK_TOPICS_MODEL), " ", ShellQuote(dir),
+      " && sed -i 's/\"han_weight\": 0.5,/\"han_weight\": 0.9,/' ",
+      ShellQuote(dir + "/metadata.json"), " && grep -c '\"han_weight\": 0.9' ",
+      ShellQuote(dir + "/metadata.json")));
+  ASSERT_EQ(copied.exit_code, 0) << copied.output;
+
+  const testing::CommandResult refused = RunShell(classify);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.output, HasSubstr("edited after the model was sealed"));
+  EXPECT_THAT(refused.output, HasSubstr("reachrank topics seal"));
+
+  const testing::CommandResult sealed = RunShell(absl::StrCat(
+      ShellQuote(REACHRANK_CLI_BINARY), " topics seal ", ShellQuote(dir)));
+  ASSERT_EQ(sealed.exit_code, 0) << sealed.output;
+  // "DIR: model_version sib200-ft-XXXXXXXX -> sib200-ft-YYYYYYYY"
+  const std::vector<std::string> words =
+      absl::StrSplit(absl::StripSuffix(sealed.output, "\n"), ' ');
+  ASSERT_EQ(words.size(), 5u) << sealed.output;
+  EXPECT_EQ(words[1], "model_version");
+  EXPECT_EQ(words[3], "->");
+  EXPECT_EQ(words[2].rfind("sib200-ft-", 0), 0u) << sealed.output;
+  EXPECT_EQ(words[4].rfind("sib200-ft-", 0), 0u) << sealed.output;
+  EXPECT_NE(words[2], words[4]);
+
+  const testing::CommandResult loaded = RunShell(classify);
+  EXPECT_EQ(loaded.exit_code, 0) << loaded.output;
+  EXPECT_THAT(loaded.output, HasSubstr("\"topics\":[{\"probability\":"));
+  const testing::CommandResult missing =
+      RunShell(absl::StrCat(ShellQuote(REACHRANK_CLI_BINARY), " topics seal ",
+                            ShellQuote(scratch + "/none")));
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_THAT(missing.output, HasSubstr("none"));
+  std::filesystem::remove_all(scratch);
 }
 
 }  // namespace
