@@ -1,8 +1,5 @@
 #include "services/batch/local_scorer.h"
 
-#include <stdlib.h>
-
-#include <filesystem>
 #include <future>
 #include <utility>
 
@@ -15,17 +12,6 @@ namespace {
 // Contexts only read complete days and the secondary never catches up, so
 // reusing them within a run changes no score.
 constexpr absl::Duration kContextTtl = absl::Hours(1);
-
-absl::StatusOr<std::string> MakeSecondaryDir() {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "reachrank-score-XXXXXX")
-          .string();
-  if (mkdtemp(pattern.data()) == nullptr) {
-    return absl::InternalError("cannot create a temporary directory for "
-                               "the database secondary's log");
-  }
-  return pattern;
-}
 
 }  // namespace
 
@@ -79,16 +65,15 @@ absl::StatusOr<std::unique_ptr<LocalEngine>> LocalEngine::Open(
         return topics::FastTextClassifier::Load(options.topics_model);
       });
   std::unique_ptr<LocalEngine> engine(new LocalEngine());
-  absl::StatusOr<std::string> secondary = MakeSecondaryDir();
   absl::StatusOr<ranking::ModelSet> models =
       options.model_dir.empty() ? ranking::PriorModelSet()
                                 : ranking::LoadModelSet(options.model_dir);
-  RR_ASSIGN_OR_RETURN(engine->secondary_dir_, std::move(secondary));
+  engine->secondary_dir_ = std::make_unique<ScratchDirectory>("score");
   storage::StoreOptions store_options;
   store_options.path = options.db;
-  RR_ASSIGN_OR_RETURN(engine->store_, storage::Store::OpenSecondary(
-                                          store_options,
-                                          engine->secondary_dir_));
+  RR_ASSIGN_OR_RETURN(engine->store_,
+                      storage::Store::OpenSecondary(
+                          store_options, engine->secondary_dir_->path()));
   RR_ASSIGN_OR_RETURN(engine->classifier_, classifier.get());
   ranking::ScorerOptions scorer_options;
   scorer_options.features.context_ttl = kContextTtl;
@@ -104,13 +89,6 @@ absl::StatusOr<std::unique_ptr<LocalEngine>> LocalEngine::Open(
   return engine;
 }
 
-LocalEngine::~LocalEngine() {
-  draft_scorer_.reset();
-  scorer_.reset();
-  store_.reset();
-  if (secondary_dir_.empty()) return;
-  std::error_code ignored;
-  std::filesystem::remove_all(secondary_dir_, ignored);
-}
+LocalEngine::~LocalEngine() = default;
 
 }  // namespace reachrank::batch

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/scratch_dir.h"
 #include "ranking/scorer.h"
 #include "services/batch/draft_scorer.h"
 #include "storage/store.h"
@@ -40,9 +41,9 @@ struct LocalEngineOptions {
 };
 
 // Owns what local scoring needs: the store opened read-only as a secondary
-// (its log directory is a fresh temporary directory, removed on
-// destruction), the topic classifier and the scorer. The data is what the
-// database held at open. Thread-safe for scoring.
+// (its log directory a ScratchDirectory, removed on destruction or, after
+// a kill, by the next scorer's), the topic classifier and the scorer. The data
+// is what the database held at open. Thread-safe for scoring.
 class LocalEngine {
  public:
   // NOT_FOUND when `db` holds no database; errors of the model loaders.
@@ -56,7 +57,9 @@ class LocalEngine {
  private:
   LocalEngine() = default;
 
-  std::string secondary_dir_;
+  // Declared first, so destroyed last: the store closes before its
+  // secondary's directory goes.
+  std::unique_ptr<ScratchDirectory> secondary_dir_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<topics::TopicClassifier> classifier_;
   std::unique_ptr<ranking::Scorer> scorer_;

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "base/scratch_dir.h"
 #include "base/shard.h"
 #include "base/status_macros.h"
 #include "grpcpp/create_channel.h"
@@ -64,7 +65,7 @@ int RunCheckpoint(const CheckpointFlags& f) {
   storage::StoreOptions options;
   options.path = f.db;
   options.create_if_missing = false;
-  const ScratchDir scratch("checkpoint");
+  const ScratchDirectory scratch("checkpoint");
   bool live = false;
   auto store = OpenForCheckpoint(options, scratch.path(), &live);
   const absl::Status status =
@@ -167,7 +168,7 @@ absl::Status RunExportHistory(const ExportHistoryFlags& f) {
   RR_ASSIGN_OR_RETURN(batch::HourRange range, ParseHourRange(f));
   storage::StoreOptions options;
   options.path = f.db;
-  const ScratchDir scratch("export-history");
+  const ScratchDirectory scratch("export-history");
   RR_ASSIGN_OR_RETURN(auto store,
                       storage::Store::OpenSecondary(options, scratch.path()));
   std::ofstream posts(f.out, std::ios::binary | std::ios::trunc);
@@ -277,7 +278,7 @@ absl::Status RunPrune(const PruneFlags& f) {
         grpc::CreateChannel(f.server, credentials),
         absl::Seconds(f.deadline_s));
   }
-  const ScratchDir scratch("prune");
+  const ScratchDirectory scratch("prune");
   RR_ASSIGN_OR_RETURN(
       auto store, OpenForDeletion(f.db, f.server.empty() ? "" : scratch.path()));
   RR_ASSIGN_OR_RETURN(batch::PruneSummary summary,

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/scratch_dir.h"
 #include "base/status_macros.h"
 #include "services/cli/command.h"
 #include "storage/store.h"
@@ -45,7 +46,7 @@ std::string TopicNote(const storage::ConsistencyReport& r) {
 }
 
 absl::StatusOr<int> RunCheck(const CheckFlags& f) {
-  const ScratchDir scratch("check");
+  const ScratchDirectory scratch("check");
   RR_ASSIGN_OR_RETURN(auto store, OpenSecondaryOf(f.db, scratch.path()));
   PostsProgress bar("reachrank admin check");
   RR_ASSIGN_OR_RETURN(

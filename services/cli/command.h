@@ -5,9 +5,6 @@
 #ifndef REACHRANK_SERVICES_CLI_COMMAND_H_
 #define REACHRANK_SERVICES_CLI_COMMAND_H_
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -85,26 +82,6 @@ bool HeldByAService(const absl::Status& open);
 // is printed on stderr when opening did more than open (Store::open_note).
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenWritable(
     storage::StoreOptions options, absl::string_view who);
-
-// A secondary instance's scratch directory under the system's temporary
-// directory, removed on destruction: declare it before the store that uses
-// it, so that the store closes first.
-class ScratchDir {
- public:
-  explicit ScratchDir(absl::string_view purpose)
-      : path_(std::filesystem::temp_directory_path() /
-              absl::StrCat("reachrank-", purpose, "-", getpid())) {}
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  std::string path() const { return path_.string(); }
-
- private:
-  const std::filesystem::path path_;
-};
 
 // `open` (a failure to open the database of flag --db), its NOT_FOUND
 // prefixed "--db: ".

@@ -13,29 +13,13 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/scratch_dir.h"
 #include "base/status_macros.h"
 #include "ranking/model/file_util.h"
 #include "storage/store.h"
 
 namespace reachrank::cli {
 namespace {
-
-// A secondary's private directory, removed when this goes out of scope.
-class TempDir {
- public:
-  explicit TempDir(size_t index)
-      : path_((std::filesystem::temp_directory_path() /
-               absl::StrCat("reachrank-rows-", getpid(), "-", index))
-                  .string()) {}
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  const std::string path_;
-};
 
 // The time `text` names — RFC 3339, or a date YYYY-MM-DD meaning its
 // midnight UTC — or `otherwise` when it is empty; INVALID_ARGUMENT naming
@@ -83,13 +67,13 @@ absl::StatusOr<ranking::LabelConfigs> LoadLabels(const StoreRowsFlags& flags) {
 
 namespace {
 
-// The rows of database `db` (the index-th of the flags'), for `authors`
+// The rows of database `db`, for `authors`
 // or, when the flags name no authors file, every author it has a record of.
 absl::StatusOr<ranking::TrainingRows> ReadOneStore(
-    const StoreRowsFlags& flags, const std::string& db, size_t index,
+    const StoreRowsFlags& flags, const std::string& db,
     std::vector<ranking::AuthorRef> authors,
     const ranking::TrainingRowsOptions& options) {
-  TempDir secondary(index);
+  const ScratchDirectory secondary("rows");
   storage::StoreOptions store_options;
   store_options.path = db;
   store_options.block_cache_bytes = static_cast<size_t>(flags.block_cache_mb)
@@ -147,9 +131,8 @@ absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
     if (progress) progress(before + done, before + of);
   };
   for (size_t i = 0; i < flags.dbs.size(); ++i) {
-    RR_ASSIGN_OR_RETURN(
-        ranking::TrainingRows rows,
-        ReadOneStore(flags, flags.dbs[i], i, authors, options));
+    RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows,
+                        ReadOneStore(flags, flags.dbs[i], authors, options));
     before += std::exchange(total, 0);
     parts.push_back(std::move(rows));
   }
