@@ -184,7 +184,12 @@ class Store {
   static absl::StatusOr<std::unique_ptr<Store>> OpenSecondary(
       const StoreOptions& options, const std::string& secondary_path);
 
-  // Secondary only: replays the primary's new WAL/MANIFEST entries.
+  // Secondary only: replays the primary's new WAL/MANIFEST entries. The
+  // view stays as it was, and nothing of the primary's is read, when the
+  // database it opened is no longer at options.path: UNAVAILABLE when
+  // there is none (removed, being restored), FAILED_PRECONDITION when
+  // another database is there (its IDENTITY differs), which a secondary
+  // can never follow: its owner must open the new one.
   virtual absl::Status TryCatchUpWithPrimary() = 0;
   virtual bool is_secondary() const = 0;
   // A line for the log about what opening did besides opening (an upgrade:

@@ -191,6 +191,9 @@ class RocksStore final : public Store {
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   const OpenedSchema schema_;
+  // The IDENTITY of the database opened (RocksDB's id; empty when it
+  // could not be read), which a secondary checks before each catch-up.
+  const std::string identity_;
   rocksdb::WriteOptions write_options_;
 
   // Serialises read-check-write sequences of writers.

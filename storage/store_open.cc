@@ -2,10 +2,13 @@
 // operational methods of RocksStore.
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -187,6 +190,46 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
       std::move(db), handles, *std::move(schema)));
 }
 
+// The IDENTITY file of the database at `path` (RocksDB's id of it),
+// without surrounding space; empty when it cannot be read.
+std::string IdentityAt(const std::string& path) {
+  std::ifstream in(absl::StrCat(path, "/IDENTITY"), std::ios::binary);
+  std::string id((std::istreambuf_iterator<char>(in)),
+                 std::istreambuf_iterator<char>());
+  if (in.bad()) return "";
+  return std::string(absl::StripAsciiWhitespace(id));
+}
+
+// The id of the database `db` opened at `path`. A secondary's
+// GetDbIdentity is empty (RocksDB 7.8), so the file comes first.
+std::string OpenedIdentity(const std::string& path, rocksdb::DB& db) {
+  std::string id = IdentityAt(path);
+  if (id.empty() && db.GetDbIdentity(id).ok()) {
+    id = std::string(absl::StripAsciiWhitespace(id));
+  }
+  return id;
+}
+
+// OK while `path` holds the database whose IDENTITY is `identity` (any
+// database when `identity` is empty); see Store::TryCatchUpWithPrimary.
+absl::Status CheckSameDatabase(const std::string& path,
+                               const std::string& identity) {
+  const std::string now = IdentityAt(path);
+  if (now.empty()) {
+    return absl::UnavailableError(absl::StrCat(
+        "no database at ", path, " now (removed, or being restored?): ",
+        "keeping the view of the last catch-up"));
+  }
+  if (!identity.empty() && now != identity) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the database at ", path, " was replaced (identity ",
+                     identity, ", now ", now,
+                     "): a secondary follows only the database it "
+                     "opened; open the new one (restart)"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int32_t DayOf(absl::Time t) {
@@ -214,7 +257,8 @@ RocksStore::RocksStore(StoreOptions options, RocksSetup setup, bool secondary,
       secondary_(secondary),
       db_(std::move(db)),
       handles_(std::move(handles)),
-      schema_(std::move(schema)) {
+      schema_(std::move(schema)),
+      identity_(OpenedIdentity(options_.path, *db_)) {
   write_options_.sync = options_.sync;
 }
 
@@ -228,6 +272,9 @@ absl::Status RocksStore::TryCatchUpWithPrimary() {
     return absl::FailedPreconditionError(
         "TryCatchUpWithPrimary: not a secondary instance");
   }
+  // RocksDB asserts (and would otherwise replay one database's MANIFEST
+  // over another's) when the directory now holds another database.
+  RR_RETURN_IF_ERROR(CheckSameDatabase(options_.path, identity_));
   return FromRocks(db_->TryCatchUpWithPrimary(), "catch up with primary");
 }
 

@@ -2,7 +2,13 @@
 // as a RocksDB secondary that catches up every --catch-up-interval ms,
 // classifies drafts through the topic service, and serves
 // reachrank.v1.RankingService until SIGTERM/SIGINT; SIGHUP reloads --model.
+// Exits 1 (drained first) when another database replaces the one at --db,
+// which a secondary cannot follow; a restart opens the new one.
+#include <signal.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -198,8 +204,19 @@ int Run(const Flags& f) {
                                         *std::move(scorer_options), f.model);
   if (!scorer.ok()) return process.Fail("model", scorer.status());
   storage::Store& db = **store;
-  CatchUpLoop catch_up([&db] { return db.TryCatchUpWithPrimary(); },
-                       absl::Milliseconds(f.catch_up_interval_ms));
+  std::atomic<bool> replaced{false};
+  CatchUpLoop catch_up(
+      [&db, &replaced] {
+        absl::Status status = db.TryCatchUpWithPrimary();
+        // Another database at --db: this secondary can never follow it, so
+        // the process ends (drained, like a SIGTERM) and its supervisor
+        // starts it again on the new one.
+        if (absl::IsFailedPrecondition(status) && !replaced.exchange(true)) {
+          ::kill(::getpid(), SIGTERM);
+        }
+        return status;
+      },
+      absl::Milliseconds(f.catch_up_interval_ms));
   auto store_collector = std::make_shared<services::StoreStatsCollector>(db);
   auto lag_collector = NewCatchUpCollector(catch_up);
   metrics.AddCollectable(store_collector);
@@ -211,6 +228,11 @@ int Run(const Flags& f) {
   metrics.RemoveCollectable(lag_collector);
   metrics.RemoveCollectable(store_collector);
   metrics.Stop();
+  if (replaced) {
+    process.Log("exiting with status 1: the database at " + f.db +
+                " was replaced; a restart opens the new one");
+    return 1;
+  }
   return rc;
 }
 

@@ -476,5 +476,32 @@ TEST(RankStartTest, StopsWhileWaitingForTheDatabase) {
               ::testing::HasSubstr("stopped while waiting for the database"));
 }
 
+// The database at --db replaced by another while rank runs (a restore, a
+// new volume): RocksDB would assert in the next catch-up; rank drains and
+// exits 1 naming the database, so that its supervisor starts it on the new
+// one.
+TEST(RankStartTest, ExitsWhenItsDatabaseIsReplaced) {
+  auto dir = MakeTempDir("rank_replaced");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  auto rank = StartWaitingRank(*dir, "120");
+  ASSERT_TRUE(rank.ok()) << rank.status();
+  auto first = IngestProcess::Start(*dir + "/db", *dir + "/ingest.log");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(WaitForServing(rank->address, absl::Seconds(60)).ok())
+      << ReadAll(rank->log);
+  ASSERT_TRUE((*first)->Terminate(absl::Seconds(30)).ok());
+  std::filesystem::remove_all(*dir + "/db");
+  auto second = IngestProcess::Start(*dir + "/db", *dir + "/ingest2.log");
+  ASSERT_TRUE(second.ok()) << second.status();
+
+  absl::StatusOr<int> status = rank->process->Wait(absl::Seconds(60));
+  ASSERT_TRUE(status.ok()) << status.status() << ReadAll(rank->log);
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 1)
+      << *status << ReadAll(rank->log);
+  const std::string log = ReadAll(rank->log);
+  EXPECT_THAT(log, ::testing::HasSubstr("was replaced"));
+  EXPECT_THAT(log, ::testing::Not(::testing::HasSubstr("Assertion")));
+}
+
 }  // namespace
 }  // namespace reachrank::testing
