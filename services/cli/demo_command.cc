@@ -220,7 +220,7 @@ absl::Status ScoreDrafts(const DemoFlags& flags, const DemoAuthor& author) {
 void PrintNextSteps(const std::string& data) {
   std::cout << absl::StrFormat(
       "\nwhere to look next:\n"
-      "  reachrank serve --data %s --rank-model %s/models\n"
+      "  reachrank serve --data %s --rank-model %s/models --insecure\n"
       "  reachrank score drafts.jsonl --db %s --model %s/models --explain\n"
       "  docs/ (scoring.md: batch scoring, model.md: label and reasons, "
       "features.md)\n",

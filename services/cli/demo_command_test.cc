@@ -78,6 +78,12 @@ TEST(DemoCommandTest, PrintsPReachAndReasonsForEverySampleDraft) {
   }
   EXPECT_EQ(new_accounts, 5) << "one draft is by a simulated author";
   EXPECT_TRUE(absl::StrContains(r.output, "where to look next:"));
+  // Every server refuses to start without a transport security choice.
+  EXPECT_TRUE(absl::StrContains(
+      r.output,
+      absl::StrCat("  reachrank serve --data ", dir, "/data --rank-model ", dir,
+                   "/data/models --insecure\n")))
+      << r.output;
   EXPECT_TRUE(std::filesystem::exists(dir + "/data/models/draft/model.json"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/data/models/live/model.json"));
 }

@@ -80,8 +80,10 @@ void AddScoreFlags(CLI::App& cmd, ScoreFlags& f) {
   cmd.add_option("--deadline-s", f.deadline_s, "per-batch deadline (remote)")
       ->capture_default_str()->check(CLI::Range(1, 3600));
   cmd.add_option("--attempts", f.attempts,
-                 "attempts per batch while the server is UNAVAILABLE (remote)")
-      ->capture_default_str()->check(CLI::Range(1, 100));
+                 "tries per batch while the server answers UNAVAILABLE or "
+                 "RESOURCE_EXHAUSTED (remote)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
 }
 
 void PrintSummary(const batch::ScoreJobSummary& s, const std::string& model) {

@@ -5,8 +5,12 @@
 #ifndef REACHRANK_SERVICES_COMMON_RELOAD_MODEL_CALL_H_
 #define REACHRANK_SERVICES_COMMON_RELOAD_MODEL_CALL_H_
 
+#include <errno.h>  // program_invocation_short_name
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
+
+#include <iostream>
+#include <string>
 
 #include "services/common/limited_call.h"
 
@@ -14,7 +18,8 @@ namespace reachrank::services {
 
 // Runs a ReloadModel call: `core.Reload(request.model_dir())` ("" : the
 // configured directory) and, when it succeeds, the versions now and before
-// in `response`; the call finishes with Reload's status. Never refused for
+// in `response`; the call finishes with Reload's status, which is logged on
+// stderr with the caller's address. Never refused for
 // load (no InFlightLimit): an operator must be able to reload a saturated
 // server. `Core` is TopicsCore or RankCore.
 template <typename Core, typename Request, typename Response>
@@ -23,6 +28,15 @@ grpc::ServerUnaryReactor* RunReloadModel(grpc::CallbackServerContext* context,
                                          Response* response) {
   return RunUnary(context, /*limit=*/nullptr, [&] {
     auto outcome = core.Reload(request.model_dir());
+    // Logged as a reload by SIGHUP is: an operator answering a refused
+    // reload reads why here.
+    std::cerr << program_invocation_short_name << ": ReloadModel from "
+              << context->peer() << ": "
+              << (outcome.ok()
+                      ? "now serving " + outcome->model_version + " (was " +
+                            outcome->previous_model_version + ")"
+                      : outcome.status().ToString())
+              << "\n";
     if (outcome.ok()) {
       response->set_model_version(outcome->model_version);
       response->set_previous_model_version(outcome->previous_model_version);

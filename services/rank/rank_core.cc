@@ -57,6 +57,9 @@ ValidDrafts SplitValidDrafts(const v1::ScoreDraftsRequest& request,
 RankCore::RankCore(ranking::Scorer& scorer, RankMetrics& metrics,
                    RankCoreOptions options)
     : scorer_(scorer), metrics_(metrics), options_(std::move(options)) {
+  // The scorer loaded its model at start: counted as the topic service
+  // counts its first load.
+  metrics_.Reloaded(true);
   metrics_.ModelServing("", scorer_.model_version());
 }
 
