@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/json_depth.h"
 #include "base/status_macros.h"
 #include "nlohmann/json.hpp"
@@ -19,10 +21,36 @@ absl::Status Bad(absl::string_view where, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", rule));
 }
 
+// INVALID_ARGUMENT naming the first key of `obj` (at path `where`) that is
+// not one of `known`: a misspelt key must not leave a built-in value in
+// force unseen.
+absl::Status CheckKeys(const Json& obj, absl::string_view where,
+                       std::initializer_list<absl::string_view> known) {
+  for (const auto& [key, ignored] : obj.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return Bad(
+          absl::StrCat(where, where.empty() ? "" : ".", key),
+          absl::StrCat("unknown key (", absl::StrJoin(known, ", "), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The rule ingest applies to a post's platform, so that an entry which
+// could never match a post (e.g. "YouTube") is refused.
+bool IsPlatformId(absl::string_view platform) {
+  if (platform.empty() || platform.size() > 32) return false;
+  return std::all_of(platform.begin(), platform.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
 // Applies the fields present in `obj` (at path `where`) to `config`.
 absl::Status ApplyFields(const Json& obj, const std::string& where,
                          LabelConfig* config) {
   if (!obj.is_object()) return Bad(where, "must be an object");
+  RR_RETURN_IF_ERROR(
+      CheckKeys(obj, where, {"counter", "threshold", "horizon_days"}));
   if (auto it = obj.find("counter"); it != obj.end()) {
     if (!it->is_string()) return Bad(where + ".counter", "must be a string");
     absl::StatusOr<ReachCounter> c =
@@ -83,6 +111,7 @@ absl::StatusOr<LabelConfigs> LabelConfigs::Parse(absl::string_view json) {
   if (doc.is_discarded() || !doc.is_object()) {
     return Bad("label config", "is not a JSON object");
   }
+  RR_RETURN_IF_ERROR(CheckKeys(doc, "", {"default", "platforms"}));
   LabelConfigs out;
   if (auto it = doc.find("default"); it != doc.end()) {
     RR_RETURN_IF_ERROR(ApplyFields(*it, "default", &out.default_));
@@ -90,6 +119,10 @@ absl::StatusOr<LabelConfigs> LabelConfigs::Parse(absl::string_view json) {
   if (auto it = doc.find("platforms"); it != doc.end()) {
     if (!it->is_object()) return Bad("platforms", "must be an object");
     for (const auto& [platform, fields] : it->items()) {
+      if (!IsPlatformId(platform)) {
+        return Bad(absl::StrCat("platforms.", platform),
+                   "a platform id must match [a-z0-9_]{1,32}, as a post's");
+      }
       LabelConfig config = out.default_;
       RR_RETURN_IF_ERROR(
           ApplyFields(fields, absl::StrCat("platforms.", platform), &config));

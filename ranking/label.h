@@ -47,8 +47,9 @@ class LabelConfigs {
   // Built-in defaults for every platform.
   LabelConfigs() = default;
   // Parses the JSON format above. INVALID_ARGUMENT naming the field for an
-  // unknown counter, a threshold < 1, horizon_days outside [1, 365], or
-  // malformed JSON. Never throws.
+  // unknown counter, a threshold < 1, horizon_days outside [1, 365], an
+  // unknown key, a platform id other than [a-z0-9_]{1,32}, or malformed
+  // JSON. Never throws.
   static absl::StatusOr<LabelConfigs> Parse(absl::string_view json);
   // Reads and parses `path`; NOT_FOUND if it cannot be read.
   static absl::StatusOr<LabelConfigs> Load(const std::string& path);

@@ -53,6 +53,39 @@ TEST(LabelConfigsTest, RejectsBadFields) {
             absl::StatusCode::kNotFound);
 }
 
+// The label decides what "reached" means: a misspelt key or a platform no
+// post can have would leave a built-in value in force unseen.
+TEST(LabelConfigsTest, RejectsUnknownKeysAndPlatformIds) {
+  EXPECT_EQ(LabelConfigs::Parse(R"({"default": {"treshold": 10}})").status(),
+            absl::InvalidArgumentError(
+                "default.treshold: unknown key (counter, threshold, "
+                "horizon_days)"));
+  EXPECT_EQ(
+      LabelConfigs::Parse(R"({"platforms": {"x": {"horizon": 3}}})").status(),
+      absl::InvalidArgumentError("platforms.x.horizon: unknown key (counter, "
+                                 "threshold, horizon_days)"));
+  EXPECT_EQ(
+      LabelConfigs::Parse(R"({"platform": {}})").status(),
+      absl::InvalidArgumentError("platform: unknown key (default, platforms)"));
+  EXPECT_EQ(
+      LabelConfigs::Parse(R"({"platforms": {"YouTube": {"threshold": 5}}})")
+          .status(),
+      absl::InvalidArgumentError("platforms.YouTube: a platform id must match "
+                                 "[a-z0-9_]{1,32}, as a post's"));
+  EXPECT_TRUE(LabelConfigs::Parse(
+                  R"({"platforms": {"wechat_channels": {"threshold": 5}}})")
+                  .ok());
+}
+
+// The config the Kubernetes manifests mount is one the services accept.
+TEST(LabelConfigsTest, TheShippedKubernetesConfigLoads) {
+  absl::StatusOr<LabelConfigs> shipped =
+      LabelConfigs::Load(REACHRANK_K8S_LABELS);
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  EXPECT_EQ(shipped->For("youtube").threshold, 1000);
+  EXPECT_EQ(shipped->For("douyin").horizon, absl::Hours(24 * 7));
+}
+
 TEST(ComputeLabelTest, CountsOnlyTheHorizon) {
   storage::testing::ScopedTempDir dir;
   auto store = storage::Store::Open(storage::testing::OptionsFor(dir.path()));
