@@ -209,6 +209,16 @@ std::array<size_t, 2>* BatchCliTest::moved_ = nullptr;
 
 TEST_F(BatchCliTest, ImportThenScoreWithExitCodes) {
   const std::string db = Path("db");
+  // A missing input or authors file: exit 1, and no database created.
+  EXPECT_EQ(Run({"import", Path("no-such.jsonl"), "--db", db}), 1);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("cannot read " + Path("no-such.jsonl")));
+  EXPECT_EQ(Run({"import", Path("history.jsonl"), "--authors",
+                 Path("no-such-authors.jsonl"), "--db", db}),
+            1);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("cannot read " + Path("no-such-authors.jsonl")));
+  EXPECT_FALSE(std::filesystem::exists(db));
   ASSERT_EQ(Run({"import", Path("history.jsonl"), "--db", db}), 0);
   // Idempotent: a second import counts nothing new.
   ASSERT_EQ(Run({"import", Path("history.jsonl"), "--db", db}), 0);

@@ -312,7 +312,7 @@ void AddPruneCommand(CLI::App& admin, CommandSet& commands) {
                   "Delete through the ingest service at host:port that runs "
                   "on --db (DeleteAuthors, admin scope) instead of writing "
                   "the stopped database")
-      ->check(services::Address());
+      ->check(services::ServerAddress());
   services::AddClientSecurityFlags(*cmd, flags->security, "",
                                    "the --server ingest service");
   cmd->add_option("--deadline-s", flags->deadline_s,
@@ -367,7 +367,7 @@ void AddDeleteAuthorCommand(CLI::App& admin, CommandSet& commands) {
       "through the running ingest service (--server; DeleteAuthors, admin "
       "scope) or from a stopped database (--db)");
   cmd->add_option("--server", flags->server, "Ingest service host:port")
-      ->check(services::Address());
+      ->check(services::ServerAddress());
   services::AddClientSecurityFlags(*cmd, flags->security, "",
                                    "the --server ingest service");
   cmd->add_option("--deadline-s", flags->deadline_s, "per-call deadline")

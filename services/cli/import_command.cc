@@ -187,6 +187,14 @@ int RunImport(const ImportFlags& f) {
         "--server excludes --db and --shard: the services write their own "
         "databases, and each author's lines go to the shard that owns it"));
   }
+  // Before a database is created or a service called: a mistyped path
+  // must not leave an empty database behind.
+  for (const std::string& path : {f.input, f.authors}) {
+    if (path.empty() || path == "-") continue;
+    if (!std::ifstream(path, std::ios::binary)) {
+      return ExitCode(absl::NotFoundError("cannot read " + path));
+    }
+  }
   absl::StatusOr<int> code = f.servers.empty()
                                  ? ImportIntoDb(f, import)
                                  : ImportThroughServices(f, import);
@@ -223,7 +231,7 @@ void AddImportCommand(CLI::App& app, CommandSet& commands) {
                   "each author's lines go to its shard")
       ->delimiter(',')
       ->allow_extra_args(false)
-      ->check(services::Address());
+      ->check(services::ServerAddress());
   services::AddClientSecurityFlags(*cmd, f->security, "",
                                    "the --server ingest service");
   cmd->add_option("--deadline-s", f->deadline_s,

@@ -242,7 +242,7 @@ void AddReclassifyCommand(CLI::App& admin, CommandSet& commands) {
                   "time")
       ->delimiter(',')
       ->allow_extra_args(false)
-      ->check(services::Address());
+      ->check(services::ServerAddress());
   services::AddClientSecurityFlags(*cmd, flags->security, "",
                                    "the --server ingest service");
   cmd->add_option("--db", flags->db, "Stopped database directory");

@@ -74,7 +74,7 @@ void AddScoreFlags(CLI::App& cmd, ScoreFlags& f) {
       ->allow_extra_args(false)  // one address per --server
       ->excludes(db)
       ->excludes(model)
-      ->check(services::Address());
+      ->check(services::ServerAddress());
   services::AddClientSecurityFlags(cmd, f.security, "",
                                    "the --server rank service");
   cmd.add_option("--deadline-s", f.deadline_s, "per-batch deadline (remote)")

@@ -134,7 +134,7 @@ void AddSimulateCommand(CLI::App& app, CommandSet& commands) {
                   "the author")
       ->delimiter(',')
       ->allow_extra_args(false)
-      ->check(services::Address());
+      ->check(services::ServerAddress());
   services::AddClientSecurityFlags(*cmd, f->security, "",
                                    "the --server ingest service");
   cmd->add_option("--data", f->data,

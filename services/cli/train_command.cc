@@ -334,6 +334,17 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
   read.threads = options.xgboost.nthread;  // --nthread reads too
   RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows,
                       ReadRowsShowingProgress(read, "train: posts"));
+  if (rows.post_ids.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no post to train on: none of the database",
+        store.dbs.size() == 1 ? "" : "s",
+        " has a post whose label horizon (up to ",
+        absl::ToInt64Hours(rows.label_horizon) / 24, " days) ended by ",
+        store.cutoff.empty() ? "now" : "--cutoff " + store.cutoff,
+        store.since.empty()
+            ? ""
+            : " among those published since --since " + store.since));
+  }
   // The store is closed. Its block cache went back to malloc's free lists,
   // where XGBoost's large (mmap-served) allocations would not reuse it:
   // return it to the system before training (about 0.14 GB of peak memory

@@ -257,6 +257,12 @@ TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
   expect_refused(absl::StrCat("train --db '", dir, "/db' --out '", dir,
                               "/models' --nthread -1"),
                  "--nthread");
+  // No post's label settled by the cutoff: said so, nothing written.
+  expect_refused(absl::StrCat("train --db '", dir, "/db' --out '", dir,
+                              "/models' --cutoff 2020-01-01"),
+                 "no post to train on: none of the database has a post whose "
+                 "label horizon (up to 7 days) ended by --cutoff 2020-01-01");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/models"));
 }
 
 // --since starts the window of posts read; a value that is not a time, or

@@ -87,6 +87,30 @@ inline CLI::Validator Address() {
       "HOST:PORT");
 }
 
+// The address of a server to call: HOST:PORT with a port of 1-65535, or a
+// gRPC URI with a scheme (unix:path, dns:///host:port...). A port left out
+// or 0 would have gRPC call 443 or nothing, and a command retry "connection
+// refused" before it says why.
+inline CLI::Validator ServerAddress() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        for (const char* scheme :
+             {"unix:", "unix-abstract:", "dns:", "ipv4:", "ipv6:"}) {
+          if (value.rfind(scheme, 0) == 0) return std::string();
+        }
+        const size_t colon = value.rfind(':');
+        const std::string port =
+            colon == std::string::npos ? "" : value.substr(colon + 1);
+        if (colon == 0 || port.empty() || port.size() > 5 ||
+            port.find_first_not_of("0123456789") != std::string::npos ||
+            std::stol(port) < 1 || std::stol(port) > 65535) {
+          return "'" + value + "' needs HOST:PORT with a port of 1-65535";
+        }
+        return std::string();
+      },
+      "HOST:PORT");
+}
+
 }  // namespace reachrank::services
 
 #endif  // REACHRANK_SERVICES_COMMON_FLAG_CHECKS_H_

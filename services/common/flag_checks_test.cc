@@ -1,6 +1,6 @@
-// Positive(), NonNegative(), Fraction(), OpenFraction() and Address(): a
-// failing flag names the rule and the value given; --help names the rule as
-// CLI11's own checks do.
+// Positive(), NonNegative(), Fraction(), OpenFraction(), Address() and
+// ServerAddress(): a failing flag names the rule and the value given;
+// --help names the rule as CLI11's own checks do.
 #include "services/common/flag_checks.h"
 
 #include <string>
@@ -83,6 +83,27 @@ TEST(FlagChecksTest, AddressPortsAreAtMost65535) {
                              "127.0.0.1:0,[::1]:65535,unix:/tmp/s,dns:name"}),
             "");
   EXPECT_EQ(servers.size(), 4u);
+}
+
+// A server to call needs its port: gRPC would call 443 for "localhost" and
+// nothing for port 0.
+TEST(FlagChecksTest, ServerAddressesNeedAPort) {
+  CLI::App app;
+  std::vector<std::string> servers;
+  app.add_option("--server", servers)->delimiter(',')->check(ServerAddress());
+  EXPECT_EQ(ParseError(app, {"x", "--server", "127.0.0.1:50051,localhost"}),
+            "--server: 'localhost' needs HOST:PORT with a port of 1-65535");
+  EXPECT_EQ(ParseError(app, {"x", "--server", "127.0.0.1:"}),
+            "--server: '127.0.0.1:' needs HOST:PORT with a port of 1-65535");
+  EXPECT_EQ(ParseError(app, {"x", "--server", "[::1]:0"}),
+            "--server: '[::1]:0' needs HOST:PORT with a port of 1-65535");
+  EXPECT_EQ(ParseError(app, {"x", "--server", "h:99999"}),
+            "--server: 'h:99999' needs HOST:PORT with a port of 1-65535");
+  EXPECT_EQ(ParseError(app, {"x", "--server",
+                             "127.0.0.1:1,[::1]:65535,unix:/tmp/s,"
+                             "dns:///name:50051,name.example:443"}),
+            "");
+  EXPECT_EQ(servers.size(), 5u);
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--topics", f.topics,
                  "Topic service address, host:port; without it new posts "
                  "stay unclassified (pending)")
-      ->check(services::Address());
+      ->check(services::ServerAddress());
   app.add_flag("--sync", f.sync,
                "fsync the write-ahead log on every write (survives power "
                "loss, slower)");

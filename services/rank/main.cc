@@ -71,7 +71,7 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--topics", f.topics,
                  "Topic service address, host:port; without it drafts "
                  "cannot be scored (FAILED_PRECONDITION)")
-      ->check(services::Address());
+      ->check(services::ServerAddress());
   app.add_option("--model", f.model,
                  "Model set directory (draft/ and live/); empty serves the "
                  "priors. SIGHUP and an empty ReloadModel reload it");
