@@ -807,7 +807,13 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(Run({"import", Path("history.jsonl"), "--server",
                  "127.0.0.1:1,127.0.0.1:99999"}),
             2);
-  EXPECT_THAT(Read("cli.log"), HasSubstr("port 99999 must be 0-65535"));
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("'127.0.0.1:99999' needs HOST:PORT with a port of "
+                        "1-65535"));
+  // Without a port gRPC would call 443.
+  EXPECT_EQ(Run({"score", Path("drafts.jsonl"), "--server", "localhost"}), 2);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("'localhost' needs HOST:PORT with a port of 1-65535"));
   EXPECT_EQ(Run({"import", Path("history.jsonl"), "--server", "127.0.0.1:1",
                  "--deadline-s", "0"}),
             2);

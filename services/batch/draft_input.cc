@@ -12,6 +12,7 @@
 #include "nlohmann/json.hpp"
 #include "services/batch/csv.h"
 #include "services/batch/draft_json.h"
+#include "services/batch/json_errors.h"
 #include "services/ingest/validation.h"
 #include "services/rank/validation.h"
 
@@ -171,7 +172,8 @@ ParsedDraft DraftParser::Parse(absl::string_view line) const {
     out.draft.Clear();
     out.draft.set_draft_id(DraftIdOfBadJson(line));
     out.status = absl::InvalidArgumentError(
-        absl::StrCat("not a Draft in JSON: ", parsed.message().as_string()));
+        absl::StrCat("not a Draft in JSON: ",
+                     ReadableJsonError(parsed.message().as_string())));
     return out;
   }
   out.status = ValidateDraft(out.draft, absl::Now());

@@ -49,6 +49,20 @@ TEST(DraftParserTest, JsonErrorsNameTheProblemAndKeepTheId) {
       R"({"draft_id":"d3","platform":"x","media_kind":"HOLOGRAM"})");
   EXPECT_EQ(bad_enum.status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(bad_enum.draft.draft_id(), "d3");
+  // In the file's terms: the field, the value and what it may be.
+  EXPECT_EQ(bad_enum.status.message(),
+            "not a Draft in JSON: media_kind: unknown value \"HOLOGRAM\" "
+            "(MEDIA_KIND_VIDEO, MEDIA_KIND_ARTICLE, MEDIA_KIND_IMAGE, "
+            "MEDIA_KIND_TEXT)");
+  EXPECT_EQ(Jsonl()
+                .Parse(R"({"draft_id":"d3","planned_at":"yesterday"})")
+                .status.message(),
+            "not a Draft in JSON: planned_at: \"yesterday\" is not an RFC "
+            "3339 time (e.g. 2026-03-02T12:00:00Z)");
+  EXPECT_EQ(Jsonl()
+                .Parse(R"({"draft_id":"d3","duration_seconds":"abc"})")
+                .status.message(),
+            "not a Draft in JSON: duration_seconds: \"abc\" is not a number");
 
   const ParsedDraft long_video = Jsonl().Parse(
       R"({"draft_id":"d4","platform":"x","media_kind":"MEDIA_KIND_VIDEO",)"

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "base/status_macros.h"
 #include "google/protobuf/util/json_util.h"
+#include "nlohmann/json.hpp"
 #include "storage/counters.h"
 
 namespace reachrank::batch {
@@ -22,6 +23,18 @@ std::string ToJson(const google::protobuf::Message& m) {
   // Serialising a valid message cannot fail.
   (void)google::protobuf::util::MessageToJsonString(m, &out);
   return out;
+}
+
+// `a` as ToJson, with followersElsewhere's keys in order: protobuf prints
+// a map in its hash order, which differs between runs, so that two exports
+// of one database would differ.
+std::string AuthorJson(const v1::Author& a) {
+  std::string text = ToJson(a);
+  if (a.followers_elsewhere_size() < 2) return text;
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(text);
+  nlohmann::json sorted = j["followersElsewhere"];  // std::map: sorted keys
+  j["followersElsewhere"] = nlohmann::ordered_json::parse(sorted.dump());
+  return j.dump();
 }
 
 // Cells of one import line at most, and events they make at most (a cell
@@ -71,7 +84,7 @@ absl::StatusOr<int64_t> ExportAuthors(storage::Store& store,
                         store.ListAuthors(kPage, after));
     for (const v1::Author& a : page) {
       if (!shard.Owns(a.platform(), a.author_id())) continue;
-      out << ToJson(a) << "\n";
+      out << AuthorJson(a) << "\n";
       ++written;
     }
     RR_RETURN_IF_ERROR(CheckStream(out, "authors"));

@@ -170,6 +170,31 @@ TEST(ExportHistoryTest, ImportingTheExportRebuildsTheSliceExactly) {
   }
 }
 
+// Two exports of one database are byte-identical: an author's
+// followersElsewhere, a map protobuf prints in its hash order, comes in
+// key order, its other fields in the API's order.
+TEST(ExportHistoryTest, AnAuthorsFollowersElsewhereAreInKeyOrder) {
+  auto dir = reachrank::testing::MakeTempDir("history-export-order");
+  ASSERT_TRUE(dir.ok());
+  auto store = testing::OpenImportStore(*dir + "/db");
+  ASSERT_TRUE(store.ok()) << store.status();
+  v1::Author author;
+  author.set_platform("tiktok");
+  author.set_author_id("a1");
+  author.set_followers(7);
+  for (const char* platform :
+       {"youtube", "douyin", "wechat_channels", "bili"}) {
+    (*author.mutable_followers_elsewhere())[platform] = 3;
+  }
+  ASSERT_TRUE((*store)->PutAuthors({author}).ok());
+  std::ostringstream posts, authors;
+  ASSERT_TRUE(ExportHistory(**store, ShardSlice{0, 1}, posts, &authors).ok());
+  EXPECT_EQ(authors.str(),
+            "{\"platform\":\"tiktok\",\"authorId\":\"a1\",\"followers\":\"7\","
+            "\"followersElsewhere\":{\"bili\":\"3\",\"douyin\":\"3\","
+            "\"wechat_channels\":\"3\",\"youtube\":\"3\"}}\n");
+}
+
 // A move in two parts: the hours before H, then H on (each export carries
 // every owned post). Imported one after the other they rebuild every
 // post's hourly counters, each count once, and importing a part again

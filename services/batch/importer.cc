@@ -17,6 +17,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "services/batch/draft_input.h"
+#include "services/batch/json_errors.h"
 #include "services/ingest/validation.h"
 
 namespace reachrank::batch {
@@ -72,8 +73,9 @@ absl::StatusOr<v1::Post> ParsePost(const Json& j) {
   const std::string text = j.dump();
   auto parsed = google::protobuf::util::JsonStringToMessage(text, &post);
   if (!parsed.ok()) {
-    return Broken("post", absl::StrCat("not a Post in JSON: ",
-                                       parsed.message().as_string()));
+    return Broken(
+        "post", absl::StrCat("not a Post in JSON: ",
+                             ReadableJsonError(parsed.message().as_string())));
   }
   return post;
 }

@@ -8,6 +8,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "services/batch/draft_input.h"
 #include "services/batch/importer.h"
+#include "services/batch/json_errors.h"
 #include "services/ingest/post_classifier.h"
 #include "services/ingest/validation.h"
 
@@ -150,8 +151,9 @@ absl::StatusOr<int64_t> ImportAuthors(std::istream& in, ImportWriter& writer,
           google::protobuf::util::JsonStringToMessage(line.text, &author);
       status = parsed.ok()
                    ? ingest::ValidateAuthor(author, now)
-                   : absl::InvalidArgumentError("not an Author in JSON: " +
-                                                parsed.message().as_string());
+                   : absl::InvalidArgumentError(
+                         "not an Author in JSON: " +
+                         ReadableJsonError(parsed.message().as_string()));
     }
     if (!status.ok()) {
       if (reject) reject(line.line, status);

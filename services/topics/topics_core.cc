@@ -1,7 +1,9 @@
 #include "services/topics/topics_core.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "topics/segmenter.h"
@@ -33,11 +35,14 @@ absl::Status ValidateRequest(absl::Span<const topics::TextItem> items) {
       return absl::InvalidArgumentError(
           absl::StrCat("items[", i, "].id: not valid UTF-8"));
     }
+    // The rule ingest and rank apply to a language tag.
     if (item.language.size() > kMaxLanguageBytes ||
-        !topics::IsValidUtf8(item.language)) {
+        !std::all_of(item.language.begin(), item.language.end(), [](char c) {
+          return absl::ascii_isalnum(c) || c == '-';
+        })) {
       return absl::InvalidArgumentError(
-          absl::StrCat("items[", i, "].language: at most ", kMaxLanguageBytes,
-                       " bytes of valid UTF-8"));
+          absl::StrCat("items[", i, "].language: must be at most ",
+                       kMaxLanguageBytes, " bytes of [A-Za-z0-9-]"));
     }
   }
   return absl::OkStatus();

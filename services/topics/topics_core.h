@@ -53,7 +53,8 @@ class TopicsCore final : public topics::TopicClassifier {
 
   // Classifies 1..topics::kMaxBatchItems items on the current model.
   // INVALID_ARGUMENT (naming the item) for an empty batch, an id over
-  // kMaxItemIdBytes, a language over kMaxLanguageBytes, text over
+  // kMaxItemIdBytes, a language over kMaxLanguageBytes or not of
+  // [A-Za-z0-9-], text over
   // topics::kMaxTextBytes, or invalid UTF-8 in any of them;
   // RESOURCE_EXHAUSTED for too many items; UNAVAILABLE before a model is
   // loaded; CANCELLED, with nothing answered or counted, when

@@ -138,6 +138,21 @@ TEST_F(TopicsCoreTest, BadInputIsRefusedNamingTheItem) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("items[0].id"));
 
+  // A language tag as ingest and rank take it: BCP 47's letters, digits
+  // and hyphens.
+  for (const std::string& language :
+       {std::string("bad lang!"), std::string("中文"), std::string(36, 'a')}) {
+    std::vector<TextItem> bad_language = {{"ok", "fine", "en"},
+                                          {"l", "text", language}};
+    EXPECT_EQ(core_.ClassifyBatch(bad_language, 3).status(),
+              absl::InvalidArgumentError(
+                  "items[1].language: must be at most 35 bytes of "
+                  "[A-Za-z0-9-]"))
+        << language;
+  }
+  std::vector<TextItem> tagged = {{"t", "text", "zh-Hant-TW"}};
+  EXPECT_TRUE(core_.ClassifyBatch(tagged, 3).ok());
+
   EXPECT_EQ(core_.ClassifyBatch({}, 3).status().code(),
             absl::StatusCode::kInvalidArgument);
   std::vector<TextItem> too_many(topics::kMaxBatchItems + 1,
