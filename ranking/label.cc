@@ -111,7 +111,15 @@ absl::StatusOr<LabelConfigs> LabelConfigs::Parse(absl::string_view json) {
   if (doc.is_discarded() || !doc.is_object()) {
     return Bad("label config", "is not a JSON object");
   }
-  RR_RETURN_IF_ERROR(CheckKeys(doc, "", {"default", "platforms"}));
+  // "label" and "definition": words for readers, which configs written
+  // before unknown keys were refused carry (the shipped one did).
+  RR_RETURN_IF_ERROR(
+      CheckKeys(doc, "", {"default", "platforms", "label", "definition"}));
+  for (const char* note : {"label", "definition"}) {
+    if (auto it = doc.find(note); it != doc.end() && !it->is_string()) {
+      return Bad(note, "must be a string (it is for readers only)");
+    }
+  }
   LabelConfigs out;
   if (auto it = doc.find("default"); it != doc.end()) {
     RR_RETURN_IF_ERROR(ApplyFields(*it, "default", &out.default_));

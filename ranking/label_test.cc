@@ -64,9 +64,17 @@ TEST(LabelConfigsTest, RejectsUnknownKeysAndPlatformIds) {
       LabelConfigs::Parse(R"({"platforms": {"x": {"horizon": 3}}})").status(),
       absl::InvalidArgumentError("platforms.x.horizon: unknown key (counter, "
                                  "threshold, horizon_days)"));
-  EXPECT_EQ(
-      LabelConfigs::Parse(R"({"platform": {}})").status(),
-      absl::InvalidArgumentError("platform: unknown key (default, platforms)"));
+  EXPECT_EQ(LabelConfigs::Parse(R"({"platform": {}})").status(),
+            absl::InvalidArgumentError(
+                "platform: unknown key (default, platforms, label, "
+                "definition)"));
+  // Words for readers, as configs of earlier releases carry them.
+  EXPECT_TRUE(LabelConfigs::Parse(R"({"label": "reached", "definition": )"
+                                  R"("impressions >= 1000"})")
+                  .ok());
+  EXPECT_EQ(LabelConfigs::Parse(R"({"label": 3})").status(),
+            absl::InvalidArgumentError(
+                "label: must be a string (it is for readers only)"));
   EXPECT_EQ(
       LabelConfigs::Parse(R"({"platforms": {"YouTube": {"threshold": 5}}})")
           .status(),

@@ -187,9 +187,12 @@ class Store {
   // Secondary only: replays the primary's new WAL/MANIFEST entries. The
   // view stays as it was, and nothing of the primary's is read, when the
   // database it opened is no longer at options.path: UNAVAILABLE when
-  // there is none (removed, being restored), FAILED_PRECONDITION when
-  // another database is there (its IDENTITY differs), which a secondary
-  // can never follow: its owner must open the new one.
+  // there is none (no CURRENT: removed, being restored),
+  // FAILED_PRECONDITION when another database is there (its IDENTITY
+  // differs), which a secondary can never follow: its owner must open the
+  // new one. A checkpoint has no IDENTITY until a primary opens it; the
+  // first one seen is the database's. A file copy of the same database
+  // (its IDENTITY kept) put back in its place is not told apart.
   virtual absl::Status TryCatchUpWithPrimary() = 0;
   virtual bool is_secondary() const = 0;
   // A line for the log about what opening did besides opening (an upgrade:

@@ -97,6 +97,9 @@ class RocksStore final : public Store {
   ~RocksStore() override;
 
   absl::Status TryCatchUpWithPrimary() override;
+  // A secondary's check before catching up: the database it opened is
+  // still the one at options_.path (Store::TryCatchUpWithPrimary).
+  absl::Status CheckSameDatabase();
   bool is_secondary() const override { return secondary_; }
   const std::string& open_note() const override { return schema_.note; }
 
@@ -191,9 +194,10 @@ class RocksStore final : public Store {
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   const OpenedSchema schema_;
-  // The IDENTITY of the database opened (RocksDB's id; empty when it
-  // could not be read), which a secondary checks before each catch-up.
-  const std::string identity_;
+  // The IDENTITY of the database opened (RocksDB's id; empty until a
+  // primary has opened it), which a secondary checks before each catch-up.
+  absl::Mutex identity_mu_;
+  std::string identity_ ABSL_GUARDED_BY(identity_mu_);
   rocksdb::WriteOptions write_options_;
 
   // Serialises read-check-write sequences of writers.

@@ -201,33 +201,14 @@ std::string IdentityAt(const std::string& path) {
 }
 
 // The id of the database `db` opened at `path`. A secondary's
-// GetDbIdentity is empty (RocksDB 7.8), so the file comes first.
+// GetDbIdentity is empty (RocksDB 7.8), so the file comes first; a
+// checkpoint no primary has opened yet has none.
 std::string OpenedIdentity(const std::string& path, rocksdb::DB& db) {
   std::string id = IdentityAt(path);
   if (id.empty() && db.GetDbIdentity(id).ok()) {
     id = std::string(absl::StripAsciiWhitespace(id));
   }
   return id;
-}
-
-// OK while `path` holds the database whose IDENTITY is `identity` (any
-// database when `identity` is empty); see Store::TryCatchUpWithPrimary.
-absl::Status CheckSameDatabase(const std::string& path,
-                               const std::string& identity) {
-  const std::string now = IdentityAt(path);
-  if (now.empty()) {
-    return absl::UnavailableError(absl::StrCat(
-        "no database at ", path, " now (removed, or being restored?): ",
-        "keeping the view of the last catch-up"));
-  }
-  if (!identity.empty() && now != identity) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the database at ", path, " was replaced (identity ",
-                     identity, ", now ", now,
-                     "): a secondary follows only the database it "
-                     "opened; open the new one (restart)"));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -274,8 +255,30 @@ absl::Status RocksStore::TryCatchUpWithPrimary() {
   }
   // RocksDB asserts (and would otherwise replay one database's MANIFEST
   // over another's) when the directory now holds another database.
-  RR_RETURN_IF_ERROR(CheckSameDatabase(options_.path, identity_));
+  RR_RETURN_IF_ERROR(CheckSameDatabase());
   return FromRocks(db_->TryCatchUpWithPrimary(), "catch up with primary");
+}
+
+absl::Status RocksStore::CheckSameDatabase() {
+  std::error_code error;
+  if (!std::filesystem::exists(options_.path + "/CURRENT", error)) {
+    return absl::UnavailableError(absl::StrCat(
+        "no database at ", options_.path,
+        " now (removed, or being restored?): keeping the view of the last "
+        "catch-up"));
+  }
+  const std::string now = IdentityAt(options_.path);
+  absl::MutexLock lock(&identity_mu_);
+  // A checkpoint gets its IDENTITY when a primary first opens it.
+  if (identity_.empty()) identity_ = now;
+  if (!now.empty() && now != identity_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the database at ", options_.path,
+                     " was replaced (identity ", identity_, ", now ", now,
+                     "): a secondary follows only the database "
+                     "it opened; open the new one (restart)"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RocksStore::CheckWritable() const {

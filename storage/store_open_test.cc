@@ -213,6 +213,25 @@ TEST(StoreOpenTest, SecondaryRefusesToFollowAReplacedDatabase) {
               HasSubstr("the database at " + path + " was replaced"));
   EXPECT_EQ(LikesOf(reader), 2);
 
+  // A checkpoint has no IDENTITY until a primary opens it: its secondary
+  // catches up before and after, and then tells a replacement apart.
+  ASSERT_TRUE((*replacement)->Checkpoint(dir.Sub("copy")).ok());
+  replacement->reset();
+  ASSERT_FALSE(std::filesystem::exists(dir.Sub("copy") + "/IDENTITY"));
+  auto of_copy =
+      Store::OpenSecondary(OptionsFor(dir.Sub("copy")), dir.Sub("secondary3"));
+  ASSERT_TRUE(of_copy.ok()) << of_copy.status();
+  EXPECT_TRUE((*of_copy)->TryCatchUpWithPrimary().ok());
+  {
+    auto writer = Store::Open(OptionsFor(dir.Sub("copy")));
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    EXPECT_TRUE((*of_copy)->TryCatchUpWithPrimary().ok());
+  }
+  std::filesystem::remove_all(dir.Sub("copy"));
+  ASSERT_TRUE(Store::Open(OptionsFor(dir.Sub("copy"))).ok());
+  EXPECT_EQ((*of_copy)->TryCatchUpWithPrimary().code(),
+            absl::StatusCode::kFailedPrecondition);
+
   // A secondary of the new database follows it.
   auto fresh = Store::OpenSecondary(OptionsFor(path), dir.Sub("secondary2"));
   ASSERT_TRUE(fresh.ok()) << fresh.status();

@@ -87,24 +87,41 @@ inline CLI::Validator Address() {
       "HOST:PORT");
 }
 
-// The address of a server to call: HOST:PORT with a port of 1-65535, or a
-// gRPC URI with a scheme (unix:path, dns:///host:port...). A port left out
-// or 0 would have gRPC call 443 or nothing, and a command retry "connection
-// refused" before it says why.
+// The address of a server to call: HOST:PORT with a port of 1-65535 (an
+// IPv6 address in brackets), or a gRPC URI: unix:PATH, or dns:, ipv4: or
+// ipv6: followed by such an address. A port left out or 0 would have gRPC
+// call 443 or nothing, and a command retry "connection refused" before it
+// says why.
 inline CLI::Validator ServerAddress() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
-        for (const char* scheme :
-             {"unix:", "unix-abstract:", "dns:", "ipv4:", "ipv6:"}) {
-          if (value.rfind(scheme, 0) == 0) return std::string();
+        std::string address = value;
+        for (const char* scheme : {"unix:", "unix-abstract:"}) {
+          if (address.rfind(scheme, 0) == 0) return std::string();
         }
-        const size_t colon = value.rfind(':');
-        const std::string port =
-            colon == std::string::npos ? "" : value.substr(colon + 1);
-        if (colon == 0 || port.empty() || port.size() > 5 ||
+        for (const char* scheme : {"dns:", "ipv4:", "ipv6:"}) {
+          if (address.rfind(scheme, 0) != 0) continue;
+          address = address.substr(std::string(scheme).size());
+          // dns://AUTHORITY/HOST:PORT names a DNS server first.
+          if (address.rfind("//", 0) == 0) {
+            const size_t slash = address.find('/', 2);
+            address =
+                slash == std::string::npos ? "" : address.substr(slash + 1);
+          }
+        }
+        const std::string bad =
+            "'" + value + "' needs HOST:PORT with a port of 1-65535";
+        const size_t colon = address.rfind(':');
+        if (colon == std::string::npos || colon == 0) return bad;
+        const std::string host = address.substr(0, colon);
+        if (host.find(':') != std::string::npos && host.front() != '[') {
+          return "'" + value + "': write an IPv6 address as [ADDRESS]:PORT";
+        }
+        const std::string port = address.substr(colon + 1);
+        if (port.empty() || port.size() > 5 ||
             port.find_first_not_of("0123456789") != std::string::npos ||
             std::stol(port) < 1 || std::stol(port) > 65535) {
-          return "'" + value + "' needs HOST:PORT with a port of 1-65535";
+          return bad;
         }
         return std::string();
       },

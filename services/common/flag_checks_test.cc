@@ -99,11 +99,16 @@ TEST(FlagChecksTest, ServerAddressesNeedAPort) {
             "--server: '[::1]:0' needs HOST:PORT with a port of 1-65535");
   EXPECT_EQ(ParseError(app, {"x", "--server", "h:99999"}),
             "--server: 'h:99999' needs HOST:PORT with a port of 1-65535");
+  EXPECT_EQ(ParseError(app, {"x", "--server", "::1"}),
+            "--server: '::1': write an IPv6 address as [ADDRESS]:PORT");
+  EXPECT_EQ(ParseError(app, {"x", "--server", "dns:///name"}),
+            "--server: 'dns:///name' needs HOST:PORT with a port of 1-65535");
   EXPECT_EQ(ParseError(app, {"x", "--server",
                              "127.0.0.1:1,[::1]:65535,unix:/tmp/s,"
-                             "dns:///name:50051,name.example:443"}),
+                             "dns:///name:50051,name.example:443,"
+                             "ipv6:[::1]:9,dns://8.8.8.8/name:7"}),
             "");
-  EXPECT_EQ(servers.size(), 5u);
+  EXPECT_EQ(servers.size(), 7u);
 }
 
 }  // namespace
