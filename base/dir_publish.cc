@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -65,13 +66,15 @@ std::string ParentOf(const std::string& target) {
   return parent.empty() ? "." : parent.string();
 }
 
-// Removes "<target>.staging-<pid>" directories whose process is gone.
-void RemoveStaleStaging(const std::string& target) {
-  const std::string prefix = fs::path(target).filename().string() + ".staging-";
+// Removes "<target><suffix><pid>" (directories or files) whose process is
+// gone.
+void RemoveStale(const std::string& target, absl::string_view suffix) {
+  const std::string prefix =
+      absl::StrCat(fs::path(target).filename().string(), suffix);
   std::error_code error;
-  for (const fs::directory_entry& entry :
-       fs::directory_iterator(ParentOf(target), error)) {
-    const std::string name = entry.path().filename().string();
+  fs::directory_iterator it(ParentOf(target), error), end;
+  for (; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
     int pid = 0;
     if (!absl::StartsWith(name, prefix) ||
         !absl::SimpleAtoi(name.substr(prefix.size()), &pid) || pid <= 0) {
@@ -79,9 +82,29 @@ void RemoveStaleStaging(const std::string& target) {
     }
     if (::kill(pid, 0) != 0 && errno == ESRCH) {
       std::error_code ignored;
-      fs::remove_all(entry.path(), ignored);
+      fs::remove_all(it->path(), ignored);
     }
   }
+}
+
+// Writes all of `bytes` to the new file `path` with `mode`, and fsyncs it.
+absl::Status WriteNewFile(const std::string& path, absl::string_view bytes,
+                          mode_t mode) {
+  const int fd =
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Errno("cannot create", path);
+  absl::Status status;
+  while (!bytes.empty() && status.ok()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno != EINTR) status = Errno("cannot write", path);
+    if (n > 0) bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  // open's mode is masked by the umask; the old file's is kept whole.
+  if (status.ok() && ::fchmod(fd, mode) != 0)
+    status = Errno("cannot chmod", path);
+  if (status.ok() && ::fsync(fd) != 0) status = Errno("cannot fsync", path);
+  if (::close(fd) != 0 && status.ok()) status = Errno("cannot close", path);
+  return status;
 }
 
 }  // namespace
@@ -123,7 +146,7 @@ absl::StatusOr<std::string> MakeStagingDirectory(
   if (error) {
     return absl::InternalError(absl::StrCat(target, ": ", error.message()));
   }
-  RemoveStaleStaging(target);
+  RemoveStale(target, ".staging-");
   const std::string staging = absl::StrCat(target, ".staging-", ::getpid());
   fs::remove_all(staging, error);
   fs::create_directory(staging, error);
@@ -180,6 +203,23 @@ absl::Status PinnedDirectory::Named(const absl::Status& status) const {
   if (status.ok()) return status;
   return absl::Status(status.code(),
                       absl::StrReplaceAll(status.message(), {{path_, dir_}}));
+}
+
+absl::Status ReplaceFile(const std::string& path, absl::string_view bytes) {
+  RemoveStale(path, ".tmp-");
+  struct stat old;
+  const mode_t mode =
+      ::stat(path.c_str(), &old) == 0 ? old.st_mode & 07777 : 0644;
+  const std::string temp = absl::StrCat(path, ".tmp-", ::getpid());
+  absl::Status status = WriteNewFile(temp, bytes, mode);
+  if (status.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
+    status = Errno("cannot rename over", path);
+  }
+  if (!status.ok()) {
+    ::unlink(temp.c_str());
+    return status;
+  }
+  return SyncPath(ParentOf(path), true);
 }
 
 }  // namespace reachrank

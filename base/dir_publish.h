@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace reachrank {
 
@@ -47,6 +48,14 @@ absl::Status CheckReplaceable(const std::string& target,
 absl::Status PublishDirectory(const std::string& staging,
                               const std::string& target,
                               const std::vector<std::string>& owned);
+
+// Replaces the file `path` with `bytes` so that a reader, or a crash, finds
+// the old file or the new one whole: writes "<path>.tmp-<pid>" with the old
+// file's permissions (0644 for a new file), fsyncs it, renames it over
+// `path` and fsyncs the directory. Such temporary files of processes that
+// no longer run (killed mid-write) are removed first. INTERNAL naming the
+// path and errno's message on failure, `path` unchanged.
+absl::Status ReplaceFile(const std::string& path, absl::string_view bytes);
 
 // The reading side: a directory held open, so that every file a reader
 // takes from it comes from this one directory even when a writer exchanges

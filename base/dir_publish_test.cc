@@ -124,6 +124,34 @@ TEST(MakeStagingDirectoryTest, RemovesStagingOfProcessesThatAreGone) {
   EXPECT_TRUE(fs::is_empty(*staging));
 }
 
+TEST(ReplaceFileTest, ReplacesWholeKeepingPermissionsAndSweepsStaleTemps) {
+  const FreshDir dir("replace");
+  const std::string path = dir / "metadata.json";
+  Write(path, "old");
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(waitpid(child, nullptr, 0), child);
+  const std::string stale = path + ".tmp-" + std::to_string(child);
+  Write(stale, "half");                      // a writer killed mid-write
+  const std::string live = path + ".tmp-1";  // init never exits
+  Write(live, "theirs");
+
+  ASSERT_TRUE(ReplaceFile(path, "new").ok());
+  EXPECT_EQ(Read(path), "new");
+  EXPECT_EQ(fs::status(path).permissions(),
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(live));
+  EXPECT_FALSE(fs::exists(path + ".tmp-" + std::to_string(getpid())));
+
+  const absl::Status missing = ReplaceFile(dir / "no/such/file", "x");
+  EXPECT_EQ(missing.code(), absl::StatusCode::kInternal);
+  EXPECT_NE(missing.message().find("no/such/file"), absl::string_view::npos)
+      << missing;
+}
+
 TEST(WithoutTrailingSlashesTest, DropsOnlyTrailingSeparators) {
   EXPECT_EQ(WithoutTrailingSlashes("models/"), "models");
   EXPECT_EQ(WithoutTrailingSlashes("data/db//"), "data/db");

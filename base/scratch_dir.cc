@@ -1,76 +1,101 @@
 #include "base/scratch_dir.h"
 
-#include <signal.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/file.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
-#include <vector>
+#include <utility>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 
 namespace reachrank {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::atomic<int> next_number{0};
-
-fs::path TempRoot() {
+// The system's temporary directory (TMPDIR, else /tmp).
+absl::StatusOr<fs::path> TempRoot() {
   std::error_code error;
   fs::path root = fs::temp_directory_path(error);
-  return error ? fs::path("/tmp") : root;
-}
-
-// True for "<pid>-<n>" naming a process that no longer runs.
-bool OfAGoneProcess(absl::string_view suffix) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(suffix, '-');
-  int pid = 0, number = 0;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &pid) || pid <= 0 ||
-      !absl::SimpleAtoi(parts[1], &number) || number < 0) {
-    return false;
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("no temporary directory: ", error.message()));
   }
-  return ::kill(pid, 0) != 0 && errno == ESRCH;
+  return root;
 }
 
-void RemoveStale(const fs::path& root, const std::string& prefix) {
+absl::Status Errno(absl::string_view what, const std::string& path) {
+  return absl::InternalError(
+      absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+}
+
+// The directory `path`, open and exclusively locked; -1 when it cannot be
+// opened or another holds the lock.
+int OpenLocked(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Removes the directories named `prefix`* under `root` that no one holds
+// locked (their process is gone).
+void RemoveUnlocked(const fs::path& root, const std::string& prefix) {
   std::error_code error;
-  for (const fs::directory_entry& entry : fs::directory_iterator(root, error)) {
-    const std::string name = entry.path().filename().string();
-    if (!absl::StartsWith(name, prefix) ||
-        !OfAGoneProcess(absl::string_view(name).substr(prefix.size()))) {
-      continue;
-    }
+  fs::directory_iterator it(root, error), end;
+  for (; !error && it != end; it.increment(error)) {
+    if (!absl::StartsWith(it->path().filename().string(), prefix)) continue;
+    const int fd = OpenLocked(it->path().string());
+    if (fd < 0) continue;
     std::error_code ignored;
-    fs::remove_all(entry.path(), ignored);
+    fs::remove_all(it->path(), ignored);
+    ::close(fd);
   }
-}
-
-std::string Claim(absl::string_view purpose) {
-  const fs::path root = TempRoot();
-  const std::string prefix = absl::StrCat("reachrank-", purpose, "-");
-  RemoveStale(root, prefix);
-  // A directory of this name can only be a dead process's that had this
-  // pid: ours are numbered from here.
-  fs::path path = root / absl::StrCat(prefix, ::getpid(), "-", next_number++);
-  std::error_code ignored;
-  fs::remove_all(path, ignored);
-  return path.string();
 }
 
 }  // namespace
 
-ScratchDirectory::ScratchDirectory(absl::string_view purpose)
-    : path_(Claim(purpose)) {}
+absl::StatusOr<std::unique_ptr<ScratchDirectory>> ScratchDirectory::Create(
+    absl::string_view purpose) {
+  absl::StatusOr<fs::path> temp = TempRoot();
+  if (!temp.ok()) return temp.status();
+  const fs::path& root = *temp;
+  const std::string name = absl::StrCat("reachrank-", purpose, "-");
+  RemoveUnlocked(root, name);
+  // Made under a name the sweep above does not read, locked, then renamed:
+  // no other process ever sees it unlocked.
+  std::string making = (root / absl::StrCat(".", name, "XXXXXX")).string();
+  if (::mkdtemp(making.data()) == nullptr)
+    return Errno("cannot create", making);
+  const int fd = OpenLocked(making);
+  const std::string path =
+      (root / (name + making.substr(making.size() - 6))).string();
+  if (fd < 0 || std::rename(making.c_str(), path.c_str()) != 0) {
+    const absl::Status status = Errno("cannot lock or rename", making);
+    if (fd >= 0) ::close(fd);
+    ::rmdir(making.c_str());
+    return status;
+  }
+  return std::unique_ptr<ScratchDirectory>(new ScratchDirectory(path, fd));
+}
+
+ScratchDirectory::ScratchDirectory(std::string path, int lock_fd)
+    : path_(std::move(path)), lock_fd_(lock_fd) {}
 
 ScratchDirectory::~ScratchDirectory() {
   std::error_code ignored;
   fs::remove_all(path_, ignored);
+  ::close(lock_fd_);
 }
 
 }  // namespace reachrank

@@ -1,6 +1,9 @@
 #include "base/scratch_dir.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,49 +42,74 @@ class ScratchDirectoryTest : public ::testing::Test {
   fs::path root_;
 };
 
-pid_t GonePid() {
-  const pid_t child = fork();
-  if (child == 0) _exit(0);
-  EXPECT_GT(child, 0);
-  EXPECT_EQ(waitpid(child, nullptr, 0), child);
-  return child;
-}
-
-TEST_F(ScratchDirectoryTest, IsRemovedWithItsContents) {
+TEST_F(ScratchDirectoryTest, IsPrivateAndRemovedWithItsContents) {
   std::string path;
   {
-    const ScratchDirectory scratch("unit");
-    path = scratch.path();
+    auto scratch = ScratchDirectory::Create("unit");
+    ASSERT_TRUE(scratch.ok()) << scratch.status();
+    path = (*scratch)->path();
     EXPECT_EQ(fs::path(path).parent_path(), root_);
-    EXPECT_EQ(fs::path(path).filename().string().rfind(
-                  "reachrank-unit-" + std::to_string(getpid()) + "-", 0),
+    EXPECT_EQ(fs::path(path).filename().string().rfind("reachrank-unit-", 0),
               0u)
         << path;
-    EXPECT_FALSE(fs::exists(path));  // created by its user
+    struct stat st;
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
     fs::create_directories(path + "/log");
     std::ofstream(path + "/log/LOG") << "x";
-    const ScratchDirectory second("unit");
-    EXPECT_NE(second.path(), path);
+    auto second = ScratchDirectory::Create("unit");
+    ASSERT_TRUE(second.ok()) << second.status();
+    EXPECT_NE((*second)->path(), path);
+    EXPECT_TRUE(fs::exists(path + "/log/LOG"));  // held: not swept
   }
   EXPECT_FALSE(fs::exists(path));
+  EXPECT_TRUE(fs::is_empty(root_));
 }
 
-TEST_F(ScratchDirectoryTest, RemovesThoseOfProcessesThatAreGone) {
-  const std::string gone = std::to_string(GonePid());
-  const std::string stale = In("reachrank-unit-" + gone + "-0");
-  const std::string live = In("reachrank-unit-1-0");  // init never exits
-  const std::string other = In("reachrank-other-" + gone + "-0");
-  const std::string longer = In("reachrank-unit-export-" + gone + "-0");
-  const std::string unnumbered = In("reachrank-unit-" + gone);
-  for (const std::string& dir : {stale, live, other, longer, unnumbered}) {
+// A process killed before its destructor ran leaves its directory; the
+// next one of the purpose removes it, and leaves those someone holds.
+TEST_F(ScratchDirectoryTest, RemovesThoseNoOneHolds) {
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    auto scratch = ScratchDirectory::Create("unit");
+    const std::string path = scratch.ok() ? (*scratch)->path() : "";
+    (void)!write(pipe_fds[1], path.data(), path.size());
+    _exit(0);  // as if killed: no destructor runs
+  }
+  ASSERT_GT(child, 0);
+  close(pipe_fds[1]);
+  char buffer[4096];
+  const ssize_t n = read(pipe_fds[0], buffer, sizeof(buffer));
+  close(pipe_fds[0]);
+  ASSERT_EQ(waitpid(child, nullptr, 0), child);
+  ASSERT_GT(n, 0);
+  const std::string orphan(buffer, static_cast<size_t>(n));
+  ASSERT_TRUE(fs::exists(orphan));
+
+  const std::string held = In("reachrank-unit-held00");
+  const std::string other = In("reachrank-other-abc123");
+  for (const std::string& dir : {held, other}) {
     fs::create_directories(dir + "/sub");
   }
-  const ScratchDirectory scratch("unit");
-  EXPECT_FALSE(fs::exists(stale));
-  EXPECT_TRUE(fs::exists(live));
-  EXPECT_TRUE(fs::exists(other));       // another purpose
-  EXPECT_TRUE(fs::exists(longer));      // "unit-export" is another purpose
-  EXPECT_TRUE(fs::exists(unnumbered));  // not a name it gives
+  // Another process's live directory: someone holds its lock.
+  const int lock = ::open(held.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(lock, 0);
+  ASSERT_EQ(::flock(lock, LOCK_EX), 0);
+
+  auto scratch = ScratchDirectory::Create("unit");
+  ASSERT_TRUE(scratch.ok()) << scratch.status();
+  EXPECT_FALSE(fs::exists(orphan));
+  EXPECT_TRUE(fs::exists(held + "/sub"));
+  EXPECT_TRUE(fs::exists(other + "/sub"));  // another purpose
+  ::close(lock);
+}
+
+TEST_F(ScratchDirectoryTest, AnUnwritableTemporaryDirectoryIsAnError) {
+  ASSERT_EQ(setenv("TMPDIR", In("missing/deeper").c_str(), 1), 0);
+  auto scratch = ScratchDirectory::Create("unit");
+  EXPECT_EQ(scratch.status().code(), absl::StatusCode::kInternal);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/json_depth.h"
+#include "base/platform_id.h"
 #include "base/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "ranking/model/file_util.h"
@@ -34,15 +35,6 @@ absl::Status CheckKeys(const Json& obj, absl::string_view where,
     }
   }
   return absl::OkStatus();
-}
-
-// The rule ingest applies to a post's platform, so that an entry which
-// could never match a post (e.g. "YouTube") is refused.
-bool IsPlatformId(absl::string_view platform) {
-  if (platform.empty() || platform.size() > 32) return false;
-  return std::all_of(platform.begin(), platform.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
 }
 
 // Applies the fields present in `obj` (at path `where`) to `config`.
@@ -127,9 +119,11 @@ absl::StatusOr<LabelConfigs> LabelConfigs::Parse(absl::string_view json) {
   if (auto it = doc.find("platforms"); it != doc.end()) {
     if (!it->is_object()) return Bad("platforms", "must be an object");
     for (const auto& [platform, fields] : it->items()) {
+      // An entry no post could match (e.g. "YouTube") is refused.
       if (!IsPlatformId(platform)) {
-        return Bad(absl::StrCat("platforms.", platform),
-                   "a platform id must match [a-z0-9_]{1,32}, as a post's");
+        return Bad(
+            absl::StrCat("platforms.", platform),
+            absl::StrCat("a platform id ", kPlatformIdRule, ", as a post's"));
       }
       LabelConfig config = out.default_;
       RR_RETURN_IF_ERROR(

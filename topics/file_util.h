@@ -16,12 +16,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 // Replaces `path` with `bytes`; INTERNAL naming `path` on failure.
 absl::Status WriteFile(const std::string& path, absl::string_view bytes);
 
-// Replaces `path` with `bytes` so that a reader or a crash sees the old
-// file or the new one, never a part: writes "<path>.tmp-<pid>", fsyncs it,
-// renames it over `path` and fsyncs the directory. INTERNAL naming the
-// path and errno's message on failure (the temporary file is removed).
-absl::Status ReplaceFile(const std::string& path, absl::string_view bytes);
-
 }  // namespace reachrank::topics
 
 #endif  // REACHRANK_TOPICS_FILE_UTIL_H_

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/dir_publish.h"
 #include "base/fnv.h"
 #include "base/status_macros.h"
 #include "nlohmann/json.hpp"
@@ -187,7 +188,7 @@ absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata) {
   metadata.version_scheme = kVersionScheme;
   metadata.model_version = ModelVersionOf(metadata);
   const std::string path = PathIn(dir, kMetadataFile);
-  return ReplaceFile(path, ToJson(metadata).dump(2) + "\n");
+  return reachrank::ReplaceFile(path, ToJson(metadata).dump(2) + "\n");
 }
 
 namespace {

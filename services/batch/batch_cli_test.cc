@@ -218,6 +218,8 @@ TEST_F(BatchCliTest, ImportThenScoreWithExitCodes) {
             1);
   EXPECT_THAT(Read("cli.log"),
               HasSubstr("cannot read " + Path("no-such-authors.jsonl")));
+  EXPECT_EQ(Run({"import", Path(""), "--db", db}), 1);  // a directory
+  EXPECT_THAT(Read("cli.log"), HasSubstr("is a directory"));
   EXPECT_FALSE(std::filesystem::exists(db));
   ASSERT_EQ(Run({"import", Path("history.jsonl"), "--db", db}), 0);
   // Idempotent: a second import counts nothing new.

@@ -68,7 +68,8 @@ absl::StatusOr<std::unique_ptr<LocalEngine>> LocalEngine::Open(
   absl::StatusOr<ranking::ModelSet> models =
       options.model_dir.empty() ? ranking::PriorModelSet()
                                 : ranking::LoadModelSet(options.model_dir);
-  engine->secondary_dir_ = std::make_unique<ScratchDirectory>("score");
+  RR_ASSIGN_OR_RETURN(engine->secondary_dir_,
+                      ScratchDirectory::Create("score"));
   storage::StoreOptions store_options;
   store_options.path = options.db;
   RR_ASSIGN_OR_RETURN(engine->store_,

@@ -65,9 +65,10 @@ int RunCheckpoint(const CheckpointFlags& f) {
   storage::StoreOptions options;
   options.path = f.db;
   options.create_if_missing = false;
-  const ScratchDirectory scratch("checkpoint");
+  auto scratch = ScratchDirectory::Create("checkpoint");
+  if (!scratch.ok()) return ExitCode(scratch.status());
   bool live = false;
-  auto store = OpenForCheckpoint(options, scratch.path(), &live);
+  auto store = OpenForCheckpoint(options, (*scratch)->path(), &live);
   const absl::Status status =
       store.ok() ? (*store)->Checkpoint(f.out) : NameDbFlag(store.status());
   if (status.ok()) {
@@ -168,9 +169,10 @@ absl::Status RunExportHistory(const ExportHistoryFlags& f) {
   RR_ASSIGN_OR_RETURN(batch::HourRange range, ParseHourRange(f));
   storage::StoreOptions options;
   options.path = f.db;
-  const ScratchDirectory scratch("export-history");
+  RR_ASSIGN_OR_RETURN(const auto scratch,
+                      ScratchDirectory::Create("export-history"));
   RR_ASSIGN_OR_RETURN(auto store,
-                      storage::Store::OpenSecondary(options, scratch.path()));
+                      storage::Store::OpenSecondary(options, scratch->path()));
   std::ofstream posts(f.out, std::ios::binary | std::ios::trunc);
   if (!posts) return absl::NotFoundError("cannot write " + f.out);
   std::ofstream authors;
@@ -278,9 +280,10 @@ absl::Status RunPrune(const PruneFlags& f) {
         grpc::CreateChannel(f.server, credentials),
         absl::Seconds(f.deadline_s));
   }
-  const ScratchDirectory scratch("prune");
+  RR_ASSIGN_OR_RETURN(const auto scratch, ScratchDirectory::Create("prune"));
   RR_ASSIGN_OR_RETURN(
-      auto store, OpenForDeletion(f.db, f.server.empty() ? "" : scratch.path()));
+      auto store,
+      OpenForDeletion(f.db, f.server.empty() ? "" : scratch->path()));
   RR_ASSIGN_OR_RETURN(batch::PruneSummary summary,
                       Prune(f, slice, *store, ingest.get()));
   std::cerr << absl::StrFormat(

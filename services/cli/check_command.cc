@@ -46,8 +46,8 @@ std::string TopicNote(const storage::ConsistencyReport& r) {
 }
 
 absl::StatusOr<int> RunCheck(const CheckFlags& f) {
-  const ScratchDirectory scratch("check");
-  RR_ASSIGN_OR_RETURN(auto store, OpenSecondaryOf(f.db, scratch.path()));
+  RR_ASSIGN_OR_RETURN(const auto scratch, ScratchDirectory::Create("check"));
+  RR_ASSIGN_OR_RETURN(auto store, OpenSecondaryOf(f.db, scratch->path()));
   PostsProgress bar("reachrank admin check");
   RR_ASSIGN_OR_RETURN(
       storage::ConsistencyReport report,

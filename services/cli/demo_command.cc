@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "base/scratch_dir.h"
 #include "base/status_macros.h"
 #include "ranking/scorer.h"
 #include "services/cli/command.h"
@@ -184,12 +185,13 @@ void PrintRow(const DemoDraft& d, const ranking::ScoreResult& r) {
 // Scores the built-in drafts over a secondary of flags.data (as `train
 // --db` reads it) with the model set in <data>/models.
 absl::Status ScoreDrafts(const DemoFlags& flags, const DemoAuthor& author) {
-  const std::string secondary =
-      (std::filesystem::path(flags.data) / "demo-secondary").string();
+  // Declared before the store, which must close first.
+  RR_ASSIGN_OR_RETURN(const auto secondary, ScratchDirectory::Create("demo"));
   storage::StoreOptions store_options;
   store_options.path = flags.data;
-  RR_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,
-                      storage::Store::OpenSecondary(store_options, secondary));
+  RR_ASSIGN_OR_RETURN(
+      std::unique_ptr<storage::Store> store,
+      storage::Store::OpenSecondary(store_options, secondary->path()));
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<topics::TopicClassifier> classifier,
       topics::FastTextClassifier::Load(topics_service::DefaultTopicModelDir()));
@@ -210,10 +212,6 @@ absl::Status ScoreDrafts(const DemoFlags& flags, const DemoAuthor& author) {
     RR_RETURN_IF_ERROR(results.front().status());
     PrintRow(d, *results.front());
   }
-  scorer.reset();
-  store.reset();
-  std::error_code ignored;
-  std::filesystem::remove_all(secondary, ignored);
   return absl::OkStatus();
 }
 

@@ -3,6 +3,7 @@
 // running ingest services (--server); see services/batch/importer.h for the
 // format. Idempotent on re-run (through the services: within their dedup
 // window).
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -191,6 +192,10 @@ int RunImport(const ImportFlags& f) {
   // must not leave an empty database behind.
   for (const std::string& path : {f.input, f.authors}) {
     if (path.empty() || path == "-") continue;
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) {
+      return ExitCode(absl::InvalidArgumentError(path + ": is a directory"));
+    }
     if (!std::ifstream(path, std::ios::binary)) {
       return ExitCode(absl::NotFoundError("cannot read " + path));
     }

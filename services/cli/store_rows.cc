@@ -73,14 +73,14 @@ absl::StatusOr<ranking::TrainingRows> ReadOneStore(
     const StoreRowsFlags& flags, const std::string& db,
     std::vector<ranking::AuthorRef> authors,
     const ranking::TrainingRowsOptions& options) {
-  const ScratchDirectory secondary("rows");
+  RR_ASSIGN_OR_RETURN(const auto secondary, ScratchDirectory::Create("rows"));
   storage::StoreOptions store_options;
   store_options.path = db;
   store_options.block_cache_bytes = static_cast<size_t>(flags.block_cache_mb)
                                     << 20;
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<storage::Store> store,
-      storage::Store::OpenSecondary(store_options, secondary.path()));
+      storage::Store::OpenSecondary(store_options, secondary->path()));
   if (flags.authors.empty()) {
     RR_ASSIGN_OR_RETURN(authors, ranking::ListAllAuthors(*store));
   }

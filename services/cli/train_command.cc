@@ -336,14 +336,12 @@ absl::Status TrainModelSetFromDb(const StoreRowsFlags& store,
                       ReadRowsShowingProgress(read, "train: posts"));
   if (rows.post_ids.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "no post to train on: none of the database",
-        store.dbs.size() == 1 ? "" : "s",
-        " has a post whose label horizon (up to ",
-        absl::ToInt64Hours(rows.label_horizon) / 24, " days) ended by ",
-        store.cutoff.empty() ? "now" : "--cutoff " + store.cutoff,
-        store.since.empty()
-            ? ""
-            : " among those published since --since " + store.since));
+        "no post to train on: no post",
+        store.authors.empty() ? "" : " of the authors in --authors",
+        store.since.empty() ? "" : " published since --since " + store.since,
+        " has a label horizon (up to ",
+        absl::ToInt64Hours(rows.label_horizon) / 24, " days) that ended by ",
+        store.cutoff.empty() ? "now" : "--cutoff " + store.cutoff));
   }
   // The store is closed. Its block cache went back to malloc's free lists,
   // where XGBoost's large (mmap-served) allocations would not reuse it:

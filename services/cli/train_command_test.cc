@@ -260,8 +260,8 @@ TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
   // No post's label settled by the cutoff: said so, nothing written.
   expect_refused(absl::StrCat("train --db '", dir, "/db' --out '", dir,
                               "/models' --cutoff 2020-01-01"),
-                 "no post to train on: none of the database has a post whose "
-                 "label horizon (up to 7 days) ended by --cutoff 2020-01-01");
+                 "no post to train on: no post has a label horizon (up to 7 "
+                 "days) that ended by --cutoff 2020-01-01");
   EXPECT_FALSE(std::filesystem::exists(dir + "/models"));
 }
 

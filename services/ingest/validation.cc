@@ -6,6 +6,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "base/platform_id.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "reachrank/v1/common.pb.h"
 
@@ -46,14 +47,7 @@ Rule IdRule(absl::string_view id) {
 }
 
 Rule PlatformRule(absl::string_view platform) {
-  constexpr Rule kRule = "must match [a-z0-9_]{1,32}";
-  if (platform.empty() || platform.size() > 32) return kRule;
-  for (char c : platform) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-      return kRule;
-    }
-  }
-  return nullptr;
+  return IsPlatformId(platform) ? nullptr : kPlatformIdRule;
 }
 
 Rule TextRule(absl::string_view text) {

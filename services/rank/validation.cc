@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/platform_id.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "services/ingest/validation.h"
 
@@ -26,16 +27,6 @@ absl::Status CheckId(absl::string_view id, absl::string_view path,
                      absl::string_view field) {
   return ingest::ValidateId(
       id, path.empty() ? std::string(field) : absl::StrCat(path, ".", field));
-}
-
-bool IsPlatform(absl::string_view platform) {
-  if (platform.empty() || platform.size() > 32) return false;
-  for (char c : platform) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-      return false;
-    }
-  }
-  return true;
 }
 
 absl::Status CheckTime(const google::protobuf::Timestamp& t, absl::Time now,
@@ -105,7 +96,7 @@ absl::Status ValidateDraft(const v1::Draft& draft, absl::Time now,
   if (absl::Status s = CheckId(draft.draft_id(), path, "draft_id"); !s.ok()) {
     return s;
   }
-  if (!IsPlatform(draft.platform())) {
+  if (!IsPlatformId(draft.platform())) {
     return Broken(path, "platform", "must match [a-z0-9_]{1,32}");
   }
   if (!draft.author_id().empty()) {
