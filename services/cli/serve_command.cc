@@ -2,13 +2,13 @@
 // database (services/serve/all_in_one.h). Serves until SIGTERM/SIGINT;
 // SIGHUP reloads the models and the tokens file.
 #include <csignal>
-#include <iostream>
 #include <memory>
 #include <string>
 
 #include "base/status_macros.h"
 #include "services/cli/command.h"
 #include "services/common/flag_checks.h"
+#include "services/common/log.h"
 #include "services/common/server_runner.h"
 #include "services/common/service_process.h"
 #include "services/common/serving_flags.h"
@@ -67,11 +67,10 @@ absl::Status ApplyServingFlags(ServeFlags& f) {
   return absl::OkStatus();
 }
 
-void Log(const std::string& line) {
-  std::cerr << "reachrank serve: " << line << std::endl;
-}
+void Log(const std::string& line) { services::LogLine(line); }
 
 int RunServe(ServeFlags& f) {
+  services::SetLogProgram("reachrank serve");
   // Before any thread exists, so that only this thread sees them.
   services::BlockShutdownAndReloadSignals();
   f.options.block_cache_bytes = static_cast<size_t>(f.block_cache_mb) << 20;

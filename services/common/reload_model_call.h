@@ -5,14 +5,12 @@
 #ifndef REACHRANK_SERVICES_COMMON_RELOAD_MODEL_CALL_H_
 #define REACHRANK_SERVICES_COMMON_RELOAD_MODEL_CALL_H_
 
-#include <errno.h>  // program_invocation_short_name
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
-#include <iostream>
-#include <string>
-
+#include "absl/strings/str_cat.h"
 #include "services/common/limited_call.h"
+#include "services/common/log.h"
 
 namespace reachrank::services {
 
@@ -30,13 +28,12 @@ grpc::ServerUnaryReactor* RunReloadModel(grpc::CallbackServerContext* context,
     auto outcome = core.Reload(request.model_dir());
     // Logged as a reload by SIGHUP is: an operator answering a refused
     // reload reads why here.
-    std::cerr << program_invocation_short_name << ": ReloadModel from "
-              << context->peer() << ": "
-              << (outcome.ok()
-                      ? "now serving " + outcome->model_version + " (was " +
-                            outcome->previous_model_version + ")"
-                      : outcome.status().ToString())
-              << "\n";
+    LogLine(absl::StrCat(
+        "ReloadModel from ", context->peer(), ": ",
+        outcome.ok()
+            ? absl::StrCat("now serving ", outcome->model_version, " (was ",
+                           outcome->previous_model_version, ")")
+            : outcome.status().ToString()));
     if (outcome.ok()) {
       response->set_model_version(outcome->model_version);
       response->set_previous_model_version(outcome->previous_model_version);

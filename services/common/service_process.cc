@@ -2,34 +2,33 @@
 
 #include <csignal>
 #include <functional>
-#include <iostream>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/certificate_metrics.h"
+#include "services/common/log.h"
 
 namespace reachrank::services {
 
 ServiceProcess::ServiceProcess(std::string program)
-    : program_(std::move(program)),
-      serving_(&prometheus::BuildGauge()
+    : serving_(&prometheus::BuildGauge()
                     .Name("reachrank_serving")
                     .Help("1 while the service answers calls (health "
                           "SERVING); 0 while it starts (opens its database, "
                           "loads its model) or shuts down")
                     .Register(metrics_.registry())
-                    .Add({})) {}
+                    .Add({})) {
+  SetLogProgram(std::move(program));
+}
 
 int ServiceProcess::Fail(absl::string_view what,
                          const absl::Status& status) const {
-  std::cerr << program_ << ": " << what << ": " << status << std::endl;
+  LogLine(absl::StrCat(what, ": ", status.ToString()));
   return 1;
 }
 
-void ServiceProcess::Log(absl::string_view line) const {
-  std::cerr << program_ << ": " << line << std::endl;
-}
+void ServiceProcess::Log(absl::string_view line) const { LogLine(line); }
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> ServiceProcess::StartServer(
     const ServerOptions& options, HostedService service) {

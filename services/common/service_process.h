@@ -30,7 +30,8 @@ namespace reachrank::services {
 // It must outlive the server it starts (declare it first).
 class ServiceProcess {
  public:
-  // `program` prefixes every line written, e.g. "reachrank-rank".
+  // `program` prefixes every line written, e.g. "reachrank-rank"
+  // (SetLogProgram: also the lines of the service's own threads).
   explicit ServiceProcess(std::string program);
 
   // Writes "<program>: <what>: <status>" on stderr; returns 1, the exit
@@ -83,7 +84,6 @@ class ServiceProcess {
   // On SIGHUP: the tokens of the server started, if it has any.
   void ReloadTokens() const;
 
-  const std::string program_;
   Metrics metrics_;
   GrpcServerMetrics grpc_metrics_{metrics_.registry()};
   // reachrank_serving: 1 while the server's health says SERVING, 0 while

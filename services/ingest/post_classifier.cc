@@ -1,11 +1,11 @@
 #include "services/ingest/post_classifier.h"
 
 #include <algorithm>
-#include <iostream>
 #include <optional>
 #include <utility>
 
 #include "base/status_macros.h"
+#include "services/common/log.h"
 #include "services/ingest/validation.h"
 #include "storage/keys.h"
 #include "topics/taxonomy.h"
@@ -246,10 +246,9 @@ void PostClassifier::Loop() {
     absl::StatusOr<size_t> done = DrainPending();
     // Report changes only, not every failed pass.
     if (done.ok() != was_ok) {
-      std::cerr << (done.ok() ? "classifier available again"
-                              : "classifier failing, posts stay pending: " +
-                                    done.status().ToString())
-                << std::endl;
+      services::LogLine(done.ok() ? "classifier available again"
+                                  : "classifier failing, posts stay pending: " +
+                                        done.status().ToString());
       was_ok = done.ok();
     }
     loop_mu_.Lock();

@@ -1,12 +1,12 @@
 #include "services/rank/catch_up.h"
 
 #include <algorithm>
-#include <iostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "prometheus/metric_family.h"
+#include "services/common/log.h"
 
 namespace reachrank::rank {
 namespace {
@@ -70,12 +70,12 @@ absl::Status CatchUpLoop::RunOnce() {
   if (status.ok()) {
     // The view is as fresh as the moment the catch-up began.
     last_success_ = std::max(last_success_, began);
-    if (failing_) std::cerr << "reachrank-rank: catch-up recovered\n";
+    if (failing_) services::LogLine("catch-up recovered");
     failing_ = false;
   } else {
     ++failures_;
     // Logged once per run of failures, not every interval.
-    if (!failing_) std::cerr << "reachrank-rank: catch-up: " << status << "\n";
+    if (!failing_) services::LogLine("catch-up: " + status.ToString());
     failing_ = true;
   }
   return status;

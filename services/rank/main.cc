@@ -16,6 +16,7 @@
 #include "ranking/scorer.h"
 #include "services/common/build_info.h"
 #include "services/common/flag_checks.h"
+#include "services/common/log.h"
 #include "services/common/metrics.h"
 #include "services/common/server_runner.h"
 #include "services/common/service_process.h"
@@ -178,6 +179,20 @@ int Serve(const Flags& f, const services::ServerOptions& options,
   return 0;
 }
 
+// One catch-up of `db`. When another database has replaced the one at
+// --db (FAILED_PRECONDITION: this process opened a secondary, so it is no
+// other case), which this secondary can never follow, sets `replaced` and
+// ends the process as SIGTERM does (drained), so that its supervisor
+// starts it again on the new one.
+absl::Status CatchUpOrStop(storage::Store& db, std::atomic<bool>& replaced) {
+  absl::Status status = db.TryCatchUpWithPrimary();
+  if (absl::IsFailedPrecondition(status) && !replaced.exchange(true)) {
+    services::LogLine("the database at --db was replaced: draining to exit");
+    ::kill(::getpid(), SIGTERM);
+  }
+  return status;
+}
+
 int Run(const Flags& f) {
   services::ServiceProcess process("reachrank-rank");
   auto server_options = services::ServerOptionsFrom(f.serving);
@@ -205,18 +220,8 @@ int Run(const Flags& f) {
   if (!scorer.ok()) return process.Fail("model", scorer.status());
   storage::Store& db = **store;
   std::atomic<bool> replaced{false};
-  CatchUpLoop catch_up(
-      [&db, &replaced] {
-        absl::Status status = db.TryCatchUpWithPrimary();
-        // Another database at --db: this secondary can never follow it, so
-        // the process ends (drained, like a SIGTERM) and its supervisor
-        // starts it again on the new one.
-        if (absl::IsFailedPrecondition(status) && !replaced.exchange(true)) {
-          ::kill(::getpid(), SIGTERM);
-        }
-        return status;
-      },
-      absl::Milliseconds(f.catch_up_interval_ms));
+  CatchUpLoop catch_up([&db, &replaced] { return CatchUpOrStop(db, replaced); },
+                       absl::Milliseconds(f.catch_up_interval_ms));
   auto store_collector = std::make_shared<services::StoreStatsCollector>(db);
   auto lag_collector = NewCatchUpCollector(catch_up);
   metrics.AddCollectable(store_collector);
