@@ -128,16 +128,25 @@ TEST(StoreOpenTest, UnknownColumnFamilyIsRefused) {
               HasSubstr("from_the_future"));
 }
 
-TEST(StoreOpenTest, SecondaryCatchesUpWithPrimary) {
-  testing::ScopedTempDir dir;
-  auto primary = Store::Open(OptionsFor(dir.Sub("db")));
-  ASSERT_TRUE(primary.ok()) << primary.status();
-  ASSERT_TRUE((*primary)->PutPosts({MakePost("p1", "alice", T0())}).ok());
-  ASSERT_TRUE(
+// A new database at `path`, open, holding post p1 by alice with 2 likes;
+// nullptr (after a test failure) when it cannot be made.
+std::unique_ptr<Store> OpenWithTwoLikes(const std::string& path) {
+  auto primary = Store::Open(OptionsFor(path));
+  EXPECT_TRUE(primary.ok()) << primary.status();
+  if (!primary.ok()) return nullptr;
+  EXPECT_TRUE((*primary)->PutPosts({MakePost("p1", "alice", T0())}).ok());
+  EXPECT_TRUE(
       (*primary)
           ->RecordEvents({MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0(), 2)},
                          T0())
           .ok());
+  return *std::move(primary);
+}
+
+TEST(StoreOpenTest, SecondaryCatchesUpWithPrimary) {
+  testing::ScopedTempDir dir;
+  std::unique_ptr<Store> primary = OpenWithTwoLikes(dir.Sub("db"));
+  ASSERT_NE(primary, nullptr);
 
   auto secondary =
       Store::OpenSecondary(OptionsFor(dir.Sub("db")), dir.Sub("secondary"));
@@ -152,13 +161,13 @@ TEST(StoreOpenTest, SecondaryCatchesUpWithPrimary) {
   EXPECT_EQ(likes(), 2);
 
   ASSERT_TRUE(
-      (*primary)
+      primary
           ->RecordEvents({MakeEvent("e2", "p1", v1::EVENT_TYPE_LIKE, T0(), 3)},
                          T0())
           .ok());
-  ASSERT_TRUE((*primary)->Flush().ok());
+  ASSERT_TRUE(primary->Flush().ok());
   ASSERT_TRUE(
-      (*primary)
+      primary
           ->RecordEvents({MakeEvent("e3", "p1", v1::EVENT_TYPE_LIKE, T0(), 4)},
                          T0())
           .ok());
@@ -184,18 +193,12 @@ int64_t LikesOf(Store& store) {
 TEST(StoreOpenTest, SecondaryRefusesToFollowAReplacedDatabase) {
   testing::ScopedTempDir dir;
   const std::string path = dir.Sub("db");
-  auto primary = Store::Open(OptionsFor(path));
-  ASSERT_TRUE(primary.ok()) << primary.status();
-  ASSERT_TRUE((*primary)->PutPosts({MakePost("p1", "alice", T0())}).ok());
-  ASSERT_TRUE(
-      (*primary)
-          ->RecordEvents({MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0(), 2)},
-                         T0())
-          .ok());
+  std::unique_ptr<Store> primary = OpenWithTwoLikes(path);
+  ASSERT_NE(primary, nullptr);
   auto secondary = Store::OpenSecondary(OptionsFor(path), dir.Sub("secondary"));
   ASSERT_TRUE(secondary.ok()) << secondary.status();
   Store& reader = **secondary;
-  primary->reset();
+  primary.reset();
 
   std::filesystem::remove_all(path);
   const absl::Status gone = reader.TryCatchUpWithPrimary();
@@ -241,29 +244,23 @@ TEST(StoreOpenTest, SecondaryRefusesToFollowAReplacedDatabase) {
 
 TEST(StoreOpenTest, CheckpointOfLivePrimaryOpensWithItsData) {
   testing::ScopedTempDir dir;
-  auto primary = Store::Open(OptionsFor(dir.Sub("db")));
-  ASSERT_TRUE(primary.ok()) << primary.status();
-  ASSERT_TRUE((*primary)->PutPosts({MakePost("p1", "alice", T0())}).ok());
-  ASSERT_TRUE(
-      (*primary)
-          ->RecordEvents({MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0(), 2)},
-                         T0())
-          .ok());
+  std::unique_ptr<Store> primary = OpenWithTwoLikes(dir.Sub("db"));
+  ASSERT_NE(primary, nullptr);
 
-  ASSERT_TRUE((*primary)->Checkpoint(dir.Sub("backups/c1")).ok());
+  ASSERT_TRUE(primary->Checkpoint(dir.Sub("backups/c1")).ok());
   // Written after the checkpoint: not in it.
   ASSERT_TRUE(
-      (*primary)
+      primary
           ->RecordEvents({MakeEvent("e2", "p1", v1::EVENT_TYPE_LIKE, T0(), 5)},
                          T0())
           .ok());
-  EXPECT_EQ((*primary)->Checkpoint(dir.Sub("backups/c1")).code(),
+  EXPECT_EQ(primary->Checkpoint(dir.Sub("backups/c1")).code(),
             absl::StatusCode::kAlreadyExists);
 
   auto restored = Store::Open(OptionsFor(dir.Sub("backups/c1")));
   ASSERT_TRUE(restored.ok()) << restored.status();
   EXPECT_EQ(LikesOf(**restored), 2);
-  EXPECT_EQ(LikesOf(**primary), 7);
+  EXPECT_EQ(LikesOf(*primary), 7);
 }
 
 TEST(StoreOpenTest, CheckpointOfSecondaryHoldsPrimaryWrites) {
