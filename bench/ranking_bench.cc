@@ -29,13 +29,6 @@ Fixture* Shared() {
         (std::filesystem::temp_directory_path() / "ranking_bench_XXXXXX")
             .string();
     fx->dir = mkdtemp(pattern.data());
-    // The database goes when the benchmark exits.
-    std::atexit([] {
-      Fixture* f = Shared();
-      f->store.reset();
-      std::error_code ignored;
-      std::filesystem::remove_all(f->dir, ignored);
-    });
     storage::StoreOptions options;
     options.path = fx->dir;
     fx->store = *storage::Store::Open(options);
@@ -49,6 +42,16 @@ Fixture* Shared() {
     const auto& ids = summary->post_ids;
     fx->candidates.assign(ids.end() - std::min<size_t>(1000, ids.size()),
                           ids.end());
+    // The database goes when the benchmark exits. Registered after the
+    // store opened, so that it runs before RocksDB's own static objects
+    // (made during the open) are destroyed: registered first, it closed
+    // the store after them and crashed at exit.
+    std::atexit([] {
+      Fixture* f = Shared();
+      f->store.reset();
+      std::error_code ignored;
+      std::filesystem::remove_all(f->dir, ignored);
+    });
     return fx;
   }();
   return f;
