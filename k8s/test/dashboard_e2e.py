@@ -130,10 +130,21 @@ def lint(dash):
 
 # --- processes -------------------------------------------------------------
 
+_given_ports = set()
+
+
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port free a moment ago and not handed out before: the
+    kernel may give a released port again before the process it was for
+    has bound it (it once went to both serve's metrics and Prometheus)."""
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _given_ports:
+            _given_ports.add(port)
+            return port
+    raise RuntimeError("no loopback port not handed out before")
 
 
 def http_get(url, timeout=5):

@@ -17,7 +17,8 @@
 namespace reachrank::testing {
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0 and
-// released). Another process may take it before the caller does.
+// released) and that this process has not handed out before. Another
+// process may take it before the caller does. Thread-safe.
 absl::StatusOr<int> PickFreePort();
 // "127.0.0.1:<port>".
 std::string Loopback(int port);

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -58,9 +59,8 @@ sockaddr_in LoopbackAddress(int port) {
   return addr;
 }
 
-}  // namespace
-
-absl::StatusOr<int> PickFreePort() {
+// A port the kernel gave to a socket bound to 127.0.0.1:0, released.
+absl::StatusOr<int> PickReleasedPort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return Errno("socket");
   sockaddr_in addr = LoopbackAddress(0);
@@ -73,6 +73,22 @@ absl::StatusOr<int> PickFreePort() {
   }
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+}  // namespace
+
+absl::StatusOr<int> PickFreePort() {
+  // A port released here may come back from the kernel before the process
+  // it was for has bound it: never hand out one twice.
+  static absl::Mutex given_mu(absl::kConstInit);
+  static auto* given = new absl::flat_hash_set<int>();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    absl::StatusOr<int> port = PickReleasedPort();
+    if (!port.ok()) return port.status();
+    absl::MutexLock lock(&given_mu);
+    if (given->insert(*port).second) return *port;
+  }
+  return absl::UnavailableError("no loopback port not handed out before");
 }
 
 std::string Loopback(int port) { return absl::StrCat("127.0.0.1:", port); }
