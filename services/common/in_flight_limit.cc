@@ -163,4 +163,8 @@ absl::Duration StreamIdleTimeout(const InFlightLimit* limit) {
   return limit == nullptr ? absl::ZeroDuration() : limit->stream_idle_timeout();
 }
 
+StreamDrain* StreamDrainOf(InFlightLimit* limit) {
+  return limit == nullptr ? nullptr : limit->drain();
+}
+
 }  // namespace reachrank::services

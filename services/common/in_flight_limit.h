@@ -2,7 +2,9 @@
 // Calls in flight: a unary call holds a place for its whole run and is
 // refused beyond the cap. Open streams: a stream is admitted under a
 // separate cap and holds that place from its start to its status; one that
-// waits longer than the idle timeout is ended (services/common/stream_idle.h).
+// waits longer than the idle timeout is ended (services/common/stream_idle.h),
+// and once the server stops (DrainStreams), one that waits longer than the
+// drain's idle timeout.
 // An admitted stream is counted among the calls in flight only while it
 // answers a message, and is never refused mid-way: idle streams take no
 // place from calls, and a burst of calls cannot break a stream. Refusals
@@ -19,14 +21,16 @@
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
+#include "services/common/stream_idle.h"
 
 namespace reachrank::services {
 
-// The defaults of --max-in-flight, --max-open-streams and
-// --stream-idle-timeout.
+// The defaults of --max-in-flight, --max-open-streams,
+// --stream-idle-timeout and --drain-idle-timeout.
 inline constexpr int kDefaultMaxInFlight = 256;
 inline constexpr int kDefaultMaxOpenStreams = 1024;
 inline constexpr absl::Duration kDefaultStreamIdleTimeout = absl::Minutes(5);
+inline constexpr absl::Duration kDefaultDrainIdleTimeout = absl::Seconds(1);
 
 // The caps of one service. A cap of 0 is unlimited; a zero idle timeout
 // lets streams wait for ever.
@@ -34,6 +38,9 @@ struct CallLimits {
   int max_in_flight = kDefaultMaxInFlight;
   int max_open_streams = kDefaultMaxOpenStreams;
   absl::Duration stream_idle_timeout = kDefaultStreamIdleTimeout;
+  // Once the server stops, how long a stream may wait for its client's
+  // next message (zero: it ends at once).
+  absl::Duration drain_idle_timeout = kDefaultDrainIdleTimeout;
 };
 
 // Counts the calls in flight and the open streams of one service.
@@ -71,7 +78,8 @@ class InFlightLimit {
   // Calls capped at `max_in_flight`, the other limits at their defaults.
   InFlightLimit(int max_in_flight, const std::string& service,
                 prometheus::Registry* registry = nullptr);
-  // Every Ticket must be gone first.
+  // Every Ticket, and every StreamIdleDeadline on drain(), must be gone
+  // first.
   ~InFlightLimit();
   InFlightLimit(const InFlightLimit&) = delete;
   InFlightLimit& operator=(const InFlightLimit&) = delete;
@@ -89,6 +97,12 @@ class InFlightLimit {
   // with backoff".
   absl::StatusOr<Ticket> TryOpenStream();
 
+  // On the server's stop: from now on a stream waiting for its client's
+  // next message longer than the drain idle timeout ends (StreamDrain).
+  void DrainStreams() { drain_.Drain(limits_.drain_idle_timeout); }
+  // The drain of this service's streams (for their StreamIdleDeadline).
+  StreamDrain* drain() { return &drain_; }
+
   int in_flight() const;
   int open_streams() const;
   int max_in_flight() const { return limits_.max_in_flight; }
@@ -100,6 +114,7 @@ class InFlightLimit {
   const CallLimits limits_;
   const std::unique_ptr<Gate> calls_;
   const std::unique_ptr<Gate> streams_;
+  StreamDrain drain_;
 };
 
 // `limit`->TryAcquire(), or an empty Ticket when `limit` is nullptr (no cap).
@@ -110,6 +125,8 @@ InFlightLimit::Ticket CountInFlight(InFlightLimit* limit);
 absl::StatusOr<InFlightLimit::Ticket> OpenStream(InFlightLimit* limit);
 // `limit`'s idle timeout for streams; zero (none) when `limit` is nullptr.
 absl::Duration StreamIdleTimeout(const InFlightLimit* limit);
+// `limit`'s drain of streams; nullptr when `limit` is nullptr.
+StreamDrain* StreamDrainOf(InFlightLimit* limit);
 
 }  // namespace reachrank::services
 

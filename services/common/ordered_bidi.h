@@ -30,8 +30,10 @@ namespace reachrank::services {
 // counted among `limit`'s calls in flight (nullptr: no limit) only while
 // it answers a message. A stream whose client sends no message for
 // `limit`'s idle timeout ends CANCELLED (see IdleError); one whose client
-// reads no answer for as long is cancelled without a message. Deletes itself
-// when the RPC is done.
+// reads no answer for as long is cancelled without a message. Once the
+// server stops, a stream whose client sends nothing for the drain's idle
+// timeout ends UNAVAILABLE (StoppingError). Deletes itself when the RPC is
+// done.
 template <typename Request, typename Response>
 class OrderedBidiReactor final
     : public grpc::ServerBidiReactor<Request, Response> {
@@ -44,7 +46,7 @@ class OrderedBidiReactor final
         limit_(limit),
         stream_(std::move(stream)),
         answer_(std::move(answer)),
-        idle_(StreamIdleTimeout(limit)) {
+        idle_(StreamIdleTimeout(limit), StreamDrainOf(limit)) {
     Read();
   }
 
@@ -83,8 +85,12 @@ class OrderedBidiReactor final
 
  private:
   void Read() {
-    idle_.Arm([this] { FinishWith(IdleEnd("no message", messages_)); },
-              [this] { this->StartRead(&request_); });
+    idle_.ArmRead([this] { FinishWith(IdleEnd("no message", messages_)); },
+                  [this] {
+                    FinishWith(StoppingError(absl::StrCat(
+                        "the ", messages_, " messages before were answered")));
+                  },
+                  [this] { this->StartRead(&request_); });
   }
 
   // A client that reads no answer blocks the write, and the status would

@@ -46,11 +46,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
                                static_cast<int>(absl::ToInt64Milliseconds(
                                    options.max_connection_age)));
   }
-  std::vector<std::string> names;
-  for (const HostedService& s : services) {
-    builder.RegisterService(s.service);
-    names.push_back(s.name);
-  }
+  for (const HostedService& s : services) builder.RegisterService(s.service);
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || (!options.listen.empty() && port == 0)) {
@@ -61,18 +57,19 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
                                          "are unusable)"));
   }
   std::unique_ptr<GrpcServer> result(
-      new GrpcServer(std::move(server), port, std::move(names),
+      new GrpcServer(std::move(server), port, std::move(services),
                      options.shutdown_grace, options.on_serving));
   result->SetServing(false);
   return result;
 }
 
 GrpcServer::GrpcServer(std::unique_ptr<grpc::Server> server, int port,
-                       std::vector<std::string> names, absl::Duration grace,
+                       std::vector<HostedService> services,
+                       absl::Duration grace,
                        std::function<void(bool)> on_serving)
     : server_(std::move(server)),
       port_(port),
-      names_(std::move(names)),
+      services_(std::move(services)),
       grace_(grace),
       on_serving_(std::move(on_serving)) {}
 
@@ -90,8 +87,8 @@ void GrpcServer::SetServing(bool serving) {
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   if (health == nullptr) return;
   health->SetServingStatus("", serving);
-  for (const std::string& name : names_) {
-    health->SetServingStatus(name, serving);
+  for (const HostedService& s : services_) {
+    health->SetServingStatus(s.name, serving);
   }
 }
 
@@ -100,6 +97,9 @@ void GrpcServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   SetServing(false);
+  for (const HostedService& s : services_) {
+    if (s.limit != nullptr) s.limit->DrainStreams();
+  }
   // Stops accepting at once; calls in flight get until the deadline.
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace_));
   server_->Wait();

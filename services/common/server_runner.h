@@ -19,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/auth.h"
+#include "services/common/in_flight_limit.h"
 #include "services/common/tls_options.h"
 
 namespace reachrank::services {
@@ -29,6 +30,9 @@ inline constexpr int kMaxMessageBytes = 8 << 20;
 struct HostedService {
   std::string name;  // full name for health, e.g. "reachrank.v1.IngestService"
   grpc::Service* service;
+  // The service's caps (nullptr: none), borrowed likewise: Shutdown()
+  // drains its streams (InFlightLimit::DrainStreams) first.
+  InFlightLimit* limit = nullptr;
 };
 
 struct ServerOptions {
@@ -80,20 +84,21 @@ class GrpcServer {
   std::shared_ptr<grpc::Channel> InProcessChannel();
   // Sets the health status of "" and every hosted service.
   void SetServing(bool serving);
-  // Marks NOT_SERVING, stops accepting calls, waits up to the grace period
-  // for calls in flight, then cancels the rest. Idempotent; blocks until the
-  // server has stopped.
+  // Marks NOT_SERVING, drains the hosted services' streams (a stream whose
+  // client sends nothing ends after the drain idle timeout), stops
+  // accepting calls, waits up to the grace period for calls in flight, then
+  // cancels the rest. Idempotent; blocks until the server has stopped.
   void Shutdown();
 
  private:
   GrpcServer(std::unique_ptr<grpc::Server> server, int port,
-             std::vector<std::string> names, absl::Duration grace,
+             std::vector<HostedService> services, absl::Duration grace,
              std::function<void(bool)> on_serving);
 
   // Constant after construction.
   const std::unique_ptr<grpc::Server> server_;
   const int port_;
-  const std::vector<std::string> names_;
+  const std::vector<HostedService> services_;
   const absl::Duration grace_;
   const std::function<void(bool)> on_serving_;
 

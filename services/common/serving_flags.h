@@ -40,6 +40,8 @@ struct ServingFlags {
   int max_open_streams = kDefaultMaxOpenStreams;  // per service; 0: unlimited
   int stream_idle_timeout_s =
       absl::ToInt64Seconds(kDefaultStreamIdleTimeout);  // 0: none
+  int drain_idle_timeout_s =
+      absl::ToInt64Seconds(kDefaultDrainIdleTimeout);  // 0: at once
 };
 
 // Adds --shard I/N (base/shard.h), parsed into `shard`: this server's
@@ -65,9 +67,9 @@ inline void AddShardFlag(CLI::App& app, ShardSlice& shard,
 // Adds --listen, --metrics-listen, --grace-period (and its deprecated
 // alias --shutdown-grace-ms), --tls-cert, --tls-key, --tls-client-ca,
 // --tls-refresh-interval and --insecure, --max-concurrent-streams,
-// --max-in-flight,
-// --max-open-streams, --stream-idle-timeout and --tokens,
-// bound to `f` (its current values are the defaults in --help).
+// --max-in-flight, --max-open-streams, --stream-idle-timeout,
+// --drain-idle-timeout and --tokens, bound to `f` (its current values are
+// the defaults in --help).
 inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
   app.add_option("--listen", f.listen, "gRPC address, host:port")
       ->capture_default_str()
@@ -121,6 +123,13 @@ inline void AddServingFlags(CLI::App& app, ServingFlags& f) {
                  "answer) before it is ended (CANCELLED). 0: for ever")
       ->capture_default_str()
       ->check(CLI::Range(0, 86400));
+  app.add_option("--drain-idle-timeout", f.drain_idle_timeout_s,
+                 "Once SIGTERM/SIGINT came: seconds a stream may wait for "
+                 "its client's next message before it is ended "
+                 "(UNAVAILABLE; what it sent before kept). Streams that "
+                 "keep sending go on until --grace-period ends. 0: at once")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
   app.add_option("--tokens", f.tokens_file,
                  "Bearer tokens file: '<sha256 hex> <name> <scope,...>' per "
                  "line (docs/operations.md); every call then needs a token "
@@ -160,6 +169,7 @@ inline CallLimits CallLimitsFrom(const ServingFlags& f) {
   limits.max_in_flight = f.max_in_flight;
   limits.max_open_streams = f.max_open_streams;
   limits.stream_idle_timeout = absl::Seconds(f.stream_idle_timeout_s);
+  limits.drain_idle_timeout = absl::Seconds(f.drain_idle_timeout_s);
   return limits;
 }
 

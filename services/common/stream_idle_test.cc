@@ -73,5 +73,74 @@ TEST(StreamIdleDeadlineTest, IdleErrorNamesTheFlagAndWhatWasDone) {
             "were committed");
 }
 
+TEST(StreamDrainTest, EndsAReadWaitingWhenItBeginsWithOnStop) {
+  StreamDrain drain;
+  StreamIdleDeadline idle(absl::Minutes(5), &drain);
+  absl::Notification stopped;
+  std::atomic<int> idled{0};
+  int started = 0;
+  idle.ArmRead([&] { ++idled; }, [&] { stopped.Notify(); }, [&] { ++started; });
+  EXPECT_EQ(started, 1);
+  EXPECT_FALSE(drain.draining());
+  drain.Drain(absl::ZeroDuration());
+  EXPECT_TRUE(drain.draining());
+  ASSERT_TRUE(stopped.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_FALSE(idle.Disarm());  // the read completing later does nothing
+  EXPECT_FALSE(idle.Claim());
+  EXPECT_EQ(idled.load(), 0);
+}
+
+TEST(StreamDrainTest, AReadArmedLaterWaitsOnlyTheDrainsIdleTimeout) {
+  StreamDrain drain;
+  drain.Drain(absl::Milliseconds(20));
+  StreamIdleDeadline idle(absl::ZeroDuration(), &drain);  // else for ever
+  absl::Notification stopped;
+  idle.ArmRead([] {}, [&] { stopped.Notify(); }, [] {});
+  ASSERT_TRUE(stopped.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_FALSE(idle.Claim());
+}
+
+TEST(StreamDrainTest, AMessageThatComesInTimeKeepsTheStream) {
+  StreamDrain drain;
+  StreamIdleDeadline idle(absl::ZeroDuration(), &drain);
+  std::atomic<int> stops{0};
+  idle.ArmRead([] {}, [&] { ++stops; }, [] {});
+  drain.Drain(absl::Milliseconds(300));
+  EXPECT_TRUE(idle.Disarm());  // the message came
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(stops.load(), 0);
+  EXPECT_TRUE(idle.Claim());  // the reactor finishes, once
+}
+
+TEST(StreamDrainTest, TheStreamsOwnShorterTimeoutStillEndsIt) {
+  StreamDrain drain;
+  StreamIdleDeadline idle(absl::Milliseconds(20), &drain);
+  absl::Notification idled;
+  std::atomic<int> stops{0};
+  idle.ArmRead([&] { idled.Notify(); }, [&] { ++stops; }, [] {});
+  drain.Drain(absl::Hours(1));
+  ASSERT_TRUE(idled.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_EQ(stops.load(), 0);
+}
+
+TEST(StreamDrainTest, AWriteWaitingForItsClientIsNotEnded) {
+  StreamDrain drain;
+  StreamIdleDeadline idle(absl::ZeroDuration(), &drain);
+  std::atomic<int> calls{0};
+  idle.Arm([&] { ++calls; }, [] {});
+  drain.Drain(absl::ZeroDuration());
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(calls.load(), 0);
+  EXPECT_TRUE(idle.Disarm());  // the answer was read
+}
+
+TEST(StreamDrainTest, StoppingErrorIsUnavailableAndSaysWhatWasDone) {
+  absl::Status status = StoppingError("the 3 batches before were committed");
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(status.message(),
+            "server stopping: the 3 batches before were committed; send the "
+            "rest on a new stream");
+}
+
 }  // namespace
 }  // namespace reachrank::services

@@ -1,7 +1,8 @@
 // Graceful drain of the real reachrank-ingest: SIGTERM while event streams
 // are in flight stops new calls at once, lets every stream that had
-// started send the rest of its batches and finish OK, then flushes and
-// exits 0.
+// started and goes on sending send the rest of its batches and finish OK,
+// ends one that sends nothing after --drain-idle-timeout, then flushes
+// and exits 0.
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -67,8 +68,10 @@ bool RefusesNewCalls(v1::IngestService::Stub& stub) {
 TEST(DrainIntegrationTest, SigtermLetsEveryInFlightStreamFinishThenExitsZero) {
   auto dir = MakeTempDir("drain_it");
   ASSERT_TRUE(dir.ok()) << dir.status();
-  auto ingest = IngestProcess::Start(*dir + "/db", *dir + "/ingest.log",
-                                     {"--grace-period", "60"});
+  // The streams' next batches come after SIGTERM: they are not idle.
+  auto ingest = IngestProcess::Start(
+      *dir + "/db", *dir + "/ingest.log",
+      {"--grace-period", "60", "--drain-idle-timeout", "60"});
   ASSERT_TRUE(ingest.ok()) << ingest.status();
   v1::UpsertPostsRequest upsert;
   *upsert.add_posts() = MakePost("drain-post", "How to pack a carry-on bag");
@@ -108,6 +111,33 @@ TEST(DrainIntegrationTest, SigtermLetsEveryInFlightStreamFinishThenExitsZero) {
     EXPECT_EQ(streams[s]->response.accepted(), kBatches * kEventsPerBatch);
     EXPECT_EQ(streams[s]->response.batches(), static_cast<uint64_t>(kBatches));
   }
+  auto exit = (*ingest)->process().Wait(absl::Seconds(60));
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_TRUE(WIFEXITED(*exit));
+  EXPECT_EQ(WEXITSTATUS(*exit), 0);
+}
+
+TEST(DrainIntegrationTest, SigtermEndsAStreamThatSendsNothingUnavailable) {
+  auto dir = MakeTempDir("drain_idle_it");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  // Without the drain the stream would be held for the whole minute.
+  auto ingest = IngestProcess::Start(
+      *dir + "/db", *dir + "/ingest.log",
+      {"--grace-period", "60", "--drain-idle-timeout", "0"});
+  ASSERT_TRUE(ingest.ok()) << ingest.status();
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  v1::RecordEventsResponse response;
+  auto writer = (*ingest)->stub().RecordEvents(&context, &response);
+  ASSERT_TRUE(writer->Write(Batch(0, 0)));
+  ASSERT_TRUE(WaitForReceived((*ingest)->metrics_port(), 1).ok());
+
+  ASSERT_TRUE((*ingest)->process().Signal(SIGTERM).ok());
+  grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_message(),
+            "server stopping: the 1 batches before were committed; send the "
+            "rest on a new stream");
   auto exit = (*ingest)->process().Wait(absl::Seconds(60));
   ASSERT_TRUE(exit.ok()) << exit.status();
   EXPECT_TRUE(WIFEXITED(*exit));

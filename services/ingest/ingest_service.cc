@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <iterator>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -26,8 +27,8 @@ using services::ToGrpcStatus;
 // is one committed batch. Holds `stream` (its place among the open
 // streams) until it finishes, and is counted among `limit`'s calls in
 // flight (nullptr: no limit) only while it commits a batch; a stream idle
-// past `limit`'s timeout ends CANCELLED. Deletes itself when the
-// RPC is done.
+// past `limit`'s timeout ends CANCELLED, and once the server stops, one
+// idle past the drain's, UNAVAILABLE. Deletes itself when the RPC is done.
 class RecordEventsReactor final
     : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
@@ -39,7 +40,8 @@ class RecordEventsReactor final
         response_(response),
         limit_(limit),
         stream_(std::move(stream)),
-        idle_(services::StreamIdleTimeout(limit)) {
+        idle_(services::StreamIdleTimeout(limit),
+              services::StreamDrainOf(limit)) {
     Read();
   }
 
@@ -69,14 +71,18 @@ class RecordEventsReactor final
 
  private:
   void Read() {
-    idle_.Arm(
+    idle_.ArmRead(
         [this] {
-          FinishWith(services::IdleError(
-              idle_.timeout(), "no batch",
-              absl::StrCat("the ", tally_.response().batches(),
-                           " batches before were committed")));
+          FinishWith(
+              services::IdleError(idle_.timeout(), "no batch", Committed()));
         },
+        [this] { FinishWith(services::StoppingError(Committed())); },
         [this] { StartRead(&request_); });
+  }
+
+  std::string Committed() const {
+    return absl::StrCat("the ", tally_.response().batches(),
+                        " batches before were committed");
   }
 
   // Decodes the message read and commits its events as one batch, counted

@@ -101,7 +101,7 @@ int ServeUntilSignal(const Flags& f, const services::ServerOptions& options,
                                 &process.registry());
   IngestServiceImpl service(core, &limit);
   auto server = process.StartServer(
-      options, {v1::IngestService::service_full_name(), &service});
+      options, {v1::IngestService::service_full_name(), &service, &limit});
   if (!server.ok()) return process.Fail("listen", server.status());
   core.classifier().Start();
   (*server)->SetServing(true);

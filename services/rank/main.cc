@@ -168,7 +168,7 @@ int Serve(const Flags& f, const services::ServerOptions& options,
                                 &process.registry());
   RankingServiceImpl service(scorer, rank_metrics, core_options, &limit);
   auto server = process.StartServer(
-      options, {v1::RankingService::service_full_name(), &service});
+      options, {v1::RankingService::service_full_name(), &service, &limit});
   if (!server.ok()) return process.Fail("listen", server.status());
   (*server)->SetServing(true);
   process.Log("serving " + scorer.model_version() + " on port " +

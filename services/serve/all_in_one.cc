@@ -89,9 +89,12 @@ absl::Status AllInOne::OpenRanking() {
 }
 
 std::vector<services::HostedService> AllInOne::HostedServices() {
-  return {{v1::IngestService::service_full_name(), ingest_service_.get()},
-          {v1::TopicService::service_full_name(), topic_service_.get()},
-          {v1::RankingService::service_full_name(), rank_service_.get()}};
+  return {{v1::IngestService::service_full_name(), ingest_service_.get(),
+           &ingest_limit_},
+          {v1::TopicService::service_full_name(), topic_service_.get(),
+           &topics_limit_},
+          {v1::RankingService::service_full_name(), rank_service_.get(),
+           &rank_limit_}};
 }
 
 std::string AllInOne::ModelVersions() const {

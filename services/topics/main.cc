@@ -47,7 +47,7 @@ int Run(const Flags& f) {
                                 &process.registry());
   TopicServiceImpl service(core, &limit);
   auto server = process.StartServer(
-      *options, {v1::TopicService::service_full_name(), &service});
+      *options, {v1::TopicService::service_full_name(), &service, &limit});
   if (!server.ok()) return process.Fail("listen", server.status());
   // Health stays NOT_SERVING until the model is in memory.
   absl::StatusOr<ReloadOutcome> loaded = core.Reload();
