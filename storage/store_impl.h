@@ -2,9 +2,11 @@
 #ifndef REACHRANK_STORAGE_STORE_IMPL_H_
 #define REACHRANK_STORAGE_STORE_IMPL_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -194,6 +196,10 @@ class RocksStore final : public Store {
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   const OpenedSchema schema_;
+  // The directory opened (st_dev, st_ino; zeros when it could not be
+  // read): a secondary whose path now names another directory (a restore
+  // moved in, a symlink re-pointed) follows another database.
+  const std::pair<uint64_t, uint64_t> directory_;
   // The IDENTITY of the database opened (RocksDB's id; empty until a
   // primary has opened it), which a secondary checks before each catch-up.
   absl::Mutex identity_mu_;

@@ -1,5 +1,7 @@
 // Opening a database (primary or secondary), the schema check, and the
 // operational methods of RocksStore.
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -192,6 +194,14 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
 
 // The IDENTITY file of the database at `path` (RocksDB's id of it),
 // without surrounding space; empty when it cannot be read.
+// The directory `path` names (following symlinks): st_dev and st_ino, or
+// zeros when it cannot be read.
+std::pair<uint64_t, uint64_t> DirectoryAt(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return {0, 0};
+  return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+}
+
 std::string IdentityAt(const std::string& path) {
   std::ifstream in(absl::StrCat(path, "/IDENTITY"), std::ios::binary);
   std::string id((std::istreambuf_iterator<char>(in)),
@@ -239,6 +249,7 @@ RocksStore::RocksStore(StoreOptions options, RocksSetup setup, bool secondary,
       db_(std::move(db)),
       handles_(std::move(handles)),
       schema_(std::move(schema)),
+      directory_(DirectoryAt(options_.path)),
       identity_(OpenedIdentity(options_.path, *db_)) {
   write_options_.sync = options_.sync;
 }
@@ -267,16 +278,23 @@ absl::Status RocksStore::CheckSameDatabase() {
         " now (removed, or being restored?): keeping the view of the last "
         "catch-up"));
   }
+  auto replaced = [this](absl::string_view how) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the database at ", options_.path, " was replaced (", how,
+                     "): a secondary follows only the database it opened; "
+                     "open the new one (restart)"));
+  };
+  if (DirectoryAt(options_.path) != directory_) {
+    return replaced("another directory is there now");
+  }
   const std::string now = IdentityAt(options_.path);
   absl::MutexLock lock(&identity_mu_);
-  // A checkpoint gets its IDENTITY when a primary first opens it.
+  // A checkpoint gets its IDENTITY when a primary first opens it; one
+  // that had an IDENTITY never loses it.
   if (identity_.empty()) identity_ = now;
-  if (!now.empty() && now != identity_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the database at ", options_.path,
-                     " was replaced (identity ", identity_, ", now ", now,
-                     "): a secondary follows only the database "
-                     "it opened; open the new one (restart)"));
+  if (now != identity_) {
+    return replaced(absl::StrCat("identity ", identity_, ", now ",
+                                 now.empty() ? "none" : now));
   }
   return absl::OkStatus();
 }

@@ -242,6 +242,56 @@ TEST(StoreOpenTest, SecondaryRefusesToFollowAReplacedDatabase) {
   EXPECT_EQ(LikesOf(**fresh), 0);
 }
 
+// Restores move a checkpoint in by renaming directories, and checkpoints
+// have no IDENTITY until a primary opens them: the secondary tells the
+// directory it opened from the one there now.
+TEST(StoreOpenTest, SecondaryRefusesACheckpointMovedInPlaceOfItsDatabase) {
+  testing::ScopedTempDir dir;
+  const std::string path = dir.Sub("db");
+  {
+    std::unique_ptr<Store> primary = OpenWithTwoLikes(path);
+    ASSERT_NE(primary, nullptr);
+    ASSERT_TRUE(primary->Checkpoint(dir.Sub("first")).ok());
+    ASSERT_TRUE(primary->Checkpoint(dir.Sub("second")).ok());
+  }
+  auto of_db = Store::OpenSecondary(OptionsFor(path), dir.Sub("s1"));
+  ASSERT_TRUE(of_db.ok()) << of_db.status();
+  auto of_first =
+      Store::OpenSecondary(OptionsFor(dir.Sub("first")), dir.Sub("s2"));
+  ASSERT_TRUE(of_first.ok()) << of_first.status();
+  ASSERT_TRUE((*of_first)->TryCatchUpWithPrimary().ok());
+
+  std::filesystem::rename(path, dir.Sub("db.away"));
+  std::filesystem::rename(dir.Sub("second"), path);
+  const absl::Status db_replaced = (*of_db)->TryCatchUpWithPrimary();
+  EXPECT_EQ(db_replaced.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(db_replaced.message()),
+              HasSubstr("another directory is there now"));
+
+  std::filesystem::rename(dir.Sub("first"), dir.Sub("first.away"));
+  std::filesystem::rename(path, dir.Sub("first"));  // no IDENTITY either
+  EXPECT_EQ((*of_first)->TryCatchUpWithPrimary().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(LikesOf(**of_first), 2);  // the view it had is kept
+}
+
+// A restore that copies a checkpoint's files into the same directory
+// leaves no IDENTITY where the database had one.
+TEST(StoreOpenTest, SecondaryRefusesADatabaseThatLostItsIdentity) {
+  testing::ScopedTempDir dir;
+  const std::string path = dir.Sub("db");
+  std::unique_ptr<Store> primary = OpenWithTwoLikes(path);
+  ASSERT_NE(primary, nullptr);
+  auto secondary = Store::OpenSecondary(OptionsFor(path), dir.Sub("s"));
+  ASSERT_TRUE(secondary.ok()) << secondary.status();
+  ASSERT_TRUE((*secondary)->TryCatchUpWithPrimary().ok());
+  primary.reset();
+  ASSERT_TRUE(std::filesystem::remove(path + "/IDENTITY"));
+  const absl::Status status = (*secondary)->TryCatchUpWithPrimary();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr(", now none"));
+}
+
 TEST(StoreOpenTest, CheckpointOfLivePrimaryOpensWithItsData) {
   testing::ScopedTempDir dir;
   std::unique_ptr<Store> primary = OpenWithTwoLikes(dir.Sub("db"));
