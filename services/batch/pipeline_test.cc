@@ -1,5 +1,8 @@
 #include "services/batch/pipeline.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -144,6 +147,7 @@ TEST_F(ScoreJobTest, ResumeAfterAMidLineInterruptEqualsAnUninterruptedRun) {
     auto resumed = Job(in, cut, true, format);
     ASSERT_TRUE(resumed.ok()) << resumed.status();
     EXPECT_EQ(resumed->resumed_after, 119);
+    EXPECT_EQ(resumed->failed_before, 2);  // lines 5 and 9
     EXPECT_EQ(resumed->scored + resumed->failed, 81);
     EXPECT_EQ(Read(cut), expected);
     // Resuming a finished run adds nothing.
@@ -198,12 +202,56 @@ TEST_F(ScoreJobTest, RefusesTheInputAsOutputAndADirectory) {
 }
 
 TEST_F(ScoreJobTest, PrepareResumeCutsAPartialLine) {
-  const std::string path = Write("partial", "one\ntwo\nthr");
-  auto lines = PrepareResume(path);
-  ASSERT_TRUE(lines.ok());
-  EXPECT_EQ(*lines, 2);
-  EXPECT_EQ(Read(path), "one\ntwo\n");
-  EXPECT_EQ(*PrepareResume(dir_ + "/none"), 0);
+  const std::string path =
+      Write("partial", "{\"id\":\"a\"}\n{\"line\":2}\n{\"id\":\"c");
+  auto existing = PrepareResume(path, OutputFormat::kJsonl);
+  ASSERT_TRUE(existing.ok()) << existing.status();
+  EXPECT_EQ(existing->lines, 2);
+  EXPECT_EQ(existing->failed, 1);
+  EXPECT_EQ(Read(path), "{\"id\":\"a\"}\n{\"line\":2}\n");
+  existing = PrepareResume(dir_ + "/none", OutputFormat::kCsv);
+  ASSERT_TRUE(existing.ok());
+  EXPECT_EQ(existing->lines, 0);
+}
+
+TEST_F(ScoreJobTest, ResumeRefusesAnOutputOfTheOtherFormat) {
+  const std::string in = Write("drafts.jsonl", Input(20));
+  const std::string jsonl = dir_ + "/out.jsonl", csv = dir_ + "/out.csv";
+  ASSERT_TRUE(Job(in, jsonl, false, OutputFormat::kJsonl).ok());
+  ASSERT_TRUE(Job(in, csv, false, OutputFormat::kCsv).ok());
+  const std::string jsonl_text = Read(jsonl), csv_text = Read(csv);
+
+  auto as_csv = Job(in, jsonl, true, OutputFormat::kCsv);
+  EXPECT_EQ(as_csv.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(as_csv.status().message(),
+            "--resume: " + jsonl +
+                " does not begin with the CSV header; resume with the "
+                "--format that wrote it (jsonl?)");
+  auto as_jsonl = Job(in, csv, true, OutputFormat::kJsonl);
+  EXPECT_EQ(as_jsonl.status().message(),
+            "--resume: " + csv +
+                " does not begin with a JSON record but with the CSV header; "
+                "resume with the --format that wrote it (csv?)");
+  EXPECT_EQ(Read(jsonl), jsonl_text);
+  EXPECT_EQ(Read(csv), csv_text);
+}
+
+TEST_F(ScoreJobTest, RefusesToWriteOverTheFileOnStandardInput) {
+  const std::string in = Write("drafts.jsonl", Input(5));
+  const int saved = dup(STDIN_FILENO);
+  const int fd = open(in.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+  auto job = Job("-", in, false, OutputFormat::kJsonl);
+  dup2(saved, STDIN_FILENO);
+  close(saved);
+  close(fd);
+  EXPECT_EQ(job.status(),
+            absl::InvalidArgumentError(
+                "-o: " + in +
+                " is the standard input; writing the scores would erase the "
+                "drafts"));
+  EXPECT_EQ(Read(in), Input(5));
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "services/batch/score_job.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -7,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
@@ -63,14 +67,23 @@ absl::StatusOr<DraftParser> MakeParser(InputFormat format, LineReader& reader) {
   return DraftParser::Create(format, header.text);
 }
 
-// Where a resumed run starts: the records already in the output.
-absl::StatusOr<int64_t> ResumePoint(const ScoreJobOptions& options) {
-  if (!options.resume) return 0;
+// Where a resumed run starts: what the output holds already.
+absl::StatusOr<ExistingOutput> ResumePoint(const ScoreJobOptions& options) {
+  if (!options.resume) return ExistingOutput{};
   if (options.output == "-") {
     return absl::InvalidArgumentError("--resume needs an output file (-o)");
   }
-  RR_ASSIGN_OR_RETURN(int64_t lines, PrepareResume(options.output));
-  return lines;
+  return PrepareResume(options.output, options.pipeline.format);
+}
+
+// Whether `output` names the file `input` reads ("-": standard input).
+bool IsInput(const std::string& input, const std::string& output) {
+  std::error_code error;
+  if (input != "-") return std::filesystem::equivalent(input, output, error);
+  struct stat in, out;
+  return fstat(STDIN_FILENO, &in) == 0 && S_ISREG(in.st_mode) &&
+         stat(output.c_str(), &out) == 0 && in.st_dev == out.st_dev &&
+         in.st_ino == out.st_ino;
 }
 
 // The input must be a file or "-", and never the output: opening the
@@ -82,43 +95,61 @@ absl::Status CheckInputAndOutput(const ScoreJobOptions& options) {
     return absl::InvalidArgumentError(
         absl::StrCat("input: ", options.input, " is a directory"));
   }
-  if (options.input != "-" && options.output != "-" &&
-      std::filesystem::equivalent(options.input, options.output, error)) {
+  if (options.output != "-" && IsInput(options.input, options.output)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "-o: ", options.output,
-        " is the input file; writing the scores would erase the drafts"));
+        options.input == "-" ? " is the standard input" : " is the input file",
+        "; writing the scores would erase the drafts"));
   }
   return absl::OkStatus();
 }
 
+// INVALID_ARGUMENT unless `first`, the first line of the output `path`,
+// is what `format` writes first.
+absl::Status CheckFirstLine(const std::string& path, OutputFormat format,
+                            absl::string_view first) {
+  const std::string header = OutputHeader(OutputFormat::kCsv);
+  const bool csv = absl::StrCat(first, "\n") == header;
+  if (format == OutputFormat::kCsv ? csv : absl::StartsWith(first, "{")) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--resume: ", path, " does not begin with ",
+      format == OutputFormat::kCsv ? "the CSV header" : "a JSON record",
+      csv ? " but with the CSV header" : "",
+      "; resume with the --format that wrote it (",
+      format == OutputFormat::kCsv ? "jsonl" : "csv", "?)"));
+}
+
 }  // namespace
 
-absl::StatusOr<int64_t> PrepareResume(const std::string& path) {
+absl::StatusOr<ExistingOutput> PrepareResume(const std::string& path,
+                                             OutputFormat format) {
+  ExistingOutput existing;
   std::error_code error;
-  if (!std::filesystem::exists(path, error)) return 0;
+  if (!std::filesystem::exists(path, error)) return existing;
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::vector<char> buf(1 << 20);
-  int64_t lines = 0;
-  uint64_t read = 0, complete = 0;  // bytes read; bytes up to the last '\n'
-  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) ||
-         in.gcount() > 0) {
-    const size_t n = static_cast<size_t>(in.gcount());
-    for (size_t i = 0; i < n; ++i) {
-      if (buf[i] != '\n') continue;
-      ++lines;
-      complete = read + i + 1;
+  uint64_t complete = 0;  // bytes up to the last '\n'
+  std::string line;
+  while (std::getline(in, line)) {
+    if (in.eof()) break;  // a partial last line, cut off below
+    complete += line.size() + 1;
+    if (existing.lines++ == 0) {
+      RR_RETURN_IF_ERROR(CheckFirstLine(path, format, line));
+      if (format == OutputFormat::kCsv) continue;  // the header
     }
-    read += n;
+    if (IsErrorRecord(format, line)) ++existing.failed;
   }
-  if (complete != read) {
+  if (in.bad()) return absl::InternalError(absl::StrCat("reading ", path));
+  if (complete != std::filesystem::file_size(path, error)) {
     std::filesystem::resize_file(path, complete, error);
     if (error) {
       return absl::InternalError(absl::StrCat("cannot truncate ", path, ": ",
                                               error.message()));
     }
   }
-  return lines;
+  return existing;
 }
 
 absl::StatusOr<ScoreJobSummary> RunScoreJob(const ScoreJobOptions& options,
@@ -127,7 +158,8 @@ absl::StatusOr<ScoreJobSummary> RunScoreJob(const ScoreJobOptions& options,
   const absl::Time started = absl::Now();
   const OutputFormat out_format = options.pipeline.format;
   RR_RETURN_IF_ERROR(CheckInputAndOutput(options));
-  RR_ASSIGN_OR_RETURN(const int64_t existing, ResumePoint(options));
+  RR_ASSIGN_OR_RETURN(const ExistingOutput before, ResumePoint(options));
+  const int64_t existing = before.lines;
   std::ifstream file;
   if (options.input != "-") {
     file.open(options.input, std::ios::binary);
@@ -141,6 +173,7 @@ absl::StatusOr<ScoreJobSummary> RunScoreJob(const ScoreJobOptions& options,
   ScoreJobSummary summary;
   const int64_t header = HeaderLines(out_format);
   summary.resumed_after = std::max<int64_t>(0, existing - header);
+  summary.failed_before = before.failed;
   if (reader.Skip(summary.resumed_after) < summary.resumed_after) {
     return absl::FailedPreconditionError(
         "--resume: the output holds more records than the input");

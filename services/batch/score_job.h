@@ -4,7 +4,8 @@
 //
 // Resume: the output's complete lines are counted (a trailing partial line
 // is cut off first); minus the header line of CSV, that many input records
-// are skipped and the rest is appended. With a deterministic scorer the
+// are skipped and the rest is appended; an output in the other format is
+// refused. With a deterministic scorer the
 // file then equals an uninterrupted run's byte for byte.
 #ifndef REACHRANK_SERVICES_BATCH_SCORE_JOB_H_
 #define REACHRANK_SERVICES_BATCH_SCORE_JOB_H_
@@ -33,12 +34,23 @@ struct ScoreJobSummary {
   int64_t scored = 0;
   int64_t failed = 0;
   int64_t resumed_after = 0;  // records skipped because already written
+  int64_t failed_before = 0;  // error records among them
   double seconds = 0;
 };
 
-// Prepares `path` for appending: cuts a trailing partial line and returns
-// the number of complete lines (0 when the file does not exist).
-absl::StatusOr<int64_t> PrepareResume(const std::string& path);
+// What an output file holds before a resumed run appends to it.
+struct ExistingOutput {
+  int64_t lines = 0;   // complete lines, the CSV header among them
+  int64_t failed = 0;  // error records among them
+};
+
+// Prepares `path` for appending records in `format`: cuts a trailing
+// partial line and counts the complete lines and the error records (all
+// zero when the file does not exist or is empty). INVALID_ARGUMENT when
+// its first line is not what `format` writes first (the CSV header; a JSON
+// object): the run that wrote it used the other --format.
+absl::StatusOr<ExistingOutput> PrepareResume(const std::string& path,
+                                             OutputFormat format);
 
 // Runs the job. `progress` (may be null) receives a progress bar, redrawn
 // in place. INVALID_ARGUMENT for unusable options (resume to stdout) or a

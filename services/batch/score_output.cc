@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
@@ -260,6 +261,13 @@ std::string OutputHeader(OutputFormat format) {
 
 int HeaderLines(OutputFormat format) {
   return format == OutputFormat::kCsv ? 1 : 0;
+}
+
+bool IsErrorRecord(OutputFormat format, absl::string_view line) {
+  if (format == OutputFormat::kJsonl)
+    return absl::StartsWith(line, "{\"line\":");
+  // The error column, the last, is empty for a score.
+  return !line.empty() && line.back() != ',';
 }
 
 void AppendRecord(OutputFormat format, const ScoredLine& record,

@@ -42,6 +42,10 @@ std::string OutputHeader(OutputFormat format);
 // Lines of the output before the first record (1 for CSV, 0 for JSONL).
 int HeaderLines(OutputFormat format);
 
+// Whether `line` (without its '\n'), a record AppendRecord wrote in
+// `format`, is an error record.
+bool IsErrorRecord(OutputFormat format, absl::string_view line);
+
 // Appends the record's line, ending in '\n', to `out`.
 void AppendRecord(OutputFormat format, const ScoredLine& record,
                   std::string* out);

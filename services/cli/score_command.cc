@@ -90,9 +90,10 @@ void PrintSummary(const batch::ScoreJobSummary& s, const std::string& model) {
   std::cerr << absl::StrFormat(
       "score: %d scored, %d failed%s, %.1f s, %.0f drafts/s%s\n", s.scored,
       s.failed,
-      s.resumed_after > 0 ? absl::StrFormat(" (resumed after %d)",
-                                            s.resumed_after)
-                          : "",
+      s.resumed_after > 0
+          ? absl::StrFormat(" (resumed after %d, %d of them failed)",
+                            s.resumed_after, s.failed_before)
+          : "",
       s.seconds,
       static_cast<double>(s.scored + s.failed) / std::max(s.seconds, 1e-3),
       model.empty() ? "" : ", model " + model);
@@ -145,7 +146,8 @@ int RunScore(ScoreFlags& f) {
                                     isatty(STDERR_FILENO) ? &std::cerr : nullptr);
   if (!summary.ok()) return UsageExitCode(summary.status());
   PrintSummary(*summary, engine ? engine->model_version() : "");
-  return summary->failed > 0 ? 3 : 0;
+  // Error records written before a resume count too: the output is one.
+  return summary->failed + summary->failed_before > 0 ? 3 : 0;
 }
 
 }  // namespace
