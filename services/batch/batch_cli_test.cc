@@ -787,6 +787,13 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
                  "2026-03-01T10:00:00Z", "--before", "2026-03-01T10:00:00Z"}),
             2);
   EXPECT_THAT(Read("cli.log"), HasSubstr("--from: must be before --before"));
+  EXPECT_EQ(
+      Run({"admin", "export-history", "--db", Path("never"), "--shard", "0/1",
+           "--out", Path("move.jsonl"), "--authors-out", Path("./move.jsonl")}),
+      2);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("is the file of --out; the posts and the authors "
+                        "need a file each"));
   EXPECT_EQ(Run({"admin", "prune", "--db", Path("never"), "--shard", "0/1"}),
             1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("no database at"));

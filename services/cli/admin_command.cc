@@ -161,12 +161,26 @@ absl::Status CloseOutput(std::ofstream& out, const std::string& path) {
   return absl::OkStatus();
 }
 
+// --out and --authors-out must be two files: both streams would truncate
+// and write the one.
+absl::Status CheckTwoOutputs(const ExportHistoryFlags& f) {
+  if (f.authors_out.empty()) return absl::OkStatus();
+  std::error_code a, b;
+  const auto out = std::filesystem::weakly_canonical(f.out, a);
+  const auto authors = std::filesystem::weakly_canonical(f.authors_out, b);
+  if (a || b || out != authors) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--authors-out: ", f.authors_out,
+      " is the file of --out; the posts and the authors need a file each"));
+}
+
 // Reads the database through a secondary instance (a running writer keeps
 // running), whose scratch directory is removed afterwards. The outputs are
 // opened (and truncated) only once the database has opened.
 absl::Status RunExportHistory(const ExportHistoryFlags& f) {
   RR_ASSIGN_OR_RETURN(ShardSlice slice, ParseShardSlice(f.shard));
   RR_ASSIGN_OR_RETURN(batch::HourRange range, ParseHourRange(f));
+  RR_RETURN_IF_ERROR(CheckTwoOutputs(f));
   storage::StoreOptions options;
   options.path = f.db;
   RR_ASSIGN_OR_RETURN(const auto scratch,
