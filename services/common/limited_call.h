@@ -10,8 +10,12 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <chrono>
+#include <utility>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "services/common/in_flight_limit.h"
 
@@ -21,24 +25,40 @@ namespace reachrank::services {
 // no longer waits for an answer), OK otherwise. For checks between units
 // of work.
 inline absl::Status CheckNotCancelled(grpc::CallbackServerContext* context) {
-  if (!context->IsCancelled()) return absl::OkStatus();
+  // The deadline too: gRPC may mark the call cancelled a moment after it.
+  if (!context->IsCancelled() &&
+      context->deadline() > std::chrono::system_clock::now()) {
+    return absl::OkStatus();
+  }
   return absl::CancelledError(
       "call cancelled or past its deadline; work stopped");
 }
 
 // Runs `body` (returning absl::Status) under `limit` (nullptr: no limit)
-// and finishes the call with its status. Refused beyond the limit
-// (RESOURCE_EXHAUSTED) and, without running `body`, when the call was
-// already cancelled. The place is given back before the answer is sent.
+// and returns the status to finish the call with: refused beyond the
+// limit (RESOURCE_EXHAUSTED) and, without running `body`, when the call
+// was already cancelled. A call cancelled (or past its deadline) while
+// `body` ran and failed ends CANCELLED: what failed may be the cut-off
+// request (an empty message read as an invalid one), and the client no
+// longer waits for the answer. The place is given back on return.
+template <typename Body>
+absl::Status RunLimited(grpc::CallbackServerContext* context,
+                        InFlightLimit* limit, Body&& body) {
+  absl::StatusOr<InFlightLimit::Ticket> ticket = AcquireInFlight(limit);
+  if (!ticket.ok()) return ticket.status();
+  RR_RETURN_IF_ERROR(CheckNotCancelled(context));
+  absl::Status status = body();
+  if (status.ok()) return status;
+  absl::Status live = CheckNotCancelled(context);
+  return live.ok() ? status : live;
+}
+
+// RunLimited, then finishes the call with its status.
 template <typename Body>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    InFlightLimit* limit, Body&& body) {
-  absl::Status status;
-  {
-    absl::StatusOr<InFlightLimit::Ticket> ticket = AcquireInFlight(limit);
-    status = ticket.ok() ? CheckNotCancelled(context) : ticket.status();
-    if (status.ok()) status = body();
-  }
+  const absl::Status status =
+      RunLimited(context, limit, std::forward<Body>(body));
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
