@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "services/cli/command.h"
 #include "services/common/flag_checks.h"
@@ -83,15 +84,16 @@ int RunServe(ServeFlags& f) {
   Log("serving on port " + std::to_string((*node)->port()) +
       ", metrics on port " + std::to_string((*node)->metrics_port()) +
       ", data " + f.options.data + ", models: " + (*node)->ModelVersions());
-  for (int sig; (sig = services::WaitForShutdownOrReloadSignal()) == SIGHUP;) {
+  int sig;
+  while ((sig = services::WaitForShutdownOrReloadSignal()) == SIGHUP) {
     absl::Status reloaded = (*node)->ReloadModels();
-    Log(reloaded.ok() ? "SIGHUP: serving " + (*node)->ModelVersions()
+    Log(reloaded.ok() ? "SIGHUP: now serving " + (*node)->ModelVersions()
                       : "SIGHUP: " + reloaded.ToString());
     if (f.options.auth != nullptr) {
       Log("SIGHUP: " + services::ReloadTokensForLog(*f.options.auth));
     }
   }
-  Log("shutting down");
+  Log(absl::StrCat("signal ", sig, ", shutting down"));
   return ExitCode((*node)->Shutdown());
 }
 
