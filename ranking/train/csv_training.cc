@@ -113,6 +113,20 @@ absl::Status MissingCell(const CsvTable& table, size_t row,
       "line ", table.lines[row], ": the ", column, " cell is empty"));
 }
 
+// Times are unix seconds from 1970 to the end of 9999: milliseconds or
+// nanoseconds since 1970 fall beyond, and would wrap.
+absl::Status CheckUnixSeconds(const CsvTable& table, size_t row,
+                              absl::string_view column, double seconds) {
+  constexpr int64_t kLast = 253402300799;  // 9999-12-31T23:59:59Z
+  if (seconds >= 0 && seconds <= static_cast<double>(kLast)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "line ", table.lines[row], ": the ", column, " cell ", seconds,
+      " is not a time in unix seconds (0 to ", kLast,
+      ", 1970 to 9999; milliseconds or nanoseconds must be divided down)"));
+}
+
 }  // namespace
 
 absl::Status CheckCsvColumns(const std::vector<std::string>& columns,
@@ -171,6 +185,7 @@ absl::StatusOr<TrainingSet> TrainingSetFromCsv(const CsvTable& table,
     }
     const double seconds = table.at(r, *time);
     if (std::isnan(seconds)) return MissingCell(table, r, spec.time_column);
+    RR_RETURN_IF_ERROR(CheckUnixSeconds(table, r, spec.time_column, seconds));
     set.AddRow(row, y, absl::FromUnixMicros(std::llround(seconds * 1e6)));
   }
   RR_RETURN_IF_ERROR(ValidateTrainingSet(set));

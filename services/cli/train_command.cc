@@ -175,7 +175,13 @@ absl::Status RunTrainCsv(const TrainFlags& flags) {
     absl::StrAppend(&description.label_text, " (fitted to soft labels, scale ",
                     flags.soft_label_scale, ")");
   }
-  return TrainOnRows(set, flags.options, description, flags.out);
+  ranking::TrainOptions options = flags.options;
+  // With times the outcome's horizon is known: rows whose outcome settles
+  // after the holdout begins are left out, as `train --db` does.
+  if (!flags.time_column.empty()) {
+    options.label_horizon = absl::Hours(24 * flags.horizon_days);
+  }
+  return TrainOnRows(set, options, description, flags.out);
 }
 
 absl::Status RunTrainDb(const TrainFlags& flags) {
@@ -408,7 +414,9 @@ void AddTrainCommand(CLI::App& app, CommandSet& commands) {
   cmd->add_option("--threshold", f->threshold, "label = outcome >= threshold")
       ->capture_default_str();
   cmd->add_option("--horizon-days", f->horizon_days,
-                  "days the outcome counts over (recorded in metadata.json)")
+                  "days the outcome counts over (recorded in metadata.json); "
+                  "with --time-column, rows less than this before the "
+                  "holdout are left out (their outcome counts holdout days)")
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));
   cmd->add_option("--drop", f->drop, "columns that are not features");

@@ -131,6 +131,41 @@ TEST(TrainCommandTest, OnlineNewsPopularitySelectedSettingsHoldoutAuc) {
   EXPECT_NEAR(PrintedAuc(r.output), auc, 5e-5) << r.output;
 }
 
+// With a time column the outcome's horizon is known: rows whose outcome
+// counts days of the holdout are left out, as `train --db` leaves them out.
+TEST(TrainCommandTest, CsvTimesLeaveOutRowsWithinTheHorizonOfTheHoldout) {
+  const std::string dir = FreshDir("csv_times");
+  std::filesystem::create_directories(dir);
+  std::string table = "time,x,outcome\n";
+  for (int i = 0; i < 100; ++i) {  // one row a day; the holdout: days 80-99
+    const int x = i * 37 % 100;
+    absl::StrAppend(&table, 1700000000 + i * 86400, ",", x, ",",
+                    x >= 50 ? 1 : 0, "\n");
+  }
+  { std::ofstream(dir + "/t.csv") << table; }
+  const std::string train = absl::StrCat(
+      "train --csv '", dir, "/t.csv' --label outcome --threshold 1 ",
+      "--rounds 5 --out '", dir, "/m' ");
+  Result r = RunCli(train + "--time-column time");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("fitted 74 rows"));  // days 74-79 out
+  EXPECT_THAT(r.output, HasSubstr("6 rows left out"));
+  r = RunCli(train + "--time-column time --horizon-days 3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("fitted 78 rows"));
+  r = RunCli(train);  // rows in file order, no times: nothing left out
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("fitted 80 rows"));
+
+  // Nanoseconds are not seconds: refused, not wrapped.
+  { std::ofstream(dir + "/t.csv") << table << "1700000000000000000,1,1\n"; }
+  r = RunCli(train + "--time-column time");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output,
+              HasSubstr("line 102: the time cell 1.7e+18 is not a time in "
+                        "unix seconds (0 to 253402300799"));
+}
+
 TEST(TrainCommandTest, UnknownLabelColumnFailsWithItsName) {
   const Result r = RunCli(absl::StrCat("train --csv '", REACHRANK_ONP_CSV,
                                        "' --label likes --threshold 1 --out '",
