@@ -34,4 +34,15 @@ TEST(ParseJsonWithDepthTest, RefusesOnlyWhatNestsTooDeep) {
 }
 
 }  // namespace
+TEST(JsonSyntaxErrorTest, SaysWhereAndWhyWithoutTheExceptionTag) {
+  EXPECT_EQ(JsonSyntaxError(R"({"a":[1,2]})"), "");
+  EXPECT_EQ(JsonSyntaxError(R"({"count":1e400})"),
+            "number overflow parsing '1e400'");
+  EXPECT_EQ(JsonSyntaxError(R"({"count":NaN})"),
+            "parse error at line 1, column 10: syntax error while parsing "
+            "value - invalid literal; last read: '\"count\":N'");
+  EXPECT_NE(JsonSyntaxError("{\"id\":\"\xff\"}").find("ill-formed UTF-8 byte"),
+            std::string::npos);
+}
+
 }  // namespace reachrank

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -20,10 +21,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The system's temporary directory (TMPDIR, else /tmp).
+// The system's temporary directory (TMPDIR, else /tmp; an empty TMPDIR
+// counts as unset, as POSIX has it).
 absl::StatusOr<fs::path> TempRoot() {
   std::error_code error;
-  fs::path root = fs::temp_directory_path(error);
+  const char* tmpdir = std::getenv("TMPDIR");
+  fs::path root = tmpdir == nullptr || *tmpdir == '\0'
+                      ? fs::path("/tmp")
+                      : fs::temp_directory_path(error);
+  if (!error && !fs::is_directory(root, error) && !error) {
+    error = std::make_error_code(std::errc::not_a_directory);
+  }
   if (error) {
     return absl::InternalError(
         absl::StrCat("no temporary directory: ", error.message()));

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace reachrank {
@@ -104,6 +105,14 @@ TEST_F(ScratchDirectoryTest, RemovesThoseNoOneHolds) {
   EXPECT_TRUE(fs::exists(held + "/sub"));
   EXPECT_TRUE(fs::exists(other + "/sub"));  // another purpose
   ::close(lock);
+}
+
+TEST_F(ScratchDirectoryTest, AnEmptyTmpdirMeansTmp) {
+  ASSERT_EQ(setenv("TMPDIR", "", 1), 0);
+  auto scratch = ScratchDirectory::Create("unit");
+  ASSERT_TRUE(scratch.ok()) << scratch.status();
+  EXPECT_TRUE(absl::StartsWith((*scratch)->path(), "/tmp/reachrank-unit-"))
+      << (*scratch)->path();
 }
 
 TEST_F(ScratchDirectoryTest, AnUnwritableTemporaryDirectoryIsAnError) {

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -101,6 +102,8 @@ absl::StatusOr<CsvTable> ParseCsvTable(absl::string_view text,
   CsvTable table;
   bool have_header = false;
   int line_number = 0;
+  // A UTF-8 byte order mark, as spreadsheets write it, is not a name.
+  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);

@@ -794,6 +794,11 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
   EXPECT_THAT(Read("cli.log"),
               HasSubstr("is the file of --out; the posts and the authors "
                         "need a file each"));
+  EXPECT_EQ(Run({"admin", "checkpoint", "--db", Path("never") + "/", "--out",
+                 Path("never/backups/c1")}),
+            2);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("a checkpoint goes beside the database, not in it"));
   EXPECT_EQ(Run({"admin", "prune", "--db", Path("never"), "--shard", "0/1"}),
             1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("no database at"));

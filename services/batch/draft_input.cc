@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "services/batch/csv.h"
 #include "services/batch/draft_json.h"
@@ -67,9 +68,29 @@ absl::Status SetMediaKind(absl::string_view value, v1::Draft& d) {
   return absl::OkStatus();
 }
 
+// A decimal number as JSON writes one: [-]digits[.digits][e[+-]digits];
+// no hexadecimal, no "inf" or "nan".
+bool IsDecimal(absl::string_view v) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t from = i;
+    while (i < v.size() && absl::ascii_isdigit(v[i])) ++i;
+    return i > from;
+  };
+  if (i < v.size() && v[i] == '-') ++i;
+  if (!digits()) return false;
+  if (i < v.size() && v[i] == '.' && (++i, !digits())) return false;
+  if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == v.size();
+}
+
 absl::Status SetDuration(absl::string_view value, v1::Draft& d) {
   double seconds = 0;
-  if (!absl::SimpleAtod(value, &seconds)) {
+  if (!IsDecimal(value) || !absl::SimpleAtod(value, &seconds)) {
     return Broken("duration_seconds", absl::StrCat("not a number: '", value,
                                                    "'"));
   }
@@ -85,17 +106,14 @@ void SetHashtags(absl::string_view value, v1::Draft& d) {
   }
 }
 
+// Read as the JSON mapping reads a Timestamp, so that a CSV and a JSONL
+// draft take the same times.
 absl::Status SetPlannedAt(absl::string_view value, v1::Draft& d) {
-  absl::Time t;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, value, &t, &error)) {
-    return Broken("planned_at", absl::StrCat("not RFC 3339: ", error));
+  if (!google::protobuf::util::TimeUtil::FromString(std::string(value),
+                                                    d.mutable_planned_at())) {
+    return Broken("planned_at",
+                  absl::StrCat("'", value, "' is not an RFC 3339 time"));
   }
-  // ToUnixSeconds rounds toward the past, so the nanos are never negative.
-  const int64_t seconds = absl::ToUnixSeconds(t);
-  d.mutable_planned_at()->set_seconds(seconds);
-  d.mutable_planned_at()->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
   return absl::OkStatus();
 }
 

@@ -225,6 +225,38 @@ TEST(DraftParserTest, CsvRowErrors) {
             absl::InvalidArgumentError("media_kind: unknown value 'hologram'"));
   EXPECT_EQ(parser->Parse("d4,\"tiktok,video,1").status.code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      parser->Parse("d5,tiktok,video,0x10").status,
+      absl::InvalidArgumentError("duration_seconds: not a number: '0x10'"));
+  EXPECT_EQ(
+      parser->Parse("d6,tiktok,video,nan").status,
+      absl::InvalidArgumentError("duration_seconds: not a number: 'nan'"));
+  EXPECT_TRUE(parser->Parse("d7,tiktok,video,2.5E-3").status.ok());
+}
+
+// A CSV draft takes the times a JSONL draft takes, and no others.
+TEST(DraftParserTest, CsvAndJsonlReadPlannedAtAlike) {
+  auto csv = DraftParser::Create(InputFormat::kCsv, "draft_id,planned_at");
+  auto jsonl = DraftParser::Create(InputFormat::kJsonl);
+  ASSERT_TRUE(csv.ok() && jsonl.ok());
+  for (const std::string value :
+       {"2026-03-01T10:00:00Z", "2026-03-01T10:00:00.25+02:30",
+        "2026-03-01t10:00:00z", "infinite-future", "infinite-past",
+        "2026-03-01T10:00:60Z", "2026-3-2T12:00:00Z", "yesterday"}) {
+    const ParsedDraft from_csv = csv->Parse("d1," + value);
+    const ParsedDraft from_jsonl =
+        jsonl->Parse(R"({"draft_id":"d1","planned_at":")" + value + "\"}");
+    EXPECT_EQ(from_csv.status.ok(), from_jsonl.status.ok())
+        << value << ": " << from_csv.status << " / " << from_jsonl.status;
+    if (from_csv.status.ok() && from_jsonl.status.ok()) {
+      EXPECT_EQ(from_csv.draft.planned_at().seconds(),
+                from_jsonl.draft.planned_at().seconds())
+          << value;
+    }
+  }
+  EXPECT_EQ(csv->Parse("d1,infinite-future").status,
+            absl::InvalidArgumentError(
+                "planned_at: 'infinite-future' is not an RFC 3339 time"));
 }
 
 TEST(DraftParserTest, CsvHeaderErrors) {

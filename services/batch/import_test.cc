@@ -46,6 +46,14 @@ TEST(ParseImportLineTest, SplitsCellsOverTheEventLimitWithStableIds) {
 
 TEST(ParseImportLineTest, BadLinesNameTheField) {
   EXPECT_EQ(ParseImportLine("{", kNow).status(),
+            absl::InvalidArgumentError(
+                "not JSON: parse error at line 1, column 2: syntax error "
+                "while parsing object key - unexpected end of input; "
+                "expected string literal"));
+  EXPECT_EQ(
+      ParseImportLine(R"({"counts":[{"count":1e400}]})", kNow).status(),
+      absl::InvalidArgumentError("not JSON: number overflow parsing '1e400'"));
+  EXPECT_EQ(ParseImportLine("[1]", kNow).status(),
             absl::InvalidArgumentError("not a JSON object"));
   EXPECT_EQ(ParseImportLine(R"({"counts":[]})", kNow).status(),
             absl::InvalidArgumentError("post: is required"));

@@ -192,9 +192,11 @@ absl::StatusOr<ImportRecord> ParseImportLine(absl::string_view line,
     return absl::InvalidArgumentError(
         absl::StrCat("nested deeper than ", kMaxJsonDepth, " levels"));
   }
-  if (j.is_discarded() || !j.is_object()) {
-    return absl::InvalidArgumentError("not a JSON object");
+  if (j.is_discarded()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not JSON: ", JsonSyntaxError(line)));
   }
+  if (!j.is_object()) return absl::InvalidArgumentError("not a JSON object");
   RR_RETURN_IF_ERROR(OnlyKnownKeys(j, {"post", "counts"}, ""));
   auto post_it = j.find("post");
   if (post_it == j.end()) return Broken("post", "is required");

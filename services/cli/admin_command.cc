@@ -7,6 +7,7 @@
 // reclassify` is in reclassify_command.cc.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -61,7 +62,26 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenForCheckpoint(
   return storage::Store::OpenSecondary(options, scratch);
 }
 
+// INVALID_ARGUMENT when `out` is `db` or lies inside it: RocksDB would
+// write the copy among the files of the database it copies.
+absl::Status CheckCheckpointOut(const std::string& db, const std::string& out) {
+  std::error_code a, b;
+  std::filesystem::path from = std::filesystem::weakly_canonical(db, a);
+  const std::filesystem::path to = std::filesystem::weakly_canonical(out, b);
+  if (a || b) return absl::OkStatus();
+  if (from.filename().empty()) from = from.parent_path();  // "db/"
+  const auto [end, ignored] =
+      std::mismatch(from.begin(), from.end(), to.begin(), to.end());
+  if (end != from.end()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("--out: ", out, " is inside --db ", db,
+                   "; a checkpoint goes beside the database, not in it"));
+}
+
 int RunCheckpoint(const CheckpointFlags& f) {
+  if (absl::Status s = CheckCheckpointOut(f.db, f.out); !s.ok()) {
+    return UsageExitCode(s);
+  }
   storage::StoreOptions options;
   options.path = f.db;
   options.create_if_missing = false;

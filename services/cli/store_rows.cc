@@ -30,11 +30,14 @@ absl::StatusOr<absl::Time> TimeFlag(absl::string_view flag,
   if (text.empty()) return otherwise;
   absl::Time t;
   std::string error, date_error;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &error) ||
-      absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t,
-                      &date_error)) {
+  const bool parsed =
+      absl::ParseTime(absl::RFC3339_full, text, &t, &error) ||
+      absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &date_error);
+  // ParseTime also reads "infinite-past" and "infinite-future".
+  if (parsed && t != absl::InfinitePast() && t != absl::InfiniteFuture()) {
     return t;
   }
+  if (parsed) error = "not a finite time";
   return absl::InvalidArgumentError(absl::StrCat(
       flag, ": not an RFC 3339 time or a YYYY-MM-DD date: ", error));
 }
@@ -121,6 +124,10 @@ absl::StatusOr<ranking::TrainingRows> ReadStoreRows(
   RR_ASSIGN_OR_RETURN(options.labels, LoadLabels(flags));
   options.threads = static_cast<size_t>(flags.threads);
   for (double hours : flags.live_ages_hours) {
+    if (!std::isfinite(hours) || hours <= 0 || hours > 24 * 3650) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--live-ages: ", hours, " is not a number of hours in (0, 87600]"));
+    }
     options.live_ages.push_back(absl::Seconds(std::llround(hours * 3600)));
   }
   std::vector<ranking::TrainingRows> parts;

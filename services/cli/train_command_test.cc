@@ -289,6 +289,13 @@ TEST(TrainCommandTest, ExportWithoutAuthorsFileReadsEveryAuthor) {
   expect_same_rows("--threads 3");
   expect_refused(cmd + " --block-cache-mb 0", "--block-cache-mb");
   expect_refused(cmd + " --threads -1", "--threads");
+  expect_refused(cmd + " --live-ages nan",
+                 "--live-ages: nan is not a number of hours in (0, 87600]");
+  expect_refused(
+      absl::StrCat("export --db '", dir, "/db' --cutoff infinite-past --out '",
+                   dir, "/rows.csv'"),
+      "--cutoff: not an RFC 3339 time or a YYYY-MM-DD date: not a "
+      "finite time");
   expect_refused(absl::StrCat("train --db '", dir, "/db' --out '", dir,
                               "/models' --nthread -1"),
                  "--nthread");
