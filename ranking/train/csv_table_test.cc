@@ -30,6 +30,13 @@ TEST(CsvTableTest, TrimsNamesAndReadsMissingCells) {
   EXPECT_EQ(t->Find(" b"), std::nullopt);
 }
 
+TEST(CsvTableTest, AByteOrderMarkIsNotPartOfTheFirstName) {
+  auto table = ParseCsvTable("\xEF\xBB\xBFtime,x\n1,2\n", "t.csv");
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(table->columns, (std::vector<std::string>{"time", "x"}));
+  EXPECT_EQ(table->Find("time"), 0u);
+}
+
 TEST(CsvTableTest, BadCellNamesLineAndColumn) {
   absl::StatusOr<CsvTable> t = ParseCsvTable("a, b\n1,2\n3, x7\n", "t.csv");
   EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
