@@ -33,7 +33,6 @@ TEST(ParseJsonWithDepthTest, RefusesOnlyWhatNestsTooDeep) {
   EXPECT_TRUE(too_deep);
 }
 
-}  // namespace
 TEST(JsonSyntaxErrorTest, SaysWhereAndWhyWithoutTheExceptionTag) {
   EXPECT_EQ(JsonSyntaxError(R"({"a":[1,2]})"), "");
   EXPECT_EQ(JsonSyntaxError(R"({"count":1e400})"),
@@ -45,4 +44,5 @@ TEST(JsonSyntaxErrorTest, SaysWhereAndWhyWithoutTheExceptionTag) {
             std::string::npos);
 }
 
+}  // namespace
 }  // namespace reachrank

@@ -1,11 +1,12 @@
 // Opening a database (primary or secondary), the schema check, and the
 // operational methods of RocksStore.
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -192,21 +193,38 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
       std::move(db), handles, *std::move(schema)));
 }
 
-// The IDENTITY file of the database at `path` (RocksDB's id of it),
-// without surrounding space; empty when it cannot be read.
 // The directory `path` names (following symlinks): st_dev and st_ino, or
-// zeros when it cannot be read.
+// zeros when it cannot be looked at.
 std::pair<uint64_t, uint64_t> DirectoryAt(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return {0, 0};
   return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
 }
 
-std::string IdentityAt(const std::string& path) {
-  std::ifstream in(absl::StrCat(path, "/IDENTITY"), std::ios::binary);
-  std::string id((std::istreambuf_iterator<char>(in)),
-                 std::istreambuf_iterator<char>());
-  if (in.bad()) return "";
+// The IDENTITY file of the database at `path` (RocksDB's id of it),
+// without surrounding space; empty when there is none. UNAVAILABLE when it
+// is there but cannot be read (EMFILE, EIO, a stale NFS handle): that says
+// nothing about which database is there.
+absl::StatusOr<std::string> ReadIdentity(const std::string& path) {
+  const std::string file = absl::StrCat(path, "/IDENTITY");
+  // POSIX reads: a stream's read error throws in libstdc++.
+  const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) return std::string();
+  std::string id;
+  bool failed = fd < 0;
+  char buf[256];
+  while (!failed && id.size() < 4096) {
+    const ssize_t n = read(fd, buf, sizeof(buf));
+    if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    failed = n < 0;
+    if (n > 0) id.append(buf, static_cast<size_t>(n));
+  }
+  if (fd >= 0) close(fd);
+  if (failed) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot read ", file, " now: keeping the view of the last catch-up"));
+  }
   return std::string(absl::StripAsciiWhitespace(id));
 }
 
@@ -214,7 +232,7 @@ std::string IdentityAt(const std::string& path) {
 // GetDbIdentity is empty (RocksDB 7.8), so the file comes first; a
 // checkpoint no primary has opened yet has none.
 std::string OpenedIdentity(const std::string& path, rocksdb::DB& db) {
-  std::string id = IdentityAt(path);
+  std::string id = ReadIdentity(path).value_or("");
   if (id.empty() && db.GetDbIdentity(id).ok()) {
     id = std::string(absl::StripAsciiWhitespace(id));
   }
@@ -284,10 +302,17 @@ absl::Status RocksStore::CheckSameDatabase() {
                      "): a secondary follows only the database it opened; "
                      "open the new one (restart)"));
   };
-  if (DirectoryAt(options_.path) != directory_) {
+  constexpr std::pair<uint64_t, uint64_t> kUnknown{0, 0};
+  const std::pair<uint64_t, uint64_t> directory = DirectoryAt(options_.path);
+  if (directory == kUnknown) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot look at ", options_.path,
+                     " now: keeping the view of the last catch-up"));
+  }
+  if (directory_ != kUnknown && directory != directory_) {
     return replaced("another directory is there now");
   }
-  const std::string now = IdentityAt(options_.path);
+  RR_ASSIGN_OR_RETURN(const std::string now, ReadIdentity(options_.path));
   absl::MutexLock lock(&identity_mu_);
   // A checkpoint gets its IDENTITY when a primary first opens it; one
   // that had an IDENTITY never loses it.

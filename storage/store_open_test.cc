@@ -292,6 +292,27 @@ TEST(StoreOpenTest, SecondaryRefusesADatabaseThatLostItsIdentity) {
   EXPECT_THAT(std::string(status.message()), HasSubstr(", now none"));
 }
 
+// An IDENTITY that cannot be read says nothing about which database is
+// there: the view is kept, and the secondary is not told to go.
+TEST(StoreOpenTest, AnUnreadableIdentityIsUnavailableNotReplaced) {
+  testing::ScopedTempDir dir;
+  const std::string path = dir.Sub("db");
+  std::unique_ptr<Store> primary = OpenWithTwoLikes(path);
+  ASSERT_NE(primary, nullptr);
+  auto secondary = Store::OpenSecondary(OptionsFor(path), dir.Sub("s"));
+  ASSERT_TRUE(secondary.ok()) << secondary.status();
+  primary.reset();
+  const std::string identity = path + "/IDENTITY";
+  std::filesystem::rename(identity, dir.Sub("IDENTITY.kept"));
+  std::filesystem::create_directory(identity);  // there, but not readable
+  const absl::Status status = (*secondary)->TryCatchUpWithPrimary();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr("cannot read"));
+  std::filesystem::remove(identity);
+  std::filesystem::rename(dir.Sub("IDENTITY.kept"), identity);
+  EXPECT_TRUE((*secondary)->TryCatchUpWithPrimary().ok());
+}
+
 TEST(StoreOpenTest, CheckpointOfLivePrimaryOpensWithItsData) {
   testing::ScopedTempDir dir;
   std::unique_ptr<Store> primary = OpenWithTwoLikes(dir.Sub("db"));

@@ -43,8 +43,8 @@ struct CallLimits {
   absl::Duration drain_idle_timeout = kDefaultDrainIdleTimeout;
 };
 
-// Counts the calls in flight and the open streams of one service.
-// Thread-safe (lock-free).
+// Counts the calls in flight and the open streams of one service, and
+// drains its streams on a stop. Thread-safe (the counts lock-free).
 class InFlightLimit {
   class Gate;
 

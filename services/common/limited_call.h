@@ -38,9 +38,10 @@ inline absl::Status CheckNotCancelled(grpc::CallbackServerContext* context) {
 // and returns the status to finish the call with: refused beyond the
 // limit (RESOURCE_EXHAUSTED) and, without running `body`, when the call
 // was already cancelled. A call cancelled (or past its deadline) while
-// `body` ran and failed ends CANCELLED: what failed may be the cut-off
-// request (an empty message read as an invalid one), and the client no
-// longer waits for the answer. The place is given back on return.
+// `body` ran and found its request INVALID_ARGUMENT or NOT_FOUND ends
+// CANCELLED: what it judged may be the cut-off request (an empty message
+// read as an invalid one), and the client no longer waits for the answer.
+// The place is given back on return.
 template <typename Body>
 absl::Status RunLimited(grpc::CallbackServerContext* context,
                         InFlightLimit* limit, Body&& body) {
@@ -48,7 +49,11 @@ absl::Status RunLimited(grpc::CallbackServerContext* context,
   if (!ticket.ok()) return ticket.status();
   RR_RETURN_IF_ERROR(CheckNotCancelled(context));
   absl::Status status = body();
-  if (status.ok()) return status;
+  // Only a verdict on the request: a server error stays one (and counts
+  // as one in the error ratio).
+  if (!absl::IsInvalidArgument(status) && !absl::IsNotFound(status)) {
+    return status;
+  }
   absl::Status live = CheckNotCancelled(context);
   return live.ok() ? status : live;
 }

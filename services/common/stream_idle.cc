@@ -13,7 +13,9 @@ namespace reachrank::services {
 // Shared with the timer's callbacks and the drain, which hold it weakly:
 // a callback that runs after the stream is gone finds nothing. An alarm
 // is never destroyed (cancelled) with `mu` held, so a cancelled callback
-// that ran on the cancelling thread could not deadlock.
+// that ran on the cancelling thread could not deadlock. An alarm is set
+// with `mu` held, even for a time already past (--drain-idle-timeout 0):
+// gRPC runs its callback on its own executor, never inside Alarm::Set.
 struct StreamIdleDeadline::State
     : public std::enable_shared_from_this<StreamIdleDeadline::State> {
   // True when the timer of wait `of_wait` may end the stream: it is still

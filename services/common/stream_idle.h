@@ -30,7 +30,8 @@ class StreamDrain;
 // `on_idle` on a gRPC thread; when a read waits past its drain's idle
 // timeout once the drain has begun, `on_stop` instead. Either must Finish
 // the call, and the reactor is still alive then (nothing else has
-// finished it). Thread-safe. A zero timeout never fires.
+// finished it). Thread-safe. A zero timeout never fires (a drain's still
+// ends a read).
 class StreamIdleDeadline {
  public:
   // `drain` (nullptr: none) must outlive *this.
