@@ -56,6 +56,10 @@ struct StoreOptions {
   bool sync = false;
   // A replayed event_id within this window is a duplicate.
   absl::Duration dedup_window = absl::Hours(24 * 7);
+  // How far an event's `at` may precede its post's created_at (clocks of
+  // the systems that report them differ); an event earlier still is not
+  // stored (kBeforePost). InfiniteDuration(): no such rule.
+  absl::Duration event_clock_skew = absl::Hours(1);
   // Shared LRU block cache for all column families.
   size_t block_cache_bytes = 256ull << 20;
   // Memtables of all column families together: past it the largest one is
@@ -72,7 +76,7 @@ struct StoreOptions {
 };
 
 // The outcome of one event of a RecordEvents call.
-enum class EventOutcome { kAccepted, kDuplicate, kUnknownPost };
+enum class EventOutcome { kAccepted, kDuplicate, kUnknownPost, kBeforePost };
 
 // The outcome of a RecordEvents call, one entry per input event.
 struct RecordResult {
@@ -80,6 +84,7 @@ struct RecordResult {
   uint64_t accepted = 0;
   uint64_t duplicates = 0;
   uint64_t unknown_post = 0;
+  uint64_t before_post = 0;
 };
 
 // The outcome of one post of a PutPosts call.
@@ -188,13 +193,16 @@ class Store {
   // view stays as it was, and nothing of the primary's is read, when the
   // database it opened is no longer at options.path: UNAVAILABLE when
   // there is none (no CURRENT: removed, being restored),
-  // FAILED_PRECONDITION when another database is there (its IDENTITY
-  // differs), which a secondary can never follow: its owner must open the
-  // new one. A checkpoint has no IDENTITY until a primary opens it; the
-  // first one seen is the database's. A file copy of the same database
-  // (its IDENTITY kept) put back in its place is not told apart.
+  // FAILED_PRECONDITION when another database is there (another directory
+  // at options.path, or another IDENTITY, or none where there was one),
+  // which a secondary can never follow: its owner must open the new one. A
+  // checkpoint has no IDENTITY until a primary opens it; the first one seen
+  // is the database's. A file copy of the same database (its IDENTITY kept)
+  // put back in the same directory is not told apart.
   virtual absl::Status TryCatchUpWithPrimary() = 0;
   virtual bool is_secondary() const = 0;
+  // StoreOptions::event_clock_skew of the open.
+  virtual absl::Duration event_clock_skew() const = 0;
   // A line for the log about what opening did besides opening (an upgrade:
   // "database at D upgraded from schema version 1 to 2: ..."); empty
   // otherwise.
@@ -268,8 +276,10 @@ class Store {
   // --- events --------------------------------------------------------------
   // Counts `events` (already validated) in one WriteBatch together with
   // their dedup markers: a crash leaves either all or none of the batch.
-  // Events for unknown posts are not stored (kUnknownPost); an event_id
-  // seen within the dedup window (or earlier in this batch) is kDuplicate.
+  // Events for unknown posts are not stored (kUnknownPost), nor those more
+  // than StoreOptions::event_clock_skew before their post's created_at
+  // (kBeforePost); an event_id seen within the dedup window (or earlier in
+  // this batch) is kDuplicate.
   // `now` is the dedup clock.
   virtual absl::StatusOr<RecordResult> RecordEvents(
       absl::Span<const v1::EngagementEvent> events, absl::Time now) = 0;

@@ -15,11 +15,16 @@
 namespace reachrank::storage {
 namespace {
 
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
 // What an event needs to know about its post.
 struct PostInfo {
   std::string platform;
   std::string author_id;
   std::string top_topic;  // empty while unclassified
+  absl::Time created_at;
 };
 
 // Counter deltas of a batch, aggregated per key and column family, so that
@@ -109,6 +114,7 @@ absl::StatusOr<PostInfos> LoadPostInfos(
     info.platform = record.post().platform();
     info.author_id = record.post().author_id();
     info.top_topic = std::string(TopTopicOf(record));
+    info.created_at = TimeOf(record.post().created_at());
   }
   return posts;
 }
@@ -136,7 +142,7 @@ absl::StatusOr<absl::flat_hash_set<absl::string_view>> LoadLiveMarkers(
 // `batch` and their deltas in `deltas`. `counted` grows with the batch's
 // accepted ids, which makes later copies in the batch duplicates.
 RecordResult DecideOutcomes(absl::Span<const v1::EngagementEvent> events,
-                            const PostInfos& posts,
+                            const PostInfos& posts, absl::Duration skew,
                             absl::flat_hash_set<absl::string_view>* counted,
                             const std::string& marker,
                             rocksdb::ColumnFamilyHandle* dedup_cf,
@@ -148,6 +154,9 @@ RecordResult DecideOutcomes(absl::Span<const v1::EngagementEvent> events,
     if (post == posts.end()) {
       result.outcomes.push_back(EventOutcome::kUnknownPost);
       ++result.unknown_post;
+    } else if (TimeOf(e.at()) < post->second.created_at - skew) {
+      result.outcomes.push_back(EventOutcome::kBeforePost);
+      ++result.before_post;
     } else if (!counted->insert(e.event_id()).second) {
       result.outcomes.push_back(EventOutcome::kDuplicate);
       ++result.duplicates;
@@ -197,8 +206,8 @@ absl::StatusOr<RecordResult> RocksStore::RecordEvents(
   BatchDeltas deltas;
   rocksdb::WriteBatch batch;
   RecordResult result = DecideOutcomes(
-      events, posts, &counted, keys::DedupValue(absl::ToUnixMillis(now)),
-      cf(kCfDedup), &batch, &deltas);
+      events, posts, options_.event_clock_skew, &counted,
+      keys::DedupValue(absl::ToUnixMillis(now)), cf(kCfDedup), &batch, &deltas);
   if (result.accepted == 0) return result;
   std::string scratch;
   MergeAll(&batch, cf(kCfPostCounters), deltas.post_totals, &scratch);

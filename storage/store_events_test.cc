@@ -112,6 +112,35 @@ TEST_F(StoreEventsTest, ReplayAfterTheWindowCountsAgain) {
   EXPECT_EQ(Totals("p1").ByType(v1::EVENT_TYPE_SAVE), 2);
 }
 
+// p1 was created at T0; the clocks may differ by event_clock_skew (1 h).
+TEST_F(StoreEventsTest, EventsLongBeforeTheirPostAreNotStored) {
+  RecordResult r = Record(
+      {MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE, T0() - absl::Hours(2)),
+       MakeEvent("e2", "p1", v1::EVENT_TYPE_LIKE, T0() - absl::Minutes(30))},
+      T0());
+  EXPECT_EQ(r.before_post, 1u);
+  EXPECT_EQ(r.accepted, 1u);
+  EXPECT_THAT(r.outcomes,
+              ElementsAre(EventOutcome::kBeforePost, EventOutcome::kAccepted));
+  EXPECT_EQ(Totals("p1").ByType(v1::EVENT_TYPE_LIKE), 1);
+  EXPECT_EQ(store_->event_clock_skew(), absl::Hours(1));
+
+  // Without the rule (import keeps every count of a moved history) the
+  // refused event counts: it left no dedup marker.
+  store_.reset();
+  StoreOptions options = OptionsFor(dir_.path());
+  options.event_clock_skew = absl::InfiniteDuration();
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  store_ = *std::move(store);
+  EXPECT_EQ(Record({MakeEvent("e1", "p1", v1::EVENT_TYPE_LIKE,
+                              T0() - absl::Hours(2))},
+                   T0())
+                .accepted,
+            1u);
+  EXPECT_EQ(Totals("p1").ByType(v1::EVENT_TYPE_LIKE), 2);
+}
+
 TEST_F(StoreEventsTest, UnknownPostEventsAreNotStored) {
   RecordResult r = Record({MakeEvent("e1", "ghost", v1::EVENT_TYPE_LIKE, T0()),
                            MakeEvent("e2", "p1", v1::EVENT_TYPE_LIKE, T0())},

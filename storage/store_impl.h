@@ -103,6 +103,9 @@ class RocksStore final : public Store {
   // still the one at options_.path (Store::TryCatchUpWithPrimary).
   absl::Status CheckSameDatabase();
   bool is_secondary() const override { return secondary_; }
+  absl::Duration event_clock_skew() const override {
+    return options_.event_clock_skew;
+  }
   const std::string& open_note() const override { return schema_.note; }
 
   absl::StatusOr<std::vector<PutPostResult>> PutPosts(

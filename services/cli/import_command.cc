@@ -154,6 +154,9 @@ absl::StatusOr<int> ImportIntoDb(const ImportFlags& f,
   storage::StoreOptions options;
   options.path = f.db;
   options.dedup_window = batch::kImportDedupWindow;
+  // A history moved between shards keeps every count it had, those
+  // stored before the clock-skew rule included.
+  options.event_clock_skew = absl::InfiniteDuration();
   RR_ASSIGN_OR_RETURN(auto store, OpenWritable(options, "reachrank import"));
   std::unique_ptr<topics::FastTextClassifier> classifier;
   if (!f.no_classify) {

@@ -205,6 +205,15 @@ absl::Status IngestCore::CountEvents(
         Reject(indices[j], e.event_id(),
                absl::FailedPreconditionError(kUnknownPost), out.rejections);
         break;
+      case storage::EventOutcome::kBeforePost:
+        Reject(indices[j], e.event_id(),
+               absl::InvalidArgumentError(
+                   absl::StrCat("at: must not be more than ",
+                                absl::FormatDuration(store_.event_clock_skew()),
+                                " before its post's created_at "
+                                "(--event-clock-skew-s)")),
+               out.rejections);
+        break;
     }
   }
   if (out.duplicates > 0) metrics_.Duplicates(out.duplicates);

@@ -168,6 +168,28 @@ TEST_F(IngestCoreTest, RecordEventsCountsOnceAndReportsEachRejection) {
             std::string::npos);
 }
 
+// Post() is created an hour before kNow; the store allows an hour of
+// clock skew.
+TEST_F(IngestCoreTest, AnEventLongBeforeItsPostIsRejectedNamingTheRule) {
+  ASSERT_TRUE(core_->UpsertPosts({Post("p")}).ok());
+  v1::EngagementEvent early = Event("e-early", "p", v1::EVENT_TYPE_LIKE);
+  early.mutable_at()->set_seconds(absl::ToUnixSeconds(kNow) - 3 * 3600);
+  auto out =
+      core_->RecordEvents({early, Event("e-now", "p", v1::EVENT_TYPE_LIKE)});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->accepted, 1u);
+  ASSERT_EQ(out->rejections.size(), 1u);
+  EXPECT_EQ(out->rejections[0].index, 0u);
+  EXPECT_EQ(out->rejections[0].status,
+            absl::InvalidArgumentError(
+                "at: must not be more than 1h before its post's created_at "
+                "(--event-clock-skew-s)"));
+  EXPECT_NE(
+      Scrape().find("reachrank_ingest_rejected_total{reason=\"invalid_at\"}"
+                    " 1"),
+      std::string::npos);
+}
+
 TEST_F(IngestCoreTest, BatchLimitsApplyToTheWholeRequest) {
   EXPECT_EQ(core_->UpsertPosts({}).status().code(),
             absl::StatusCode::kInvalidArgument);

@@ -27,6 +27,7 @@ struct Flags {
   services::ClientTlsOptions topics_security;
   bool sync = false;
   int dedup_window_hours = 24 * 7;
+  int64_t event_clock_skew_s = 3600;  // -1: no rule
   int block_cache_mb = 256;
   int reclassify_interval_ms = 5000;
   int topics_deadline_ms = 2000;
@@ -50,6 +51,13 @@ void AddFlags(CLI::App& app, Flags& f) {
                  "A replayed event_id within this window counts once")
       ->capture_default_str()
       ->check(services::Positive());
+  app.add_option("--event-clock-skew-s", f.event_clock_skew_s,
+                 "Seconds an event's time may precede its post's created_at "
+                 "(the clocks of the systems reporting them differ); an "
+                 "event earlier still is rejected (INVALID_ARGUMENT). -1: "
+                 "no such rule")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{-1}, int64_t{10} * 366 * 86400));
   app.add_option("--block-cache-mb", f.block_cache_mb,
                  "RocksDB block cache size, MiB")
       ->capture_default_str()
@@ -88,6 +96,9 @@ storage::StoreOptions StoreOptionsFrom(const Flags& f) {
   options.path = f.db;
   options.sync = f.sync;
   options.dedup_window = absl::Hours(f.dedup_window_hours);
+  options.event_clock_skew = f.event_clock_skew_s < 0
+                                 ? absl::InfiniteDuration()
+                                 : absl::Seconds(f.event_clock_skew_s);
   options.block_cache_bytes = static_cast<size_t>(f.block_cache_mb) << 20;
   return options;
 }
