@@ -88,12 +88,14 @@ void Append(Segmentation tail, Segmentation& head) {
   head.other_letters += tail.other_letters;
 }
 
-// Loads a topic model whose labels must all be in `taxonomy`.
+// Loads topic model `file` of `checked` (of directory `dir`), whose labels
+// must all be in `taxonomy`.
 absl::StatusOr<std::unique_ptr<FastTextModel>> LoadTopics(
-    const std::string& dir, const char* file, const Taxonomy& taxonomy) {
+    const std::string& dir, const CheckedModelDir& checked,
+    const std::string& file, const Taxonomy& taxonomy) {
   const std::string path = absl::StrCat(dir, "/", file);
   RR_ASSIGN_OR_RETURN(std::unique_ptr<FastTextModel> model,
-                      FastTextModel::Load(path));
+                      FastTextModel::FromBytes(checked.files.at(file), path));
   for (const std::string& label : model->Labels()) {
     if (!taxonomy.Contains(label)) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -181,26 +183,31 @@ absl::StatusOr<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(
 
 absl::StatusOr<std::unique_ptr<FastTextClassifier>>
 FastTextClassifier::LoadFiles(const std::string& dir) {
-  RR_ASSIGN_OR_RETURN(ModelMetadata metadata, OpenModelDir(dir));
+  // Every part from the bytes whose fingerprints were checked.
+  RR_ASSIGN_OR_RETURN(CheckedModelDir checked, ReadModelDir(dir));
+  ModelMetadata& metadata = checked.metadata;
+  const std::string taxonomy_path = absl::StrCat(dir, "/", kTaxonomyFile);
   absl::StatusOr<Taxonomy> taxonomy =
-      Taxonomy::Load(absl::StrCat(dir, "/", kTaxonomyFile));
+      Taxonomy::Parse(checked.files.at(kTaxonomyFile));
   if (!taxonomy.ok()) {
-    return absl::FailedPreconditionError(taxonomy.status().message());
+    return absl::FailedPreconditionError(
+        absl::StrCat(taxonomy_path, ": ", taxonomy.status().message()));
   }
   RR_ASSIGN_OR_RETURN(std::unique_ptr<FastTextModel> topics,
-                      LoadTopics(dir, kTopicModelFile, *taxonomy));
+                      LoadTopics(dir, checked, kTopicModelFile, *taxonomy));
   std::vector<std::unique_ptr<FastTextModel>> han_topics;
   if (metadata.han_fasttext.has_value()) {
     for (int i = 0; i < metadata.han_seeds; ++i) {
       RR_ASSIGN_OR_RETURN(
           std::unique_ptr<FastTextModel> han,
-          LoadTopics(dir, HanTopicModelFile(i).c_str(), *taxonomy));
+          LoadTopics(dir, checked, HanTopicModelFile(i), *taxonomy));
       han_topics.push_back(std::move(han));
     }
   }
   RR_ASSIGN_OR_RETURN(
       std::unique_ptr<LanguageDetector> languages,
-      LanguageDetector::Load(absl::StrCat(dir, "/", kLanguageModelFile)));
+      LanguageDetector::FromBytes(checked.files.at(kLanguageModelFile),
+                                  absl::StrCat(dir, "/", kLanguageModelFile)));
   RR_ASSIGN_OR_RETURN(std::unique_ptr<Segmenter> segmenter,
                       Segmenter::Create(metadata.segmenter));
   return std::unique_ptr<FastTextClassifier>(new FastTextClassifier(

@@ -4,16 +4,75 @@
 #include <cmath>
 #include <exception>
 #include <istream>
+#include <stdexcept>
 #include <streambuf>
+#include <string>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "fasttext/fasttext.h"
+#include "topics/file_util.h"
 
 namespace reachrank::topics {
+
+// fastText's loader reading from a stream, with the magic and version
+// checked first as FastText::loadModel(path) checks them (checkModel is
+// protected, and also sets the version loadModel reads).
+class LoadedFastText final : public fasttext::FastText {
+ public:
+  // Throws when `in` is not a fastText model file.
+  void Load(std::istream& in) {
+    if (!checkModel(in)) {
+      throw std::invalid_argument("wrong file format (magic or version)");
+    }
+    loadModel(in);
+  }
+};
+
 namespace {
+
+// The bytes of a model file as a stream buffer whose read past the end
+// throws: fastText reads a dictionary word until a NUL byte, and would
+// loop for ever on a cut file.
+class ExactBytes final : public std::streambuf {
+ public:
+  explicit ExactBytes(absl::string_view bytes) {
+    char* begin = const_cast<char*>(bytes.data());  // never written
+    setg(begin, begin, begin + bytes.size());
+  }
+
+ private:
+  int_type underflow() override {
+    throw std::length_error("the file ends early (truncated?)");
+  }
+};
+
+// The matrices must have the rows the dictionary and arguments say, or
+// prediction aborts (fastText asserts) or divides by a zero bucket count.
+absl::Status CheckSizes(const fasttext::FastText& model) {
+  const fasttext::Args& args = model.getArgs();
+  const fasttext::Dictionary& dict = *model.getDictionary();
+  if (args.dim < 1) return absl::FailedPreconditionError("dim below 1");
+  if (args.maxn > 0 && args.bucket < 1) {
+    return absl::FailedPreconditionError("subwords without buckets");
+  }
+  if (dict.nlabels() < 1) return absl::FailedPreconditionError("no label");
+  if (model.isQuant()) return absl::OkStatus();  // sizes held elsewhere
+  const int64_t input_rows = model.getInputMatrix()->size(0);
+  const int64_t output_rows = model.getOutputMatrix()->size(0);
+  if (input_rows != dict.nwords() + args.bucket ||
+      output_rows != dict.nlabels() ||
+      model.getInputMatrix()->size(1) != args.dim ||
+      model.getOutputMatrix()->size(1) != args.dim) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("matrices of ", input_rows, " and ", output_rows,
+                     " rows do not fit ", dict.nwords(), " words, ",
+                     args.bucket, " buckets and ", dict.nlabels(), " labels"));
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<fasttext::loss_name> LossByName(const std::string& name) {
   if (name == "softmax") return fasttext::loss_name::softmax;
@@ -96,7 +155,7 @@ std::vector<std::string> FastTextCliFlags(const FastTextOptions& o) {
           std::to_string(o.seed)};
 }
 
-FastTextModel::FastTextModel(std::unique_ptr<fasttext::FastText> model)
+FastTextModel::FastTextModel(std::unique_ptr<LoadedFastText> model)
     : model_(std::move(model)) {
   const fasttext::Dictionary& dict = *model_->getDictionary();
   for (int32_t i = 0; i < dict.nlabels(); ++i) {
@@ -137,22 +196,43 @@ FastTextModel::~FastTextModel() = default;
 
 absl::StatusOr<std::unique_ptr<FastTextModel>> FastTextModel::Load(
     const std::string& path) {
-  auto model = std::make_unique<fasttext::FastText>();
+  absl::StatusOr<std::string> bytes = ReadFile(path);
+  if (!bytes.ok())
+    return absl::FailedPreconditionError(bytes.status().message());
+  return FromBytes(*bytes, path);
+}
+
+absl::StatusOr<std::unique_ptr<FastTextModel>> FastTextModel::FromBytes(
+    absl::string_view bytes, const std::string& name) {
+  auto model = std::make_unique<LoadedFastText>();
   try {
-    model->loadModel(path);
+    ExactBytes buffer(bytes);
+    std::istream in(&buffer);
+    in.exceptions(std::ios::badbit);  // rethrows ExactBytes' end
+    model->Load(in);
+    if (const std::streamsize left = buffer.in_avail(); left > 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          name, ": not a fastText model: ", left, " bytes after the model"));
+    }
   } catch (const std::exception& e) {
     return absl::FailedPreconditionError(
-        absl::StrCat(path, ": not a loadable fastText model: ", e.what()));
+        absl::StrCat(name, ": not a loadable fastText model: ", e.what()));
   } catch (...) {
     return absl::FailedPreconditionError(
-        absl::StrCat(path, ": not a loadable fastText model"));
+        absl::StrCat(name, ": not a loadable fastText model"));
   }
   if (model->getArgs().model != fasttext::model_name::sup) {
     return absl::FailedPreconditionError(
-        absl::StrCat(path, ": not a supervised fastText model"));
+        absl::StrCat(name, ": not a supervised fastText model"));
+  }
+  if (absl::Status sizes = CheckSizes(*model); !sizes.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(name, ": not a fastText model: ", sizes.message()));
   }
   return std::unique_ptr<FastTextModel>(new FastTextModel(std::move(model)));
 }
+
+const fasttext::FastText& FastTextModel::fasttext() const { return *model_; }
 
 absl::StatusOr<std::vector<LabelProbability>> FastTextModel::Predict(
     absl::string_view line, int k) const {

@@ -21,6 +21,9 @@ class FastText;
 
 namespace reachrank::topics {
 
+// fasttext::FastText as FastTextModel loads it (fasttext_model.cc).
+class LoadedFastText;
+
 inline constexpr absl::string_view kLabelPrefix = "__label__";
 
 // Hyperparameters of a supervised fastText model; names follow fastText's
@@ -55,10 +58,17 @@ struct LabelProbability {
 // state on the caller's stack.
 class FastTextModel {
  public:
-  // Loads a model file. FAILED_PRECONDITION naming `path` when the file is
-  // missing, not a fastText model, or not a supervised one.
+  // Loads a model file (FromBytes of its bytes). FAILED_PRECONDITION
+  // naming `path` when the file is missing or cannot be read, too.
   static absl::StatusOr<std::unique_ptr<FastTextModel>> Load(
       const std::string& path);
+  // Loads a model from the bytes of its file, `name` naming it in errors.
+  // FAILED_PRECONDITION when they are not a fastText model (magic,
+  // version), not a supervised one, end early or hold more than the model,
+  // or give matrices whose sizes contradict the dictionary: fastText's own
+  // loader would loop for ever on a cut dictionary, or abort at predict.
+  static absl::StatusOr<std::unique_ptr<FastTextModel>> FromBytes(
+      absl::string_view bytes, const std::string& name);
   ~FastTextModel();
 
   // The k most probable labels for a line of space-separated tokens (no
@@ -81,16 +91,16 @@ class FastTextModel {
   std::vector<std::string> Labels() const { return labels_; }
 
   // The wrapped model, for benchmarks that call fastText directly.
-  const fasttext::FastText& fasttext() const { return *model_; }
+  const fasttext::FastText& fasttext() const;
 
  private:
-  explicit FastTextModel(std::unique_ptr<fasttext::FastText> model);
+  explicit FastTextModel(std::unique_ptr<LoadedFastText> model);
   // The rows fastText's getLine would give the line of `tokens`.
   void InputRows(absl::Span<const std::string> tokens,
                  std::vector<int32_t>& rows) const;
 
   // Constant after construction.
-  const std::unique_ptr<fasttext::FastText> model_;
+  const std::unique_ptr<LoadedFastText> model_;
   std::vector<std::string> labels_;  // without kLabelPrefix
   int32_t eos_row_ = -1;             // of "</s>"; -1 when not in the model
   bool direct_lookup_ = false;       // InputRows matches getLine (no word n-grams)

@@ -108,6 +108,24 @@ TEST_P(FastTextModelTest, ProbabilitiesOfAllLabelsSumToOne) {
   }
 }
 
+// fastText's own loader loops for ever on a cut dictionary and trusts the
+// matrix sizes it reads; a file cut anywhere, or with bytes after the
+// model, is refused.
+TEST_P(FastTextModelTest, ACutOrPaddedFileIsRefused) {
+  const std::string bytes = ReadFile(scratch_.path() + "/m.bin").value();
+  ASSERT_TRUE(FastTextModel::FromBytes(bytes, "m.bin").ok());
+  for (const size_t cut : {size_t{0}, size_t{4}, size_t{8}, size_t{60},
+                           size_t{1000}, bytes.size() / 2, bytes.size() - 1}) {
+    const auto model = FastTextModel::FromBytes(bytes.substr(0, cut), "m.bin");
+    EXPECT_EQ(model.status().code(), absl::StatusCode::kFailedPrecondition)
+        << "cut at " << cut;
+  }
+  const auto padded = FastTextModel::FromBytes(bytes + "x", "m.bin");
+  EXPECT_EQ(padded.status(),
+            absl::FailedPreconditionError(
+                "m.bin: not a fastText model: 1 bytes after the model"));
+}
+
 TEST_P(FastTextModelTest, NoTokensNoLabels) {
   EXPECT_TRUE(model_->Predict("  ", 3).value().empty());
   EXPECT_TRUE(model_->PredictTokens({}, 3).value().empty());

@@ -59,6 +59,15 @@ absl::StatusOr<std::unique_ptr<LanguageDetector>> LanguageDetector::Load(
       new LanguageDetector(std::move(*model)));
 }
 
+absl::StatusOr<std::unique_ptr<LanguageDetector>> LanguageDetector::FromBytes(
+    absl::string_view bytes, const std::string& name) {
+  absl::StatusOr<std::unique_ptr<FastTextModel>> model =
+      FastTextModel::FromBytes(bytes, name);
+  if (!model.ok()) return model.status();
+  return std::unique_ptr<LanguageDetector>(
+      new LanguageDetector(std::move(*model)));
+}
+
 absl::StatusOr<std::string> LanguageDetector::Detect(
     const Segmentation& text) const {
   const int known = text.latin_letters + text.han_letters;

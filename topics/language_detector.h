@@ -33,6 +33,9 @@ class LanguageDetector {
   // it is missing or broken.
   static absl::StatusOr<std::unique_ptr<LanguageDetector>> Load(
       const std::string& path);
+  // The same from the bytes of the model file, `name` naming it in errors.
+  static absl::StatusOr<std::unique_ptr<LanguageDetector>> FromBytes(
+      absl::string_view bytes, const std::string& name);
 
   // "en", "de", "zh"... as trained, "other", or "und" when `text` has no
   // letters. Only languages whose script the text has compete: a Chinese

@@ -178,6 +178,19 @@ std::string ModelVersionOf(const ModelMetadata& m) {
   return absl::StrCat(m.name, "-ft-", Fingerprint(all).substr(0, 8));
 }
 
+namespace {
+
+// Sets version_scheme and model_version from `metadata`'s fingerprints and
+// settings, then replaces metadata.json atomically.
+absl::Status WriteSealed(const std::string& dir, ModelMetadata& metadata) {
+  metadata.version_scheme = kVersionScheme;
+  metadata.model_version = ModelVersionOf(metadata);
+  const std::string path = PathIn(dir, kMetadataFile);
+  return reachrank::ReplaceFile(path, ToJson(metadata).dump(2) + "\n");
+}
+
+}  // namespace
+
 absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata) {
   metadata.fingerprints.clear();
   for (const std::string& file : SealedFiles(metadata)) {
@@ -185,19 +198,17 @@ absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata) {
     if (!bytes.ok()) return absl::InternalError(bytes.status().message());
     metadata.fingerprints[file] = Fingerprint(*bytes);
   }
-  metadata.version_scheme = kVersionScheme;
-  metadata.model_version = ModelVersionOf(metadata);
-  const std::string path = PathIn(dir, kMetadataFile);
-  return reachrank::ReplaceFile(path, ToJson(metadata).dump(2) + "\n");
+  return WriteSealed(dir, metadata);
 }
 
 namespace {
 
-// OpenModelDir without the check of model_version.
-absl::StatusOr<ModelMetadata> OpenWithFilesChecked(const std::string& dir) {
+// ReadModelDir without the check of model_version.
+absl::StatusOr<CheckedModelDir> ReadWithFilesChecked(const std::string& dir) {
   absl::StatusOr<ModelMetadata> metadata =
       ParseMetadata(PathIn(dir, kMetadataFile));
   if (!metadata.ok()) return metadata.status();
+  CheckedModelDir checked;
   if (metadata->format != kModelFormat) {
     return absl::FailedPreconditionError(
         absl::StrCat(dir, ": model format ", metadata->format,
@@ -225,14 +236,22 @@ absl::StatusOr<ModelMetadata> OpenWithFilesChecked(const std::string& dir) {
           path, ": fingerprint differs from ", kMetadataFile,
           " (file damaged or replaced)"));
     }
+    checked.files[file] = *std::move(bytes);
   }
-  return metadata;
+  checked.metadata = *std::move(metadata);
+  return checked;
 }
 
 }  // namespace
 
 absl::StatusOr<ModelMetadata> OpenModelDir(const std::string& dir) {
-  RR_ASSIGN_OR_RETURN(ModelMetadata metadata, OpenWithFilesChecked(dir));
+  RR_ASSIGN_OR_RETURN(CheckedModelDir checked, ReadModelDir(dir));
+  return std::move(checked.metadata);
+}
+
+absl::StatusOr<CheckedModelDir> ReadModelDir(const std::string& dir) {
+  RR_ASSIGN_OR_RETURN(CheckedModelDir checked, ReadWithFilesChecked(dir));
+  const ModelMetadata& metadata = checked.metadata;
   if (metadata.version_scheme == kVersionScheme &&
       metadata.model_version != ModelVersionOf(metadata)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -242,13 +261,14 @@ absl::StatusOr<ModelMetadata> OpenModelDir(const std::string& dir) {
         "topics seal ",
         dir, "` gives the directory its new version"));
   }
-  return metadata;
+  return checked;
 }
 
 absl::StatusOr<std::string> ResealModelDir(const std::string& dir) {
-  RR_ASSIGN_OR_RETURN(ModelMetadata metadata, OpenWithFilesChecked(dir));
-  const std::string previous = metadata.model_version;
-  RR_RETURN_IF_ERROR(SealModelDir(dir, metadata));
+  RR_ASSIGN_OR_RETURN(CheckedModelDir checked, ReadWithFilesChecked(dir));
+  const std::string previous = checked.metadata.model_version;
+  // The fingerprints just checked (all files present and matching).
+  RR_RETURN_IF_ERROR(WriteSealed(dir, checked.metadata));
   return previous;
 }
 

@@ -99,9 +99,22 @@ absl::Status SealModelDir(const std::string& dir, ModelMetadata& metadata);
 
 // For settings edited by hand in metadata.json (han_weight, say): checks
 // the directory as OpenModelDir does, except that model_version may be
-// stale, then seals it (SealModelDir) and returns the version it had.
+// stale, then seals it with the fingerprints it checked (a file replaced
+// meanwhile is not taken) and returns the version it had.
 // OpenModelDir's errors otherwise.
 absl::StatusOr<std::string> ResealModelDir(const std::string& dir);
+
+// A model directory read and checked: its metadata and the bytes of each
+// sealed file, which match their fingerprints. Loading from these bytes,
+// not from the paths again, serves exactly what was checked even when a
+// file is replaced meanwhile.
+struct CheckedModelDir {
+  ModelMetadata metadata;
+  std::map<std::string, std::string> files;  // file name -> bytes
+};
+
+// OpenModelDir, keeping the bytes it checked.
+absl::StatusOr<CheckedModelDir> ReadModelDir(const std::string& dir);
 
 // Reads metadata.json and checks every file's fingerprint.
 // FAILED_PRECONDITION naming the file and the problem, also for metadata

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "topics/file_util.h"
+#include "topics/segmenter.h"
 
 namespace reachrank::topics {
 namespace {
@@ -45,6 +46,11 @@ absl::StatusOr<Taxonomy> Taxonomy::Parse(absl::string_view tsv) {
     if (absl::StrContains(line, '\r')) {
       return absl::InvalidArgumentError(absl::StrCat(
           "taxonomy line ", line_number, ": carriage return inside a field"));
+    }
+    // Display names go into responses, which must be valid UTF-8.
+    if (!IsValidUtf8(line)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("taxonomy line ", line_number, ": not valid UTF-8"));
     }
     std::vector<std::string> fields = absl::StrSplit(line, '\t');
     if (!have_header) {

@@ -77,6 +77,12 @@ TEST(TaxonomyTest, RejectsCarriageReturnInsideAField) {
   }
 }
 
+TEST(TaxonomyTest, RejectsInvalidUtf8) {
+  EXPECT_EQ(
+      Taxonomy::Parse("topic_id\tde\nhealth\tGesundheit\xe4\xff\n").status(),
+      absl::InvalidArgumentError("taxonomy line 2: not valid UTF-8"));
+}
+
 TEST(TaxonomyTest, RejectsDuplicateHeaderLanguages) {
   auto taxonomy = Taxonomy::Parse("topic_id\ten\ten\na\tA\tB\n");
   EXPECT_EQ(taxonomy.status().code(), absl::StatusCode::kInvalidArgument);
