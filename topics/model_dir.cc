@@ -47,19 +47,29 @@ json OptionsToJson(const FastTextOptions& o) {
           {"seed", o.seed}};
 }
 
+// The integer at `key` of `j`; throws when it is absent or not an
+// integer (nlohmann's get<int> would cut 1.99 to 1 and read true as 1).
+int IntAt(const json& j, const char* key) {
+  const json& value = j.at(key);
+  if (!value.is_number_integer()) {
+    throw std::invalid_argument(absl::StrCat(key, " must be an integer"));
+  }
+  return value.get<int>();
+}
+
 FastTextOptions OptionsFromJson(const json& j) {
   FastTextOptions o;
-  o.epoch = j.at("epoch").get<int>();
+  o.epoch = IntAt(j, "epoch");
   o.lr = j.at("lr").get<double>();
-  o.dim = j.at("dim").get<int>();
-  o.word_ngrams = j.at("wordNgrams").get<int>();
-  o.minn = j.at("minn").get<int>();
-  o.maxn = j.at("maxn").get<int>();
-  o.bucket = j.at("bucket").get<int>();
-  o.min_count = j.at("minCount").get<int>();
+  o.dim = IntAt(j, "dim");
+  o.word_ngrams = IntAt(j, "wordNgrams");
+  o.minn = IntAt(j, "minn");
+  o.maxn = IntAt(j, "maxn");
+  o.bucket = IntAt(j, "bucket");
+  o.min_count = IntAt(j, "minCount");
   o.loss = j.at("loss").get<std::string>();
-  o.thread = j.at("thread").get<int>();
-  o.seed = j.at("seed").get<int>();
+  o.thread = IntAt(j, "thread");
+  o.seed = IntAt(j, "seed");
   return o;
 }
 
@@ -86,17 +96,22 @@ json ToJson(const ModelMetadata& m) {
 // Throws nlohmann's exceptions on missing or mistyped fields.
 ModelMetadata FromJson(const json& j) {
   ModelMetadata m;
-  m.format = j.at("format").get<int>();
+  m.format = IntAt(j, "format");
   m.name = j.at("name").get<std::string>();
   m.model_version = j.at("model_version").get<std::string>();
   // Absent in directories sealed before the key existed.
-  m.version_scheme = j.value("version_scheme", 1);
+  m.version_scheme =
+      j.contains("version_scheme") ? IntAt(j, "version_scheme") : 1;
   if (m.version_scheme != 1 && m.version_scheme != kVersionScheme) {
     throw std::invalid_argument(
         absl::StrCat("version_scheme must be 1 or ", kVersionScheme));
   }
-  m.segmenter.cjk_char_ngrams =
-      j.at("segmenter").at("cjk_char_ngrams").get<int>();
+  m.segmenter.cjk_char_ngrams = IntAt(j.at("segmenter"), "cjk_char_ngrams");
+  if (m.segmenter.cjk_char_ngrams < 0 ||
+      m.segmenter.cjk_char_ngrams > kMaxCjkCharNgrams) {
+    throw std::invalid_argument(
+        absl::StrCat("cjk_char_ngrams must be 0..", kMaxCjkCharNgrams));
+  }
   m.segmenter.replace_numbers =
       j.at("segmenter").at("replace_numbers").get<bool>();
   // Absent in directories written before the option existed: off.
@@ -114,7 +129,7 @@ ModelMetadata FromJson(const json& j) {
                                   "\"average\"");
     }
   }
-  if (j.contains("han_seeds")) m.han_seeds = j.at("han_seeds").get<int>();
+  if (j.contains("han_seeds")) m.han_seeds = IntAt(j, "han_seeds");
   if (m.han_seeds < 1 || m.han_seeds > kMaxHanSeeds) {
     throw std::invalid_argument(
         absl::StrCat("han_seeds must be 1..", kMaxHanSeeds));

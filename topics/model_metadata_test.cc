@@ -2,6 +2,7 @@
 // inference settings, keys that older directories lack, and settings that
 // contradict the files.
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ using testing::HanSeedOptions;
 using ::testing::HasSubstr;
 using testing::ScratchDir;
 using testing::TinyOptions;
+using testing::TinySet;
 using testing::WithChinese;
 
 // The key that marks a directory sealed with its settings in its version;
@@ -112,6 +114,41 @@ TEST(HanSeedsTest, InconsistentMetadataIsRefused) {
 // A setting read at inference, edited after sealing, changes predictions
 // but not a file: the directory is refused until resealed, which gives it
 // a version of its own; the original settings give the original version.
+// Numbers that are not integers where integers belong are refused, not
+// cut (1.99 read as version_scheme 1 switched the edit check off).
+TEST(ModelMetadataTest, RefusesNonIntegersAndOutOfRangeSettings) {
+  ScratchDir scratch;
+  const std::string dir = scratch.path() + "/model";
+  ASSERT_TRUE(TrainModelDir(TinySet(), TinyOptions(), dir).ok());
+  const std::string original = ReadFile(dir + "/metadata.json").value();
+  const struct {
+    const char* from;
+    const char* to;
+    const char* error;
+  } kCases[] = {
+      {"\"version_scheme\": 2", "\"version_scheme\": 1.99",
+       "version_scheme must be an integer"},
+      {"\"version_scheme\": 2", "\"version_scheme\": true",
+       "version_scheme must be an integer"},
+      {"\"cjk_char_ngrams\": 2", "\"cjk_char_ngrams\": -7",
+       "cjk_char_ngrams must be 0..8"},
+      {"\"han_seeds\": 1", "\"han_seeds\": 1.7",
+       "han_seeds must be an integer"},
+  };
+  for (const auto& c : kCases) {
+    std::string edited = original;
+    const size_t at = edited.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    edited.replace(at, std::strlen(c.from), c.to);
+    ASSERT_TRUE(WriteFile(dir + "/metadata.json", edited).ok());
+    const auto opened = OpenModelDir(dir);
+    EXPECT_EQ(opened.status().code(), absl::StatusCode::kFailedPrecondition)
+        << c.to;
+    EXPECT_THAT(std::string(opened.status().message()), HasSubstr(c.error))
+        << c.to;
+  }
+}
+
 TEST(ModelVersionTest, CoversTheInferenceSettings) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";

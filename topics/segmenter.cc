@@ -6,6 +6,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "unicode/brkiter.h"
 #include "unicode/normalizer2.h"
@@ -343,6 +344,11 @@ struct Segmenter::IcuTools {
 
 absl::StatusOr<std::unique_ptr<Segmenter>> Segmenter::Create(
     const SegmenterOptions& options) {
+  if (options.cjk_char_ngrams < 0 ||
+      options.cjk_char_ngrams > kMaxCjkCharNgrams) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cjk_char_ngrams: must be 0..", kMaxCjkCharNgrams));
+  }
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* normalizer =
       icu::Normalizer2::getNFKCCasefoldInstance(status);

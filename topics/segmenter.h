@@ -52,8 +52,12 @@ U_NAMESPACE_END
 
 namespace reachrank::topics {
 
+// The longest Han character n-grams SegmenterOptions may ask for.
+inline constexpr int kMaxCjkCharNgrams = 8;
+
 struct SegmenterOptions {
-  // Han character n-grams of length 1..n emitted after each Han word; 0 = off.
+  // Han character n-grams of length 1..n emitted after each Han word; 0 =
+  // off. 0..kMaxCjkCharNgrams.
   int cjk_char_ngrams = 0;
   // Numbers become "<num>".
   bool replace_numbers = true;

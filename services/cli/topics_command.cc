@@ -119,7 +119,8 @@ void AddTrainFlags(CLI::App& cmd, TrainFlags& f) {
       ->capture_default_str();
   cmd.add_option("--cjk-char-ngrams", f.options.segmenter.cjk_char_ngrams,
                  "Han character n-grams 1..N after each Han word (0: off)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0, topics::kMaxCjkCharNgrams));
   cmd.add_flag("--simplify-han,!--no-simplify-han",
                f.options.segmenter.simplify_han,
                "map texts in Traditional Han characters to Simplified "
@@ -264,9 +265,11 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
       "segment", "print the fastText input that train would use");
   segment->add_option("--data", segment_flags->data)
       ->required()->check(CLI::ExistingFile);
-  segment->add_option("--cjk-char-ngrams",
-                      segment_flags->options.segmenter.cjk_char_ngrams)
-      ->capture_default_str();
+  segment
+      ->add_option("--cjk-char-ngrams",
+                   segment_flags->options.segmenter.cjk_char_ngrams)
+      ->capture_default_str()
+      ->check(CLI::Range(0, topics::kMaxCjkCharNgrams));
   segment->add_flag("--simplify-han,!--no-simplify-han",
                     segment_flags->options.segmenter.simplify_han,
                     "map texts in Traditional Han characters to "
