@@ -108,8 +108,8 @@ std::vector<PostRecord> MakePosts() {
   return posts;
 }
 
-// Deterministic events: half go to 100 hot posts, the rest anywhere; event
-// ids never repeat.
+// Deterministic events: half go to 100 hot posts, the rest anywhere, each
+// between its post's creation and now; event ids never repeat.
 class EventSource {
  public:
   std::vector<v1::EngagementEvent> Next() {
@@ -123,7 +123,11 @@ class EventSource {
       e.set_type(static_cast<v1::EventType>(1 + (r >> 20) % 9));
       e.set_surface(static_cast<v1::Surface>(1 + (r >> 30) % 6));
       e.set_relation(static_cast<v1::Relation>(1 + (r >> 40) % 4));
-      *e.mutable_at() = Ts(kNow - absl::Minutes((r >> 44) % (48 * 60)));
+      // Within the 48 hours before now, and never before the post was
+      // created (MakePosts: post i is i % 72 hours old): the store refuses
+      // events long before their post.
+      const int age_minutes = std::min(post % 72, 48) * 60;
+      *e.mutable_at() = Ts(kNow - absl::Minutes((r >> 44) % (age_minutes + 1)));
       if (e.type() == v1::EVENT_TYPE_VIEW) e.set_watch_ms((r >> 8) % 60000);
     }
     return batch;
