@@ -143,6 +143,16 @@ std::unique_ptr<Store> OpenWithTwoLikes(const std::string& path) {
   return *std::move(primary);
 }
 
+// A secondary (files under `secondary_dir`) of the database OpenWithTwoLikes
+// fills at `path`, whose primary is closed again; nullptr on failure.
+std::unique_ptr<Store> SecondaryOfTwoLikes(const std::string& path,
+                                           const std::string& secondary_dir) {
+  if (OpenWithTwoLikes(path) == nullptr) return nullptr;
+  auto secondary = Store::OpenSecondary(OptionsFor(path), secondary_dir);
+  EXPECT_TRUE(secondary.ok()) << secondary.status();
+  return secondary.ok() ? *std::move(secondary) : nullptr;
+}
+
 TEST(StoreOpenTest, SecondaryCatchesUpWithPrimary) {
   testing::ScopedTempDir dir;
   std::unique_ptr<Store> primary = OpenWithTwoLikes(dir.Sub("db"));
@@ -280,14 +290,11 @@ TEST(StoreOpenTest, SecondaryRefusesACheckpointMovedInPlaceOfItsDatabase) {
 TEST(StoreOpenTest, SecondaryRefusesADatabaseThatLostItsIdentity) {
   testing::ScopedTempDir dir;
   const std::string path = dir.Sub("db");
-  std::unique_ptr<Store> primary = OpenWithTwoLikes(path);
-  ASSERT_NE(primary, nullptr);
-  auto secondary = Store::OpenSecondary(OptionsFor(path), dir.Sub("s"));
-  ASSERT_TRUE(secondary.ok()) << secondary.status();
-  ASSERT_TRUE((*secondary)->TryCatchUpWithPrimary().ok());
-  primary.reset();
+  std::unique_ptr<Store> secondary = SecondaryOfTwoLikes(path, dir.Sub("s"));
+  ASSERT_NE(secondary, nullptr);
+  ASSERT_TRUE(secondary->TryCatchUpWithPrimary().ok());
   ASSERT_TRUE(std::filesystem::remove(path + "/IDENTITY"));
-  const absl::Status status = (*secondary)->TryCatchUpWithPrimary();
+  const absl::Status status = secondary->TryCatchUpWithPrimary();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(status.message()), HasSubstr(", now none"));
 }
@@ -297,20 +304,17 @@ TEST(StoreOpenTest, SecondaryRefusesADatabaseThatLostItsIdentity) {
 TEST(StoreOpenTest, AnUnreadableIdentityIsUnavailableNotReplaced) {
   testing::ScopedTempDir dir;
   const std::string path = dir.Sub("db");
-  std::unique_ptr<Store> primary = OpenWithTwoLikes(path);
-  ASSERT_NE(primary, nullptr);
-  auto secondary = Store::OpenSecondary(OptionsFor(path), dir.Sub("s"));
-  ASSERT_TRUE(secondary.ok()) << secondary.status();
-  primary.reset();
+  std::unique_ptr<Store> secondary = SecondaryOfTwoLikes(path, dir.Sub("s"));
+  ASSERT_NE(secondary, nullptr);
   const std::string identity = path + "/IDENTITY";
   std::filesystem::rename(identity, dir.Sub("IDENTITY.kept"));
   std::filesystem::create_directory(identity);  // there, but not readable
-  const absl::Status status = (*secondary)->TryCatchUpWithPrimary();
+  const absl::Status status = secondary->TryCatchUpWithPrimary();
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_THAT(std::string(status.message()), HasSubstr("cannot read"));
   std::filesystem::remove(identity);
   std::filesystem::rename(dir.Sub("IDENTITY.kept"), identity);
-  EXPECT_TRUE((*secondary)->TryCatchUpWithPrimary().ok());
+  EXPECT_TRUE(secondary->TryCatchUpWithPrimary().ok());
 }
 
 TEST(StoreOpenTest, CheckpointOfLivePrimaryOpensWithItsData) {
