@@ -23,7 +23,12 @@ absl::Status ValidateRequest(absl::Span<const topics::TextItem> items) {
   if (items.empty()) {
     return absl::InvalidArgumentError("items: at least 1 item per call");
   }
-  for (size_t i = 0; i < items.size() && i < topics::kMaxBatchItems; ++i) {
+  // A batch over the cap is refused whole (RESOURCE_EXHAUSTED), whatever
+  // its items hold.
+  if (items.size() > topics::kMaxBatchItems) {
+    return topics::ValidateBatch(items);
+  }
+  for (size_t i = 0; i < items.size(); ++i) {
     const topics::TextItem& item = items[i];
     if (item.id.size() > kMaxItemIdBytes) {
       return absl::InvalidArgumentError(

@@ -159,6 +159,10 @@ TEST_F(TopicsCoreTest, BadInputIsRefusedNamingTheItem) {
                                  TextItem{"i", "text", ""});
   EXPECT_EQ(core_.ClassifyBatch(too_many, 3).status().code(),
             absl::StatusCode::kResourceExhausted);
+  too_many[5].language = "en_US!!";  // the size is judged first
+  EXPECT_EQ(
+      core_.ClassifyBatch(too_many, 3).status(),
+      absl::ResourceExhaustedError("items: 1001 items, at most 1000 per call"));
   std::vector<TextItem> most(topics::kMaxBatchItems, TextItem{"i", "text", ""});
   EXPECT_TRUE(core_.ClassifyBatch(most, 1).ok());
 }
