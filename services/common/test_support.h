@@ -55,6 +55,13 @@ class ChildProcess {
   bool reaped_ = false;
 };
 
+// Calls unary `method` ("/package.Service/Method") at plaintext `address`
+// with `request` as the message's bytes; the response's bytes, or the
+// call's status. Waits at most 5 s.
+absl::StatusOr<std::string> CallRaw(const std::string& address,
+                                    const std::string& method,
+                                    const std::string& request);
+
 // The grpc.health.v1 status of `service` ("" for the server) at `address`:
 // "SERVING", "NOT_SERVING", "UNKNOWN" or "SERVICE_UNKNOWN"; an error when
 // the call fails.

@@ -52,28 +52,36 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
 
 }  // namespace
 
-absl::StatusOr<std::string> HealthStatus(const std::string& address,
-                                         const std::string& service) {
+absl::StatusOr<std::string> CallRaw(const std::string& address,
+                                    const std::string& method,
+                                    const std::string& request) {
   grpc::GenericStub stub(Channel(address));
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
-  grpc::ByteBuffer request =
-      ToBuffer(service.empty() ? "" : StringField(1, service));
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  grpc::ByteBuffer buffer = ToBuffer(request);
   grpc::ByteBuffer response;
   grpc::Status status;
   absl::Notification done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", {}, &request,
-                 &response, [&](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
+  stub.UnaryCall(&context, method, {}, &buffer, &response, [&](grpc::Status s) {
+    status = std::move(s);
+    done.Notify();
+  });
   done.WaitForNotification();
   if (!status.ok()) {
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                         status.error_message());
   }
+  return FromBuffer(response);
+}
+
+absl::StatusOr<std::string> HealthStatus(const std::string& address,
+                                         const std::string& service) {
+  absl::StatusOr<std::string> response =
+      CallRaw(address, "/grpc.health.v1.Health/Check",
+              service.empty() ? "" : StringField(1, service));
+  if (!response.ok()) return response.status();
   UnknownFieldSet fields;
-  if (!fields.ParseFromString(FromBuffer(response))) {
+  if (!fields.ParseFromString(*response)) {
     return absl::InternalError("unparsable HealthCheckResponse");
   }
   int64_t value = 0;  // absent field: UNKNOWN

@@ -43,10 +43,11 @@ grpc::ServerUnaryReactor* RankingServiceImpl::Rank(
 }
 
 grpc::ServerUnaryReactor* RankingServiceImpl::ReloadModel(
-    grpc::CallbackServerContext* context,
-    const v1::RankingServiceReloadModelRequest* request,
-    v1::RankingServiceReloadModelResponse* response) {
-  return services::RunReloadModel(context, core_, *request, response);
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::RunReloadModel<v1::RankingServiceReloadModelRequest,
+                                  v1::RankingServiceReloadModelResponse>(
+      context, core_, *request, response);
 }
 
 }  // namespace reachrank::rank

@@ -15,14 +15,15 @@
 
 namespace reachrank::rank {
 
-// Score, ScoreDrafts and Rank take raw bytes, decoded leniently
+// Every method takes raw bytes, decoded leniently
 // (services/common/lenient_decode.h), so that invalid UTF-8 is refused by
-// RankCore's validation naming the field or item, not by a parse error;
-// their messages are those of the API on the wire.
+// RankCore's validation naming the field or item, not by a parse error,
+// and bytes that are no request at all are INVALID_ARGUMENT; their
+// messages are those of the API on the wire.
 using RankingServiceBase = v1::RankingService::WithRawCallbackMethod_Score<
     v1::RankingService::WithRawCallbackMethod_ScoreDrafts<
         v1::RankingService::WithRawCallbackMethod_Rank<
-            v1::RankingService::WithCallbackMethod_ReloadModel<
+            v1::RankingService::WithRawCallbackMethod_ReloadModel<
                 v1::RankingService::Service>>>>;
 
 // Thread-safe (RankCore is). Borrows `scorer`, `metrics` and `limit`
@@ -56,10 +57,11 @@ class RankingServiceImpl final : public RankingServiceBase {
   grpc::ServerUnaryReactor* Rank(grpc::CallbackServerContext* context,
                                  const grpc::ByteBuffer* request,
                                  grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* ReloadModel(
-      grpc::CallbackServerContext* context,
-      const v1::RankingServiceReloadModelRequest* request,
-      v1::RankingServiceReloadModelResponse* response) override;
+  // Request: RankingServiceReloadModelRequest; response:
+  // RankingServiceReloadModelResponse.
+  grpc::ServerUnaryReactor* ReloadModel(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
 
  private:
   RankCore core_;

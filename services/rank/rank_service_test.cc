@@ -157,6 +157,15 @@ TEST_F(RankServiceTest, UnaryCallsKeepTheirCodes) {
   s = stub_->ReloadModel(&reload_context, reload, &reloaded);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(service_->core().model_version(), "prior-v1");
+
+  // Bytes that are no request at all are refused naming the message.
+  auto junk = reachrank::testing::CallRaw(
+      "127.0.0.1:" + std::to_string(server_->port()),
+      "/reachrank.v1.RankingService/ReloadModel", "\xff\xff\xff");
+  EXPECT_EQ(
+      junk.status(),
+      absl::InvalidArgumentError(
+          "request: not a valid RankingServiceReloadModelRequest message"));
 }
 
 // The C++ stub sends strings holding invalid UTF-8 (logging an error).

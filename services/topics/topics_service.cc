@@ -5,6 +5,7 @@
 
 #include "base/status_macros.h"
 #include "services/common/grpc_status.h"
+#include "services/common/lenient_call.h"
 #include "services/common/lenient_decode.h"
 #include "services/common/limited_call.h"
 #include "services/common/ordered_bidi.h"
@@ -62,21 +63,24 @@ TopicServiceImpl::ClassifyStream(grpc::CallbackServerContext* context) {
 }
 
 grpc::ServerUnaryReactor* TopicServiceImpl::ListTopics(
-    grpc::CallbackServerContext* context,
-    const v1::ListTopicsRequest* /*request*/,
-    v1::ListTopicsResponse* response) {
-  return services::RunUnary(context, limit_, [&] {
-    absl::StatusOr<TopicList> list = core_.ListTopics();
-    if (list.ok()) *response = ToListTopicsResponse(*list);
-    return list.status();
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::RunLenientUnary<v1::ListTopicsRequest,
+                                   v1::ListTopicsResponse>(
+      context, limit_, *request, response,
+      [this](const v1::ListTopicsRequest&, v1::ListTopicsResponse* out) {
+        absl::StatusOr<TopicList> list = core_.ListTopics();
+        if (list.ok()) *out = ToListTopicsResponse(*list);
+        return list.status();
+      });
 }
 
 grpc::ServerUnaryReactor* TopicServiceImpl::ReloadModel(
-    grpc::CallbackServerContext* context,
-    const v1::TopicServiceReloadModelRequest* request,
-    v1::TopicServiceReloadModelResponse* response) {
-  return services::RunReloadModel(context, core_, *request, response);
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::RunReloadModel<v1::TopicServiceReloadModelRequest,
+                                  v1::TopicServiceReloadModelResponse>(
+      context, core_, *request, response);
 }
 
 }  // namespace reachrank::topics_service

@@ -17,8 +17,8 @@ namespace reachrank::topics_service {
 // on the wire as the API says.
 using TopicServiceBase = v1::TopicService::WithRawCallbackMethod_Classify<
     v1::TopicService::WithRawCallbackMethod_ClassifyStream<
-        v1::TopicService::WithCallbackMethod_ListTopics<
-            v1::TopicService::WithCallbackMethod_ReloadModel<
+        v1::TopicService::WithRawCallbackMethod_ListTopics<
+            v1::TopicService::WithRawCallbackMethod_ReloadModel<
                 v1::TopicService::Service>>>>;
 
 // Thread-safe (TopicsCore is). Borrows `core` and `limit` (nullptr: no
@@ -39,14 +39,15 @@ class TopicServiceImpl final : public TopicServiceBase {
   // cancelled stream stops before its next message.
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ClassifyStream(
       grpc::CallbackServerContext* context) override;
-  grpc::ServerUnaryReactor* ListTopics(
-      grpc::CallbackServerContext* context,
-      const v1::ListTopicsRequest* request,
-      v1::ListTopicsResponse* response) override;
-  grpc::ServerUnaryReactor* ReloadModel(
-      grpc::CallbackServerContext* context,
-      const v1::TopicServiceReloadModelRequest* request,
-      v1::TopicServiceReloadModelResponse* response) override;
+  // Request: ListTopicsRequest; response: ListTopicsResponse.
+  grpc::ServerUnaryReactor* ListTopics(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  // Request: TopicServiceReloadModelRequest; response:
+  // TopicServiceReloadModelResponse.
+  grpc::ServerUnaryReactor* ReloadModel(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
 
  private:
   TopicsCore& core_;

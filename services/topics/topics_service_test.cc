@@ -17,6 +17,7 @@
 #include "prometheus/registry.h"
 #include "services/common/in_flight_limit.h"
 #include "services/common/server_runner.h"
+#include "services/common/test_support.h"
 #include "services/topics/topics_test_models.h"
 
 namespace reachrank::topics_service {
@@ -124,6 +125,32 @@ TEST_F(TopicServiceTest, HashtagsReachTheModelAndAreValidated) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(),
               HasSubstr("items[0] (id \"tags\").hashtags[2]: must be 1-128"));
+}
+
+// Bytes that are no request at all are refused naming the message, for
+// the admin calls too (typed handlers answered UNIMPLEMENTED, no reason).
+TEST_F(TopicServiceTest, BytesThatAreNoRequestAreInvalidArgument) {
+  const std::string address = "127.0.0.1:" + std::to_string(server_->port());
+  for (const auto& [method, message] :
+       {std::pair<std::string, std::string>{"ReloadModel",
+                                            "TopicServiceReloadModelRequest"},
+        {"ListTopics", "ListTopicsRequest"}}) {
+    auto answer = reachrank::testing::CallRaw(
+        address, "/reachrank.v1.TopicService/" + method, "\xff\xff\xff");
+    EXPECT_EQ(answer.status(),
+              absl::InvalidArgumentError("request: not a valid " + message +
+                                         " message"))
+        << method;
+  }
+  // A model_dir that is not UTF-8 is looked for as it is.
+  v1::TopicServiceReloadModelRequest reload;
+  reload.set_model_dir("/nowhere/\xff");
+  std::string bytes;
+  ASSERT_TRUE(reload.SerializePartialToString(&bytes));
+  auto refused = reachrank::testing::CallRaw(
+      address, "/reachrank.v1.TopicService/ReloadModel", bytes);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
 }
 
 TEST_F(TopicServiceTest, UnaryCallsMapCoreErrors) {
