@@ -4,6 +4,7 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 
 #include "absl/synchronization/mutex.h"
@@ -26,6 +27,7 @@ class FailingService final : public v1::TopicService::CallbackService {
                                      const v1::ClassifyRequest* request,
                                      v1::ClassifyResponse*) override {
     const bool wait = request->top_k() == kWait;
+    started_.store(true);
     absl::Status status = RunLimited(context, nullptr, [&] {
       const absl::Time until = absl::Now() + absl::Seconds(30);
       while (wait && context->deadline() > std::chrono::system_clock::now() &&
@@ -47,10 +49,13 @@ class FailingService final : public v1::TopicService::CallbackService {
     absl::MutexLock lock(&mu_);
     return last_;
   }
+  // Whether a call has reached Classify.
+  bool started() const { return started_.load(); }
 
  private:
   absl::Mutex mu_;
   absl::Status last_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> started_{false};
 };
 
 class RunLimitedTest : public ::testing::Test {
@@ -86,10 +91,16 @@ TEST_F(RunLimitedTest, AFailureOfALiveCallIsItsOwn) {
 }
 
 TEST_F(RunLimitedTest, AFailureAfterTheDeadlinePassedIsCancelled) {
-  // Long enough for the call to reach the handler on a busy machine.
-  grpc::Status status = Call(kWait, absl::Seconds(1));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
-  server_->Shutdown();  // the handler has finished
+  // On a busy machine a call may pass its deadline before it reaches the
+  // handler; longer deadlines until one does.
+  for (const absl::Duration deadline :
+       {absl::Seconds(1), absl::Seconds(3), absl::Seconds(10)}) {
+    grpc::Status status = Call(kWait, deadline);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    if (service_.started()) break;
+  }
+  server_->Shutdown();  // every handler has finished
+  ASSERT_TRUE(service_.started());
   EXPECT_EQ(service_.last(),
             absl::CancelledError(
                 "call cancelled or past its deadline; work stopped"));

@@ -105,9 +105,9 @@ TEST(StreamDrainTest, AMessageThatComesInTimeKeepsTheStream) {
   StreamIdleDeadline idle(absl::ZeroDuration(), &drain);
   std::atomic<int> stops{0};
   idle.ArmRead([] {}, [&] { ++stops; }, [] {});
-  drain.Drain(absl::Milliseconds(300));
+  drain.Drain(absl::Seconds(1));
   EXPECT_TRUE(idle.Disarm());  // the message came
-  absl::SleepFor(absl::Milliseconds(500));
+  absl::SleepFor(absl::Milliseconds(1300));
   EXPECT_EQ(stops.load(), 0);
   EXPECT_TRUE(idle.Claim());  // the reactor finishes, once
 }
