@@ -21,6 +21,18 @@ using testing::ScratchDir;
 using testing::TinyOptions;
 using testing::WithChinese;
 
+// WithChinese() trained with `options` into `dir` and loaded; nullptr
+// (and a test failure) when either step fails.
+std::unique_ptr<FastTextClassifier> TrainAndLoad(const TrainOptions& options,
+                                                 const std::string& dir) {
+  const absl::Status trained = TrainModelDir(WithChinese(), options, dir);
+  EXPECT_TRUE(trained.ok()) << trained;
+  if (!trained.ok()) return nullptr;
+  auto loaded = FastTextClassifier::Load(dir);
+  EXPECT_TRUE(loaded.ok()) << loaded.status();
+  return loaded.ok() ? *std::move(loaded) : nullptr;
+}
+
 // The two topics `classifier` gives Chinese `text` are `expected`.
 void ExpectTopTwo(FastTextClassifier& classifier, const std::string& text,
                   const std::vector<LabelProbability>& expected) {
@@ -62,10 +74,9 @@ TEST(AverageTopKTest, MeansProbabilitiesMostProbableFirst) {
 TEST(HanRoutingTest, AverageIsTheMeanOfBothModels) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";
-  ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
-  auto classifier = FastTextClassifier::Load(dir);
-  ASSERT_TRUE(classifier.ok()) << classifier.status();
-  ASSERT_EQ((*classifier)->metadata().han_routing, kHanRoutingAverage);
+  auto classifier = TrainAndLoad(TinyOptions(), dir);
+  ASSERT_NE(classifier, nullptr);
+  ASSERT_EQ(classifier->metadata().han_routing, kHanRoutingAverage);
   auto han = FastTextModel::Load(dir + "/" + kHanTopicModelFile);
   auto main = FastTextModel::Load(dir + "/" + kTopicModelFile);
   ASSERT_TRUE(han.ok() && main.ok());
@@ -82,7 +93,7 @@ TEST(HanRoutingTest, AverageIsTheMeanOfBothModels) {
   const std::vector<LabelProbability> expected =
       AverageTopK(*p_han, *p_main, 2);
 
-  ExpectTopTwo(**classifier, text, expected);
+  ExpectTopTwo(*classifier, text, expected);
   // And the two models disagree enough for the mean to be neither.
   EXPECT_NE((*p_han)[0].probability, (*p_main)[0].probability);
 }
@@ -94,9 +105,8 @@ TEST(HanRoutingTest, AverageIsTheMeanOfBothModels) {
 TEST(BatchTest, ClassifyEqualsClassifyOneItemByItem) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";
-  ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
-  auto classifier = FastTextClassifier::Load(dir);
-  ASSERT_TRUE(classifier.ok()) << classifier.status();
+  auto classifier = TrainAndLoad(TinyOptions(), dir);
+  ASSERT_NE(classifier, nullptr);
   std::vector<TextItem> items;
   for (const Example& e : testing::Sib200("test")) {
     const std::string id = std::to_string(items.size());
@@ -106,12 +116,12 @@ TEST(BatchTest, ClassifyEqualsClassifyOneItemByItem) {
   }
   ASSERT_LE(items.size(), kMaxBatchItems);
   ASSERT_GT(items.size(), 600u);
-  auto batch = (*classifier)->Classify(items, 2);
+  auto batch = classifier->Classify(items, 2);
   ASSERT_TRUE(batch.ok()) << batch.status();
   ASSERT_EQ(batch->size(), items.size());
   std::set<std::string> languages;
   for (size_t i = 0; i < items.size(); ++i) {
-    auto one = (*classifier)->ClassifyOne(items[i], 2);
+    auto one = classifier->ClassifyOne(items[i], 2);
     ASSERT_TRUE(one.ok()) << one.status();
     const Classification& got = (*batch)[i];
     EXPECT_EQ(got.id, one->id);
@@ -164,10 +174,9 @@ TEST(HanSeedsTest, DefaultsAreTheCrossValidatedOnes) {
 TEST(HanSeedsTest, TrainsEverySeedAndMixesThemByWeight) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";
-  ASSERT_TRUE(TrainModelDir(WithChinese(), HanSeedOptions(), dir).ok());
-  auto classifier = FastTextClassifier::Load(dir);
-  ASSERT_TRUE(classifier.ok()) << classifier.status();
-  const ModelMetadata& metadata = (*classifier)->metadata();
+  auto classifier = TrainAndLoad(HanSeedOptions(), dir);
+  ASSERT_NE(classifier, nullptr);
+  const ModelMetadata& metadata = classifier->metadata();
   EXPECT_EQ(metadata.han_seeds, 3);
   EXPECT_EQ(metadata.han_weight, 0.25);
   ASSERT_TRUE(metadata.han_fasttext.has_value());
@@ -207,7 +216,7 @@ TEST(HanSeedsTest, TrainsEverySeedAndMixesThemByWeight) {
                                   {0.25 / 3, predictions[2]},
                                   {0.75, predictions[3]}};
   const std::vector<LabelProbability> expected = MixTopK(parts, 2);
-  ExpectTopTwo(**classifier, text, expected);
+  ExpectTopTwo(*classifier, text, expected);
 }
 
 // A model trained with simplify_han (the default) gives a text in
@@ -217,14 +226,13 @@ TEST(SimplifyHanTest, TraditionalTextScoresAsItsSimplifiedForm) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";
   ASSERT_TRUE(TinyOptions().segmenter.simplify_han);
-  ASSERT_TRUE(TrainModelDir(WithChinese(), TinyOptions(), dir).ok());
-  auto classifier = FastTextClassifier::Load(dir);
-  ASSERT_TRUE(classifier.ok()) << classifier.status();
-  EXPECT_TRUE((*classifier)->metadata().segmenter.simplify_han);
+  auto classifier = TrainAndLoad(TinyOptions(), dir);
+  ASSERT_NE(classifier, nullptr);
+  EXPECT_TRUE(classifier->metadata().segmenter.simplify_han);
 
   const TextItem items[] = {{"hans", "前锋两次进球，球队赢了", ""},
                             {"hant", "前鋒兩次進球，球隊贏了", ""}};
-  auto result = (*classifier)->Classify(items, 2);
+  auto result = classifier->Classify(items, 2);
   ASSERT_TRUE(result.ok()) << result.status();
   const Classification& hans = (*result)[0];
   const Classification& hant = (*result)[1];
@@ -239,10 +247,9 @@ TEST(SimplifyHanTest, TraditionalTextScoresAsItsSimplifiedForm) {
   TrainOptions without = TinyOptions();
   without.segmenter.simplify_han = false;
   const std::string plain = scratch.path() + "/plain";
-  ASSERT_TRUE(TrainModelDir(WithChinese(), without, plain).ok());
-  auto unmapped = FastTextClassifier::Load(plain);
-  ASSERT_TRUE(unmapped.ok()) << unmapped.status();
-  auto plain_result = (*unmapped)->Classify(items, 2);
+  auto unmapped = TrainAndLoad(without, plain);
+  ASSERT_NE(unmapped, nullptr);
+  auto plain_result = unmapped->Classify(items, 2);
   ASSERT_TRUE(plain_result.ok()) << plain_result.status();
   EXPECT_NE((*plain_result)[1].topics[0].probability,
             (*plain_result)[0].topics[0].probability);
