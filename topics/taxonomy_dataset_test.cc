@@ -3,8 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "topics/classifier.h"
 #include "topics/dataset.h"
 #include "topics/file_util.h"
 #include "topics/taxonomy.h"
@@ -107,6 +109,31 @@ TEST(DatasetTest, ReadsJsonlAndNamesBadLines) {
   auto examples = ReadExamples(path);
   EXPECT_EQ(examples.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(examples.status().message()), HasSubstr("d.jsonl:2"));
+}
+
+// Each example says where it came from; a text the classifier would refuse
+// is refused here, naming its line (evaluation named a batch index).
+TEST(DatasetTest, NamesWhereEachExampleIsAndRefusesTooLongTexts) {
+  ScratchDir scratch;
+  const std::string path = scratch.path() + "/d.jsonl";
+  const std::string line =
+      "{\"text\":\"goal\",\"topic\":\"sports\",\"language\":\"en\"}\n";
+  ASSERT_TRUE(WriteFile(path, line + "\n" + line).ok());
+  auto examples = ReadExamples(path);
+  ASSERT_TRUE(examples.ok()) << examples.status();
+  ASSERT_EQ(examples->size(), 2u);
+  EXPECT_EQ((*examples)[0].where, path + ":1");
+  EXPECT_EQ((*examples)[1].where, path + ":3");
+
+  const std::string long_text(kMaxTextBytes + 1, 'a');
+  ASSERT_TRUE(WriteFile(path, line + "{\"text\":\"" + long_text +
+                                  "\",\"topic\":\"sports\"}\n")
+                  .ok());
+  examples = ReadExamples(path);
+  EXPECT_EQ(examples.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(examples.status().message()),
+              HasSubstr(absl::StrCat("d.jsonl:2: text: ", kMaxTextBytes + 1,
+                                     " bytes, at most ", kMaxTextBytes)));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,12 +16,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "base/shard.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "reachrank/v1/ingest.grpc.pb.h"
-#include "base/shard.h"
 #include "services/batch/batch_testing.h"
 #include "services/common/test_support.h"
 
@@ -102,6 +104,18 @@ class BatchCliTest : public ::testing::Test {
     auto status = (*child)->Wait(absl::Minutes(3));
     if (!status.ok() || !WIFEXITED(*status)) return -1;
     return WEXITSTATUS(*status);
+  }
+  // Runs the CLI through /bin/sh with standard input closed (`<&-`),
+  // logging to cli.log; its exit code, or -1.
+  static int RunWithStdinClosed(const std::vector<std::string>& args) {
+    auto quote = [](const std::string& arg) {
+      return "'" + absl::StrReplaceAll(arg, {{"'", "'\\''"}}) + "'";
+    };
+    std::string command = quote(REACHRANK_CLI_BINARY);
+    for (const std::string& arg : args) command += " " + quote(arg);
+    command += " <&- >" + quote(Path("cli.log")) + " 2>&1";
+    const int status = std::system(command.c_str());
+    return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   // `reachrank serve` over `db` with the model set `models` (empty: the
   // priors) and `extra` flags on free loopback ports, logging to `log`; its
@@ -220,6 +234,9 @@ TEST_F(BatchCliTest, ImportThenScoreWithExitCodes) {
               HasSubstr("cannot read " + Path("no-such-authors.jsonl")));
   EXPECT_EQ(Run({"import", Path(""), "--db", db}), 1);  // a directory
   EXPECT_THAT(Read("cli.log"), HasSubstr("is a directory"));
+  // Standard input closed: an error, not an empty import.
+  EXPECT_EQ(RunWithStdinClosed({"import", "-", "--db", db}), 1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("input -: standard input is closed"));
   EXPECT_FALSE(std::filesystem::exists(db));
   ASSERT_EQ(Run({"import", Path("history.jsonl"), "--db", db}), 0);
   // Idempotent: a second import counts nothing new.
@@ -609,6 +626,14 @@ TEST_F(BatchCliTest, PruneAndDeleteThroughARunningService) {
             0)
       << Read("cli.log");
   EXPECT_THAT(Read("cli.log"), HasSubstr(deleted));
+  // Again: nothing is left, and it does not claim a deletion.
+  ASSERT_EQ(Run({"admin", "delete-author", "--db", stopped, platform, author}),
+            0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr(absl::StrCat("/", author,
+                                     ": no posts stored; its "
+                                     "record and counters, if any, deleted")));
 
   std::string address;
   auto serve = StartServe(live, "", &address, "live.log", {"--shard", "0/3"});

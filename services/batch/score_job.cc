@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
+#include "services/batch/input_file.h"
 #include "services/batch/progress.h"
 
 namespace reachrank::batch {
@@ -161,11 +162,8 @@ absl::StatusOr<ScoreJobSummary> RunScoreJob(const ScoreJobOptions& options,
   RR_ASSIGN_OR_RETURN(const ExistingOutput before, ResumePoint(options));
   const int64_t existing = before.lines;
   std::ifstream file;
-  if (options.input != "-") {
-    file.open(options.input, std::ios::binary);
-    if (!file) return absl::NotFoundError("cannot read " + options.input);
-  }
-  LineReader reader(options.input == "-" ? std::cin : file);
+  RR_ASSIGN_OR_RETURN(std::istream * input, OpenInput(options.input, file));
+  LineReader reader(*input);
   const InputFormat in_format = options.input_format.value_or(
       InputFormatFromPath(options.input));
   RR_ASSIGN_OR_RETURN(DraftParser parser, MakeParser(in_format, reader));

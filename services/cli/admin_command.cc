@@ -392,9 +392,15 @@ absl::Status RunDeleteAuthor(const DeleteAuthorFlags& f) {
     RR_ASSIGN_OR_RETURN(posts, store->DeleteAuthor(author));
     RR_RETURN_IF_ERROR(store->Flush());
   }
-  std::cerr << absl::StrFormat(
-      "reachrank admin delete-author: %s/%s: deleted, with %d posts\n",
-      f.platform, f.author_id, posts);
+  // Deletion does not tell whether anything of the author was stored.
+  std::cerr << (posts > 0 ? absl::StrFormat("reachrank admin delete-author: "
+                                            "%s/%s: deleted, with %d posts\n",
+                                            f.platform, f.author_id, posts)
+                          : absl::StrFormat(
+                                "reachrank admin delete-author: %s/%s: no "
+                                "posts stored; its record and counters, if "
+                                "any, deleted\n",
+                                f.platform, f.author_id));
   return absl::OkStatus();
 }
 

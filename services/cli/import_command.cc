@@ -16,6 +16,7 @@
 #include "base/shard.h"
 #include "base/status_macros.h"
 #include "services/batch/importer.h"
+#include "services/batch/input_file.h"
 #include "services/batch/progress.h"
 #include "services/cli/command.h"
 #include "services/cli/ingest_sink.h"
@@ -114,10 +115,7 @@ absl::StatusOr<int> ImportFiles(const ImportFlags& f,
   int64_t rejected = 0;
   RR_RETURN_IF_ERROR(ImportAuthorsFile(f, import.shard, writer, &rejected));
   std::ifstream file;
-  if (f.input != "-") {
-    file.open(f.input, std::ios::binary);
-    if (!file) return absl::NotFoundError("cannot read " + f.input);
-  }
+  RR_ASSIGN_OR_RETURN(std::istream * input, batch::OpenInput(f.input, file));
   int64_t shown = 0;
   // A bar on a terminal, when the file's line count is known.
   batch::ImportOptions with_bar = import;
@@ -129,8 +127,7 @@ absl::StatusOr<int> ImportFiles(const ImportFlags& f,
   }
   RR_ASSIGN_OR_RETURN(
       batch::ImportSummary s,
-      batch::ImportPosts(f.input == "-" ? std::cin : file, writer, with_bar,
-                         Reporter(f.input, &shown)));
+      batch::ImportPosts(*input, writer, with_bar, Reporter(f.input, &shown)));
   bar.Finish();
   const std::string posts =
       f.servers.empty()
@@ -194,13 +191,15 @@ int RunImport(const ImportFlags& f) {
   // Before a database is created or a service called: a mistyped path
   // must not leave an empty database behind.
   for (const std::string& path : {f.input, f.authors}) {
-    if (path.empty() || path == "-") continue;
+    if (path.empty()) continue;
     std::error_code error;
-    if (std::filesystem::is_directory(path, error)) {
+    if (path != "-" && std::filesystem::is_directory(path, error)) {
       return ExitCode(absl::InvalidArgumentError(path + ": is a directory"));
     }
-    if (!std::ifstream(path, std::ios::binary)) {
-      return ExitCode(absl::NotFoundError("cannot read " + path));
+    std::ifstream probe;
+    if (absl::StatusOr<std::istream*> input = batch::OpenInput(path, probe);
+        !input.ok()) {
+      return ExitCode(input.status());
     }
   }
   absl::StatusOr<int> code = f.servers.empty()

@@ -1,10 +1,14 @@
 // reachrank: the all-in-one command line. Subcommands register themselves
 // (command.h); this file only wires them up, parses and dispatches.
 #include "CLI/CLI.hpp"
+#include "base/std_descriptors.h"
 #include "services/cli/command.h"
 #include "services/common/build_info.h"
 
 int main(int argc, char** argv) {
+  // Before any file is opened: none may take the number of a closed stdin
+  // or stdout (input_file.h tells a closed stdin from an empty one).
+  reachrank::ReserveStandardDescriptors();
   CLI::App app{"reachrank: how likely a post is to reach strangers"};
   app.require_subcommand(1);
   app.set_version_flag("--version",

@@ -10,6 +10,7 @@
 #include "nlohmann/json.hpp"
 #include "services/cli/command.h"
 #include "services/common/flag_checks.h"
+#include "services/ingest/validation.h"
 #include "topics/dataset.h"
 #include "topics/evaluation.h"
 #include "topics/fasttext_classifier.h"
@@ -134,10 +135,26 @@ struct EvalFlags {
   std::vector<std::string> data;
 };
 
+// INVALID_ARGUMENT naming the first example whose topic `model` cannot
+// predict: it would count as an error of the model.
+absl::Status CheckTopicsKnown(const std::vector<Example>& examples,
+                              const topics::FastTextClassifier& model,
+                              const std::string& dir) {
+  for (const Example& e : examples) {
+    if (!model.taxonomy().Contains(e.topic)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          e.where, ": topic \"", e.topic, "\" is not in the taxonomy of ", dir,
+          " (", topics::kTaxonomyFile, ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunEval(const EvalFlags& flags) {
   RR_ASSIGN_OR_RETURN(auto classifier,
                       topics::FastTextClassifier::Load(flags.model));
   RR_ASSIGN_OR_RETURN(std::vector<Example> examples, ReadAll(flags.data));
+  RR_RETURN_IF_ERROR(CheckTopicsKnown(examples, *classifier, flags.model));
   std::vector<std::string> ids;
   for (const topics::Topic& t : classifier->taxonomy().topics()) {
     ids.push_back(t.id);
@@ -149,6 +166,7 @@ absl::Status RunEval(const EvalFlags& flags) {
   if (flags.baseline.empty()) return absl::OkStatus();
   RR_ASSIGN_OR_RETURN(auto baseline,
                       topics::FastTextClassifier::Load(flags.baseline));
+  RR_RETURN_IF_ERROR(CheckTopicsKnown(examples, *baseline, flags.baseline));
   RR_ASSIGN_OR_RETURN(topics::PairedReport paired,
                       topics::ComparePaired(*classifier, *baseline, examples));
   std::cout << "\naccuracy of a (" << classifier->ModelVersion()
@@ -224,6 +242,17 @@ absl::Status RunSeal(const std::string& dir) {
   return absl::OkStatus();
 }
 
+// The rule the services apply to a language tag.
+CLI::Validator LanguageTag() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const char* rule = ingest::LanguageRule(value);
+        return rule == nullptr ? std::string()
+                               : absl::StrCat(rule, ", not '", value, "'");
+      },
+      "TAG");
+}
+
 }  // namespace
 
 void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
@@ -255,8 +284,10 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
   classify->add_option("--top-k", classify_flags->top_k, "topics per line")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
-  classify->add_option("--language", classify_flags->language,
-                       "language of every line (default: detect)");
+  classify
+      ->add_option("--language", classify_flags->language,
+                   "language of every line (default: detect)")
+      ->check(LanguageTag());
   commands.Add(classify,
                [classify_flags] { return ExitCode(RunClassify(*classify_flags)); });
 

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -172,6 +173,38 @@ TEST(TopicsEvalTest, AModelAgainstItselfDiffersNowhere) {
   const testing::CommandResult missing = Eval("--baseline /nonexistent");
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(missing.output, HasSubstr("/nonexistent"));
+}
+
+// An example whose topic the model cannot predict would count as its
+// error: refused, naming the file and line; so is a language tag the
+// services would refuse.
+TEST(TopicsEvalTest, RefusesATopicOutsideTheTaxonomyAndABadLanguage) {
+  std::string scratch =
+      (std::filesystem::temp_directory_path() / "reachrank-eval-XXXXXX")
+          .string();
+  ASSERT_NE(mkdtemp(scratch.data()), nullptr);
+  const std::string data = scratch + "/d.jsonl";
+  std::ofstream(data) << "{\"text\":\"The striker scored twice\",\"topic\":"
+                         "\"sports\"}\n{\"text\":\"Recipes\",\"topic\":"
+                         "\"cooking\"}\n";
+  const testing::CommandResult r = RunShell(absl::StrCat(
+      ShellQuote(REACHRANK_CLI_BINARY), " topics eval --model ",
+      ShellQuote(REACHRANK_TOPICS_MODEL), " --data ", ShellQuote(data)));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output,
+              HasSubstr(absl::StrCat(data,
+                                     ":2: topic \"cooking\" is not in the "
+                                     "taxonomy of ",
+                                     REACHRANK_TOPICS_MODEL)));
+
+  const testing::CommandResult tag = RunShell(absl::StrCat(
+      "echo 'The striker scored twice' | ", ShellQuote(REACHRANK_CLI_BINARY),
+      " topics classify --language 'en_US!!' --model ",
+      ShellQuote(REACHRANK_TOPICS_MODEL)));
+  EXPECT_EQ(tag.exit_code, 2) << tag.output;
+  EXPECT_THAT(tag.output, HasSubstr("--language: must be at most 35 bytes of "
+                                    "[A-Za-z0-9-], not 'en_US!!'"));
+  std::filesystem::remove_all(scratch);
 }
 
 // `topics seal`: a setting edited by hand in the default model's

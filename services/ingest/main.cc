@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "base/std_descriptors.h"
 #include "services/common/build_info.h"
 #include "services/common/flag_checks.h"
 #include "services/common/metrics.h"
@@ -169,6 +170,8 @@ int Run(const Flags& f) {
 }  // namespace reachrank::ingest
 
 int main(int argc, char** argv) {
+  // Before any file is opened: none may take the number of a closed stdout.
+  reachrank::ReserveStandardDescriptors();
   // Before any thread exists, so that only the main thread sees them.
   // SIGHUP too: a reload sent to every reachrank process must not end it.
   reachrank::services::BlockShutdownAndReloadSignals();

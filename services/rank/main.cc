@@ -13,6 +13,7 @@
 #include <string>
 
 #include "base/dir_publish.h"
+#include "base/std_descriptors.h"
 #include "ranking/scorer.h"
 #include "services/common/build_info.h"
 #include "services/common/flag_checks.h"
@@ -245,6 +246,8 @@ int Run(const Flags& f) {
 }  // namespace reachrank::rank
 
 int main(int argc, char** argv) {
+  // Before any file is opened: none may take the number of a closed stdout.
+  reachrank::ReserveStandardDescriptors();
   // Before any thread exists, so that only the main thread sees them.
   reachrank::services::BlockShutdownAndReloadSignals();
   CLI::App app{

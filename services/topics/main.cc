@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "base/std_descriptors.h"
 #include "services/common/build_info.h"
 #include "services/common/server_runner.h"
 #include "services/common/service_process.h"
@@ -65,6 +66,8 @@ int Run(const Flags& f) {
 }  // namespace reachrank::topics_service
 
 int main(int argc, char** argv) {
+  // Before any file is opened: none may take the number of a closed stdout.
+  reachrank::ReserveStandardDescriptors();
   // Before any thread exists, so that only the main thread sees them.
   reachrank::services::BlockShutdownAndReloadSignals();
   CLI::App app{
