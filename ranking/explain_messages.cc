@@ -1,13 +1,18 @@
 // The sentences of the explanation factors in en, de and zh. Each factor
 // has two variants: the first when the factor helped (or, for
 // topic_saturation and follower_flattery, when the figures say so), the
-// second otherwise. Placeholders are filled from the row; when a figure is
-// missing (a new account, no stranger views yet) the factor's third,
-// figure-free sentence is said instead, so no message prints "?" or "nan".
-// Two situations have sentences of their own because either variant would
-// misstate them (SituationSentences): an account without posts in the
-// window (its reach figure is the prior's, not a history) and a topic whose
-// supply and stranger demand are about equal.
+// second otherwise. A variant judges its figure ("still small", "rarely
+// reached strangers"); when the figure contradicts that judgement (a tree
+// model weighs a figure against the typical post, and a factor sums several
+// features) the factor's plain statement of the figure is said instead,
+// with the direction of its contribution, so no sentence claims the
+// opposite of its own number (Agrees). Placeholders are filled from the
+// row; when a figure is missing (a new account, no stranger views yet) the
+// factor's figure-free sentence is said instead, so no message prints "?"
+// or "nan". Situations with sentences of their own, because either variant
+// would misstate them (SituationOf): an account without posts in the window
+// (its reach figure is the prior's, not a history), a topic whose supply and
+// stranger demand are about equal, and a post without a topic.
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -32,7 +37,20 @@ struct Sentences {
   // en, de, zh: said instead when a figure the chosen sentence names is
   // missing; no placeholders. Null for factors without figures.
   const char* missing[3];
+  // en, de, zh: the figure stated without judgement, for when it
+  // contradicts the variant's (Agrees); the direction follows. Null when
+  // every variant agrees with any figure.
+  const char* plain[3] = {nullptr, nullptr, nullptr};
 };
+
+constexpr char kDemandEn[] =
+    "Strangers made {rate} engagements (completions included) per 100 "
+    "impressions of '{topic}' this week";
+constexpr char kDemandDe[] =
+    "Fremde kamen diese Woche auf {rate} Interaktionen (vollständige "
+    "Wiedergaben eingeschlossen) pro 100 Impressionen von „{topic}“";
+constexpr char kDemandZh[] =
+    "本周陌生人对「{topic}」每100次曝光产生{rate}次互动（含完播）";
 
 const std::vector<Sentences>& Table() {
   static const auto* table = new std::vector<Sentences>{
@@ -60,21 +78,21 @@ const std::vector<Sentences>& Table() {
         "stranger demand",
         "Diese Woche gab es zu wenige Beiträge, um Angebot und Nachfrage "
         "von Fremden für das Thema zu vergleichen",
-        "本周帖子太少，无法比较该话题的新帖与陌生人需求"}},
+        "本周帖子太少，无法比较该话题的新帖与陌生人需求"},
+       {"New posts in '{topic}' were {ratio}× stranger demand this week",
+        "Neue Beiträge zum Thema „{topic}“ erreichten diese Woche das "
+        "{ratio}-Fache der Nachfrage von Fremden",
+        "本周「{topic}」话题的新帖数量是陌生人需求的{ratio}倍"}},
+      // Its rate has no level that is good or bad on every platform: the
+      // figure is always stated plainly, with its direction (Agrees).
       {"topic_demand",
-       {"Strangers engage with '{topic}': {rate}% of their impressions led to "
-        "an engagement this week",
-        "Strangers rarely engage with '{topic}': only {rate}% of their "
-        "impressions led to an engagement this week"},
-       {"Fremde reagieren auf „{topic}“: {rate} % ihrer Impressionen führten "
-        "diese Woche zu einer Interaktion",
-        "Fremde reagieren selten auf „{topic}“: nur {rate} % ihrer "
-        "Impressionen führten diese Woche zu einer Interaktion"},
-       {"陌生人愿意互动「{topic}」：本周{rate}%的曝光带来了互动",
-        "陌生人很少互动「{topic}」：本周仅{rate}%的曝光带来了互动"},
+       {kDemandEn, kDemandEn},
+       {kDemandDe, kDemandDe},
+       {kDemandZh, kDemandZh},
        {"No stranger impressions of its topic this week yet",
         "Diese Woche noch keine Impressionen von Fremden zu diesem Thema",
-        "本周该话题还没有陌生人曝光"}},
+        "本周该话题还没有陌生人曝光"},
+       {kDemandEn, kDemandDe, kDemandZh}},
       {"evergreen_topic",
        {"'{topic}' is evergreen: older posts keep earning stranger views "
         "({evergreen}× their first week)",
@@ -87,7 +105,12 @@ const std::vector<Sentences>& Table() {
         "「{topic}」热度消退快：首周之后几乎没有新增观看"},
        {"Not enough history to tell whether its topic stays in demand",
         "Zu wenig Verlauf, um zu sagen, ob das Thema gefragt bleibt",
-        "历史数据不足，无法判断该话题是否长青"}},
+        "历史数据不足，无法判断该话题是否长青"},
+       {"Posts in '{topic}' earn {evergreen}× their first week's stranger "
+        "views in the weeks after",
+        "Beiträge zu „{topic}“ erhalten in den Wochen danach das "
+        "{evergreen}-Fache der Aufrufe von Fremden ihrer ersten Woche",
+        "「{topic}」的帖子在之后几周获得的陌生人观看是首周的{evergreen}倍"}},
       {"utility",
        {"It reads as useful (how-to, steps or figures), which strangers save "
         "and share",
@@ -127,7 +150,11 @@ const std::vector<Sentences>& Table() {
         "你最近的帖子很少触达陌生人：平均每帖约{reach}次陌生人曝光"},
        {"You are new on this platform: no post history yet",
         "Du bist neu auf dieser Plattform: noch keine Beiträge",
-        "你是这个平台的新账号：还没有发帖记录"}},
+        "你是这个平台的新账号：还没有发帖记录"},
+       {"Your recent posts had about {reach} stranger impressions each",
+        "Deine letzten Beiträge hatten je etwa {reach} Impressionen von "
+        "Fremden",
+        "你最近的帖子平均每帖约{reach}次陌生人曝光"}},
       {"niche_focus",
        {"You post consistently in one niche on this platform ({focus}% "
         "focus)",
@@ -141,12 +168,22 @@ const std::vector<Sentences>& Table() {
        {"You have no classified posts on this platform yet, so no niche",
         "Noch keine eingeordneten Beiträge auf dieser Plattform, also keine "
         "Nische",
-        "你在这个平台上还没有已分类的帖子，尚无专注领域"}},
+        "你在这个平台上还没有已分类的帖子，尚无专注领域"},
+       {"Your posts on this platform have {focus}% niche focus",
+        "Deine Beiträge auf dieser Plattform haben {focus} % Nischenfokus",
+        "你在这个平台上的内容专注度为{focus}%"}},
       {"cadence",
        {"You post on a regular schedule", "Your posting is irregular"},
        {"Du postest regelmäßig", "Du postest unregelmäßig"},
        {"你的发帖节奏很规律", "你的发帖节奏不规律"},
-       {nullptr, nullptr, nullptr}},
+       {"Too few posts on this platform yet to judge your posting rhythm",
+        "Noch zu wenige Beiträge auf dieser Plattform, um deinen Rhythmus "
+        "zu beurteilen",
+        "你在这个平台的帖子还太少，无法判断发帖节奏"},
+       {"Your posting rhythm on this platform is {regularity}% regular",
+        "Dein Rhythmus auf dieser Plattform ist zu {regularity} % "
+        "regelmäßig",
+        "你在这个平台的发帖规律度为{regularity}%"}},
       {"audience_on_platform",
        {"Your audience on this platform ({followers} followers) helps the "
         "post get started",
@@ -160,7 +197,10 @@ const std::vector<Sentences>& Table() {
         "你在这个平台的受众还很少（{followers}位粉丝）"},
        {"You are new on this platform: no followers yet",
         "Du bist neu auf dieser Plattform: noch keine Follower",
-        "你是这个平台的新账号：还没有粉丝"}},
+        "你是这个平台的新账号：还没有粉丝"},
+       {"You have {followers} followers on this platform",
+        "Du hast {followers} Follower auf dieser Plattform",
+        "你在这个平台有{followers}位粉丝"}},
       {"followers_elsewhere",
        {"Followers on other platforms help a little ({elsewhere})",
         "Followers on other platforms do not carry over here"},
@@ -190,7 +230,10 @@ const std::vector<Sentences>& Table() {
        {"Too few strangers have watched it yet to judge their reaction",
         "Noch zu wenige Fremde haben ihn gesehen, um ihre Reaktion zu "
         "beurteilen",
-        "看过的陌生人还太少，无法判断他们的反应"}},
+        "看过的陌生人还太少，无法判断他们的反应"},
+       {"{sc}% of strangers finished it and {sl}% liked it",
+        "{sc} % der Fremden schauten bis zum Ende, {sl} % likten",
+        "陌生人完播率{sc}%，点赞率{sl}%"}},
       {"follower_flattery",
        {"Followers liked it; strangers left before the end ({fc}% vs {sc}% "
         "finished)",
@@ -203,7 +246,10 @@ const std::vector<Sentences>& Table() {
         "粉丝和陌生人的反应相近（完播率{fc}%对{sc}%）"},
        {"Too few views yet to compare followers with strangers",
         "Noch zu wenige Aufrufe, um Follower und Fremde zu vergleichen",
-        "观看还太少，无法比较粉丝和陌生人"}},
+        "观看还太少，无法比较粉丝和陌生人"},
+       {"{fc}% of followers and {sc}% of strangers finished it",
+        "{fc} % der Follower und {sc} % der Fremden schauten bis zum Ende",
+        "粉丝完播率{fc}%，陌生人完播率{sc}%"}},
   };
   return *table;
 }
@@ -216,7 +262,8 @@ double At(absl::Span<const float> row, int f) {
 // values. German writes a decimal comma ("6,5"), en and zh a point.
 // Whole numbers from 10 up, in groups of three digits: "12,000" in en and
 // zh from 1,000, "12.000" in de from 10.000 (German leaves four digits
-// ungrouped); below 10 one decimal, a comma in de ("6,5").
+// ungrouped), rounded to 3 significant digits from 1,000,000; below 10
+// one decimal, a comma in de ("6,5").
 std::string Number(double x, absl::string_view lang) {
   const bool de = lang == "de";
   if (std::abs(x) < 10) {
@@ -224,6 +271,12 @@ std::string Number(double x, absl::string_view lang) {
     if (absl::EndsWith(s, ".0")) s.resize(s.size() - 2);
     if (de) std::replace(s.begin(), s.end(), '.', ',');
     return s;
+  }
+  // From a million up, 3 significant digits: the figures come through a
+  // float logarithm, whose last digits up there are noise.
+  if (std::abs(x) >= 1e6) {
+    const double unit = std::pow(10.0, std::floor(std::log10(std::abs(x))) - 2);
+    x = std::round(x / unit) * unit;
   }
   std::string s = absl::StrFormat("%.0f", x);
   const size_t first = s[0] == '-' ? 1 : 0;  // first digit
@@ -252,6 +305,7 @@ std::vector<Figure> Figures(absl::Span<const float> row) {
       {"{evergreen}", At(row, kTopicEvergreenRatio), false},
       {"{reach}", std::expm1(At(row, kAcctStrangerReachLog)), false},
       {"{focus}", At(row, kAcctNicheFocus), true},
+      {"{regularity}", At(row, kAcctCadenceRegularity), true},
       {"{followers}", std::expm1(At(row, kAcctFollowersLog)), false},
       {"{elsewhere}", std::expm1(At(row, kAcctFollowersElsewhereLog)), false},
       {"{impr}", std::expm1(At(row, kEarlyImprStrangerLog)), false},
@@ -271,6 +325,9 @@ std::optional<std::string> Fill(absl::string_view text,
   if (absl::StrContains(text, "{topic}")) {
     if (topic_id.empty()) return std::nullopt;
     replacements.push_back({"{topic}", TopicDisplayName(topic_id, lang)});
+  }
+  if (lang == "en" && std::round(std::expm1(At(row, kAcctFollowersLog))) == 1) {
+    replacements.push_back({"{followers} followers", "1 follower"});
   }
   for (const Figure& f : Figures(row)) {
     if (!absl::StrContains(text, f.placeholder)) continue;
@@ -317,6 +374,16 @@ const Situation kBalancedTopic = {
      "Woche die Waage",
      "本周该话题的新帖供给与陌生人需求大致平衡"}};
 
+// A post without a topic (no words to tell it by): its topic's market
+// factors have no topic to speak of.
+const Situation kNoTopic = {
+    {"No topic could be told from its text and hashtags, so nothing is "
+     "known of its topic's supply and demand",
+     "Aus Text und Hashtags ließ sich kein Thema erkennen, über Angebot und "
+     "Nachfrage des Themas ist also nichts bekannt",
+     "无法从文字和话题标签判断话题，因此不了解该话题的供需"},
+    {nullptr, nullptr, nullptr}};
+
 // No posts in the topic this week: the smoothed ratio is 1 by construction,
 // so the factor's figure-free sentence is said.
 const Situation kQuietTopic = {{nullptr, nullptr, nullptr},
@@ -328,7 +395,13 @@ constexpr double kBalancedRatio = 1.25;
 
 // The situation `row` is in for `factor`, or null for the usual variants.
 const Situation* SituationOf(absl::string_view factor,
-                             absl::Span<const float> row) {
+                             absl::Span<const float> row,
+                             absl::string_view topic_id) {
+  if (topic_id.empty() &&
+      (factor == "topic_saturation" || factor == "topic_demand" ||
+       factor == "evergreen_topic")) {
+    return &kNoTopic;
+  }
   if (factor == "account_history" && At(row, kAcctPosts90dLog) == 0) {
     const double age_days = std::expm1(At(row, kAcctAgeDaysLog));
     return age_days >= kDormantAgeDays ? &kDormantAccount : &kNewAccount;
@@ -366,6 +439,47 @@ int Variant(absl::string_view factor, bool positive,
   return positive ? 0 : 1;
 }
 
+// Whether the judgement of variant `v` of `factor` agrees with the row's
+// figure and the contribution's sign: praise needs a good figure, blame a
+// bad one (docs/model.md "Explanations" lists the levels); the variants
+// chosen by their figures must point the way the contribution does.
+bool Agrees(absl::string_view factor, int v, bool positive,
+            absl::Span<const float> row) {
+  const double x = FactorValue(factor, row);
+  const bool praise = v == 0;
+  if (factor == "topic_demand") return false;  // no level: always plain
+  if (factor == "topic_saturation") return praise == positive;
+  if (factor == "follower_flattery") return !praise || !positive;
+  // The level above which a figure earns praise; below it, blame.
+  double good_from;
+  if (factor == "account_history") {
+    good_from = 1000;  // stranger impressions per post: the default bar
+  } else if (factor == "audience_on_platform") {
+    good_from = 1000;  // followers
+  } else if (factor == "niche_focus" || factor == "cadence" ||
+             factor == "stranger_reaction") {
+    good_from = 0.5;  // focus, regularity, completion rate
+  } else if (factor == "evergreen_topic") {
+    good_from = 1;  // later weeks earn as much as the first
+  } else {
+    return true;  // no figure judged
+  }
+  return praise == (x >= good_from);
+}
+
+// `plain` with the direction of the contribution, in `lang` (0 en, 1 de,
+// 2 zh): a contribution compares the post with a typical one.
+std::string WithDirection(const std::string& plain, bool positive, int lang) {
+  static constexpr const char* kDirection[3][2] = {
+      {"; compared with a typical post, that lowers its chances",
+       "; compared with a typical post, that raises its chances"},
+      {"; verglichen mit einem typischen Beitrag senkt das die Chancen",
+       "; verglichen mit einem typischen Beitrag erhöht das die Chancen"},
+      {"；与典型帖子相比，这降低了它的机会",
+       "；与典型帖子相比，这提高了它的机会"}};
+  return plain + kDirection[lang][positive ? 1 : 0];
+}
+
 }  // namespace
 
 std::string TopicDisplayName(absl::string_view topic_id,
@@ -391,19 +505,31 @@ std::string FactorMessage(absl::string_view factor, bool positive,
                           absl::string_view language) {
   const int lang = language == "de" ? 1 : language == "zh" ? 2 : 0;
   const std::string lang_code = lang == 1 ? "de" : lang == 2 ? "zh" : "en";
-  const Situation* situation = SituationOf(factor, row);
+  const Situation* situation = SituationOf(factor, row, topic_id);
   if (situation != nullptr && situation != &kQuietTopic) {
     return SituationMessage(*situation, lang, topic_id, lang_code);
   }
   for (const Sentences& s : Table()) {
     if (factor != s.factor) continue;
+    const char* missing = s.missing[lang];
+    // A factor whose headline figure is missing says so, also when its
+    // sentences name no figure (cadence under 3 posts).
+    if (situation != nullptr ||
+        (missing != nullptr && std::isnan(FactorValue(factor, row)))) {
+      return missing != nullptr ? missing : std::string(factor);
+    }
     const int v = Variant(factor, positive, row);
-    const char* text = lang == 1 ? s.de[v] : lang == 2 ? s.zh[v] : s.en[v];
-    std::optional<std::string> filled =
-        situation == nullptr ? Fill(text, row, topic_id, lang_code)
-                             : std::nullopt;
-    if (filled.has_value()) return *std::move(filled);
-    return s.missing[lang] != nullptr ? s.missing[lang] : std::string(factor);
+    const bool plain =
+        s.plain[lang] != nullptr && !Agrees(factor, v, positive, row);
+    const char* text = plain       ? s.plain[lang]
+                       : lang == 1 ? s.de[v]
+                       : lang == 2 ? s.zh[v]
+                                   : s.en[v];
+    std::optional<std::string> filled = Fill(text, row, topic_id, lang_code);
+    if (!filled.has_value()) {
+      return missing != nullptr ? missing : std::string(factor);
+    }
+    return plain ? WithDirection(*filled, positive, lang) : *std::move(filled);
   }
   return std::string(factor);
 }

@@ -28,6 +28,7 @@ std::vector<float> Row() {
   row[kCueUtility] = 0;
   row[kCueDailyLife] = 1;
   row[kAcctNicheFocus] = 0.8f;
+  row[kAcctCadenceRegularity] = 0.7f;
   row[kEarlyStrangerCompletionRate] = 0.2f;
   row[kEarlyFollowerCompletionRate] = 0.8f;
   row[kEarlyStrangerLikeRate] = 0.02f;
@@ -85,10 +86,16 @@ TEST(ExplainTest, LargeNumbersAreGroupedPerLanguage) {
   EXPECT_EQ(FactorMessage("account_history", true, row, "travel", "de"),
             "Deine letzten Beiträge erreichten Fremde: etwa 1500 "
             "Impressionen von Fremden pro Beitrag");
+  // From a million up, 3 significant digits (the float log's last ones
+  // are noise: 2e9 came back as 1,999,998,671).
   row[kAcctStrangerReachLog] = std::log1p(1234567.0f);
   EXPECT_EQ(FactorMessage("account_history", true, row, "travel", "en"),
-            "Your recent posts reached strangers: about 1,234,567 stranger "
+            "Your recent posts reached strangers: about 1,230,000 stranger "
             "impressions per post");
+  row[kAcctFollowersLog] = std::log1p(2e9f);
+  EXPECT_EQ(FactorMessage("audience_on_platform", true, row, "travel", "de"),
+            "Dein Publikum auf dieser Plattform (2.000.000.000 Follower) gibt "
+            "dem Beitrag Anschub");
 }
 
 TEST(ExplainTest, MissingFiguresAreWordedNotPrinted) {
@@ -186,9 +193,13 @@ TEST(ExplainTest, SaturationNearOneIsBalanced) {
             "Fremden diese Woche die Waage");
   EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "zh"),
             "本周「旅行」话题的新帖供给与陌生人需求大致平衡");
-  EXPECT_EQ(FactorMessage("topic_saturation", false, row, "", "en"),
-            "New posts in its topic and stranger demand were balanced this "
-            "week");
+  // A post without a topic has no topic market to speak of.
+  for (const char* factor :
+       {"topic_saturation", "topic_demand", "evergreen_topic"}) {
+    EXPECT_EQ(FactorMessage(factor, false, row, "", "en"),
+              "No topic could be told from its text and hashtags, so nothing "
+              "is known of its topic's supply and demand");
+  }
   // No posts in the topic this week: the ratio is the smoothing's 1.
   row[kTopicSupply7dLog] = 0;
   EXPECT_EQ(FactorMessage("topic_saturation", false, row, "travel", "en"),
@@ -204,6 +215,78 @@ TEST(ExplainTest, SaturationNearOneIsBalanced) {
   EXPECT_EQ(FactorMessage("topic_saturation", true, row, "travel", "en"),
             "Strangers want more 'Travel' than is posted: new posts were only "
             "0.5× of stranger demand this week");
+}
+
+// A variant's judgement ("still small", "rarely reached strangers") is said
+// only when the figure bears it out; otherwise the figure is stated plainly
+// with the direction of the contribution (a tree model weighs a figure
+// against the typical post, and a factor sums several features).
+TEST(ExplainTest, JudgementsNeverContradictTheirFigures) {
+  std::vector<float> row = Row();
+  row[kAcctPosts90dLog] = std::log1p(20.0f);
+  row[kAcctStrangerReachLog] = std::log1p(76722.0f);
+  EXPECT_EQ(FactorMessage("account_history", false, row, "", "en"),
+            "Your recent posts had about 76,722 stranger impressions each; "
+            "compared with a typical post, that lowers its chances");
+  EXPECT_EQ(FactorMessage("account_history", true, row, "", "en"),
+            "Your recent posts reached strangers: about 76,722 stranger "
+            "impressions per post");
+  row[kAcctStrangerReachLog] = std::log1p(300.0f);
+  EXPECT_EQ(FactorMessage("account_history", true, row, "", "de"),
+            "Deine letzten Beiträge hatten je etwa 300 Impressionen von "
+            "Fremden; verglichen mit einem typischen Beitrag erhöht das die "
+            "Chancen");
+  row[kAcctFollowersLog] = std::log1p(49695.0f);
+  EXPECT_EQ(FactorMessage("audience_on_platform", false, row, "", "zh"),
+            "你在这个平台有49,695位粉丝；与典型帖子相比，这降低了它的机会");
+  row[kAcctFollowersLog] = std::log1p(6.0f);
+  EXPECT_EQ(FactorMessage("audience_on_platform", true, row, "", "en"),
+            "You have 6 followers on this platform; compared with a typical "
+            "post, that raises its chances");
+  row[kAcctFollowersLog] = std::log1p(1.0f);
+  EXPECT_EQ(FactorMessage("audience_on_platform", false, row, "", "en"),
+            "Your audience on this platform is still small (1 follower)");
+  row[kAcctNicheFocus] = 1.0f;
+  EXPECT_EQ(FactorMessage("niche_focus", false, row, "", "en"),
+            "Your posts on this platform have 100% niche focus; compared "
+            "with a typical post, that lowers its chances");
+  row[kAcctCadenceRegularity] = 0.3f;
+  EXPECT_EQ(FactorMessage("cadence", true, row, "", "en"),
+            "Your posting rhythm on this platform is 30% regular; compared "
+            "with a typical post, that raises its chances");
+  EXPECT_EQ(FactorMessage("cadence", false, row, "", "en"),
+            "Your posting is irregular");
+  row[kAcctCadenceRegularity] = kNaN;  // under 3 posts
+  for (bool positive : {true, false}) {
+    EXPECT_EQ(FactorMessage("cadence", positive, row, "", "en"),
+              "Too few posts on this platform yet to judge your posting "
+              "rhythm");
+  }
+  row[kTopicEvergreenRatio] = 0.2f;
+  EXPECT_EQ(FactorMessage("evergreen_topic", true, row, "travel", "en"),
+            "Posts in 'Travel' earn 0.2× their first week's stranger views "
+            "in the weeks after; compared with a typical post, that raises "
+            "its chances");
+  EXPECT_EQ(FactorMessage("evergreen_topic", false, row, "travel", "en"),
+            "'Travel' fades fast: posts earn little after their first week");
+  row[kTopicSaturationLog2] = std::log2(113.0f);
+  EXPECT_EQ(FactorMessage("topic_saturation", true, row, "travel", "en"),
+            "New posts in 'Travel' were 113× stranger demand this week; "
+            "compared with a typical post, that raises its chances");
+  row[kEarlyStrangerCompletionRate] = 0.7f;
+  EXPECT_EQ(FactorMessage("stranger_reaction", false, row, "", "en"),
+            "70% of strangers finished it and 2% liked it; compared with a "
+            "typical post, that lowers its chances");
+  // The engagement rate has no level that is good everywhere: always
+  // plain, and per 100 impressions (completions make most of it).
+  row[kTopicStrangerEngagementRate] = 0.56f;
+  EXPECT_EQ(FactorMessage("topic_demand", false, row, "politics", "en"),
+            "Strangers made 56 engagements (completions included) per 100 "
+            "impressions of 'Politics' this week; compared with a typical "
+            "post, that lowers its chances");
+  EXPECT_EQ(FactorMessage("topic_demand", true, row, "politics", "zh"),
+            "本周陌生人对「政治」每100次曝光产生56次互动（含完播）；与典型帖子"
+            "相比，这提高了它的机会");
 }
 
 TEST(ExplainTest, GroupsSortsAndKeepsSigns) {

@@ -641,6 +641,12 @@ TEST_F(BatchCliTest, PruneAndDeleteThroughARunningService) {
   EXPECT_EQ(Run({"admin", "prune", "--db", live, "--shard", "0/3", "--apply"}),
             1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("is open in a running service"));
+  // An import into it too: the lock named, not an INTERNAL error.
+  EXPECT_EQ(Run({"import", Path("history.jsonl"), "--db", live}), 1);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("FAILED_PRECONDITION: --db: " + live +
+                        " is open in a running service: import through it "
+                        "with --server"));
   // What a backup before a live prune takes.
   ASSERT_EQ(Run({"admin", "checkpoint", "--db", live, "--out",
                  Path("live-0-before-prune")}),
@@ -833,8 +839,13 @@ TEST_F(BatchCliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(Run({"admin", "export-history", "--db", Path("never"), "--shard",
                  "0/1", "--out", Path("earlier.jsonl")}),
             1);
-  EXPECT_THAT(Read("cli.log"), HasSubstr("no database at"));
+  EXPECT_THAT(Read("cli.log"), HasSubstr("--db: no database at"));
   EXPECT_EQ(Read("earlier.jsonl"), "an earlier export\n");
+  // Every command names the flag.
+  EXPECT_EQ(Run({"score", Path("drafts.jsonl"), "--db", Path("never")}), 1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("--db: no database at"));
+  EXPECT_EQ(Run({"export", "--db", Path("never"), "--out", Path("x.csv")}), 1);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("--db: no database at"));
   // A mistyped --db makes no empty database to copy.
   EXPECT_EQ(Run({"admin", "checkpoint", "--db", Path("never"), "--out",
                  Path("never-copy")}),

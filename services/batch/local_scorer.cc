@@ -3,6 +3,7 @@
 #include <future>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "topics/fasttext_classifier.h"
 
@@ -72,9 +73,14 @@ absl::StatusOr<std::unique_ptr<LocalEngine>> LocalEngine::Open(
                       ScratchDirectory::Create("score"));
   storage::StoreOptions store_options;
   store_options.path = options.db;
-  RR_ASSIGN_OR_RETURN(engine->store_,
-                      storage::Store::OpenSecondary(
-                          store_options, engine->secondary_dir_->path()));
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::OpenSecondary(store_options,
+                                    engine->secondary_dir_->path());
+  if (absl::IsNotFound(store.status())) {  // as every command names it
+    return absl::NotFoundError(
+        absl::StrCat("--db: ", store.status().message()));
+  }
+  RR_ASSIGN_OR_RETURN(engine->store_, std::move(store));
   RR_ASSIGN_OR_RETURN(engine->classifier_, classifier.get());
   ranking::ScorerOptions scorer_options;
   scorer_options.features.context_ttl = kContextTtl;

@@ -207,8 +207,7 @@ absl::Status RunExportHistory(const ExportHistoryFlags& f) {
   options.path = f.db;
   RR_ASSIGN_OR_RETURN(const auto scratch,
                       ScratchDirectory::Create("export-history"));
-  RR_ASSIGN_OR_RETURN(auto store,
-                      storage::Store::OpenSecondary(options, scratch->path()));
+  RR_ASSIGN_OR_RETURN(auto store, OpenSecondaryOf(f.db, scratch->path()));
   std::ofstream posts(f.out, std::ios::binary | std::ios::trunc);
   if (!posts) return absl::NotFoundError("cannot write " + f.out);
   std::ofstream authors;

@@ -154,7 +154,16 @@ absl::StatusOr<int> ImportIntoDb(const ImportFlags& f,
   // A history moved between shards keeps every count it had, those
   // stored before the clock-skew rule included.
   options.event_clock_skew = absl::InfiniteDuration();
-  RR_ASSIGN_OR_RETURN(auto store, OpenWritable(options, "reachrank import"));
+  absl::StatusOr<std::unique_ptr<storage::Store>> opened =
+      OpenWritable(options, "reachrank import");
+  if (HeldByAService(opened.status())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--db: ", f.db,
+        " is open in a running service: import through it with --server, "
+        "or stop it first (",
+        opened.status().message(), ")"));
+  }
+  RR_ASSIGN_OR_RETURN(auto store, std::move(opened));
   std::unique_ptr<topics::FastTextClassifier> classifier;
   if (!f.no_classify) {
     RR_ASSIGN_OR_RETURN(classifier,

@@ -81,9 +81,13 @@ absl::StatusOr<ranking::TrainingRows> ReadOneStore(
   store_options.path = db;
   store_options.block_cache_bytes = static_cast<size_t>(flags.block_cache_mb)
                                     << 20;
-  RR_ASSIGN_OR_RETURN(
-      std::unique_ptr<storage::Store> store,
-      storage::Store::OpenSecondary(store_options, secondary->path()));
+  absl::StatusOr<std::unique_ptr<storage::Store>> opened =
+      storage::Store::OpenSecondary(store_options, secondary->path());
+  if (absl::IsNotFound(opened.status())) {  // as every command names it
+    return absl::NotFoundError(
+        absl::StrCat("--db: ", opened.status().message()));
+  }
+  RR_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, std::move(opened));
   if (flags.authors.empty()) {
     RR_ASSIGN_OR_RETURN(authors, ranking::ListAllAuthors(*store));
   }

@@ -188,7 +188,9 @@ int Serve(const Flags& f, const services::ServerOptions& options,
 absl::Status CatchUpOrStop(storage::Store& db, std::atomic<bool>& replaced) {
   absl::Status status = db.TryCatchUpWithPrimary();
   if (absl::IsFailedPrecondition(status) && !replaced.exchange(true)) {
-    services::LogLine("the database at --db was replaced: draining to exit");
+    services::LogLine(
+        "the database at --db was replaced: draining to exit (this process "
+        "sends itself the SIGTERM logged next)");
     ::kill(::getpid(), SIGTERM);
   }
   return status;
