@@ -134,11 +134,8 @@ absl::Status ValidatePost(const v1::Post& post, absl::Time now,
   c.Check("text", TextRule(post.text()));
   c.Check("language", LanguageRuleOf(post.language()));
   c.Check("media_kind", EnumRule(post.media_kind(), v1::MediaKind_IsValid));
-  double d = post.duration_seconds();
   c.Check("duration_seconds",
-          std::isfinite(d) && d >= 0 && d <= kMaxDurationSeconds
-              ? nullptr
-              : "must be between 0 and 86400");
+          DurationRule(post.duration_seconds(), post.media_kind()));
   CheckHashtags(post, c);
   return c.status();
 }
@@ -202,6 +199,16 @@ absl::Status ValidateBatchSize(size_t size, absl::string_view field) {
 
 const char* LanguageRule(absl::string_view language) {
   return LanguageRuleOf(language);
+}
+
+const char* DurationRule(double seconds, v1::MediaKind kind) {
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > kMaxDurationSeconds) {
+    return "must be between 0 and 86400";
+  }
+  if (seconds > 0 && kind != v1::MEDIA_KIND_VIDEO) {
+    return "must be 0 unless media_kind is MEDIA_KIND_VIDEO";
+  }
+  return nullptr;
 }
 
 Violation ToViolation(const absl::Status& status) {

@@ -67,6 +67,11 @@ struct Violation {
 // [A-Za-z0-9-]; empty is allowed), else that rule's text.
 const char* LanguageRule(absl::string_view language);
 
+// nullptr when `seconds` is a valid duration for media `kind`: 0 ..
+// 86,400, and 0 unless the media is a video (the API's rule; the feature
+// extractor reads a duration as a video's length), else that rule's text.
+const char* DurationRule(double seconds, v1::MediaKind kind);
+
 // Splits "<field>: <rule>" at the first ": " outside double quotes (a
 // quoted map key may hold one); the whole message is the rule when there
 // is no field part.

@@ -142,6 +142,16 @@ TEST(ValidatePostTest, EveryRuleGoodAndBad) {
        F("duration_seconds", "must be between 0 and 86400")},
       {"duration negative", [](P& p) { p.set_duration_seconds(-1); },
        F("duration_seconds", "must be between 0 and 86400")},
+      {"duration of an image",
+       [](P& p) { p.set_media_kind(v1::MEDIA_KIND_IMAGE); },
+       F("duration_seconds",
+         "must be 0 unless media_kind is MEDIA_KIND_VIDEO")},
+      {"no duration of an article",
+       [](P& p) {
+         p.set_media_kind(v1::MEDIA_KIND_ARTICLE);
+         p.set_duration_seconds(0);
+       },
+       ""},
       {"duration NaN",
        [](P& p) {
          p.set_duration_seconds(std::numeric_limits<double>::quiet_NaN());

@@ -57,9 +57,10 @@ absl::Status CheckContent(const v1::Draft& d, absl::string_view path) {
       !v1::MediaKind_IsValid(d.media_kind())) {
     return Broken(path, "media_kind", "must be a specified value");
   }
-  const double s = d.duration_seconds();
-  if (!std::isfinite(s) || s < 0 || s > ingest::kMaxDurationSeconds) {
-    return Broken(path, "duration_seconds", "must be between 0 and 86400");
+  if (const char* rule =
+          ingest::DurationRule(d.duration_seconds(), d.media_kind());
+      rule != nullptr) {
+    return Broken(path, "duration_seconds", rule);
   }
   return absl::OkStatus();
 }

@@ -83,6 +83,15 @@ TEST(ValidateDraft, NamesTheBrokenField) {
   d = GoodDraft();
   d.set_duration_seconds(-1);
   ExpectInvalid(ValidateDraft(d, now, ""), "duration_seconds");
+  // A duration is a video's length (the API's rule).
+  d = GoodDraft();
+  d.set_media_kind(v1::MEDIA_KIND_IMAGE);
+  d.set_duration_seconds(600);
+  ExpectInvalid(ValidateDraft(d, now, "draft"),
+                "draft.duration_seconds: must be 0 unless media_kind is "
+                "MEDIA_KIND_VIDEO");
+  d.set_duration_seconds(0);
+  EXPECT_TRUE(ValidateDraft(d, now, "draft").ok());
   d = GoodDraft();
   d.add_hashtags("");
   ExpectInvalid(ValidateDraft(d, now, ""), "hashtags[0]");
