@@ -218,7 +218,10 @@ const std::vector<Sentences>& Table() {
        {"发布{age}小时内已触达{impr}位陌生人",
         "发布后{age}小时内只有{impr}位陌生人看到"},
        {"There are no early stranger figures yet",
-        "Noch keine frühen Zahlen zu Fremden", "还没有早期的陌生人数据"}},
+        "Noch keine frühen Zahlen zu Fremden", "还没有早期的陌生人数据"},
+       {"{impr} strangers saw it in its first {age} hours",
+        "In den ersten {age} Stunden sahen ihn {impr} Fremde",
+        "发布后{age}小时内有{impr}位陌生人看到"}},
       {"stranger_reaction",
        {"Strangers watched to the end ({sc}%) and liked it ({sl}%)",
         "Strangers left before the end: {sc}% finished it, {sl}% liked it"},
@@ -450,21 +453,25 @@ bool Agrees(absl::string_view factor, int v, bool positive,
   if (factor == "topic_demand") return false;  // no level: always plain
   if (factor == "topic_saturation") return praise == positive;
   if (factor == "follower_flattery") return !praise || !positive;
-  // The level above which a figure earns praise; below it, blame.
-  double good_from;
-  if (factor == "account_history") {
-    good_from = 1000;  // stranger impressions per post: the default bar
-  } else if (factor == "audience_on_platform") {
-    good_from = 1000;  // followers
+  // Praise needs the figure at praise_from or above, blame below
+  // blame_below.
+  double praise_from, blame_below;
+  if (factor == "account_history" || factor == "audience_on_platform") {
+    // Stranger impressions per post (the default threshold); followers.
+    praise_from = blame_below = 1000;
   } else if (factor == "niche_focus" || factor == "cadence" ||
              factor == "stranger_reaction") {
-    good_from = 0.5;  // focus, regularity, completion rate
+    praise_from = blame_below = 0.5;  // focus, regularity, completion rate
   } else if (factor == "evergreen_topic") {
-    good_from = 1;  // later weeks earn as much as the first
+    praise_from = blame_below = 1;  // later weeks earn as much as the first
+  } else if (factor == "early_reach") {
+    // "already reached N strangers" / "only N strangers saw it"
+    praise_from = 100;
+    blame_below = 1000;
   } else {
     return true;  // no figure judged
   }
-  return praise == (x >= good_from);
+  return praise ? x >= praise_from : x < blame_below;
 }
 
 // `plain` with the direction of the contribution, in `lang` (0 en, 1 de,

@@ -277,6 +277,16 @@ TEST(ExplainTest, JudgementsNeverContradictTheirFigures) {
   EXPECT_EQ(FactorMessage("stranger_reaction", false, row, "", "en"),
             "70% of strangers finished it and 2% liked it; compared with a "
             "typical post, that lowers its chances");
+  row[kEarlyPostAgeHours] = 2;
+  row[kEarlyImprStrangerLog] = std::log1p(5000.0f);
+  EXPECT_EQ(FactorMessage("early_reach", false, row, "", "en"),
+            "5,000 strangers saw it in its first 2 hours; compared with a "
+            "typical post, that lowers its chances");
+  EXPECT_EQ(FactorMessage("early_reach", true, row, "", "en"),
+            "It already reached 5,000 strangers in 2 hours");
+  row[kEarlyImprStrangerLog] = std::log1p(40.0f);
+  EXPECT_EQ(FactorMessage("early_reach", false, row, "", "en"),
+            "Only 40 strangers saw it in its first 2 hours");
   // The engagement rate has no level that is good everywhere: always
   // plain, and per 100 impressions (completions make most of it).
   row[kTopicStrangerEngagementRate] = 0.56f;
