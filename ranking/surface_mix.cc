@@ -55,7 +55,11 @@ SurfaceMix ComputeSurfaceMix(const AuthorContext& author, double p_reach,
   const double known_rest = known - so_far.known;
   const double stranger_rest =
       mix.expected_stranger_impressions - so_far.stranger;
-  const double fol = Surface(author, v1::SURFACE_FOLLOWING) + 4;
+  // An account with no followers has no Following feed to be shown in:
+  // no prior there (a history of Following views, if any, still counts).
+  const bool no_followers = author.features[0] == 0;  // kAcctFollowersLog
+  const double fol =
+      Surface(author, v1::SURFACE_FOLLOWING) + (no_followers ? 0 : 4);
   const double fri = Surface(author, v1::SURFACE_FRIENDS) + 1;
   const double rec = Surface(author, v1::SURFACE_RECOMMENDED) + 1;
   const double sea = Surface(author, v1::SURFACE_SEARCH);

@@ -16,6 +16,7 @@ namespace {
 // strangers and (800 + 100) / 10 = 90 known impressions.
 AuthorContext Author() {
   AuthorContext a;
+  a.features[0] = std::log1p(500.0f);  // kAcctFollowersLog: 500 followers
   a.posts = 8;
   a.stranger_impressions = 6000;
   a.known_impressions = 800;
@@ -43,6 +44,21 @@ TEST(SurfaceMixTest, DraftFromTheHistoryAlone) {
               1320 * 4001.0 / 6001 / total, 1e-12);
   EXPECT_DOUBLE_EQ(mix.shares.at("SURFACE_PROFILE"), 0);
   EXPECT_NEAR(Sum(mix), 1, 1e-12);
+}
+
+// An account without followers expects no Following views: its known
+// audience (the prior's 50 a post) is friends.
+TEST(SurfaceMixTest, NoFollowersNoFollowingShare) {
+  AuthorContext fresh;  // 0 followers, no history
+  const SurfaceMix mix = ComputeSurfaceMix(fresh, 0.5, LabelConfig{});
+  EXPECT_DOUBLE_EQ(mix.shares.at("SURFACE_FOLLOWING"), 0);
+  // 0.5 * max(2000, 200) + 0.5 * min(200, 1000) = 1100 strangers.
+  EXPECT_NEAR(mix.shares.at("SURFACE_FRIENDS"), 50.0 / 1150, 1e-12);
+  EXPECT_NEAR(Sum(mix), 1, 1e-12);
+  fresh.features[0] = std::log1p(3.0f);  // 3 followers: the 4:1 prior
+  EXPECT_NEAR(ComputeSurfaceMix(fresh, 0.5, LabelConfig{})
+                  .shares.at("SURFACE_FOLLOWING"),
+              50.0 * 4 / 5 / 1150, 1e-12);
 }
 
 // A post that already has more than the history expects: the expectation

@@ -201,7 +201,13 @@ absl::Status WriteSealed(const std::string& dir, ModelMetadata& metadata) {
   metadata.version_scheme = kVersionScheme;
   metadata.model_version = ModelVersionOf(metadata);
   const std::string path = PathIn(dir, kMetadataFile);
-  return reachrank::ReplaceFile(path, ToJson(metadata).dump(2) + "\n");
+  // The name is checked at training and read back from JSON, so valid
+  // UTF-8; should anything slip through, a replacement character, never an
+  // exception.
+  return reachrank::ReplaceFile(
+      path, ToJson(metadata).dump(2, ' ', false,
+                                  nlohmann::json::error_handler_t::replace) +
+                "\n");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // contradict the files.
 
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,22 @@ TEST(HanSeedsTest, InconsistentMetadataIsRefused) {
 // a version of its own; the original settings give the original version.
 // Numbers that are not integers where integers belong are refused, not
 // cut (1.99 read as version_scheme 1 switched the edit check off).
+// The name prefixes the model version, which responses, metric labels and
+// metadata.json carry: a name that is not plain is refused before training.
+TEST(ModelMetadataTest, TrainingRefusesANameThatIsNotPlain) {
+  ScratchDir scratch;
+  for (const char* bad : {"", "sib 200", "x\xe9y", "a/b"}) {
+    TrainOptions options = TinyOptions();
+    options.name = bad;
+    const absl::Status s =
+        TrainModelDir(TinySet(), options, scratch.path() + "/m");
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(std::string(s.message()),
+                HasSubstr("name: must be 1-64 characters of [A-Za-z0-9._-]"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(scratch.path() + "/m"));
+}
+
 TEST(ModelMetadataTest, RefusesNonIntegersAndOutOfRangeSettings) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/utf8.h"
 #include "unicode/brkiter.h"
 #include "unicode/normalizer2.h"
 #include "unicode/translit.h"
@@ -307,19 +308,7 @@ Utf8Text ToUtf8(const icu::UnicodeString& s) {
 }  // namespace
 
 bool IsValidUtf8(absl::string_view text) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const int32_t length = static_cast<int32_t>(text.size());
-  if (text.size() > static_cast<size_t>(INT32_MAX)) return false;
-  for (int32_t i = 0; i < length;) {
-    if (s[i] < 0x80) {  // ASCII needs no decoding
-      ++i;
-      continue;
-    }
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) return false;
-  }
-  return true;
+  return reachrank::IsValidUtf8(text);
 }
 
 std::string JoinTokens(const std::vector<std::string>& tokens) {

@@ -1,5 +1,6 @@
 #include "topics/trainer.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <random>
@@ -7,6 +8,8 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/dir_publish.h"
@@ -76,6 +79,20 @@ absl::StatusOr<bool> TrainTopics(
     RR_RETURN_IF_ERROR(TrainFastText(fasttext, scratch, output));
   }
   return true;
+}
+
+// The model version's prefix ("<name>-ft-<hex>"): it names the model in
+// responses, metrics labels and metadata.json.
+absl::Status CheckName(const std::string& name) {
+  const bool ok =
+      !name.empty() && name.size() <= 64 &&
+      std::all_of(name.begin(), name.end(), [](char c) {
+        return absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.';
+      });
+  return ok ? absl::OkStatus()
+            : absl::InvalidArgumentError(absl::StrCat(
+                  "name: must be 1-64 characters of [A-Za-z0-9._-], not '",
+                  absl::CHexEscape(name), "'"));
 }
 
 absl::Status CheckHanOptions(const TrainOptions& options) {
@@ -204,6 +221,7 @@ absl::Status TrainModelDir(absl::Span<const Example> examples,
     if (progress) progress(line);
   };
   if (examples.empty()) return absl::InvalidArgumentError("no examples");
+  RR_RETURN_IF_ERROR(CheckName(options.name));
   RR_RETURN_IF_ERROR(CheckHanOptions(options));
   RR_ASSIGN_OR_RETURN(Taxonomy taxonomy, TaxonomyFor(examples, options));
   // Written to a staging directory and published whole: a failed or killed

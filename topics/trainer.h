@@ -23,7 +23,8 @@
 namespace reachrank::topics {
 
 struct TrainOptions {
-  std::string name = "sib200";  // model version prefix
+  // Model version prefix: 1-64 of [A-Za-z0-9._-] (INVALID_ARGUMENT).
+  std::string name = "sib200";
   SegmenterOptions segmenter;
   FastTextOptions fasttext;   // model.bin, trained on every example
   // model.han.bin, trained on the mostly-Han examples; none when unset or

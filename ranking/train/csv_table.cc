@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
+#include "base/utf8.h"
 #include "ranking/model/file_util.h"
 
 namespace reachrank::ranking {
@@ -42,6 +43,11 @@ absl::StatusOr<std::vector<std::string>> ParseHeader(absl::string_view line,
       return LineError(
           source, line_number,
           absl::StrCat("header: column ", names.size() + 1, " has no name"));
+    }
+    if (!IsValidUtf8(name)) {  // names go into metadata.json
+      return LineError(source, line_number,
+                       absl::StrCat("header: column ", names.size() + 1,
+                                    "'s name is not valid UTF-8"));
     }
     if (!seen.insert(name).second) {
       return LineError(

@@ -74,6 +74,9 @@ TEST(CsvTableTest, RejectsBadShape) {
               HasSubstr("column 2 has no name"));
   EXPECT_THAT(ParseCsvTable("\n\n", "t.csv").status().message(),
               HasSubstr("no header row"));
+  // Names go into metadata.json: a Latin-1 export is refused, not a crash.
+  EXPECT_THAT(ParseCsvTable("z,x\xe9y\n1,2\n", "t.csv").status().message(),
+              HasSubstr("t.csv:1: header: column 2's name is not valid UTF-8"));
 }
 
 TEST(CsvTableTest, MissingFileIsNotFound) {

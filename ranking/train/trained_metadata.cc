@@ -106,7 +106,10 @@ std::string TrainedMetadataJson(const TrainedModelInfo& info) {
       calibrated
           ? CalibrationParameters(info.options, r.prior_calibration)
           : Parameters(info.options, r.rounds);
-  return doc.dump(2) + "\n";
+  // Inputs were checked to be UTF-8; should one slip through, a
+  // replacement character, never an exception.
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
 }
 
 }  // namespace reachrank::ranking
