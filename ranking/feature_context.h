@@ -84,6 +84,8 @@ double Saturation(double topic_posts, double all_posts, double topic_engaged,
 template <typename T>
 class ContextCache {
  public:
+  // Holds at most `max_entries`; Store empties the cache when it is full
+  // (simple, and entries live `ttl` at most anyway).
   explicit ContextCache(absl::Duration ttl, size_t max_entries = 100000)
       : ttl_(ttl), max_entries_(max_entries) {}
 
@@ -95,6 +97,7 @@ class ContextCache {
     if (it == entries_.end() || now - it->second.stored > ttl_) return nullptr;
     return it->second.value;
   }
+  // Caches `value` for `key` as of `now`, replacing what was there.
   void Store(const std::string& key, std::shared_ptr<const T> value,
              absl::Time now) {
     if (ttl_ <= absl::ZeroDuration()) return;

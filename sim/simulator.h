@@ -27,6 +27,7 @@ struct PostTruth {
 
 // Receives the simulated data in order: all authors, all posts, then events
 // post by post (a post always precedes its events). Called from one thread.
+// An error from any method stops the simulation and is returned by it.
 class SimSink {
  public:
   virtual ~SimSink() = default;

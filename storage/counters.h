@@ -29,11 +29,15 @@ inline constexpr uint32_t kWatchBase = kSurfaces * kRelations * kEventTypes;
 inline constexpr uint32_t kPostsPublished = 400;
 inline constexpr uint32_t kPostsClassified = 401;
 
+// The cell counting events of type `t` by viewers of relation `r` on
+// surface `s` (cells 0 .. kWatchBase - 1). The enums must be in range.
 constexpr uint32_t EventCell(v1::Surface s, v1::Relation r, v1::EventType t) {
   return (static_cast<uint32_t>(s) * kRelations + static_cast<uint32_t>(r)) *
              kEventTypes +
          static_cast<uint32_t>(t);
 }
+// The cell summing watch milliseconds of relation `r` on surface `s`
+// (cells from kWatchBase). The enums must be in range.
 constexpr uint32_t WatchCell(v1::Surface s, v1::Relation r) {
   return kWatchBase + static_cast<uint32_t>(s) * kRelations +
          static_cast<uint32_t>(r);

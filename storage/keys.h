@@ -3,8 +3,9 @@
 // Key parts (ids, platforms, topic ids) are 1..kMaxKeyPart bytes without a
 // NUL byte, so NUL separates parts unambiguously. Signed numbers are stored
 // big-endian with the sign bit flipped, so that byte order is numeric order.
-// Decode functions accept exactly what the encoders produce and reject
-// anything else; the views they return point into the key passed in.
+// Decode functions accept exactly what the encoders produce and return
+// false for anything else (their output is then unspecified); the views
+// they return point into the key passed in.
 #ifndef REACHRANK_STORAGE_KEYS_H_
 #define REACHRANK_STORAGE_KEYS_H_
 

@@ -31,6 +31,8 @@ inline constexpr size_t kMaxTopicIdBytes = 256;
 class Taxonomy {
  public:
   Taxonomy() = default;
+  // Takes `topics` as they are, in order; Parse is the checked way in
+  // (unique, well-formed ids).
   explicit Taxonomy(std::vector<Topic> topics);
 
   // Parses the TSV format above. INVALID_ARGUMENT naming the line for a
@@ -47,6 +49,7 @@ class Taxonomy {
   std::string ToTsv() const;
 
   const std::vector<Topic>& topics() const { return topics_; }
+  // Whether a topic has the id `id` (exact bytes).
   bool Contains(absl::string_view id) const;
 
  private:

@@ -23,6 +23,7 @@ struct Unowned {
   std::vector<storage::AuthorId> authors;
   int64_t owned = 0;
 };
+// Errors are the store's (reading author ids).
 absl::StatusOr<Unowned> FindUnowned(storage::Store& store,
                                     const ShardSlice& shard);
 

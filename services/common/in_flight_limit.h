@@ -103,6 +103,7 @@ class InFlightLimit {
   // The drain of this service's streams (for their StreamIdleDeadline).
   StreamDrain* drain() { return &drain_; }
 
+  // Calls being handled and streams open now (for metrics and tests).
   int in_flight() const;
   int open_streams() const;
   int max_in_flight() const { return limits_.max_in_flight; }
