@@ -20,9 +20,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/types/span.h"
 #include "ranking/explain.h"
 #include "ranking/feature_names.h"
 
@@ -304,7 +306,8 @@ struct Figure {
 std::vector<Figure> Figures(absl::Span<const float> row) {
   return {
       {"{ratio}", std::exp2(At(row, kTopicSaturationLog2)), false},
-      {"{rate}", At(row, kTopicStrangerEngagementRate), true},
+      // Per 100 impressions, with a decimal below 10 ("0.3").
+      {"{rate}", 100 * At(row, kTopicStrangerEngagementRate), false},
       {"{evergreen}", At(row, kTopicEvergreenRatio), false},
       {"{reach}", std::expm1(At(row, kAcctStrangerReachLog)), false},
       {"{focus}", At(row, kAcctNicheFocus), true},
@@ -318,6 +321,38 @@ std::vector<Figure> Figures(absl::Span<const float> row) {
       {"{sl}", At(row, kEarlyStrangerLikeRate), true}};
 }
 
+// `text` with a count of exactly 1 read in the singular ("1 follower", "in
+// der ersten Stunde"); a "1" right after a digit, '.' or ',' is part of a
+// larger number and left alone. Chinese has no plural.
+std::string Singular(std::string text, absl::string_view lang) {
+  static constexpr std::pair<const char*, const char*> kEn[] = {
+      {"1 followers", "1 follower"},
+      {"1 strangers", "1 stranger"},
+      {"1 hours", "1 hour"}};
+  static constexpr std::pair<const char*, const char*> kDe[] = {
+      {"den ersten 1 Stunden", "der ersten Stunde"}, {"1 Stunden", "1 Stunde"}};
+  const auto fix =
+      [&text](absl::Span<const std::pair<const char*, const char*>> forms) {
+        for (const auto& [plural, singular] : forms) {
+          const std::string p = plural;
+          const size_t one = p.find('1');
+          for (size_t at = text.find(p); at != std::string::npos;
+               at = text.find(p, at + 1)) {
+            const size_t digit = at + one;
+            const char before = digit == 0 ? ' ' : text[digit - 1];
+            if (absl::ascii_isdigit(static_cast<unsigned char>(before)) ||
+                before == '.' || before == ',') {
+              continue;
+            }
+            text.replace(at, p.size(), singular);
+          }
+        }
+      };
+  if (lang == "en") fix(kEn);
+  if (lang == "de") fix(kDe);
+  return text;
+}
+
 // `text` with its figures filled in, or nullopt when one it names is
 // missing (NaN) or it names the topic and there is none.
 std::optional<std::string> Fill(absl::string_view text,
@@ -329,16 +364,13 @@ std::optional<std::string> Fill(absl::string_view text,
     if (topic_id.empty()) return std::nullopt;
     replacements.push_back({"{topic}", TopicDisplayName(topic_id, lang)});
   }
-  if (lang == "en" && std::round(std::expm1(At(row, kAcctFollowersLog))) == 1) {
-    replacements.push_back({"{followers} followers", "1 follower"});
-  }
   for (const Figure& f : Figures(row)) {
     if (!absl::StrContains(text, f.placeholder)) continue;
     if (!std::isfinite(f.value)) return std::nullopt;
     replacements.push_back(
         {f.placeholder, f.percent ? Percent(f.value) : Number(f.value, lang)});
   }
-  return absl::StrReplaceAll(text, replacements);
+  return Singular(absl::StrReplaceAll(text, replacements), lang);
 }
 
 // Sentences for a situation (en, de, zh), said instead of the factor's
@@ -377,14 +409,16 @@ const Situation kBalancedTopic = {
      "Woche die Waage",
      "本周该话题的新帖供给与陌生人需求大致平衡"}};
 
-// A post without a topic (no words to tell it by): its topic's market
-// factors have no topic to speak of.
+// A post without a topic (no words to tell it by, or a stored post not yet
+// classified): its topic's market factors have no topic to speak of.
 const Situation kNoTopic = {
-    {"No topic could be told from its text and hashtags, so nothing is "
-     "known of its topic's supply and demand",
-     "Aus Text und Hashtags ließ sich kein Thema erkennen, über Angebot und "
-     "Nachfrage des Themas ist also nichts bekannt",
-     "无法从文字和话题标签判断话题，因此不了解该话题的供需"},
+    {"Its topic is not known (none could be told from its words, or it is "
+     "not classified yet), so nothing is known of its topic's supply and "
+     "demand",
+     "Das Thema ist nicht bekannt (aus den Wörtern nicht erkennbar oder "
+     "noch nicht eingeordnet), über Angebot und Nachfrage des Themas ist "
+     "also nichts bekannt",
+     "话题未知（无法从文字判断或尚未分类），因此不了解该话题的供需"},
     {nullptr, nullptr, nullptr}};
 
 // No posts in the topic this week: the smoothed ratio is 1 by construction,
@@ -452,7 +486,17 @@ bool Agrees(absl::string_view factor, int v, bool positive,
   const bool praise = v == 0;
   if (factor == "topic_demand") return false;  // no level: always plain
   if (factor == "topic_saturation") return praise == positive;
-  if (factor == "follower_flattery") return !praise || !positive;
+  if (factor == "follower_flattery") {
+    // "Followers liked it; strangers left" is bad news; "reacted alike"
+    // needs completion rates within 10 points of each other.
+    if (praise) return !positive;
+    return std::abs(At(row, kEarlyFollowerCompletionRate) -
+                    At(row, kEarlyStrangerCompletionRate)) <= 0.1;
+  }
+  if (factor == "stranger_reaction" && praise &&
+      !(At(row, kEarlyStrangerLikeRate) >= 0.005)) {
+    return false;  // "... and liked it (0%)"
+  }
   // Praise needs the figure at praise_from or above, blame below
   // blame_below.
   double praise_from, blame_below;

@@ -197,8 +197,9 @@ TEST(ExplainTest, SaturationNearOneIsBalanced) {
   for (const char* factor :
        {"topic_saturation", "topic_demand", "evergreen_topic"}) {
     EXPECT_EQ(FactorMessage(factor, false, row, "", "en"),
-              "No topic could be told from its text and hashtags, so nothing "
-              "is known of its topic's supply and demand");
+              "Its topic is not known (none could be told from its words, or "
+              "it is not classified yet), so nothing is known of its topic's "
+              "supply and demand");
   }
   // No posts in the topic this week: the ratio is the smoothing's 1.
   row[kTopicSupply7dLog] = 0;
@@ -287,6 +288,35 @@ TEST(ExplainTest, JudgementsNeverContradictTheirFigures) {
   row[kEarlyImprStrangerLog] = std::log1p(40.0f);
   EXPECT_EQ(FactorMessage("early_reach", false, row, "", "en"),
             "Only 40 strangers saw it in its first 2 hours");
+  // Counts of 1 in the singular; 11 is not 1.
+  row[kEarlyPostAgeHours] = 1;
+  row[kEarlyImprStrangerLog] = std::log1p(1.0f);
+  EXPECT_EQ(FactorMessage("early_reach", false, row, "", "en"),
+            "Only 1 stranger saw it in its first 1 hour");
+  EXPECT_EQ(FactorMessage("early_reach", false, row, "", "de"),
+            "In der ersten Stunde sahen ihn nur 1 Fremde");
+  row[kEarlyPostAgeHours] = 11;
+  row[kEarlyImprStrangerLog] = std::log1p(11.0f);
+  EXPECT_EQ(FactorMessage("early_reach", false, row, "", "en"),
+            "Only 11 strangers saw it in its first 11 hours");
+  // Strangers left, followers stayed: never "reacted alike" (20 % vs 70 %
+  // the other way round is no flattery either), and no praise of likes
+  // that round to 0 %.
+  row[kEarlyFollowerCompletionRate] = 0.2f;
+  row[kEarlyStrangerCompletionRate] = 0.7f;
+  EXPECT_EQ(FactorMessage("follower_flattery", true, row, "", "en"),
+            "20% of followers and 70% of strangers finished it; compared "
+            "with a typical post, that raises its chances");
+  row[kEarlyFollowerCompletionRate] = 0.75f;
+  EXPECT_EQ(FactorMessage("follower_flattery", true, row, "", "en"),
+            "Followers and strangers reacted alike (75% vs 70% finished)");
+  row[kEarlyStrangerLikeRate] = 0.004f;
+  EXPECT_EQ(FactorMessage("stranger_reaction", true, row, "", "en"),
+            "70% of strangers finished it and 0% liked it; compared with a "
+            "typical post, that raises its chances");
+  row[kEarlyStrangerLikeRate] = 0.03f;
+  EXPECT_EQ(FactorMessage("stranger_reaction", true, row, "", "en"),
+            "Strangers watched to the end (70%) and liked it (3%)");
   // The engagement rate has no level that is good everywhere: always
   // plain, and per 100 impressions (completions make most of it).
   row[kTopicStrangerEngagementRate] = 0.56f;
@@ -294,6 +324,12 @@ TEST(ExplainTest, JudgementsNeverContradictTheirFigures) {
             "Strangers made 56 engagements (completions included) per 100 "
             "impressions of 'Politics' this week; compared with a typical "
             "post, that lowers its chances");
+  row[kTopicStrangerEngagementRate] = 0.003f;  // a decimal below 10
+  EXPECT_EQ(FactorMessage("topic_demand", true, row, "politics", "de"),
+            "Fremde kamen diese Woche auf 0,3 Interaktionen (vollständige "
+            "Wiedergaben eingeschlossen) pro 100 Impressionen von „Politik“; "
+            "verglichen mit einem typischen Beitrag erhöht das die Chancen");
+  row[kTopicStrangerEngagementRate] = 0.56f;
   EXPECT_EQ(FactorMessage("topic_demand", true, row, "politics", "zh"),
             "本周陌生人对「政治」每100次曝光产生56次互动（含完播）；与典型帖子"
             "相比，这提高了它的机会");

@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
-#include "topics/classifier.h"
 #include "topics/file_util.h"
 #include "topics/segmenter.h"
 
@@ -90,11 +89,6 @@ absl::StatusOr<std::vector<Example>> ReadExamples(const std::string& path) {
     }
     if (example->topic.empty() || HasSpace(example->topic)) {
       return LineError(path, number, "topic is empty or contains whitespace");
-    }
-    if (example->text.size() > kMaxTextBytes) {
-      return LineError(path, number,
-                       absl::StrCat("text: ", example->text.size(),
-                                    " bytes, at most ", kMaxTextBytes));
     }
     if (example->language.empty()) example->language = language;
     example->where = absl::StrCat(path, ":", number);

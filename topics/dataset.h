@@ -26,9 +26,9 @@ std::string LanguageOfFloresCode(absl::string_view code);
 // Reads a data file: JSONL when its name ends in ".jsonl" or ".json", TSV
 // otherwise. For TSV the language comes from the parent directory's name
 // (LanguageOfFloresCode). INVALID_ARGUMENT naming the file and line for a
-// malformed row, invalid UTF-8, a topic containing whitespace, or a text
-// longer than the classifier takes (kMaxTextBytes); NOT_FOUND when the
-// file cannot be read.
+// malformed row, invalid UTF-8, or a topic containing whitespace; NOT_FOUND
+// when the file cannot be read. Texts of any length are read (training
+// takes them; `topics eval` refuses what the classifier would).
 absl::StatusOr<std::vector<Example>> ReadExamples(const std::string& path);
 
 }  // namespace reachrank::topics

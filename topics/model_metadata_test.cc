@@ -112,11 +112,6 @@ TEST(HanSeedsTest, InconsistentMetadataIsRefused) {
               HasSubstr("model.han.2.bin: fingerprint differs"));
 }
 
-// A setting read at inference, edited after sealing, changes predictions
-// but not a file: the directory is refused until resealed, which gives it
-// a version of its own; the original settings give the original version.
-// Numbers that are not integers where integers belong are refused, not
-// cut (1.99 read as version_scheme 1 switched the edit check off).
 // The name prefixes the model version, which responses, metric labels and
 // metadata.json carry: a name that is not plain is refused before training.
 TEST(ModelMetadataTest, TrainingRefusesANameThatIsNotPlain) {
@@ -133,6 +128,8 @@ TEST(ModelMetadataTest, TrainingRefusesANameThatIsNotPlain) {
   EXPECT_FALSE(std::filesystem::exists(scratch.path() + "/m"));
 }
 
+// Numbers that are not integers where integers belong are refused, not
+// cut (1.99 read as version_scheme 1 switched the edit check off).
 TEST(ModelMetadataTest, RefusesNonIntegersAndOutOfRangeSettings) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";
@@ -166,6 +163,9 @@ TEST(ModelMetadataTest, RefusesNonIntegersAndOutOfRangeSettings) {
   }
 }
 
+// A setting read at inference, edited after sealing, changes predictions
+// but not a file: the directory is refused until resealed, which gives it
+// a version of its own; the original settings give the original version.
 TEST(ModelVersionTest, CoversTheInferenceSettings) {
   ScratchDir scratch;
   const std::string dir = scratch.path() + "/model";

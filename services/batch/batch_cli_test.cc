@@ -30,6 +30,7 @@ namespace reachrank::batch {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class BatchCliTest : public ::testing::Test {
  protected:
@@ -234,6 +235,13 @@ TEST_F(BatchCliTest, ImportThenScoreWithExitCodes) {
               HasSubstr("cannot read " + Path("no-such-authors.jsonl")));
   EXPECT_EQ(Run({"import", Path(""), "--db", db}), 1);  // a directory
   EXPECT_THAT(Read("cli.log"), HasSubstr("is a directory"));
+  // A path with "lock" in it that cannot be a database is not taken for a
+  // database another process holds.
+  Write("blockfile", "not a directory\n");
+  EXPECT_EQ(
+      Run({"import", Path("history.jsonl"), "--db", Path("blockfile/db")}), 1);
+  EXPECT_THAT(Read("cli.log"), Not(HasSubstr("open in another process")));
+  EXPECT_THAT(Read("cli.log"), HasSubstr("blockfile/db"));
   // Standard input closed: an error, not an empty import.
   EXPECT_EQ(RunWithStdinClosed({"import", "-", "--db", db}), 1);
   EXPECT_THAT(Read("cli.log"), HasSubstr("input -: standard input is closed"));
@@ -645,8 +653,8 @@ TEST_F(BatchCliTest, PruneAndDeleteThroughARunningService) {
   EXPECT_EQ(Run({"import", Path("history.jsonl"), "--db", live}), 1);
   EXPECT_THAT(Read("cli.log"),
               HasSubstr("FAILED_PRECONDITION: --db: " + live +
-                        " is open in a running service: import through it "
-                        "with --server"));
+                        " is open in another process: import through a "
+                        "running ingest service with --server"));
   // What a backup before a live prune takes.
   ASSERT_EQ(Run({"admin", "checkpoint", "--db", live, "--out",
                  Path("live-0-before-prune")}),

@@ -101,8 +101,15 @@ std::vector<std::string> HistoryLines(
   std::vector<std::pair<std::string, int64_t>> all;
   for (const storage::HourCounters& row : hours) AppendHour(row, all);
   *cells += static_cast<int64_t>(all.size());
+  // A duration on a post that is not a video, stored before the rule
+  // that refuses it (ingest::DurationRule), is dropped: the import
+  // applies the rule, and the post would be lost with its counts.
+  v1::Post exported = post;
+  if (exported.media_kind() != v1::MEDIA_KIND_VIDEO) {
+    exported.set_duration_seconds(0);
+  }
   const std::string head =
-      absl::StrCat("{\"post\":", ToJson(post), ",\"counts\":[");
+      absl::StrCat("{\"post\":", ToJson(exported), ",\"counts\":[");
   std::vector<std::string> lines;
   std::string counts;
   size_t in_line = 0;

@@ -29,6 +29,8 @@ struct HistoryExportSummary {
 // relation. Usually one line; a post with more counts than `reachrank
 // import` takes in one line (1 MiB, 10,000 events) is written as several,
 // each with the post and a part of the counts. Adds the counts to *cells.
+// A duration on a post that is not a video (stored before the rule that
+// refuses it) is written as 0, so that import accepts the line.
 std::vector<std::string> HistoryLines(
     const v1::Post& post, const std::vector<storage::HourCounters>& hours,
     int64_t* cells);

@@ -6,6 +6,7 @@
 
 #include "base/shard.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "ranking/testing/sim_store.h"
 #include "services/batch/batch_testing.h"
@@ -48,6 +49,30 @@ TEST(HistoryLineTest, OneCellPerCountAtTheHourWithWatchTimeOnViews) {
           "\"RELATION_STRANGER\",\"type\":\"EVENT_TYPE_VIEW\",\"count\":3,"
           "\"watch_ms\":4500,\"at\":\"2026-01-05T08:00:00Z\"}]}"));
   EXPECT_EQ(cells, 2);
+}
+
+// A duration stored on an image before the rule refused it is dropped, so
+// that import, which applies the rule, takes the post with its counts.
+TEST(HistoryLineTest, ANonVideoDurationIsDroppedSoImportTakesThePost) {
+  v1::Post post;
+  post.set_post_id("p1");
+  post.set_platform("tiktok");
+  post.set_author_id("a1");
+  *post.mutable_created_at() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(
+          absl::ToUnixSeconds(kNow) - 86400);
+  post.set_media_kind(v1::MEDIA_KIND_IMAGE);
+  post.set_duration_seconds(600);
+  int64_t cells = 0;
+  const std::vector<std::string> lines = HistoryLines(post, {}, &cells);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], ::testing::Not(::testing::HasSubstr("duration")));
+  absl::StatusOr<ImportRecord> record = ParseImportLine(lines[0], kNow);
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(record->post.duration_seconds(), 0);
+  post.set_media_kind(v1::MEDIA_KIND_VIDEO);  // a video keeps it
+  EXPECT_THAT(HistoryLines(post, {}, &cells)[0],
+              ::testing::HasSubstr("\"durationSeconds\":600"));
 }
 
 // A post with more counts than import takes in one line is written as

@@ -46,7 +46,9 @@ absl::Status CheckShardList(const std::string& flag,
 }
 
 bool HeldByAService(const absl::Status& open) {
-  return !open.ok() && absl::StrContains(open.message(), "lock");
+  // RocksDB's own words for a LOCK file another process holds; the bare
+  // word "lock" is also in paths ("/mnt/blockstore").
+  return !open.ok() && absl::StrContains(open.message(), "While lock file: ");
 }
 
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenWritable(

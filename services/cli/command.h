@@ -73,8 +73,9 @@ void AddReclassifyCommand(CLI::App& admin, CommandSet& commands);
 // `reachrank admin check` (check_command.cc), registered likewise.
 void AddCheckCommand(CLI::App& admin, CommandSet& commands);
 
-// True when opening a database failed because a running service (its
-// writer) holds the database's lock.
+// True when opening a database failed because another process (a running
+// service, its writer, or another command) holds the database's lock:
+// RocksDB's "While lock file: <db>/LOCK" error.
 bool HeldByAService(const absl::Status& open);
 
 // Store::Open(options) for a command: a schema upgrade at open draws a

@@ -159,8 +159,8 @@ absl::StatusOr<int> ImportIntoDb(const ImportFlags& f,
   if (HeldByAService(opened.status())) {
     return absl::FailedPreconditionError(absl::StrCat(
         "--db: ", f.db,
-        " is open in a running service: import through it with --server, "
-        "or stop it first (",
+        " is open in another process: import through a running ingest "
+        "service with --server, or wait for the other process to end (",
         opened.status().message(), ")"));
   }
   RR_ASSIGN_OR_RETURN(auto store, std::move(opened));

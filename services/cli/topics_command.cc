@@ -136,11 +136,17 @@ struct EvalFlags {
 };
 
 // INVALID_ARGUMENT naming the first example whose topic `model` cannot
-// predict: it would count as an error of the model.
+// predict (it would count as an error of the model) or whose text is
+// longer than the classifier takes.
 absl::Status CheckTopicsKnown(const std::vector<Example>& examples,
                               const topics::FastTextClassifier& model,
                               const std::string& dir) {
   for (const Example& e : examples) {
+    if (e.text.size() > topics::kMaxTextBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(e.where, ": text: ", e.text.size(), " bytes, at most ",
+                       topics::kMaxTextBytes));
+    }
     if (!model.taxonomy().Contains(e.topic)) {
       return absl::InvalidArgumentError(absl::StrCat(
           e.where, ": topic \"", e.topic, "\" is not in the taxonomy of ", dir,

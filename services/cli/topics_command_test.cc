@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/cli/cli_testing.h"
+#include "topics/classifier.h"
 
 namespace reachrank::cli {
 namespace {
@@ -196,6 +197,19 @@ TEST(TopicsEvalTest, RefusesATopicOutsideTheTaxonomyAndABadLanguage) {
                                      ":2: topic \"cooking\" is not in the "
                                      "taxonomy of ",
                                      REACHRANK_TOPICS_MODEL)));
+  // A text the classifier would refuse, named by line (was "items[4]").
+  std::ofstream(data) << "{\"text\":\"The striker scored twice\",\"topic\":"
+                         "\"sports\"}\n{\"text\":\""
+                      << std::string(topics::kMaxTextBytes + 1, 'a')
+                      << "\",\"topic\":\"sports\"}\n";
+  const testing::CommandResult long_text = RunShell(absl::StrCat(
+      ShellQuote(REACHRANK_CLI_BINARY), " topics eval --model ",
+      ShellQuote(REACHRANK_TOPICS_MODEL), " --data ", ShellQuote(data)));
+  EXPECT_EQ(long_text.exit_code, 1) << long_text.output;
+  EXPECT_THAT(
+      long_text.output,
+      HasSubstr(absl::StrCat(data, ":2: text: ", topics::kMaxTextBytes + 1,
+                             " bytes, at most ", topics::kMaxTextBytes)));
 
   const testing::CommandResult tag = RunShell(absl::StrCat(
       "echo 'The striker scored twice' | ", ShellQuote(REACHRANK_CLI_BINARY),
