@@ -218,121 +218,170 @@ TEST(ExplainTest, SaturationNearOneIsBalanced) {
             "0.5× of stranger demand this week");
 }
 
+// A message case: the features that differ from Row(), the factor, the
+// sign of its contribution, the post's topic, the language, the sentence.
+struct MessageCase {
+  std::vector<std::pair<int, float>> features;
+  const char* factor;
+  bool positive;
+  const char* topic;
+  const char* language;
+  const char* expected;
+};
+
+void ExpectMessages(const std::vector<MessageCase>& cases) {
+  for (const MessageCase& c : cases) {
+    std::vector<float> row = Row();
+    for (const auto& [feature, value] : c.features) row[feature] = value;
+    EXPECT_EQ(FactorMessage(c.factor, c.positive, row, c.topic, c.language),
+              c.expected)
+        << c.factor << (c.positive ? " +" : " -") << " " << c.language;
+  }
+}
+
 // A variant's judgement ("still small", "rarely reached strangers") is said
 // only when the figure bears it out; otherwise the figure is stated plainly
 // with the direction of the contribution (a tree model weighs a figure
 // against the typical post, and a factor sums several features).
-TEST(ExplainTest, JudgementsNeverContradictTheirFigures) {
-  std::vector<float> row = Row();
-  row[kAcctPosts90dLog] = std::log1p(20.0f);
-  row[kAcctStrangerReachLog] = std::log1p(76722.0f);
-  EXPECT_EQ(FactorMessage("account_history", false, row, "", "en"),
-            "Your recent posts had about 76,722 stranger impressions each; "
-            "compared with a typical post, that lowers its chances");
-  EXPECT_EQ(FactorMessage("account_history", true, row, "", "en"),
-            "Your recent posts reached strangers: about 76,722 stranger "
-            "impressions per post");
-  row[kAcctStrangerReachLog] = std::log1p(300.0f);
-  EXPECT_EQ(FactorMessage("account_history", true, row, "", "de"),
-            "Deine letzten Beiträge hatten je etwa 300 Impressionen von "
-            "Fremden; verglichen mit einem typischen Beitrag erhöht das die "
-            "Chancen");
-  row[kAcctFollowersLog] = std::log1p(49695.0f);
-  EXPECT_EQ(FactorMessage("audience_on_platform", false, row, "", "zh"),
-            "你在这个平台有49,695位粉丝；与典型帖子相比，这降低了它的机会");
-  row[kAcctFollowersLog] = std::log1p(6.0f);
-  EXPECT_EQ(FactorMessage("audience_on_platform", true, row, "", "en"),
-            "You have 6 followers on this platform; compared with a typical "
-            "post, that raises its chances");
-  row[kAcctFollowersLog] = std::log1p(1.0f);
-  EXPECT_EQ(FactorMessage("audience_on_platform", false, row, "", "en"),
-            "Your audience on this platform is still small (1 follower)");
-  row[kAcctNicheFocus] = 1.0f;
-  EXPECT_EQ(FactorMessage("niche_focus", false, row, "", "en"),
-            "Your posts on this platform have 100% niche focus; compared "
-            "with a typical post, that lowers its chances");
-  row[kAcctCadenceRegularity] = 0.3f;
-  EXPECT_EQ(FactorMessage("cadence", true, row, "", "en"),
-            "Your posting rhythm on this platform is 30% regular; compared "
-            "with a typical post, that raises its chances");
-  EXPECT_EQ(FactorMessage("cadence", false, row, "", "en"),
-            "Your posting is irregular");
-  row[kAcctCadenceRegularity] = kNaN;  // under 3 posts
-  for (bool positive : {true, false}) {
-    EXPECT_EQ(FactorMessage("cadence", positive, row, "", "en"),
-              "Too few posts on this platform yet to judge your posting "
-              "rhythm");
-  }
-  row[kTopicEvergreenRatio] = 0.2f;
-  EXPECT_EQ(FactorMessage("evergreen_topic", true, row, "travel", "en"),
-            "Posts in 'Travel' earn 0.2× their first week's stranger views "
-            "in the weeks after; compared with a typical post, that raises "
-            "its chances");
-  EXPECT_EQ(FactorMessage("evergreen_topic", false, row, "travel", "en"),
-            "'Travel' fades fast: posts earn little after their first week");
-  row[kTopicSaturationLog2] = std::log2(113.0f);
-  EXPECT_EQ(FactorMessage("topic_saturation", true, row, "travel", "en"),
-            "New posts in 'Travel' were 113× stranger demand this week; "
-            "compared with a typical post, that raises its chances");
-  row[kEarlyStrangerCompletionRate] = 0.7f;
-  EXPECT_EQ(FactorMessage("stranger_reaction", false, row, "", "en"),
-            "70% of strangers finished it and 2% liked it; compared with a "
-            "typical post, that lowers its chances");
-  row[kEarlyPostAgeHours] = 2;
-  row[kEarlyImprStrangerLog] = std::log1p(5000.0f);
-  EXPECT_EQ(FactorMessage("early_reach", false, row, "", "en"),
-            "5,000 strangers saw it in its first 2 hours; compared with a "
-            "typical post, that lowers its chances");
-  EXPECT_EQ(FactorMessage("early_reach", true, row, "", "en"),
-            "It already reached 5,000 strangers in 2 hours");
-  row[kEarlyImprStrangerLog] = std::log1p(40.0f);
-  EXPECT_EQ(FactorMessage("early_reach", false, row, "", "en"),
-            "Only 40 strangers saw it in its first 2 hours");
-  // Counts of 1 in the singular; 11 is not 1.
-  row[kEarlyPostAgeHours] = 1;
-  row[kEarlyImprStrangerLog] = std::log1p(1.0f);
-  EXPECT_EQ(FactorMessage("early_reach", false, row, "", "en"),
-            "Only 1 stranger saw it in its first 1 hour");
-  EXPECT_EQ(FactorMessage("early_reach", false, row, "", "de"),
-            "In der ersten Stunde sahen ihn nur 1 Fremde");
-  row[kEarlyPostAgeHours] = 11;
-  row[kEarlyImprStrangerLog] = std::log1p(11.0f);
-  EXPECT_EQ(FactorMessage("early_reach", false, row, "", "en"),
-            "Only 11 strangers saw it in its first 11 hours");
-  // Strangers left, followers stayed: never "reacted alike" (20 % vs 70 %
-  // the other way round is no flattery either), and no praise of likes
-  // that round to 0 %.
-  row[kEarlyFollowerCompletionRate] = 0.2f;
-  row[kEarlyStrangerCompletionRate] = 0.7f;
-  EXPECT_EQ(FactorMessage("follower_flattery", true, row, "", "en"),
-            "20% of followers and 70% of strangers finished it; compared "
-            "with a typical post, that raises its chances");
-  row[kEarlyFollowerCompletionRate] = 0.75f;
-  EXPECT_EQ(FactorMessage("follower_flattery", true, row, "", "en"),
-            "Followers and strangers reacted alike (75% vs 70% finished)");
-  row[kEarlyStrangerLikeRate] = 0.004f;
-  EXPECT_EQ(FactorMessage("stranger_reaction", true, row, "", "en"),
-            "70% of strangers finished it and 0% liked it; compared with a "
-            "typical post, that raises its chances");
-  row[kEarlyStrangerLikeRate] = 0.03f;
-  EXPECT_EQ(FactorMessage("stranger_reaction", true, row, "", "en"),
-            "Strangers watched to the end (70%) and liked it (3%)");
-  // The engagement rate has no level that is good everywhere: always
-  // plain, and per 100 impressions (completions make most of it).
-  row[kTopicStrangerEngagementRate] = 0.56f;
-  EXPECT_EQ(FactorMessage("topic_demand", false, row, "politics", "en"),
-            "Strangers made 56 engagements (completions included) per 100 "
-            "impressions of 'Politics' this week; compared with a typical "
-            "post, that lowers its chances");
-  row[kTopicStrangerEngagementRate] = 0.003f;  // a decimal below 10
-  EXPECT_EQ(FactorMessage("topic_demand", true, row, "politics", "de"),
-            "Fremde kamen diese Woche auf 0,3 Interaktionen (vollständige "
-            "Wiedergaben eingeschlossen) pro 100 Impressionen von „Politik“; "
-            "verglichen mit einem typischen Beitrag erhöht das die Chancen");
-  row[kTopicStrangerEngagementRate] = 0.56f;
-  EXPECT_EQ(FactorMessage("topic_demand", true, row, "politics", "zh"),
-            "本周陌生人对「政治」每100次曝光产生56次互动（含完播）；与典型帖子"
-            "相比，这提高了它的机会");
+TEST(ExplainTest, AccountJudgementsNeverContradictTheirFigures) {
+  const float posts = std::log1p(20.0f);
+  // One case per block, its scalars on one line.
+  // clang-format off
+  ExpectMessages({
+      {{{kAcctPosts90dLog, posts},
+        {kAcctStrangerReachLog, std::log1p(76722.0f)}},
+       "account_history", false, "", "en",
+       "Your recent posts had about 76,722 stranger impressions each; "
+       "compared with a typical post, that lowers its chances"},
+      {{{kAcctPosts90dLog, posts},
+        {kAcctStrangerReachLog, std::log1p(76722.0f)}},
+       "account_history", true, "", "en",
+       "Your recent posts reached strangers: about 76,722 stranger "
+       "impressions per post"},
+      {{{kAcctPosts90dLog, posts}, {kAcctStrangerReachLog, std::log1p(300.0f)}},
+       "account_history", true, "", "de",
+       "Deine letzten Beiträge hatten je etwa 300 Impressionen von Fremden; "
+       "verglichen mit einem typischen Beitrag erhöht das die Chancen"},
+      {{{kAcctFollowersLog, std::log1p(49695.0f)}},
+       "audience_on_platform", false, "", "zh",
+       "你在这个平台有49,695位粉丝；与典型帖子相比，这降低了它的机会"},
+      {{{kAcctFollowersLog, std::log1p(6.0f)}},
+       "audience_on_platform", true, "", "en",
+       "You have 6 followers on this platform; compared with a typical post, "
+       "that raises its chances"},
+      {{{kAcctFollowersLog, std::log1p(1.0f)}},
+       "audience_on_platform", false, "", "en",
+       "Your audience on this platform is still small (1 follower)"},
+      {{{kAcctNicheFocus, 1.0f}},
+       "niche_focus", false, "", "en",
+       "Your posts on this platform have 100% niche focus; compared with a "
+       "typical post, that lowers its chances"},
+      {{{kAcctCadenceRegularity, 0.3f}},
+       "cadence", true, "", "en",
+       "Your posting rhythm on this platform is 30% regular; compared with a "
+       "typical post, that raises its chances"},
+      {{{kAcctCadenceRegularity, 0.3f}},
+       "cadence", false, "", "en",
+       "Your posting is irregular"},
+      // Under 3 posts: no rhythm to judge, either way.
+      {{{kAcctCadenceRegularity, kNaN}},
+       "cadence", true, "", "en",
+       "Too few posts on this platform yet to judge your posting rhythm"},
+      {{{kAcctCadenceRegularity, kNaN}},
+       "cadence", false, "", "en",
+       "Too few posts on this platform yet to judge your posting rhythm"},
+  });
+  // clang-format on
+}
+
+// The same for the topic's market. The engagement rate has no level that
+// is good everywhere: always plain, per 100 impressions (completions make
+// most of it), with a decimal below 10.
+TEST(ExplainTest, TopicJudgementsNeverContradictTheirFigures) {
+  // One case per block, its scalars on one line.
+  // clang-format off
+  ExpectMessages({
+      {{{kTopicEvergreenRatio, 0.2f}},
+       "evergreen_topic", true, "travel", "en",
+       "Posts in 'Travel' earn 0.2× their first week's stranger views in the "
+       "weeks after; compared with a typical post, that raises its chances"},
+      {{{kTopicEvergreenRatio, 0.2f}},
+       "evergreen_topic", false, "travel", "en",
+       "'Travel' fades fast: posts earn little after their first week"},
+      {{{kTopicSaturationLog2, std::log2(113.0f)}},
+       "topic_saturation", true, "travel", "en",
+       "New posts in 'Travel' were 113× stranger demand this week; compared "
+       "with a typical post, that raises its chances"},
+      {{{kTopicStrangerEngagementRate, 0.56f}},
+       "topic_demand", false, "politics", "en",
+       "Strangers made 56 engagements (completions included) per 100 "
+       "impressions of 'Politics' this week; compared with a typical post, "
+       "that lowers its chances"},
+      {{{kTopicStrangerEngagementRate, 0.003f}},
+       "topic_demand", true, "politics", "de",
+       "Fremde kamen diese Woche auf 0,3 Interaktionen (vollständige "
+       "Wiedergaben eingeschlossen) pro 100 Impressionen von „Politik“; "
+       "verglichen mit einem typischen Beitrag erhöht das die Chancen"},
+      {{{kTopicStrangerEngagementRate, 0.56f}},
+       "topic_demand", true, "politics", "zh",
+       "本周陌生人对「政治」每100次曝光产生56次互动（含完播）；与典型帖子相比，"
+       "这提高了它的机会"},
+  });
+  // clang-format on
+}
+
+// The same for a live post's first hours; counts of 1 in the singular (11
+// is not 1). Strangers left, followers stayed: never "reacted alike", and
+// no praise of likes that round to 0 %.
+TEST(ExplainTest, EarlyJudgementsNeverContradictTheirFigures) {
+  const float two_hours = 2;
+  // One case per block, its scalars on one line.
+  // clang-format off
+  ExpectMessages({
+      {{{kEarlyStrangerCompletionRate, 0.7f}},
+       "stranger_reaction", false, "", "en",
+       "70% of strangers finished it and 2% liked it; compared with a "
+       "typical post, that lowers its chances"},
+      {{{kEarlyPostAgeHours, two_hours},
+        {kEarlyImprStrangerLog, std::log1p(5000.0f)}},
+       "early_reach", false, "", "en",
+       "5,000 strangers saw it in its first 2 hours; compared with a typical "
+       "post, that lowers its chances"},
+      {{{kEarlyPostAgeHours, two_hours},
+        {kEarlyImprStrangerLog, std::log1p(5000.0f)}},
+       "early_reach", true, "", "en",
+       "It already reached 5,000 strangers in 2 hours"},
+      {{{kEarlyPostAgeHours, two_hours},
+        {kEarlyImprStrangerLog, std::log1p(40.0f)}},
+       "early_reach", false, "", "en",
+       "Only 40 strangers saw it in its first 2 hours"},
+      {{{kEarlyPostAgeHours, 1}, {kEarlyImprStrangerLog, std::log1p(1.0f)}},
+       "early_reach", false, "", "en",
+       "Only 1 stranger saw it in its first 1 hour"},
+      {{{kEarlyPostAgeHours, 1}, {kEarlyImprStrangerLog, std::log1p(1.0f)}},
+       "early_reach", false, "", "de",
+       "In der ersten Stunde sahen ihn nur 1 Fremde"},
+      {{{kEarlyPostAgeHours, 11}, {kEarlyImprStrangerLog, std::log1p(11.0f)}},
+       "early_reach", false, "", "en",
+       "Only 11 strangers saw it in its first 11 hours"},
+      {{{kEarlyFollowerCompletionRate, 0.2f},
+        {kEarlyStrangerCompletionRate, 0.7f}},
+       "follower_flattery", true, "", "en",
+       "20% of followers and 70% of strangers finished it; compared with a "
+       "typical post, that raises its chances"},
+      {{{kEarlyFollowerCompletionRate, 0.75f},
+        {kEarlyStrangerCompletionRate, 0.7f}},
+       "follower_flattery", true, "", "en",
+       "Followers and strangers reacted alike (75% vs 70% finished)"},
+      {{{kEarlyStrangerCompletionRate, 0.7f}, {kEarlyStrangerLikeRate, 0.004f}},
+       "stranger_reaction", true, "", "en",
+       "70% of strangers finished it and 0% liked it; compared with a "
+       "typical post, that raises its chances"},
+      {{{kEarlyStrangerCompletionRate, 0.7f}, {kEarlyStrangerLikeRate, 0.03f}},
+       "stranger_reaction", true, "", "en",
+       "Strangers watched to the end (70%) and liked it (3%)"},
+  });
+  // clang-format on
 }
 
 TEST(ExplainTest, GroupsSortsAndKeepsSigns) {
