@@ -96,23 +96,23 @@ const std::vector<Sentences>& Table() {
         "本周该话题还没有陌生人曝光"},
        {kDemandEn, kDemandDe, kDemandZh}},
       {"evergreen_topic",
-       {"'{topic}' is evergreen: older posts keep earning stranger views "
-        "({evergreen}× their first week)",
+       {"'{topic}' is evergreen: older posts keep earning stranger "
+        "impressions ({evergreen}× their first week)",
         "'{topic}' fades fast: posts earn little after their first week"},
-       {"„{topic}“ ist zeitlos: ältere Beiträge erhalten weiter Aufrufe von "
-        "Fremden (das {evergreen}-Fache der ersten Woche)",
+       {"„{topic}“ ist zeitlos: ältere Beiträge erhalten weiter Impressionen "
+        "von Fremden (das {evergreen}-Fache der ersten Woche)",
         "„{topic}“ verblasst schnell: nach der ersten Woche kommt wenig dazu"},
-       {"「{topic}」是常青话题：旧帖仍持续获得陌生人观看（首周的{evergreen}"
+       {"「{topic}」是常青话题：旧帖仍持续获得陌生人曝光（首周的{evergreen}"
         "倍）",
         "「{topic}」热度消退快：首周之后几乎没有新增观看"},
        {"Not enough history to tell whether its topic stays in demand",
         "Zu wenig Verlauf, um zu sagen, ob das Thema gefragt bleibt",
         "历史数据不足，无法判断该话题是否长青"},
        {"Posts in '{topic}' earn {evergreen}× their first week's stranger "
-        "views in the weeks after",
+        "impressions in the weeks after",
         "Beiträge zu „{topic}“ erhalten in den Wochen danach das "
-        "{evergreen}-Fache der Aufrufe von Fremden ihrer ersten Woche",
-        "「{topic}」的帖子在之后几周获得的陌生人观看是首周的{evergreen}倍"}},
+        "{evergreen}-Fache der Impressionen von Fremden ihrer ersten Woche",
+        "「{topic}」的帖子在之后几周获得的陌生人曝光是首周的{evergreen}倍"}},
       {"utility",
        {"It reads as useful (how-to, steps or figures), which strangers save "
         "and share",
@@ -421,8 +421,8 @@ const Situation kNoTopic = {
      "话题未知（无法从文字判断或尚未分类），因此不了解该话题的供需"},
     {nullptr, nullptr, nullptr}};
 
-// No posts in the topic this week: the smoothed ratio is 1 by construction,
-// so the factor's figure-free sentence is said.
+// No posts in the topic this week: the ratio is the smoothing's alone, not
+// a comparison, so the factor's figure-free sentence is said.
 const Situation kQuietTopic = {{nullptr, nullptr, nullptr},
                                {nullptr, nullptr, nullptr}};
 

@@ -303,8 +303,8 @@ TEST(ExplainTest, TopicJudgementsNeverContradictTheirFigures) {
   ExpectMessages({
       {{{kTopicEvergreenRatio, 0.2f}},
        "evergreen_topic", true, "travel", "en",
-       "Posts in 'Travel' earn 0.2× their first week's stranger views in the "
-       "weeks after; compared with a typical post, that raises its chances"},
+       "Posts in 'Travel' earn 0.2× their first week's stranger impressions "
+       "in the weeks after; compared with a typical post, that raises its chances"},
       {{{kTopicEvergreenRatio, 0.2f}},
        "evergreen_topic", false, "travel", "en",
        "'Travel' fades fast: posts earn little after their first week"},
