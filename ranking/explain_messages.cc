@@ -101,9 +101,13 @@ std::string Singular(std::string text, absl::string_view lang) {
   static constexpr std::pair<const char*, const char*> kEn[] = {
       {"1 followers", "1 follower"},
       {"1 strangers", "1 stranger"},
-      {"1 hours", "1 hour"}};
+      {"1 hours", "1 hour"},
+      {"first 1 hour", "first hour"}};
   static constexpr std::pair<const char*, const char*> kDe[] = {
-      {"den ersten 1 Stunden", "der ersten Stunde"}, {"1 Stunden", "1 Stunde"}};
+      {"den ersten 1 Stunden", "der ersten Stunde"},
+      {"1 Stunden", "1 Stunde"},
+      {"sahen ihn nur 1 Fremde", "sah ihn nur ein Fremder"},
+      {"sahen ihn 1 Fremde", "sah ihn ein Fremder"}};
   const auto fix =
       [&text](absl::Span<const std::pair<const char*, const char*>> forms) {
         for (const auto& [plural, singular] : forms) {
