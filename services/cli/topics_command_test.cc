@@ -39,6 +39,15 @@ testing::CommandResult Eval(const std::string& flags,
       " ", flags));
 }
 
+// A new directory "reachrank-<purpose>-XXXXXX" under the temporary
+// directory, for the test to remove; "" when it cannot be made.
+std::string MakeScratch(const std::string& purpose) {
+  std::string dir = (std::filesystem::temp_directory_path() /
+                     ("reachrank-" + purpose + "-XXXXXX"))
+                        .string();
+  return mkdtemp(dir.data()) != nullptr ? dir : "";
+}
+
 // The cells of the "accuracy LANG ..." line of `output`, split on spaces:
 // "accuracy zh     80.39 %  (164/204)  95% CI 74.40-85.26 %".
 std::vector<std::string> AccuracyCells(const std::string& output,
@@ -180,10 +189,8 @@ TEST(TopicsEvalTest, AModelAgainstItselfDiffersNowhere) {
 // error: refused, naming the file and line; so is a language tag the
 // services would refuse.
 TEST(TopicsEvalTest, RefusesATopicOutsideTheTaxonomyAndABadLanguage) {
-  std::string scratch =
-      (std::filesystem::temp_directory_path() / "reachrank-eval-XXXXXX")
-          .string();
-  ASSERT_NE(mkdtemp(scratch.data()), nullptr);
+  const std::string scratch = MakeScratch("eval");
+  ASSERT_FALSE(scratch.empty());
   const std::string data = scratch + "/d.jsonl";
   std::ofstream(data) << "{\"text\":\"The striker scored twice\",\"topic\":"
                          "\"sports\"}\n{\"text\":\"Recipes\",\"topic\":"
@@ -225,10 +232,8 @@ TEST(TopicsEvalTest, RefusesATopicOutsideTheTaxonomyAndABadLanguage) {
 // metadata.json is refused at load, naming the command that accepts it;
 // sealing gives the directory a version of its own, and it loads again.
 TEST(TopicsSealTest, AHandEditedSettingGetsAVersionOfItsOwn) {
-  std::string scratch =
-      (std::filesystem::temp_directory_path() / "reachrank-seal-XXXXXX")
-          .string();
-  ASSERT_NE(mkdtemp(scratch.data()), nullptr);
+  const std::string scratch = MakeScratch("seal");
+  ASSERT_FALSE(scratch.empty());
   const std::string dir = scratch + "/model";
   const std::string classify =
       absl::StrCat("printf 'The striker scored twice\\n' | ",
