@@ -65,6 +65,19 @@ absl::Status RunTrain(const TrainFlags& flags) {
 }
 
 // The model of mostly-Han texts (model.han.bin): its own settings.
+// --simplify-han / --no-simplify-han set `value` (which must outlive `cmd`).
+// Two flags rather than CLI11's "!--no-x" form, whose help shows "{false}".
+void AddSimplifyHanFlags(CLI::App& cmd, bool& value) {
+  CLI::Option* on = cmd.add_flag_callback(
+      "--simplify-han", [&value] { value = true; },
+      "map texts in Traditional Han characters to Simplified before "
+      "segmenting (the default)");
+  CLI::Option* off = cmd.add_flag_callback(
+      "--no-simplify-han", [&value] { value = false; },
+      "keep Traditional Han characters as they are");
+  on->excludes(off);
+}
+
 void AddHanFlags(CLI::App& cmd, TrainFlags& f) {
   topics::FastTextOptions& han = *f.options.han_fasttext;
   cmd.add_flag("--no-han-model", f.no_han_model,
@@ -122,10 +135,7 @@ void AddTrainFlags(CLI::App& cmd, TrainFlags& f) {
                  "Han character n-grams 1..N after each Han word (0: off)")
       ->capture_default_str()
       ->check(CLI::Range(0, topics::kMaxCjkCharNgrams));
-  cmd.add_flag("--simplify-han,!--no-simplify-han",
-               f.options.segmenter.simplify_han,
-               "map texts in Traditional Han characters to Simplified "
-               "before segmenting (default: on)");
+  AddSimplifyHanFlags(cmd, f.options.segmenter.simplify_han);
   AddHanFlags(cmd, f);
 }
 
@@ -307,10 +317,7 @@ void AddTopicsCommands(CLI::App& app, CommandSet& commands) {
                    segment_flags->options.segmenter.cjk_char_ngrams)
       ->capture_default_str()
       ->check(CLI::Range(0, topics::kMaxCjkCharNgrams));
-  segment->add_flag("--simplify-han,!--no-simplify-han",
-                    segment_flags->options.segmenter.simplify_han,
-                    "map texts in Traditional Han characters to "
-                    "Simplified (default: on)");
+  AddSimplifyHanFlags(*segment, segment_flags->options.segmenter.simplify_han);
   segment->add_flag("--han-only", segment_flags->han_only,
                     "only the mostly-Han texts (model.han.bin's input)");
   commands.Add(segment,

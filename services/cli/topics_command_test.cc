@@ -1,7 +1,8 @@
 // `reachrank topics eval` through the real binary on the default model and
 // SIB-200's test splits: the accuracy line with its interval, --baseline,
 // which compares two models on the same texts, and the quality bar;
-// `topics classify` on scripts and short captions; `topics seal`.
+// `topics classify` on scripts and short captions; `topics segment`'s
+// Han flags; `topics seal`.
 #include <stdlib.h>
 
 #include <cmath>
@@ -272,6 +273,39 @@ TEST(TopicsSealTest, AHandEditedSettingGetsAVersionOfItsOwn) {
                             ShellQuote(scratch + "/none")));
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(missing.output, HasSubstr("none"));
+  std::filesystem::remove_all(scratch);
+}
+
+// `topics segment` maps Traditional characters to Simplified unless told
+// --no-simplify-han; asking for both is refused.
+TEST(TopicsSegmentTest, SimplifyHanFlagsTurnTheMappingOnAndOff) {
+  const std::string scratch = MakeScratch("segment");
+  ASSERT_FALSE(scratch.empty());
+  const std::string tsv = scratch + "/traditional.tsv";
+  std::ofstream(tsv) << "index_id\tcategory\ttext\n"
+                     << "1\ttravel\t這個國家的鐵路很發達\n";
+  auto segment = [&](const std::string& flags) {
+    return RunShell(absl::StrCat(ShellQuote(REACHRANK_CLI_BINARY),
+                                 " topics segment --cjk-char-ngrams 0 --data ",
+                                 ShellQuote(tsv), " ", flags),
+                    /*stderr_too=*/false);
+  };
+  const std::string simplified = "__label__travel 这个 国家 的 铁路 很 发达\n";
+  const testing::CommandResult by_default = segment("");
+  EXPECT_EQ(by_default.exit_code, 0);
+  EXPECT_EQ(by_default.output, simplified);
+  const testing::CommandResult on = segment("--simplify-han");
+  EXPECT_EQ(on.exit_code, 0);
+  EXPECT_EQ(on.output, simplified);
+  const testing::CommandResult off = segment("--no-simplify-han");
+  EXPECT_EQ(off.exit_code, 0);
+  EXPECT_EQ(off.output, "__label__travel 這個 國家 的 鐵路 很 發達\n");
+  const testing::CommandResult both = RunShell(
+      absl::StrCat(ShellQuote(REACHRANK_CLI_BINARY), " topics segment --data ",
+                   ShellQuote(tsv), " --simplify-han --no-simplify-han"));
+  EXPECT_NE(both.exit_code, 0);
+  EXPECT_THAT(both.output,
+              HasSubstr("--simplify-han excludes --no-simplify-han"));
   std::filesystem::remove_all(scratch);
 }
 
