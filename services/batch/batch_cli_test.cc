@@ -754,6 +754,36 @@ TEST_F(BatchCliTest, ImportThroughTheIngestServices) {
   EXPECT_TRUE(served == offline);  // not printed: hundreds of rows
 }
 
+// A count the ingest service refuses (more than its clock-skew rule before
+// the post) is reported by its file and line, and the run goes on: the
+// line's other count and the other lines are counted (a re-run finds them
+// duplicates); `--db` has no such rule and counts all four.
+TEST_F(BatchCliTest, ImportReportsCountsTheServiceRefusesByLine) {
+  Write("early.jsonl", absl::StrJoin(testing::EarlyCountLines(), "\n") + "\n");
+  std::string address;
+  auto serve = StartServe(Path("early-served"), "", &address, "early.log");
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  const std::string refused = absl::StrCat(
+      "import: ", Path("early.jsonl"),
+      ":2: post s2: 1 of the line's 2 events refused (the others counted): "
+      "at: must not be more than 1h before its post's created_at");
+  EXPECT_EQ(Run({"import", Path("early.jsonl"), "--server", address}), 3);
+  EXPECT_THAT(Read("cli.log"), HasSubstr(refused));
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("3 lines: 3 posts sent; events 3 counted, 0 "
+                        "duplicates; 1 lines rejected;"));
+  EXPECT_EQ(Run({"import", Path("early.jsonl"), "--server", address}), 3);
+  EXPECT_THAT(Read("cli.log"), HasSubstr(refused));
+  EXPECT_THAT(Read("cli.log"), HasSubstr("events 0 counted, 3 duplicates"));
+  Stop(**serve);
+  EXPECT_EQ(Run({"import", Path("early.jsonl"), "--db", Path("early-db"),
+                 "--no-classify"}),
+            0)
+      << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("events 4 counted, 0 duplicates; 0 lines rejected"));
+}
+
 // 560 posts of 16,000-byte texts (9 MB) in one batch of 1,000 passed the
 // server's 8 MiB message limit: the batch goes in halves.
 TEST_F(BatchCliTest, ImportOfLongTextsFitsTheMessageLimit) {

@@ -225,4 +225,12 @@ std::string InProcessRankServer::address() const {
   return absl::StrCat("127.0.0.1:", port_);
 }
 
+std::vector<std::string> EarlyCountLines() {
+  return {
+      R"({"post":{"post_id":"s1","platform":"tiktok","author_id":"a1","text":"How to fix a bike chain","media_kind":"MEDIA_KIND_TEXT","created_at":"2026-01-02T10:30:00Z"},"counts":[{"surface":"RECOMMENDED","relation":"STRANGER","type":"IMPRESSION","count":50,"at":"2026-01-02T11:00:00Z"}]})",
+      R"({"post":{"post_id":"s2","platform":"tiktok","author_id":"a1","text":"Packing for two weeks","media_kind":"MEDIA_KIND_TEXT","created_at":"2026-01-03T10:30:00Z"},"counts":[{"surface":"RECOMMENDED","relation":"STRANGER","type":"IMPRESSION","count":70,"at":"2026-01-03T11:00:00Z"},{"surface":"FOLLOWING","relation":"FOLLOWER","type":"LIKE","count":3,"at":"2026-01-03T08:00:00Z"}]})",
+      R"({"post":{"post_id":"s3","platform":"tiktok","author_id":"a1","text":"Tomato and egg","media_kind":"MEDIA_KIND_TEXT","created_at":"2026-01-04T10:30:00Z"},"counts":[{"surface":"RECOMMENDED","relation":"STRANGER","type":"IMPRESSION","count":90,"at":"2026-01-04T11:00:00Z"}]})",
+  };
+}
+
 }  // namespace reachrank::batch::testing

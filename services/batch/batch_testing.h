@@ -55,6 +55,11 @@ std::string DraftsJsonl(const std::vector<v1::Draft>& drafts);
 // summed per surface × relation × type (no "at").
 std::vector<std::string> ImportLines(const SimData& data);
 
+// Three import lines, posts s1..s3 of tiktok author a1 (2026-01-02..04);
+// s2 has a count two hours before it was published (a clock-skew rule
+// refuses it) beside one after.
+std::vector<std::string> EarlyCountLines();
+
 // Scores a draft from a hash of its text; INVALID_ARGUMENT for a draft
 // whose text is "reject me", and the whole call fails with
 // INVALID_ARGUMENT when a text is "poison". Thread-safe.

@@ -233,6 +233,38 @@ TEST(ImportPostsTest, ASecondRunIsAllDuplicatesAndLeavesCountersUnchanged) {
   }
 }
 
+// A store with the ingest service's clock-skew rule refuses the early
+// count: its line is reported with the post and the rule, the line's other
+// count and the other lines are written.
+TEST(ImportPostsTest, EventsTheStoreRefusesAreReportedByTheirLine) {
+  auto dir = reachrank::testing::MakeTempDir("batch-import-early");
+  ASSERT_TRUE(dir.ok());
+  auto store = testing::OpenImportStore(*dir + "/db");  // 1 h rule
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::vector<std::pair<int64_t, std::string>> rejected;
+  auto reject = [&](int64_t line, const absl::Status& status) {
+    rejected.emplace_back(line, std::string(status.message()));
+  };
+  ImportOptions import;
+  import.now = kNow;
+  std::istringstream in(absl::StrJoin(testing::EarlyCountLines(), "\n"));
+  auto summary = ImportPosts(in, **store, nullptr, import, reject);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->posts_created, 3);
+  EXPECT_EQ(summary->events_accepted, 3);
+  EXPECT_EQ(summary->rejected_lines, 1);
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0].first, 2);
+  EXPECT_EQ(rejected[0].second,
+            "post s2: 1 of the line's 2 events refused (the others counted): "
+            "at: must not be more than 1h before its post's created_at");
+  auto counters = (*store)->MultiGetPostCounters({"s1", "s2", "s3"});
+  ASSERT_TRUE(counters.ok());
+  EXPECT_EQ((*counters)[1].ByType(v1::EVENT_TYPE_IMPRESSION), 70);
+  EXPECT_EQ((*counters)[1].ByType(v1::EVENT_TYPE_LIKE), 0);
+  EXPECT_EQ((*counters)[2].ByType(v1::EVENT_TYPE_IMPRESSION), 90);
+}
+
 // Importing one history file into two shards with --shard 0/2 and 1/2 puts
 // each post (and its counters) on the shard that owns its author, only there.
 TEST(ImportPostsTest, AShardImportsOnlyItsAuthorsPosts) {

@@ -45,6 +45,7 @@ inline constexpr absl::Duration kImportDedupWindow = absl::Hours(24 * 365 * 100)
 struct ImportRecord {
   v1::Post post;
   std::vector<v1::EngagementEvent> events;  // with their derived ids
+  int64_t line = 0;  // its line in the input (1-based; set by ImportPosts)
 };
 
 // Parses and validates one line (the post with ingest's rules, each event
@@ -74,9 +75,12 @@ struct ImportSummary {
   int64_t posts_sent = 0;  // (the ingest services)
   int64_t events_accepted = 0;
   int64_t events_duplicate = 0;
-  int64_t rejected_lines = 0;
+  int64_t rejected_lines = 0;  // unreadable, or refused in part by the writer
   int64_t other_shards = 0;  // valid lines skipped: another shard's author
 };
+
+// Reports a rejected line: its number and reason.
+using RejectFn = std::function<void(int64_t line, const absl::Status&)>;
 
 // Where an import writes. Implementations: a database (StoreImportWriter),
 // the ingest services (`reachrank import --server`).
@@ -84,11 +88,32 @@ class ImportWriter {
  public:
   virtual ~ImportWriter() = default;
   // Writes one batch's posts, then their events; counts what it learns in
-  // `summary`.
+  // `summary`. Events the destination refuses one by one (an ingest
+  // service's rules) go to `reject` (may be empty) by their line and count
+  // in `summary.rejected_lines`; the rest of the batch is written. An
+  // error status: the batch (or the rest of it) was not written.
   virtual absl::Status WritePosts(const std::vector<ImportRecord>& batch,
-                                  absl::Time now, ImportSummary& summary) = 0;
+                                  absl::Time now, ImportSummary& summary,
+                                  const RejectFn& reject) = 0;
   virtual absl::Status WriteAuthors(absl::Span<const v1::Author> authors) = 0;
 };
+
+// One event a destination refused: its id and the rule it broke.
+struct RefusedEvent {
+  std::string event_id;
+  absl::Status reason;
+};
+
+// For ImportWriters: reports each line of `batch` with refused events
+// once, naming its post, how many of the line's events were refused and
+// the first one's reason; `unlisted` further refusals that the destination
+// did not name (an ingest service names the first 100 of a call) are one
+// more report, at the batch's first line. Each report counts in
+// `summary.rejected_lines`.
+void ReportRefusedEvents(const std::vector<ImportRecord>& batch,
+                         const std::vector<RefusedEvent>& refused,
+                         int64_t unlisted, ImportSummary& summary,
+                         const RejectFn& reject);
 
 // Writes straight into `store` (borrowed, writable), posts classified with
 // `classifier` (borrowed) when not null, else left pending.
@@ -96,17 +121,18 @@ class StoreImportWriter final : public ImportWriter {
  public:
   StoreImportWriter(storage::Store& store, topics::TopicClassifier* classifier)
       : store_(store), classifier_(classifier) {}
+  // Events the store refuses (before their post by more than its
+  // event_clock_skew; `import --db` opens it without that rule) are
+  // reported by line.
   absl::Status WritePosts(const std::vector<ImportRecord>& batch,
-                          absl::Time now, ImportSummary& summary) override;
+                          absl::Time now, ImportSummary& summary,
+                          const RejectFn& reject) override;
   absl::Status WriteAuthors(absl::Span<const v1::Author> authors) override;
 
  private:
   storage::Store& store_;
   topics::TopicClassifier* const classifier_;
 };
-
-// Reports a rejected line: its number and reason.
-using RejectFn = std::function<void(int64_t line, const absl::Status&)>;
 
 // Reads `in` to the end and hands each batch of lines (the posts with
 // their events) to `writer`. Bad lines go to `reject` and are skipped.

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
 #include "google/protobuf/util/json_util.h"
@@ -50,15 +53,73 @@ absl::StatusOr<std::vector<storage::PostRecord>> ToRecords(
   return records;
 }
 
+// Why the store did not count an event, or OK.
+absl::Status StoreRefusal(storage::EventOutcome outcome, absl::Duration skew) {
+  switch (outcome) {
+    case storage::EventOutcome::kUnknownPost:
+      return absl::FailedPreconditionError("post_id: no such post");
+    case storage::EventOutcome::kBeforePost:
+      return absl::InvalidArgumentError(
+          absl::StrCat("at: must not be more than ", absl::FormatDuration(skew),
+                       " before its post's created_at"));
+    default:
+      return absl::OkStatus();
+  }
+}
+
 absl::Time Clock(const ImportOptions& options) {
   return options.now == absl::InfinitePast() ? absl::Now() : options.now;
 }
 
 }  // namespace
 
+void ReportRefusedEvents(const std::vector<ImportRecord>& batch,
+                         const std::vector<RefusedEvent>& refused,
+                         int64_t unlisted, ImportSummary& summary,
+                         const RejectFn& reject) {
+  if (refused.empty() && unlisted == 0) return;
+  absl::flat_hash_map<absl::string_view, size_t> record_of;  // event id
+  for (size_t i = 0; i < batch.size(); ++i) {
+    for (const v1::EngagementEvent& e : batch[i].events) {
+      record_of.emplace(e.event_id(), i);
+    }
+  }
+  std::vector<int64_t> count(batch.size(), 0);
+  std::vector<const absl::Status*> first(batch.size(), nullptr);
+  for (const RefusedEvent& r : refused) {
+    auto it = record_of.find(r.event_id);
+    if (it == record_of.end()) {
+      ++unlisted;  // not an id of this batch: report it with the unnamed
+      continue;
+    }
+    if (count[it->second]++ == 0) first[it->second] = &r.reason;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (count[i] == 0) continue;
+    ++summary.rejected_lines;
+    if (!reject) continue;
+    reject(batch[i].line,
+           absl::Status(
+               first[i]->code(),
+               absl::StrFormat("post %s: %d of the line's %d events "
+                               "refused (the others counted): %s",
+                               batch[i].post.post_id(), count[i],
+                               batch[i].events.size(), first[i]->message())));
+  }
+  if (unlisted == 0 || batch.empty()) return;
+  ++summary.rejected_lines;
+  if (reject) {
+    reject(batch.front().line,
+           absl::InvalidArgumentError(absl::StrFormat(
+               "%d more events of lines %d-%d refused, not named by the "
+               "destination",
+               unlisted, batch.front().line, batch.back().line)));
+  }
+}
+
 absl::Status StoreImportWriter::WritePosts(
     const std::vector<ImportRecord>& batch, absl::Time now,
-    ImportSummary& summary) {
+    ImportSummary& summary, const RejectFn& reject) {
   if (batch.empty()) return absl::OkStatus();
   RR_ASSIGN_OR_RETURN(auto records, ToRecords(batch, classifier_, now));
   RR_ASSIGN_OR_RETURN(auto put, store_.PutPosts(records));
@@ -69,6 +130,7 @@ absl::Status StoreImportWriter::WritePosts(
   for (const ImportRecord& r : batch) {
     events.insert(events.end(), r.events.begin(), r.events.end());
   }
+  std::vector<RefusedEvent> refused;
   for (size_t start = 0; start < events.size(); start += kEventsPerWrite) {
     const size_t n = std::min(kEventsPerWrite, events.size() - start);
     RR_ASSIGN_OR_RETURN(
@@ -76,7 +138,13 @@ absl::Status StoreImportWriter::WritePosts(
         store_.RecordEvents(absl::MakeConstSpan(events).subspan(start, n), now));
     summary.events_accepted += result.accepted;
     summary.events_duplicate += result.duplicates;
+    for (size_t k = 0; k < result.outcomes.size(); ++k) {
+      absl::Status why =
+          StoreRefusal(result.outcomes[k], store_.event_clock_skew());
+      if (!why.ok()) refused.push_back({events[start + k].event_id(), why});
+    }
   }
+  ReportRefusedEvents(batch, refused, 0, summary, reject);
   return absl::OkStatus();
 }
 
@@ -123,15 +191,18 @@ absl::StatusOr<ImportSummary> ImportPosts(std::istream& in,
       ++summary.other_shards;
       continue;
     }
+    record->line = line.line;
     batch.push_back(*std::move(record));
     if (batch.size() < batch_posts) continue;
-    RR_RETURN_IF_ERROR(writer.WritePosts(batch, Clock(options), summary));
+    RR_RETURN_IF_ERROR(
+        writer.WritePosts(batch, Clock(options), summary, reject));
     batch.clear();
     if (options.progress) options.progress(summary.lines);
   }
   RR_RETURN_IF_ERROR(reader.status());
   if (!batch.empty()) {
-    RR_RETURN_IF_ERROR(writer.WritePosts(batch, Clock(options), summary));
+    RR_RETURN_IF_ERROR(
+        writer.WritePosts(batch, Clock(options), summary, reject));
   }
   if (options.progress) options.progress(summary.lines);
   return summary;

@@ -51,8 +51,10 @@ struct ImportFlags {
 class ServiceImportWriter final : public batch::ImportWriter {
  public:
   explicit ServiceImportWriter(ShardedIngest& ingest) : ingest_(ingest) {}
+  // Events a service refuses are reported by line; the rest count.
   absl::Status WritePosts(const std::vector<batch::ImportRecord>& batch,
-                          absl::Time, batch::ImportSummary& summary) override {
+                          absl::Time, batch::ImportSummary& summary,
+                          const batch::RejectFn& reject) override {
     std::vector<v1::Post> posts;
     std::vector<v1::EngagementEvent> events;
     for (const batch::ImportRecord& r : batch) {
@@ -61,17 +63,14 @@ class ServiceImportWriter final : public batch::ImportWriter {
     }
     if (!posts.empty()) RR_RETURN_IF_ERROR(ingest_.sink().Posts(posts));
     summary.posts_sent += static_cast<int64_t>(posts.size());
-    for (size_t i = 0; i < events.size(); i += kEventsPerCall) {
-      const size_t n = std::min(kEventsPerCall, events.size() - i);
-      const uint64_t duplicates_before = ingest_.duplicates();
-      RR_RETURN_IF_ERROR(
-          ingest_.sink().Events(absl::MakeConstSpan(events).subspan(i, n)));
-      const auto duplicates =
-          static_cast<int64_t>(ingest_.duplicates() - duplicates_before);
-      summary.events_duplicate += duplicates;
-      summary.events_accepted += static_cast<int64_t>(n) - duplicates;
-    }
+    EventRefusals refused;
+    ingest_.CollectRefusals(&refused);
+    absl::Status sent = SendEvents(events, refused, summary);
+    ingest_.CollectRefusals(nullptr);
+    RR_RETURN_IF_ERROR(sent);
     ingest_.ForgetPosts();  // later batches name only their own posts
+    batch::ReportRefusedEvents(batch, refused.named, refused.unnamed, summary,
+                               reject);
     return absl::OkStatus();
   }
   absl::Status WriteAuthors(absl::Span<const v1::Author> authors) override {
@@ -79,6 +78,26 @@ class ServiceImportWriter final : public batch::ImportWriter {
   }
 
  private:
+  // Sends `events` in calls of kEventsPerCall; counts the accepted and the
+  // duplicates, the refused ones going to `refused`.
+  absl::Status SendEvents(const std::vector<v1::EngagementEvent>& events,
+                          EventRefusals& refused,
+                          batch::ImportSummary& summary) {
+    for (size_t i = 0; i < events.size(); i += kEventsPerCall) {
+      const size_t n = std::min(kEventsPerCall, events.size() - i);
+      const uint64_t duplicates_before = ingest_.duplicates();
+      const int64_t refused_before = refused.total();
+      RR_RETURN_IF_ERROR(
+          ingest_.sink().Events(absl::MakeConstSpan(events).subspan(i, n)));
+      const auto duplicates =
+          static_cast<int64_t>(ingest_.duplicates() - duplicates_before);
+      summary.events_duplicate += duplicates;
+      summary.events_accepted += static_cast<int64_t>(n) - duplicates -
+                                 (refused.total() - refused_before);
+    }
+    return absl::OkStatus();
+  }
+
   ShardedIngest& ingest_;
 };
 
@@ -136,8 +155,11 @@ absl::StatusOr<int> ImportFiles(const ImportFlags& f,
           : absl::StrFormat("%d posts sent", s.posts_sent);
   std::cerr << absl::StrFormat(
       "import: %d lines: %s; events %d counted, %d duplicates; %d lines "
-      "rejected%s; %.1f s\n",
+      "rejected%s%s; %.1f s\n",
       s.lines, posts, s.events_accepted, s.events_duplicate, s.rejected_lines,
+      shown > kRejectionsShown
+          ? absl::StrFormat(" (the first %d shown)", kRejectionsShown)
+          : "",
       import.shard.count > 1
           ? absl::StrFormat("; %d lines of other shards skipped",
                             s.other_shards)

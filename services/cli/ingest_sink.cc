@@ -127,6 +127,16 @@ absl::Status IngestSink::Events(absl::Span<const v1::EngagementEvent> events) {
   absl::Status s = FromGrpc(writer->Finish(), "RecordEvents");
   if (!s.ok()) return s;
   duplicates_ += response.duplicates();
+  if (response.rejected() > 0 && refusals_ != nullptr) {
+    for (const v1::ItemStatus& r : response.rejections()) {
+      refusals_->named.push_back(
+          {r.id(), absl::Status(static_cast<absl::StatusCode>(r.code()),
+                                absl::StrCat(r.field(), ": ", r.message()))});
+    }
+    refusals_->unnamed +=
+        static_cast<int64_t>(response.rejected()) - response.rejections_size();
+    return absl::OkStatus();
+  }
   if (response.rejected() > 0) {
     const v1::ItemStatus& first = response.rejections(0);
     return absl::InvalidArgumentError(
@@ -179,6 +189,10 @@ sim::SimSink& ShardedIngest::sink() {
 
 void ShardedIngest::ForgetPosts() {
   if (sharded_ != nullptr) sharded_->ForgetPosts();
+}
+
+void ShardedIngest::CollectRefusals(EventRefusals* out) {
+  for (const auto& shard : shards_) shard->CollectRefusals(out);
 }
 
 uint64_t ShardedIngest::duplicates() const {

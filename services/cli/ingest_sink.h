@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "reachrank/v1/ingest.grpc.pb.h"
+#include "services/batch/importer.h"
 #include "services/common/tls_options.h"
 #include "sim/sharded_sink.h"
 #include "sim/simulator.h"
@@ -18,10 +19,19 @@
 
 namespace reachrank::cli {
 
+// Events an ingest service refused one by one: those it named (its first
+// 100 per RecordEvents call) and how many more it did not name.
+struct EventRefusals {
+  std::vector<batch::RefusedEvent> named;
+  int64_t unnamed = 0;
+  int64_t total() const { return static_cast<int64_t>(named.size()) + unnamed; }
+};
+
 // Not thread-safe (a SimSink is called from one thread). Any rejected item
-// fails the run with the server's first reason: the data was validated
-// before it was sent. Events go in requests of at most 10,000 on one
-// RecordEvents stream per call.
+// fails the run with the server's first reason (the data was validated
+// before it was sent), except refused events while CollectRefusals is set.
+// Events go in requests of at most 10,000 on one RecordEvents stream per
+// call.
 class IngestSink final : public sim::SimSink {
  public:
   // `deadline` bounds each call.
@@ -32,6 +42,9 @@ class IngestSink final : public sim::SimSink {
   absl::Status Events(absl::Span<const v1::EngagementEvent> events) override;
 
   uint64_t duplicates() const { return duplicates_; }
+  // With `out` (borrowed) set, Events adds the events the service refused
+  // to it and succeeds; nullptr (the default): the first refusal fails.
+  void CollectRefusals(EventRefusals* out) { refusals_ = out; }
 
   // DeleteAuthors, 1..10,000 at a time: the posts deleted. A rejected item
   // fails with its own code and reason.
@@ -42,6 +55,7 @@ class IngestSink final : public sim::SimSink {
   std::unique_ptr<v1::IngestService::Stub> stub_;
   absl::Duration deadline_;
   uint64_t duplicates_ = 0;
+  EventRefusals* refusals_ = nullptr;
 };
 
 // The ingest services of every shard (`--server A,B,...`, shard i the i-th)
@@ -57,6 +71,8 @@ class ShardedIngest {
   sim::SimSink& sink();
   // Events the services counted as duplicates, over all shards.
   uint64_t duplicates() const;
+  // IngestSink::CollectRefusals on every shard.
+  void CollectRefusals(EventRefusals* out);
   // Forgets which shard the posts sent so far went to (ShardedSink): for
   // a caller that sends each post's events right after it.
   void ForgetPosts();
