@@ -6,7 +6,7 @@
 
 (one age per file: the rows of a post at several ages share its time.)
 
-Reads the terms (feature, weight, center) from ranking/prior.cc, scores the
+Reads the terms (feature, weight, center, cap) from ranking/prior.cc, scores the
 latest rows of the CSV (oldest first; the last --holdout-share of them) with
 the prior's margin as documented in docs/model.md (a missing feature takes
 its center), and prints the AUC of the draft terms, of all terms, and per
@@ -19,7 +19,9 @@ import os
 import math
 import re
 
-TERM = re.compile(r'\{"(\w+)",\s*(-?[\d.]+),\s*(-?[\d.]+)\}')
+# {"feature", weight, center} or {"feature", weight, center, upper}
+TERM = re.compile(
+    r'\{"(\w+)",\s*(-?[\d.]+),\s*(-?[\d.]+)(?:,\s*([\d.]+))?\}')
 
 
 def prior_terms():
@@ -30,7 +32,8 @@ def prior_terms():
     end = text.index("PriorMetadata(")
     draft, live = [], []
     for m in TERM.finditer(text, 0, end):
-        term = (m.group(1), float(m.group(2)), float(m.group(3)))
+        upper = float(m.group(4)) if m.group(4) else math.inf
+        term = (m.group(1), float(m.group(2)), float(m.group(3)), upper)
         (draft if m.start() < live_at else live).append(term)
     return draft, live
 
@@ -69,10 +72,10 @@ def main():
 
     def margin(terms):
         m = [0.0] * len(y)
-        for feature, w, center in terms:
+        for feature, w, center, upper in terms:
             for i, x in enumerate(cols[feature]):
                 if not math.isnan(x):
-                    m[i] += w * (x - center)
+                    m[i] += w * (min(x, upper) - center)
         return m
 
     print(f"{len(y)} rows, positive rate {sum(y) / len(y):.3f}")
@@ -80,8 +83,9 @@ def main():
           f"all terms {auc(y, margin(draft + live)):.4f}")
     print("live term | weight | center | alone | draft + it | all but it")
     for term in live:
-        feature, w, center = term
-        alone = [math.copysign(1, w) * (center if math.isnan(x) else x)
+        feature, w, center, upper = term
+        alone = [math.copysign(1, w) * (center if math.isnan(x)
+                                        else min(x, upper))
                  for x in cols[feature]]
         print(f"{feature} | {w:+g} | {center:g} | {auc(y, alone):.4f} | "
               f"{auc(y, margin(draft + [term])):.4f} | "

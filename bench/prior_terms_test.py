@@ -4,6 +4,7 @@ draft and live terms come out complete and name real features, and the
 script scores a small made-up export (a term that ranks the rows
 perfectly has AUC 1 alone)."""
 import csv
+import math
 import os
 import re
 import subprocess
@@ -29,8 +30,8 @@ class PriorTermsTest(unittest.TestCase):
         names = [t[0] for t in draft + live]
         self.assertEqual(len(set(names)), len(names))
         self.assertLessEqual(set(names), feature_names())
-        self.assertIn(("early_post_age_hours", -0.01, 2.0), live)
-        self.assertIn(("acct_niche_focus", 0.9, 0.5), draft)
+        self.assertIn(("early_post_age_hours", -0.01, 2.0, 168.0), live)
+        self.assertIn(("acct_niche_focus", 0.9, 0.5, math.inf), draft)
 
     def test_scores_an_export(self):
         draft, live = prior_terms.prior_terms()

@@ -531,6 +531,42 @@ TEST(PriorTest, ScaledPartsAreWhatTheWrittenModelScores) {
   EXPECT_NEAR(c[n], -2.0, 1e-4);
 }
 
+// Past the label's horizon (7 days) a post's age weighs as at the horizon:
+// a year-old post is not scored ever lower for its age (its margin went
+// to -80 at 8,000 hours) — in the built-in prior, the one written to a
+// directory, a scaled one, and its parts.
+TEST(PriorTest, AgePastTheHorizonCountsAsTheHorizon) {
+  const FeatureSet set = FeatureSet::kLive;
+  const std::vector<float> at_horizon = OffCenterLiveRow(168.0f);
+  const std::vector<float> year_old = OffCenterLiveRow(8000.0f);
+  const std::vector<float> day_old = OffCenterLiveRow(24.0f);
+  const size_t n = at_horizon.size();
+  auto prior = MakePriorModel(set);
+  ASSERT_TRUE(prior.ok());
+  const std::string dir = ::testing::TempDir() + "prior_horizon";
+  ASSERT_TRUE(WritePriorModelDir(set, dir).ok());
+  auto loaded = Model::Load(dir, FeatureNames(set));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  for (const Model* model : {prior->get(), loaded->get()}) {
+    float horizon = 0, year = 0, day = 0;
+    ASSERT_TRUE(model->PredictMargin(at_horizon.data(), 1, n, &horizon).ok());
+    ASSERT_TRUE(model->PredictMargin(year_old.data(), 1, n, &year).ok());
+    ASSERT_TRUE(model->PredictMargin(day_old.data(), 1, n, &day).ok());
+    EXPECT_FLOAT_EQ(year, horizon);
+    EXPECT_NEAR(day - horizon, 0.01 * (168 - 24), 1e-4);
+  }
+  EXPECT_DOUBLE_EQ(PriorPartsOf(set, year_old.data()).early,
+                   PriorPartsOf(set, at_horizon.data()).early);
+  absl::StatusOr<SegmentedLogisticModel> scaled =
+      SegmentedLogisticModel::ParseJson(PriorModelJson(set, {0.5, 3.0, -2.0}),
+                                        FeatureNames(set));
+  ASSERT_TRUE(scaled.ok()) << scaled.status();
+  float horizon = 0, year = 0;
+  ASSERT_TRUE(scaled->PredictMargin(at_horizon.data(), 1, n, &horizon).ok());
+  ASSERT_TRUE(scaled->PredictMargin(year_old.data(), 1, n, &year).ok());
+  EXPECT_FLOAT_EQ(year, horizon);
+}
+
 TEST(PriorTest, SegmentedJsonPicksTheScalingByAge) {
   const FeatureSet set = FeatureSet::kLive;
   const std::vector<PriorSegment> segments = {

@@ -56,17 +56,18 @@ const std::vector<PriorTerm>& DraftTerms() {
 const std::vector<PriorTerm>& LiveTerms() {
   static const auto* terms = [] {
     auto* t = new std::vector<PriorTerm>(DraftTerms());
-    t->insert(t->end(),
-              {{"early_impr_stranger_log", 0.35, 4.0},
-               {"early_impr_recommended_log", 0.10, 4.0},
-               {"early_post_age_hours", -0.01, 2.0},
-               {"early_stranger_completion_rate", 2.0, 0.35},
-               {"early_follower_completion_rate", -0.5, 0.5},
-               {"early_stranger_like_rate", 4.0, 0.05},
-               {"early_follower_like_rate", -1.0, 0.1},
-               {"early_stranger_share_rate", 10.0, 0.01},
-               {"early_stranger_not_interested_rate", -8.0, 0.02},
-               {"early_stranger_follows", 0.02, 1.0}});
+    t->insert(t->end(), {{"early_impr_stranger_log", 0.35, 4.0},
+                         {"early_impr_recommended_log", 0.10, 4.0},
+                         // after the horizon (7 days) the outcome is settled:
+                         // an older post reads as one at the horizon
+                         {"early_post_age_hours", -0.01, 2.0, 168.0},
+                         {"early_stranger_completion_rate", 2.0, 0.35},
+                         {"early_follower_completion_rate", -0.5, 0.5},
+                         {"early_stranger_like_rate", 4.0, 0.05},
+                         {"early_follower_like_rate", -1.0, 0.1},
+                         {"early_stranger_share_rate", 10.0, 0.01},
+                         {"early_stranger_not_interested_rate", -8.0, 0.02},
+                         {"early_stranger_follows", 0.02, 1.0}});
     return t;
   }();
   return *terms;
@@ -102,6 +103,15 @@ std::map<std::string, double> CenterMap(FeatureSet set) {
   return centers;
 }
 
+// The caps of the terms that have one.
+std::map<std::string, double> UpperMap(FeatureSet set) {
+  std::map<std::string, double> upper;
+  for (const PriorTerm& t : PriorTerms(set)) {
+    if (std::isfinite(t.upper)) upper[t.feature] = t.upper;
+  }
+  return upper;
+}
+
 // The column in FeatureNames(set) of each of PriorTerms(set).
 const std::vector<size_t>& TermColumns(FeatureSet set) {
   static const auto* columns = [] {
@@ -133,9 +143,11 @@ nlohmann::json ScaledPriorJson(FeatureSet set, const PriorScaling& scaling) {
     weights[terms[t].feature] = w;
     intercept -= w * terms[t].center;
   }
-  return {{"intercept", intercept},
-          {"weights", weights},
-          {"missing", CenterMap(set)}};
+  nlohmann::json model = {{"intercept", intercept},
+                          {"weights", weights},
+                          {"missing", CenterMap(set)}};
+  if (const auto upper = UpperMap(set); !upper.empty()) model["upper"] = upper;
+  return model;
 }
 
 absl::Status WriteFile(const std::string& path, const std::string& text) {
@@ -155,8 +167,9 @@ const std::vector<PriorTerm>& PriorTerms(FeatureSet set) {
 double PriorCenterMargin(FeatureSet) { return kCenterMargin; }
 
 absl::StatusOr<std::unique_ptr<Model>> MakePriorModel(FeatureSet set) {
-  absl::StatusOr<LogisticModel> logistic = LogisticModel::Create(
-      Intercept(set), WeightMap(set), FeatureNames(set), CenterMap(set));
+  absl::StatusOr<LogisticModel> logistic =
+      LogisticModel::Create(Intercept(set), WeightMap(set), FeatureNames(set),
+                            CenterMap(set), UpperMap(set));
   if (!logistic.ok()) {
     return absl::InternalError(
         absl::StrCat("prior terms: ", logistic.status().message()));
@@ -175,7 +188,8 @@ PriorParts PriorPartsOf(FeatureSet set, const float* row) {
     const float x = row[columns[t]];
     if (std::isnan(x)) continue;
     (t < n_draft ? parts.draft : parts.early) +=
-        terms[t].weight * (static_cast<double>(x) - terms[t].center);
+        terms[t].weight *
+        (std::min(static_cast<double>(x), terms[t].upper) - terms[t].center);
   }
   return parts;
 }

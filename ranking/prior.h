@@ -6,6 +6,7 @@
 #ifndef REACHRANK_RANKING_PRIOR_H_
 #define REACHRANK_RANKING_PRIOR_H_
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct PriorTerm {
   const char* feature;
   double weight;
   double center;
+  // A value above counts as `upper`: a linear term is kept to the range it
+  // was meant for (the post's age to the label's horizon).
+  double upper = std::numeric_limits<double>::infinity();
 };
 
 // The terms of the prior for `set` (features without a term weigh 0).

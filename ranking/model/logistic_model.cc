@@ -53,14 +53,14 @@ absl::StatusOr<std::map<std::string, size_t>> IndexOf(
 constexpr double kMaxWeight = 1e6;
 constexpr double kMaxMissing = std::numeric_limits<float>::max();
 
-// `values` laid out in feature order (0 where absent); INVALID_ARGUMENT for
-// an unknown feature or a value that is not finite or beyond ±`limit`,
-// naming `what`.
+// `values` laid out in feature order (`absent` where absent);
+// INVALID_ARGUMENT for an unknown feature or a value that is not finite or
+// beyond ±`limit`, naming `what`.
 absl::StatusOr<std::vector<double>> InOrder(
     const std::map<std::string, double>& values,
     const std::map<std::string, size_t>& index, const std::string& what,
-    double limit) {
-  std::vector<double> out(index.size(), 0.0);
+    double limit, double absent = 0.0) {
+  std::vector<double> out(index.size(), absent);
   for (const auto& [name, value] : values) {
     auto it = index.find(name);
     if (it == index.end()) {
@@ -86,11 +86,15 @@ absl::StatusOr<LogisticModel> ParseImpl(absl::string_view text,
   RR_ASSIGN_OR_RETURN(double intercept,
                       json_util::Number(*intercept_json, "intercept"));
   RR_ASSIGN_OR_RETURN(auto weights, NumberMap(doc, "weights"));
-  std::map<std::string, double> missing;  // optional
+  std::map<std::string, double> missing, upper;  // optional
   if (json_util::HasMember(doc, "missing")) {
     RR_ASSIGN_OR_RETURN(missing, NumberMap(doc, "missing"));
   }
-  return LogisticModel::Create(intercept, weights, std::move(order), missing);
+  if (json_util::HasMember(doc, "upper")) {
+    RR_ASSIGN_OR_RETURN(upper, NumberMap(doc, "upper"));
+  }
+  return LogisticModel::Create(intercept, weights, std::move(order), missing,
+                               upper);
 }
 
 }  // namespace
@@ -98,7 +102,8 @@ absl::StatusOr<LogisticModel> ParseImpl(absl::string_view text,
 absl::StatusOr<LogisticModel> LogisticModel::Create(
     double intercept, const std::map<std::string, double>& weights,
     std::vector<std::string> feature_order,
-    const std::map<std::string, double>& missing) {
+    const std::map<std::string, double>& missing,
+    const std::map<std::string, double>& upper) {
   if (feature_order.empty()) {
     return absl::InvalidArgumentError("feature order is empty");
   }
@@ -113,6 +118,9 @@ absl::StatusOr<LogisticModel> LogisticModel::Create(
                       InOrder(weights, index, "weights", kMaxWeight));
   RR_ASSIGN_OR_RETURN(model.missing_,
                       InOrder(missing, index, "missing", kMaxMissing));
+  RR_ASSIGN_OR_RETURN(model.upper_,
+                      InOrder(upper, index, "upper", kMaxMissing,
+                              std::numeric_limits<double>::infinity()));
   model.feature_order_ = std::move(feature_order);
   return model;
 }

@@ -69,6 +69,37 @@ TEST(LogisticModelTest, MissingValuesReplaceNaN) {
       HasSubstr("missing.saturation: must be a number"));
 }
 
+TEST(LogisticModelTest, UpperCapsAFeatureInMarginAndContributions) {
+  absl::StatusOr<LogisticModel> model = LogisticModel::ParseJson(
+      R"({"intercept": 0, "weights": {"niche_focus": 1.0, "saturation": -0.5},
+          "missing": {"saturation": 2}, "upper": {"saturation": 6}})",
+      kOrder);
+  ASSERT_TRUE(model.ok()) << model.status();
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(model->upper_bounds(), (std::vector<double>{inf, 6.0, inf}));
+  const float rows[6] = {1.0f, 4.0f,    0.0f,   // 1 - 2 = -1
+                         1.0f, 8000.0f, 0.0f};  // 1 - 0.5 * 6 = -2
+  float margin[2], contribs[8];
+  ASSERT_TRUE(model->PredictMargin(rows, 2, 3, margin).ok());
+  EXPECT_FLOAT_EQ(margin[0], -1.0f);
+  EXPECT_FLOAT_EQ(margin[1], -2.0f);
+  // saturation's term from its missing value 2: -0.5 * (min(x, 6) - 2).
+  ASSERT_TRUE(model->PredictContributions(rows, 2, 3, contribs).ok());
+  EXPECT_THAT(contribs, ::testing::ElementsAre(1.0f, -1.0f, 0.0f, -1.0f, 1.0f,
+                                               -2.0f, 0.0f, -1.0f));
+
+  auto parse = [](const std::string& json) {
+    return std::string(
+        LogisticModel::ParseJson(json, kOrder).status().message());
+  };
+  EXPECT_THAT(parse(R"({"intercept": 0, "weights": {}, "upper": {"x": 1}})"),
+              HasSubstr("upper: 'x' is not a model feature"));
+  EXPECT_THAT(
+      parse(
+          R"({"intercept": 0, "weights": {}, "upper": {"saturation": 1e308}})"),
+      HasSubstr("upper.saturation: must be finite and at most"));
+}
+
 TEST(LogisticModelTest, RefusesBadInput) {
   auto parse = [](const std::string& json) {
     return LogisticModel::ParseJson(json, kOrder).status();
