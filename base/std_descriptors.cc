@@ -9,6 +9,7 @@ namespace reachrank {
 namespace {
 
 bool stdin_was_closed = false;
+bool stdout_was_closed = false;
 
 bool IsClosed(int fd) { return fcntl(fd, F_GETFD) == -1 && errno == EBADF; }
 
@@ -22,6 +23,7 @@ bool OpenedHere(int fd) {
 
 void ReserveStandardDescriptors() {
   stdin_was_closed = IsClosed(STDIN_FILENO) || OpenedHere(STDIN_FILENO);
+  stdout_was_closed = IsClosed(STDOUT_FILENO) || OpenedHere(STDOUT_FILENO);
   for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
     if (!IsClosed(fd)) continue;
     // The lowest free number: `fd` itself, as the ones below are open.
@@ -32,5 +34,7 @@ void ReserveStandardDescriptors() {
 }
 
 bool StandardInputWasClosed() { return stdin_was_closed; }
+
+bool StandardOutputWasClosed() { return stdout_was_closed; }
 
 }  // namespace reachrank

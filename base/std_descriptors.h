@@ -20,6 +20,10 @@ void ReserveStandardDescriptors();
 // ReserveStandardDescriptors last ran (false before it runs).
 bool StandardInputWasClosed();
 
+// The same for descriptor 1, standard output (`reachrank export --out -
+// >&-` would otherwise write into /dev/null and report success).
+bool StandardOutputWasClosed();
+
 }  // namespace reachrank
 
 #endif  // REACHRANK_BASE_STD_DESCRIPTORS_H_

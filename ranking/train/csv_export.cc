@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "base/output_file.h"
 #include "base/status_macros.h"
 
 namespace reachrank::ranking {
@@ -59,11 +60,10 @@ absl::Status WriteTrainingSetCsv(const TrainingSet& set,
           absl::StrCat("a feature is named '", name, "', a reserved column"));
     }
   }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  WriteCsv(set, out);
-  out.close();
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
-  return absl::OkStatus();
+  RR_ASSIGN_OR_RETURN(std::unique_ptr<OutputFile> out,
+                      OutputFile::Open("--out", path));
+  WriteCsv(set, out->stream());
+  return out->Commit();
 }
 
 }  // namespace reachrank::ranking

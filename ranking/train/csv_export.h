@@ -19,9 +19,10 @@ namespace reachrank::ranking {
 // written with enough digits to read back exactly.
 std::string TrainingSetCsv(const TrainingSet& set);
 
-// Writes TrainingSetCsv(set) to `path`. INVALID_ARGUMENT for an invalid
-// set or a feature named "time" or "label"; INTERNAL if the file cannot
-// be written.
+// Writes TrainingSetCsv(set) to `path` whole or not at all (OutputFile;
+// "-" is standard output). INVALID_ARGUMENT for an invalid set or a
+// feature named "time" or "label"; OutputFile's errors, with the system's
+// reason, when the file cannot be written.
 absl::Status WriteTrainingSetCsv(const TrainingSet& set,
                                  const std::string& path);
 

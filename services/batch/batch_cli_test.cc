@@ -784,6 +784,48 @@ TEST_F(BatchCliTest, ImportReportsCountsTheServiceRefusesByLine) {
               HasSubstr("events 4 counted, 0 duplicates; 0 lines rejected"));
 }
 
+// An output named among the database's own files is refused before
+// anything is written, by every command that reads --db and writes a file;
+// the database stays whole. `export-history --out -` writes standard
+// output, and refuses it when it is closed.
+TEST_F(BatchCliTest, OutputsNeverLandAmongTheDatabasesFiles) {
+  Write("guarded.jsonl",
+        absl::StrJoin(testing::EarlyCountLines(), "\n") + "\n");
+  const std::string db = Path("guarded-db");
+  ASSERT_EQ(Run({"import", Path("guarded.jsonl"), "--db", db, "--no-classify"}),
+            0)
+      << Read("cli.log");
+  const std::string current = db + "/CURRENT";
+  EXPECT_NE(
+      Run({"export", "--db", db, "--cutoff", "2026-03-01", "--out", current}),
+      0);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr(absl::StrCat("--out: ", current,
+                                     " is in the database directory ", db)));
+  EXPECT_EQ(Run({"admin", "export-history", "--db", db, "--shard", "0/1",
+                 "--out", current}),
+            2);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("is in the database directory"));
+  EXPECT_EQ(Run({"score", Path("drafts.jsonl"), "--db", db, "-o", current}), 2);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr(absl::StrCat("-o: ", current, " is in the database")));
+  ASSERT_EQ(Run({"admin", "check", "--db", db}), 0) << Read("cli.log");
+  EXPECT_THAT(Read("cli.log"), HasSubstr("3 posts"));
+
+  ASSERT_EQ(Run({"admin", "export-history", "--db", db, "--shard", "0/1",
+                 "--out", "-"}),
+            0);
+  EXPECT_THAT(Read("cli.log"), HasSubstr("{\"post\":{\"postId\":\"s1\""));
+  const std::string closed =
+      absl::StrCat("'", REACHRANK_CLI_BINARY, "' admin export-history --db '",
+                   db, "' --shard 0/1 --out - >&- 2>'", Path("cli.log"), "'");
+  const int status = std::system(closed.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  EXPECT_THAT(Read("cli.log"),
+              HasSubstr("--out: - is standard output, which is closed"));
+}
+
 // 560 posts of 16,000-byte texts (9 MB) in one batch of 1,000 passed the
 // server's 8 MiB message limit: the batch goes in halves.
 TEST_F(BatchCliTest, ImportOfLongTextsFitsTheMessageLimit) {

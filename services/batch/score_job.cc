@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
+#include "base/std_descriptors.h"
 #include "services/batch/input_file.h"
 #include "services/batch/progress.h"
 
@@ -25,11 +28,17 @@ class Output {
  public:
   static absl::StatusOr<std::unique_ptr<Output>> Open(const std::string& path,
                                                       bool append) {
-    if (path == "-") return std::unique_ptr<Output>(new Output(stdout, path));
+    if (path == "-") {
+      if (StandardOutputWasClosed()) {
+        return absl::FailedPreconditionError(
+            "-o: - is standard output, which is closed; name a file");
+      }
+      return std::unique_ptr<Output>(new Output(stdout, path));
+    }
     std::FILE* f = std::fopen(path.c_str(), append ? "ab" : "wb");
     if (f == nullptr) {
-      return absl::NotFoundError(absl::StrCat("cannot open ", path,
-                                              " for writing"));
+      return absl::NotFoundError(absl::StrCat(
+          "cannot open ", path, " for writing: ", std::strerror(errno)));
     }
     return std::unique_ptr<Output>(new Output(f, path));
   }
@@ -38,13 +47,15 @@ class Output {
   }
   absl::Status Write(absl::string_view text) {
     if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
-      return absl::InternalError(absl::StrCat("writing ", path_, " failed"));
+      return absl::InternalError(
+          absl::StrCat("writing ", path_, " failed: ", std::strerror(errno)));
     }
     return absl::OkStatus();
   }
   absl::Status Flush() {
     if (std::fflush(file_) != 0) {
-      return absl::InternalError(absl::StrCat("writing ", path_, " failed"));
+      return absl::InternalError(
+          absl::StrCat("writing ", path_, " failed: ", std::strerror(errno)));
     }
     return absl::OkStatus();
   }

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "base/output_file.h"
 #include "base/scratch_dir.h"
 #include "base/shard.h"
 #include "base/status_macros.h"
@@ -174,13 +175,6 @@ absl::StatusOr<batch::HourRange> ParseHourRange(const ExportHistoryFlags& f) {
   return range;
 }
 
-// Closes `out` (written to `path`) and says whether every byte reached it.
-absl::Status CloseOutput(std::ofstream& out, const std::string& path) {
-  out.close();
-  if (!out) return absl::InternalError("cannot write " + path);
-  return absl::OkStatus();
-}
-
 // --out and --authors-out must be two files: both streams would truncate
 // and write the one.
 absl::Status CheckTwoOutputs(const ExportHistoryFlags& f) {
@@ -203,26 +197,33 @@ absl::Status RunExportHistory(const ExportHistoryFlags& f) {
   RR_ASSIGN_OR_RETURN(ShardSlice slice, ParseShardSlice(f.shard));
   RR_ASSIGN_OR_RETURN(batch::HourRange range, ParseHourRange(f));
   RR_RETURN_IF_ERROR(CheckTwoOutputs(f));
+  RR_RETURN_IF_ERROR(CheckNotInDatabase("--out", f.out, {f.db}));
+  if (!f.authors_out.empty()) {
+    RR_RETURN_IF_ERROR(
+        CheckNotInDatabase("--authors-out", f.authors_out, {f.db}));
+  }
   storage::StoreOptions options;
   options.path = f.db;
   RR_ASSIGN_OR_RETURN(const auto scratch,
                       ScratchDirectory::Create("export-history"));
   RR_ASSIGN_OR_RETURN(auto store, OpenSecondaryOf(f.db, scratch->path()));
-  std::ofstream posts(f.out, std::ios::binary | std::ios::trunc);
-  if (!posts) return absl::NotFoundError("cannot write " + f.out);
-  std::ofstream authors;
+  RR_ASSIGN_OR_RETURN(auto posts, OutputFile::Open("--out", f.out));
+  std::unique_ptr<OutputFile> authors;
   if (!f.authors_out.empty()) {
-    authors.open(f.authors_out, std::ios::binary | std::ios::trunc);
-    if (!authors) return absl::NotFoundError("cannot write " + f.authors_out);
+    RR_ASSIGN_OR_RETURN(authors,
+                        OutputFile::Open("--authors-out", f.authors_out));
   }
-  RR_ASSIGN_OR_RETURN(
-      batch::HistoryExportSummary summary,
-      batch::ExportHistory(*store, slice, posts,
-                           f.authors_out.empty() ? nullptr : &authors, range));
-  RR_RETURN_IF_ERROR(CloseOutput(posts, f.out));
-  if (!f.authors_out.empty()) {
-    RR_RETURN_IF_ERROR(CloseOutput(authors, f.authors_out));
+  absl::StatusOr<batch::HistoryExportSummary> exported =
+      batch::ExportHistory(*store, slice, posts->stream(),
+                           authors ? &authors->stream() : nullptr, range);
+  if (!exported.ok()) {  // a write error: say which file and why
+    RR_RETURN_IF_ERROR(posts->status());
+    if (authors) RR_RETURN_IF_ERROR(authors->status());
+    return exported.status();
   }
+  const batch::HistoryExportSummary& summary = *exported;
+  RR_RETURN_IF_ERROR(posts->Commit());
+  if (authors) RR_RETURN_IF_ERROR(authors->Commit());
   std::cerr << absl::StrFormat(
       "reachrank admin export-history: shard %s: %d posts (%d counts) -> %s, "
       "%d authors%s\n",

@@ -45,6 +45,25 @@ absl::Status CheckShardList(const std::string& flag,
   return absl::OkStatus();
 }
 
+absl::Status CheckNotInDatabase(const std::string& flag,
+                                const std::string& output,
+                                const std::vector<std::string>& dbs) {
+  if (output == "-") return absl::OkStatus();
+  std::error_code error;
+  const std::filesystem::path dir =
+      std::filesystem::weakly_canonical(output, error).parent_path();
+  if (error) return absl::OkStatus();  // the write reports the problem
+  for (const std::string& db : dbs) {
+    const std::filesystem::path db_dir =
+        std::filesystem::weakly_canonical(db, error);
+    if (error || db_dir != dir) continue;
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", output, " is in the database directory ", db,
+                     ", beside the database's own files; write it elsewhere"));
+  }
+  return absl::OkStatus();
+}
+
 bool HeldByAService(const absl::Status& open) {
   // RocksDB's own words for a LOCK file another process holds; the bare
   // word "lock" is also in paths ("/mnt/blockstore").

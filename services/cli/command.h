@@ -44,6 +44,14 @@ int ExitCode(const absl::Status& status);
 // As ExitCode, but 2 for INVALID_ARGUMENT: a usage error (bad flag value).
 int UsageExitCode(const absl::Status& status);
 
+// INVALID_ARGUMENT when the file `output` (of flag `flag`; "-" passes)
+// would lie directly in one of the database directories `dbs`, among
+// RocksDB's own files (CURRENT, MANIFEST-*, *.sst): writing there can
+// destroy the database. Subdirectories (a model set under models/) pass.
+absl::Status CheckNotInDatabase(const std::string& flag,
+                                const std::string& output,
+                                const std::vector<std::string>& dbs);
+
 // The values of `flag` when each names one shard (--server: shard i is the
 // i-th; --db): INVALID_ARGUMENT naming a value given twice, or an empty one.
 absl::Status CheckShardList(const std::string& flag,

@@ -132,6 +132,10 @@ int RunScore(ScoreFlags& f) {
   std::unique_ptr<batch::LocalEngine> engine;
   std::unique_ptr<batch::DraftScorer> remote;
   if (f.servers.empty()) {
+    if (absl::Status s = CheckNotInDatabase("-o", f.job.output, {f.local.db});
+        !s.ok()) {
+      return UsageExitCode(s);
+    }
     auto opened = batch::LocalEngine::Open(f.local);
     if (!opened.ok()) return ExitCode(opened.status());
     engine = *std::move(opened);

@@ -227,6 +227,7 @@ struct ExportFlags {
 
 absl::Status RunExport(const ExportFlags& flags) {
   RR_RETURN_IF_ERROR(CheckShardList("--db", flags.store.dbs));
+  RR_RETURN_IF_ERROR(CheckNotInDatabase("--out", flags.out, flags.store.dbs));
   RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows,
                       ReadRowsShowingProgress(flags.store, "export: posts"));
   const TrainingSet& set = flags.draft ? rows.draft : rows.live;
