@@ -172,6 +172,13 @@ int64_t ReachValue(const storage::Counters& counters, ReachCounter counter) {
   return counters.ByRelationType(v1::RELATION_STRANGER, type);
 }
 
+absl::Time LabelSettledAt(absl::Time created_at, absl::Duration horizon) {
+  const absl::Time at = created_at + horizon;
+  const absl::Time hour =
+      absl::UnixEpoch() + absl::Floor(at - absl::UnixEpoch(), absl::Hours(1));
+  return hour == at ? at : hour + absl::Hours(1);
+}
+
 absl::StatusOr<LabelValue> ComputeLabel(storage::Store& store,
                                         absl::string_view post_id,
                                         absl::Time created_at,

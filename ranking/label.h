@@ -75,9 +75,15 @@ struct LabelValue {
   bool reached = false;  // reach >= threshold
 };
 
+// When the label of a post created at `created_at` is settled: the end of
+// the hour holding created_at + horizon, as ComputeLabel counts that
+// hour whole. No event at or after it counts.
+absl::Time LabelSettledAt(absl::Time created_at, absl::Duration horizon);
+
 // The label of a post created at `created_at`, from its hourly counters as
-// of created_at + horizon (events in later hours are ignored). The caller
-// decides whether the horizon has passed. Errors come from the store.
+// of created_at + horizon, the hour in progress then included (events in
+// later hours are ignored). The caller decides whether the label has
+// settled (LabelSettledAt). Errors come from the store.
 absl::StatusOr<LabelValue> ComputeLabel(storage::Store& store,
                                         absl::string_view post_id,
                                         absl::Time created_at,

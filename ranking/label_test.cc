@@ -124,5 +124,33 @@ TEST(ComputeLabelTest, CountsOnlyTheHorizon) {
   EXPECT_FALSE(label->reached);
 }
 
+// A post created at 10:40 has its label counting events until 11:00 seven
+// days later (the hour in progress at the horizon counts whole): an event
+// at 10:50 that day moves it, so it settles at 11:00, not 10:40.
+TEST(ComputeLabelTest, SettlesAtTheEndOfTheHorizonsHour) {
+  const absl::Time created = absl::FromCivil(
+      absl::CivilMinute(2026, 1, 2, 10, 40), absl::UTCTimeZone());
+  const absl::Duration week = absl::Hours(24 * 7);
+  EXPECT_EQ(LabelSettledAt(created, week), created + week + absl::Minutes(20));
+  const absl::Time on_the_hour = absl::FromCivil(
+      absl::CivilMinute(2026, 1, 2, 10, 0), absl::UTCTimeZone());
+  EXPECT_EQ(LabelSettledAt(on_the_hour, week), on_the_hour + week);
+
+  storage::testing::ScopedTempDir dir;
+  auto store = storage::Store::Open(storage::testing::OptionsFor(dir.path()));
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE(
+      (*store)->PutPosts({storage::testing::MakePost("p", "a", created)}).ok());
+  ASSERT_TRUE(
+      (*store)
+          ->RecordEvents({MakeEvent("late", "p", v1::EVENT_TYPE_IMPRESSION,
+                                    created + week + absl::Minutes(10), 1000)},
+                         created)
+          .ok());
+  auto label = ComputeLabel(**store, "p", created, LabelConfig());
+  ASSERT_TRUE(label.ok());
+  EXPECT_TRUE(label->reached);  // counted: before LabelSettledAt
+}
+
 }  // namespace
 }  // namespace reachrank::ranking

@@ -47,8 +47,8 @@ absl::Status CheckLiveAges(absl::Span<const absl::Duration> ages,
   return absl::OkStatus();
 }
 
-// The posts of `ids` created since options.since whose horizon passed by
-// the cutoff, with labels.
+// The posts of `ids` created since options.since whose label settled by
+// the cutoff (LabelSettledAt), with labels.
 absl::StatusOr<std::vector<Labeled>> LoadLabeled(
     storage::Store& store, absl::Span<const std::string> ids,
     const TrainingRowsOptions& options) {
@@ -60,7 +60,7 @@ absl::StatusOr<std::vector<Labeled>> LoadLabeled(
     l.post = PostInputFromRecord(*record);
     const LabelConfig& config = options.labels.For(l.post.platform);
     if (l.post.created_at < options.since ||
-        l.post.created_at + config.horizon > options.cutoff) {
+        LabelSettledAt(l.post.created_at, config.horizon) > options.cutoff) {
       continue;
     }
     RR_RETURN_IF_ERROR(CheckLiveAges(options.live_ages, config, l.post));

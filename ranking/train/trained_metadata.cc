@@ -2,6 +2,7 @@
 
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
+#include "ranking/label.h"
 
 namespace reachrank::ranking {
 namespace {
@@ -84,10 +85,10 @@ std::string TrainedMetadataJson(const TrainedModelInfo& info) {
   if (r.training_window) {
     doc["training_window"] = Window(*r.training_window);
     if (info.options.label_horizon > absl::ZeroDuration()) {
-      doc["training_window"]["labels_settle_by"] =
-          absl::FormatTime(absl::RFC3339_full,
-                           r.training_window->end + info.options.label_horizon,
-                           absl::UTCTimeZone());
+      doc["training_window"]["labels_settle_by"] = absl::FormatTime(
+          absl::RFC3339_full,
+          LabelSettledAt(r.training_window->end, info.options.label_horizon),
+          absl::UTCTimeZone());
     }
   }
   if (r.holdout_window) doc["holdout_window"] = Window(*r.holdout_window);
