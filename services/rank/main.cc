@@ -8,10 +8,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "base/dir_publish.h"
 #include "base/std_descriptors.h"
 #include "ranking/scorer.h"
@@ -111,18 +114,30 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenSecondary(const Flags& f) {
   return storage::Store::OpenSecondary(options, secondary);
 }
 
+// How long a database that exists but cannot be opened yet is retried:
+// the primary creates CURRENT before its column families and schema
+// version, so one being created fails other ways than NOT_FOUND at first.
+constexpr absl::Duration kCreationGrace = absl::Seconds(3);
+
 // OpenSecondary, waiting up to --wait-for-db for a database that is not
-// there yet (NOT_FOUND), checking once a second; CANCELLED when SIGTERM or
-// SIGINT comes meanwhile. While it waits, any error
-// is retried: the primary creates CURRENT before its column families and
-// schema version, so a database being created fails other ways first.
+// there yet (NOT_FOUND), checking once a second, and up to kCreationGrace
+// for one found but not readable; CANCELLED when SIGTERM or SIGINT comes
+// meanwhile. While it waits, any error is retried.
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenWhenCreated(
     const Flags& f, const services::ServiceProcess& process) {
-  const absl::Time give_up = absl::Now() + absl::Seconds(f.wait_for_db_s);
   absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenSecondary(f);
-  if (!absl::IsNotFound(store.status()) || f.wait_for_db_s == 0) return store;
-  process.Log("waiting up to " + std::to_string(f.wait_for_db_s) +
-              " s for the ingest service to create " + f.db);
+  if (store.ok() || f.wait_for_db_s == 0) return store;
+  absl::Time give_up = absl::Now() + absl::Seconds(f.wait_for_db_s);
+  if (absl::IsNotFound(store.status())) {
+    process.Log("waiting up to " + std::to_string(f.wait_for_db_s) +
+                " s for the ingest service to create " + f.db);
+  } else {
+    give_up = std::min(give_up, absl::Now() + kCreationGrace);
+    process.Log(absl::StrCat("database ", f.db, " not readable (",
+                             store.status().ToString(), "); retrying for ",
+                             absl::FormatDuration(kCreationGrace),
+                             " in case it is being created"));
+  }
   while (!store.ok() && absl::Now() < give_up) {
     if (services::ShutdownSignalWithin(absl::Seconds(1)) != 0) {
       return absl::CancelledError("stopped while waiting for the database");

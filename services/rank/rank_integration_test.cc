@@ -470,6 +470,35 @@ TEST(RankStartTest, WaitsForTheIngestServiceToCreateTheDatabase) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
 }
 
+// A database directory that exists but cannot be opened yet (CURRENT
+// written, the rest not: the ingest service creating it) is retried for a
+// few seconds, logged, then the error is the exit status 1.
+TEST(RankStartTest, RetriesADatabaseFoundButNotReadable) {
+  auto dir = MakeTempDir("rank_unreadable");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  std::filesystem::create_directories(*dir + "/db");
+  std::ofstream(*dir + "/db/CURRENT") << "MANIFEST-000001\n";
+  absl::StatusOr<int> port = PickFreePort();
+  absl::StatusOr<int> metrics_port = PickFreePort();
+  ASSERT_TRUE(port.ok() && metrics_port.ok());
+  const std::string log = *dir + "/rank.log";
+  auto rank = ChildProcess::Spawn(
+      REACHRANK_RANK_BINARY,
+      {"--listen", Loopback(*port), "--metrics-listen", Loopback(*metrics_port),
+       "--db", *dir + "/db", "--secondary-dir", *dir + "/rank-secondary",
+       "--wait-for-db", "120", "--insecure"},
+      log);
+  ASSERT_TRUE(rank.ok()) << rank.status();
+  absl::StatusOr<int> status = (*rank)->Wait(absl::Seconds(60));
+  ASSERT_TRUE(status.ok()) << status.status() << ReadAll(log);
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 1) << *status;
+  EXPECT_THAT(ReadAll(log), ::testing::HasSubstr(absl::StrCat(
+                                "database ", *dir, "/db not readable (")));
+  EXPECT_THAT(ReadAll(log),
+              ::testing::HasSubstr("); retrying for 3s in case it is being "
+                                   "created"));
+}
+
 // A stop while it waits for the database ends it at once (a pod's grace
 // period is shorter than --wait-for-db's default), exit status 0.
 TEST(RankStartTest, StopsWhileWaitingForTheDatabase) {
