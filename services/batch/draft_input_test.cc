@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -63,6 +64,25 @@ TEST(DraftParserTest, JsonErrorsNameTheProblemAndKeepTheId) {
                 .Parse(R"({"draft_id":"d3","duration_seconds":"abc"})")
                 .status.message(),
             "not a Draft in JSON: duration_seconds: \"abc\" is not a number");
+  // Wrong JSON types, each named in the file's terms.
+  const std::pair<const char*, const char*> kWrongTypes[] = {
+      {R"({"draft_id":"d3","platform":123})", "platform: 123 is not a string"},
+      {R"({"draft_id":"d3","hashtags":[1]})", "hashtags[0]: 1 is not a string"},
+      {R"({"draft_id":"d3","duration_seconds":true})",
+       "duration_seconds: true is not a number"},
+      {R"({"draft_id":"d3","planned_at":1700000000})",
+       "planned_at: 1700000000 is not a string with an RFC 3339 time (e.g. "
+       "\"2026-03-02T12:00:00Z\")"},
+      {R"({"draft_id":"d3","hashtags":{"a":1}})",
+       "hashtags: an object, which this field cannot take"},
+      {R"({"draft_id":"d3","text":["x"]})",
+       "text: a list, where this field takes one value"},
+  };
+  for (const auto& [line, message] : kWrongTypes) {
+    EXPECT_EQ(Jsonl().Parse(line).status.message(),
+              absl::StrCat("not a Draft in JSON: ", message))
+        << line;
+  }
 
   const ParsedDraft long_video = Jsonl().Parse(
       R"({"draft_id":"d4","platform":"x","media_kind":"MEDIA_KIND_VIDEO",)"

@@ -17,6 +17,12 @@ namespace reachrank::batch {
 //   a time     "planned_at: "yesterday" is not an RFC 3339 time (e.g.
 //               2026-03-02T12:00:00Z)"
 //   a number   "duration_seconds: "abc" is not a number"
+//   a string   "platform: 123 is not a string" (a bool: "is not true or
+//              false"; a time given as a number: "planned_at: 1700000000
+//              is not a string with an RFC 3339 time (e.g. ...)")
+// and for an object or a list where the field takes one value,
+// "hashtags: an object, which this field cannot take" ("text: a list,
+// where this field takes one value").
 // Any other message is returned unchanged.
 std::string ReadableJsonError(absl::string_view message);
 

@@ -84,7 +84,8 @@ Rule TimeRule(bool present, const google::protobuf::Timestamp& t,
 
 template <typename IsValid>
 Rule EnumRule(int value, IsValid is_valid) {
-  return value == 0 || !is_valid(value) ? "must be a specified value" : nullptr;
+  if (value == 0) return "must be a specified value";
+  return is_valid(value) ? nullptr : "is not a value of its enum";
 }
 
 Rule AudienceRule(int64_t n) {

@@ -81,6 +81,7 @@ const char kId[] = "must be 1-128 printable ASCII bytes (0x21-0x7E)";
 const char kPlatform[] = "must match [a-z0-9_]{1,32}";
 const char kTime[] = "must be between 2000-01-01T00:00:00Z and now + 1 day";
 const char kEnum[] = "must be a specified value";
+const char kUnknownEnum[] = "is not a value of its enum";
 
 std::string F(const std::string& field, const std::string& rule) {
   return "posts[3]." + field + ": " + rule;
@@ -136,7 +137,7 @@ TEST(ValidatePostTest, EveryRuleGoodAndBad) {
        F("media_kind", kEnum)},
       {"media unknown",
        [](P& p) { p.set_media_kind(static_cast<v1::MediaKind>(42)); },
-       F("media_kind", kEnum)},
+       F("media_kind", kUnknownEnum)},
       {"duration max", [](P& p) { p.set_duration_seconds(86400); }, ""},
       {"duration over", [](P& p) { p.set_duration_seconds(86400.5); },
        F("duration_seconds", "must be between 0 and 86400")},
@@ -229,10 +230,10 @@ TEST(ValidateEventTest, EveryRuleGoodAndBad) {
       {"post id", [](E& e) { e.set_post_id("p\n"); }, f("post_id", kId)},
       {"type unspecified", [](E& e) { e.clear_type(); }, f("type", kEnum)},
       {"type unknown", [](E& e) { e.set_type(static_cast<v1::EventType>(10)); },
-       f("type", kEnum)},
+       f("type", kUnknownEnum)},
       {"surface", [](E& e) { e.clear_surface(); }, f("surface", kEnum)},
       {"relation", [](E& e) { e.set_relation(static_cast<v1::Relation>(7)); },
-       f("relation", kEnum)},
+       f("relation", kUnknownEnum)},
       {"at missing", [](E& e) { e.clear_at(); }, f("at", "is required")},
       {"at future",
        [](E& e) { SetTime(e.mutable_at(), kNow + absl::Hours(48)); },
