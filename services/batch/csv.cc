@@ -1,6 +1,7 @@
 #include "services/batch/csv.h"
 
 #include "absl/strings/str_cat.h"
+#include "base/utf8.h"
 
 namespace reachrank::batch {
 
@@ -46,7 +47,7 @@ absl::StatusOr<std::vector<std::string>> SplitCsvLine(absl::string_view line) {
 }
 
 std::string CsvField(absl::string_view field) {
-  std::string text(field);
+  std::string text = WithValidUtf8(field);
   for (char& c : text) {
     if (c == '\n' || c == '\r') c = ' ';
   }

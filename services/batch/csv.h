@@ -18,7 +18,8 @@ namespace reachrank::batch {
 absl::StatusOr<std::vector<std::string>> SplitCsvLine(absl::string_view line);
 
 // `field` quoted when it holds a comma, a quote or leading/trailing space;
-// line breaks become spaces so that every record stays on one line.
+// line breaks become spaces so that every record stays on one line, and
+// bytes that are not UTF-8 (echoed from a bad input line) U+FFFD.
 std::string CsvField(absl::string_view field);
 
 }  // namespace reachrank::batch

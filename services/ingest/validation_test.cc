@@ -5,6 +5,8 @@
 #include <functional>
 #include <limits>
 
+#include "base/utf8.h"
+
 namespace reachrank::ingest {
 namespace {
 
@@ -287,6 +289,16 @@ TEST(IsValidUtf8Test, AcceptsWellFormedRejectsMalformed) {
   EXPECT_FALSE(IsValidUtf8("\xe6\x88"));              // truncated
   EXPECT_FALSE(IsValidUtf8("\x80"));                  // lone continuation
   EXPECT_FALSE(IsValidUtf8("\xf8\x88\x80\x80\x80"));  // 5-byte form
+}
+
+// Each byte that starts no well-formed sequence becomes U+FFFD; the
+// well-formed ones around it are kept.
+TEST(IsValidUtf8Test, WithValidUtf8ReplacesEachBadByte) {
+  EXPECT_EQ(reachrank::WithValidUtf8("Grüße 我们"), "Grüße 我们");
+  EXPECT_EQ(reachrank::WithValidUtf8("id\xff-\xe9t\xe9"),
+            "id\xef\xbf\xbd-\xef\xbf\xbdt\xef\xbf\xbd");
+  EXPECT_EQ(reachrank::WithValidUtf8("\xe6\x88"), "\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_TRUE(IsValidUtf8(reachrank::WithValidUtf8("\xc0\xaf\xed\xa0\x80ok")));
 }
 
 }  // namespace
