@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/dir_publish.h"
 #include "base/status_macros.h"
+#include "ranking/label.h"
 #include "ranking/model/model.h"
 #include "ranking/train/prior_calibration.h"
 #include "ranking/train/time_split.h"
@@ -40,16 +41,18 @@ struct Parts {
 };
 
 // How many of the first `e` rows of `set` (in time order; row e is the
-// holdout's first) have time + horizon at or before the holdout's start:
-// their labels settled before it.
+// holdout's first) have labels settled (LabelSettledAt(time, horizon)) at
+// or before the holdout's start.
 size_t SettledBefore(const TrainingSet& set, size_t e, absl::Duration horizon) {
   if (horizon <= absl::ZeroDuration() || set.times.empty() ||
       e >= set.num_rows()) {
     return e;
   }
-  const absl::Time settled_by = set.times[e] - horizon;
   size_t kept = e;
-  while (kept > 0 && set.times[kept - 1] > settled_by) --kept;
+  while (kept > 0 &&
+         LabelSettledAt(set.times[kept - 1], horizon) > set.times[e]) {
+    --kept;
+  }
   return kept;
 }
 

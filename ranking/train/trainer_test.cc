@@ -154,6 +154,27 @@ TEST(TrainerTest, RowsWhoseLabelsSettleInTheHoldoutAreLeftOut) {
   EXPECT_EQ(report->purged_rows, 6u);
 }
 
+// A label counts the hour in progress at its horizon whole: with the
+// holdout from day 1600 10:50, a post of day 1593 10:40 (horizon over at
+// 10:40, its hour at 11:00) is left out too.
+TEST(TrainerTest, ALabelWhoseLastHourEndsInTheHoldoutIsLeftOut) {
+  TrainingSet set = Synthetic(3);
+  for (absl::Time& t : set.times) {
+    if (t == absl::FromUnixSeconds(86400LL * 1600)) t += absl::Minutes(650);
+    if (t == absl::FromUnixSeconds(86400LL * 1593)) t += absl::Minutes(640);
+  }
+  TrainOptions options;
+  options.xgboost.rounds = 3;
+  options.xgboost.nthread = 1;
+  options.label_horizon = absl::Hours(24 * 7);
+  absl::StatusOr<TrainReport> report =
+      TrainModelDirectory(set, options, Description(), FreshDir("purged_hour"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->purged_rows, 7u);
+  EXPECT_EQ(report->fit.rows, 1593u);
+  EXPECT_EQ(report->holdout.rows, 400u);
+}
+
 TEST(TrainerTest, RecencyWeightsHalveEveryHalfLifeBackFromTheLatestRow) {
   EXPECT_TRUE(RecencyWeights(5, 0.0).empty());
   // 5 rows, half-life 0.2 * 5 = 1 row.

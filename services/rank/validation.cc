@@ -53,9 +53,11 @@ absl::Status CheckContent(const v1::Draft& d, absl::string_view path) {
   if (const char* rule = ingest::LanguageRule(d.language()); rule != nullptr) {
     return Broken(path, "language", rule);
   }
-  if (d.media_kind() == v1::MEDIA_KIND_UNSPECIFIED ||
-      !v1::MediaKind_IsValid(d.media_kind())) {
+  if (d.media_kind() == v1::MEDIA_KIND_UNSPECIFIED) {
     return Broken(path, "media_kind", "must be a specified value");
+  }
+  if (!v1::MediaKind_IsValid(d.media_kind())) {
+    return Broken(path, "media_kind", "is not a value of its enum");
   }
   if (const char* rule =
           ingest::DurationRule(d.duration_seconds(), d.media_kind());

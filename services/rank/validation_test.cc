@@ -80,6 +80,9 @@ TEST(ValidateDraft, NamesTheBrokenField) {
   d = GoodDraft();
   d.set_media_kind(v1::MEDIA_KIND_UNSPECIFIED);
   ExpectInvalid(ValidateDraft(d, now, ""), "media_kind: must be a specified");
+  d.set_media_kind(static_cast<v1::MediaKind>(42));
+  ExpectInvalid(ValidateDraft(d, now, ""),
+                "media_kind: is not a value of its enum");
   d = GoodDraft();
   d.set_duration_seconds(-1);
   ExpectInvalid(ValidateDraft(d, now, ""), "duration_seconds");
