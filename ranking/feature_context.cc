@@ -148,10 +148,12 @@ float NicheFocus(const absl::flat_hash_map<std::string, int>& counts,
 
 double Saturation(double topic_posts, double all_posts, double topic_engaged,
                   double all_engaged, size_t num_topics) {
-  const double k = static_cast<double>(num_topics);
-  const double supply = (topic_posts + 1) / (all_posts + k);
-  const double demand = (topic_engaged + 1) / (all_engaged + k);
-  return supply / demand;
+  // The topic's demand in posts' worth: its share of the engagement times
+  // the platform's new posts (uniform over the topics without any).
+  const double demanded = all_engaged > 0
+                              ? topic_engaged / all_engaged * all_posts
+                              : all_posts / static_cast<double>(num_topics);
+  return (topic_posts + 1) / (demanded + 1);
 }
 
 absl::StatusOr<AuthorContext> ComputeAuthorContext(storage::Store& store,

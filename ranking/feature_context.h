@@ -75,8 +75,13 @@ absl::StatusOr<PlatformMarket> ComputePlatformMarket(
 float NicheFocus(const absl::flat_hash_map<std::string, int>& counts,
                  size_t num_topics);
 
-// Saturation: the topic's share of new posts over its share of stranger
-// engagement, each Laplace-smoothed over `num_topics` topics.
+// Saturation: the topic's new posts over the posts its share of the
+// platform's stranger engagement would earn, (p + 1) / (e/E · P + 1), one
+// post added to each side (with no engagement on the platform, demand is
+// P / num_topics). Both sides are counted in posts, so a topic with few
+// posts and little engagement reads near 1 (no evidence): smoothing the
+// engagement share with +1 engagement, as before, made a topic with no new
+// posts and a few engagements on a busy platform read ~200x crowded.
 double Saturation(double topic_posts, double all_posts, double topic_engaged,
                   double all_engaged, size_t num_topics);
 

@@ -159,10 +159,18 @@ TEST_F(FeaturesTest, TopicMarketAndSaturation) {
   const std::vector<float> row = Row(H(3));
   // travel: p2 (day -7) and p4 (day -1) in the last 7 days; sports: p3.
   EXPECT_FLOAT_EQ(row[kTopicSupply7dLog], std::log1p(2.0f));
-  // supply share (2+1)/(3+7) over demand share (30+1)/(30+7).
-  EXPECT_NEAR(row[kTopicSaturationLog2], std::log2(0.3 / (31.0 / 37)), 1e-5);
+  // 2 new posts + 1 over the posts its engagement earns, all 30 of 30 of
+  // the platform's 3 posts, + 1.
+  EXPECT_NEAR(row[kTopicSaturationLog2], std::log2(3.0 / 4), 1e-5);
   EXPECT_FLOAT_EQ(row[kTopicStrangerEngagementRate], 30.0f / 600);
-  EXPECT_DOUBLE_EQ(Saturation(1, 3, 0, 30, 7), (2.0 / 10) / (1.0 / 37));
+  EXPECT_DOUBLE_EQ(Saturation(1, 3, 0, 30, 7), 2.0);
+  // Half the engagement, no new post: undersupplied.
+  EXPECT_DOUBLE_EQ(Saturation(0, 100, 5000, 10000, 7), 1.0 / 51);
+  // No new post and 1 engagement of 100,000: no evidence either way (was
+  // 1/(10+7) over 2/(100000+7), ~2,900x crowded).
+  EXPECT_NEAR(Saturation(0, 10, 1, 100000, 7), 1.0, 1e-3);
+  // No engagement on the platform: demand spread evenly over the topics.
+  EXPECT_DOUBLE_EQ(Saturation(4, 14, 0, 0, 7), 5.0 / 3);
 }
 
 TEST_F(FeaturesTest, EarlySignalsAsOfAnHour) {
