@@ -51,8 +51,7 @@ std::string TrainingSetCsv(const TrainingSet& set) {
   return out.str();
 }
 
-absl::Status WriteTrainingSetCsv(const TrainingSet& set,
-                                 const std::string& path) {
+absl::Status WriteTrainingSetCsv(const TrainingSet& set, std::ostream& out) {
   RR_RETURN_IF_ERROR(ValidateTrainingSet(set));
   for (const std::string& name : set.feature_names) {
     if (name == "time" || name == "label") {
@@ -60,9 +59,15 @@ absl::Status WriteTrainingSetCsv(const TrainingSet& set,
           absl::StrCat("a feature is named '", name, "', a reserved column"));
     }
   }
+  WriteCsv(set, out);
+  return absl::OkStatus();
+}
+
+absl::Status WriteTrainingSetCsv(const TrainingSet& set,
+                                 const std::string& path) {
   RR_ASSIGN_OR_RETURN(std::unique_ptr<OutputFile> out,
                       OutputFile::Open("--out", path));
-  WriteCsv(set, out->stream());
+  RR_RETURN_IF_ERROR(WriteTrainingSetCsv(set, out->stream()));
   return out->Commit();
 }
 

@@ -8,6 +8,7 @@
 #ifndef REACHRANK_RANKING_TRAIN_CSV_EXPORT_H_
 #define REACHRANK_RANKING_TRAIN_CSV_EXPORT_H_
 
+#include <ostream>
 #include <string>
 
 #include "absl/status/status.h"
@@ -25,6 +26,9 @@ std::string TrainingSetCsv(const TrainingSet& set);
 // reason, when the file cannot be written.
 absl::Status WriteTrainingSetCsv(const TrainingSet& set,
                                  const std::string& path);
+// The same into `out`, which the caller opened (and checks): for a
+// caller that opens its output before the long work that fills the set.
+absl::Status WriteTrainingSetCsv(const TrainingSet& set, std::ostream& out);
 
 }  // namespace reachrank::ranking
 

@@ -52,6 +52,7 @@ absl::StatusOr<ModelSetReport> TrainModelSet(
   RR_ASSIGN_OR_RETURN(both.holdout_start,
                       HoldoutStart(rows.draft, options.holdout_fraction));
   both.label_horizon = rows.label_horizon;
+  both.hourly_labels = true;  // ComputeLabel's labels
   RR_ASSIGN_OR_RETURN(
       StagedModel draft,
       TrainOne("draft", rows.draft, both, description, out_dir, progress));

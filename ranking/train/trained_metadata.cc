@@ -87,7 +87,10 @@ std::string TrainedMetadataJson(const TrainedModelInfo& info) {
     if (info.options.label_horizon > absl::ZeroDuration()) {
       doc["training_window"]["labels_settle_by"] = absl::FormatTime(
           absl::RFC3339_full,
-          LabelSettledAt(r.training_window->end, info.options.label_horizon),
+          info.options.hourly_labels
+              ? LabelSettledAt(r.training_window->end,
+                               info.options.label_horizon)
+              : r.training_window->end + info.options.label_horizon,
           absl::UTCTimeZone());
     }
   }

@@ -40,17 +40,22 @@ struct Parts {
   size_t purged = 0;  // rows between validation and holdout, unused
 };
 
+// When the label of a row of time `t` settles (TrainOptions::hourly_labels).
+absl::Time SettlesAt(absl::Time t, const TrainOptions& options) {
+  return options.hourly_labels ? LabelSettledAt(t, options.label_horizon)
+                               : t + options.label_horizon;
+}
+
 // How many of the first `e` rows of `set` (in time order; row e is the
-// holdout's first) have labels settled (LabelSettledAt(time, horizon)) at
-// or before the holdout's start.
-size_t SettledBefore(const TrainingSet& set, size_t e, absl::Duration horizon) {
-  if (horizon <= absl::ZeroDuration() || set.times.empty() ||
+// holdout's first) have labels settled at or before the holdout's start.
+size_t SettledBefore(const TrainingSet& set, size_t e,
+                     const TrainOptions& options) {
+  if (options.label_horizon <= absl::ZeroDuration() || set.times.empty() ||
       e >= set.num_rows()) {
     return e;
   }
   size_t kept = e;
-  while (kept > 0 &&
-         LabelSettledAt(set.times[kept - 1], horizon) > set.times[e]) {
+  while (kept > 0 && SettlesAt(set.times[kept - 1], options) > set.times[e]) {
     --kept;
   }
   return kept;
@@ -85,7 +90,7 @@ absl::StatusOr<Parts> Split(const TrainingSet& set, const TrainOptions& options,
     *sorted = SubsetRows(set, order);
     ordered = sorted;
   }
-  const size_t kept = SettledBefore(*ordered, e, options.label_horizon);
+  const size_t kept = SettledBefore(*ordered, e, options);
   Parts parts{RowRange(*ordered, 0, kept), RowRange(*ordered, kept, kept),
               RowRange(*ordered, e, n)};
   parts.purged = e - kept;

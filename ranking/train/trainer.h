@@ -48,6 +48,11 @@ struct TrainOptions {
   // newest training rows. Zero: none purged (a CSV table's label has no
   // known horizon).
   absl::Duration label_horizon = absl::ZeroDuration();
+  // The labels count the hour in progress at their horizon whole, as
+  // ComputeLabel does (set for rows from a database): a row's label then
+  // settles at LabelSettledAt(time, label_horizon). False: at time +
+  // label_horizon exactly (a CSV table's outcome).
+  bool hourly_labels = false;
   // Of the rest, used for early stopping only (when
   // xgboost.early_stopping_rounds > 0); 0: no validation slice.
   double validation_fraction = 0.2;

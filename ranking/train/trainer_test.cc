@@ -154,7 +154,8 @@ TEST(TrainerTest, RowsWhoseLabelsSettleInTheHoldoutAreLeftOut) {
   EXPECT_EQ(report->purged_rows, 6u);
 }
 
-// A label counts the hour in progress at its horizon whole: with the
+// A database label counts the hour in progress at its horizon whole
+// (TrainOptions::hourly_labels): with the
 // holdout from day 1600 10:50, a post of day 1593 10:40 (horizon over at
 // 10:40, its hour at 11:00) is left out too.
 TEST(TrainerTest, ALabelWhoseLastHourEndsInTheHoldoutIsLeftOut) {
@@ -167,12 +168,19 @@ TEST(TrainerTest, ALabelWhoseLastHourEndsInTheHoldoutIsLeftOut) {
   options.xgboost.rounds = 3;
   options.xgboost.nthread = 1;
   options.label_horizon = absl::Hours(24 * 7);
+  options.hourly_labels = true;
   absl::StatusOr<TrainReport> report =
       TrainModelDirectory(set, options, Description(), FreshDir("purged_hour"));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->purged_rows, 7u);
   EXPECT_EQ(report->fit.rows, 1593u);
   EXPECT_EQ(report->holdout.rows, 400u);
+  // A CSV table's outcome settles at time + horizon exactly.
+  options.hourly_labels = false;
+  report = TrainModelDirectory(set, options, Description(),
+                               FreshDir("purged_exact"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->purged_rows, 6u);
 }
 
 TEST(TrainerTest, RecencyWeightsHalveEveryHalfLifeBackFromTheLatestRow) {
