@@ -8,9 +8,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "base/std_descriptors.h"
 
 namespace reachrank {
@@ -32,12 +35,36 @@ absl::StatusCode CodeOf(int error) {
   }
 }
 
-// The file a write to `path` reaches: symbolic links followed when the
-// target exists, so the rename replaces the file and not the link.
+// The file a write to `path` reaches: symbolic links followed, a dangling
+// one too (its target is created), so that the rename replaces the file
+// and not the link.
 std::string Resolved(const std::string& path) {
-  std::error_code error;
-  std::filesystem::path real = std::filesystem::canonical(path, error);
-  return error ? path : real.string();
+  std::filesystem::path p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    std::error_code error;
+    if (!std::filesystem::is_symlink(p, error)) break;
+    const std::filesystem::path to = std::filesystem::read_symlink(p, error);
+    if (error) break;
+    p = to.is_absolute() ? to : p.parent_path() / to;
+  }
+  return p.lexically_normal().string();
+}
+
+// The descriptor that a name of a standard stream or of an open descriptor
+// stands for ("/dev/stdout", "/dev/fd/3", "/proc/self/fd/3"): written as
+// it is, never replaced (`--out /dev/stdout >> log` appends to the log).
+std::optional<int> DescriptorName(const std::string& path) {
+  if (path == "/dev/stdout") return STDOUT_FILENO;
+  if (path == "/dev/stderr") return STDERR_FILENO;
+  for (absl::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    absl::string_view rest = path;
+    int fd = 0;
+    if (absl::ConsumePrefix(&rest, prefix) && absl::SimpleAtoi(rest, &fd) &&
+        fd >= 0 && fcntl(fd, F_GETFD) != -1) {
+      return fd;
+    }
+  }
+  return std::nullopt;
 }
 
 // Opens a new "<path>.tmp-<pid>-<n>" (mode 0666 less the umask); -1 with
@@ -67,51 +94,64 @@ int SyncDirectoryOf(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Open(
     const std::string& flag, const std::string& path) {
+  auto failed = [&](int error) {
+    return absl::Status(CodeOf(error),
+                        absl::StrCat(flag, ": ", path, ": ", strerror(error)));
+  };
   if (path == "-") {
     if (StandardOutputWasClosed()) {
       return absl::FailedPreconditionError(absl::StrCat(
           flag, ": - is standard output, which is closed; name a file"));
     }
     return std::unique_ptr<OutputFile>(
-        new OutputFile(flag, path, "", STDOUT_FILENO));
+        new OutputFile(flag, path, "", STDOUT_FILENO, /*owned=*/false));
+  }
+  if (const std::optional<int> fd = DescriptorName(path)) {
+    return std::unique_ptr<OutputFile>(
+        new OutputFile(flag, path, "", *fd, /*owned=*/false));
   }
   const std::string target = Resolved(path);
   struct stat st;
-  if (stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    if (S_ISDIR(st.st_mode)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(flag, ": ", path, ": ", strerror(EISDIR)));
-    }
-    // A device or a pipe (/dev/null, a FIFO): written in place, as it
-    // cannot be replaced.
-    const int fd = open(target.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-      return absl::Status(
-          CodeOf(errno), absl::StrCat(flag, ": ", path, ": ", strerror(errno)));
-    }
-    return std::unique_ptr<OutputFile>(new OutputFile(flag, target, "", fd));
-  }
+  const bool exists = stat(target.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) return failed(EISDIR);
+  if (exists && access(target.c_str(), W_OK) != 0) return failed(errno);
+  // A device or a pipe cannot be replaced, nor a file with other links
+  // without leaving them the old content: those are written in place.
+  const bool in_place = exists && (!S_ISREG(st.st_mode) || st.st_nlink > 1);
   std::string temporary;
-  const int fd = OpenTemporary(target, &temporary);
-  if (fd < 0) {
-    return absl::Status(CodeOf(errno),
-                        absl::StrCat(flag, ": ", path, ": ", strerror(errno)));
+  int fd = in_place ? -1 : OpenTemporary(target, &temporary);
+  if (fd < 0 && (in_place || (exists && (errno == EACCES || errno == EPERM ||
+                                         errno == EROFS)))) {
+    // In place also when the directory takes no new file but the file
+    // itself is writable.
+    temporary.clear();
+    fd = open(target.c_str(),
+              O_WRONLY | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_TRUNC : 0));
+  }
+  if (fd < 0) return failed(errno);
+  if (exists && !temporary.empty()) {
+    // The replacement keeps the file's mode and, where allowed, owner.
+    fchmod(fd, st.st_mode & 07777);
+    if (fchown(fd, st.st_uid, st.st_gid) != 0) {
+      // Not the owner: the file becomes this user's, as any new file.
+    }
   }
   return std::unique_ptr<OutputFile>(
-      new OutputFile(flag, target, std::move(temporary), fd));
+      new OutputFile(flag, target, std::move(temporary), fd, /*owned=*/true));
 }
 
 OutputFile::OutputFile(std::string flag, std::string path,
-                       std::string temporary, int fd)
+                       std::string temporary, int fd, bool owned)
     : flag_(std::move(flag)),
       path_(std::move(path)),
       temporary_(std::move(temporary)),
       fd_(fd),
+      owned_(owned),
       buffer_(fd),
       stream_(&buffer_) {}
 
 OutputFile::~OutputFile() {
-  if (fd_ != STDOUT_FILENO && !committed_) close(fd_);
+  if (owned_ && !committed_) close(fd_);
   if (!temporary_.empty() && !committed_) unlink(temporary_.c_str());
 }
 
@@ -129,8 +169,8 @@ absl::Status OutputFile::status() const {
 absl::Status OutputFile::Commit() {
   stream_.flush();
   if (absl::Status s = status(); !s.ok()) return s;
-  if (fd_ == STDOUT_FILENO) return absl::OkStatus();
-  if (temporary_.empty()) {  // a device or a pipe
+  if (!owned_) return absl::OkStatus();
+  if (temporary_.empty()) {  // written in place
     committed_ = true;
     return close(fd_) == 0 ? absl::OkStatus() : Error("cannot write", errno);
   }

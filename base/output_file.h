@@ -1,10 +1,14 @@
 // output_file: a file written whole or not at all. The bytes go to a
-// temporary file beside the target ("<path>.tmp-XXXXXX"); Commit flushes
-// and fsyncs it and renames it over the target, so a failed or killed
-// writer leaves the target as it was (or absent), never half-written. "-"
-// writes standard output instead, directly. Errors carry the operating
-// system's reason ("No space left on device", "File too large", "Is a
-// directory").
+// temporary file beside the target ("<path>.tmp-<pid>-<n>"); Commit
+// flushes and fsyncs it and renames it over the target (which keeps its
+// mode and, where allowed, its owner), so a failed or killed writer leaves
+// the target as it was (or absent), never half-written. Symbolic links are
+// followed. Written in place instead, as they cannot be replaced: "-"
+// (standard output), names of open descriptors ("/dev/stdout",
+// "/dev/fd/N"), devices and pipes, a file with other hard links, and a
+// writable file in a directory that takes no new file. Errors carry the
+// operating system's reason ("No space left on device", "File too large",
+// "Is a directory").
 //
 //   RR_ASSIGN_OR_RETURN(auto out, OutputFile::Open("--out", path));
 //   out->stream() << rows;
@@ -29,11 +33,11 @@ class OutputFile {
  public:
   // Creates the temporary file (or takes standard output for "-"). `flag`
   // names the output in errors ("--out: x.csv: Is a directory"):
-  // INVALID_ARGUMENT for a directory, PERMISSION_DENIED, NOT_FOUND for a
-  // missing parent directory, FAILED_PRECONDITION for "-" when standard
-  // output was closed (StandardOutputWasClosed), INTERNAL otherwise. A
-  // device or pipe (/dev/null, a FIFO) is written in place. A writer killed
-  // before Commit leaves its temporary file behind.
+  // INVALID_ARGUMENT for a directory, NOT_FOUND for a missing parent
+  // directory, PERMISSION_DENIED for a file that is not writable,
+  // FAILED_PRECONDITION for "-" when standard output was closed
+  // (StandardOutputWasClosed), INTERNAL otherwise. A writer killed before
+  // Commit leaves its temporary file behind.
   static absl::StatusOr<std::unique_ptr<OutputFile>> Open(
       const std::string& flag, const std::string& path);
 
@@ -52,7 +56,9 @@ class OutputFile {
 
   // Writes the rest of the bytes, fsyncs and renames the file over the
   // target (fsyncing its directory); for "-", flushes standard output.
-  // The first write error's reason if any write failed. Call once.
+  // The first write error's reason if any write failed (the target
+  // untouched). An error naming the directory: the file is in place but
+  // its rename may not survive a crash. Call once.
   absl::Status Commit();
 
  private:
@@ -76,11 +82,13 @@ class OutputFile {
     std::vector<char> bytes_;
   };
 
-  OutputFile(std::string flag, std::string path, std::string temporary, int fd);
+  OutputFile(std::string flag, std::string path, std::string temporary, int fd,
+             bool owned);
   absl::Status Error(const std::string& what, int error) const;
 
   const std::string flag_, path_, temporary_;  // temporary_ empty for "-"
   const int fd_;
+  const bool owned_;  // false: standard output or a named descriptor
   Buffer buffer_;
   std::ostream stream_;
   bool committed_ = false;

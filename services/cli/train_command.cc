@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "base/output_file.h"
 #include "base/status_macros.h"
 #include "ranking/train/csv_export.h"
 #include "ranking/train/csv_table.h"
@@ -228,10 +229,18 @@ struct ExportFlags {
 absl::Status RunExport(const ExportFlags& flags) {
   RR_RETURN_IF_ERROR(CheckShardList("--db", flags.store.dbs));
   RR_RETURN_IF_ERROR(CheckNotInDatabase("--out", flags.out, flags.store.dbs));
+  // Opened first: a bad --out fails before the posts are read.
+  RR_ASSIGN_OR_RETURN(std::unique_ptr<OutputFile> out,
+                      OutputFile::Open("--out", flags.out));
   RR_ASSIGN_OR_RETURN(ranking::TrainingRows rows,
                       ReadRowsShowingProgress(flags.store, "export: posts"));
   const TrainingSet& set = flags.draft ? rows.draft : rows.live;
-  RR_RETURN_IF_ERROR(ranking::WriteTrainingSetCsv(set, flags.out));
+  if (absl::Status written = ranking::WriteTrainingSetCsv(set, out->stream());
+      !written.ok()) {
+    RR_RETURN_IF_ERROR(out->status());  // the file's error says why
+    return written;
+  }
+  RR_RETURN_IF_ERROR(out->Commit());
   std::cerr << absl::StrFormat("export: %d rows, %d features -> %s\n",
                                set.num_rows(), set.num_features(), flags.out);
   return absl::OkStatus();
