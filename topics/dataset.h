@@ -16,7 +16,7 @@ struct Example {
   std::string text;
   std::string topic;
   std::string language;  // "en", "de", "zh"...; empty when unknown
-  std::string where;     // "path:line" it was read from; empty if built
+  std::string where = "";  // "path:line" it was read from; empty if built
 };
 
 // The language of a SIB-200 / FLORES-200 directory name such as

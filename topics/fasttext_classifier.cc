@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/dir_publish.h"
 #include "base/status_macros.h"
-#include "topics/hashtags.h"
+#include "topics/item_words.h"
 
 namespace reachrank::topics {
 namespace {
@@ -23,10 +23,6 @@ bool HasLetters(const Segmentation& text) {
 
 std::string ItemName(size_t index, const TextItem& item) {
   return absl::StrCat("items[", index, "] (id \"", item.id, "\")");
-}
-
-bool IsBlank(absl::string_view text) {
-  return absl::StripAsciiWhitespace(text).empty();
 }
 
 absl::Status ValidateHashtags(size_t index, const TextItem& item) {
@@ -47,47 +43,6 @@ absl::Status ValidateHashtags(size_t index, const TextItem& item) {
 }
 
 // The words of `text`; none for blank text.
-absl::StatusOr<Segmentation> SegmentWords(const Segmenter& segmenter,
-                                          absl::string_view text) {
-  if (IsBlank(text)) return Segmentation{};
-  return segmenter.Segment(text);
-}
-
-// The words of an item's caption and of its hashtags, given and inline.
-struct ItemWords {
-  Segmentation caption;
-  Segmentation tags;
-};
-
-absl::StatusOr<ItemWords> SegmentItem(const Segmenter& segmenter,
-                                      const TextItem& item) {
-  // Inline hashtags ("Was für ein Abend! #FootballMatch") count as hashtags.
-  std::optional<InlineHashtags> split;
-  if (item.text.find('#') != std::string::npos) {
-    split = SplitInlineHashtags(item.text);
-  }
-  std::string tag_text = HashtagText(item.hashtags);
-  if (split.has_value()) {
-    absl::StrAppend(&tag_text, " ", HashtagText(split->tags));
-  }
-  const absl::string_view caption =
-      split.has_value() ? absl::string_view(split->rest) : item.text;
-  ItemWords words;
-  RR_ASSIGN_OR_RETURN(words.caption, SegmentWords(segmenter, caption));
-  RR_ASSIGN_OR_RETURN(words.tags, SegmentWords(segmenter, tag_text));
-  return words;
-}
-
-// `tail`'s tokens after `head`'s, and the letters of both.
-void Append(Segmentation tail, Segmentation& head) {
-  head.tokens.insert(head.tokens.end(),
-                     std::make_move_iterator(tail.tokens.begin()),
-                     std::make_move_iterator(tail.tokens.end()));
-  head.latin_letters += tail.latin_letters;
-  head.han_letters += tail.han_letters;
-  head.other_letters += tail.other_letters;
-}
-
 // Loads topic model `file` of `checked` (of directory `dir`), whose labels
 // must all be in `taxonomy`.
 absl::StatusOr<std::unique_ptr<FastTextModel>> LoadTopics(
@@ -240,7 +195,8 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
   Classification result;
   result.id = item.id;
   result.language = kLanguageUndetermined;
-  RR_ASSIGN_OR_RETURN(ItemWords parts, SegmentItem(*segmenter_, item));
+  RR_ASSIGN_OR_RETURN(ItemWords parts,
+                      SegmentItemWords(*segmenter_, item.text, item.hashtags));
   Segmentation& words = parts.caption;
   Segmentation& tags = parts.tags;
   // Emoji, numbers and links alone are tokens the model has not learnt
@@ -258,7 +214,7 @@ absl::StatusOr<Classification> FastTextClassifier::ClassifyOne(
   // language is read from (the caption, else the hashtags): its topics
   // would be noise, whatever language the caller named.
   if (MostlyOtherScripts(HasLetters(words) ? words : tags)) return result;
-  Append(std::move(tags), words);
+  AppendWords(std::move(tags), words);
   const int k = top_k <= 0 ? kDefaultTopK
                            : std::min<int>(top_k, taxonomy_.topics().size());
   RR_ASSIGN_OR_RETURN(std::vector<LabelProbability> labels,

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "topics/item_words.h"
 #include "topics/segmenter.h"
+#include "topics/trainer.h"
 
 namespace reachrank::topics {
 namespace {
@@ -96,6 +98,24 @@ TEST(HashtagTextTest, JoinsTheWordsOfEveryTag) {
   EXPECT_EQ(HashtagText({"HomeCooking", "_", "easy_recipe", "美食"}),
             "Home Cooking easy recipe 美食");
   EXPECT_EQ(HashtagText({}), "");
+}
+
+// Training reads a text's inline hashtags as the classifier does: the words
+// they join, after the caption's words.
+TEST(ItemWordsTest, TrainingLinesSplitInlineHashtagsLikeTheClassifier) {
+  auto segmenter = Segmenter::Create(SegmenterOptions{});
+  ASSERT_TRUE(segmenter.ok()) << segmenter.status();
+  const std::vector<Example> examples = {
+      {"I love #HomeCooking and #HTMLParser", "health", "en"}};
+  auto lines = FastTextLines(examples, **segmenter, 1);
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  ASSERT_EQ(lines->size(), 1u);
+  EXPECT_EQ((*lines)[0], "__label__health i love and home cooking html parser");
+  auto words = SegmentItemWords(**segmenter, "I love #HomeCooking", {"Diy"});
+  ASSERT_TRUE(words.ok()) << words.status();
+  Segmentation all = words->caption;
+  AppendWords(words->tags, all);
+  EXPECT_EQ(JoinTokens(all.tokens), "i love diy home cooking");
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "base/dir_publish.h"
 #include "base/status_macros.h"
 #include "topics/file_util.h"
+#include "topics/item_words.h"
 #include "topics/language_detector.h"
 #include "topics/model_dir.h"
 
@@ -150,7 +151,11 @@ absl::StatusOr<std::vector<std::string>> FastTextLines(
   std::vector<std::string> lines;
   lines.reserve(examples.size());
   for (const Example& e : examples) {
-    RR_ASSIGN_OR_RETURN(Segmentation s, segmenter.Segment(e.text));
+    // As the classifier reads a text: inline hashtags as their words.
+    RR_ASSIGN_OR_RETURN(ItemWords words,
+                        SegmentItemWords(segmenter, e.text, {}));
+    Segmentation& s = words.caption;
+    AppendWords(std::move(words.tags), s);
     if (s.tokens.empty() || (han_only && !MostlyHan(s))) continue;
     lines.push_back(
         absl::StrCat(kLabelPrefix, e.topic, " ", JoinTokens(s.tokens)));

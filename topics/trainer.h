@@ -54,9 +54,10 @@ struct TrainOptions {
 TrainOptions DefaultTrainOptions();
 
 // fastText input lines ("__label__<topic> tok tok ...") for `examples`
-// (only the mostly-Han ones when `han_only`), segmented by `segmenter` and
-// shuffled deterministically by `seed`. Examples without tokens are
-// skipped. INVALID_ARGUMENT for invalid UTF-8.
+// (only the mostly-Han ones when `han_only`), their words read as the
+// classifier reads them (SegmentItemWords: inline hashtags as the words
+// they join) and shuffled deterministically by `seed`. Examples without tokens
+// are skipped. INVALID_ARGUMENT for invalid UTF-8.
 absl::StatusOr<std::vector<std::string>> FastTextLines(
     absl::Span<const Example> examples, const Segmenter& segmenter, int seed,
     bool han_only = false);
