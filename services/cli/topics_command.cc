@@ -1,11 +1,14 @@
 // `reachrank topics ...`: train, evaluate and try the topic classifier.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/output_file.h"
 #include "base/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "services/cli/command.h"
@@ -249,9 +252,26 @@ absl::Status RunSegment(const SegmentFlags& flags) {
 
 // Gives a model directory whose metadata.json was edited by hand (a
 // han_weight tuned without retraining, say) the version of its files and
-// settings; the files themselves must be intact.
+// settings; the files themselves must be intact, and the sealed directory
+// must load as a classifier (else its metadata.json is put back as it was
+// and FAILED_PRECONDITION says why).
 absl::Status RunSeal(const std::string& dir) {
+  const std::string metadata_path = dir + "/metadata.json";
+  std::string before;
+  {
+    std::ifstream in(metadata_path, std::ios::binary);
+    before.assign(std::istreambuf_iterator<char>(in), {});
+  }
   RR_ASSIGN_OR_RETURN(std::string previous, topics::ResealModelDir(dir));
+  if (auto loaded = topics::FastTextClassifier::Load(dir); !loaded.ok()) {
+    RR_ASSIGN_OR_RETURN(auto out,
+                        OutputFile::Open("metadata.json", metadata_path));
+    out->stream() << before;
+    RR_RETURN_IF_ERROR(out->Commit());
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir,
+        ": not sealed, as it would not load: ", loaded.status().message()));
+  }
   RR_ASSIGN_OR_RETURN(topics::ModelMetadata sealed, topics::OpenModelDir(dir));
   std::cout << dir << ": model_version " << previous << " -> "
             << sealed.model_version << "\n";

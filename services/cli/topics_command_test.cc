@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "services/cli/cli_testing.h"
 #include "topics/classifier.h"
+#include "topics/model_dir.h"
 
 namespace reachrank::cli {
 namespace {
@@ -306,6 +308,42 @@ TEST(TopicsSegmentTest, SimplifyHanFlagsTurnTheMappingOnAndOff) {
   EXPECT_NE(both.exit_code, 0);
   EXPECT_THAT(both.output,
               HasSubstr("--simplify-han excludes --no-simplify-han"));
+  std::filesystem::remove_all(scratch);
+}
+
+// A directory whose files match their (hand-written) fingerprints but do
+// not make a classifier — a topic of the model cut from taxonomy.tsv — is
+// not sealed: seal fails saying why and leaves metadata.json as it was.
+TEST(TopicsSealTest, ADirectoryThatWouldNotLoadIsNotSealed) {
+  const std::string scratch = MakeScratch("seal-broken");
+  ASSERT_FALSE(scratch.empty());
+  const std::string dir = scratch + "/model";
+  std::filesystem::copy(REACHRANK_TOPICS_MODEL, dir);
+  auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string taxonomy = read(dir + "/taxonomy.tsv");
+  std::string cut;
+  for (absl::string_view line : absl::StrSplit(taxonomy, '\n')) {
+    if (line.empty() || absl::StartsWith(line, "geography\t")) continue;
+    absl::StrAppend(&cut, line, "\n");
+  }
+  ASSERT_NE(cut, taxonomy);
+  std::ofstream(dir + "/taxonomy.tsv", std::ios::binary) << cut;
+  std::string metadata = read(dir + "/metadata.json");
+  const std::string old_print = topics::Fingerprint(taxonomy);
+  ASSERT_NE(metadata.find(old_print), std::string::npos);
+  metadata.replace(metadata.find(old_print), old_print.size(),
+                   topics::Fingerprint(cut));
+  std::ofstream(dir + "/metadata.json", std::ios::binary) << metadata;
+
+  const testing::CommandResult r = RunShell(absl::StrCat(
+      ShellQuote(REACHRANK_CLI_BINARY), " topics seal ", ShellQuote(dir)));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("not sealed, as it would not load"));
+  EXPECT_THAT(r.output, HasSubstr("geography"));
+  EXPECT_EQ(read(dir + "/metadata.json"), metadata);
   std::filesystem::remove_all(scratch);
 }
 
