@@ -95,24 +95,29 @@ std::vector<Figure> Figures(absl::Span<const float> row) {
 }
 
 // `text` with a count of exactly 1 read in the singular ("1 follower", "in
-// der ersten Stunde"); a "1" right after a digit, '.' or ',' is part of a
-// larger number and left alone. Chinese has no plural.
+// der ersten Stunde"), and an age of 0 hours (within the creation hour) as
+// the first hour; a "1" or "0" right after a digit, '.' or ',' is part of
+// a larger number and left alone.
 std::string Singular(std::string text, absl::string_view lang) {
   static constexpr std::pair<const char*, const char*> kEn[] = {
-      {"1 followers", "1 follower"},
-      {"1 strangers", "1 stranger"},
-      {"1 hours", "1 hour"},
-      {"first 1 hour", "first hour"}};
+      {"1 followers", "1 follower"},   {"1 strangers", "1 stranger"},
+      {"1 hours", "1 hour"},           {"first 1 hour", "first hour"},
+      {"first 0 hours", "first hour"}, {"in 0 hours", "in its first hour"}};
   static constexpr std::pair<const char*, const char*> kDe[] = {
       {"den ersten 1 Stunden", "der ersten Stunde"},
+      {"den ersten 0 Stunden", "der ersten Stunde"},
+      {"in 0 Stunden", "in der ersten Stunde"},
       {"1 Stunden", "1 Stunde"},
       {"sahen ihn nur 1 Fremde", "sah ihn nur ein Fremder"},
       {"sahen ihn 1 Fremde", "sah ihn ein Fremder"}};
+  static constexpr std::pair<const char*, const char*> kZh[] = {
+      {"发布0小时内", "发布后第一个小时内"},
+      {"发布后0小时内", "发布后第一个小时内"}};
   const auto fix =
       [&text](absl::Span<const std::pair<const char*, const char*>> forms) {
         for (const auto& [plural, singular] : forms) {
           const std::string p = plural;
-          const size_t one = p.find('1');
+          const size_t one = p.find_first_of("01");
           for (size_t at = text.find(p); at != std::string::npos;
                at = text.find(p, at + 1)) {
             const size_t digit = at + one;
@@ -127,6 +132,7 @@ std::string Singular(std::string text, absl::string_view lang) {
       };
   if (lang == "en") fix(kEn);
   if (lang == "de") fix(kDe);
+  if (lang == "zh") fix(kZh);
   return text;
 }
 

@@ -77,8 +77,8 @@ const std::vector<FactorSentences>& FactorSentenceTable() {
        {"It reads as useful (how-to, steps or figures), which strangers save "
         "and share",
         "It does not read as useful: no how-to, steps or figures"},
-       {"Der Beitrag wirkt nützlich (Anleitung, Schritte oder Zahlen), das "
-        "speichern und teilen Fremde",
+       {"Der Beitrag wirkt nützlich (Anleitung, Schritte oder Zahlen), was "
+        "Fremde speichern und teilen",
         "Der Beitrag wirkt nicht nützlich: keine Anleitung, Schritte oder "
         "Zahlen"},
        {"内容看起来有用（教程、步骤或数据），陌生人愿意收藏和分享",

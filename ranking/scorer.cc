@@ -229,6 +229,15 @@ absl::StatusOr<ScoreResult> Scorer::ScorePost(const std::string& post_id,
   const std::shared_ptr<const ModelSet> set = models();
   Predictions scored;
   scored.posts.push_back(PostInputFromRecord(std::move(record)));
+  if (as_of.has_value() && *as_of < scored.posts[0].created_at) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "as_of: ",
+        absl::FormatTime(absl::RFC3339_sec, *as_of, absl::UTCTimeZone()),
+        " is before the post was created (",
+        absl::FormatTime(absl::RFC3339_sec, scored.posts[0].created_at,
+                         absl::UTCTimeZone()),
+        ")"));
+  }
   RR_RETURN_IF_ERROR(Predict(
       RequestsAt(scored.posts, as_of.value_or(absl::Now()), !as_of.has_value()),
       *set->live, &scored));
@@ -350,7 +359,12 @@ absl::Status Scorer::PredictCandidates(absl::Span<const std::string> ids,
       unknown_ids->push_back(ids[i]);
       continue;
     }
-    scored->posts.push_back(PostInputFromRecord(*std::move(records[i])));
+    PostInput post = PostInputFromRecord(*std::move(records[i]));
+    if (!latest && as_of < post.created_at) {  // did not exist yet
+      unknown_ids->push_back(ids[i]);
+      continue;
+    }
+    scored->posts.push_back(std::move(post));
   }
   if (scored->posts.size() == first) return absl::OkStatus();
   return Predict(RequestsAt(absl::MakeConstSpan(scored->posts).subspan(first),

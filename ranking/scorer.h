@@ -105,7 +105,8 @@ class Scorer {
   std::string model_version() const;
 
   // Scores a stored post as of `as_of` (nullopt: now, with its latest
-  // counters). NOT_FOUND for an unknown post.
+  // counters). NOT_FOUND for an unknown post; INVALID_ARGUMENT naming
+  // as_of when it is before the post was created.
   absl::StatusOr<ScoreResult> ScorePost(const std::string& post_id,
                                         std::optional<absl::Time> as_of,
                                         bool explain,
@@ -120,9 +121,10 @@ class Scorer {
       absl::Span<const v1::Draft> drafts, bool explain,
       absl::string_view language, ShouldStop should_stop = NeverStop);
   // Scores the candidates found and returns the top `limit` (0: all), best
-  // first; unknown ids are listed. An id given more than once counts once
-  // (a feed merging several candidate sources should not show a post
-  // twice). Candidates are fetched and scored kRankBatch distinct ids at a
+  // first; unknown ids are listed, and so are, with an `as_of`, the posts
+  // created after it (they did not exist yet). An id given more than once
+  // counts once (a feed merging several candidate sources should not show a
+  // post twice). Candidates are fetched and scored kRankBatch distinct ids at a
   // time (one MultiGet for posts, one for counters when as_of is nullopt);
   // `should_stop` is asked before each batch (CANCELLED).
   // RESOURCE_EXHAUSTED for more than max_candidates ids, repeats included.

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ranking/prior.h"
 #include "ranking/testing/sim_store.h"
@@ -116,6 +117,39 @@ TEST_F(ScorerTest, APublishedPostNeverExpectsFewerStrangersThanItHas) {
     if (has > 10000) ++far_past_threshold;
   }
   EXPECT_GT(far_past_threshold, 0);  // the check met posts it matters for
+}
+
+// A post did not exist before its created_at: Score refuses such an as_of
+// naming it, and Rank lists such posts as unknown.
+TEST_F(ScorerTest, AsOfBeforeAPostWasCreated) {
+  auto scorer = NewScorer();
+  std::vector<std::pair<absl::Time, std::string>> by_time;
+  for (const std::string& id : *ids_) {
+    auto post = store_->GetPost(id);
+    ASSERT_TRUE(post.ok()) << post.status();
+    by_time.emplace_back(
+        absl::FromUnixSeconds(post->post().created_at().seconds()), id);
+  }
+  std::sort(by_time.begin(), by_time.end());
+  const auto& [first_created, first_id] = by_time.front();
+  auto before =
+      scorer->ScorePost(first_id, first_created - absl::Hours(1), false, "en");
+  EXPECT_EQ(before.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(before.status().message(), ::testing::StartsWith("as_of: "));
+  EXPECT_THAT(before.status().message(),
+              ::testing::HasSubstr("is before the post was created"));
+  EXPECT_TRUE(scorer->ScorePost(first_id, first_created, false, "en").ok());
+
+  // As of the middle post's creation, the later half did not exist yet.
+  const size_t middle = by_time.size() / 2;
+  const absl::Time as_of = by_time[middle].first;
+  size_t later = 0;
+  for (const auto& [created, id] : by_time) later += created > as_of;
+  ASSERT_GT(later, 0u);
+  auto ranked = scorer->Rank(*ids_, 0, as_of, false, "en");
+  ASSERT_TRUE(ranked.ok()) << ranked.status();
+  EXPECT_EQ(ranked->unknown_ids.size(), later);
+  EXPECT_EQ(ranked->top.size(), ids_->size() - later);
 }
 
 TEST_F(ScorerTest, RankLimitZeroReturnsAllBestFirst) {
