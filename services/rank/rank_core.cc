@@ -164,9 +164,11 @@ absl::StatusOr<ReloadOutcome> RankCore::Reload(const std::string& dir) {
   outcome.previous_model_version = scorer_.model_version();
   if (absl::Status s = scorer_.Reload(target); !s.ok()) {
     metrics_.Reloaded(false);
+    // Named by what set it: the request's model_dir, else --model.
     return absl::FailedPreconditionError(absl::StrCat(
-        "model ", target.empty() ? "(priors)" : target, " refused: ",
-        s.message(), "; ", outcome.previous_model_version, " keeps serving"));
+        dir.empty() ? "--model " : "model_dir: ",
+        target.empty() ? "(priors)" : target, " refused: ", s.message(), "; ",
+        outcome.previous_model_version, " keeps serving"));
   }
   metrics_.Reloaded(true);
   outcome.model_version = scorer_.model_version();

@@ -239,6 +239,8 @@ TEST_F(RankCoreTest, RefusedModelKeepsTheOldOneServing) {
   absl::StatusOr<ReloadOutcome> refused = core_->Reload(broken);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::StartsWith("model_dir: " + broken + " refused: "));
+  EXPECT_THAT(std::string(refused.status().message()),
               HasSubstr(broken + "/draft"));
   EXPECT_THAT(std::string(refused.status().message()),
               HasSubstr("prior-v1 keeps serving"));

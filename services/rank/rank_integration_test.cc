@@ -345,8 +345,8 @@ TEST_F(RankIntegrationTest, BrokenModelIsRefusedAndPriorsKeepServing) {
   const std::string logged(std::istreambuf_iterator<char>(log), {});
   EXPECT_THAT(logged,
               HasSubstr("reachrank-rank: ReloadModel from ipv4:127.0.0.1:"));
-  EXPECT_THAT(logged,
-              HasSubstr("FAILED_PRECONDITION: model " + broken + " refused: "));
+  EXPECT_THAT(logged, HasSubstr("FAILED_PRECONDITION: model_dir: " + broken +
+                                " refused: "));
 
   v1::ScoreRequest score;
   score.set_post_id(kPost);
