@@ -1,8 +1,6 @@
 // `reachrank topics ...`: train, evaluate and try the topic classifier.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +15,7 @@
 #include "topics/dataset.h"
 #include "topics/evaluation.h"
 #include "topics/fasttext_classifier.h"
+#include "topics/file_util.h"
 #include "topics/trainer.h"
 
 namespace reachrank::cli {
@@ -257,11 +256,8 @@ absl::Status RunSegment(const SegmentFlags& flags) {
 // and FAILED_PRECONDITION says why).
 absl::Status RunSeal(const std::string& dir) {
   const std::string metadata_path = dir + "/metadata.json";
-  std::string before;
-  {
-    std::ifstream in(metadata_path, std::ios::binary);
-    before.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  RR_ASSIGN_OR_RETURN(const std::string before,
+                      topics::ReadFile(metadata_path));
   RR_ASSIGN_OR_RETURN(std::string previous, topics::ResealModelDir(dir));
   if (auto loaded = topics::FastTextClassifier::Load(dir); !loaded.ok()) {
     RR_ASSIGN_OR_RETURN(auto out,
