@@ -1,5 +1,6 @@
 #include "services/common/limited_call.h"
 
+#include <gmock/gmock.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
@@ -96,7 +97,11 @@ TEST_F(RunLimitedTest, AFailureAfterTheDeadlinePassedIsCancelled) {
   for (const absl::Duration deadline :
        {absl::Seconds(1), absl::Seconds(3), absl::Seconds(10)}) {
     grpc::Status status = Call(kWait, deadline);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    // The client's own deadline timer and the server's CANCELLED answer
+    // race: either ends the call, as the deadline passed.
+    EXPECT_THAT(status.error_code(),
+                ::testing::AnyOf(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                 grpc::StatusCode::CANCELLED));
     if (service_.started()) break;
   }
   server_->Shutdown();  // every handler has finished
